@@ -1,0 +1,96 @@
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { PGliteDialect } from 'kysely-pglite-dialect'
+import pg from 'pg'
+
+/** OIDs whose text form we keep as strings: exact decimals, 64-bit integers and plain dates. */
+const NUMERIC = 1700
+const INT8 = 20
+const DATE = 1082
+const keepText = (value: string) => value
+
+export type DatabaseKind = 'postgres' | 'pglite'
+
+/** One connection to Postgres (a pool) or to an embedded PGlite, shared by the services in a process. */
+export interface Database {
+  readonly kind: DatabaseKind
+  readonly kysely: Kysely<any>
+  /** The embedded engine, when there is one. */
+  readonly pglite?: PGlite
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface DatabaseOptions {
+  /** postgres://… — absent means embedded PGlite. */
+  url?: string
+  /** PGlite data directory; absent means in memory. */
+  dataDir?: string
+  /** A PGlite data dir dump to start from (tests start from a migrated template). */
+  loadDataDir?: Blob | File
+  poolMax?: number
+  /** Upper bound for one statement, so a stuck query cannot hold a connection forever. */
+  statementTimeoutMs?: number
+}
+
+const pgTypes = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === NUMERIC || oid === INT8 || oid === DATE) return keepText
+    return pg.types.getTypeParser(oid, format as 'text')
+  },
+}
+
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  if (options.url) return openPostgres(options.url, options)
+  return openPglite(options)
+}
+
+function openPostgres(url: string, options: DatabaseOptions): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolMax ?? 10,
+    idleTimeoutMillis: 30_000,
+    connectionTimeoutMillis: 10_000,
+    statement_timeout: options.statementTimeoutMs ?? 30_000,
+    types: pgTypes,
+  })
+  const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+  return {
+    kind: 'postgres',
+    kysely,
+    ping: async () => {
+      await sql`select 1`.execute(kysely)
+    },
+    close: () => kysely.destroy(),
+  }
+}
+
+async function openPglite(options: DatabaseOptions): Promise<Database> {
+  const parsers = { [NUMERIC]: keepText, [INT8]: keepText, [DATE]: keepText }
+  const pglite = await PGlite.create({
+    ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    parsers,
+  })
+  const kysely = new Kysely<any>({ dialect: new PGliteDialect(pglite) })
+  return {
+    kind: 'pglite',
+    kysely,
+    pglite,
+    ping: async () => {
+      await sql`select 1`.execute(kysely)
+    },
+    close: () => kysely.destroy(),
+  }
+}
+
+/** The query builder of one service: every table reference is qualified by its schema. */
+export function forSchema<DB>(db: Database, schema: string): Kysely<DB> {
+  return db.kysely.withSchema(schema) as unknown as Kysely<DB>
+}
+
+/** Dumps an embedded database (tests start each file from a dump of a migrated template). */
+export async function dumpPglite(db: Database): Promise<Blob> {
+  if (!db.pglite) throw new Error('dumpPglite needs an embedded database')
+  return db.pglite.dumpDataDir('none')
+}

@@ -1,0 +1,47 @@
+import { uuidv7 } from 'uuidv7'
+
+/** A CloudEvents 1.0 event in structured JSON mode; the Kafka value is exactly this object. */
+export interface CloudEvent<T = unknown> {
+  specversion: '1.0'
+  id: string
+  source: string
+  type: string
+  subject?: string
+  time: string
+  datacontenttype: 'application/json'
+  data: T
+}
+
+export interface NewEvent<T = unknown> {
+  type: string
+  /** The learner id where there is one: it becomes the Kafka key, so one learner's events stay in order. */
+  subject?: string
+  data: T
+  id?: string
+}
+
+export function createEvent<T>(source: string, e: NewEvent<T>, now = new Date()): CloudEvent<T> {
+  return {
+    specversion: '1.0',
+    id: e.id ?? uuidv7(),
+    source,
+    type: e.type,
+    ...(e.subject ? { subject: e.subject } : {}),
+    time: now.toISOString(),
+    datacontenttype: 'application/json',
+    data: e.data,
+  }
+}
+
+export function isCloudEvent(value: unknown): value is CloudEvent {
+  if (typeof value !== 'object' || value === null) return false
+  const v = value as Record<string, unknown>
+  return (
+    v.specversion === '1.0' &&
+    typeof v.id === 'string' &&
+    typeof v.source === 'string' &&
+    typeof v.type === 'string' &&
+    typeof v.time === 'string' &&
+    'data' in v
+  )
+}

@@ -1,0 +1,160 @@
+import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs'
+import type { Logger } from 'pino'
+import type { Delivery, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.js'
+
+export interface KafkaTransportOptions {
+  brokers: string[]
+  clientId: string
+  logger: Logger
+  /** Upper bound for one produce request to be acknowledged. */
+  requestTimeoutMs?: number
+}
+
+/**
+ * The only file that imports kafkajs. Durability options are spelled out rather than left to
+ * defaults: acks from all in-sync replicas, an idempotent producer with one request in flight
+ * (so retries cannot reorder a learner's events), bounded retries, and consumer offsets that move
+ * only after the handler has committed its effect.
+ */
+export class KafkaTransport implements Transport {
+  readonly kind = 'kafka' as const
+  private readonly kafka: Kafka
+  private readonly admin: Admin
+  private readonly producer: Producer
+  private readonly consumers = new Set<Consumer>()
+  private connected = false
+
+  constructor(private readonly options: KafkaTransportOptions) {
+    const log = options.logger.child({ component: 'kafka' })
+    this.kafka = new Kafka({
+      clientId: options.clientId,
+      brokers: options.brokers,
+      connectionTimeout: 3_000,
+      requestTimeout: options.requestTimeoutMs ?? 30_000,
+      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
+      logLevel: logLevel.WARN,
+      logCreator:
+        () =>
+        ({ level, log: entry }) => {
+          const { message, ...rest } = entry
+          if (level <= logLevel.ERROR) log.error(rest, message)
+          else log.warn(rest, message)
+        },
+    })
+    this.admin = this.kafka.admin()
+    this.producer = this.kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
+    })
+  }
+
+  async connect() {
+    if (this.connected) return
+    await this.admin.connect()
+    await this.producer.connect()
+    this.connected = true
+  }
+
+  async ensureTopics(specs: TopicSpec[]) {
+    const existing = new Set(await this.admin.listTopics())
+    const missing = specs.filter((s) => !existing.has(s.name))
+    if (missing.length === 0) return
+    await this.admin.createTopics({
+      waitForLeaders: true,
+      timeout: 30_000,
+      topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: 1 })),
+    })
+  }
+
+  async publish(messages: OutgoingMessage[]) {
+    if (messages.length === 0) return
+    const byTopic = new Map<string, { key: string | null; value: string }[]>()
+    for (const m of messages) {
+      const list = byTopic.get(m.topic) ?? []
+      list.push({ key: m.key, value: m.value })
+      byTopic.set(m.topic, list)
+    }
+    await this.producer.sendBatch({
+      acks: -1,
+      timeout: this.options.requestTimeoutMs ?? 30_000,
+      topicMessages: [...byTopic].map(([topic, msgs]) => ({ topic, messages: msgs })),
+    })
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const consumer = this.kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
+      rebalanceTimeout: 30_000,
+      allowAutoTopicCreation: false,
+      maxBytesPerPartition: 1_048_576,
+      retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
+    })
+    await consumer.connect()
+    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true })
+    await consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 500,
+      partitionsConsumedConcurrently: 1,
+      eachMessage: async ({ topic, partition, message }) => {
+        const delivery: Delivery = {
+          topic,
+          partition,
+          offset: message.offset,
+          key: message.key ? message.key.toString('utf8') : null,
+          value: message.value ? message.value.toString('utf8') : '',
+        }
+        await options.handle(delivery)
+      },
+    })
+    this.consumers.add(consumer)
+    return {
+      stop: async () => {
+        this.consumers.delete(consumer)
+        await consumer.disconnect()
+      },
+    }
+  }
+
+  async resetOffsets(groupId: string, topic: string) {
+    await this.admin.resetOffsets({ groupId, topic, earliest: true })
+  }
+
+  async lag(groupId: string, topics: string[]) {
+    let total = 0
+    for (const topic of topics) {
+      const [ends, committed] = await Promise.all([
+        this.admin.fetchTopicOffsets(topic),
+        this.admin.fetchOffsets({ groupId, topics: [topic] }),
+      ])
+      const done = new Map<number, number>()
+      for (const t of committed) for (const p of t.partitions) done.set(p.partition, Number(p.offset))
+      for (const p of ends) {
+        const at = done.get(p.partition) ?? -1
+        total += Number(p.high) - (at < 0 ? Number(p.low) : at)
+      }
+    }
+    return total
+  }
+
+  async ready() {
+    try {
+      const cluster = await this.admin.describeCluster()
+      return cluster.brokers.length > 0
+    } catch {
+      return false
+    }
+  }
+
+  async close() {
+    for (const c of this.consumers) await c.disconnect().catch(() => {})
+    this.consumers.clear()
+    await this.producer.disconnect().catch(() => {})
+    await this.admin.disconnect().catch(() => {})
+    this.connected = false
+  }
+}

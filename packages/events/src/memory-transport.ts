@@ -1,0 +1,148 @@
+import type { Delivery, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.js'
+
+interface Group {
+  topics: Set<string>
+  /** Position in the log of each topic. */
+  offsets: Map<string, number>
+  handle?: (d: Delivery) => Promise<void>
+  pumping: boolean
+}
+
+/** How many messages a topic keeps in memory; the embedded run is for one person's machine. */
+const MAX_RETAINED_PER_TOPIC = 500_000
+
+/**
+ * The in-process bus: an append-only log per topic and a position per consumer group, delivered
+ * one message at a time per group (so one learner's events keep their order), always
+ * asynchronously, so a publisher inside a transaction never waits on a consumer.
+ */
+export class MemoryTransport implements Transport {
+  readonly kind = 'memory' as const
+  private readonly logs = new Map<string, { base: number; items: Delivery[] }>()
+  private readonly groups = new Map<string, Group>()
+  private closed = false
+
+  async connect() {}
+
+  async ensureTopics(specs: TopicSpec[]) {
+    for (const s of specs) this.log(s.name)
+  }
+
+  private log(topic: string) {
+    let l = this.logs.get(topic)
+    if (!l) {
+      l = { base: 0, items: [] }
+      this.logs.set(topic, l)
+    }
+    return l
+  }
+
+  async publish(messages: OutgoingMessage[]) {
+    if (this.closed) throw new Error('bus closed')
+    for (const m of messages) {
+      const l = this.log(m.topic)
+      const offset = l.base + l.items.length
+      l.items.push({ topic: m.topic, partition: 0, offset: String(offset), key: m.key, value: m.value })
+      if (l.items.length > MAX_RETAINED_PER_TOPIC) {
+        l.items.shift()
+        l.base += 1
+      }
+    }
+    for (const g of this.groups.values()) this.schedule(g)
+  }
+
+  private group(groupId: string): Group {
+    let g = this.groups.get(groupId)
+    if (!g) {
+      g = { topics: new Set(), offsets: new Map(), pumping: false }
+      this.groups.set(groupId, g)
+    }
+    return g
+  }
+
+  async subscribe(options: SubscribeOptions): Promise<Subscription> {
+    const g = this.group(options.groupId)
+    if (g.handle) throw new Error(`group ${options.groupId} already has a consumer in this process`)
+    for (const t of options.topics) {
+      g.topics.add(t)
+      this.log(t)
+    }
+    g.handle = options.handle
+    this.schedule(g)
+    return {
+      stop: async () => {
+        g.handle = undefined
+        while (g.pumping) await new Promise((r) => setTimeout(r, 5))
+      },
+    }
+  }
+
+  private schedule(g: Group) {
+    if (g.pumping || !g.handle || this.closed) return
+    g.pumping = true
+    setImmediate(() => {
+      this.pump(g).then(
+        () => {
+          g.pumping = false
+          if (this.hasPending(g)) this.schedule(g)
+        },
+        () => {
+          // Only a stopping consumer throws here; try again shortly rather than spin.
+          setTimeout(() => {
+            g.pumping = false
+            this.schedule(g)
+          }, 100)
+        },
+      )
+    })
+  }
+
+  private next(g: Group): Delivery | undefined {
+    for (const t of g.topics) {
+      const l = this.log(t)
+      const at = Math.max(g.offsets.get(t) ?? 0, l.base)
+      const d = l.items[at - l.base]
+      if (d) return d
+    }
+    return undefined
+  }
+
+  private hasPending(g: Group) {
+    return !!g.handle && !this.closed && this.next(g) !== undefined
+  }
+
+  private async pump(g: Group) {
+    for (let d = this.next(g); d && g.handle && !this.closed; d = this.next(g)) {
+      // A handler that throws keeps the position: the consumer wrapper owns retries and dead letters.
+      await g.handle(d)
+      g.offsets.set(d.topic, Number(d.offset) + 1)
+    }
+  }
+
+  async resetOffsets(groupId: string, topic: string) {
+    this.group(groupId).offsets.set(topic, 0)
+  }
+
+  async lag(groupId: string, topics: string[]) {
+    const g = this.groups.get(groupId)
+    let total = 0
+    for (const t of topics) {
+      const l = this.log(t)
+      total += l.base + l.items.length - Math.max(g?.offsets.get(t) ?? 0, l.base)
+    }
+    return total
+  }
+
+  /** Every message on a topic still retained (tests read dead letters this way). */
+  messages(topic: string): readonly Delivery[] {
+    return this.log(topic).items
+  }
+
+  async ready() {
+    return !this.closed
+  }
+
+  async close() {
+    this.closed = true
+  }
+}

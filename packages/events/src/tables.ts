@@ -1,0 +1,44 @@
+/**
+ * The outbox and inbox tables, version 1. Each producing or consuming service puts these
+ * statements in one of its own migrations; a later change gets a new constant, never an edit.
+ */
+export const eventTablesV1: readonly string[] = [
+  `create table outbox_event (
+    seq bigint generated always as identity primary key,
+    event_id uuid not null unique,
+    topic text not null,
+    key text,
+    type text not null,
+    value text not null,
+    created_at timestamptz not null default now()
+  )`,
+  `create table inbox_event (
+    consumer text not null,
+    event_id uuid not null,
+    event_type text not null,
+    processed_at timestamptz not null default now(),
+    primary key (consumer, event_id)
+  )`,
+]
+
+export interface OutboxEventTable {
+  seq: string
+  event_id: string
+  topic: string
+  key: string | null
+  type: string
+  value: string
+  created_at: Date
+}
+
+export interface InboxEventTable {
+  consumer: string
+  event_id: string
+  event_type: string
+  processed_at: Date
+}
+
+export interface EventTables {
+  outbox_event: OutboxEventTable
+  inbox_event: InboxEventTable
+}

@@ -1,0 +1,6 @@
+export * from './config.js'
+export * from './problem.js'
+export * from './metrics.js'
+export * from './server.js'
+export * from './platform.js'
+export * from './run.js'

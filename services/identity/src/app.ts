@@ -1,0 +1,70 @@
+import { staticKeyResolver } from '@creditbank/auth'
+import { forSchema } from '@creditbank/db'
+import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import type { IdentityDB } from './db/schema.js'
+import { findUserByUsername } from './db/user.repository.js'
+import { handlers } from './events/handlers.js'
+import { jwks } from './domain/signing-keys.js'
+import type { TokenSettings } from './domain/tokens.js'
+import { createUser } from './domain/users.js'
+import { adminRoutes, keyRoutes } from './routes/admin.routes.js'
+import { authRoutes } from './routes/auth.routes.js'
+
+export const SCHEMA = 'identity'
+
+export interface IdentityOptions {
+  platform: Platform
+  secretKeyHex: string
+  tokenTtlS?: number
+  loginMaxFailures?: number
+  loginFailureWindowS?: number
+  bootstrapAdmin?: { username: string; password: string }
+  startWorkers?: boolean
+}
+
+/**
+ * identity: organizations, users and memberships, system clients, and the tokens everyone else
+ * verifies. It verifies its own tokens from its own key table rather than over HTTP.
+ */
+export default async function identityApp(app: FastifyInstance, o: IdentityOptions) {
+  const sealKey = parseKey(o.secretKeyHex, 'IDENTITY_SECRET_KEY')
+  const settings: TokenSettings = {
+    issuer: o.platform.issuer,
+    audience: o.platform.audience,
+    ttlS: o.tokenTtlS ?? 900,
+    sealKey,
+    maxFailures: o.loginMaxFailures ?? 5,
+    failureWindowMs: (o.loginFailureWindowS ?? 900) * 1000,
+  }
+  const ownDb = forSchema<IdentityDB>(o.platform.database, SCHEMA)
+  const platform: Platform = { ...o.platform, resolveKey: staticKeyResolver(() => jwks(ownDb, settings.ttlS)) }
+  await app.register(servicePlatform, {
+    service: 'identity',
+    schema: SCHEMA,
+    platform,
+    publishes: true,
+    consumes: { topics: ['creditbank.accounts.v1'], handlers },
+    startWorkers: o.startWorkers,
+  })
+  // Per-address limits on the sign-in routes (per replica); per-username lockout lives in Postgres.
+  await app.register(rateLimit, { global: false })
+  await authRoutes(app, settings)
+  await adminRoutes(app)
+  await keyRoutes(app, sealKey)
+  if (o.bootstrapAdmin) await ensureBootstrapAdmin(app.db as Kysely<IdentityDB>, o.bootstrapAdmin, app)
+}
+
+/** The first platform operator, from configuration; created once, never overwritten. */
+async function ensureBootstrapAdmin(db: Kysely<IdentityDB>, admin: { username: string; password: string }, app: FastifyInstance) {
+  if (await findUserByUsername(db, admin.username)) return
+  await db
+    .transaction()
+    .execute((trx) => createUser(trx, { ...admin, displayName: 'Platform administrator' }, { selfRegistered: false, platformAdmin: true }, app.events.write))
+    .catch(async (err) => {
+      // Another replica may have created it at the same moment.
+      if (!(await findUserByUsername(db, admin.username))) throw err
+    })
+}

@@ -1,0 +1,13 @@
+import { configSchema } from '@creditbank/service-kit'
+import Type from 'typebox'
+
+export const identityConfig = configSchema({
+  PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3001 }),
+  /** 64 hex characters: seals the token signing keys at rest. */
+  IDENTITY_SECRET_KEY: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+  ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 900, default: 900 }),
+  LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  LOGIN_FAILURE_WINDOW_S: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
+  BOOTSTRAP_ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),
+  BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
+})

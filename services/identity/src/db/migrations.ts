@@ -1,0 +1,64 @@
+import type { Migrations } from '@creditbank/db'
+import { eventTablesV1 } from '@creditbank/events'
+import { idempotencyTablesV1 } from '@creditbank/service-kit'
+
+export const migrations: Migrations = {
+  '2026-11-29T0001_identity': {
+    up: [
+      ...eventTablesV1,
+      ...idempotencyTablesV1,
+      `create table organization (
+        id uuid primary key,
+        code text not null unique,
+        name text not null,
+        kind text not null check (kind in ('school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center')),
+        region_code char(6) not null,
+        school_level text check (school_level in ('secondary_vocational', 'higher_vocational', 'vocational_undergraduate', 'technician_college', 'undergraduate', 'open_university')),
+        created_at timestamptz not null default now(),
+        created_by uuid,
+        check ((kind = 'school') = (school_level is not null))
+      )`,
+      `create index organization_kind_region on organization (kind, region_code, id)`,
+      `create table app_user (
+        id uuid primary key,
+        username text not null,
+        password_hash text not null,
+        display_name text not null,
+        platform_admin boolean not null default false,
+        learner_id uuid,
+        self_registered boolean not null default false,
+        created_at timestamptz not null default now()
+      )`,
+      `create unique index app_user_username on app_user (lower(username))`,
+      `create table membership (
+        user_id uuid not null references app_user (id),
+        org_id uuid not null references organization (id),
+        role text not null check (role in ('admin', 'registrar', 'issuer', 'reviewer')),
+        created_at timestamptz not null default now(),
+        primary key (user_id, org_id, role)
+      )`,
+      `create table api_client (
+        id uuid primary key,
+        client_id text not null unique,
+        secret_hash text not null,
+        name text not null,
+        org_id uuid not null references organization (id),
+        scopes text[] not null,
+        created_by uuid not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table signing_key (
+        kid text primary key,
+        private_key_sealed text not null,
+        public_jwk jsonb not null,
+        created_at timestamptz not null default now(),
+        retired_at timestamptz
+      )`,
+      `create table login_failure (
+        username text not null,
+        failed_at timestamptz not null default now()
+      )`,
+      `create index login_failure_username on login_failure (username, failed_at)`,
+    ],
+  },
+}

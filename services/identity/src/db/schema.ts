@@ -1,0 +1,67 @@
+import type { EventTables } from '@creditbank/events'
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface OrganizationTable {
+  id: string
+  code: string
+  name: string
+  kind: string
+  region_code: string
+  school_level: string | null
+  created_at: Timestamp
+  created_by: string | null
+}
+
+export interface AppUserTable {
+  id: string
+  username: string
+  password_hash: string
+  display_name: string
+  platform_admin: Generated<boolean>
+  learner_id: string | null
+  self_registered: Generated<boolean>
+  created_at: Timestamp
+}
+
+export interface MembershipTable {
+  user_id: string
+  org_id: string
+  role: string
+  created_at: Timestamp
+}
+
+export interface ApiClientTable {
+  id: string
+  client_id: string
+  secret_hash: string
+  name: string
+  org_id: string
+  scopes: string[]
+  created_by: string
+  created_at: Timestamp
+}
+
+export interface SigningKeyTable {
+  kid: string
+  private_key_sealed: string
+  public_jwk: ColumnType<Record<string, unknown>, string, string>
+  created_at: Timestamp
+  retired_at: Date | null
+}
+
+export interface LoginFailureTable {
+  username: string
+  failed_at: Timestamp
+}
+
+export interface IdentityDB extends EventTables {
+  organization: OrganizationTable
+  app_user: AppUserTable
+  membership: MembershipTable
+  api_client: ApiClientTable
+  signing_key: SigningKeyTable
+  login_failure: LoginFailureTable
+  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+}

@@ -1,0 +1,109 @@
+import { AppError } from '@creditbank/contracts'
+import { principalOf, requireAuth } from '@creditbank/auth'
+import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import { findUser, membershipsOf } from '../db/user.repository.js'
+import type { IdentityDB } from '../db/schema.js'
+import { identityErrors } from '../domain/errors.js'
+import { jwks } from '../domain/signing-keys.js'
+import { clientCredentialsGrant, passwordGrant, type TokenSettings, userClaims } from '../domain/tokens.js'
+import { createUser, userView } from '../domain/users.js'
+import { errorResponses, RegisterBody, Token, TokenBody, User } from './schemas.js'
+
+function missing(field: string) {
+  return new AppError('bad_request', 'VALIDATION_FAILED', `${field} is required for this grant`, [{ path: `/${field}`, message: 'is required for this grant' }])
+}
+
+export async function authRoutes(app: FastifyInstance, settings: TokenSettings) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const db = app.db as Kysely<IdentityDB>
+
+  // OAuth clients send the token request form-encoded; JSON works too.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4_096 }, (_req, body, done) => {
+    done(null, Object.fromEntries(new URLSearchParams(body as string)))
+  })
+
+  r.post(
+    '/v1/auth/token',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: { tags: ['auth'], summary: 'Exchange credentials for an access token', security: [], body: TokenBody, response: { 200: Token, ...errorResponses } },
+    },
+    async (request) => {
+      const b = request.body
+      if (b.grant_type === 'password') {
+        if (!b.username) throw missing('username')
+        if (!b.password) throw missing('password')
+        return passwordGrant(db, settings, b.username, b.password, b.orgId)
+      }
+      if (!b.clientId) throw missing('clientId')
+      if (!b.clientSecret) throw missing('clientSecret')
+      return clientCredentialsGrant(db, settings, b.clientId, b.clientSecret)
+    },
+  )
+
+  r.post(
+    '/v1/auth/register',
+    {
+      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      schema: { tags: ['auth'], summary: 'Learner self-sign-up', security: [], body: RegisterBody, response: { 201: User, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const user = await db.transaction().execute((trx) => createUser(trx, { ...request.body, memberships: [] }, { selfRegistered: true }, app.events.write))
+      app.events.committed()
+      reply.code(201)
+      return user
+    },
+  )
+
+  r.get(
+    '/.well-known/jwks.json',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'Public keys that verify access tokens',
+        security: [],
+        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+      },
+    },
+    async (_request, reply) => {
+      reply.header('cache-control', 'public, max-age=60')
+      return { keys: await jwks(db, settings.ttlS) }
+    },
+  )
+
+  r.get(
+    '/v1/me',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['auth'],
+        summary: 'The caller',
+        response: {
+          200: Type.Object({
+            kind: Type.Enum(['user', 'client']),
+            subject: Type.String(),
+            roles: Type.Array(Type.String()),
+            org: Type.Union([Type.String(), Type.Null()]),
+            learner: Type.Union([Type.String(), Type.Null()]),
+            scopes: Type.Array(Type.String()),
+            user: Type.Optional(User),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request)
+      const base = { kind: p.kind, subject: p.subject, roles: p.roles, org: p.org, learner: p.learner, scopes: p.scopes }
+      if (p.kind === 'client') return base
+      const user = await findUser(db, p.subject)
+      if (!user) throw identityErrors.IDENTITY_USER_NOT_FOUND()
+      // The learner link may be newer than the token: report what is true now.
+      const claims = await userClaims(db, user, p.org ?? undefined)
+      return { ...base, learner: claims.learner ?? null, user: userView(user, await membershipsOf(db, user.id)) }
+    },
+  )
+}

@@ -1,0 +1,61 @@
+import Type from 'typebox'
+import { Credits, DateOnly, Hours, Id, Timestamp } from '../primitives.js'
+
+const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
+
+export const OutcomeKind = Type.Enum(['course', 'training', 'competition', 'work', 'certificate'])
+export const EntryKind = Type.Enum(['course', 'training', 'competition', 'work', 'certificate', 'recognized', 'reversal'])
+
+export const accountsEvents = {
+  'accounts.learner.opened': Type.Object(
+    { learnerId: Id, accountNo: Type.String(), category: Type.String(), openedByOrgId: Nullable(Id), birthDate: Nullable(DateOnly) },
+    { additionalProperties: false },
+  ),
+  'accounts.learner.claimed': Type.Object({ learnerId: Id, userId: Id }, { additionalProperties: false }),
+  'accounts.enrollment.created': Type.Object(
+    { enrollmentId: Id, learnerId: Id, orgId: Id, programCode: Type.String(), programName: Type.String(), startedOn: DateOnly },
+    { additionalProperties: false },
+  ),
+  /** A ledger entry of a learning outcome (course, training, competition, work, certificate). */
+  'accounts.outcome.posted': Type.Object(
+    {
+      entryId: Id,
+      learnerId: Id,
+      orgId: Id,
+      kind: OutcomeKind,
+      title: Type.String(),
+      code: Nullable(Type.String()),
+      credits: Nullable(Credits),
+      hours: Nullable(Hours),
+      grade: Nullable(Type.Object({ score: Type.String(), scale: Type.String() }, { additionalProperties: false })),
+      level: Nullable(Type.String()),
+      category: Nullable(Type.String()),
+      occurredOn: DateOnly,
+      externalRef: Nullable(Type.String()),
+      /** For certificate entries: the 1+X certificate behind it. */
+      certificateId: Type.Optional(Nullable(Id)),
+      typeCode: Type.Optional(Nullable(Type.String())),
+      postedAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+  'accounts.entry.reversed': Type.Object(
+    { entryId: Id, reversedEntryId: Id, learnerId: Id, orgId: Id, reason: Type.String(), postedAt: Timestamp },
+    { additionalProperties: false },
+  ),
+  /** A recognized credit posted at the target organization after an approved application. */
+  'accounts.credit.recognized': Type.Object(
+    {
+      entryId: Id,
+      learnerId: Id,
+      orgId: Id,
+      applicationId: Id,
+      courseCode: Type.String(),
+      courseName: Type.String(),
+      credits: Credits,
+      sourceEntryIds: Type.Array(Id),
+      postedAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+}

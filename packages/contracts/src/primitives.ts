@@ -27,20 +27,16 @@ export function Page<T extends Type.TSchema>(item: T) {
   return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
 }
 
-export const OrganizationKind = Type.Union(
-  ['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center'].map((k) => Type.Literal(k)),
-)
-export const SchoolLevel = Type.Union(
-  [
-    'secondary_vocational',
-    'higher_vocational',
-    'vocational_undergraduate',
-    'technician_college',
-    'undergraduate',
-    'open_university',
-  ].map((k) => Type.Literal(k)),
-)
-export const Role = Type.Union(['admin', 'registrar', 'issuer', 'reviewer', 'learner'].map((k) => Type.Literal(k)))
+export const OrganizationKind = Type.Enum(['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center'])
+export const SchoolLevel = Type.Enum([
+  'secondary_vocational',
+  'higher_vocational',
+  'vocational_undergraduate',
+  'technician_college',
+  'undergraduate',
+  'open_university',
+])
+export const Role = Type.Enum(['admin', 'registrar', 'issuer', 'reviewer', 'learner'])
 
 export const ProblemDetails = Type.Object(
   {

@@ -70,14 +70,20 @@ async function writeStream(db: Kysely<any>, count: number, written: string[]) {
   }
 }
 
+/** The last observed drain state, for the failure message. */
+const seen: { backlog?: number; lag?: number; effects?: number; error?: string } = {}
+
 async function drained(platform: TestPlatform, relay: OutboxRelay, db: Kysely<any>) {
   try {
-    if ((await relay.backlog()) > 0) return false
-    if ((await platform.transport.lag(GROUP, [TOPIC])) !== 0) return false
+    seen.backlog = await relay.backlog()
     const { n } = await db.selectFrom('crash_effect').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
-    return Number(n) >= TOTAL
-  } catch {
-    return false // the admin client may still be reconnecting
+    seen.effects = Number(n)
+    seen.lag = await platform.transport.lag(GROUP, [TOPIC])
+    seen.error = undefined
+    return seen.backlog === 0 && seen.lag === 0 && seen.effects >= TOTAL
+  } catch (err) {
+    seen.error = String(err) // the admin client may still be reconnecting
+    return false
   }
 }
 
@@ -127,7 +133,9 @@ if (skipReason) {
     await writeStream(db, TOTAL - BEFORE_KILL - DURING_OUTAGE, written)
 
     const drainStart = Date.now()
-    await eventually(() => drained(platform, relay, db), DRAIN_TIMEOUT_MS, 250)
+    await eventually(() => drained(platform, relay, db), DRAIN_TIMEOUT_MS, 250).catch((err) => {
+      throw new Error(`${err.message}; last seen ${JSON.stringify(seen)}, relay ${relay.published} published`)
+    })
     t.comment(`drained ${((Date.now() - drainStart) / 1000).toFixed(1)} s after the last write`)
     await relay.stop()
     await consumer.stop()

@@ -2,10 +2,21 @@ import Type from 'typebox'
 import { DateOnly, Id, Timestamp } from '../primitives.js'
 
 export const CertificateLevel = Type.Enum(['junior', 'intermediate', 'senior'])
+const Fee = Type.String({ pattern: '^\\d{1,8}\\.\\d{2}$' })
 
 export const certificatesEvents = {
   'certificates.type.published': Type.Object(
-    { code: Type.String(), name: Type.String(), nameEn: Type.Union([Type.String(), Type.Null()]), evaluationOrgId: Id, levels: Type.Array(CertificateLevel), validityYears: Type.Integer() },
+    {
+      code: Type.String(),
+      name: Type.String(),
+      nameEn: Type.Union([Type.String(), Type.Null()]),
+      evaluationOrgId: Id,
+      levels: Type.Array(CertificateLevel),
+      validityYears: Type.Integer(),
+      /** The fee standard per level offered, decimal CNY with two places. */
+      fees: Type.Optional(Type.Object({ junior: Type.Optional(Fee), intermediate: Type.Optional(Fee), senior: Type.Optional(Fee) }, { additionalProperties: false })),
+      majors: Type.Optional(Type.Array(Type.String())),
+    },
     { additionalProperties: false },
   ),
   'certificates.certificate.issued': Type.Object(
@@ -20,6 +31,10 @@ export const certificatesEvents = {
       issuedOn: DateOnly,
       expiresOn: Type.Union([DateOnly, Type.Null()]),
       evaluationOrgId: Id,
+      /** The evaluation organization's name, for ledger lines and timelines. */
+      evaluationOrgName: Type.Optional(Type.String()),
+      /** What the learner was charged, decimal CNY (never above the type's fee standard). */
+      feeCharged: Type.Optional(Type.Union([Fee, Type.Null()])),
     },
     { additionalProperties: false },
   ),

@@ -1,6 +1,30 @@
 import Type from 'typebox'
 import { Credits, Id } from '../primitives.js'
 
+const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
+
+/** The rule version an application was opened and decided under (null for a learner's free application). */
+export const RuleRef = Type.Object({ code: Type.String(), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
+
+export const ApplicationStatus = Type.Enum(['open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed'])
+export const ApplicationOrigin = Type.Enum(['rule', 'learner'])
+
+/** What an application asks for at the target: a course and its credits. */
+export const AwardPayload = Type.Object(
+  {
+    courseCode: Type.String(),
+    courseName: Type.String(),
+    courseType: Type.String(),
+    credits: Nullable(Credits),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * Recognition events. Subject (Kafka key) = learnerId. Payloads carry ids only: no names,
+ * no national ids, no free text from the learner (a decision's `reason` is the reviewer's
+ * institutional statement about the application, not personal data).
+ */
 export const recognitionEvents = {
   /** Approval: accounts posts a `recognized` entry at the target, idempotent on the application id. */
   'recognition.application.approved': Type.Object(
@@ -16,6 +40,91 @@ export const recognitionEvents = {
       sourceEntryIds: Type.Array(Id, { minItems: 1 }),
       rule: Type.Union([Type.Object({ code: Type.String(), version: Type.Integer() }, { additionalProperties: false }), Type.Null()]),
     },
+    { additionalProperties: false },
+  ),
+  /** An application was opened, by a rule (the worker) or by the learner. */
+  'recognition.application.opened': Type.Object(
+    {
+      applicationId: Id,
+      learnerId: Id,
+      targetOrgId: Id,
+      programCode: Type.String(),
+      origin: ApplicationOrigin,
+      rule: Nullable(RuleRef),
+      sourceEntryIds: Type.Array(Id, { minItems: 1 }),
+      award: AwardPayload,
+      /** `open` or `in_review` (step 1 of a manual chain); an auto rule's approval follows as its own event. */
+      status: ApplicationStatus,
+      step: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+      dueAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+    },
+    { additionalProperties: false },
+  ),
+  /** One step's decision (approve or reject) by a reviewer; `status` is the application's status after it. */
+  'recognition.application.decided': Type.Object(
+    {
+      applicationId: Id,
+      learnerId: Id,
+      step: Type.Integer({ minimum: 1 }),
+      decision: Type.Enum(['approve', 'reject']),
+      reason: Type.String(),
+      status: ApplicationStatus,
+      /** The next step when the chain moves on. */
+      nextStep: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+    },
+    { additionalProperties: false },
+  ),
+  'recognition.application.rejected': Type.Object(
+    {
+      applicationId: Id,
+      learnerId: Id,
+      targetOrgId: Id,
+      programCode: Type.String(),
+      rule: Nullable(RuleRef),
+      sourceEntryIds: Type.Array(Id),
+      step: Nullable(Type.Integer({ minimum: 1 })),
+      reason: Type.String(),
+    },
+    { additionalProperties: false },
+  ),
+  /** Withdrawn by the learner, or closed by the system (e.g. its evidence entry was reversed). */
+  'recognition.application.withdrawn': Type.Object(
+    {
+      applicationId: Id,
+      learnerId: Id,
+      targetOrgId: Id,
+      by: Type.Enum(['learner', 'system']),
+      reason: Type.String(),
+    },
+    { additionalProperties: false },
+  ),
+  /** The learner appealed a rejection; the chain starts again at step 1. */
+  'recognition.application.appealed': Type.Object(
+    {
+      applicationId: Id,
+      learnerId: Id,
+      targetOrgId: Id,
+      status: ApplicationStatus,
+      step: Nullable(Type.Integer({ minimum: 1 })),
+    },
+    { additionalProperties: false },
+  ),
+  /** A rule version was published (POST creates version 1, PUT version n+1). */
+  'recognition.rule.published': Type.Object(
+    {
+      code: Type.String(),
+      version: Type.Integer({ minimum: 1 }),
+      targetOrgId: Id,
+      sourceKind: Type.String(),
+      reviewMode: Type.Enum(['auto', 'manual']),
+      validFrom: Type.String({ format: 'date' }),
+      validTo: Nullable(Type.String({ format: 'date' })),
+    },
+    { additionalProperties: false },
+  ),
+  /** An alliance of organizations for mutual recognition. */
+  'recognition.alliance.created': Type.Object(
+    { allianceId: Id, code: Type.String(), name: Type.String(), memberOrgIds: Type.Array(Id) },
     { additionalProperties: false },
   ),
 }

@@ -1,0 +1,114 @@
+import type { Migrations } from '@creditbank/db'
+import { eventTablesV1 } from '@creditbank/events'
+import { idempotencyTablesV1 } from '@creditbank/service-kit'
+
+export const migrations: Migrations = {
+  '2026-11-29T0001_accounts': {
+    up: [
+      ...eventTablesV1,
+      ...idempotencyTablesV1,
+      // A projection of identity.organization.registered: who may post, and which kinds.
+      `create table organization (
+        id uuid primary key,
+        kind text not null,
+        name text not null,
+        code text not null,
+        registered_at timestamptz not null default now()
+      )`,
+      `create sequence account_no_seq`,
+      `create table learner (
+        id uuid primary key,
+        account_no text not null unique,
+        national_id_hash text not null unique,
+        national_id_sealed text not null,
+        national_id_masked text not null,
+        name text not null,
+        birth_date date not null,
+        category text not null check (category in ('student', 'unemployed_graduate', 'veteran', 'migrant_worker', 'farmer', 'disabled', 'laid_off_worker', 'employee', 'other')),
+        user_id uuid unique,
+        opened_by_org_id uuid,
+        opened_at timestamptz not null default now(),
+        claimed_at timestamptz
+      )`,
+      // The account's head and balances; changed only in the transaction that appends entries.
+      `create table account (
+        learner_id uuid primary key references learner (id),
+        last_seq bigint not null default 0,
+        head_hash text not null,
+        total_credits numeric(14, 2) not null default 0,
+        total_hours numeric(14, 1) not null default 0,
+        recognized_credits numeric(14, 2) not null default 0,
+        updated_at timestamptz not null default now()
+      )`,
+      `create table balance (
+        learner_id uuid not null references account (learner_id),
+        kind text not null,
+        credits numeric(14, 2) not null default 0,
+        hours numeric(14, 1) not null default 0,
+        entry_count bigint not null default 0,
+        primary key (learner_id, kind)
+      )`,
+      `create table enrollment (
+        id uuid primary key,
+        learner_id uuid not null references learner (id),
+        org_id uuid not null references organization (id),
+        program_code text not null,
+        program_name text not null,
+        started_on date not null,
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        unique (learner_id, org_id, program_code)
+      )`,
+      `create index enrollment_org on enrollment (org_id, learner_id)`,
+      // Append-only: corrections are reversal entries. Each account's entries form a hash chain.
+      `create table ledger_entry (
+        id uuid primary key,
+        learner_id uuid not null references account (learner_id),
+        seq bigint not null,
+        code text not null check (code in ('outcome.posted', 'certificate.issued', 'reversal', 'recognition.approved')),
+        kind text not null check (kind in ('course', 'training', 'competition', 'work', 'certificate', 'recognized', 'reversal')),
+        balance_kind text not null check (balance_kind in ('course', 'training', 'competition', 'work', 'certificate', 'recognized')),
+        org_id uuid not null,
+        title text not null,
+        outcome_code text,
+        credits numeric(8, 2),
+        hours numeric(8, 1),
+        grade_score text,
+        grade_scale text,
+        level text,
+        category text,
+        occurred_on date not null,
+        external_ref text,
+        content_hash text,
+        certificate_id uuid,
+        type_code text,
+        application_id uuid,
+        reverses_entry_id uuid references ledger_entry (id),
+        reason text,
+        posted_by text not null,
+        posted_at timestamptz not null,
+        prev_hash text not null,
+        hash text not null,
+        unique (learner_id, seq),
+        check ((code = 'reversal') = (reverses_entry_id is not null))
+      )`,
+      // The statement: newest first by date, then by position in the account.
+      `create index ledger_entry_statement on ledger_entry (learner_id, occurred_on desc, seq desc)`,
+      `create unique index ledger_entry_external_ref on ledger_entry (org_id, external_ref) where external_ref is not null`,
+      `create unique index ledger_entry_reversal_once on ledger_entry (reverses_entry_id) where reverses_entry_id is not null`,
+      `create unique index ledger_entry_certificate on ledger_entry (certificate_id) where code = 'certificate.issued'`,
+      `create unique index ledger_entry_application on ledger_entry (application_id) where code = 'recognition.approved'`,
+      // Where each outcome was used: one outcome earns one course's credit at one target once.
+      `create table entry_use (
+        entry_id uuid not null references ledger_entry (id),
+        target_org_id uuid not null,
+        course_code text not null,
+        application_id uuid not null,
+        recognized_entry_id uuid not null references ledger_entry (id),
+        created_at timestamptz not null default now(),
+        primary key (entry_id, target_org_id, course_code)
+      )`,
+      `create index entry_use_application on entry_use (application_id)`,
+    ],
+  },
+}

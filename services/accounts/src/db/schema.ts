@@ -1,0 +1,110 @@
+import type { EventTables } from '@creditbank/events'
+import type { ColumnType } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+/** numeric comes back as a string; it is written as a string too (never a JS number). */
+type Decimal = string
+
+export interface OrganizationTable {
+  id: string
+  kind: string
+  name: string
+  code: string
+  registered_at: Timestamp
+}
+
+export interface LearnerTable {
+  id: string
+  account_no: string
+  national_id_hash: string
+  national_id_sealed: string
+  national_id_masked: string
+  name: string
+  birth_date: string
+  category: string
+  user_id: string | null
+  opened_by_org_id: string | null
+  opened_at: Timestamp
+  claimed_at: Timestamp | null
+}
+
+export interface AccountTable {
+  learner_id: string
+  last_seq: ColumnType<string, string | number | undefined, string | number>
+  head_hash: string
+  total_credits: ColumnType<Decimal, Decimal | undefined, Decimal>
+  total_hours: ColumnType<Decimal, Decimal | undefined, Decimal>
+  recognized_credits: ColumnType<Decimal, Decimal | undefined, Decimal>
+  updated_at: Timestamp
+}
+
+export interface BalanceTable {
+  learner_id: string
+  kind: string
+  credits: Decimal
+  hours: Decimal
+  entry_count: ColumnType<string, string | number, string | number>
+}
+
+export interface EnrollmentTable {
+  id: string
+  learner_id: string
+  org_id: string
+  program_code: string
+  program_name: string
+  started_on: string
+  created_by: string
+  created_at: Timestamp
+}
+
+export interface LedgerEntryTable {
+  id: string
+  learner_id: string
+  seq: ColumnType<string, string | number, never>
+  code: string
+  kind: string
+  balance_kind: string
+  org_id: string
+  title: string
+  outcome_code: string | null
+  credits: Decimal | null
+  hours: Decimal | null
+  grade_score: string | null
+  grade_scale: string | null
+  level: string | null
+  category: string | null
+  occurred_on: string
+  external_ref: string | null
+  content_hash: string | null
+  certificate_id: string | null
+  type_code: string | null
+  application_id: string | null
+  reverses_entry_id: string | null
+  reason: string | null
+  posted_by: string
+  posted_at: Timestamp
+  prev_hash: string
+  hash: string
+}
+
+export interface EntryUseTable {
+  entry_id: string
+  target_org_id: string
+  course_code: string
+  application_id: string
+  recognized_entry_id: string
+  created_at: Timestamp
+}
+
+export interface AccountsDB extends EventTables {
+  organization: OrganizationTable
+  learner: LearnerTable
+  account: AccountTable
+  balance: BalanceTable
+  enrollment: EnrollmentTable
+  ledger_entry: LedgerEntryTable
+  entry_use: EntryUseTable
+  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+}
+
+export type LedgerEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & { seq: string; posted_at: Date }

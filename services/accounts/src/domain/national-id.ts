@@ -1,0 +1,41 @@
+/**
+ * The 18-character resident identity number of GB 11643-1999: a 6-digit region code, the birth
+ * date (YYYYMMDD), a 3-digit sequence and a check character from ISO 7064 MOD 11-2.
+ */
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+const CHECK = '10X98765432'
+
+export function checkCharacter(first17: string): string {
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!
+  return CHECK[sum % 11]!
+}
+
+export function normalizeNationalId(raw: string): string {
+  return raw.trim().toUpperCase()
+}
+
+/** Why the id is not valid, or null when it is. `today` is 'YYYY-MM-DD'. */
+export function nationalIdProblem(id: string, today: string): string | null {
+  if (!/^\d{17}[\dX]$/.test(id)) return 'must be 17 digits and a check digit (0-9 or X)'
+  if (checkCharacter(id.slice(0, 17)) !== id[17]) return 'the check digit does not match'
+  const birth = birthDateOf(id)
+  const d = new Date(`${birth}T00:00:00Z`)
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth) return 'the birth date in it is not a date'
+  if (birth < '1900-01-01' || birth > today) return 'the birth date in it is not plausible'
+  return null
+}
+
+export function birthDateOf(id: string): string {
+  return `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`
+}
+
+/** First 6 and last 4 shown: `410105********123X`. */
+export function maskNationalId(id: string): string {
+  return `${id.slice(0, 6)}********${id.slice(-4)}`
+}
+
+/** Names compare after trimming and Unicode normalization; nothing else is folded. */
+export function normalizeName(name: string): string {
+  return name.normalize('NFC').trim().replace(/\s+/g, ' ')
+}

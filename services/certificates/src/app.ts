@@ -1,0 +1,43 @@
+import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import rateLimit from '@fastify/rate-limit'
+import type { FastifyInstance } from 'fastify'
+import { SCHEMA } from './db/schema.js'
+import { holderNameKeys } from './domain/holder-name.js'
+import { consumedTopics, handlers } from './events/handlers.js'
+import { catalogRoutes } from './routes/catalog.routes.js'
+import { certificateRoutes } from './routes/certificates.routes.js'
+import { oversightRoutes } from './routes/oversight.routes.js'
+import { verificationRoutes } from './routes/verification.routes.js'
+
+export { SCHEMA }
+
+export interface CertificatesOptions {
+  platform: Platform
+  /** 64 hex characters; keys the holder-name hash and seal. */
+  secretKeyHex: string
+  /** Public verification, per client address and per replica. */
+  verifyRateLimit?: { max: number; windowS: number }
+  startWorkers?: boolean
+}
+
+/**
+ * certificates: the 1+X catalog, issuance and revocation by the owning evaluation organization,
+ * public verification, and oversight counts. Organizations and learners are projections of
+ * identity's and accounts' events.
+ */
+export default async function certificatesApp(app: FastifyInstance, o: CertificatesOptions) {
+  const keys = holderNameKeys(parseKey(o.secretKeyHex, 'CERTIFICATES_SECRET_KEY'))
+  await app.register(servicePlatform, {
+    service: 'certificates',
+    schema: SCHEMA,
+    platform: o.platform,
+    publishes: true,
+    consumes: { topics: consumedTopics, handlers },
+    startWorkers: o.startWorkers,
+  })
+  await app.register(rateLimit, { global: false })
+  await catalogRoutes(app)
+  await certificateRoutes(app, keys)
+  await verificationRoutes(app, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
+  await oversightRoutes(app)
+}

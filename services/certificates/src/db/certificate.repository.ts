@@ -1,0 +1,149 @@
+import { type Kysely, sql } from 'kysely'
+import { type CertificatesDB, type CertificateTable, SCHEMA } from './schema.js'
+
+/** Raw SQL is not rewritten by `withSchema`: it names the schema itself. */
+const certificateTable = sql.table(`${SCHEMA}.certificate`)
+
+export type NewCertificateRow = Omit<CertificateTable, 'created_at' | 'revoked_at' | 'revocation_reason' | 'revoked_by'>
+
+export interface CertificateRow extends Omit<CertificateTable, 'created_at'> {
+  created_at: Date
+  type_name: string
+  org_name: string
+}
+
+/**
+ * Locks the number counters of these (type, year) pairs, creating missing ones, in a fixed order
+ * so two batches touching the same pairs cannot deadlock. Held to the end of the transaction:
+ * the numbers handed out under the lock are contiguous, and a rollback returns them.
+ */
+export async function lockCounters(db: Kysely<CertificatesDB>, pairs: { typeCode: string; year: number }[]): Promise<Map<string, number>> {
+  const sorted = [...pairs].sort((a, b) => (a.typeCode === b.typeCode ? a.year - b.year : a.typeCode < b.typeCode ? -1 : 1))
+  const out = new Map<string, number>()
+  for (const p of sorted) {
+    await db.insertInto('certificate_number_counter').values({ type_code: p.typeCode, year: p.year }).onConflict((oc) => oc.columns(['type_code', 'year']).doNothing()).execute()
+    const row = await db
+      .selectFrom('certificate_number_counter')
+      .select('last_seq')
+      .where('type_code', '=', p.typeCode)
+      .where('year', '=', p.year)
+      .forUpdate()
+      .executeTakeFirstOrThrow()
+    out.set(counterKey(p.typeCode, p.year), row.last_seq)
+  }
+  return out
+}
+
+export function counterKey(typeCode: string, year: number) {
+  return `${typeCode}\u0000${year}`
+}
+
+export async function setCounter(db: Kysely<CertificatesDB>, typeCode: string, year: number, lastSeq: number) {
+  await db.updateTable('certificate_number_counter').set({ last_seq: lastSeq }).where('type_code', '=', typeCode).where('year', '=', year).execute()
+}
+
+export interface NaturalKey {
+  typeCode: string
+  learnerId: string
+  level: string
+  issuedOn: string
+}
+
+/** Certificates that already exist under these natural keys (type, learner, level, date). */
+export async function findByNaturalKeys(db: Kysely<CertificatesDB>, keys: NaturalKey[]) {
+  if (keys.length === 0) return []
+  const col = <K extends keyof NaturalKey>(k: K) => keys.map((x) => x[k])
+  const rows = await sql<CertificateTable & { created_at: Date }>`
+    select c.* from ${certificateTable} c
+    join unnest(${col('typeCode')}::text[], ${col('learnerId')}::uuid[], ${col('level')}::text[], ${col('issuedOn')}::date[]) as k(type_code, learner_id, level, issued_on)
+      on c.type_code = k.type_code and c.learner_id = k.learner_id and c.level = k.level and c.issued_on = k.issued_on`.execute(db)
+  return rows.rows
+}
+
+export async function insertCertificates(db: Kysely<CertificatesDB>, rows: NewCertificateRow[]) {
+  // 18 columns a row: slices of 1,000 stay far below Postgres' 65,535 parameters.
+  for (let i = 0; i < rows.length; i += 1_000) await db.insertInto('certificate').values(rows.slice(i, i + 1_000)).execute()
+}
+
+function withNames(db: Kysely<CertificatesDB>) {
+  return db
+    .selectFrom('certificate as c')
+    .innerJoin('certificate_type as t', 't.code', 'c.type_code')
+    .innerJoin('organization as o', 'o.id', 'c.evaluation_org_id')
+    .selectAll('c')
+    .select(['t.name as type_name', 'o.name as org_name'])
+}
+
+export function findCertificate(db: Kysely<CertificatesDB>, id: string) {
+  return withNames(db).where('c.id', '=', id).executeTakeFirst() as Promise<CertificateRow | undefined>
+}
+
+export function findCertificateForUpdate(db: Kysely<CertificatesDB>, id: string) {
+  return db.selectFrom('certificate').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+}
+
+export async function markRevoked(db: Kysely<CertificatesDB>, id: string, reason: string, actor: string, at: Date) {
+  const r = await db
+    .updateTable('certificate')
+    .set({ revoked_at: at, revocation_reason: reason, revoked_by: actor })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+  return Number(r.numUpdatedRows) === 1
+}
+
+/** One probe of the unique index on number, and the issuer's name: all verification needs. */
+export function findForVerification(db: Kysely<CertificatesDB>, number: string) {
+  return db
+    .selectFrom('certificate as c')
+    .innerJoin('organization as o', 'o.id', 'c.evaluation_org_id')
+    .select(['c.holder_name_hash', 'c.type_code', 'c.level', 'c.issued_on', 'c.expires_on', 'c.revoked_at', 'o.name as org_name'])
+    .where('c.number', '=', number)
+    .executeTakeFirst()
+}
+
+/** The SQL twin of domain/status.ts `certificateStatus`, with `today` from `todayInChina`. */
+export function statusSql(today: string) {
+  return sql<string>`case when c.revoked_at is not null then 'revoked' when c.expires_on <= ${today}::date then 'expired' else 'valid' end`
+}
+
+export const groupColumns = {
+  type: sql<string>`c.type_code`,
+  level: sql<string>`c.level`,
+  region: sql<string>`c.region_code`,
+  month: sql<string>`to_char(c.issued_on, 'YYYY-MM')`,
+  org: sql<string>`c.evaluation_org_id::text`,
+} as const
+
+export type GroupDimension = keyof typeof groupColumns | 'status'
+
+export interface OversightFilter {
+  from?: string
+  to?: string
+  typeCode?: string
+  regionCode?: string
+}
+
+/** Counts and fees by the asked dimensions; at most `maxGroups + 1` rows come back. */
+export async function oversightCounts(db: Kysely<CertificatesDB>, dims: GroupDimension[], f: OversightFilter, today: string, maxGroups: number) {
+  const exprs = dims.map((d) => (d === 'status' ? statusSql(today) : groupColumns[d]))
+  const selected = exprs.map((e, i) => sql`${e} as ${sql.ref(`g${i}`)}`)
+  const conditions = [sql`true`]
+  if (f.from) conditions.push(sql`c.issued_on >= ${f.from}::date`)
+  if (f.to) conditions.push(sql`c.issued_on <= ${f.to}::date`)
+  if (f.typeCode) conditions.push(sql`c.type_code = ${f.typeCode}`)
+  if (f.regionCode) conditions.push(sql`c.region_code = ${f.regionCode}`)
+  const where = sql.join(conditions, sql` and `)
+  const groupBy = dims.length ? sql`group by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))} order by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))}` : sql``
+  const head = selected.length ? sql`${sql.join(selected)},` : sql``
+  const rows = await sql<Record<string, string> & { count: string; revoked: string; fees: string | null }>`
+    select ${head}
+      count(*)::int8 as count,
+      count(*) filter (where c.revoked_at is not null)::int8 as revoked,
+      coalesce(sum(c.fee_charged), 0)::numeric(14, 2) as fees
+    from ${certificateTable} c
+    where ${where}
+    ${groupBy}
+    limit ${maxGroups + 1}`.execute(db)
+  return rows.rows
+}

@@ -1,0 +1,78 @@
+import type { Migrations } from '@creditbank/db'
+import { eventTablesV1 } from '@creditbank/events'
+import { idempotencyTablesV1 } from '@creditbank/service-kit'
+
+export const migrations: Migrations = {
+  '2026-11-29T0001_certificates': {
+    up: [
+      ...eventTablesV1,
+      ...idempotencyTablesV1,
+      // Projection of identity.organization.registered: who may own a type, and its region and name.
+      `create table organization (
+        id uuid primary key,
+        code text not null,
+        name text not null,
+        kind text not null,
+        region_code char(6) not null,
+        updated_at timestamptz not null default now()
+      )`,
+      // Projection of accounts.learner.opened: certificates go only to learners that exist.
+      `create table learner (
+        id uuid primary key,
+        opened_at timestamptz not null default now()
+      )`,
+      `create table certificate_type (
+        code text primary key,
+        name text not null,
+        name_en text,
+        evaluation_org_id uuid not null references organization (id),
+        levels text[] not null check (cardinality(levels) between 1 and 3 and levels <@ array['junior', 'intermediate', 'senior']),
+        validity_years int not null check (validity_years between 1 and 20),
+        majors text[] not null default '{}',
+        created_by text not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create index certificate_type_org on certificate_type (evaluation_org_id, code)`,
+      // The supervised fee standard (收费标准), one row per level offered, in CNY.
+      `create table certificate_type_fee (
+        type_code text not null references certificate_type (code),
+        level text not null check (level in ('junior', 'intermediate', 'senior')),
+        fee numeric(10, 2) not null check (fee >= 0),
+        primary key (type_code, level)
+      )`,
+      // One row per (type, year), locked FOR UPDATE while numbers are handed out: no gaps, no repeats.
+      `create table certificate_number_counter (
+        type_code text not null references certificate_type (code),
+        year int not null,
+        last_seq int not null default 0,
+        primary key (type_code, year)
+      )`,
+      `create table certificate (
+        id uuid primary key,
+        number text not null,
+        type_code text not null references certificate_type (code),
+        level text not null check (level in ('junior', 'intermediate', 'senior')),
+        learner_id uuid not null references learner (id),
+        holder_name_hash text not null,
+        holder_name_sealed text not null,
+        score numeric(5, 2),
+        issued_on date not null,
+        expires_on date not null,
+        evaluation_org_id uuid not null references organization (id),
+        region_code char(6) not null,
+        fee_charged numeric(10, 2) check (fee_charged >= 0),
+        issued_by text not null,
+        created_at timestamptz not null default now(),
+        revoked_at timestamptz,
+        revocation_reason text,
+        revoked_by text,
+        check ((revoked_at is null) = (revocation_reason is null))
+      )`,
+      // Verification looks up by number only: a unique index keeps it one index probe at any size.
+      `create unique index certificate_number on certificate (number)`,
+      `create unique index certificate_natural_key on certificate (type_code, learner_id, level, issued_on)`,
+      `create index certificate_learner on certificate (learner_id, issued_on)`,
+      `create index certificate_org on certificate (evaluation_org_id, issued_on)`,
+    ],
+  },
+}

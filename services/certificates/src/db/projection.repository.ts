@@ -1,0 +1,34 @@
+import type { Kysely } from 'kysely'
+import type { CertificatesDB } from './schema.js'
+
+export interface OrganizationRow {
+  id: string
+  code: string
+  name: string
+  kind: string
+  region_code: string
+}
+
+/** identity.organization.registered: the latest name and region win (replays are no-ops). */
+export async function upsertOrganization(db: Kysely<CertificatesDB>, o: OrganizationRow) {
+  await db
+    .insertInto('organization')
+    .values(o)
+    .onConflict((oc) => oc.column('id').doUpdateSet({ code: o.code, name: o.name, kind: o.kind, region_code: o.region_code, updated_at: new Date() }))
+    .execute()
+}
+
+export function findOrganization(db: Kysely<CertificatesDB>, id: string) {
+  return db.selectFrom('organization').select(['id', 'code', 'name', 'kind', 'region_code']).where('id', '=', id).executeTakeFirst() as Promise<OrganizationRow | undefined>
+}
+
+export async function insertLearner(db: Kysely<CertificatesDB>, id: string) {
+  await db.insertInto('learner').values({ id }).onConflict((oc) => oc.column('id').doNothing()).execute()
+}
+
+/** Which of these learners exist. */
+export async function existingLearners(db: Kysely<CertificatesDB>, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set()
+  const rows = await db.selectFrom('learner').select('id').where('id', 'in', ids).execute()
+  return new Set(rows.map((r) => r.id))
+}

@@ -1,0 +1,78 @@
+import type { EventTables } from '@creditbank/events'
+import type { ColumnType, Generated } from 'kysely'
+
+/** The service's own Postgres schema. */
+export const SCHEMA = 'certificates'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+
+export interface OrganizationTable {
+  id: string
+  code: string
+  name: string
+  kind: string
+  region_code: string
+  updated_at: Timestamp
+}
+
+export interface LearnerTable {
+  id: string
+  opened_at: Timestamp
+}
+
+export interface CertificateTypeTable {
+  code: string
+  name: string
+  name_en: string | null
+  evaluation_org_id: string
+  levels: string[]
+  validity_years: number
+  majors: string[]
+  created_by: string
+  created_at: Timestamp
+}
+
+export interface CertificateTypeFeeTable {
+  type_code: string
+  level: string
+  /** numeric(10,2), a string in TypeScript. */
+  fee: string
+}
+
+export interface CertificateNumberCounterTable {
+  type_code: string
+  year: number
+  last_seq: Generated<number>
+}
+
+export interface CertificateTable {
+  id: string
+  number: string
+  type_code: string
+  level: string
+  learner_id: string
+  holder_name_hash: string
+  holder_name_sealed: string
+  score: string | null
+  /** date: 'YYYY-MM-DD'. */
+  issued_on: string
+  expires_on: string
+  evaluation_org_id: string
+  region_code: string
+  fee_charged: string | null
+  issued_by: string
+  created_at: Timestamp
+  revoked_at: Date | null
+  revocation_reason: string | null
+  revoked_by: string | null
+}
+
+export interface CertificatesDB extends EventTables {
+  organization: OrganizationTable
+  learner: LearnerTable
+  certificate_type: CertificateTypeTable
+  certificate_type_fee: CertificateTypeFeeTable
+  certificate_number_counter: CertificateNumberCounterTable
+  certificate: CertificateTable
+  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+}

@@ -1,0 +1,80 @@
+import type { Principal } from '@creditbank/auth'
+import type { Kysely } from 'kysely'
+import { type CertificateRow, findCertificate, findCertificateForUpdate, findForVerification, markRevoked } from '../db/certificate.repository.js'
+import type { CertificatesDB } from '../db/schema.js'
+import type { Publish } from './catalog.js'
+import { certificatesErrors } from './errors.js'
+import { hashHolderName, type HolderNameKeys, sameHash, unsealHolderName } from './holder-name.js'
+import { certificateStatus, todayInChina } from './status.js'
+
+export function certificateView(c: CertificateRow, keys: HolderNameKeys, today = todayInChina()) {
+  return {
+    id: c.id,
+    number: c.number,
+    typeCode: c.type_code,
+    typeName: c.type_name,
+    level: c.level,
+    learnerId: c.learner_id,
+    holderName: unsealHolderName(keys, c.holder_name_sealed),
+    score: c.score,
+    issuedOn: c.issued_on,
+    expiresOn: c.expires_on,
+    status: certificateStatus({ revokedAt: c.revoked_at, expiresOn: c.expires_on }, today),
+    evaluationOrgId: c.evaluation_org_id,
+    issuer: c.org_name,
+    feeCharged: c.fee_charged,
+    revokedAt: c.revoked_at ? c.revoked_at.toISOString() : null,
+    revocationReason: c.revocation_reason,
+    createdAt: c.created_at.toISOString(),
+  }
+}
+
+/** The holder, staff or clients of the issuing organization, and platform admins; nobody else learns it exists. */
+export async function readCertificate(db: Kysely<CertificatesDB>, id: string, p: Principal) {
+  const c = await findCertificate(db, id)
+  const allowed = c && (p.roles.includes('admin') || (p.learner !== null && p.learner === c.learner_id) || (p.org !== null && p.org === c.evaluation_org_id))
+  if (!c || !allowed) throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
+  return c
+}
+
+/**
+ * Revokes a certificate, once, for the issuing organization only (another organization gets the
+ * same 404 as for an unknown id). The row is locked so two revocations cannot both succeed.
+ */
+export async function revokeCertificate(trx: Kysely<CertificatesDB>, id: string, reason: string, p: Principal, publish: Publish) {
+  const c = await findCertificateForUpdate(trx, id)
+  if (!c || p.org === null || p.org !== c.evaluation_org_id) throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
+  if (c.revoked_at !== null) throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED(`revoked at ${c.revoked_at.toISOString()}`)
+  const at = new Date()
+  if (!(await markRevoked(trx, id, reason, p.subject, at))) throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED()
+  await publish(trx, [
+    {
+      type: 'certificates.certificate.revoked',
+      subject: c.learner_id,
+      data: { certificateId: c.id, number: c.number, learnerId: c.learner_id, evaluationOrgId: c.evaluation_org_id, reason, revokedAt: at.toISOString() },
+    },
+  ])
+  return (await findCertificate(trx, id))!
+}
+
+export type Verification =
+  | { status: 'not_found' }
+  | { status: 'valid' | 'revoked' | 'expired'; typeCode: string; level: string; issuedOn: string; issuer: string }
+
+/**
+ * Public verification by number and holder name. An unknown number and a wrong name give the
+ * same answer, and both paths hash the name and read the index, so the answer says nothing about
+ * who holds what.
+ */
+export async function verifyCertificate(db: Kysely<CertificatesDB>, keys: HolderNameKeys, number: string, holderName: string): Promise<Verification> {
+  const hash = hashHolderName(keys, holderName)
+  const c = await findForVerification(db, number.trim().toUpperCase())
+  if (!c || !sameHash(c.holder_name_hash, hash)) return { status: 'not_found' }
+  return {
+    status: certificateStatus({ revokedAt: c.revoked_at, expiresOn: c.expires_on }),
+    typeCode: c.type_code,
+    level: c.level,
+    issuedOn: c.issued_on,
+    issuer: c.org_name,
+  }
+}

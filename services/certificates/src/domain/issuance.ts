@@ -1,0 +1,174 @@
+import type { Principal } from '@creditbank/auth'
+import type { FieldError } from '@creditbank/contracts'
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import { counterKey, findByNaturalKeys, insertCertificates, lockCounters, type NewCertificateRow, setCounter } from '../db/certificate.repository.js'
+import { existingLearners } from '../db/projection.repository.js'
+import type { CertificatesDB, CertificateTable } from '../db/schema.js'
+import { findTypes, type TypeRow } from '../db/type.repository.js'
+import type { Publish } from './catalog.js'
+import { certificatesErrors } from './errors.js'
+import { hashHolderName, type HolderNameKeys, normalizeHolderName, sealHolderName } from './holder-name.js'
+import { normalizeFee, toFen } from './money.js'
+import { addYears, isCalendarDate, todayInChina } from './status.js'
+
+export interface IssueInput {
+  typeCode: string
+  level: string
+  learnerId: string
+  holderName: string
+  score?: string | null
+  issuedOn: string
+  feeCharged?: string | null
+}
+
+export interface IssueContext {
+  keys: HolderNameKeys
+  publish: Publish
+  today?: string
+}
+
+export interface Issued {
+  index: number
+  created: boolean
+  row: CertificateTable
+}
+
+/** Numbers read aloud and printed: `WEB-FE-2025-0000123` (type, year, sequence in that type and year). */
+export function certificateNumber(typeCode: string, year: number, seq: number) {
+  return `${typeCode}-${year}-${String(seq).padStart(7, '0')}`
+}
+
+/** Only the owning evaluation organization issues a type: its issuers, or its system clients. */
+function mayIssue(p: Principal, type: TypeRow) {
+  const acting = p.roles.includes('issuer') || (p.kind === 'client' && p.scopes.includes('certificates:write'))
+  return acting && p.org !== null && p.org === type.evaluation_org_id
+}
+
+type Prepared = IssueInput & { index: number; type: TypeRow; nameHash: string; score: string | null; fee: string | null }
+
+/** Checks every row against the catalog, the learners and the fee standard; collects every problem. */
+async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, keys: HolderNameKeys, today: string, path: (i: number) => string) {
+  const types = await findTypes(trx, [...new Set(items.map((i) => i.typeCode))])
+  const forbidden: FieldError[] = []
+  items.forEach((item, i) => {
+    const type = types.get(item.typeCode)
+    if (type && !mayIssue(p, type)) forbidden.push({ path: `${path(i)}/typeCode`, message: `${item.typeCode} is issued by another organization` })
+  })
+  if (forbidden.length) throw certificatesErrors.CERTIFICATES_NOT_ISSUER(undefined, forbidden)
+  const learners = await existingLearners(trx, [...new Set(items.map((i) => i.learnerId))])
+  const errors: FieldError[] = []
+  const seen = new Map<string, number>()
+  const prepared: Prepared[] = []
+  items.forEach((item, i) => {
+    const at = path(i)
+    const bad = (field: string, message: string) => errors.push({ path: `${at}/${field}`, message })
+    const type = types.get(item.typeCode)
+    if (!type) bad('typeCode', `no certificate type ${item.typeCode}`)
+    else if (!type.levels.includes(item.level)) bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
+    if (!learners.has(item.learnerId)) bad('learnerId', 'no such learner')
+    if (!normalizeHolderName(item.holderName)) bad('holderName', 'is empty')
+    if (!isCalendarDate(item.issuedOn)) bad('issuedOn', 'is not a calendar date')
+    else if (item.issuedOn > today) bad('issuedOn', `is in the future (today is ${today})`)
+    const standard = type?.fees[item.level]
+    if (item.feeCharged != null && standard !== undefined && toFen(item.feeCharged) > toFen(standard)) {
+      bad('feeCharged', `${normalizeFee(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`)
+    }
+    const key = `${item.typeCode}|${item.learnerId}|${item.level}|${item.issuedOn}`
+    const first = seen.get(key)
+    if (first !== undefined) errors.push({ path: at, message: `the same certificate as ${path(first)} (type, learner, level and date)` })
+    else seen.set(key, i)
+    if (type) {
+      prepared.push({
+        ...item,
+        index: i,
+        type,
+        nameHash: hashHolderName(keys, item.holderName),
+        score: item.score == null ? null : normalizeFee(item.score),
+        fee: item.feeCharged == null ? null : normalizeFee(item.feeCharged),
+      })
+    }
+  })
+  if (errors.length) throw certificatesErrors.CERTIFICATES_ISSUANCE_INVALID(`${errors.length} problem(s): ${errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join('; ')}`, errors)
+  return prepared
+}
+
+/**
+ * Issues certificates in the caller's transaction: all rows are validated first (any problem → an
+ * error listing every bad row, nothing written); rows already issued under their natural key
+ * (type, learner, level, date) with the same details answer the existing certificate; new ones get
+ * contiguous numbers from counters locked FOR UPDATE, are inserted, and announced through the outbox.
+ */
+export async function issueCertificates(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, ctx: IssueContext, path: (i: number) => string): Promise<Issued[]> {
+  const today = ctx.today ?? todayInChina()
+  const prepared = await prepare(trx, items, p, ctx.keys, today, path)
+  const year = (r: Prepared) => Number(r.issuedOn.slice(0, 4))
+  // Lock first, then look for existing rows: two identical requests at once cannot both insert.
+  const counters = await lockCounters(trx, [...new Map(prepared.map((r) => [counterKey(r.typeCode, year(r)), { typeCode: r.typeCode, year: year(r) }])).values()])
+  const existing = new Map(
+    (await findByNaturalKeys(trx, prepared)).map((c) => [`${c.type_code}|${c.learner_id}|${c.level}|${c.issued_on}`, c] as const),
+  )
+  const conflicts: FieldError[] = []
+  const out: Issued[] = []
+  const fresh: NewCertificateRow[] = []
+  for (const r of prepared) {
+    const found = existing.get(`${r.typeCode}|${r.learnerId}|${r.level}|${r.issuedOn}`)
+    if (found) {
+      const same = found.holder_name_hash === r.nameHash && found.score === r.score && found.fee_charged === r.fee
+      if (!same) conflicts.push({ path: path(r.index), message: `${found.number} was issued for this learner, type, level and date with other details` })
+      out.push({ index: r.index, created: false, row: found })
+      continue
+    }
+    const key = counterKey(r.typeCode, year(r))
+    const seq = counters.get(key)! + 1
+    counters.set(key, seq)
+    const row: NewCertificateRow = {
+      id: uuidv7(),
+      number: certificateNumber(r.typeCode, year(r), seq),
+      type_code: r.typeCode,
+      level: r.level,
+      learner_id: r.learnerId,
+      holder_name_hash: r.nameHash,
+      holder_name_sealed: sealHolderName(ctx.keys, r.holderName),
+      score: r.score,
+      issued_on: r.issuedOn,
+      expires_on: addYears(r.issuedOn, r.type.validity_years),
+      evaluation_org_id: r.type.evaluation_org_id,
+      region_code: r.type.org_region_code,
+      fee_charged: r.fee,
+      issued_by: p.subject,
+    }
+    fresh.push(row)
+    out.push({ index: r.index, created: true, row: { ...row, created_at: new Date(), revoked_at: null, revocation_reason: null, revoked_by: null } })
+  }
+  if (conflicts.length) throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
+  if (fresh.length === 0) return out
+  for (const [key, last] of counters) {
+    const [typeCode, y] = key.split('\u0000') as [string, string]
+    await setCounter(trx, typeCode, Number(y), last)
+  }
+  await insertCertificates(trx, fresh)
+  const typeOf = new Map(prepared.map((r) => [r.typeCode, r.type]))
+  await ctx.publish(
+    trx,
+    fresh.map((c) => ({
+      type: 'certificates.certificate.issued',
+      subject: c.learner_id,
+      data: {
+        certificateId: c.id,
+        number: c.number,
+        learnerId: c.learner_id,
+        typeCode: c.type_code,
+        typeName: typeOf.get(c.type_code)!.name,
+        level: c.level,
+        score: c.score,
+        issuedOn: c.issued_on,
+        expiresOn: c.expires_on,
+        evaluationOrgId: c.evaluation_org_id,
+        evaluationOrgName: typeOf.get(c.type_code)!.org_name,
+        feeCharged: c.fee_charged,
+      },
+    })),
+  )
+  return out
+}

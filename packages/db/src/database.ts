@@ -1,6 +1,5 @@
-import { PGlite } from '@electric-sql/pglite'
+import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
-import { PGliteDialect } from 'kysely-pglite-dialect'
 import pg from 'pg'
 
 /** OIDs whose text form we keep as strings: exact decimals, 64-bit integers and plain dates. */
@@ -67,6 +66,9 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
 
 async function openPglite(options: DatabaseOptions): Promise<Database> {
   const parsers = { [NUMERIC]: keepText, [INT8]: keepText, [DATE]: keepText }
+  // Loaded only when embedded, so a deployment on Postgres never loads the wasm engine.
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { PGliteDialect } = await import('kysely-pglite-dialect')
   const pglite = await PGlite.create({
     ...(options.dataDir ? { dataDir: options.dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),

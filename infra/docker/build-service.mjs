@@ -1,0 +1,54 @@
+// Bundles one service into services/<name>/dist/server.js for its container image.
+// Workspace packages and most npm dependencies are bundled; the few that read files from their
+// own package folder at run time (the OpenAPI UI, embedded PGlite's wasm) stay external and are
+// listed in dist/package.json so the image installs exactly those.
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { build } from 'esbuild'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..')
+const service = process.argv[2]
+if (!service) throw new Error('usage: build-service.mjs <service>')
+const dir = join(root, 'services', service)
+const external = ['@fastify/swagger-ui', '@electric-sql/pglite', 'kysely-pglite-dialect', 'pg-native']
+
+function versionOf(name) {
+  for (const pkg of ['service-kit', 'db']) {
+    const deps = JSON.parse(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8')).dependencies ?? {}
+    if (deps[name]) return deps[name]
+  }
+  return undefined
+}
+
+mkdirSync(join(dir, 'dist'), { recursive: true })
+await build({
+  entryPoints: [join(dir, 'src', 'server.ts')],
+  outfile: join(dir, 'dist', 'server.js'),
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  sourcemap: true,
+  external,
+  banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  logLevel: 'warning',
+})
+const dependencies = Object.fromEntries(external.map((n) => [n, versionOf(n)]).filter(([, v]) => v))
+writeFileSync(
+  join(dir, 'dist', 'package.json'),
+  `${JSON.stringify(
+    {
+      name: `creditbank-${service}`,
+      private: true,
+      type: 'module',
+      main: 'server.js',
+      dependencies,
+      // kysely-pglite-dialect declares PGlite up to 0.4; 0.5 is what we test with (see STACK-NOTES).
+      overrides: { 'kysely-pglite-dialect': { '@electric-sql/pglite': '$@electric-sql/pglite' } },
+    },
+    null,
+    2,
+  )}\n`,
+)
+console.log(`built services/${service}/dist/server.js`)

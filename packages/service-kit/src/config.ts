@@ -17,7 +17,9 @@ export const commonConfig = {
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 50_000_000, default: 2_000_000 }),
 }
 
-export class ConfigError extends Error {}
+export class ConfigError extends Error {
+  override name = 'ConfigError'
+}
 
 /**
  * Reads and validates configuration once, at boot. A missing or malformed variable stops the start

@@ -29,6 +29,8 @@ export interface ServerOptions {
 export const redactPaths = [
   'req.headers.authorization',
   'req.headers.cookie',
+  '*.authorization',
+  '*.cookie',
   '*.nationalId',
   '*.password',
   '*.clientSecret',

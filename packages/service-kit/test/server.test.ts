@@ -1,0 +1,81 @@
+import { Writable } from 'node:stream'
+import { AppError } from '@creditbank/contracts'
+import { buildServer, configSchema, loadConfig, redactPaths } from '@creditbank/service-kit'
+import pino from 'pino'
+import t from 'tap'
+import Type from 'typebox'
+
+t.test('config is validated once and frozen; a bad variable stops the start naming it', async (t) => {
+  const schema = configSchema({ PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3001 }) })
+  const ok = loadConfig(schema, { PORT: '4000', KAFKA_BROKERS: 'a:1,b:2' })
+  t.equal(ok.PORT, 4000)
+  t.equal(ok.DB_POOL_MAX, 10, 'defaults apply')
+  t.ok(Object.isFrozen(ok))
+  t.throws(() => loadConfig(schema, { PORT: 'eighty' }), { name: 'ConfigError', message: /PORT/ })
+  t.throws(() => loadConfig(schema, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
+  t.throws(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1,,b' }), /KAFKA_BROKERS/)
+})
+
+async function serverWithLogs() {
+  const lines: string[] = []
+  const sink = new Writable({
+    write(chunk, _enc, done) {
+      lines.push(chunk.toString())
+      done()
+    },
+  })
+  const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink)
+  const app = await buildServer({ service: 'kit-test', logger })
+  app.post('/echo', async (request) => {
+    request.log.info({ nationalId: '41010519900307123X', password: 'hunter2hunter2', headers: request.headers }, 'handling')
+    return { ok: true }
+  })
+  app.get('/boom', async () => {
+    throw new Error('connection string postgres://secret@db leaked?')
+  })
+  app.get('/domain', async () => {
+    throw new AppError('conflict', 'KIT_THING_TAKEN', 'That thing is taken', [{ path: '/thing', message: 'is taken' }])
+  })
+  await app.ready()
+  return { app, lines }
+}
+
+t.test('personal data and credentials never reach a log line', async (t) => {
+  const { app, lines } = await serverWithLogs()
+  t.teardown(() => app.close())
+  await app.inject({ method: 'POST', url: '/echo', headers: { authorization: 'Bearer abc.def.ghi' }, payload: { nationalId: '41010519900307123X' } })
+  const all = lines.join('')
+  t.notMatch(all, /41010519900307123X/)
+  t.notMatch(all, /hunter2/)
+  t.notMatch(all, /abc\.def\.ghi/)
+  t.match(all, /\[redacted\]/)
+})
+
+t.test('errors are problem+json with stable codes; 5xx carry no internals', async (t) => {
+  const { app } = await serverWithLogs()
+  t.teardown(() => app.close())
+  const boom = await app.inject({ method: 'GET', url: '/boom' })
+  t.equal(boom.statusCode, 500)
+  t.equal(boom.headers['content-type'], 'application/problem+json; charset=utf-8')
+  t.equal(boom.json().code, 'INTERNAL')
+  t.notMatch(boom.body, /postgres|secret|stack/)
+  const domain = await app.inject({ method: 'GET', url: '/domain' })
+  t.match(domain.json(), { status: 409, code: 'KIT_THING_TAKEN', errors: [{ path: '/thing' }] })
+  const missing = await app.inject({ method: 'GET', url: '/nowhere' })
+  t.match(missing.json(), { status: 404, code: 'NOT_FOUND' })
+  t.ok(boom.headers['x-request-id'], 'every answer names its request id')
+})
+
+t.test('health, OpenAPI and metrics are served', async (t) => {
+  const { app } = await serverWithLogs()
+  t.teardown(() => app.close())
+  t.equal((await app.inject({ method: 'GET', url: '/health/live' })).statusCode, 200)
+  app.readiness.set('database', async () => false)
+  const ready = await app.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(ready.statusCode, 503)
+  t.same(ready.json().checks, { database: 'failing' })
+  const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json()
+  t.equal(doc.openapi, '3.1.0')
+  const metrics = await app.inject({ method: 'GET', url: '/metrics' })
+  t.match(metrics.body, /http_request_duration_seconds_bucket/)
+})

@@ -60,6 +60,8 @@ export interface ServiceDefinition<O> {
   schema: string
   migrations: Migrations
   app: FastifyPluginAsync<O & { platform: Platform }>
+  /** The service's configuration schema (common settings plus its own). */
+  config?: TObject
   /** Options for the app from configuration, e.g. secrets. */
   options?: (config: any) => O
   port: number
@@ -83,7 +85,8 @@ export async function assembleService<O>(def: ServiceDefinition<O>, platform: Pl
  * The thin entry of a standalone service: config validated once, platform opened, migrations
  * run, the app registered, listening, and a graceful shutdown on SIGTERM or SIGINT.
  */
-export async function runService<O>(def: ServiceDefinition<O>, schema: TObject) {
+export async function runService<O>(def: ServiceDefinition<O>, schema: TObject | undefined = def.config) {
+  if (!schema) throw new Error(`${def.service} has no configuration schema`)
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', def.service)
   let config: CommonConfig & { PORT?: number }
   try {

@@ -1,24 +1,4 @@
 import { runService } from '@creditbank/service-kit'
-import identityApp, { type IdentityOptions, SCHEMA } from './app.js'
-import { identityConfig } from './config.js'
-import { migrations } from './db/migrations.js'
+import { definition } from './definition.js'
 
-await runService<Omit<IdentityOptions, 'platform'>>(
-  {
-    service: 'identity',
-    schema: SCHEMA,
-    migrations,
-    port: 3001,
-    app: identityApp,
-    options: (c) => ({
-      secretKeyHex: c.IDENTITY_SECRET_KEY,
-      tokenTtlS: c.ACCESS_TOKEN_TTL_S,
-      loginMaxFailures: c.LOGIN_MAX_FAILURES,
-      loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
-      ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
-        ? { bootstrapAdmin: { username: c.BOOTSTRAP_ADMIN_USERNAME, password: c.BOOTSTRAP_ADMIN_PASSWORD } }
-        : {}),
-    }),
-  },
-  identityConfig,
-)
+await runService(definition)

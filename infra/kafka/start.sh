@@ -80,7 +80,9 @@ else
   # 4. Launch in the background.
   JVM_OPTS=($HEAP -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:+ExitOnOutOfMemoryError -Djava.awt.headless=true)
   [[ "$FAST" == "1" ]] && JVM_OPTS+=(-XX:TieredStopAtLevel=1)
-  nohup java "${JVM_OPTS[@]}" \
+  # setsid: the broker gets its own session, so a signal to the caller's process group (a test
+  # runner being stopped) does not take the shared broker down with it.
+  setsid nohup java "${JVM_OPTS[@]}" \
     "-Dlog4j2.configurationFile=$DIR/log4j2.properties" "-Dkafka.logs.dir=$LOGS" \
     -cp "$LIBS/*" kafka.Kafka "$DIR/server.properties" >"$LOGS/kafka.out" 2>&1 </dev/null &
   PID=$!
@@ -91,7 +93,8 @@ fi
 # 5. Wait (bounded) for readiness.
 deadline=$((SECONDS + TIMEOUT))
 until broker_ready; do
-  pid_alive "$PID" || { rm -f "$PIDFILE"; fail "kafka process $PID died during start-up"; }
+  # Only "is it alive" here: right after the launch /proc/PID/cmdline may still show nohup or setsid.
+  kill -0 "$PID" 2>/dev/null || { rm -f "$PIDFILE"; fail "kafka process $PID died during start-up"; }
   if (( SECONDS >= deadline )); then
     kill -9 "$PID" 2>/dev/null || true; rm -f "$PIDFILE"
     fail "kafka not ready on $BOOTSTRAP after ${TIMEOUT}s (process killed)"

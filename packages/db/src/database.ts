@@ -28,6 +28,8 @@ export interface DatabaseOptions {
   /** A PGlite data dir dump to start from (tests start from a migrated template). */
   loadDataDir?: Blob | File
   poolMax?: number
+  /** Told about errors on idle pooled connections (they are discarded either way). */
+  onIdleError?: (err: Error) => void
   /** Upper bound for one statement, so a stuck query cannot hold a connection forever. */
   statementTimeoutMs?: number
 }
@@ -53,6 +55,9 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     types: pgTypes,
   })
+  // An idle connection closed by the server (a restart, a dropped database) must not crash the
+  // process: the pool discards it and the next query opens a new one.
+  pool.on('error', (err) => options.onIdleError?.(err))
   const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
   return {
     kind: 'postgres',

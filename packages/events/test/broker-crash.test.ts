@@ -38,8 +38,9 @@ const skipReason = !process.env.KAFKA_BROKERS
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
+/** In a session of its own: the broker that start.sh launches must not share this test's process group. */
 function runScript(name: 'kill' | 'start') {
-  return promisify(execFile)('bash', [kafkaScript(name)], { timeout: 150_000 })
+  return promisify(execFile)('setsid', ['--wait', 'bash', kafkaScript(name)], { timeout: 150_000 })
 }
 
 /** Counts the relay's "backing off" warnings, so the report shows it really went through failures. */
@@ -90,18 +91,19 @@ async function drained(platform: TestPlatform, relay: OutboxRelay, db: Kysely<an
 if (skipReason) {
   t.plan(0, skipReason)
 } else {
-  const platform = await testPlatform(eventsTestSchema)
-  t.teardown(async () => {
-    // Whatever happened, leave the shared broker running for whoever comes next.
-    await runScript('start')
-    await platform.close()
-  })
-  const db = forSchema<any>(platform.database, 'evt_test')
-  // The effect counts its applications: an event applied twice shows up as applied = 2.
-  await sql`create table crash_effect (group_id text not null, event_id uuid not null, applied int not null, primary key (group_id, event_id))`.execute(db)
-  await platform.transport.ensureTopics([{ name: TOPIC, partitions: 3 }])
-
   t.test('a SIGKILLed broker loses no event and duplicates no effect', async (t) => {
+    const platform = await testPlatform(eventsTestSchema)
+    const workers: { stop(): Promise<void> }[] = []
+    t.teardown(async () => {
+      for (const w of workers) await w.stop()
+      // Whatever happened, leave the shared broker running for whoever comes next.
+      await runScript('start')
+      await platform.close()
+    })
+    const db = forSchema<any>(platform.database, 'evt_test')
+    // The effect counts its applications: an event applied twice shows up as applied = 2.
+    await sql`create table evt_test.crash_effect (group_id text not null, event_id uuid not null, applied int not null, primary key (group_id, event_id))`.execute(db)
+    await platform.transport.ensureTopics([{ name: TOPIC, partitions: 3 }])
     const { logger, counts } = countingLogger()
     const relay = new OutboxRelay({ db, name: 'evt_crash', transport: platform.transport, logger, idleMs: 10, batchSize: 50 })
     const consumer = new EventConsumer({
@@ -112,11 +114,12 @@ if (skipReason) {
       logger,
       handlers: {
         'accounts.learner.claimed': async (trx, e) => {
-          await sql`insert into crash_effect (group_id, event_id, applied) values (${GROUP}, ${e.id}, 1)
+          await sql`insert into evt_test.crash_effect (group_id, event_id, applied) values (${GROUP}, ${e.id}, 1)
             on conflict (group_id, event_id) do update set applied = crash_effect.applied + 1`.execute(trx)
         },
       },
     })
+    workers.push(relay, consumer)
     await consumer.start()
     relay.start()
     const written: string[] = []

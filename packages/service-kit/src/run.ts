@@ -37,7 +37,11 @@ export async function createPlatform(
 ): Promise<Platform> {
   let database: Database
   if (config.DATABASE_URL) {
-    database = await openDatabase({ url: config.DATABASE_URL, poolMax: config.DB_POOL_MAX })
+    database = await openDatabase({
+      url: config.DATABASE_URL,
+      poolMax: config.DB_POOL_MAX,
+      onIdleError: (err) => logger.warn({ err }, 'idle database connection closed'),
+    })
   } else {
     mkdirSync(config.DATA_DIR, { recursive: true })
     database = await openDatabase({ dataDir: join(config.DATA_DIR, 'pglite') })

@@ -1,0 +1,50 @@
+import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { Issuers } from './credentials/issuers.js'
+import type { PortfolioDB } from './db/schema.js'
+import type { CredentialContext } from './domain/credentials.js'
+import { consumedTopics, projectionHandlers } from './domain/projection.js'
+import { credentialRoutes } from './routes/credentials.routes.js'
+import { evidenceRoutes } from './routes/evidence.routes.js'
+import { shareRoutes } from './routes/shares.routes.js'
+import { timelineRoutes } from './routes/timeline.routes.js'
+import { vcApiRoutes } from './routes/vc-api.routes.js'
+
+export const SCHEMA = 'portfolio'
+
+export interface PortfolioOptions {
+  platform: Platform
+  /** 64 hex characters: seals the organizations' credential signing keys. */
+  secretKeyHex: string
+  /** The gateway's public URL: status list and share links are built on it. */
+  publicBaseUrl?: string
+  startWorkers?: boolean
+}
+
+/**
+ * portfolio: the learner's lifelong e-archive. A timeline projected from every event, evidence
+ * files, share links, and verifiable exports (Open Badges 3.0, CLR 2.0, Bitstring Status Lists,
+ * the W3C VC API), each organization signing as its own did:key.
+ */
+export default async function portfolioApp(app: FastifyInstance, o: PortfolioOptions) {
+  const sealKey = parseKey(o.secretKeyHex, 'PORTFOLIO_SECRET_KEY')
+  await app.register(servicePlatform, {
+    service: 'portfolio',
+    schema: SCHEMA,
+    platform: o.platform,
+    publishes: false,
+    consumes: { topics: consumedTopics, handlers: projectionHandlers() },
+    startWorkers: o.startWorkers,
+  })
+  const ctx: CredentialContext = {
+    db: app.db as Kysely<PortfolioDB>,
+    issuers: new Issuers(sealKey),
+    publicBaseUrl: (o.publicBaseUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+  }
+  await timelineRoutes(app, o.platform)
+  await credentialRoutes(app, ctx)
+  await vcApiRoutes(app, ctx)
+  await shareRoutes(app, ctx)
+  await app.register(evidenceRoutes)
+}

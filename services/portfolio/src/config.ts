@@ -1,0 +1,10 @@
+import { configSchema } from '@creditbank/service-kit'
+import Type from 'typebox'
+
+export const portfolioConfig = configSchema({
+  PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3005 }),
+  /** 64 hex characters: seals each organization's credential signing key at rest. */
+  PORTFOLIO_SECRET_KEY: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
+  /** The public base URL (the gateway) used in status list and share links. */
+  PUBLIC_BASE_URL: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://127.0.0.1:3000' }),
+})

@@ -1,0 +1,117 @@
+import type { Migrations } from '@creditbank/db'
+import { eventTablesV1 } from '@creditbank/events'
+import { idempotencyTablesV1 } from '@creditbank/service-kit'
+
+export const migrations: Migrations = {
+  '2026-11-29T0001_portfolio': {
+    up: [
+      ...eventTablesV1,
+      ...idempotencyTablesV1,
+      // The projection (rebuildable from the topics): timeline items, learners, organizations, certificate types.
+      `create table timeline_item (
+        event_id uuid primary key,
+        learner_id uuid not null,
+        event_type text not null,
+        category text not null,
+        ref_id uuid,
+        title text not null,
+        at timestamptz not null,
+        org_id uuid,
+        data jsonb not null,
+        provenance jsonb not null,
+        status text not null default 'active' check (status in ('active', 'reversed', 'revoked'))
+      )`,
+      `create index timeline_item_learner_at on timeline_item (learner_id, at desc, event_id desc)`,
+      `create index timeline_item_learner_ref on timeline_item (learner_id, ref_id)`,
+      `create index timeline_item_certificate on timeline_item ((data ->> 'certificateId')) where data ? 'certificateId'`,
+      `create table learner (
+        learner_id uuid primary key,
+        account_no text not null,
+        opened_at timestamptz not null
+      )`,
+      `create table organization (
+        id uuid primary key,
+        code text not null,
+        name text not null,
+        kind text not null
+      )`,
+      `create table certificate_type (
+        code text primary key,
+        name text not null,
+        name_en text,
+        evaluation_org_id uuid not null
+      )`,
+      // Owned state (never dropped by a rebuild): signing identities, status lists, evidence, shares.
+      `create table issuer_key (
+        issuer_id text primary key,
+        did text not null unique,
+        public_key_multibase text not null,
+        secret_key_sealed text not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table status_list (
+        id uuid primary key,
+        issuer_id text not null references issuer_key (issuer_id),
+        purpose text not null check (purpose in ('revocation')),
+        size int not null check (size >= 131072 and size % 8 = 0),
+        next_index int not null default 0,
+        bits bytea not null,
+        version int not null default 0,
+        credential text,
+        credential_version int,
+        created_at timestamptz not null default now()
+      )`,
+      `create index status_list_issuer on status_list (issuer_id, created_at)`,
+      `create table credential_status (
+        ref_id text not null,
+        issuer_id text not null references issuer_key (issuer_id),
+        status_list_id uuid not null references status_list (id),
+        status_index int not null,
+        revoked boolean not null default false,
+        created_at timestamptz not null default now(),
+        primary key (ref_id, issuer_id),
+        unique (status_list_id, status_index)
+      )`,
+      `create table evidence_blob (
+        sha256 char(64) primary key,
+        media_type text not null,
+        size_bytes int not null check (size_bytes > 0 and size_bytes <= 10485760),
+        content bytea not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table evidence (
+        id uuid primary key,
+        learner_id uuid not null,
+        sha256 char(64) not null references evidence_blob (sha256),
+        filename text,
+        media_type text not null,
+        size_bytes int not null,
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        unique (learner_id, sha256)
+      )`,
+      `create index evidence_learner on evidence (learner_id, id)`,
+      `create table share (
+        id uuid primary key,
+        learner_id uuid not null,
+        token_hash char(64) not null unique,
+        scope text not null check (scope in ('all', 'selected')),
+        entry_ids uuid[] not null default '{}',
+        label text,
+        expires_at timestamptz not null,
+        revoked_at timestamptz,
+        created_by text not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create index share_learner on share (learner_id, id)`,
+      `create table share_access (
+        id uuid primary key,
+        share_id uuid not null references share (id),
+        at timestamptz not null default now(),
+        user_agent text,
+        client_ip text
+      )`,
+      `create index share_access_share on share_access (share_id, at desc)`,
+    ],
+  },
+}

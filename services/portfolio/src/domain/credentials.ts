@@ -1,0 +1,171 @@
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import { allocateStatus, cacheStatusListCredential, findStatusList, releaseStatus } from '../db/credential.repository.js'
+import type { PortfolioDB } from '../db/schema.js'
+import { credentialableRows, findCertificateType, findCredentialable, findLearner, findOrganization, type TimelineRow } from '../db/timeline.repository.js'
+import { achievementCredential, identityObject, multilingual, type Names, statusEntry } from '../credentials/achievement.js'
+import { type Issuers, PLATFORM_ISSUER } from '../credentials/issuers.js'
+import { CLR_CONTEXT_URL, isKnownContext, OB_V3, UnknownDocumentError, VC_V2 } from '../credentials/loader.js'
+import { type Cryptosuite, signCredential } from '../credentials/sign.js'
+import { encodeList } from '../credentials/status-list.js'
+import { portfolioErrors } from './errors.js'
+
+export interface CredentialContext {
+  db: Kysely<PortfolioDB>
+  issuers: Issuers
+  publicBaseUrl: string
+}
+
+export const PLATFORM_NAME = '学分银行 Credit Bank'
+
+export function statusListUrl(ctx: CredentialContext, listId: string) {
+  return `${ctx.publicBaseUrl}/status-lists/${listId}`
+}
+
+/** Chinese and English names of an item: certificate types carry `nameEn`, other outcomes one name. */
+async function namesOf(db: Kysely<PortfolioDB>, item: TimelineRow): Promise<Names> {
+  const d = item.data as Record<string, unknown>
+  const typeCode = typeof d.typeCode === 'string' ? d.typeCode : null
+  if (typeCode) {
+    const t = await findCertificateType(db, typeCode)
+    if (t) return { zh: t.name, en: t.name_en }
+  }
+  const zh = typeof d.typeName === 'string' ? d.typeName : typeof d.courseName === 'string' ? d.courseName : item.title
+  return { zh, en: null }
+}
+
+/** Which organization vouches for an item: the posting school, the evaluation organization, the recognizing target. */
+function issuerOrgOf(item: TimelineRow): string {
+  const d = item.data as Record<string, unknown>
+  const org = (typeof d.evaluationOrgId === 'string' && d.evaluationOrgId) || item.org_id
+  if (!org) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND('The entry names no organization to vouch for it')
+  return org
+}
+
+async function entryCredential(ctx: CredentialContext, item: TimelineRow, identity: string, suite: Cryptosuite) {
+  const orgId = issuerOrgOf(item)
+  const issuer = await ctx.issuers.get(ctx.db, orgId)
+  // A short transaction for the status entry; signing (CPU only) runs after it so that it never
+  // holds the per-issuer allocation lock. The entry's status is reused by every later credential.
+  const { status, orgName, names } = await ctx.db.transaction().execute(async (trx) => {
+    const status = await allocateStatus(trx, orgId, item.ref_id as string)
+    const org = await findOrganization(trx, orgId)
+    return { status, orgName: org?.name ?? item.org_name ?? orgId, names: await namesOf(trx, item) }
+  })
+  const unsigned = achievementCredential({
+    item,
+    names,
+    issuer: { did: issuer.did, name: orgName, orgId },
+    identity,
+    status: { listUrl: statusListUrl(ctx, status.status_list_id), index: status.status_index },
+    credentialId: `urn:uuid:${uuidv7()}`,
+  })
+  return signCredential(issuer, unsigned, suite)
+}
+
+async function identityOf(db: Kysely<PortfolioDB>, learnerId: string) {
+  return (await findLearner(db, learnerId))?.account_no ?? learnerId
+}
+
+/** An Open Badges 3.0 AchievementCredential for one entry, signed by the organization behind it. */
+export async function issueEntryCredential(ctx: CredentialContext, learnerId: string, refId: string, suite: Cryptosuite) {
+  const item = await findCredentialable(ctx.db, learnerId, refId)
+  if (!item) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND()
+  if (item.status !== 'active') throw portfolioErrors.PORTFOLIO_ENTRY_REVOKED()
+  return entryCredential(ctx, item, await identityOf(ctx.db, learnerId), suite)
+}
+
+/** Credentials for several items (a shared view); reversed and revoked ones are left out. */
+export async function issueCredentialsFor(ctx: CredentialContext, learnerId: string, items: TimelineRow[], suite: Cryptosuite = 'eddsa-rdfc-2022') {
+  const identity = await identityOf(ctx.db, learnerId)
+  const out: Record<string, unknown>[] = []
+  for (const item of items) {
+    if (item.status !== 'active' || !['outcome', 'certificate', 'recognized'].includes(item.category)) continue
+    out.push(await entryCredential(ctx, item, identity, suite))
+  }
+  return out
+}
+
+/** The whole record as a CLR 2.0 ClrCredential, signed by the credit bank, each entry signed by its organization inside. */
+export async function issueClr(ctx: CredentialContext, learnerId: string, suite: Cryptosuite) {
+  const items = await credentialableRows(ctx.db, learnerId, 500)
+  if (items.length === 0) throw portfolioErrors.PORTFOLIO_RECORD_EMPTY()
+  const credentials = await issueCredentialsFor(ctx, learnerId, items, suite)
+  const identity = await identityOf(ctx.db, learnerId)
+  const platform = await ctx.issuers.get(ctx.db, PLATFORM_ISSUER)
+  const clr = {
+    '@context': [VC_V2, CLR_CONTEXT_URL, OB_V3],
+    id: `urn:uuid:${uuidv7()}`,
+    type: ['VerifiableCredential', 'ClrCredential'],
+    issuer: { id: platform.did, type: ['Profile'], name: PLATFORM_NAME },
+    validFrom: new Date().toISOString(),
+    name: multilingual({ zh: '终身学习电子档案', en: 'Lifelong learning record' }),
+    credentialSubject: {
+      type: ['ClrSubject'],
+      identifier: [identityObject(identity)],
+      verifiableCredential: credentials,
+    },
+  }
+  return signCredential(platform, clr, suite)
+}
+
+/** The Bitstring Status List credential of a list, signed by its issuer; re-signed only after a flip. */
+export async function statusListCredential(ctx: CredentialContext, listId: string) {
+  const list = await findStatusList(ctx.db, listId)
+  if (!list) throw portfolioErrors.PORTFOLIO_STATUS_LIST_NOT_FOUND()
+  if (list.credential && list.credential_version === list.version) return JSON.parse(list.credential) as Record<string, unknown>
+  const issuer = await ctx.issuers.get(ctx.db, list.issuer_id)
+  const url = statusListUrl(ctx, list.id)
+  const signed = await signCredential(issuer, {
+    '@context': [VC_V2],
+    id: url,
+    type: ['VerifiableCredential', 'BitstringStatusListCredential'],
+    issuer: issuer.did,
+    validFrom: new Date().toISOString(),
+    credentialSubject: { id: `${url}#list`, type: 'BitstringStatusList', statusPurpose: list.purpose, encodedList: encodeList(list.bits) },
+  })
+  await cacheStatusListCredential(ctx.db, list.id, list.version, JSON.stringify(signed))
+  return signed
+}
+
+/**
+ * The VC API issuer: signs a caller's credential as the caller's organization (or as the credit
+ * bank for an admin), with a status entry of its own so it can be revoked later.
+ */
+export async function issueAny(ctx: CredentialContext, issuerId: string, input: Record<string, unknown>, suite: Cryptosuite) {
+  const contexts = Array.isArray(input['@context']) ? input['@context'] : [input['@context']]
+  if (contexts[0] !== VC_V2) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(`@context must start with ${VC_V2}`, [{ path: '/credential/@context/0', message: `must be ${VC_V2}` }])
+  contexts.forEach((c, i) => {
+    if (typeof c === 'string' && !isKnownContext(c)) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(`unknown context ${c}`, [{ path: `/credential/@context/${i}`, message: `unknown context ${c}` }])
+  })
+  const types = Array.isArray(input.type) ? input.type : [input.type]
+  if (!types.includes('VerifiableCredential')) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/type', message: 'must include VerifiableCredential' }])
+  if ('proof' in input) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/proof', message: 'must not be present: the service signs' }])
+  if ('credentialStatus' in input) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/credentialStatus', message: 'is assigned by the service' }])
+  const refId = typeof input.id === 'string' ? input.id : `urn:uuid:${uuidv7()}`
+  const issuer = await ctx.issuers.get(ctx.db, issuerId)
+  const named = typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown } | undefined)?.id
+  if (named !== undefined && named !== issuer.did) throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [{ path: '/credential/issuer', message: `must be ${issuer.did} or absent` }])
+  const { status, orgName } = await ctx.db.transaction().execute(async (trx) => {
+    const status = await allocateStatus(trx, issuerId, `vcapi:${refId}`)
+    const org = issuerId === PLATFORM_ISSUER ? undefined : await findOrganization(trx, issuerId)
+    return { status, orgName: issuerId === PLATFORM_ISSUER ? PLATFORM_NAME : (org?.name ?? issuerId) }
+  })
+  const credential = {
+    ...input,
+    id: refId,
+    issuer: typeof input.issuer === 'object' && input.issuer !== null ? { ...(input.issuer as object), id: issuer.did } : { id: issuer.did, name: orgName },
+    validFrom: typeof input.validFrom === 'string' ? input.validFrom : new Date().toISOString(),
+    credentialStatus: statusEntry(statusListUrl(ctx, status.status_list_id), status.status_index),
+  }
+  try {
+    return await signCredential(issuer, credential, suite)
+  } catch (err) {
+    // Signing runs outside the allocation's transaction (it must not hold the lock), so a refused
+    // credential gives its status entry back: nothing stays half-written. Its bit stays unused.
+    await releaseStatus(ctx.db, issuerId, `vcapi:${refId}`)
+    // jsonld in safe mode refuses undefined terms and malformed values: the caller's input, not ours.
+    if (err instanceof UnknownDocumentError) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(err.message)
+    throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(err instanceof Error ? err.message.slice(0, 500) : 'cannot sign this credential')
+  }
+}

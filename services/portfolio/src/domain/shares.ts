@@ -1,0 +1,118 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { FieldError } from '@creditbank/contracts'
+import * as vc from '@digitalbazaar/vc'
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import type { PortfolioDB } from '../db/schema.js'
+import { accessesOf, findShare, findShareByTokenHash, insertShare, listShares, logAccess, revokeShare } from '../db/share.repository.js'
+import { existingRefIds, findLearner, timelineRows } from '../db/timeline.repository.js'
+import { type CredentialContext, issueCredentialsFor } from './credentials.js'
+import { portfolioErrors } from './errors.js'
+import { itemView } from './timeline.js'
+
+const MAX_EXPIRY_MS = 366 * 24 * 3600 * 1000
+/** What a share shows: the record's entries, never account, enrollment or application details. */
+const SHAREABLE = new Set(['outcome', 'certificate', 'recognized'])
+const MAX_SHARED_ITEMS = 200
+
+const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').digest('hex')
+
+type ShareRow = Awaited<ReturnType<typeof findShare>> & {}
+
+function shareView(s: ShareRow, accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [], accessCount = 0) {
+  const now = Date.now()
+  return {
+    id: s.id,
+    scope: s.scope as 'all' | 'selected',
+    entryIds: s.entry_ids,
+    label: s.label,
+    expiresAt: s.expires_at.toISOString(),
+    revokedAt: s.revoked_at ? s.revoked_at.toISOString() : null,
+    active: !s.revoked_at && s.expires_at.getTime() > now,
+    createdAt: s.created_at.toISOString(),
+    accessCount,
+    accesses: accesses.map((a) => ({ at: a.at.toISOString(), userAgent: a.userAgent, clientIp: a.clientIp })),
+  }
+}
+
+export interface NewShare {
+  scope: 'all' | 'selected'
+  entryIds?: string[]
+  expiresAt: string
+  label?: string
+}
+
+/** A share: a random 256-bit token, kept only as its sha256; the token is in the first answer alone. */
+export async function createShare(trx: Kysely<PortfolioDB>, publicBaseUrl: string, learnerId: string, actor: string, input: NewShare) {
+  const expires = Date.parse(input.expiresAt)
+  const now = Date.now()
+  if (!(expires > now) || expires - now > MAX_EXPIRY_MS) throw portfolioErrors.PORTFOLIO_SHARE_EXPIRY_INVALID(undefined, [{ path: '/expiresAt', message: 'must be in the future and at most one year away' }])
+  const ids = [...new Set(input.entryIds ?? [])]
+  if (input.scope === 'all' && ids.length > 0) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID('A share of everything names no entries', [{ path: '/entryIds', message: 'must be absent when scope is all' }])
+  if (input.scope === 'selected') {
+    if (ids.length === 0) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, [{ path: '/entryIds', message: 'must name at least one entry when scope is selected' }])
+    const known = await existingRefIds(trx, learnerId, ids)
+    const errors: FieldError[] = (input.entryIds ?? []).flatMap((id, i) => (known.has(id) ? [] : [{ path: `/entryIds/${i}`, message: 'is not in this learner’s record' }]))
+    if (errors.length) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, errors)
+  }
+  const token = randomBytes(32).toString('base64url')
+  const row = await insertShare(trx, {
+    id: uuidv7(),
+    learner_id: learnerId,
+    token_hash: hashToken(token),
+    scope: input.scope,
+    entry_ids: ids,
+    label: input.label ?? null,
+    expires_at: new Date(expires).toISOString(),
+    created_by: actor,
+  })
+  return { ...shareView(row), token, url: `${publicBaseUrl}/v1/shared/${token}` }
+}
+
+export async function sharesPage(db: Kysely<PortfolioDB>, learnerId: string, after: string | undefined, limit: number) {
+  const rows = await listShares(db, learnerId, after, limit)
+  const page = rows.slice(0, limit)
+  const { recent, counts } = await accessesOf(db, page.map((s) => s.id), 20)
+  const items = page.map((s) =>
+    shareView(
+      s,
+      recent.filter((a) => a.share_id === s.id).map((a) => ({ at: a.at, userAgent: a.user_agent, clientIp: a.client_ip })),
+      Number(counts.find((c) => c.share_id === s.id)?.n ?? 0),
+    ),
+  )
+  return { items, last: rows.length > limit ? page.at(-1)?.id : undefined }
+}
+
+/** Revoking is idempotent; someone else's share does not exist for the caller. */
+export async function revoke(db: Kysely<PortfolioDB>, learnerId: string, id: string) {
+  const s = await findShare(db, id)
+  if (!s || s.learner_id !== learnerId) throw portfolioErrors.PORTFOLIO_SHARE_NOT_FOUND()
+  await revokeShare(db, id)
+}
+
+/** Coarse address for the learner's access log: the /24 (IPv4) or /48 (IPv6) network, not the host. */
+function network(ip: string | undefined) {
+  if (!ip) return null
+  if (ip.includes('.')) return `${ip.split('.').slice(0, 3).join('.')}.0/24`
+  return `${ip.split(':').slice(0, 3).join(':')}::/48`
+}
+
+/**
+ * The shared view: only what the share names (entries, never account details), each access logged
+ * for the learner, and a presentation of credentials anyone can verify offline.
+ */
+export async function openShared(ctx: CredentialContext, token: string, meta: { userAgent?: string; ip?: string }) {
+  const share = await findShareByTokenHash(ctx.db, hashToken(token))
+  if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now()) throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
+  await logAccess(ctx.db, { id: uuidv7(), share_id: share.id, user_agent: meta.userAgent?.slice(0, 300) ?? null, client_ip: network(meta.ip) })
+  const rows = await timelineRows(ctx.db, share.learner_id, { limit: 1_000, ...(share.scope === 'selected' ? { ids: share.entry_ids } : {}) })
+  const items = rows.filter((r) => SHAREABLE.has(r.category)).slice(0, MAX_SHARED_ITEMS)
+  const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
+  const learner = await findLearner(ctx.db, share.learner_id)
+  return {
+    share: { id: share.id, scope: share.scope, label: share.label, expiresAt: share.expires_at.toISOString() },
+    learner: { accountNo: learner?.account_no ?? null },
+    items: items.map(itemView),
+    presentation: vc.createPresentation({ verifiableCredential: credentials, id: `urn:uuid:${uuidv7()}` }),
+  }
+}

@@ -1,0 +1,203 @@
+import * as vc from '@digitalbazaar/vc'
+import type { Kysely } from 'kysely'
+import { findStatusList } from '../db/credential.repository.js'
+import type { PortfolioDB } from '../db/schema.js'
+import { documentLoader, isKnownContext, VC_V2 } from '../credentials/loader.js'
+import { verifySuites } from '../credentials/sign.js'
+import { bitAt } from '../credentials/status-list.js'
+
+export type Check = 'schema' | 'signature' | 'expiry' | 'status'
+
+export interface Problem {
+  check: Check
+  type: string
+  title: string
+  detail: string
+}
+
+/** The VC API verification result: which checks ran, and what failed or could not be checked. */
+export interface VerificationResult {
+  verified: boolean
+  checks: Check[]
+  warnings: string[]
+  errors: string[]
+  problemDetails: Problem[]
+}
+
+const SPEC = 'https://www.w3.org/TR/vc-data-model#'
+const PROBLEM_TYPE: Record<Check, string> = {
+  schema: `${SPEC}MALFORMED_VALUE_ERROR`,
+  signature: `${SPEC}CRYPTOGRAPHIC_SECURITY_ERROR`,
+  expiry: `${SPEC}RANGE_ERROR`,
+  status: 'https://www.w3.org/TR/vc-bitstring-status-list/#STATUS_VERIFICATION_ERROR',
+}
+
+class Report {
+  readonly checks: Check[] = []
+  readonly warnings: string[] = []
+  readonly problems: Problem[] = []
+
+  ran(check: Check) {
+    if (!this.checks.includes(check)) this.checks.push(check)
+  }
+
+  fail(check: Check, detail: string) {
+    this.ran(check)
+    this.problems.push({ check, type: PROBLEM_TYPE[check], title: `${check} check failed`, detail })
+  }
+
+  result(): VerificationResult {
+    return {
+      verified: this.problems.length === 0,
+      checks: this.checks,
+      warnings: this.warnings,
+      errors: this.problems.map((p) => `${p.check}: ${p.detail}`),
+      problemDetails: this.problems,
+    }
+  }
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+const asArray = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v])
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/** VC Data Model 2.0 structure, and the Open Badges / CLR subject where the type claims one. */
+function schemaProblems(c: Record<string, unknown>): string[] {
+  const out: string[] = []
+  const contexts = asArray(c['@context'])
+  if (contexts[0] !== VC_V2 && contexts[0] !== 'https://www.w3.org/2018/credentials/v1') out.push('@context must start with the VC base context')
+  for (const ctx of contexts) if (typeof ctx === 'string' && !isKnownContext(ctx)) out.push(`unknown @context ${ctx} (contexts are never fetched)`)
+  const types = asArray(c.type)
+  if (!types.includes('VerifiableCredential')) out.push('type must include VerifiableCredential')
+  const issuer = typeof c.issuer === 'string' ? c.issuer : isObject(c.issuer) ? c.issuer.id : undefined
+  if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:/.test(issuer)) out.push('issuer must be a URL or an object with an id URL')
+  const subjects = asArray(c.credentialSubject)
+  if (subjects.length === 0 || !subjects.every(isObject)) out.push('credentialSubject must be an object')
+  for (const k of ['validFrom', 'validUntil', 'issuanceDate', 'expirationDate']) {
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k] as string))) out.push(`${k} must be an XML Schema dateTime`)
+  }
+  if (c.proof === undefined) out.push('proof is missing')
+  const subject = subjects[0]
+  if (isObject(subject) && (types.includes('AchievementCredential') || types.includes('OpenBadgeCredential'))) {
+    const a = subject.achievement
+    if (!isObject(a) || typeof a.id !== 'string' || a.name === undefined || !isObject(a.criteria)) out.push('credentialSubject.achievement must have id, name and criteria (Open Badges 3.0)')
+    if (subject.id === undefined && asArray(subject.identifier).length === 0) out.push('credentialSubject needs an id or an identifier (Open Badges 3.0)')
+  }
+  if (isObject(subject) && types.includes('ClrCredential') && !Array.isArray(subject.verifiableCredential)) out.push('credentialSubject.verifiableCredential must be an array (CLR 2.0)')
+  return out
+}
+
+function errorMessage(err: unknown): string {
+  if (!err) return 'verification failed'
+  const e = err as { message?: string; errors?: unknown[]; cause?: unknown }
+  if (Array.isArray(e.errors) && e.errors.length) return e.errors.map(errorMessage).join('; ')
+  return (e.message ?? String(err)).slice(0, 300)
+}
+
+async function signatureCheck(c: Record<string, unknown>, report: Report) {
+  report.ran('signature')
+  // Validity dates are the expiry check's business; give the library a moment inside the window.
+  const validFrom = typeof c.validFrom === 'string' ? Date.parse(c.validFrom) : Number.NaN
+  const now = Number.isNaN(validFrom) ? new Date() : new Date(validFrom)
+  try {
+    const res = await vc.verifyCredential({ credential: c, suite: verifySuites(), documentLoader, now, checkStatus: async () => ({ verified: true }) })
+    if (!res.verified) report.fail('signature', errorMessage(res.results?.find((r) => !r.verified)?.error ?? res.error))
+  } catch (err) {
+    report.fail('signature', errorMessage(err))
+  }
+}
+
+function expiryCheck(c: Record<string, unknown>, report: Report, now: Date) {
+  report.ran('expiry')
+  const until = c.validUntil ?? c.expirationDate
+  const from = c.validFrom ?? c.issuanceDate
+  if (typeof until === 'string' && Date.parse(until) < now.getTime()) report.fail('expiry', `the credential expired at ${until}`)
+  if (typeof from === 'string' && Date.parse(from) > now.getTime()) report.fail('expiry', `the credential is not valid before ${from}`)
+}
+
+async function statusCheck(db: Kysely<PortfolioDB>, publicBaseUrl: string, c: Record<string, unknown>, report: Report) {
+  for (const entry of asArray(c.credentialStatus)) {
+    report.ran('status')
+    if (!isObject(entry) || entry.type !== 'BitstringStatusListEntry') {
+      report.warnings.push(`status: entries of type ${isObject(entry) ? String(entry.type) : 'unknown'} are not checked`)
+      continue
+    }
+    const url = String(entry.statusListCredential ?? '')
+    const prefix = `${publicBaseUrl}/status-lists/`
+    const listId = url.startsWith(prefix) ? url.slice(prefix.length) : ''
+    const index = Number(entry.statusListIndex)
+    if (!/^[0-9a-f-]{36}$/.test(listId)) {
+      report.warnings.push(`status: ${url} is not a list of this service and is not fetched`)
+      continue
+    }
+    const list = await findStatusList(db, listId)
+    if (!list) {
+      report.fail('status', `status list ${url} does not exist`)
+      continue
+    }
+    if (!Number.isInteger(index) || index < 0 || index >= list.size) {
+      report.fail('status', `statusListIndex ${String(entry.statusListIndex)} is outside the list`)
+      continue
+    }
+    if (bitAt(list.bits, index)) report.fail('status', `the credential was revoked (${String(entry.statusPurpose ?? 'revocation')} bit ${index} is set)`)
+  }
+}
+
+export interface VerifyContext {
+  db: Kysely<PortfolioDB>
+  publicBaseUrl: string
+}
+
+/** Verifies one credential: schema, signature, expiry and status, each reported on its own. */
+export async function verifyOne(ctx: VerifyContext, credential: unknown, now = new Date()): Promise<VerificationResult> {
+  const report = new Report()
+  report.ran('schema')
+  if (!isObject(credential)) {
+    report.fail('schema', 'the credential must be a JSON object')
+    return report.result()
+  }
+  const shape = schemaProblems(credential)
+  for (const p of shape) report.fail('schema', p)
+  const contextsKnown = !shape.some((p) => p.startsWith('unknown @context'))
+  if (credential.proof !== undefined && contextsKnown) await signatureCheck(credential, report)
+  else report.fail('signature', contextsKnown ? 'no proof to verify' : 'not checked: the credential uses an unknown context')
+  expiryCheck(credential, report, now)
+  await statusCheck(ctx.db, ctx.publicBaseUrl, credential, report)
+  return report.result()
+}
+
+/**
+ * Verifies a presentation: its own proof when it has one (an unsigned presentation is reported as
+ * a warning), and every credential in it with verifyOne.
+ */
+export async function verifyPresentation(ctx: VerifyContext, presentation: unknown, options: { challenge?: string; domain?: string } = {}) {
+  const report = new Report()
+  report.ran('schema')
+  if (!isObject(presentation) || !asArray(presentation.type).includes('VerifiablePresentation')) {
+    report.fail('schema', 'type must include VerifiablePresentation')
+    return { ...report.result(), credentialResults: [] }
+  }
+  const contexts = asArray(presentation['@context'])
+  for (const c of contexts) if (typeof c === 'string' && !isKnownContext(c)) report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
+  if (presentation.proof !== undefined) {
+    report.ran('signature')
+    try {
+      const res = await vc.verify({ presentation: { ...presentation, verifiableCredential: [] }, suite: verifySuites(), documentLoader, ...(options.challenge ? { challenge: options.challenge } : {}) })
+      if (!res.verified) report.fail('signature', `presentation: ${errorMessage(res.presentationResult?.results?.find((r: { verified: boolean }) => !r.verified)?.error ?? res.error)}`)
+    } catch (err) {
+      report.fail('signature', `presentation: ${errorMessage(err)}`)
+    }
+  } else {
+    report.warnings.push('the presentation itself is not signed; its credentials are verified one by one')
+  }
+  const credentialResults: VerificationResult[] = []
+  const credentials = asArray(presentation.verifiableCredential)
+  for (const [i, c] of credentials.slice(0, 200).entries()) {
+    const r = await verifyOne(ctx, c)
+    credentialResults.push(r)
+    for (const check of r.checks) report.ran(check)
+    for (const w of r.warnings) report.warnings.push(`verifiableCredential[${i}] ${w}`)
+    for (const p of r.problemDetails) report.fail(p.check, `verifiableCredential[${i}]: ${p.detail}`)
+  }
+  return { ...report.result(), credentialResults }
+}

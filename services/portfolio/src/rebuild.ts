@@ -1,0 +1,41 @@
+/**
+ * `pnpm --filter @creditbank/portfolio rebuild`: drops the timeline projection and replays it from
+ * the Kafka topics, then exits. Stop the portfolio service first (Kafka rewinds only an idle
+ * consumer group). The embedded run (in-process bus) rebuilds through POST /v1/admin/timeline/rebuild.
+ */
+import { migrate, forSchema } from '@creditbank/db'
+import { EventConsumer } from '@creditbank/events'
+import { createLogger, createPlatform, loadConfig } from '@creditbank/service-kit'
+import { SCHEMA } from './app.js'
+import { portfolioConfig } from './config.js'
+import { migrations } from './db/migrations.js'
+import type { PortfolioDB } from './db/schema.js'
+import { consumedTopics, projectionHandlers } from './domain/projection.js'
+import { rebuildProjection } from './domain/rebuild.js'
+
+const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'portfolio-rebuild')
+const config = loadConfig(portfolioConfig)
+if (!config.KAFKA_BROKERS) {
+  logger.fatal('the rebuild command replays the Kafka topics: set KAFKA_BROKERS (embedded runs use POST /v1/admin/timeline/rebuild)')
+  process.exit(64)
+}
+const platform = await createPlatform(config as never, logger, 'creditbank-portfolio-rebuild')
+const groupId = 'creditbank.portfolio'
+try {
+  await migrate(platform.database, SCHEMA, migrations)
+  const db = forSchema<PortfolioDB>(platform.database, SCHEMA)
+  const consumer = new EventConsumer({ groupId, topics: consumedTopics, handlers: projectionHandlers(), db, transport: platform.transport, logger })
+  await rebuildProjection({ db, transport: platform.transport, groupId, topics: consumedTopics, logger })
+  await consumer.start()
+  const until = Date.now() + 30 * 60_000
+  // Caught up when nothing is left to read and the last commit has had time to land.
+  while ((await platform.transport.lag(groupId, consumedTopics)) > 0) {
+    if (Date.now() > until) throw new Error('replay did not catch up within 30 minutes')
+    await new Promise((r) => setTimeout(r, 1_000))
+  }
+  await consumer.stop()
+  logger.info({ applied: consumer.stats.applied, ignored: consumer.stats.ignored, deadLettered: consumer.stats.deadLettered }, 'timeline rebuilt')
+} finally {
+  await platform.transport.close()
+  await platform.database.close()
+}

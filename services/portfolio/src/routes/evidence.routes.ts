@@ -1,0 +1,94 @@
+import { principalOf, requireRole } from '@creditbank/auth'
+import { Id, Page, PageQuery } from '@creditbank/contracts'
+import { decodeCursor, toPage, type TypeBoxTypeProvider } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import { listEvidence } from '../db/evidence.repository.js'
+import type { PortfolioDB } from '../db/schema.js'
+import { assertSelf } from '../domain/access.js'
+import { addEvidence, EVIDENCE_MAX_BYTES, evidenceView, readEvidence } from '../domain/evidence.js'
+import { errorResponses, LearnerParams } from './schemas.js'
+
+const Evidence = Type.Object({
+  id: Id,
+  learnerId: Id,
+  sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+  filename: Type.Union([Type.String(), Type.Null()]),
+  mediaType: Type.String(),
+  sizeBytes: Type.Integer(),
+  createdAt: Type.String({ format: 'date-time' }),
+})
+
+/**
+ * Evidence files travel as the raw request body (any content type, at most 10 MB); the type is
+ * judged from the bytes alone. This plugin is encapsulated so its catch-all body parser touches
+ * no other route.
+ */
+export async function evidenceRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const db = app.db as Kysely<PortfolioDB>
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: EVIDENCE_MAX_BYTES }, (_request, body, done) => done(null, body))
+
+  r.post(
+    '/v1/learners/:id/evidence',
+    {
+      preHandler: requireRole(['learner']),
+      bodyLimit: EVIDENCE_MAX_BYTES,
+      schema: {
+        tags: ['evidence'],
+        summary: 'Upload an evidence file (PDF, PNG or JPEG, at most 10 MB) as the raw body; the same file again answers the stored one',
+        params: LearnerParams,
+        querystring: Type.Object({ filename: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$' })) }, { additionalProperties: false }),
+        response: { 200: Evidence, 201: Evidence, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      assertSelf(p, request.params.id, false)
+      const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
+      const out = await addEvidence(db, request.params.id, p.subject, body, request.query.filename ?? null)
+      reply.code(out.status)
+      return evidenceView(out.evidence)
+    },
+  )
+
+  r.get(
+    '/v1/learners/:id/evidence',
+    {
+      preHandler: requireRole(['learner']),
+      schema: { tags: ['evidence'], summary: 'The learner’s evidence files', params: LearnerParams, querystring: PageQuery, response: { 200: Page(Evidence), ...errorResponses } },
+    },
+    async (request) => {
+      assertSelf(principalOf(request), request.params.id, false)
+      const limit = request.query.limit ?? 20
+      const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
+      const rows = await listEvidence(db, request.params.id, after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined, limit)
+      return toPage(rows, limit, (e) => [e.id], evidenceView)
+    },
+  )
+
+  r.get(
+    '/v1/evidence/:id',
+    {
+      preHandler: requireRole(['learner']),
+      schema: {
+        tags: ['evidence'],
+        summary: 'The file itself, with its sha256 in ETag and Repr-Digest',
+        params: Type.Object({ id: Id }, { additionalProperties: false }),
+        response: { 200: Type.Unknown({ description: 'the file bytes' }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const { evidence, content } = await readEvidence(db, request.params.id, principalOf(request).learner)
+      reply
+        .type(evidence.media_type)
+        .header('etag', `"${evidence.sha256}"`)
+        .header('repr-digest', `sha-256=:${Buffer.from(evidence.sha256, 'hex').toString('base64')}:`)
+        .header('x-content-type-options', 'nosniff')
+        .header('content-disposition', `attachment; filename="evidence-${evidence.id}"`)
+      return reply.send(content)
+    },
+  )
+}

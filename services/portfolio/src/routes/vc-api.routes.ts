@@ -1,0 +1,88 @@
+import { principalOf, requireRole } from '@creditbank/auth'
+import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import { PLATFORM_ISSUER } from '../credentials/issuers.js'
+import { type CredentialContext, issueAny } from '../domain/credentials.js'
+import { portfolioErrors } from '../domain/errors.js'
+import { verifyOne, verifyPresentation } from '../domain/verify.js'
+import { errorResponses, JsonDocument, VerificationResult } from './schemas.js'
+
+const Options = Type.Object(
+  {
+    cryptosuite: Type.Optional(Type.Enum(['eddsa-rdfc-2022', 'eddsa-jcs-2022'])),
+    challenge: Type.Optional(Type.String({ maxLength: 500 })),
+    domain: Type.Optional(Type.String({ maxLength: 500 })),
+    checks: Type.Optional(Type.Array(Type.String({ maxLength: 50 }), { maxItems: 10 })),
+  },
+  { additionalProperties: false },
+)
+
+/**
+ * The W3C VC API: an issuer for organizations' systems and admins, and verifiers anyone may call.
+ * A credential that fails verification answers 400 with the full result (as the VC API test
+ * suites expect), naming the failing check: schema, signature, expiry or status.
+ */
+export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+
+  r.post(
+    '/credentials/issue',
+    {
+      preHandler: requireRole(['admin'], ['credentials:issue']),
+      schema: {
+        tags: ['vc-api'],
+        summary: 'Issue a credential signed by the caller’s organization (an admin signs as the credit bank)',
+        body: Type.Object({ credential: Type.Object({}, { additionalProperties: true }), options: Type.Optional(Options) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ verifiableCredential: JsonDocument }), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const issuerId = p.kind === 'client' && p.scopes.includes('credentials:issue') ? p.org : p.roles.includes('admin') ? PLATFORM_ISSUER : null
+      if (!issuerId) throw portfolioErrors.PORTFOLIO_ISSUER_UNKNOWN()
+      const vc = await issueAny(ctx, issuerId, request.body.credential as Record<string, unknown>, request.body.options?.cryptosuite ?? 'eddsa-rdfc-2022')
+      reply.code(201)
+      return { verifiableCredential: vc }
+    },
+  )
+
+  const verifyResponses = { 200: VerificationResult, 400: Type.Union([VerificationResult, { $ref: 'ProblemDetails#' }]), 413: { $ref: 'ProblemDetails#' }, 415: { $ref: 'ProblemDetails#' }, 429: { $ref: 'ProblemDetails#' } }
+
+  r.post(
+    '/credentials/verify',
+    {
+      schema: {
+        tags: ['vc-api'],
+        summary: 'Verify a credential: schema, signature, expiry and status',
+        security: [],
+        body: Type.Object({ verifiableCredential: Type.Unknown(), options: Type.Optional(Options) }, { additionalProperties: false }),
+        response: verifyResponses,
+      },
+    },
+    async (request, reply) => {
+      const result = await verifyOne(ctx, request.body.verifiableCredential)
+      reply.code(result.verified ? 200 : 400)
+      return result
+    },
+  )
+
+  r.post(
+    '/presentations/verify',
+    {
+      schema: {
+        tags: ['vc-api'],
+        summary: 'Verify a presentation and every credential in it',
+        security: [],
+        body: Type.Object({ verifiablePresentation: Type.Unknown(), options: Type.Optional(Options) }, { additionalProperties: false }),
+        response: verifyResponses,
+      },
+    },
+    async (request, reply) => {
+      const o = request.body.options
+      const result = await verifyPresentation(ctx, request.body.verifiablePresentation, { ...(o?.challenge ? { challenge: o.challenge } : {}), ...(o?.domain ? { domain: o.domain } : {}) })
+      reply.code(result.verified ? 200 : 400)
+      return result
+    },
+  )
+}

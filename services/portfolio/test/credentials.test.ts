@@ -1,0 +1,224 @@
+import t from 'tap'
+import { documentLoader, UnknownDocumentError } from '../src/credentials/loader.js'
+import { bitAt, decodeList } from '../src/credentials/status-list.js'
+import { BASE_URL, buildPortfolio, fixtures, ids } from './helper.js'
+
+const pf = await buildPortfolio()
+t.teardown(() => pf.close())
+const { app } = pf
+const f = fixtures()
+const me = pf.learner(f.learnerId)
+
+const course = f.outcome()
+const certId = ids()
+const certificate = f.certificateIssued(certId)
+const certEntry = f.outcome({ kind: 'certificate', title: 'Web前端开发（中级）', code: null, credits: null, hours: null, grade: null, level: 'intermediate', certificateId: certId, typeCode: 'WEB-FE', orgId: f.evalOrg })
+await pf.apply(f.orgRegistered(f.school, '郑州职业技术学院'), f.orgRegistered(f.evalOrg, '工业和信息化部教育与考试中心', 'evaluation_org'), f.typePublished(), f.learnerOpened(), course, certificate, certEntry)
+
+const credentialOf = (entryId: string, suite?: string, headers: Record<string, string> = me) =>
+  app.inject({ method: 'GET', url: `/v1/learners/${f.learnerId}/credentials/${entryId}${suite ? `?cryptosuite=${suite}` : ''}`, headers })
+const verify = (verifiableCredential: unknown) => app.inject({ method: 'POST', url: '/credentials/verify', payload: { verifiableCredential } })
+const count = async (table: 'credential_status' | 'issuer_key' | 'status_list') => Number((await pf.db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+
+t.test('a course entry becomes an Open Badges 3.0 AchievementCredential signed by the school (eddsa-rdfc-2022) that verifies', async (t) => {
+  const res = await credentialOf(course.data.entryId as string)
+  t.equal(res.statusCode, 200, res.body)
+  const vc = res.json()
+  t.same(vc['@context'], ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'])
+  t.same(vc.type, ['VerifiableCredential', 'AchievementCredential'])
+  t.match(vc.issuer, { id: /^did:key:z6Mk/, name: '郑州职业技术学院' })
+  t.equal(vc.proof.type, 'DataIntegrityProof')
+  t.equal(vc.proof.cryptosuite, 'eddsa-rdfc-2022')
+  t.ok(vc.proof.verificationMethod.startsWith(`${vc.issuer.id}#`))
+  const subject = vc.credentialSubject
+  t.equal(subject.creditsEarned, 4)
+  t.match(subject.achievement, { type: ['Achievement'], achievementType: 'Course', name: '网页设计', humanCode: 'WEB201', creditsAvailable: 4 })
+  t.match(subject.result, [{ type: ['Result'], value: '88' }])
+  const identity = subject.identifier[0]
+  t.match(identity, { type: 'IdentityObject', hashed: true, identityType: 'identifier', identityHash: /^sha256\$[0-9a-f]{64}$/ })
+  t.notOk(JSON.stringify(vc).includes(f.learnerId), 'the learner id is not in the credential')
+  t.match(vc.credentialStatus, { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListCredential: new RegExp(`^${BASE_URL}/status-lists/`) })
+  const ok = await verify(vc)
+  t.equal(ok.statusCode, 200, ok.body)
+  t.match(ok.json(), { verified: true, errors: [], checks: ['schema', 'signature', 'expiry', 'status'] })
+
+  const again = (await credentialOf(course.data.entryId as string)).json()
+  t.equal(again.credentialStatus.statusListIndex, vc.credentialStatus.statusListIndex, 'the same entry keeps its status bit')
+  t.equal(again.issuer.id, vc.issuer.id, 'the same organization signs with the same did:key')
+})
+
+t.test('eddsa-jcs-2022 on request, and both suites verify', async (t) => {
+  const res = await credentialOf(course.data.entryId as string, 'eddsa-jcs-2022')
+  t.equal(res.statusCode, 200)
+  t.equal(res.json().proof.cryptosuite, 'eddsa-jcs-2022')
+  t.equal((await verify(res.json())).statusCode, 200)
+  const bad = await credentialOf(course.data.entryId as string, 'rsa-2048')
+  t.equal(bad.statusCode, 400)
+  t.equal(bad.json().code, 'VALIDATION_FAILED')
+})
+
+t.test('a certificate is signed by its evaluation organization, in Chinese and English', async (t) => {
+  const res = await credentialOf(certId)
+  t.equal(res.statusCode, 200, res.body)
+  const vc = res.json()
+  t.equal(vc.issuer.name, '工业和信息化部教育与考试中心')
+  const school = (await credentialOf(course.data.entryId as string)).json()
+  t.not(vc.issuer.id, school.issuer.id, 'each organization signs as itself')
+  t.match(vc.credentialSubject.achievement, { achievementType: 'Certificate', name: 'Web前端开发（中级）', description: /Web Front-End Development \(Intermediate\)/ })
+  t.same(vc.name, [
+    { '@value': 'Web前端开发', '@language': 'zh-CN' },
+    { '@value': 'Web Front-End Development', '@language': 'en' },
+  ])
+  t.equal(vc.validUntil, '2029-04-30T23:59:59Z')
+  t.equal((await verify(vc)).statusCode, 200)
+})
+
+t.test('tampering, expiry and unknown contexts each fail their own check', async (t) => {
+  const vc = (await credentialOf(course.data.entryId as string)).json()
+  const tampered = await verify({ ...vc, credentialSubject: { ...vc.credentialSubject, creditsEarned: 40 } })
+  t.equal(tampered.statusCode, 400)
+  t.equal(tampered.json().verified, false)
+  t.same(tampered.json().problemDetails.map((p: { check: string }) => p.check), ['signature'])
+
+  const expired = await app.inject({
+    method: 'POST',
+    url: '/credentials/issue',
+    headers: pf.admin,
+    payload: { credential: { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], validFrom: '2020-01-01T00:00:00Z', validUntil: '2021-01-01T00:00:00Z', credentialSubject: { id: 'did:example:123', name: 'x' } } },
+  })
+  t.equal(expired.statusCode, 201, expired.body)
+  const exp = await verify(expired.json().verifiableCredential)
+  t.equal(exp.statusCode, 400)
+  t.same(exp.json().problemDetails.map((p: { check: string }) => p.check), ['expiry'], 'the signature is fine, only expiry fails')
+
+  const unknown = await verify({ ...vc, '@context': [...vc['@context'], 'https://evil.example/context.json'] })
+  t.equal(unknown.statusCode, 400)
+  t.ok(unknown.json().errors.some((e: string) => e.startsWith('schema: unknown @context https://evil.example/context.json')))
+  t.equal((await verify('not a credential')).statusCode, 400)
+  const noBody = await app.inject({ method: 'POST', url: '/credentials/verify', payload: {} })
+  t.equal(noBody.statusCode, 400)
+  t.equal(noBody.json().code, 'VALIDATION_FAILED')
+})
+
+t.test('the document loader is offline: an unknown URL is a clear error, never a fetch', async (t) => {
+  await t.rejects(documentLoader('https://example.com/some-context.jsonld'), UnknownDocumentError)
+  await t.rejects(documentLoader('did:web:example.com'), /unknown JSON-LD context or document did:web:example.com/)
+  const known = await documentLoader('https://www.w3.org/ns/credentials/v2')
+  t.ok(known.document['@context'])
+})
+
+t.test('reversing an entry flips its bit in the issuer’s Bitstring Status List', async (t) => {
+  const vc = (await credentialOf(course.data.entryId as string)).json()
+  const listUrl: string = vc.credentialStatus.statusListCredential
+  const index = Number(vc.credentialStatus.statusListIndex)
+  const before = (await app.inject({ method: 'GET', url: listUrl.slice(BASE_URL.length) })).json()
+  t.same(before.type, ['VerifiableCredential', 'BitstringStatusListCredential'])
+  t.equal(before.issuer, vc.issuer.id)
+  const bits = decodeList(before.credentialSubject.encodedList)
+  t.equal(bits.length * 8, 131_072)
+  t.notOk(bitAt(bits, index))
+  t.equal((await verify(before)).statusCode, 200, 'the status list credential itself verifies')
+
+  await pf.apply({ type: 'accounts.entry.reversed', data: { entryId: ids(), reversedEntryId: course.data.entryId, learnerId: f.learnerId, orgId: f.school, reason: '录入错误', postedAt: new Date().toISOString() } })
+  const after = (await app.inject({ method: 'GET', url: listUrl.slice(BASE_URL.length) })).json()
+  t.ok(bitAt(decodeList(after.credentialSubject.encodedList), index), 'the bit is set')
+  const checked = await verify(vc)
+  t.equal(checked.statusCode, 400)
+  t.same(checked.json().problemDetails.map((p: { check: string }) => p.check), ['status'])
+  const refused = await credentialOf(course.data.entryId as string)
+  t.equal(refused.statusCode, 409)
+  t.equal(refused.json().code, 'PORTFOLIO_ENTRY_REVOKED')
+  t.equal((await app.inject({ method: 'GET', url: `/status-lists/${ids()}` })).statusCode, 404)
+})
+
+t.test('revoking a certificate flips the bits of the certificate and of its ledger entry', async (t) => {
+  const cert = (await credentialOf(certId)).json()
+  const entry = (await credentialOf(certEntry.data.entryId as string)).json()
+  t.equal(entry.issuer.id, cert.issuer.id)
+  await pf.apply({ type: 'certificates.certificate.revoked', data: { certificateId: certId, number: certificate.data.number, learnerId: f.learnerId, evaluationOrgId: f.evalOrg, reason: '考核作弊', revokedAt: new Date().toISOString() } })
+  for (const vc of [cert, entry]) {
+    const res = await verify(vc)
+    t.equal(res.statusCode, 400)
+    t.match(res.json().errors, [/^status: the credential was revoked/])
+  }
+})
+
+t.test('the CLR export holds every live entry, each signed by its organization, inside one credit bank signature', async (t) => {
+  const f2 = fixtures()
+  const a = f2.outcome({ orgId: f.school })
+  const b = f2.outcome({ orgId: f.school, title: '数据库', code: 'DB101', credits: '3' })
+  await pf.apply(f2.learnerOpened(), a, b)
+  const res = await app.inject({ method: 'GET', url: `/v1/learners/${f2.learnerId}/exports/clr`, headers: pf.learner(f2.learnerId) })
+  t.equal(res.statusCode, 200, res.body)
+  const clr = res.json()
+  t.same(clr.type, ['VerifiableCredential', 'ClrCredential'])
+  t.ok(clr['@context'].includes('https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json'))
+  t.equal(clr.credentialSubject.verifiableCredential.length, 2)
+  const v = await verify(clr)
+  t.equal(v.statusCode, 200, v.body)
+  for (const inner of clr.credentialSubject.verifiableCredential) t.equal((await verify(inner)).statusCode, 200)
+  const empty = await app.inject({ method: 'GET', url: `/v1/learners/${ids()}/exports/clr`, headers: pf.learner(ids()) })
+  t.equal(empty.statusCode, 403, 'another learner id than the token’s')
+})
+
+t.test('the VC API issuer: org clients with the scope sign as their organization; others are refused; bad input writes nothing', async (t) => {
+  const client = pf.platform.keys.auth({ typ: 'client', org: f.school, scope: 'credentials:issue' })
+  const credential = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:abc', name: '实习证明' } }
+  const res = await app.inject({ method: 'POST', url: '/credentials/issue', headers: client, payload: { credential, options: { cryptosuite: 'eddsa-jcs-2022' } } })
+  t.equal(res.statusCode, 201, res.body)
+  const issued = res.json().verifiableCredential
+  t.ok(issued.issuer.id.startsWith('did:key:'))
+  t.equal(issued.proof.cryptosuite, 'eddsa-jcs-2022')
+  t.ok(issued.credentialStatus)
+  t.equal((await verify(issued)).statusCode, 200)
+
+  const before = await count('credential_status')
+  const cases: [string, Record<string, string>, unknown, number, string][] = [
+    ['no token', {}, { credential }, 401, 'AUTH_TOKEN_MISSING'],
+    ['a registrar', pf.platform.keys.auth({ roles: ['registrar'], org: f.school }), { credential }, 403, 'AUTH_FORBIDDEN'],
+    ['a client without the scope', pf.platform.keys.auth({ typ: 'client', org: f.school, scope: 'outcomes:write' }), { credential }, 403, 'AUTH_FORBIDDEN'],
+    ['a learner', me, { credential }, 403, 'AUTH_FORBIDDEN'],
+    ['an unknown context', client, { credential: { ...credential, '@context': ['https://www.w3.org/ns/credentials/v2', 'https://evil.example/ctx'] } }, 422, 'PORTFOLIO_CONTEXT_UNKNOWN'],
+    ['another issuer', client, { credential: { ...credential, issuer: 'did:key:z6MkpTHR8VNsBxYAAWHut2Geadd9jSwuBV8xRoAnwWsdvktH' } }, 422, 'PORTFOLIO_ISSUER_MISMATCH'],
+    ['an undefined term', client, { credential: { ...credential, credentialSubject: { id: 'did:example:abc', notInAnyContext: 1 } } }, 422, 'PORTFOLIO_CREDENTIAL_INVALID'],
+    ['a proof already', client, { credential: { ...credential, proof: {} } }, 422, 'PORTFOLIO_CREDENTIAL_INVALID'],
+    ['no credential', client, { options: {} }, 400, 'VALIDATION_FAILED'],
+    ['an unknown option', client, { credential, options: { cryptosuite: 'none' } }, 400, 'VALIDATION_FAILED'],
+  ]
+  for (const [name, headers, payload, status, code] of cases) {
+    const r = await app.inject({ method: 'POST', url: '/credentials/issue', headers, payload: payload as object })
+    t.equal(r.statusCode, status, `${name}: ${r.body}`)
+    t.equal(r.json().code, code, name)
+    t.match(r.headers['content-type'], /application\/problem\+json/, name)
+  }
+  t.equal(await count('credential_status'), before, 'no status entry was allocated by a refused request')
+})
+
+t.test('credentials are the learner’s own', async (t) => {
+  const entry = certEntry.data.entryId as string
+  const cases: [string, Record<string, string>, number][] = [
+    ['no token', {}, 401],
+    ['another learner', pf.learner(ids()), 403],
+    ['a registrar', pf.platform.keys.auth({ roles: ['registrar'], org: f.school }), 403],
+    ['an admin (the table says self)', pf.admin, 403],
+  ]
+  for (const [name, headers, status] of cases) t.equal((await credentialOf(entry, undefined, headers)).statusCode, status, name)
+  t.equal((await credentialOf(ids())).statusCode, 404, 'an entry not in the record')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/learners/${f.learnerId}/credentials/not-a-uuid`, headers: me })).statusCode, 400)
+})
+
+t.test('presentations: an unsigned presentation of good credentials verifies with a warning; a bad one names the credential and check', async (t) => {
+  const f3 = fixtures()
+  const o = f3.outcome({ orgId: f.school })
+  await pf.apply(f3.learnerOpened(), o)
+  const vc = (await app.inject({ method: 'GET', url: `/v1/learners/${f3.learnerId}/credentials/${o.data.entryId}`, headers: pf.learner(f3.learnerId) })).json()
+  const vp = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiablePresentation'], verifiableCredential: [vc] }
+  const ok = await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: vp } })
+  t.equal(ok.statusCode, 200, ok.body)
+  t.equal(ok.json().verified, true)
+  t.ok(ok.json().warnings.length >= 1)
+  const bad = await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: { ...vp, verifiableCredential: [vc, { ...vc, name: 'forged' }] } } })
+  t.equal(bad.statusCode, 400)
+  t.match(bad.json().errors, [/^signature: verifiableCredential\[1\]/])
+  t.equal((await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: { type: 'nope' } } })).statusCode, 400)
+})

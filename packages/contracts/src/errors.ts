@@ -27,6 +27,8 @@ export class AppError extends Error {
     readonly code: string,
     message: string,
     readonly errors?: FieldError[],
+    /** The general title of the code; `message` is the detail of this occurrence. */
+    readonly title: string = message,
   ) {
     super(message)
     this.name = 'AppError'
@@ -51,7 +53,7 @@ export function defineErrors<const T extends Record<string, readonly [ErrorKind,
   const out = {} as { [K in keyof T]: (detail?: string, fieldErrors?: FieldError[]) => AppError }
   for (const [code, [kind, title]] of Object.entries(defs)) {
     ;(out as Record<string, unknown>)[code] = (detail?: string, fieldErrors?: FieldError[]) =>
-      new AppError(kind, code, detail ?? title, fieldErrors)
+      new AppError(kind, code, detail ?? title, fieldErrors, title)
   }
   return out
 }

@@ -43,7 +43,8 @@ const knownClientErrors: Record<string, [number, string, string]> = {
 export function installErrorHandler(app: FastifyInstance) {
   app.setErrorHandler((err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof AppError) {
-      return sendProblem(reply, errorStatus[err.kind], err.code, err.message, undefined, err.errors)
+      const detail = err.message !== err.title ? err.message : undefined
+      return sendProblem(reply, errorStatus[err.kind], err.code, err.title, detail, err.errors)
     }
     const fe = err as FastifyError & { validationContext?: string }
     if (fe.validation) {

@@ -1,19 +1,4 @@
 import { runService } from '@creditbank/service-kit'
-import certificatesApp, { type CertificatesOptions, SCHEMA } from './app.js'
-import { certificatesConfig } from './config.js'
-import { migrations } from './db/migrations.js'
+import { definition } from './definition.js'
 
-await runService<Omit<CertificatesOptions, 'platform'>>(
-  {
-    service: 'certificates',
-    schema: SCHEMA,
-    migrations,
-    port: 3003,
-    app: certificatesApp,
-    options: (c) => ({
-      secretKeyHex: c.CERTIFICATES_SECRET_KEY,
-      verifyRateLimit: { max: c.VERIFY_RATE_LIMIT_MAX, windowS: c.VERIFY_RATE_LIMIT_WINDOW_S },
-    }),
-  },
-  certificatesConfig,
-)
+await runService(definition)

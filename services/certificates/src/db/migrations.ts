@@ -71,8 +71,7 @@ export const migrations: Migrations = {
       // Verification looks up by number only: a unique index keeps it one index probe at any size.
       `create unique index certificate_number on certificate (number)`,
       `create unique index certificate_natural_key on certificate (type_code, learner_id, level, issued_on)`,
-      `create index certificate_learner on certificate (learner_id, issued_on)`,
-      `create index certificate_org on certificate (evaluation_org_id, issued_on)`,
+      // No other indexes yet: each one costs every batch insert; listings will bring theirs.
     ],
   },
 }

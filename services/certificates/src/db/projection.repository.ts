@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import type { CertificatesDB } from './schema.js'
 
 export interface OrganizationRow {
@@ -29,6 +29,7 @@ export async function insertLearner(db: Kysely<CertificatesDB>, id: string) {
 /** Which of these learners exist. */
 export async function existingLearners(db: Kysely<CertificatesDB>, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
-  const rows = await db.selectFrom('learner').select('id').where('id', 'in', ids).execute()
+  // One array parameter, however many ids (a batch names up to 1,000).
+  const rows = await db.selectFrom('learner').select('id').where((eb) => eb('id', '=', eb.fn.any(sql.val(ids)))).execute()
   return new Set(rows.map((r) => r.id))
 }

@@ -70,7 +70,7 @@ export async function publishType(trx: Kysely<CertificatesDB>, input: NewCertifi
   const shapeErrors = checkShape(input)
   if (shapeErrors.length) throw certificatesErrors.CERTIFICATES_TYPE_INVALID(shapeErrors.map((e) => `${e.path} ${e.message}`).join('; '), shapeErrors)
   const org = await findOrganization(trx, input.evaluationOrgId)
-  if (!org || org.kind !== 'evaluation_org') {
+  if (org?.kind !== 'evaluation_org') {
     throw certificatesErrors.CERTIFICATES_EVALUATION_ORG_UNKNOWN(undefined, [{ path: '/evaluationOrgId', message: org ? `is a ${org.kind}, not an evaluation_org` : 'no such organization' }])
   }
   const fees = Object.fromEntries(input.levels.map((l) => [l, normalizeFee(input.fees[l]!)]))

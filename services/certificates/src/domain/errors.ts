@@ -10,5 +10,6 @@ export const certificatesErrors = defineErrors({
   CERTIFICATES_CERTIFICATE_NOT_FOUND: ['not_found', 'No such certificate'],
   CERTIFICATES_CERTIFICATE_CONFLICT: ['conflict', 'This learner already holds this certificate from that date with other details'],
   CERTIFICATES_ALREADY_REVOKED: ['conflict', 'The certificate is already revoked'],
+  CERTIFICATES_CURSOR_MALFORMED: ['bad_request', 'The cursor is not one this API gave out'],
   CERTIFICATES_GROUP_BY_INVALID: ['bad_request', 'groupBy names unknown dimensions'],
 })

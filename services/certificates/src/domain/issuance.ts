@@ -12,6 +12,9 @@ import { hashHolderName, type HolderNameKeys, normalizeHolderName, sealHolderNam
 import { normalizeFee, toFen } from './money.js'
 import { addYears, isCalendarDate, todayInChina } from './status.js'
 
+/** The 1+X certificate pilot began in 2019: nothing can have been issued before. */
+export const FIRST_ISSUE_DATE = '2019-01-01'
+
 export interface IssueInput {
   typeCode: string
   level: string
@@ -31,7 +34,7 @@ export interface IssueContext {
 export interface Issued {
   index: number
   created: boolean
-  row: CertificateTable
+  row: Omit<CertificateTable, 'created_at'> & { created_at: Date }
 }
 
 /** Numbers read aloud and printed: `WEB-FE-2025-0000123` (type, year, sequence in that type and year). */
@@ -70,6 +73,7 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
     if (!normalizeHolderName(item.holderName)) bad('holderName', 'is empty')
     if (!isCalendarDate(item.issuedOn)) bad('issuedOn', 'is not a calendar date')
     else if (item.issuedOn > today) bad('issuedOn', `is in the future (today is ${today})`)
+    else if (item.issuedOn < FIRST_ISSUE_DATE) bad('issuedOn', `is before the 1+X pilot began (${FIRST_ISSUE_DATE})`)
     const standard = type?.fees[item.level]
     if (item.feeCharged != null && standard !== undefined && toFen(item.feeCharged) > toFen(standard)) {
       bad('feeCharged', `${normalizeFee(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`)
@@ -89,7 +93,7 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
       })
     }
   })
-  if (errors.length) throw certificatesErrors.CERTIFICATES_ISSUANCE_INVALID(`${errors.length} problem(s): ${errors.slice(0, 5).map((e) => `${e.path} ${e.message}`).join('; ')}`, errors)
+  if (errors.length) throw certificatesErrors.CERTIFICATES_ISSUANCE_INVALID(`The certificate cannot be issued as asked: ${errors.length} problem(s), each named in errors`, errors)
   return prepared
 }
 
@@ -108,6 +112,7 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
   const existing = new Map(
     (await findByNaturalKeys(trx, prepared)).map((c) => [`${c.type_code}|${c.learner_id}|${c.level}|${c.issued_on}`, c] as const),
   )
+  const initial = new Map(counters)
   const conflicts: FieldError[] = []
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
@@ -144,6 +149,7 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
   if (conflicts.length) throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
   if (fresh.length === 0) return out
   for (const [key, last] of counters) {
+    if (initial.get(key) === last) continue
     const [typeCode, y] = key.split('\u0000') as [string, string]
     await setCounter(trx, typeCode, Number(y), last)
   }

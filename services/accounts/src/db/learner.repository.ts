@@ -42,9 +42,3 @@ export async function linkUser(db: Kysely<AccountsDB>, learnerId: string, userId
     .returningAll()
     .executeTakeFirst()) as LearnerRow | undefined
 }
-
-export async function learnersExisting(db: Kysely<AccountsDB>, ids: string[]) {
-  if (ids.length === 0) return new Set<string>()
-  const rows = await db.selectFrom('learner').select('id').where('id', 'in', ids).execute()
-  return new Set(rows.map((r) => r.id))
-}

@@ -1,0 +1,35 @@
+import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import { consumedTopics, handlers } from './events/handlers.js'
+import { installCsvParser } from './routes/csv.js'
+import { learnerRoutes } from './routes/learners.routes.js'
+import { ledgerRoutes } from './routes/ledger.routes.js'
+
+export const SCHEMA = 'accounts'
+
+export interface AccountsOptions {
+  platform: Platform
+  /** 64 hex characters (ACCOUNTS_PII_KEY): the national id's keyed hash and its sealed copy. */
+  piiKeyHex: string
+  startWorkers?: boolean
+}
+
+/**
+ * accounts: learners and their lifelong accounts, enrollments, and the append-only credit ledger
+ * with its hash chains, balances and statements.
+ */
+export default async function accountsApp(app: FastifyInstance, o: AccountsOptions) {
+  const piiKey = parseKey(o.piiKeyHex, 'ACCOUNTS_PII_KEY')
+  await app.register(servicePlatform, {
+    service: 'accounts',
+    schema: SCHEMA,
+    platform: o.platform,
+    publishes: true,
+    // The handlers publish through the same outbox, inside the inbox transaction.
+    consumes: { topics: consumedTopics, handlers: handlers((trx, events) => app.events.write(trx, events)) },
+    startWorkers: o.startWorkers,
+  })
+  installCsvParser(app)
+  await learnerRoutes(app, piiKey)
+  await ledgerRoutes(app)
+}

@@ -1,0 +1,38 @@
+import type { Principal } from '@creditbank/auth'
+import type { Kysely } from 'kysely'
+import { isEnrolled } from '../db/enrollment.repository.js'
+import { findLearner } from '../db/learner.repository.js'
+import type { AccountsDB } from '../db/schema.js'
+import { accountsErrors } from './errors.js'
+
+/**
+ * How a caller may see a learner:
+ * - `all`: the learner themself (token `learner` claim) or a platform admin;
+ * - `org`: staff or a system client of an organization where the learner is enrolled: the profile,
+ *   that organization's enrollments and the entries it posted;
+ * - otherwise the learner does not exist for the caller (404).
+ * Shares granted by the learner (portfolio) will add a third way in; until then enrollment is the
+ * only standing relation between an organization and a learner.
+ */
+export type Access = { scope: 'all' } | { scope: 'org'; orgId: string }
+
+export async function accessTo(db: Kysely<AccountsDB>, p: Principal, learnerId: string, allowOrg = true): Promise<Access> {
+  const learner = await findLearner(db, learnerId)
+  if (learner) {
+    if (p.roles.includes('admin')) return { scope: 'all' }
+    if (p.roles.includes('learner') && p.learner === learnerId) return { scope: 'all' }
+    const staff = p.kind === 'client' || p.roles.some((r) => r === 'registrar' || r === 'issuer' || r === 'reviewer')
+    if (staff && p.org && (await isEnrolled(db, learnerId, p.org))) {
+      // The organization knows the learner, but balances and the chain are the learner's to share.
+      if (!allowOrg) throw accountsErrors.ACCOUNTS_NOT_SHARED()
+      return { scope: 'org', orgId: p.org }
+    }
+  }
+  throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+}
+
+/** The organization a writer acts for: its token's `org` claim, never a field of the body. */
+export function actingOrg(p: Principal): string {
+  if (!p.org) throw accountsErrors.ACCOUNTS_NO_ORGANIZATION()
+  return p.org
+}

@@ -1,0 +1,123 @@
+import { encrypt, keyedHash } from '@creditbank/service-kit'
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import { findLearnerByHash, findLearnerByUser, insertLearner, type LearnerRow, linkUser, nextAccountSerial } from '../db/learner.repository.js'
+import type { AccountsDB } from '../db/schema.js'
+import { accountNoFor } from './account-no.js'
+import { GENESIS_HASH } from './chain.js'
+import { accountsErrors } from './errors.js'
+import type { Publish } from './ledger.js'
+import { birthDateOf, maskNationalId, nationalIdProblem, normalizeName, normalizeNationalId } from './national-id.js'
+import { todayInChina } from './outcomes.js'
+
+export const categories = ['student', 'unemployed_graduate', 'veteran', 'migrant_worker', 'farmer', 'disabled', 'laid_off_worker', 'employee', 'other'] as const
+
+export interface PersonInput {
+  nationalId: string
+  name: string
+  birthDate?: string
+  category?: string
+}
+
+/** The person behind a national id: validated, normalized, and its keyed hash. Never logged. */
+export function identify(piiKey: Buffer, input: PersonInput) {
+  const id = normalizeNationalId(input.nationalId)
+  const problem = nationalIdProblem(id, todayInChina())
+  if (problem) throw accountsErrors.ACCOUNTS_NATIONAL_ID_INVALID(undefined, [{ path: '/nationalId', message: problem }])
+  const birthDate = birthDateOf(id)
+  if (input.birthDate !== undefined && input.birthDate !== birthDate) {
+    throw accountsErrors.ACCOUNTS_BIRTH_DATE_MISMATCH(undefined, [{ path: '/birthDate', message: 'does not match the birth date in the national id' }])
+  }
+  return { id, hash: keyedHash(piiKey, id), name: normalizeName(input.name), birthDate }
+}
+
+export function learnerView(l: LearnerRow) {
+  return {
+    id: l.id,
+    accountNo: l.account_no,
+    name: l.name,
+    nationalIdMasked: l.national_id_masked,
+    birthDate: l.birth_date,
+    category: l.category,
+    claimed: l.user_id !== null,
+    openedAt: l.opened_at.toISOString(),
+  }
+}
+
+/**
+ * Opens an account, or finds the one the person already has: the same national id and name is
+ * the same learner (200). The same national id under another name is a conflict (409): one of
+ * the two registrations is wrong and a person must look.
+ */
+export async function openLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput, openedByOrgId: string | null, publish: Publish) {
+  const who = identify(piiKey, input)
+  const existing = await findLearnerByHash(trx, who.hash)
+  if (existing) {
+    if (existing.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    return { status: 200 as const, learner: existing }
+  }
+  const serial = await nextAccountSerial(trx)
+  const learner = await insertLearner(
+    trx,
+    {
+      id: uuidv7(),
+      account_no: accountNoFor(new Date().getUTCFullYear(), serial),
+      national_id_hash: who.hash,
+      national_id_sealed: encrypt(piiKey, who.id),
+      national_id_masked: maskNationalId(who.id),
+      name: who.name,
+      birth_date: who.birthDate,
+      category: input.category ?? 'other',
+      user_id: null,
+      opened_by_org_id: openedByOrgId,
+    },
+    GENESIS_HASH,
+  )
+  if (!learner) {
+    // Opened at the same moment by another transaction: the unique hash kept one row.
+    const raced = await findLearnerByHash(trx, who.hash)
+    if (!raced || raced.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    return { status: 200 as const, learner: raced }
+  }
+  await publish(trx, [
+    {
+      type: 'accounts.learner.opened',
+      subject: learner.id,
+      data: { learnerId: learner.id, accountNo: learner.account_no, category: learner.category, openedByOrgId, birthDate: learner.birth_date },
+    },
+  ])
+  return { status: 201 as const, learner }
+}
+
+/** Look-up by national id and name: a wrong name is as unknown as a wrong id. */
+export async function lookupLearner(db: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput) {
+  const who = identify(piiKey, input)
+  const l = await findLearnerByHash(db, who.hash)
+  if (!l || l.name !== who.name) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  return { id: l.id, accountNo: l.account_no }
+}
+
+/**
+ * A signed-up learner links the account of their national id to their user (opening one if
+ * there is none). identity consumes accounts.learner.claimed and puts the learner in later tokens.
+ */
+export async function claimLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput, userId: string, publish: Publish) {
+  const who = identify(piiKey, input)
+  const mine = await findLearnerByUser(trx, userId)
+  if (mine && mine.national_id_hash !== who.hash) throw accountsErrors.ACCOUNTS_USER_ALREADY_LINKED()
+  if (mine) {
+    if (mine.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    return { status: 200 as const, learner: mine }
+  }
+  const opened = await openLearner(trx, piiKey, input, null, publish)
+  const current = await findLearnerByHash(trx, who.hash, true)
+  if (!current) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  if (current.user_id !== null) {
+    if (current.user_id !== userId) throw accountsErrors.ACCOUNTS_ALREADY_CLAIMED()
+    return { status: 200 as const, learner: current }
+  }
+  const linked = await linkUser(trx, current.id, userId)
+  if (!linked) throw accountsErrors.ACCOUNTS_ALREADY_CLAIMED()
+  await publish(trx, [{ type: 'accounts.learner.claimed', subject: linked.id, data: { learnerId: linked.id, userId } }])
+  return { status: opened.status === 201 ? (201 as const) : (200 as const), learner: linked }
+}

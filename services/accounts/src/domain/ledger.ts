@@ -1,0 +1,118 @@
+import type { NewEvent } from '@creditbank/events'
+import type { Kysely } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import { type AccountHead, appendRows, type NewEntryRow } from '../db/ledger.repository.js'
+import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
+import { entryHash } from './chain.js'
+import { accountsErrors } from './errors.js'
+
+export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
+
+/** What a use case asks to append; the ledger adds id, seq, time and the chain. */
+export type EntryDraft = Omit<NewEntryRow, 'id' | 'seq' | 'posted_at' | 'prev_hash' | 'hash'>
+
+const blank = {
+  outcome_code: null,
+  credits: null,
+  hours: null,
+  grade_score: null,
+  grade_scale: null,
+  level: null,
+  category: null,
+  external_ref: null,
+  content_hash: null,
+  certificate_id: null,
+  type_code: null,
+  application_id: null,
+  reverses_entry_id: null,
+  reason: null,
+} satisfies Partial<EntryDraft>
+
+export function draft(d: Partial<EntryDraft> & Pick<EntryDraft, 'learner_id' | 'code' | 'kind' | 'balance_kind' | 'org_id' | 'title' | 'occurred_on' | 'posted_by'>): EntryDraft {
+  return { ...blank, ...d }
+}
+
+/**
+ * Appends entries to accounts whose rows the caller has locked (`lockAccounts`), chaining each to
+ * its account's head, and moves the balances in the same transaction. Entries are only ever
+ * inserted: corrections are reversal entries.
+ */
+export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, AccountHead>, drafts: EntryDraft[]): Promise<LedgerEntryRow[]> {
+  const postedAt = new Date()
+  const rows: NewEntryRow[] = drafts.map((d) => {
+    const head = heads.get(d.learner_id)
+    if (!head) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+    const seq = (BigInt(head.last_seq) + 1n).toString()
+    const base = { ...d, id: uuidv7(), seq, posted_at: postedAt, prev_hash: head.head_hash }
+    const hash = entryHash(head.head_hash, base)
+    head.last_seq = seq
+    head.head_hash = hash
+    return { ...base, hash }
+  })
+  await appendRows(trx, rows)
+  return rows
+}
+
+export function entryView(e: LedgerEntryRow, uses: { target_org_id: string; course_code: string; application_id: string }[] = []) {
+  return {
+    id: e.id,
+    learnerId: e.learner_id,
+    seq: Number(e.seq),
+    entryCode: e.code,
+    kind: e.kind,
+    orgId: e.org_id,
+    title: e.title,
+    code: e.outcome_code,
+    credits: e.credits,
+    hours: e.hours,
+    grade: e.grade_score !== null && e.grade_scale !== null ? { score: e.grade_score, scale: e.grade_scale } : null,
+    level: e.level,
+    category: e.category,
+    occurredOn: e.occurred_on,
+    externalRef: e.external_ref,
+    certificateId: e.certificate_id,
+    typeCode: e.type_code,
+    applicationId: e.application_id,
+    reversesEntryId: e.reverses_entry_id,
+    reason: e.reason,
+    postedAt: new Date(e.posted_at).toISOString(),
+    hash: e.hash,
+    usedAt: uses.map((u) => ({ targetOrgId: u.target_org_id, courseCode: u.course_code, applicationId: u.application_id })),
+  }
+}
+
+export type EntryView = ReturnType<typeof entryView>
+
+/** accounts.outcome.posted for an outcome entry (course, training, competition, work, certificate). */
+export function outcomePostedEvent(e: LedgerEntryRow): NewEvent {
+  return {
+    type: 'accounts.outcome.posted',
+    subject: e.learner_id,
+    data: {
+      entryId: e.id,
+      learnerId: e.learner_id,
+      orgId: e.org_id,
+      kind: e.kind,
+      title: e.title,
+      code: e.outcome_code,
+      credits: e.credits,
+      hours: e.hours,
+      grade: e.grade_score !== null && e.grade_scale !== null ? { score: e.grade_score, scale: e.grade_scale } : null,
+      level: e.level,
+      category: e.category,
+      occurredOn: e.occurred_on,
+      externalRef: e.external_ref,
+      certificateId: e.certificate_id,
+      typeCode: e.type_code,
+      postedAt: new Date(e.posted_at).toISOString(),
+    },
+  }
+}
+
+export function reversedEvent(e: LedgerEntryRow): NewEvent {
+  return {
+    type: 'accounts.entry.reversed',
+    subject: e.learner_id,
+    data: { entryId: e.id, reversedEntryId: e.reverses_entry_id, learnerId: e.learner_id, orgId: e.org_id, reason: e.reason ?? '', postedAt: new Date(e.posted_at).toISOString() },
+  }
+}

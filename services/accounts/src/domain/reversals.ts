@@ -1,0 +1,46 @@
+import type { Kysely } from 'kysely'
+import { findEntry, findReversalOf, lockAccounts } from '../db/ledger.repository.js'
+import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
+import { negate } from './decimal.js'
+import { accountsErrors } from './errors.js'
+import { appendEntries, draft, type Publish, reversedEvent } from './ledger.js'
+import { todayInChina } from './outcomes.js'
+
+/**
+ * Appends the entry that cancels `original`: the same kind of balance moves back by the same
+ * amounts, and the original stays as it was. Never twice (checked under the account lock, and by
+ * a unique index).
+ */
+export async function appendReversal(trx: Kysely<AccountsDB>, original: LedgerEntryRow, reason: string, orgId: string, actor: string, publish: Publish) {
+  const heads = await lockAccounts(trx, [original.learner_id])
+  if (await findReversalOf(trx, original.id)) throw accountsErrors.ACCOUNTS_ENTRY_ALREADY_REVERSED()
+  const [row] = await appendEntries(trx, heads, [
+    draft({
+      learner_id: original.learner_id,
+      code: 'reversal',
+      kind: 'reversal',
+      balance_kind: original.balance_kind,
+      org_id: orgId,
+      title: original.title,
+      outcome_code: original.outcome_code,
+      credits: negate(original.credits),
+      hours: negate(original.hours),
+      occurred_on: todayInChina(),
+      certificate_id: original.certificate_id,
+      reverses_entry_id: original.id,
+      reason,
+      posted_by: actor,
+    }),
+  ])
+  await publish(trx, [reversedEvent(row!)])
+  return row!
+}
+
+/** POST /v1/entries/{id}/reversal: only the posting organization, only posted outcomes. */
+export async function reverseEntry(trx: Kysely<AccountsDB>, entryId: string, reason: string, orgId: string, actor: string, publish: Publish) {
+  const original = await findEntry(trx, entryId)
+  // Another organization's entry is not one this caller may know exists.
+  if (!original || original.org_id !== orgId) throw accountsErrors.ACCOUNTS_ENTRY_NOT_FOUND()
+  if (original.code !== 'outcome.posted') throw accountsErrors.ACCOUNTS_ENTRY_NOT_REVERSIBLE()
+  return appendReversal(trx, original, reason, orgId, actor, publish)
+}

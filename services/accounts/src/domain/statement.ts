@@ -1,0 +1,91 @@
+import { decodeCursor, toPage } from '@creditbank/service-kit'
+import type { Kysely } from 'kysely'
+import { balancesOf, chainSlice, entryUses, findAccount, type StatementFilter, statementQuery } from '../db/ledger.repository.js'
+import { findLearner } from '../db/learner.repository.js'
+import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
+import type { Access } from './access.js'
+import { entryHash, GENESIS_HASH } from './chain.js'
+import { accountsErrors } from './errors.js'
+import { entryView } from './ledger.js'
+
+export interface StatementQuery {
+  kind?: string
+  from?: string
+  to?: string
+  limit?: number
+  cursor?: string
+}
+
+/** The statement, newest first, with where each outcome was used; an organization sees what it posted. */
+export async function statement(db: Kysely<AccountsDB>, learnerId: string, access: Access, q: StatementQuery) {
+  const limit = q.limit ?? 20
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
+  const filter: StatementFilter = {
+    learnerId,
+    kind: q.kind,
+    from: q.from,
+    to: q.to,
+    limit,
+    ...(access.scope === 'org' ? { orgId: access.orgId } : {}),
+    ...(after ? { after: { occurredOn: String(after[0]), seq: String(after[1]) } } : {}),
+  }
+  const rows = (await statementQuery(db, filter).execute()) as LedgerEntryRow[]
+  const uses = await entryUses(
+    db,
+    rows.slice(0, limit).map((r) => r.id),
+  )
+  const byEntry = new Map<string, typeof uses>()
+  for (const u of uses) byEntry.set(u.entry_id, [...(byEntry.get(u.entry_id) ?? []), u])
+  return toPage(rows, limit, (r) => [r.occurred_on, String(r.seq)], (r) => entryView(r, byEntry.get(r.id) ?? []))
+}
+
+export async function accountSummary(db: Kysely<AccountsDB>, learnerId: string) {
+  const [learner, account, balances] = await Promise.all([findLearner(db, learnerId), findAccount(db, learnerId), balancesOf(db, learnerId)])
+  if (!learner || !account) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  return {
+    learnerId,
+    accountNo: learner.account_no,
+    balances: {
+      total: { credits: account.total_credits, hours: account.total_hours },
+      recognized: { credits: account.recognized_credits },
+      byKind: Object.fromEntries(balances.map((b) => [b.kind, { credits: b.credits, hours: b.hours, entryCount: Number(b.entry_count) }])),
+    },
+    entryCount: Number(account.last_seq),
+    headHash: account.head_hash,
+  }
+}
+
+const CHAIN_PAGE = 1_000
+
+/**
+ * Recomputes the account's chain from the entries as stored: each entry must link to the hash
+ * before it and hash to what it says, seq must run without gaps, and the account's head must be
+ * the last hash. Reads in bounded pages.
+ */
+export async function verifyChain(db: Kysely<AccountsDB>, learnerId: string) {
+  const account = await findAccount(db, learnerId)
+  if (!account) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  let prev = GENESIS_HASH
+  let expectedSeq = 1n
+  let count = 0
+  let firstBad: string | undefined
+  for (let after = '0'; ; ) {
+    const rows = await chainSlice(db, learnerId, after, CHAIN_PAGE)
+    for (const r of rows) {
+      count += 1
+      if (!firstBad && (BigInt(r.seq) !== expectedSeq || r.prev_hash !== prev || entryHash(r.prev_hash, r) !== r.hash)) firstBad = r.id
+      // Follow the recomputed hash, so an entry edited behind our back breaks the link after it too.
+      prev = entryHash(prev, r)
+      expectedSeq = BigInt(r.seq) + 1n
+    }
+    if (rows.length < CHAIN_PAGE) break
+    after = rows[rows.length - 1]!.seq
+  }
+  const headOk = account.head_hash === prev && Number(account.last_seq) === count
+  return {
+    valid: !firstBad && headOk,
+    entryCount: count,
+    headHash: account.head_hash,
+    ...(firstBad ? { firstBadEntryId: firstBad } : {}),
+  }
+}

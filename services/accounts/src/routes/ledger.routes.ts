@@ -1,0 +1,125 @@
+import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
+import { Id } from '@creditbank/contracts'
+import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { idempotent } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import Type from 'typebox'
+import type { AccountsDB } from '../db/schema.js'
+import { accessTo, actingOrg } from '../domain/access.js'
+import { conflictOnDuplicate } from '../domain/errors.js'
+import { entryView } from '../domain/ledger.js'
+import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
+import { reverseEntry } from '../domain/reversals.js'
+import { accountSummary, statement, verifyChain } from '../domain/statement.js'
+import { Account, BatchBody, BatchResult, Chain, Entry, EntryPage, errorResponses, LearnerParams, ReversalBody, StatementQuery } from './schemas.js'
+
+const writers = requireRole(['registrar'], ['outcomes:write'])
+
+export async function ledgerRoutes(app: FastifyInstance) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  const db = app.db as Kysely<AccountsDB>
+
+  r.post(
+    '/v1/outcomes',
+    {
+      preHandler: writers,
+      schema: { tags: ['ledger'], summary: 'Post one outcome as the caller’s organization', body: OutcomeItem, response: { 200: Entry, 201: Entry, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const orgId = actingOrg(p)
+      const out = await conflictOnDuplicate(() =>
+        idempotent(db, request, reply, p.subject, async (trx) => {
+          const res = await postOutcomes(trx, [request.body], orgId, p.subject, app.events.write, true)
+          return { status: res.status, body: entryView(res.entries[0]!) }
+        }),
+      )
+      app.events.committed()
+      return out
+    },
+  )
+
+  r.post(
+    '/v1/outcomes/batch',
+    {
+      preHandler: writers,
+      schema: {
+        tags: ['ledger'],
+        summary: 'Post up to 1,000 outcomes as JSON `{ items }` or text/csv; all or nothing',
+        description:
+          'CSV: a header row and one outcome a row, columns learnerId,kind,title,code,credits,hours,gradeScore,gradeScale,level,category,occurredOn,externalRef (any order; empty cells are absent fields).',
+        body: BatchBody,
+        response: { 200: BatchResult, 201: BatchResult, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const orgId = actingOrg(p)
+      const out = await conflictOnDuplicate(() =>
+        idempotent(db, request, reply, p.subject, async (trx) => {
+          const res = await postOutcomes(trx, request.body.items, orgId, p.subject, app.events.write, false)
+          return { status: res.status, body: { items: res.entries.map((e) => entryView(e)), created: res.created, existing: res.existing } }
+        }),
+      )
+      app.events.committed()
+      return out
+    },
+  )
+
+  r.post(
+    '/v1/entries/:id/reversal',
+    {
+      preHandler: writers,
+      schema: { tags: ['ledger'], summary: 'Reverse an entry the caller’s organization posted; the original stays', params: Type.Object({ id: Id }), body: ReversalBody, response: { 201: Entry, ...errorResponses } },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const orgId = actingOrg(p)
+      const out = await conflictOnDuplicate(() =>
+        idempotent(db, request, reply, p.subject, async (trx) => ({
+          status: 201,
+          body: entryView(await reverseEntry(trx, request.params.id, request.body.reason, orgId, p.subject, app.events.write)),
+        })),
+      )
+      app.events.committed()
+      return out
+    },
+  )
+
+  r.get(
+    '/v1/learners/:id/account',
+    {
+      preHandler: requireAuth,
+      schema: { tags: ['ledger'], summary: 'Account number, balances, entry count and head hash', params: LearnerParams, response: { 200: Account, ...errorResponses } },
+    },
+    async (request) => {
+      await accessTo(db, principalOf(request), request.params.id, false)
+      return accountSummary(db, request.params.id)
+    },
+  )
+
+  r.get(
+    '/v1/learners/:id/entries',
+    {
+      preHandler: requireAuth,
+      schema: { tags: ['ledger'], summary: 'The statement, newest first', params: LearnerParams, querystring: StatementQuery, response: { 200: EntryPage, ...errorResponses } },
+    },
+    async (request) => {
+      const access = await accessTo(db, principalOf(request), request.params.id)
+      return statement(db, request.params.id, access, request.query)
+    },
+  )
+
+  r.get(
+    '/v1/learners/:id/chain',
+    {
+      preHandler: requireAuth,
+      schema: { tags: ['ledger'], summary: 'Recompute the hash chain and name the first bad entry', params: LearnerParams, response: { 200: Chain, ...errorResponses } },
+    },
+    async (request) => {
+      await accessTo(db, principalOf(request), request.params.id, false)
+      return verifyChain(db, request.params.id)
+    },
+  )
+}

@@ -13,6 +13,7 @@ export const commonConfig = {
   JWT_ISSUER: Type.String({ default: 'https://identity.creditbank.local' }),
   JWT_AUDIENCE: Type.String({ default: 'creditbank' }),
   IDENTITY_URL: Type.String({ default: 'http://127.0.0.1:3001' }),
+  TRUST_PROXY: Type.String({ default: 'loopback', description: 'proxies whose X-Forwarded-For is believed (Fastify trustProxy)' }),
   REQUEST_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 15_000 }),
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 50_000_000, default: 2_000_000 }),
 }

@@ -22,6 +22,7 @@ type CommonConfig = { [K in keyof typeof commonConfig]: unknown } & {
   HOST: string
   REQUEST_TIMEOUT_MS: number
   BODY_LIMIT_BYTES: number
+  TRUST_PROXY: string
 }
 
 export function createLogger(level: string, name?: string): Logger {
@@ -80,6 +81,7 @@ export async function assembleService<O>(def: ServiceDefinition<O>, platform: Pl
     ...(logger ? { logger } : {}),
     requestTimeoutMs: config.REQUEST_TIMEOUT_MS,
     bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    trustProxy: config.TRUST_PROXY,
   })
   await app.register(def.app, { ...(def.options?.(config) ?? ({} as O)), platform } as never)
   return app

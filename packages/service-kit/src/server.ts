@@ -23,6 +23,8 @@ export interface ServerOptions {
   logger?: Logger
   requestTimeoutMs?: number
   bodyLimitBytes?: number
+  /** Which proxies' X-Forwarded-For to believe (the gateway), as Fastify's `trustProxy` takes it. */
+  trustProxy?: string
 }
 
 /** Paths in logs never carry personal data, and these fields never reach a log line. */
@@ -51,12 +53,13 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
     ...loggerOptions,
     requestIdHeader: 'x-request-id',
-    requestIdLogLabel: 'requestId',
     connectionTimeout: 30_000,
     keepAliveTimeout: 72_000,
     requestTimeout: o.requestTimeoutMs ?? 15_000,
     bodyLimit: o.bodyLimitBytes ?? 2_000_000,
     return503OnClosing: true,
+    // Per-address limits must see the client behind the gateway, not the gateway itself.
+    trustProxy: o.trustProxy ?? 'loopback',
     routerOptions: { maxParamLength: 200 },
     ajv: { customOptions: { removeAdditional: false } },
   } as never) as unknown as FastifyInstance

@@ -1,0 +1,29 @@
+/** The services behind the gateway, and which one owns a request path (API.md, common rules). */
+export const upstreamNames = ['identity', 'accounts', 'certificates', 'recognition', 'portfolio'] as const
+export type UpstreamName = (typeof upstreamNames)[number]
+
+/**
+ * First match wins. Portfolio's learner sub-resources come before accounts' `/v1/learners` prefix:
+ * they are the only paths where two services share a first segment.
+ */
+const table: [RegExp, UpstreamName][] = [
+  [/^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence)(\/|$)/, 'portfolio'],
+  [/^\/v1\/(auth|me|organizations|users|clients|keys)(\/|$)/, 'identity'],
+  [/^\/\.well-known\//, 'identity'],
+  [/^\/v1\/(learners|enrollments|outcomes|entries)(\/|$)/, 'accounts'],
+  [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],
+  [/^\/v1\/(rules|alliances|applications|simulations)(\/|$)/, 'recognition'],
+  [/^\/v1\/(shares|shared|evidence|admin\/timeline)(\/|$)/, 'portfolio'],
+  [/^\/(credentials|presentations|status-lists)(\/|$)/, 'portfolio'],
+]
+
+/** The service that serves a path (query string ignored), or null when none does. */
+export function ownerOf(url: string): UpstreamName | null {
+  const q = url.indexOf('?')
+  const path = q === -1 ? url : url.slice(0, q)
+  for (const [pattern, service] of table) if (pattern.test(path)) return service
+  return null
+}
+
+/** The default addresses of the embedded run and of docker-compose's service names. */
+export const defaultPorts: Record<UpstreamName, number> = { identity: 3001, accounts: 3002, certificates: 3003, recognition: 3004, portfolio: 3005 }

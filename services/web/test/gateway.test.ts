@@ -1,0 +1,143 @@
+import { testPlatform, testService } from '@creditbank/testing'
+import identityApp, { SCHEMA } from '@creditbank/identity'
+import { migrations } from '../../identity/src/db/migrations.js'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { buildGateway } from '../src/gateway.js'
+import { parseFlowMetrics } from '../src/event-flow.js'
+import { ownerOf, upstreamNames } from '../src/routing.js'
+
+t.test('each API prefix is owned by exactly the service API.md names', async (t) => {
+  const cases: [string, string | null][] = [
+    ['/v1/auth/token', 'identity'],
+    ['/v1/me', 'identity'],
+    ['/v1/organizations?kind=school', 'identity'],
+    ['/.well-known/jwks.json', 'identity'],
+    ['/v1/learners', 'accounts'],
+    ['/v1/learners/claim', 'accounts'],
+    ['/v1/learners/0190/entries?kind=course', 'accounts'],
+    ['/v1/learners/0190/timeline', 'portfolio'],
+    ['/v1/learners/0190/credentials/0191', 'portfolio'],
+    ['/v1/learners/0190/exports/clr', 'portfolio'],
+    ['/v1/learners/0190/evidence', 'portfolio'],
+    ['/v1/outcomes/batch', 'accounts'],
+    ['/v1/entries/x/reversal', 'accounts'],
+    ['/v1/certificate-types', 'certificates'],
+    ['/v1/certificates/verify', 'certificates'],
+    ['/v1/rules/HN-X/versions/2', 'recognition'],
+    ['/v1/applications?queue=mine', 'recognition'],
+    ['/v1/simulations', 'recognition'],
+    ['/v1/shares', 'portfolio'],
+    ['/v1/shared/abc', 'portfolio'],
+    ['/credentials/verify', 'portfolio'],
+    ['/presentations/verify', 'portfolio'],
+    ['/status-lists/1', 'portfolio'],
+    ['/v1/nothing-here', null],
+    ['/v1/learnersX', null],
+  ]
+  for (const [url, owner] of cases) t.equal(ownerOf(url), owner, url)
+})
+
+t.test('event-flow metrics are read from Prometheus text, summed over labels', async (t) => {
+  const text = [
+    '# HELP outbox_backlog Outbox rows not yet published',
+    '# TYPE outbox_backlog gauge',
+    'outbox_backlog{service="accounts"} 3',
+    'consumer_lag{service="accounts",topic="a"} 2',
+    'consumer_lag{service="accounts",topic="b"} 5',
+    'dead_letters_total{service="accounts"} 1',
+    'http_request_duration_seconds_count 9',
+  ].join('\n')
+  t.same(parseFlowMetrics(text), { outboxBacklog: 3, consumerLag: 7, deadLetters: 1 })
+  t.same(parseFlowMetrics(''), { outboxBacklog: null, consumerLag: null, deadLetters: null })
+})
+
+t.test('the gateway forwards to a real identity service and answers for the missing ones', async (t) => {
+  const platform = await testPlatform({ [SCHEMA]: migrations })
+  const identity = await testService('identity', identityApp, platform, {
+    secretKeyHex: 'b4'.repeat(32),
+    bootstrapAdmin: { username: 'root', password: 'correct horse battery' },
+  })
+  await identity.listen({ host: '127.0.0.1', port: 0 })
+  const address = identity.server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  // Every other service points at a port where nothing listens.
+  const upstreams = Object.fromEntries(upstreamNames.map((n) => [n, n === 'identity' ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:9'])) as Record<(typeof upstreamNames)[number], string>
+  const gateway = await buildGateway({ upstreams, logLevel: 'silent' })
+  t.teardown(async () => {
+    await gateway.close()
+    await identity.close()
+    await platform.close()
+  })
+
+  const login = await gateway.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: 'correct horse battery' } })
+  t.equal(login.statusCode, 200, 'a JSON body reaches identity untouched')
+  const token = login.json().accessToken as string
+
+  // Form-encoded bodies stream through as the client sent them.
+  const form = await gateway.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&username=root&password=correct+horse+battery' })
+  t.equal(form.statusCode, 200, 'a form body reaches identity untouched')
+
+  const me = await gateway.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
+  t.equal(me.statusCode, 200)
+  t.ok(me.json().roles.includes('admin'), 'the authorization header is forwarded')
+  t.ok(me.headers['x-request-id'], 'the request id comes back')
+
+  const jwks = await gateway.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+  t.equal(jwks.statusCode, 200)
+  t.ok(jwks.json().keys.length >= 1)
+
+  const bad = await gateway.inject({ method: 'POST', url: '/v1/organizations', headers: { authorization: `Bearer ${token}` }, payload: { code: 'X', kind: 'nope' } })
+  t.equal(bad.statusCode, 400, 'the service’s own problem answer comes back as it is')
+  t.match(bad.headers['content-type'], /application\/problem\+json/)
+  t.equal(bad.json().code, 'VALIDATION_FAILED')
+
+  const list = await gateway.inject({ method: 'GET', url: '/v1/organizations?limit=5', headers: { authorization: `Bearer ${token}` } })
+  t.equal(list.statusCode, 200, 'query strings are forwarded')
+
+  const down = await gateway.inject({ method: 'GET', url: '/v1/rules' })
+  t.equal(down.statusCode, 503, 'a service that is not running is named')
+  t.equal(down.json().code, 'GATEWAY_UPSTREAM_UNAVAILABLE')
+  t.match(down.json().title, /recognition/)
+
+  const unknown = await gateway.inject({ method: 'GET', url: '/v1/nothing' })
+  t.equal(unknown.statusCode, 404)
+  t.equal(unknown.json().code, 'GATEWAY_ROUTE_NOT_FOUND')
+
+  const flowAnon = await gateway.inject({ method: 'GET', url: '/gateway/event-flow' })
+  t.equal(flowAnon.statusCode, 401, 'the event flow is for admins')
+  const flow = await gateway.inject({ method: 'GET', url: '/gateway/event-flow', headers: { authorization: `Bearer ${token}` } })
+  t.equal(flow.statusCode, 200)
+  const services = flow.json().services as { service: string; up: boolean }[]
+  t.equal(services.find((s) => s.service === 'identity')?.up, true)
+  t.equal(services.find((s) => s.service === 'accounts')?.up, false)
+
+  const shared = await gateway.inject({ method: 'GET', url: '/v1/shared/abc', headers: { accept: 'text/html' } })
+  t.equal(shared.statusCode, 302, 'a person opening a share link gets the page')
+  t.equal(shared.headers.location, '/#/shared/abc')
+
+  const ready = await gateway.inject({ method: 'GET', url: '/health/ready' })
+  t.equal(ready.statusCode, 503, 'not ready while services are missing')
+  t.equal(ready.json().checks.identity, 'ok')
+})
+
+t.test('the gateway serves the built pages with their headers', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'pages-'))
+  mkdirSync(join(dir, 'assets'))
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>学分银行</title>')
+  writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)')
+  const upstreams = Object.fromEntries(upstreamNames.map((n) => [n, 'http://127.0.0.1:9'])) as Record<(typeof upstreamNames)[number], string>
+  const gateway = await buildGateway({ upstreams, pagesDir: dir, logLevel: 'silent' })
+  t.teardown(() => gateway.close())
+  const index = await gateway.inject({ method: 'GET', url: '/' })
+  t.equal(index.statusCode, 200)
+  t.match(index.body, /学分银行/)
+  t.equal(index.headers['cache-control'], 'no-cache')
+  t.match(index.headers['content-security-policy'], /default-src 'self'/)
+  const asset = await gateway.inject({ method: 'GET', url: '/assets/app-1.js' })
+  t.equal(asset.statusCode, 200)
+  t.match(asset.headers['cache-control'], /immutable/)
+  t.equal((await gateway.inject({ method: 'GET', url: '/missing.txt' })).statusCode, 404)
+})

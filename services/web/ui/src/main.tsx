@@ -1,0 +1,164 @@
+import { render } from 'preact'
+import { useEffect, useState } from 'preact/hooks'
+import './styles.css'
+import { auth } from './api'
+import { currentLang, onLang, setLang, t, w } from './i18n'
+import { AdminPage } from './pages/admin'
+import { IssuerPage } from './pages/issuer'
+import { LearnerPage } from './pages/learner'
+import { Home, SignIn, SignUp } from './pages/public'
+import { RegistrarPage } from './pages/registrar'
+import { ReviewerPage } from './pages/reviewer'
+import { SharedRecord, VerifyCertificate, VerifyCredential } from './pages/verify'
+
+/** Hash routes (`#/learner/applications/…`): the gateway serves one page for all of them. */
+function useRoute() {
+  const read = () => (location.hash.replace(/^#/, '') || '/').split('/').filter(Boolean)
+  const [parts, setParts] = useState(read())
+  useEffect(() => {
+    const f = () => setParts(read())
+    window.addEventListener('hashchange', f)
+    return () => window.removeEventListener('hashchange', f)
+  }, [])
+  return parts
+}
+
+function useRerender(subscribe: (f: () => void) => () => void) {
+  const [, set] = useState(0)
+  useEffect(() => subscribe(() => set((n) => n + 1)), [])
+}
+
+const roleHome: [string, string][] = [
+  ['learner', '#/learner'],
+  ['registrar', '#/registrar'],
+  ['issuer', '#/issuer'],
+  ['reviewer', '#/reviewer'],
+  ['admin', '#/admin'],
+]
+
+function Header() {
+  const s = auth.current
+  return (
+    <header class="top">
+      {/* A button, not a #main link: the hash is the page's route. */}
+      <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
+        {t('跳到正文', 'Skip to content')}
+      </button>
+      <a class="brand" href="#/">
+        {t('学分银行', 'Credit Bank')} <small>{t('终身学习账户', 'Lifelong learning account')}</small>
+      </a>
+      <nav aria-label={t('主导航', 'Main')}>
+        <ul>
+          {roleHome
+            .filter(([role]) => auth.has(role))
+            .map(([role, href]) => (
+              <li key={role}>
+                <a href={href}>{w(role)}</a>
+              </li>
+            ))}
+          <li>
+            <a href="#/verify">{t('证书查验', 'Verify a certificate')}</a>
+          </li>
+          <li>
+            <a href="#/verify-credential">{t('凭证验证', 'Verify a credential')}</a>
+          </li>
+        </ul>
+      </nav>
+      <div class="session">
+        <button type="button" class="link" lang={currentLang() === 'zh' ? 'en' : 'zh-CN'} onClick={() => setLang(currentLang() === 'zh' ? 'en' : 'zh')}>
+          {currentLang() === 'zh' ? 'English' : '中文'}
+        </button>
+        {s ? (
+          <>
+            <span class="who">{s.username}</span>
+            <button
+              type="button"
+              class="link"
+              onClick={() => {
+                auth.signOut()
+                location.hash = '#/'
+              }}
+            >
+              {t('退出', 'Sign out')}
+            </button>
+          </>
+        ) : (
+          <a href="#/login">{t('登录', 'Sign in')}</a>
+        )}
+      </div>
+    </header>
+  )
+}
+
+function NeedRole({ need }: { need: string }) {
+  return (
+    <div class="card">
+      <h1>{t('需要登录', 'Please sign in')}</h1>
+      <p>{t(`此页面需要“${w(need)}”身份。`, `This page is for the ${w(need)} role.`)}</p>
+      <a class="button" href={`#/login?next=${encodeURIComponent(location.hash)}`}>
+        {t('登录', 'Sign in')}
+      </a>
+    </div>
+  )
+}
+
+function App() {
+  useRerender(auth.subscribe)
+  useRerender(onLang)
+  const parts = useRoute()
+  const [head, ...rest] = parts
+  const area = (head ?? '').split('?')[0]
+  useEffect(() => {
+    document.title = `${t('学分银行', 'Credit Bank')}${area ? ` · ${area}` : ''}`
+  }, [area, currentLang()])
+  const guarded = (role: string, page: preact.JSX.Element) => (auth.has(role) ? page : <NeedRole need={role} />)
+  let page: preact.JSX.Element
+  switch (area) {
+    case 'login':
+      page = <SignIn />
+      break
+    case 'signup':
+      page = <SignUp />
+      break
+    case 'verify':
+      page = <VerifyCertificate />
+      break
+    case 'verify-credential':
+      page = <VerifyCredential />
+      break
+    case 'shared':
+      page = <SharedRecord token={rest[0] ?? ''} />
+      break
+    case 'learner':
+      page = auth.current && !auth.has('learner') && !auth.current.claims.roles.length ? <NeedRole need="learner" /> : guarded('learner', <LearnerPage path={rest} />)
+      break
+    case 'registrar':
+      page = guarded('registrar', <RegistrarPage path={rest} />)
+      break
+    case 'issuer':
+      page = guarded('issuer', <IssuerPage path={rest} />)
+      break
+    case 'reviewer':
+      page = guarded('reviewer', <ReviewerPage path={rest} />)
+      break
+    case 'admin':
+      page = guarded('admin', <AdminPage path={rest} />)
+      break
+    default:
+      page = <Home />
+  }
+  return (
+    <>
+      <Header />
+      <main id="main" tabIndex={-1}>
+        {page}
+      </main>
+      <footer>
+        <p>{t('依据豫政〔2021〕2号：个人学习账户、终身学习电子档案、1+X证书与学习成果互认。演示数据均为虚构。', 'After Henan policy 豫政〔2021〕2号: personal learning accounts, lifelong e-archives, 1+X certificates and mutual recognition. Demo data is made up.')}</p>
+      </footer>
+    </>
+  )
+}
+
+document.documentElement.lang = currentLang() === 'zh' ? 'zh-CN' : 'en'
+render(<App />, document.getElementById('app')!)

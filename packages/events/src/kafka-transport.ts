@@ -8,6 +8,12 @@ export interface KafkaTransportOptions {
   logger: Logger
   /** Upper bound for one produce request to be acknowledged. */
   requestTimeoutMs?: number
+  /**
+   * Partitions a consumer works on at once. Order holds within a partition (one learner's events
+   * share one), and each message is its own committed transaction, so this is what lets a
+   * consumer use more than one database connection.
+   */
+  partitionsConsumedConcurrently?: number
 }
 
 /**
@@ -99,7 +105,7 @@ export class KafkaTransport implements Transport {
     await consumer.run({
       autoCommit: true,
       autoCommitInterval: 500,
-      partitionsConsumedConcurrently: 1,
+      partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
       eachMessage: async ({ topic, partition, message }) => {
         const delivery: Delivery = {
           topic,

@@ -1,0 +1,38 @@
+import { type Platform, type ServiceEvents, servicePlatform } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import type { Kysely } from 'kysely'
+import { RuleCache } from './domain/rule-cache.js'
+import { type WorkerStats, workerHandlers } from './domain/worker.js'
+import { applicationRoutes } from './routes/applications.routes.js'
+import { ruleRoutes } from './routes/rules.routes.js'
+
+export const SCHEMA = 'recognition'
+
+export interface RecognitionOptions {
+  platform: Platform
+  startWorkers?: boolean
+  /** Counters of the rule worker (tests and the bench read them). */
+  workerStats?: WorkerStats
+  /** Hands the service's outbox relay and consumer to tests and the bench (replays, stop and start). */
+  exposeEvents?: (events: ServiceEvents) => void
+}
+
+/**
+ * recognition: versioned rules and alliances, the rule worker over accounts' events, learner and
+ * rule applications with their review chains, and simulation.
+ */
+export default async function recognitionApp(app: FastifyInstance, o: RecognitionOptions) {
+  const cache = new RuleCache()
+  const publish = (trx: Kysely<any>, events: { type: string; subject?: string; data: unknown }[]) => app.events.write(trx, events)
+  await app.register(servicePlatform, {
+    service: 'recognition',
+    schema: SCHEMA,
+    platform: o.platform,
+    publishes: true,
+    consumes: { topics: ['creditbank.accounts.v1', 'creditbank.identity.v1'], handlers: workerHandlers(cache, publish, o.workerStats) },
+    startWorkers: o.startWorkers,
+  })
+  o.exposeEvents?.(app.events)
+  await ruleRoutes(app)
+  await applicationRoutes(app, cache)
+}

@@ -1,0 +1,151 @@
+import type { Migrations } from '@creditbank/db'
+import { eventTablesV1 } from '@creditbank/events'
+import { idempotencyTablesV1 } from '@creditbank/service-kit'
+
+export const migrations: Migrations = {
+  '2026-11-29T0001_recognition': {
+    up: [
+      ...eventTablesV1,
+      ...idempotencyTablesV1,
+      // Projection of identity.organization.registered: reviewer scope by region needs kind and region.
+      `create table organization (
+        id uuid primary key,
+        kind text not null,
+        region_code char(6) not null
+      )`,
+      `create table alliance (
+        id uuid primary key,
+        code text not null unique,
+        name text not null,
+        created_by text not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table alliance_member (
+        alliance_id uuid not null references alliance (id),
+        org_id uuid not null,
+        primary key (alliance_id, org_id)
+      )`,
+      `create index alliance_member_org on alliance_member (org_id)`,
+      `create table rule (
+        code text primary key,
+        owner_org_id uuid,
+        latest_version int not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create table rule_version (
+        id uuid primary key,
+        code text not null references rule (code),
+        version int not null check (version >= 1),
+        name text not null,
+        target_org_id uuid not null,
+        source_kind text not null,
+        spec jsonb not null,
+        valid_from date not null,
+        valid_to date,
+        created_at timestamptz not null default now(),
+        created_by text not null,
+        unique (code, version),
+        check (valid_to is null or valid_to >= valid_from)
+      )`,
+      // The matcher's index, in SQL too: (kind, target, key) → the active version of each rule.
+      `create table rule_match_key (
+        source_kind text not null,
+        target_org_id uuid not null,
+        match_key text not null,
+        rule_version_id uuid not null references rule_version (id),
+        primary key (source_kind, target_org_id, match_key, rule_version_id)
+      )`,
+      `create index rule_match_key_version on rule_match_key (rule_version_id)`,
+      // Bumped with every rule or alliance change, in the same transaction: replicas rebuild their matcher on a new value.
+      `create table rule_generation (id int primary key check (id = 1), n bigint not null)`,
+      `insert into rule_generation (id, n) values (1, 0)`,
+      `create table enrollment (
+        id uuid primary key,
+        learner_id uuid not null,
+        org_id uuid not null,
+        program_code text not null,
+        started_on date not null
+      )`,
+      `create index enrollment_learner on enrollment (learner_id)`,
+      `create table entry (
+        id uuid primary key,
+        learner_id uuid not null,
+        org_id uuid not null,
+        kind text not null,
+        title text not null,
+        code text,
+        credits numeric(8, 2),
+        hours numeric(8, 1),
+        score text,
+        scale text,
+        level text,
+        category text,
+        type_code text,
+        occurred_on date not null,
+        posted_at timestamptz not null,
+        reversed_at timestamptz
+      )`,
+      `create index entry_learner on entry (learner_id, occurred_on)`,
+      `create table application (
+        id uuid primary key,
+        learner_id uuid not null,
+        target_org_id uuid not null,
+        program_code text not null,
+        origin text not null check (origin in ('rule', 'learner')),
+        rule_version_id uuid references rule_version (id),
+        rule_code text,
+        rule_version int,
+        trigger_entry_id uuid,
+        source_entry_ids uuid[] not null check (cardinality(source_entry_ids) >= 1),
+        source_org_id uuid not null,
+        course_code text not null,
+        course_name text not null,
+        course_type text not null,
+        credits numeric(8, 2),
+        limits_applied jsonb not null default '[]',
+        status text not null check (status in ('open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed')),
+        step int,
+        steps jsonb not null default '[]',
+        due_days int,
+        due_at timestamptz,
+        step_org_id uuid,
+        step_region char(6),
+        step_alliance_id uuid,
+        statement text,
+        opened_by text not null,
+        opened_on date not null,
+        -- The year and term caps count by when the learning happened: the source outcome's date.
+        counted_on date not null,
+        appealed boolean not null default false,
+        flags text[] not null default '{}',
+        recognized_entry_id uuid,
+        created_at timestamptz not null default now(),
+        updated_at timestamptz not null default now()
+      )`,
+      // Idempotent per (entry, rule version, program): replays and racing replicas cannot open twice.
+      `create unique index application_rule_natural on application (trigger_entry_id, rule_version_id, program_code) where origin = 'rule'`,
+      `create index application_learner on application (learner_id, target_org_id)`,
+      `create index application_target on application (target_org_id, created_at)`,
+      `create index application_queue_org on application (step_org_id, due_at) where status in ('open', 'in_review', 'appealed')`,
+      `create index application_sources on application using gin (source_entry_ids)`,
+      `create table application_trail (
+        seq bigint generated always as identity primary key,
+        application_id uuid not null references application (id),
+        at timestamptz not null default now(),
+        actor text not null,
+        action text not null,
+        step int,
+        reason text
+      )`,
+      `create index application_trail_app on application_trail (application_id, seq)`,
+      // The same source is approved at most once for the same target course.
+      `create table source_use (
+        entry_id uuid not null,
+        target_org_id uuid not null,
+        course_code text not null,
+        application_id uuid not null references application (id),
+        primary key (entry_id, target_org_id, course_code)
+      )`,
+    ],
+  },
+}

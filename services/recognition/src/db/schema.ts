@@ -1,0 +1,148 @@
+import type { EventTables } from '@creditbank/events'
+import type { ColumnType, Generated } from 'kysely'
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type Json<T> = ColumnType<T, string, string>
+
+export interface OrganizationTable {
+  id: string
+  kind: string
+  region_code: string
+}
+
+export interface AllianceTable {
+  id: string
+  code: string
+  name: string
+  created_by: string
+  created_at: Timestamp
+}
+
+export interface AllianceMemberTable {
+  alliance_id: string
+  org_id: string
+}
+
+export interface RuleTable {
+  code: string
+  owner_org_id: string | null
+  latest_version: number
+  created_at: Timestamp
+}
+
+export interface RuleVersionTable {
+  id: string
+  code: string
+  version: number
+  name: string
+  target_org_id: string
+  source_kind: string
+  spec: Json<unknown>
+  valid_from: string
+  valid_to: string | null
+  created_at: Timestamp
+  created_by: string
+}
+
+export interface RuleMatchKeyTable {
+  source_kind: string
+  target_org_id: string
+  match_key: string
+  rule_version_id: string
+}
+
+export interface EnrollmentTable {
+  id: string
+  learner_id: string
+  org_id: string
+  program_code: string
+  started_on: string
+}
+
+export interface EntryTable {
+  id: string
+  learner_id: string
+  org_id: string
+  kind: string
+  title: string
+  code: string | null
+  credits: string | null
+  hours: string | null
+  score: string | null
+  scale: string | null
+  level: string | null
+  category: string | null
+  type_code: string | null
+  occurred_on: string
+  posted_at: Timestamp
+  reversed_at: Date | null
+}
+
+export interface ApplicationTable {
+  id: string
+  learner_id: string
+  target_org_id: string
+  program_code: string
+  origin: string
+  rule_version_id: string | null
+  rule_code: string | null
+  rule_version: number | null
+  trigger_entry_id: string | null
+  source_entry_ids: string[]
+  source_org_id: string
+  course_code: string
+  course_name: string
+  course_type: string
+  credits: string | null
+  limits_applied: Json<unknown>
+  status: string
+  step: number | null
+  steps: Json<unknown>
+  due_days: number | null
+  due_at: Date | null
+  step_org_id: string | null
+  step_region: string | null
+  step_alliance_id: string | null
+  statement: string | null
+  opened_by: string
+  opened_on: string
+  counted_on: string
+  appealed: Generated<boolean>
+  flags: Generated<string[]>
+  recognized_entry_id: string | null
+  created_at: Timestamp
+  updated_at: Timestamp
+}
+
+export interface ApplicationTrailTable {
+  seq: Generated<string>
+  application_id: string
+  at: Timestamp
+  actor: string
+  action: string
+  step: number | null
+  reason: string | null
+}
+
+export interface SourceUseTable {
+  entry_id: string
+  target_org_id: string
+  course_code: string
+  application_id: string
+}
+
+export interface RecognitionDB extends EventTables {
+  organization: OrganizationTable
+  alliance: AllianceTable
+  alliance_member: AllianceMemberTable
+  rule: RuleTable
+  rule_version: RuleVersionTable
+  rule_match_key: RuleMatchKeyTable
+  rule_generation: { id: number; n: string }
+  enrollment: EnrollmentTable
+  entry: EntryTable
+  application: ApplicationTable
+  application_trail: ApplicationTrailTable
+  source_use: SourceUseTable
+  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+}

@@ -1,0 +1,15 @@
+import type { ServiceDefinition } from '@creditbank/service-kit'
+import recognitionApp, { type RecognitionOptions, SCHEMA } from './app.js'
+import { recognitionConfig } from './config.js'
+import { migrations } from './db/migrations.js'
+
+/** How recognition is assembled from configuration: used by server.ts and by the embedded run. */
+export const definition: ServiceDefinition<Omit<RecognitionOptions, 'platform'>> = {
+  service: 'recognition',
+  schema: SCHEMA,
+  migrations,
+  port: 3004,
+  app: recognitionApp,
+  config: recognitionConfig,
+  options: () => ({}),
+}

@@ -1,0 +1,292 @@
+import type { Principal } from '@creditbank/auth'
+import type { NewEvent } from '@creditbank/events'
+import { type Kysely, sql } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import {
+  type ApplicationRow,
+  addFlag,
+  addTrail,
+  claimSources,
+  findApplication,
+  insertApplication,
+  type NewApplication,
+  pendingApplicationsUsing,
+  updateApplication,
+} from '../db/application.repository.js'
+import type { EntryRow } from '../db/projection.repository.js'
+import type { RecognitionDB } from '../db/schema.js'
+import { credits, showCredits } from './decimal.js'
+import { recognitionErrors } from './errors.js'
+import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } from './limits.js'
+import type { ActiveRule, OutcomeFacts } from './rule-index.js'
+import type { ReviewStep } from './rule-spec.js'
+import type { Publish } from './rules.js'
+import { currentStep, isOwn, type ReviewerScope, stepInScope, stepsOf } from './scope.js'
+
+type Db = Kysely<RecognitionDB>
+const DEFAULT_DUE_DAYS = 15
+const DAY_MS = 86_400_000
+
+export function outcomeOf(e: EntryRow): OutcomeFacts {
+  return {
+    entryId: e.id,
+    learnerId: e.learner_id,
+    orgId: e.org_id,
+    kind: e.kind,
+    title: e.title,
+    code: e.code,
+    credits: e.credits === null ? null : showCredits(credits(e.credits)),
+    hours: e.hours,
+    score: e.score,
+    scale: e.scale,
+    level: e.level,
+    category: e.category,
+    typeCode: e.type_code,
+    occurredOn: e.occurred_on,
+  }
+}
+
+export const today = (now = new Date()) => now.toISOString().slice(0, 10)
+
+function stepColumns(step: ReviewStep | undefined, dueDays: number | null, now: Date) {
+  return {
+    step_org_id: step?.orgId ?? null,
+    step_region: step?.regionCode ?? null,
+    step_alliance_id: step?.allianceId ?? null,
+    due_at: step ? new Date(now.getTime() + (dueDays ?? DEFAULT_DUE_DAYS) * DAY_MS) : null,
+  }
+}
+
+/** Learner locks serialize everything that counts against one learner's caps, across replicas. */
+export async function lockLearner(trx: Db, learnerId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`recognition.learner.${learnerId}`}))`.execute(trx)
+}
+
+export interface OpenArgs {
+  outcome: OutcomeFacts
+  rule: ActiveRule
+  programCode: string
+  origin: 'rule' | 'learner'
+  openedBy: string
+  statement: string | null
+  sourceEntryIds: string[]
+  /** The learner's applications that count at the target; the new one is appended. */
+  counted: CountedApplication[]
+  now: Date
+  publish: Publish
+}
+
+export type OpenResult = { opened: ApplicationRow } | { refusal: Refusal } | { duplicate: true }
+
+/** Opens an application under a rule: award, limits, the review chain; an auto rule approves at once. */
+export async function openUnderRule(trx: Db, a: OpenArgs): Promise<OpenResult> {
+  const { spec } = a.rule
+  const day = today(a.now)
+  const base = baseCredits(spec, a.outcome)
+  if (base === null || base === 0n) return { refusal: { limit: 'award', message: 'the rule awards nothing for this outcome (no hours)' } }
+  const ev = evaluateLimits(spec, a.outcome, base, a.counted, { programCode: a.programCode, today: day })
+  if (ev.refusal) return { refusal: ev.refusal }
+  const auto = spec.review.mode === 'auto'
+  const steps = auto ? [] : (spec.review.steps ?? [])
+  const dueDays = auto ? null : (spec.review.dueDays ?? DEFAULT_DUE_DAYS)
+  const row: NewApplication = {
+    id: uuidv7(),
+    learner_id: a.outcome.learnerId,
+    target_org_id: spec.targetOrgId,
+    program_code: a.programCode,
+    origin: a.origin,
+    rule_version_id: a.rule.id,
+    rule_code: a.rule.code,
+    rule_version: a.rule.version,
+    trigger_entry_id: a.origin === 'rule' ? a.outcome.entryId : null,
+    source_entry_ids: a.sourceEntryIds,
+    source_org_id: a.outcome.orgId,
+    course_code: spec.award.courseCode,
+    course_name: spec.award.courseName,
+    course_type: spec.award.courseType,
+    credits: showCredits(ev.credits),
+    limits_applied: JSON.stringify(ev.limitsApplied),
+    status: auto ? 'approved' : 'in_review',
+    step: auto ? null : 1,
+    steps: JSON.stringify(steps),
+    due_days: dueDays,
+    ...stepColumns(steps[0], dueDays, a.now),
+    statement: a.statement,
+    opened_by: a.openedBy,
+    opened_on: day,
+    counted_on: a.outcome.occurredOn,
+  }
+  const opened = await insertApplication(trx, row)
+  if (!opened) return { duplicate: true }
+  a.counted.push({ credits: row.credits, counted_on: row.counted_on, program_code: row.program_code, source_org_id: row.source_org_id, source_entry_ids: row.source_entry_ids, course_code: row.course_code })
+  const actor = a.origin === 'rule' ? 'system' : a.openedBy
+  const trail = [{ application_id: opened.id, actor, action: 'opened', step: null, reason: `rule ${a.rule.code} v${a.rule.version}` }]
+  const events: NewEvent[] = [openedEvent(opened)]
+  if (auto) {
+    // Decided at once: the source is used, and the trail and both events go out in the same round trips.
+    if (!(await claimSources(trx, opened.id, opened.source_entry_ids, opened.target_org_id, opened.course_code))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+    trail.push({ application_id: opened.id, actor: 'system', action: 'approved', step: null, reason: `approved automatically by rule ${a.rule.code} v${a.rule.version}` })
+    events.push(approvedEvent(opened))
+  }
+  await addTrail(trx, trail)
+  await a.publish(trx, events)
+  return { opened }
+}
+
+export function openedEvent(app: ApplicationRow) {
+  return {
+    type: 'recognition.application.opened',
+    subject: app.learner_id,
+    data: {
+      applicationId: app.id,
+      learnerId: app.learner_id,
+      targetOrgId: app.target_org_id,
+      programCode: app.program_code,
+      origin: app.origin,
+      rule: app.rule_code ? { code: app.rule_code, version: app.rule_version } : null,
+      sourceEntryIds: app.source_entry_ids,
+      award: { courseCode: app.course_code, courseName: app.course_name, courseType: app.course_type, credits: app.credits === null ? null : showCredits(credits(app.credits)) },
+      status: app.status === 'approved' ? 'open' : app.status,
+      step: app.status === 'approved' ? null : app.step,
+      dueAt: app.due_at ? new Date(app.due_at).toISOString() : null,
+    },
+  }
+}
+
+/** The final approval: sources become used for the target course, and accounts is told to post the credit. */
+async function approve(trx: Db, app: ApplicationRow, actor: string, reason: string, step: number | null, publish: Publish) {
+  if (!(await claimSources(trx, app.id, app.source_entry_ids, app.target_org_id, app.course_code))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+  if (app.status !== 'approved') await updateApplication(trx, app.id, { status: 'approved', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
+  await addTrail(trx, [{ application_id: app.id, actor, action: 'approved', step, reason }])
+  await publish(trx, [approvedEvent(app)])
+}
+
+function approvedEvent(app: ApplicationRow) {
+  if (app.credits === null) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID('The application names no credits to approve')
+  return {
+      type: 'recognition.application.approved',
+      subject: app.learner_id,
+      data: {
+        applicationId: app.id,
+        learnerId: app.learner_id,
+        targetOrgId: app.target_org_id,
+        programCode: app.program_code,
+        courseCode: app.course_code,
+        courseName: app.course_name,
+        courseType: app.course_type,
+        credits: showCredits(credits(app.credits)),
+        sourceEntryIds: app.source_entry_ids,
+        rule: app.rule_code && app.rule_version ? { code: app.rule_code, version: app.rule_version } : null,
+      },
+    }
+}
+
+const decidable = ['open', 'in_review', 'appealed']
+
+/** One reviewer's decision on the current step. Approve moves on (or finishes); reject ends it. */
+export async function decide(
+  trx: Db,
+  id: string,
+  p: Principal,
+  scope: ReviewerScope | null,
+  body: { decision: 'approve' | 'reject'; reason: string },
+  publish: Publish,
+  now = new Date(),
+) {
+  const app = await findApplication(trx, id, true)
+  if (!app) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+  const step = currentStep(app)
+  const inScope = stepInScope(step, scope)
+  const seesIt = inScope || stepsOf(app).some((s) => stepInScope(s, scope)) || p.org === app.target_org_id || p.roles.includes('admin')
+  if (!seesIt) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+  if (!decidable.includes(app.status)) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`A ${app.status} application takes no decision`)
+  if (isOwn(p, app)) throw recognitionErrors.RECOGNITION_OWN_APPLICATION()
+  if (!inScope) throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE()
+  await lockLearner(trx, app.learner_id)
+  const k = app.step ?? 1
+  const steps = stepsOf(app)
+  const decided = (status: string, nextStep: number | null) => ({
+    type: 'recognition.application.decided',
+    subject: app.learner_id,
+    data: { applicationId: app.id, learnerId: app.learner_id, step: k, decision: body.decision, reason: body.reason, status, nextStep },
+  })
+  if (body.decision === 'reject') {
+    const updated = await updateApplication(trx, app.id, { status: 'rejected', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
+    await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'rejected', step: k, reason: body.reason }])
+    await publish(trx, [
+      decided('rejected', null),
+      {
+        type: 'recognition.application.rejected',
+        subject: app.learner_id,
+        data: {
+          applicationId: app.id,
+          learnerId: app.learner_id,
+          targetOrgId: app.target_org_id,
+          programCode: app.program_code,
+          rule: app.rule_code && app.rule_version ? { code: app.rule_code, version: app.rule_version } : null,
+          sourceEntryIds: app.source_entry_ids,
+          step: k,
+          reason: body.reason,
+        },
+      },
+    ])
+    return updated
+  }
+  if (k < steps.length) {
+    const updated = await updateApplication(trx, app.id, { status: 'in_review', step: k + 1, ...stepColumns(steps[k], app.due_days, now) })
+    await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'step_approved', step: k, reason: body.reason }])
+    await publish(trx, [decided('in_review', k + 1)])
+    return updated
+  }
+  await publish(trx, [decided('approved', null)])
+  await approve(trx, app, p.subject, body.reason, k, publish)
+  return (await findApplication(trx, app.id))!
+}
+
+function assertLearner(p: Principal, app: ApplicationRow | undefined): ApplicationRow {
+  if (!app || p.learner !== app.learner_id) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+  return app
+}
+
+/** A rejected application may be appealed once: it goes back to the step that rejected it. */
+export async function appeal(trx: Db, id: string, p: Principal, reason: string, publish: Publish, now = new Date()) {
+  const app = assertLearner(p, await findApplication(trx, id, true))
+  if (app.status !== 'rejected') throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`Only a rejected application can be appealed; this one is ${app.status}`)
+  if (app.appealed) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID('This application was appealed once already')
+  const k = app.step ?? 1
+  const updated = await updateApplication(trx, app.id, { status: 'appealed', appealed: true, step: k, ...stepColumns(stepsOf(app)[k - 1], app.due_days, now) })
+  await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'appealed', step: k, reason }])
+  await publish(trx, [
+    { type: 'recognition.application.appealed', subject: app.learner_id, data: { applicationId: app.id, learnerId: app.learner_id, targetOrgId: app.target_org_id, status: 'appealed', step: k } },
+  ])
+  return updated
+}
+
+async function close(trx: Db, app: ApplicationRow, by: 'learner' | 'system', actor: string, reason: string, publish: Publish) {
+  const updated = await updateApplication(trx, app.id, { status: 'withdrawn', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
+  await addTrail(trx, [{ application_id: app.id, actor, action: 'withdrawn', step: app.step, reason }])
+  await publish(trx, [
+    { type: 'recognition.application.withdrawn', subject: app.learner_id, data: { applicationId: app.id, learnerId: app.learner_id, targetOrgId: app.target_org_id, by, reason } },
+  ])
+  return updated
+}
+
+export async function withdraw(trx: Db, id: string, p: Principal, reason: string, publish: Publish) {
+  const app = assertLearner(p, await findApplication(trx, id, true))
+  if (!decidable.includes(app.status)) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`A ${app.status} application cannot be withdrawn`)
+  return close(trx, app, 'learner', p.subject, reason, publish)
+}
+
+/**
+ * A reversed outcome can no longer be used: pending applications on it are withdrawn by the
+ * system; approved ones are flagged `source_reversed` (accounts owns the recognized credit).
+ */
+export async function onEntryReversed(trx: Db, entryId: string, publish: Publish) {
+  for (const app of await pendingApplicationsUsing(trx, entryId)) {
+    if (decidable.includes(app.status)) await close(trx, app, 'system', 'system', 'an evidence entry was reversed by the posting organization', publish)
+    else if (app.status === 'approved') {
+      await addFlag(trx, app.id, 'source_reversed')
+      await addTrail(trx, [{ application_id: app.id, actor: 'system', action: 'source_reversed', step: null, reason: 'an evidence entry was reversed after approval' }])
+    }
+  }
+}

@@ -100,7 +100,7 @@ async function measureService(ctx: BenchContext, args: string[]) {
 
 async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const source = 'services/identity/src/server.ts'
-  const bundle = 'services/identity/dist/server.js'
+  const bundle = 'services/identity/bundle/server.js'
   const target = `≤ ${TARGET_SERVICE_MB} MB`
   if (!existsSync(`${ctx.root}${source}`)) {
     return [{ issue: '2', metric: 'identity service idle RSS', value: Number.NaN, unit: 'MB', target, skipped: `${source} does not exist yet` }]

@@ -1,7 +1,7 @@
-// Bundles one service into services/<name>/dist/server.js for its container image.
+// Bundles one service into services/<name>/bundle/server.js for its container image.
 // Workspace packages and most npm dependencies are bundled; the few that read files from their
 // own package folder at run time (the OpenAPI UI, embedded PGlite's wasm) stay external and are
-// listed in dist/package.json so the image installs exactly those.
+// listed in bundle/package.json so the image installs exactly those.
 import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -21,10 +21,10 @@ function versionOf(name) {
   return undefined
 }
 
-mkdirSync(join(dir, 'dist'), { recursive: true })
+mkdirSync(join(dir, 'bundle'), { recursive: true })
 await build({
   entryPoints: [join(dir, 'src', 'server.ts')],
-  outfile: join(dir, 'dist', 'server.js'),
+  outfile: join(dir, 'bundle', 'server.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -36,7 +36,7 @@ await build({
 })
 const dependencies = Object.fromEntries(external.map((n) => [n, versionOf(n)]).filter(([, v]) => v))
 writeFileSync(
-  join(dir, 'dist', 'package.json'),
+  join(dir, 'bundle', 'package.json'),
   `${JSON.stringify(
     {
       name: `creditbank-${service}`,
@@ -51,4 +51,4 @@ writeFileSync(
     2,
   )}\n`,
 )
-console.log(`built services/${service}/dist/server.js`)
+console.log(`built services/${service}/bundle/server.js`)

@@ -43,7 +43,7 @@ t.test('any bad item: 422 naming every bad item and field, nothing written', asy
   items[8] = { ...course(learners[0]!.id), surprise: true }
   items[9] = 'not an object'
   const res = await batch(a.registrar(school), { items })
-  t.equal(res.statusCode, 422, res.body)
+  t.equal(res.statusCode, 422, `answers 422${res.statusCode === 422 ? "" : `: ${res.body}`}`)
   t.equal(res.json().code, 'ACCOUNTS_BATCH_INVALID')
   const paths = res.json().errors.map((e: { path: string }) => e.path)
   for (const p of ['/items/1/credits', '/items/3/credits', '/items/4/occurredOn', '/items/4/grade', '/items/6/learnerId', '/items/7/externalRef', '/items/8/surprise', '/items/9']) {
@@ -85,7 +85,7 @@ t.test('CSV: the columns schools export, empty cells absent, bad rows named', as
     `${l},competition,技能大赛,,,,,,provincial,2024-05-20,CSV-3`,
   ].join('\r\n')
   const res = await csv(a.client(school), `\ufeff${body}\r\n`)
-  t.equal(res.statusCode, 201, res.body)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? "" : `: ${res.body}`}`)
   t.match(res.json().items, [
     { kind: 'course', credits: '4.00', grade: { score: '85', scale: '100' }, externalRef: 'CSV-1' },
     { kind: 'training', title: '岗前培训, 安全', hours: '16.0', credits: null, externalRef: 'CSV-2' },

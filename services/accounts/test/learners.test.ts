@@ -13,7 +13,7 @@ t.test('opening an account: masked id, readable account number, learner.opened w
   const body = person({ nationalId: '41010519990101123X'.slice(0, 17) + 'X' })
   body.nationalId = nationalId('20000229')
   const res = await app.inject({ method: 'POST', url: '/v1/learners', headers: a.registrar(school), payload: body })
-  t.equal(res.statusCode, 201, res.body)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? "" : `: ${res.body}`}`)
   const l = res.json()
   t.equal(l.nationalIdMasked, `${body.nationalId.slice(0, 6)}********${body.nationalId.slice(-4)}`)
   t.equal(l.birthDate, '2000-02-29')
@@ -100,7 +100,7 @@ t.test('claim links the account to the user, publishes learner.claimed, and cann
   const user = '0190aaaa-0000-7000-8000-000000000001'
   const me = a.keys.auth({ roles: ['learner'], sub: user })
   const res = await app.inject({ method: 'POST', url: '/v1/learners/claim', headers: me, payload: { nationalId: p.nationalId, name: p.name } })
-  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.statusCode, 200, `answers 200${res.statusCode === 200 ? "" : `: ${res.body}`}`)
   t.equal(res.json().id, l.id)
   t.equal(res.json().claimed, true)
   await eventually(async () => a.platform.transport.events('accounts.learner.claimed').some((e) => e.data.learnerId === l.id))

@@ -16,7 +16,7 @@ const post = (headers: Record<string, string>, payload: unknown, extra: Record<s
 t.test('a school posts a course: 201 the entry, balances move, outcome.posted published', async (t) => {
   const l = await a.openLearner()
   const res = await post(a.registrar(school), course(l.id, { credits: '4.5', externalRef: 'GRADE-1' }))
-  t.equal(res.statusCode, 201, res.body)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? "" : `: ${res.body}`}`)
   const e = res.json()
   t.match(e, { learnerId: l.id, seq: 1, entryCode: 'outcome.posted', kind: 'course', orgId: school, credits: '4.50', code: 'WEB201', grade: { score: '85', scale: '100' }, externalRef: 'GRADE-1', usedAt: [] })
   t.match(e.hash, /^[0-9a-f]{64}$/)
@@ -115,7 +115,7 @@ t.test('reversal: only the posting organization, never twice, the original stays
   const other = await app.inject({ method: 'POST', url: `/v1/entries/${e.id}/reversal`, headers: a.registrar(enterprise), payload: { reason: '录入错误' } })
   t.equal(other.statusCode, 404, "another org's entry does not exist for it")
   const rev = await app.inject({ method: 'POST', url: `/v1/entries/${e.id}/reversal`, headers: a.client(school), payload: { reason: '录入错误' } })
-  t.equal(rev.statusCode, 201, rev.body)
+  t.equal(rev.statusCode, 201, `answers 201${rev.statusCode === 201 ? "" : `: ${rev.body}`}`)
   t.match(rev.json(), { kind: 'reversal', entryCode: 'reversal', reversesEntryId: e.id, credits: '-3.00', hours: '-48.0', reason: '录入错误', seq: 2 })
   const twice = await app.inject({ method: 'POST', url: `/v1/entries/${e.id}/reversal`, headers: a.registrar(school), payload: { reason: 'again' } })
   t.equal(twice.statusCode, 409)

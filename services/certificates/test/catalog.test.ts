@@ -36,7 +36,7 @@ t.test('the organization projection follows identity, and a replayed event chang
 
 t.test('an admin publishes a type: 201, fees normalized, event through the outbox; the same again is 200', async (t) => {
   const res = await post(body())
-  t.equal(res.statusCode, 201, res.body)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? "" : `: ${res.body}`}`)
   t.match(res.json(), {
     code: 'WEB-FE',
     name: 'Web前端开发',

@@ -20,7 +20,7 @@ const upload = (body: Buffer, contentType: string, filename?: string, headers: R
 
 t.test('evidence: PDF, PNG and JPEG judged by their bytes, stored once per sha256', async (t) => {
   const p = await upload(pdf, 'application/pdf', '成绩单.pdf')
-  t.equal(p.statusCode, 201, p.body)
+  t.equal(p.statusCode, 201, `answers 201${p.statusCode === 201 ? "" : `: ${p.body}`}`)
   t.match(p.json(), { mediaType: 'application/pdf', sizeBytes: pdf.length, filename: '成绩单.pdf', sha256: /^[0-9a-f]{64}$/ })
   const disguised = await upload(png, 'application/pdf', 'photo.pdf')
   t.equal(disguised.statusCode, 201)
@@ -70,7 +70,7 @@ const share = (payload: object, headers: Record<string, string> = me) => app.inj
 
 t.test('a share of selected entries shows only those, with a verifiable presentation, and logs each access', async (t) => {
   const res = await share({ scope: 'selected', entryIds: [b.data.entryId], expiresAt: inAYear(), label: '求职' })
-  t.equal(res.statusCode, 201, res.body)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? "" : `: ${res.body}`}`)
   const { token, url, id } = res.json()
   t.match(token, /^[A-Za-z0-9_-]{43}$/)
   t.ok(url.endsWith(`/v1/shared/${token}`))
@@ -78,12 +78,12 @@ t.test('a share of selected entries shows only those, with a verifiable presenta
   t.not(stored.token_hash, token, 'only a hash of the token is stored')
 
   const view = await app.inject({ method: 'GET', url: `/v1/shared/${token}`, headers: { 'user-agent': 'HR-Portal/1.0' } })
-  t.equal(view.statusCode, 200, view.body)
+  t.equal(view.statusCode, 200, `answers 200${view.statusCode === 200 ? "" : `: ${view.body}`}`)
   const body = view.json()
   t.same(body.items.map((i: { entryId: string }) => i.entryId), [b.data.entryId], 'only what was shared')
   t.equal(body.presentation.verifiableCredential.length, 1)
   const verified = await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: body.presentation } })
-  t.equal(verified.statusCode, 200, verified.body)
+  t.equal(verified.statusCode, 200, `answers 200${verified.statusCode === 200 ? "" : `: ${verified.body}`}`)
 
   await app.inject({ method: 'GET', url: `/v1/shared/${token}` })
   const list = await app.inject({ method: 'GET', url: '/v1/shares', headers: me })

@@ -38,7 +38,7 @@ const published = await pf.apply(...events)
 
 t.test('every event of the learner is on the timeline, newest first, with its provenance', async (t) => {
   const res = await timeline()
-  t.equal(res.statusCode, 200, res.body)
+  t.equal(res.statusCode, 200, `answers 200${res.statusCode === 200 ? "" : `: ${res.body}`}`)
   const { items, nextCursor } = res.json()
   t.equal(nextCursor, null)
   t.same(
@@ -120,7 +120,7 @@ t.test('a rebuild drops the projection and replays the topics to the same result
   const refused = await app.inject({ method: 'POST', url: '/v1/admin/timeline/rebuild', headers: me })
   t.equal(refused.statusCode, 403)
   const res = await app.inject({ method: 'POST', url: '/v1/admin/timeline/rebuild', headers: pf.admin })
-  t.equal(res.statusCode, 202, res.body)
+  t.equal(res.statusCode, 202, `answers 202${res.statusCode === 202 ? "" : `: ${res.body}`}`)
   t.equal(res.json().deleted >= before.length, true)
   const orgCount = async () => (await pf.db.selectFrom('organization').select('id').execute()).length
   const after = await eventually(async () => {

@@ -99,6 +99,9 @@ if (skipReason) {
       // Whatever happened, leave the shared broker running for whoever comes next.
       await runScript('start')
       await platform.close()
+      // kafkajs can keep a socket referenced after it lived through a broker crash, even once
+      // disconnected; this file is done, so it does not wait for that socket to let go.
+      setTimeout(() => process.exit(), 1_000).unref()
     })
     const db = forSchema<any>(platform.database, 'evt_test')
     // The effect counts its applications: an event applied twice shows up as applied = 2.

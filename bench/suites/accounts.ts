@@ -18,7 +18,6 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { Agent, request } from 'node:http'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -27,6 +26,7 @@ import { writeOutbox } from '@creditbank/events'
 import { TEST_AUDIENCE, TEST_ISSUER, testKeys } from '@creditbank/testing'
 import { type Kysely, sql } from 'kysely'
 import { migrations } from '../../services/accounts/src/db/migrations.js'
+import { httpClient, percentile, round, runIfMain } from '../lib.js'
 import type { AccountsDB } from '../../services/accounts/src/db/schema.js'
 import { GENESIS_HASH } from '../../services/accounts/src/domain/chain.js'
 import { postOutcomes } from '../../services/accounts/src/domain/outcomes.js'
@@ -48,29 +48,10 @@ const STATEMENT_SAMPLES = 3_000
 const TARGETS = { postings: 1_000, baselineShare: 0.25, openP99: 20, batch: 10_000, statementP99: 10, statementGrowth: 1.5, rssMb: 200 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const agent = new Agent({ keepAlive: true, maxSockets: 128 })
+const http = httpClient(128)
 
-function call(port: number, method: string, path: string, body: string | undefined, headers: Record<string, string>) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(body)
-  })
-}
+const call = http.call
 
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
-const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places
 
 function vmRssMb(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -410,7 +391,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     await db.close()
     await sql.raw(`drop database if exists "${name}" with (force)`).execute(admin.kysely)
     await admin.close()
-    agent.destroy()
+    http.destroy()
   }
   return results
 }
@@ -423,10 +404,4 @@ const suite: BenchSuite = {
 }
 export default suite
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const root = fileURLToPath(new URL('../../', import.meta.url))
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is required')
-  const results = await run({ root, databaseUrl, kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), log: (m) => process.stdout.write(`  ${m}\n`) })
-  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
-}
+await runIfMain(import.meta.url, run)

@@ -7,7 +7,7 @@
  *   DATABASE_URL=postgres://… KAFKA_BROKERS=127.0.0.1:9092 pnpm exec tsx bench/suites/certificates.ts   (standalone)
  */
 import { randomUUID } from 'node:crypto'
-import { Agent, request } from 'node:http'
+import { httpClient, percentile, round, runIfMain } from '../lib.js'
 import type { AddressInfo } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { fileURLToPath } from 'node:url'
@@ -41,31 +41,13 @@ const surnames = '王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗'
 const given = '伟芳娜敏静丽强磊军洋勇艳杰涛明超秀霞平刚桂英华玉兰'
 const nameOf = (i: number) => `${surnames[i % surnames.length]}${given[Math.floor(i / surnames.length) % given.length]}${given[(i * 7) % given.length]}`
 
-const agent = new Agent({ keepAlive: true, maxSockets: 32 })
+const http = httpClient(32)
 
-/** One HTTP request over a kept-alive loopback connection; resolves with status and body. */
 function call(port: number, method: string, path: string, body: unknown, headers: Record<string, string> = {}) {
-  const payload = body === undefined ? undefined : JSON.stringify(body)
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = request(
-      { host: '127.0.0.1', port, method, path, agent, headers: { ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}), ...headers } },
-      (res) => {
-        const chunks: Buffer[] = []
-        res.on('data', (c: Buffer) => chunks.push(c))
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-        res.on('error', reject)
-      },
-    )
-    req.on('error', reject)
-    req.end(payload)
-  })
+  return http.call(port, method, path, body === undefined ? undefined : JSON.stringify(body), headers)
 }
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
 
-const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places
 
 /** Organizations and learners are projections of other services' events; the bench writes them directly. */
 async function seedProjections(db: Kysely<any>, orgId: string) {
@@ -287,7 +269,7 @@ async function runSuite(ctx: BenchContext): Promise<BenchResult[]> {
   } finally {
     await app.close()
     await transport.close()
-    agent.destroy()
+    http.destroy()
     // pg's pool.end() resolves before its sockets close; give them a moment before the forced drop.
     await testDb.database.close()
     await new Promise((r) => setTimeout(r, 250))
@@ -305,15 +287,4 @@ const suite: BenchSuite = {
 export default suite
 
 // Standalone: `tsx bench/suites/certificates.ts` with DATABASE_URL (and KAFKA_BROKERS) set.
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is required')
-  const results = await runSuite({
-    root: fileURLToPath(new URL('../../', import.meta.url)),
-    databaseUrl,
-    kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
-    log: (m) => process.stdout.write(`  ${m}\n`),
-  })
-  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
-  process.exit(results.every((r) => r.pass !== false) ? 0 : 1)
-}
+await runIfMain(import.meta.url, runSuite)

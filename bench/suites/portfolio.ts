@@ -14,6 +14,7 @@ import portfolioApp, { SCHEMA } from '../../services/portfolio/src/app.js'
 import { Issuers, PLATFORM_ISSUER } from '../../services/portfolio/src/credentials/issuers.js'
 import { signCredential } from '../../services/portfolio/src/credentials/sign.js'
 import { migrations } from '../../services/portfolio/src/db/migrations.js'
+import { percentile } from '../lib.js'
 import type { PortfolioDB } from '../../services/portfolio/src/db/schema.js'
 import { applyEvent } from '../../services/portfolio/src/domain/projection.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
@@ -24,9 +25,6 @@ const CREDENTIALS = 400
 const CONCURRENCY = 4
 const WARMUP = 30
 
-function percentile(sorted: number[], p: number) {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN
-}
 
 async function pool<T>(items: T[], concurrency: number, f: (item: T) => Promise<void>) {
   let next = 0

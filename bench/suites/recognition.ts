@@ -28,6 +28,7 @@ import pino from 'pino'
 import { uuidv7 } from 'uuidv7'
 import recognitionApp, { type RecognitionOptions, SCHEMA } from '../../services/recognition/src/app.js'
 import { migrations } from '../../services/recognition/src/db/migrations.js'
+import { percentile, round, runIfMain } from '../lib.js'
 import type { RecognitionDB } from '../../services/recognition/src/db/schema.js'
 import { RuleCache } from '../../services/recognition/src/domain/rule-cache.js'
 import { type OutcomeFacts, outcomeKeys, type RuleIndex, ruleKey } from '../../services/recognition/src/domain/rule-index.js'
@@ -52,12 +53,7 @@ type ServiceEvents = Parameters<NonNullable<RecognitionOptions['exposeEvents']>>
 const TARGET = { matcher: 20_000, p99: 500, replayS: 60 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
-const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 10 ** places
 const pick = <T>(xs: readonly T[]) => xs[Math.floor(Math.random() * xs.length)]!
-function percentile(sorted: number[], p: number) {
-  if (sorted.length === 0) return Number.NaN
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!
-}
 
 const targets = Array.from({ length: TARGETS }, () => randomUUID())
 const sourceOrgs = Array.from({ length: SOURCE_ORGS }, () => randomUUID())
@@ -418,11 +414,4 @@ const suite: BenchSuite = {
 }
 export default suite
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
-  const root = fileURLToPath(new URL('../../', import.meta.url))
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is required')
-  const results = await run({ root, databaseUrl, kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), log: (m) => process.stdout.write(`  ${m}\n`) })
-  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
-  process.exit(0)
-}
+await runIfMain(import.meta.url, run)

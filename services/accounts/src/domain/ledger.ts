@@ -53,14 +53,9 @@ export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, 
   return rows
 }
 
-export function entryView(e: LedgerEntryRow, uses: { target_org_id: string; course_code: string; application_id: string }[] = []) {
+/** What an entry says about the outcome: the same in the statement and in accounts.outcome.posted. */
+function outcomeFields(e: LedgerEntryRow) {
   return {
-    id: e.id,
-    learnerId: e.learner_id,
-    seq: Number(e.seq),
-    entryCode: e.code,
-    kind: e.kind,
-    orgId: e.org_id,
     title: e.title,
     code: e.outcome_code,
     credits: e.credits,
@@ -72,6 +67,18 @@ export function entryView(e: LedgerEntryRow, uses: { target_org_id: string; cour
     externalRef: e.external_ref,
     certificateId: e.certificate_id,
     typeCode: e.type_code,
+  }
+}
+
+export function entryView(e: LedgerEntryRow, uses: { target_org_id: string; course_code: string; application_id: string }[] = []) {
+  return {
+    id: e.id,
+    learnerId: e.learner_id,
+    seq: Number(e.seq),
+    entryCode: e.code,
+    kind: e.kind,
+    orgId: e.org_id,
+    ...outcomeFields(e),
     applicationId: e.application_id,
     reversesEntryId: e.reverses_entry_id,
     reason: e.reason,
@@ -93,17 +100,7 @@ export function outcomePostedEvent(e: LedgerEntryRow): NewEvent {
       learnerId: e.learner_id,
       orgId: e.org_id,
       kind: e.kind,
-      title: e.title,
-      code: e.outcome_code,
-      credits: e.credits,
-      hours: e.hours,
-      grade: e.grade_score !== null && e.grade_scale !== null ? { score: e.grade_score, scale: e.grade_scale } : null,
-      level: e.level,
-      category: e.category,
-      occurredOn: e.occurred_on,
-      externalRef: e.external_ref,
-      certificateId: e.certificate_id,
-      typeCode: e.type_code,
+      ...outcomeFields(e),
       postedAt: new Date(e.posted_at).toISOString(),
     },
   }

@@ -65,14 +65,24 @@ export class KafkaTransport implements Transport {
   }
 
   async ensureTopics(specs: TopicSpec[]) {
-    const existing = new Set(await this.admin.listTopics())
-    const missing = specs.filter((s) => !existing.has(s.name))
-    if (missing.length === 0) return
-    await this.admin.createTopics({
-      waitForLeaders: true,
-      timeout: 30_000,
-      topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: 1 })),
-    })
+    // A broker that has just created a topic may briefly answer "does not host this
+    // topic-partition" while leaders are elected: try again a bounded number of times.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const existing = new Set(await this.admin.listTopics())
+        const missing = specs.filter((s) => !existing.has(s.name))
+        if (missing.length === 0) return
+        await this.admin.createTopics({
+          waitForLeaders: true,
+          timeout: 30_000,
+          topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: 1 })),
+        })
+        return
+      } catch (err) {
+        if (attempt >= 5) throw err
+        await new Promise((r) => setTimeout(r, 500 * attempt))
+      }
+    }
   }
 
   async publish(messages: OutgoingMessage[]) {

@@ -1,4 +1,5 @@
 import { topicOf } from '@creditbank/contracts'
+import { unnestRows } from '@creditbank/db'
 import type { Kysely } from 'kysely'
 import { type CloudEvent, createEvent, type NewEvent } from './envelope.js'
 import { validatePayload } from './validate.js'
@@ -14,20 +15,10 @@ export async function writeOutbox(trx: Kysely<any>, source: string, events: NewE
     validatePayload(e.type, e.data)
     return createEvent(source, e, now)
   })
-  // Large batches go in slices so one statement stays within Postgres' parameter limit.
-  for (let i = 0; i < built.length; i += 1_000) {
-    await trx
-      .insertInto('outbox_event')
-      .values(
-        built.slice(i, i + 1_000).map((e) => ({
-          event_id: e.id,
-          topic: topicOf(e.type),
-          key: e.subject ?? null,
-          type: e.type,
-          value: JSON.stringify(e),
-        })),
-      )
-      .execute()
-  }
+  // One array a column (unnestRows): a 1,000-event insert binds 5 parameters, not 5,000. The rows
+  // keep their order, so the relay's seq order is the order the caller gave.
+  const rows = built.map((e) => ({ event_id: e.id, topic: topicOf(e.type), key: e.subject ?? null, type: e.type, value: JSON.stringify(e) }))
+  const values = unnestRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'text' })
+  await trx.insertInto('outbox_event').columns(values.names).expression(values.select).execute()
   return built
 }

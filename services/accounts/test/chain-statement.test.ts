@@ -1,6 +1,8 @@
+import { createHash } from 'node:crypto'
 import { CompiledQuery, sql } from 'kysely'
 import t from 'tap'
 import { statementQuery } from '../src/db/ledger.repository.js'
+import { canonicalJson, chainedFields, entryHash } from '../src/domain/chain.js'
 import { buildAccounts, course } from './helper.js'
 
 const a = await buildAccounts()
@@ -27,6 +29,17 @@ t.test('an entry edited behind the service’s back breaks the chain at that ent
   // A removed entry leaves a gap the next one is blamed for.
   await sql`update accounts.ledger_entry set hash = repeat('0', 64) where id = ${ids[4]}`.execute(raw)
   t.match((await app.inject({ method: 'GET', url: `/v1/learners/${l.id}/chain`, headers: a.admin })).json(), { valid: false, firstBadEntryId: ids[4] })
+})
+
+t.test('an entry’s hash is sha256 over the previous hash and its canonical JSON (sorted keys), as documented', async (t) => {
+  const l = await a.openLearner()
+  const posted = async (title: string) => (await app.inject({ method: 'POST', url: '/v1/outcomes', headers: a.registrar(school), payload: course(l.id, { title }) })).json().id as string
+  await posted('甲')
+  const id = await posted('含 "引号" 与 \\ 的课程')
+  const row = await a.db.selectFrom('ledger_entry').selectAll().where('id', '=', id).executeTakeFirstOrThrow()
+  const expected = createHash('sha256').update(row.prev_hash).update(canonicalJson(chainedFields(row))).digest('hex')
+  t.equal(row.hash, expected)
+  t.equal(entryHash(row.prev_hash, row), expected)
 })
 
 t.test('the statement: newest first, kind and date filters, cursor pages, org sees what it posted', async (t) => {

@@ -1,3 +1,4 @@
+import { unnestRows } from '@creditbank/db'
 import { type Kysely, sql } from 'kysely'
 import type { AccountsDB, LedgerEntryRow, LedgerEntryTable } from './schema.js'
 
@@ -23,19 +24,48 @@ export async function lockAccounts(db: Kysely<AccountsDB>, learnerIds: string[])
 
 export type NewEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & { seq: string; posted_at: Date }
 
+/** Every ledger_entry column with its Postgres type, for inserting through `unnestRows`. */
+const entryColumns = {
+  id: 'uuid',
+  learner_id: 'uuid',
+  seq: 'bigint',
+  code: 'text',
+  kind: 'text',
+  balance_kind: 'text',
+  org_id: 'uuid',
+  title: 'text',
+  outcome_code: 'text',
+  credits: 'numeric',
+  hours: 'numeric',
+  grade_score: 'text',
+  grade_scale: 'text',
+  level: 'text',
+  category: 'text',
+  occurred_on: 'date',
+  external_ref: 'text',
+  content_hash: 'text',
+  certificate_id: 'uuid',
+  type_code: 'text',
+  application_id: 'uuid',
+  reverses_entry_id: 'uuid',
+  reason: 'text',
+  posted_by: 'text',
+  posted_at: 'timestamptz',
+  prev_hash: 'text',
+  hash: 'text',
+} satisfies Record<keyof NewEntryRow, string>
+
 /**
  * Inserts entries and moves each account's head and balances by them, in one statement (data-
- * modifying CTEs: one round trip) inside the caller's transaction. The sums are done by Postgres
- * on numeric, never in JavaScript. 27 columns a row: 1,000 rows stay under Postgres' 65,535
- * parameters, so larger inputs go in slices.
+ * modifying CTEs: one round trip) inside the caller's transaction. The rows travel as one array a
+ * column (`unnestRows`), whatever their number. The sums are done by Postgres on numeric, never
+ * in JavaScript.
  */
 export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[]) {
-  for (let i = 0; i < rows.length; i += 1_000) await appendSlice(db, rows.slice(i, i + 1_000))
-}
-
-async function appendSlice(db: Kysely<AccountsDB>, rows: NewEntryRow[]) {
+  if (rows.length === 0) return
+  const values = unnestRows(rows, entryColumns)
   await db
-    .with('ins', (q) => q.insertInto('ledger_entry').values(rows).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
+    .with('ins', (q) => q.insertInto('ledger_entry').columns(values.names).expression(values.select).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
     .with('upd', (q) =>
       q
         .updateTable('account as a')
@@ -96,9 +126,15 @@ export function findEntries(db: Kysely<AccountsDB>, ids: string[]) {
   return db.selectFrom('ledger_entry').selectAll().where('id', 'in', ids).execute() as Promise<LedgerEntryRow[]>
 }
 
-export function findByExternalRefs(db: Kysely<AccountsDB>, orgId: string, refs: string[]) {
-  if (refs.length === 0) return Promise.resolve([] as LedgerEntryRow[])
-  return db.selectFrom('ledger_entry').selectAll().where('org_id', '=', orgId).where('external_ref', 'in', refs).execute() as Promise<LedgerEntryRow[]>
+/** Entries posted under these (organization, externalRef) pairs; served by ledger_entry_external_ref. */
+export async function findByExternalRefs(db: Kysely<AccountsDB>, refs: { org: string; ref: string }[]) {
+  if (refs.length === 0) return [] as LedgerEntryRow[]
+  return (await db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('external_ref', 'is not', null)
+    .where(sql<boolean>`(org_id, external_ref) in (select * from unnest(${refs.map((r) => r.org)}::uuid[], ${refs.map((r) => r.ref)}::text[]))`)
+    .execute()) as LedgerEntryRow[]
 }
 
 export async function findReversalOf(db: Kysely<AccountsDB>, entryId: string) {

@@ -46,7 +46,25 @@ export function chainedFields(e: ChainFields) {
   }
 }
 
+/** chainedFields' keys in canonical (sorted) order, worked out once. */
+const CHAINED_KEYS = Object.keys(chainedFields({ posted_at: new Date(0) } as ChainFields)).sort()
+
+/**
+ * canonicalJson(chainedFields(e)) without sorting keys per entry: the keys are fixed and their
+ * order is known, and every value is a string or null. Gives the same text, byte for byte.
+ */
+function canonicalEntry(e: ChainFields): string {
+  const f = chainedFields(e) as Record<string, string | null | undefined>
+  let out = ''
+  for (const k of CHAINED_KEYS) {
+    const v = f[k]
+    if (v === undefined) continue
+    out += `${out ? ',' : ''}"${k}":${JSON.stringify(v)}`
+  }
+  return `{${out}}`
+}
+
 /** sha256 over the previous hash and the canonical entry, hex. */
 export function entryHash(prevHash: string, e: ChainFields): string {
-  return createHash('sha256').update(prevHash).update(canonicalJson(chainedFields(e))).digest('hex')
+  return createHash('sha256').update(prevHash).update(canonicalEntry(e)).digest('hex')
 }

@@ -26,11 +26,69 @@ export interface Outcome<T> {
   body: T
 }
 
-function requestHash(request: FastifyRequest) {
+/** What identifies a request for its Idempotency-Key: method, path and body. */
+export function requestHash(request: FastifyRequest) {
   const h = createHash('sha256').update(request.method).update(' ').update(request.url.split('?')[0] ?? '')
   const body = request.body
   h.update(typeof body === 'string' ? body : JSON.stringify(body ?? null))
   return h.digest('hex')
+}
+
+/** The request's Idempotency-Key, checked; undefined when it has none. */
+export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
+  const key = request.headers['idempotency-key']
+  if (key === undefined) return undefined
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw idempotencyErrors.IDEMPOTENCY_KEY_MALFORMED()
+  return key
+}
+
+/** One caller's key for one request. */
+export interface KeyClaim {
+  actor: string
+  key: string
+  hash: string
+}
+
+/** What a key already answered: a replay of the first answer, or a refusal (another request). */
+export type KeySeen = { replay: Outcome<unknown> } | { reused: true }
+
+const claimId = (c: { actor: string; key: string }) => JSON.stringify([c.actor, c.key])
+
+/**
+ * Locks the keys in the caller's transaction (in one order, so two transactions never deadlock)
+ * and says which were seen before. A key not in the answer is fresh: its effect runs now and is
+ * remembered with `rememberKeys` in the same transaction. Two round trips, whatever the number.
+ */
+export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
+  const seen = new Map<string, KeySeen>()
+  if (claims.length === 0) return seen
+  // The lock names are as before this function existed, so replicas of two versions still agree.
+  const locks = [...new Set(claims.map((c) => `${c.actor}:${c.key}`))].sort()
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${locks}::text[]) as k`.execute(trx)
+  const rows = await trx
+    .selectFrom('idempotency_key')
+    .select(['actor', 'key', 'request_hash', 'status', 'body'])
+    .where(sql<boolean>`(actor, key) in (select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]))`)
+    .execute()
+  const byId = new Map(rows.map((r) => [claimId(r), r]))
+  for (const c of claims) {
+    const row = byId.get(claimId(c))
+    if (!row) continue
+    seen.set(claimId(c), row.request_hash === c.hash ? { replay: { status: row.status, body: JSON.parse(row.body) } } : { reused: true })
+  }
+  return seen
+}
+
+/** What `lockKeys` said of one claim, if anything. */
+export const seenFor = (seen: Map<string, KeySeen>, c: { actor: string; key: string }) => seen.get(claimId(c))
+
+/** Remembers fresh keys' answers, in the transaction of their effects. */
+export async function rememberKeys(trx: Kysely<any>, rows: (KeyClaim & Outcome<unknown>)[]) {
+  if (rows.length === 0) return
+  await trx
+    .insertInto('idempotency_key')
+    .values(rows.map((r) => ({ actor: r.actor, key: r.key, request_hash: r.hash, status: r.status, body: JSON.stringify(r.body) })))
+    .execute()
 }
 
 /**
@@ -48,23 +106,19 @@ export async function idempotent<T>(
   /** What to remember for replays, when the first answer holds something shown only once. */
   remember: (body: T) => unknown = (body) => body,
 ): Promise<T> {
-  const key = request.headers['idempotency-key']
+  const key = idempotencyKeyOf(request)
   if (key === undefined) {
     const out = await db.transaction().execute(run)
     reply.code(out.status)
     return out.body
   }
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw idempotencyErrors.IDEMPOTENCY_KEY_MALFORMED()
-  const hash = requestHash(request)
+  const claim = { actor, key, hash: requestHash(request) }
   const out = await db.transaction().execute(async (trx) => {
-    await sql`select pg_advisory_xact_lock(hashtext(${`${actor}:${key}`}))`.execute(trx)
-    const seen = await trx.selectFrom('idempotency_key').select(['request_hash', 'status', 'body']).where('actor', '=', actor).where('key', '=', key).executeTakeFirst()
-    if (seen) {
-      if (seen.request_hash !== hash) throw idempotencyErrors.IDEMPOTENCY_KEY_REUSED()
-      return { status: seen.status as number, body: JSON.parse(seen.body) as T, replayed: true }
-    }
+    const seen = seenFor(await lockKeys(trx, [claim]), claim)
+    if (seen && 'reused' in seen) throw idempotencyErrors.IDEMPOTENCY_KEY_REUSED()
+    if (seen) return { ...(seen.replay as Outcome<T>), replayed: true }
     const fresh = await run(trx)
-    await trx.insertInto('idempotency_key').values({ actor, key, request_hash: hash, status: fresh.status, body: JSON.stringify(remember(fresh.body)) }).execute()
+    await rememberKeys(trx, [{ ...claim, status: fresh.status, body: remember(fresh.body) }])
     return { ...fresh, replayed: false }
   })
   if (out.replayed) reply.header('idempotency-replayed', 'true')

@@ -5,6 +5,10 @@ export function findOrganization(db: Kysely<AccountsDB>, id: string) {
   return db.selectFrom('organization').select(['id', 'kind', 'name']).where('id', '=', id).executeTakeFirst()
 }
 
+export function findOrganizations(db: Kysely<AccountsDB>, ids: string[]) {
+  return db.selectFrom('organization').select(['id', 'kind', 'name']).where('id', 'in', ids).execute()
+}
+
 /** The projection keeps the latest registration; a replay changes nothing. */
 export async function upsertOrganization(db: Kysely<AccountsDB>, o: { id: string; kind: string; name: string; code: string }) {
   await db

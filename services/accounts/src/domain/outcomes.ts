@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
-import type { FieldError } from '@creditbank/contracts'
+import type { AppError, FieldError } from '@creditbank/contracts'
 import { Credits, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { findByExternalRefs, lockAccounts } from '../db/ledger.repository.js'
-import { findOrganization } from '../db/organization.repository.js'
+import { findOrganizations } from '../db/organization.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { canonicalJson } from './chain.js'
 import { credits as toCredits, hours as toHours } from './decimal.js'
@@ -105,64 +105,87 @@ export interface PostingResult {
   existing: number
 }
 
+/** One caller's posting: a single outcome or a batch, all or nothing. */
+export interface PostingRequest {
+  orgId: string
+  actor: string
+  items: unknown[]
+  single: boolean
+}
+
 /**
  * Posts outcomes for the caller's organization: everything is validated first (every bad item
  * named, nothing written), then all are written in the caller's transaction. An externalRef
  * already posted with the same content answers the existing entry; with other content, 409.
  */
 export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], orgId: string, actor: string, publish: Publish, single: boolean): Promise<PostingResult> {
-  const base = (i: number) => (single ? '' : `/items/${i}`)
-  const fail = (errors: FieldError[]) => (single ? accountsErrors.ACCOUNTS_OUTCOME_INVALID(undefined, errors) : accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, errors))
-  const org = await findOrganization(trx, orgId)
-  if (!org) throw accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()
+  const [out] = await postRequests(trx, [{ orgId, actor, items, single }], publish)
+  if (out instanceof Error) throw out
+  return out!
+}
+
+/**
+ * Several independent postings in one transaction (the combined single postings of
+ * PostingCombiner): each is validated and answered on its own — a bad one is answered with its
+ * error and writes nothing — while the reads and writes of all are set-wise, a handful of
+ * statements for the lot. Two requests of one call must not share an externalRef of the same
+ * organization (the combiner keeps them apart).
+ */
+export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingRequest[], publish: Publish): Promise<(PostingResult | AppError)[]> {
+  if (requests.length === 0) return []
+  const orgs = new Map((await findOrganizations(trx, [...new Set(requests.map((r) => r.orgId))])).map((o) => [o.id, o]))
   const today = todayInChina()
-  const errors: FieldError[] = []
-  const valid: OutcomeInput[] = []
-  const refs = new Map<string, number>()
-  for (const [i, item] of items.entries()) {
-    const se = schemaErrors(item, base(i))
-    if (se.length) {
-      errors.push(...se)
-      continue
-    }
-    const o = item as OutcomeInput
-    errors.push(...kindErrors(o, base(i), org.kind, today))
-    if (o.externalRef !== undefined) {
-      const first = refs.get(o.externalRef)
-      if (first !== undefined) errors.push({ path: `${base(i)}/externalRef`, message: `repeats item ${first}` })
-      else refs.set(o.externalRef, i)
-    }
-    valid[i] = o
-  }
-  // Locking writes nothing; it also says which learners exist (an account exists with its learner).
-  const heads = await lockAccounts(trx, valid.filter(Boolean).map((o) => o.learnerId))
-  valid.forEach((o, i) => {
-    if (o && !heads.has(o.learnerId)) errors.push({ path: `${base(i)}/learnerId`, message: 'no such learner' })
+  const results: (PostingResult | AppError)[] = []
+  const checked = requests.map((r, n) => {
+    const org = orgs.get(r.orgId)
+    if (!org) results[n] = accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()
+    return org ? checkItems(r, org.kind, today) : undefined
   })
-  if (errors.length) throw fail(errors)
+  // Locking writes nothing; it also says which learners exist (an account exists with its learner).
+  const heads = await lockAccounts(trx, checked.flatMap((c) => (c ? c.valid.filter(Boolean).map((o) => o.learnerId) : [])))
+  const refs = checked.flatMap((c, n) => (c ? [...c.refs.keys()].map((ref) => ({ org: requests[n]!.orgId, ref })) : []))
   // After the lock: a concurrent posting of the same ref for the same learner has committed or waits.
-  const hashes = valid.map(contentHash)
-  const existingByRef = new Map((await findByExternalRefs(trx, orgId, [...refs.keys()])).map((e) => [e.external_ref!, e]))
-  const conflicts: FieldError[] = []
-  const out: LedgerEntryRow[] = []
-  const fresh: { at: number; o: OutcomeInput; hash: string }[] = []
-  for (const [i, o] of valid.entries()) {
-    const existing = o.externalRef === undefined ? undefined : existingByRef.get(o.externalRef)
-    if (!existing) fresh.push({ at: i, o, hash: hashes[i]! })
-    else if (existing.content_hash !== hashes[i]) conflicts.push({ path: `${base(i)}/externalRef`, message: `already posted as entry ${existing.id} with other content` })
-    else out[i] = existing
-  }
-  if (conflicts.length) throw accountsErrors.ACCOUNTS_EXTERNAL_REF_CONFLICT(undefined, conflicts)
+  const existingByRef = new Map((await findByExternalRefs(trx, refs)).map((e) => [`${e.org_id} ${e.external_ref}`, e]))
+  const fresh: { n: number; at: number; o: OutcomeInput; hash: string }[] = []
+  checked.forEach((c, n) => {
+    if (!c) return
+    const r = requests[n]!
+    const base = (i: number) => (r.single ? '' : `/items/${i}`)
+    const fail = (errors: FieldError[]) => (r.single ? accountsErrors.ACCOUNTS_OUTCOME_INVALID(undefined, errors) : accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, errors))
+    c.valid.forEach((o, i) => {
+      if (o && !heads.has(o.learnerId)) c.errors.push({ path: `${base(i)}/learnerId`, message: 'no such learner' })
+    })
+    if (c.errors.length) {
+      results[n] = fail(c.errors)
+      return
+    }
+    const conflicts: FieldError[] = []
+    const entries: LedgerEntryRow[] = []
+    const mine: typeof fresh = []
+    for (const [i, o] of c.valid.entries()) {
+      const hash = contentHash(o)
+      const existing = o.externalRef === undefined ? undefined : existingByRef.get(`${r.orgId} ${o.externalRef}`)
+      if (!existing) mine.push({ n, at: i, o, hash })
+      else if (existing.content_hash !== hash) conflicts.push({ path: `${base(i)}/externalRef`, message: `already posted as entry ${existing.id} with other content` })
+      else entries[i] = existing
+    }
+    if (conflicts.length) {
+      results[n] = accountsErrors.ACCOUNTS_EXTERNAL_REF_CONFLICT(undefined, conflicts)
+      return
+    }
+    fresh.push(...mine)
+    results[n] = { status: mine.length > 0 ? 201 : 200, entries, created: mine.length, existing: entries.filter(Boolean).length }
+  })
   const rows = await appendEntries(
     trx,
     heads,
-    fresh.map(({ o, hash }) =>
+    fresh.map(({ n, o, hash }) =>
       draft({
         learner_id: o.learnerId,
         code: 'outcome.posted',
         kind: o.kind,
         balance_kind: o.kind,
-        org_id: orgId,
+        org_id: requests[n]!.orgId,
         title: o.title,
         outcome_code: o.code ?? null,
         credits: toCredits(o.credits),
@@ -174,13 +197,38 @@ export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], or
         occurred_on: o.occurredOn,
         external_ref: o.externalRef ?? null,
         content_hash: hash,
-        posted_by: actor,
+        posted_by: requests[n]!.actor,
       }),
     ),
   )
-  rows.forEach((r, j) => {
-    out[fresh[j]!.at] = r
+  rows.forEach((row, j) => {
+    const { n, at } = fresh[j]!
+    ;(results[n] as PostingResult).entries[at] = row
   })
   await publish(trx, rows.map(outcomePostedEvent))
-  return { status: rows.length > 0 ? 201 : 200, entries: out, created: rows.length, existing: out.length - rows.length }
+  return results
+}
+
+/** A request's items checked on their own (schema, kind rules, refs repeated within it). */
+function checkItems(r: PostingRequest, orgKind: string, today: string) {
+  const base = (i: number) => (r.single ? '' : `/items/${i}`)
+  const errors: FieldError[] = []
+  const valid: OutcomeInput[] = []
+  const refs = new Map<string, number>()
+  for (const [i, item] of r.items.entries()) {
+    const se = schemaErrors(item, base(i))
+    if (se.length) {
+      errors.push(...se)
+      continue
+    }
+    const o = item as OutcomeInput
+    errors.push(...kindErrors(o, base(i), orgKind, today))
+    if (o.externalRef !== undefined) {
+      const first = refs.get(o.externalRef)
+      if (first !== undefined) errors.push({ path: `${base(i)}/externalRef`, message: `repeats item ${first}` })
+      else refs.set(o.externalRef, i)
+    }
+    valid[i] = o
+  }
+  return { errors, valid, refs }
 }

@@ -1,13 +1,14 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { idempotent } from '@creditbank/service-kit'
+import { idempotencyKeyOf, idempotent, requestHash } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
 import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg } from '../domain/access.js'
 import { conflictOnDuplicate } from '../domain/errors.js'
+import { PostingCombiner } from '../domain/combiner.js'
 import { entryView } from '../domain/ledger.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
 import { reverseEntry } from '../domain/reversals.js'
@@ -19,6 +20,7 @@ const writers = requireRole(['registrar'], ['outcomes:write'])
 export async function ledgerRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<AccountsDB>
+  const combiner = new PostingCombiner(db, app.events.write)
 
   r.post(
     '/v1/outcomes',
@@ -28,15 +30,12 @@ export async function ledgerRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const orgId = actingOrg(p)
-      const out = await conflictOnDuplicate(() =>
-        idempotent(db, request, reply, p.subject, async (trx) => {
-          const res = await postOutcomes(trx, [request.body], orgId, p.subject, app.events.write, true)
-          return { status: res.status, body: entryView(res.entries[0]!) }
-        }),
-      )
+      const key = idempotencyKeyOf(request)
+      const out = await combiner.post({ orgId: actingOrg(p), actor: p.subject, item: request.body, claim: key === undefined ? undefined : { actor: p.subject, key, hash: requestHash(request) } })
       app.events.committed()
-      return out
+      if (out.replayed) reply.header('idempotency-replayed', 'true')
+      reply.code(out.status)
+      return out.body
     },
   )
 

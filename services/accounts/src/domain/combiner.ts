@@ -1,0 +1,135 @@
+import { AppError } from '@creditbank/contracts'
+import { idempotencyErrors, type KeyClaim, lockKeys, type Outcome, rememberKeys, seenFor } from '@creditbank/service-kit'
+import type { Kysely } from 'kysely'
+import type { AccountsDB } from '../db/schema.js'
+import { conflictOnDuplicate } from './errors.js'
+import { entryView, type EntryView, type Publish } from './ledger.js'
+import { type PostingResult, postRequests } from './outcomes.js'
+
+/** One caller's single posting, waiting for a group. */
+export interface SinglePosting {
+  orgId: string
+  actor: string
+  item: unknown
+  /** The Idempotency-Key and the request's hash, when the request has one. */
+  claim?: KeyClaim
+}
+
+export type PostingAnswer = Outcome<EntryView> & { replayed: boolean }
+
+interface Waiting {
+  posting: SinglePosting
+  resolve(answer: PostingAnswer): void
+  reject(err: unknown): void
+}
+
+/**
+ * Group commit for single postings: postings that arrive while a group is being written wait and
+ * are written together, in one transaction with a handful of statements, instead of one
+ * transaction of ten round trips each. Each posting is still validated, answered and remembered
+ * (Idempotency-Key) on its own; a bad one gets its own error and the others commit. When the
+ * group's transaction fails as a whole (a race caught by a unique index, say), every posting of
+ * it is retried alone, so errors land on the posting that caused them. Nothing waits for a timer:
+ * a lone posting is written at once, and groups only form under load.
+ */
+export class PostingCombiner {
+  private readonly queue: Waiting[] = []
+  private running = 0
+
+  constructor(
+    private readonly db: Kysely<AccountsDB>,
+    private readonly publish: Publish,
+    private readonly limits = { group: 200, concurrency: 2 },
+  ) {}
+
+  post(posting: SinglePosting): Promise<PostingAnswer> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ posting, resolve, reject })
+      this.pump()
+    })
+  }
+
+  private pump() {
+    while (this.running < this.limits.concurrency && this.queue.length > 0) {
+      const group = this.takeGroup()
+      this.running += 1
+      this.write(group).finally(() => {
+        this.running -= 1
+        this.pump()
+      })
+    }
+  }
+
+  /**
+   * The oldest postings, up to the group size; a posting whose key or externalRef is already in
+   * the group waits for the next one, where it sees the first one's result (a replay, the same
+   * entry, or a conflict).
+   */
+  private takeGroup(): Waiting[] {
+    const group: Waiting[] = []
+    const names = new Set<string>()
+    const rest: Waiting[] = []
+    for (const w of this.queue) {
+      const own = namesOf(w.posting)
+      if (group.length < this.limits.group && !own.some((n) => names.has(n))) {
+        group.push(w)
+        for (const n of own) names.add(n)
+      } else rest.push(w)
+    }
+    this.queue.splice(0, this.queue.length, ...rest)
+    return group
+  }
+
+  private async write(group: Waiting[]) {
+    try {
+      const answers = await this.db.transaction().execute((trx) => writeGroup(trx, group.map((w) => w.posting), this.publish))
+      answers.forEach((a, i) => (a instanceof Error ? group[i]!.reject(a) : group[i]!.resolve(a)))
+    } catch (err) {
+      if (group.length === 1) {
+        await conflictOnDuplicate(() => Promise.reject(err)).catch(group[0]!.reject)
+        return
+      }
+      await Promise.all(group.map((w) => this.write([w])))
+    }
+  }
+}
+
+function namesOf(p: SinglePosting): string[] {
+  const names: string[] = []
+  if (p.claim) names.push(`key ${p.claim.actor} ${p.claim.key}`)
+  const ref = (p.item as { externalRef?: unknown } | null)?.externalRef
+  if (typeof ref === 'string') names.push(`ref ${p.orgId} ${ref}`)
+  return names
+}
+
+/** Writes a group of single postings in the caller's transaction; an answer or an error each. */
+async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], publish: Publish): Promise<(PostingAnswer | AppError)[]> {
+  const claims = postings.flatMap((p) => (p.claim ? [p.claim] : []))
+  const seen = await lockKeys(trx, claims)
+  const answers: (PostingAnswer | AppError)[] = []
+  const fresh: number[] = []
+  postings.forEach((p, i) => {
+    const s = p.claim && seenFor(seen, p.claim)
+    if (!s) fresh.push(i)
+    else answers[i] = 'reused' in s ? idempotencyErrors.IDEMPOTENCY_KEY_REUSED() : { ...(s.replay as Outcome<EntryView>), replayed: true }
+  })
+  const results = await postRequests(
+    trx,
+    fresh.map((i) => ({ orgId: postings[i]!.orgId, actor: postings[i]!.actor, items: [postings[i]!.item], single: true })),
+    publish,
+  )
+  const remember: (KeyClaim & Outcome<unknown>)[] = []
+  results.forEach((r, j) => {
+    const i = fresh[j]!
+    if (r instanceof AppError) {
+      answers[i] = r
+      return
+    }
+    const answer = { status: r.status, body: entryView((r as PostingResult).entries[0]!), replayed: false }
+    answers[i] = answer
+    const claim = postings[i]!.claim
+    if (claim) remember.push({ ...claim, status: answer.status, body: answer.body })
+  })
+  await rememberKeys(trx, remember)
+  return answers
+}

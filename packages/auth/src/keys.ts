@@ -15,9 +15,14 @@ export function jwkToPem(jwk: JsonWebKey): string {
 
 /** A resolver over a fixed set of keys (tests, and identity verifying its own tokens). */
 export function staticKeyResolver(keys: () => Promise<Jwk[]> | Jwk[]): KeyResolver {
+  const pems = new Map<string, string>()
   return async (kid) => {
     const found = (await keys()).find((k) => k.kid === kid)
-    return found ? jwkToPem(found) : undefined
+    if (!found) return undefined
+    const id = `${found.kid} ${found.x}`
+    let pem = pems.get(id)
+    if (!pem) pems.set(id, (pem = jwkToPem(found)))
+    return pem
   }
 }
 

@@ -1,6 +1,9 @@
 // Small helpers the bench suites share: percentiles, a kept-alive loopback HTTP client, and the
 // entry that lets a suite run on its own (`tsx bench/suites/<name>.ts`).
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync } from 'node:fs'
 import { Agent, request } from 'node:http'
+import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { BenchResult } from './types.js'
 
@@ -43,4 +46,24 @@ export async function runIfMain(moduleUrl: string, run: Run) {
   if (!databaseUrl) throw new Error('DATABASE_URL is required')
   const results = await run({ root, databaseUrl, kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), log: (m) => process.stdout.write(`  ${m}\n`) })
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
+}
+
+/**
+ * Builds a service's bundle (what its image runs: infra/docker/build-service.mjs) and links the
+ * few packages it keeps external from the workspace's own pinned copies, where the image would
+ * `npm install` the same versions. Returns the entry's path relative to the root.
+ */
+export function bundledService(root: string, service: string): string {
+  execFileSync(process.execPath, [`${root}infra/docker/build-service.mjs`, service], { cwd: root, stdio: 'ignore' })
+  const dir = `${root}services/${service}/bundle/`
+  const deps = Object.keys((JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})
+  for (const name of deps) {
+    const from = ['service-kit', 'db'].map((p) => `${root}packages/${p}/node_modules/${name}`).find((p) => existsSync(p))
+    if (!from) throw new Error(`${name} is not installed in the workspace`)
+    const to = `${dir}node_modules/${name}`
+    mkdirSync(dirname(to), { recursive: true })
+    rmSync(to, { recursive: true, force: true })
+    symlinkSync(realpathSync(from), to)
+  }
+  return `services/${service}/bundle/server.js`
 }

@@ -103,8 +103,10 @@ export async function idempotent<T>(
   reply: FastifyReply,
   actor: string,
   run: (trx: Kysely<any>) => Promise<Outcome<T>>,
-  /** What to remember for replays, when the first answer holds something shown only once. */
+  /** What to remember for replays: what was shown only once left out, or a large answer kept small. */
   remember: (body: T) => unknown = (body) => body,
+  /** Turns what was remembered back into the answer, when `remember` kept it small. */
+  recall: (remembered: unknown, trx: Kysely<any>) => Promise<T> | T = (remembered) => remembered as T,
 ): Promise<T> {
   const key = idempotencyKeyOf(request)
   if (key === undefined) {
@@ -116,7 +118,7 @@ export async function idempotent<T>(
   const out = await db.transaction().execute(async (trx) => {
     const seen = seenFor(await lockKeys(trx, [claim]), claim)
     if (seen && 'reused' in seen) throw idempotencyErrors.IDEMPOTENCY_KEY_REUSED()
-    if (seen) return { ...(seen.replay as Outcome<T>), replayed: true }
+    if (seen) return { status: seen.replay.status, body: await recall(seen.replay.body, trx), replayed: true }
     const fresh = await run(trx)
     await rememberKeys(trx, [{ ...claim, status: fresh.status, body: remember(fresh.body) }])
     return { ...fresh, replayed: false }

@@ -117,6 +117,8 @@ t.test('a batch under an Idempotency-Key: a replay answers the first result', as
   t.equal(replay.headers['idempotency-replayed'], 'true')
   t.same(replay.json(), first.json())
   t.equal((await a.db.selectFrom('ledger_entry').select('id').where('title', 'like', 'K%').execute()).length, 20)
+  const kept = await a.db.selectFrom('idempotency_key').select('body').where('key', '=', 'batch-k').executeTakeFirstOrThrow()
+  t.same(JSON.parse(kept.body), { ids: first.json().items.map((e: { id: string }) => e.id), created: 20, existing: 0 }, 'remembered by the entries’ ids')
 })
 
 t.test('a batch that mixes an already-posted ref with other content is a 409 and writes nothing', async (t) => {

@@ -9,13 +9,25 @@ import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg } from '../domain/access.js'
 import { conflictOnDuplicate } from '../domain/errors.js'
 import { PostingCombiner } from '../domain/combiner.js'
-import { entryView } from '../domain/ledger.js'
+import { type EntryView, entryView } from '../domain/ledger.js'
+import { findEntries } from '../db/ledger.repository.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
 import { reverseEntry } from '../domain/reversals.js'
 import { accountSummary, statement, verifyChain } from '../domain/statement.js'
 import { Account, BatchBody, BatchResult, Chain, Entry, EntryPage, errorResponses, LearnerParams, ReversalBody, StatementQuery } from './schemas.js'
 
 const writers = requireRole(['registrar'], ['outcomes:write'])
+
+type BatchAnswer = { items: EntryView[]; created: number; existing: number }
+
+/** A batch's answer is remembered by its entries' ids (entries never change): 1,000 ids, not 1,000 entries. */
+const rememberBatch = (b: BatchAnswer) => ({ ids: b.items.map((e) => e.id), created: b.created, existing: b.existing })
+
+async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<BatchAnswer> {
+  const r = remembered as ReturnType<typeof rememberBatch>
+  const byId = new Map((await findEntries(trx, r.ids)).map((e) => [e.id, e]))
+  return { items: r.ids.map((id) => entryView(byId.get(id)!)), created: r.created, existing: r.existing }
+}
 
 export async function ledgerRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -59,7 +71,7 @@ export async function ledgerRoutes(app: FastifyInstance) {
         idempotent(db, request, reply, p.subject, async (trx) => {
           const res = await postOutcomes(trx, request.body.items, orgId, p.subject, app.events.write, false)
           return { status: res.status, body: { items: res.entries.map((e) => entryView(e)), created: res.created, existing: res.existing } }
-        }),
+        }, rememberBatch, recallBatch),
       )
       app.events.committed()
       return out

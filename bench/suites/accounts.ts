@@ -84,7 +84,9 @@ async function jwksServer(jwk: unknown) {
 
 async function startService(ctx: BenchContext, entry: string, databaseUrl: string, identityUrl: string, port: number): Promise<ChildProcess> {
   let out = ''
-  const child = spawn(process.execPath, [`${ctx.root}${entry}`], {
+  // ACCOUNTS_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the service's node while investigating.
+  const nodeArgs = process.env.ACCOUNTS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
+  const child = spawn(process.execPath, [...nodeArgs, `${ctx.root}${entry}`], {
     cwd: ctx.root,
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {

@@ -21,16 +21,12 @@ export interface NewEvent<T = unknown> {
 }
 
 export function createEvent<T>(source: string, e: NewEvent<T>, now = new Date()): CloudEvent<T> {
-  return {
-    specversion: '1.0',
-    id: e.id ?? uuidv7(),
-    source,
-    type: e.type,
-    ...(e.subject ? { subject: e.subject } : {}),
-    time: now.toISOString(),
-    datacontenttype: 'application/json',
-    data: e.data,
-  }
+  const id = e.id ?? uuidv7()
+  const time = now.toISOString()
+  // Two literals rather than a conditional spread, which is several times slower per event.
+  return e.subject
+    ? { specversion: '1.0', id, source, type: e.type, subject: e.subject, time, datacontenttype: 'application/json', data: e.data }
+    : { specversion: '1.0', id, source, type: e.type, time, datacontenttype: 'application/json', data: e.data }
 }
 
 export function isCloudEvent(value: unknown): value is CloudEvent {

@@ -3,6 +3,9 @@ import { CompiledQuery, sql } from 'kysely'
 import t from 'tap'
 import { statementQuery } from '../src/db/ledger.repository.js'
 import { canonicalJson, chainedFields, entryHash } from '../src/domain/chain.js'
+import { credits as toCredits, hours as toHours } from '../src/domain/decimal.js'
+import { contentHash, type OutcomeInput } from '../src/domain/outcomes.js'
+import { uuidv7 } from 'uuidv7'
 import { buildAccounts, course } from './helper.js'
 
 const a = await buildAccounts()
@@ -40,6 +43,19 @@ t.test('an entry’s hash is sha256 over the previous hash and its canonical JSO
   const expected = createHash('sha256').update(row.prev_hash).update(canonicalJson(chainedFields(row))).digest('hex')
   t.equal(row.hash, expected)
   t.equal(entryHash(row.prev_hash, row), expected)
+})
+
+t.test('an outcome’s content hash is sha256 of its canonical JSON (credits and hours at scale, title in NFC)', async (t) => {
+  const variants = [
+    course(uuidv7()),
+    course(uuidv7(), { credits: '4.5', externalRef: 'X-1', code: undefined }),
+    { learnerId: uuidv7(), kind: 'training', title: 'Cafe\u0301 培训', hours: '16', category: '岗前', occurredOn: '2024-01-10' },
+    { learnerId: uuidv7(), kind: 'competition', title: '技能大赛 "一等奖"', level: 'provincial', occurredOn: '2023-05-01' },
+  ] as OutcomeInput[]
+  for (const o of variants) {
+    const normal = { ...o, credits: toCredits(o.credits), hours: toHours(o.hours), title: o.title.normalize('NFC') }
+    t.equal(contentHash(o), createHash('sha256').update(canonicalJson(normal)).digest('hex'), o.title)
+  }
 })
 
 t.test('the statement: newest first, kind and date filters, cursor pages, org sees what it posted', async (t) => {

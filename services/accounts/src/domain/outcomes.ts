@@ -92,10 +92,24 @@ function kindErrors(o: OutcomeInput, base: string, orgKind: string | undefined, 
   return out
 }
 
-/** What identifies the content of a posting, for externalRef idempotency: same content, same hash. */
+/** OutcomeItem's fields in canonical (sorted) order, each with its `"key":` prefix. */
+const CONTENT_KEYS = Object.keys(OutcomeItem.properties)
+  .sort()
+  .map((k) => [k as keyof OutcomeInput, `${JSON.stringify(k)}:`] as const)
+
+/**
+ * What identifies the content of a posting, for externalRef idempotency: same content, same hash.
+ * sha256 of canonicalJson of the item with credits and hours at their scale (absent ones as null)
+ * and the title in NFC — built field by field in sorted order rather than through a copy and a sort.
+ */
 export function contentHash(o: OutcomeInput) {
-  const normal = { ...o, credits: toCredits(o.credits), hours: toHours(o.hours), title: o.title.normalize('NFC') }
-  return createHash('sha256').update(canonicalJson(normal)).digest('hex')
+  let out = ''
+  for (const [k, prefix] of CONTENT_KEYS) {
+    const v = k === 'credits' ? toCredits(o.credits) : k === 'hours' ? toHours(o.hours) : k === 'title' ? o.title.normalize('NFC') : o[k]
+    if (v === undefined) continue
+    out += `${out ? ',' : ''}${prefix}${canonicalJson(v)}`
+  }
+  return createHash('sha256').update(`{${out}}`).digest('hex')
 }
 
 export interface PostingResult {

@@ -21,7 +21,6 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { type Database, forSchema, migrate, openDatabase } from '@creditbank/db'
-import { writeOutbox } from '@creditbank/events'
 import { TEST_AUDIENCE, TEST_ISSUER, testKeys } from '@creditbank/testing'
 import { type Kysely, sql } from 'kysely'
 import { migrations } from '../../services/accounts/src/db/migrations.js'
@@ -232,7 +231,7 @@ function sqlPostingAlone(db: Kysely<AccountsDB>, org: string, actor: string, lea
     db.transaction().execute(async (trx) => {
       const claim = { actor, key: randomUUID(), hash: randomBytes(32).toString('hex') }
       await lockKeys(trx, [claim])
-      const res = await postOutcomes(trx, [posting(learners)], org, actor, (t, events) => writeOutbox(t, '/creditbank/accounts', events), true)
+      const res = await postOutcomes(trx, [posting(learners)], org, actor, '/creditbank/accounts', true)
       await rememberKeys(trx, [{ ...claim, status: res.status, body: res.entries[0] }])
     })
 }
@@ -347,7 +346,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ctx.log(`closed loop over HTTP: ${Math.round(closed.out)} postings/s, max RSS ${round(closed.maxRssMb, 1)} MB`)
     const kdb = forSchema<AccountsDB>(db, 'accounts')
     const actor = randomUUID()
-    const combiner = new PostingCombiner(kdb, (t, events) => writeOutbox(t, '/creditbank/accounts', events))
+    const combiner = new PostingCombiner(kdb, '/creditbank/accounts')
     await closedLoop(CLOSED_WARMUP_MS, sqlPosting(combiner, org, actor, postingLearners))
     const baseline = await closedLoop(CLOSED_MS, sqlPosting(combiner, org, actor, postingLearners))
     ctx.log(`baseline through pg (the service's group commit, no HTTP): ${Math.round(baseline)} postings/s`)

@@ -60,11 +60,21 @@ const claimId = (c: { actor: string; key: string }) => JSON.stringify([c.actor, 
  * remembered with `rememberKeys` in the same transaction. Two round trips, whatever the number.
  */
 export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
-  const seen = new Map<string, KeySeen>()
-  if (claims.length === 0) return seen
+  if (claims.length === 0) return new Map()
   // The lock names are as before this function existed, so replicas of two versions still agree.
   const locks = [...new Set(claims.map((c) => `${c.actor}:${c.key}`))].sort()
   await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${locks}::text[]) as k`.execute(trx)
+  return readKeys(trx, claims)
+}
+
+/**
+ * Which keys were seen before, without waiting for a request holding the same key: for callers
+ * that retry on a unique violation of idempotency_key (the request that loses the race fails on
+ * the primary key when it remembers its key, and its retry with `lockKeys` sees the winner's answer).
+ */
+export async function readKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
+  const seen = new Map<string, KeySeen>()
+  if (claims.length === 0) return seen
   const rows = await trx
     .selectFrom('idempotency_key')
     .select(['actor', 'key', 'request_hash', 'status', 'body'])
@@ -82,13 +92,17 @@ export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Ma
 /** What `lockKeys` said of one claim, if anything. */
 export const seenFor = (seen: Map<string, KeySeen>, c: { actor: string; key: string }) => seen.get(claimId(c))
 
-/** Remembers fresh keys' answers, in the transaction of their effects. */
-export async function rememberKeys(trx: Kysely<any>, rows: (KeyClaim & Outcome<unknown>)[]) {
-  if (rows.length === 0) return
-  await trx
+/** The insert that remembers fresh keys' answers, not run: for a caller that sends it inside a larger statement. */
+export function rememberInsert(trx: Kysely<any>, rows: (KeyClaim & Outcome<unknown>)[]) {
+  if (rows.length === 0) return undefined
+  return trx
     .insertInto('idempotency_key')
     .values(rows.map((r) => ({ actor: r.actor, key: r.key, request_hash: r.hash, status: r.status, body: JSON.stringify(r.body) })))
-    .execute()
+}
+
+/** Remembers fresh keys' answers, in the transaction of their effects. */
+export async function rememberKeys(trx: Kysely<any>, rows: (KeyClaim & Outcome<unknown>)[]) {
+  await rememberInsert(trx, rows)?.execute()
 }
 
 /**

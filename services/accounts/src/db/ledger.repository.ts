@@ -55,17 +55,28 @@ const entryColumns = {
   hash: 'text',
 } satisfies Record<keyof NewEntryRow, string>
 
+/** An insert built elsewhere (outbox events, remembered answers) to send in the same statement. */
+export type AlsoInsert = { execute(): Promise<unknown> }
+
 /**
  * Inserts entries and moves each account's head and balances by them, in one statement (data-
- * modifying CTEs: one round trip) inside the caller's transaction. The rows travel as one array a
- * column (`unnestRows`), whatever their number. The sums are done by Postgres on numeric, never
- * in JavaScript.
+ * modifying CTEs: one round trip) inside the caller's transaction, together with `also` — other
+ * inserts of the same transaction (the outbox events, remembered answers), as more CTEs. The rows
+ * travel as one array a column (`unnestRows`), whatever their number. The sums are done by
+ * Postgres on numeric, never in JavaScript.
  */
-export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[]) {
-  if (rows.length === 0) return
+export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], also: (AlsoInsert | undefined)[] = []) {
+  const extra = also.filter((q): q is AlsoInsert => q !== undefined)
+  if (rows.length === 0) {
+    for (const q of extra) await q.execute()
+    return
+  }
   const values = unnestRows(rows, entryColumns)
-  await db
-    .with('ins', (q) => q.insertInto('ledger_entry').columns(values.names).expression(values.select).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
+  let q = db.with('ins', (q) => q.insertInto('ledger_entry').columns(values.names).expression(values.select).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
+  extra.forEach((insert, i) => {
+    q = q.with(`also${i}` as 'ins', () => insert as never) as unknown as typeof q
+  })
+  await q
     .with('upd', (q) =>
       q
         .updateTable('account as a')

@@ -1,9 +1,9 @@
 import { AppError } from '@creditbank/contracts'
-import { idempotencyErrors, type KeyClaim, lockKeys, type Outcome, rememberKeys, seenFor } from '@creditbank/service-kit'
+import { idempotencyErrors, type KeyClaim, lockKeys, type Outcome, readKeys, rememberInsert, seenFor } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { conflictOnDuplicate } from './errors.js'
-import { entryView, type EntryView, type Publish } from './ledger.js'
+import { entryView, type EntryView } from './ledger.js'
 import { type PostingResult, postRequests } from './outcomes.js'
 
 /** One caller's single posting, waiting for a group. */
@@ -38,7 +38,8 @@ export class PostingCombiner {
 
   constructor(
     private readonly db: Kysely<AccountsDB>,
-    private readonly publish: Publish,
+    /** The service's CloudEvents source, for the outbox events. */
+    private readonly source: string,
     private readonly limits = { group: 200, concurrency: 2 },
   ) {}
 
@@ -82,7 +83,7 @@ export class PostingCombiner {
 
   private async write(group: Waiting[]) {
     try {
-      const answers = await this.db.transaction().execute((trx) => writeGroup(trx, group.map((w) => w.posting), this.publish))
+      const answers = await this.db.transaction().execute((trx) => writeGroup(trx, group.map((w) => w.posting), this.source, group.length === 1))
       answers.forEach((a, i) => (a instanceof Error ? group[i]!.reject(a) : group[i]!.resolve(a)))
     } catch (err) {
       if (group.length === 1) {
@@ -102,10 +103,16 @@ function namesOf(p: SinglePosting): string[] {
   return names
 }
 
-/** Writes a group of single postings in the caller's transaction; an answer or an error each. */
-async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], publish: Publish): Promise<(PostingAnswer | AppError)[]> {
+/**
+ * Writes a group of single postings in the caller's transaction; an answer or an error each. In a
+ * group the keys are read without waiting (`readKeys`): a request racing one with the same key
+ * makes the group fail on idempotency_key's primary key, and the retry alone locks its key
+ * (`lockKeys`) and sees the winner's answer. Statements: keys, accounts, externalRefs, then the
+ * entries with their events and remembered answers together.
+ */
+async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], source: string, alone: boolean): Promise<(PostingAnswer | AppError)[]> {
   const claims = postings.flatMap((p) => (p.claim ? [p.claim] : []))
-  const seen = await lockKeys(trx, claims)
+  const seen = await (alone ? lockKeys : readKeys)(trx, claims)
   const answers: (PostingAnswer | AppError)[] = []
   const fresh: number[] = []
   postings.forEach((p, i) => {
@@ -113,23 +120,23 @@ async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], pu
     if (!s) fresh.push(i)
     else answers[i] = 'reused' in s ? idempotencyErrors.IDEMPOTENCY_KEY_REUSED() : { ...(s.replay as Outcome<EntryView>), replayed: true }
   })
-  const results = await postRequests(
-    trx,
-    fresh.map((i) => ({ orgId: postings[i]!.orgId, actor: postings[i]!.actor, items: [postings[i]!.item], single: true })),
-    publish,
-  )
-  const remember: (KeyClaim & Outcome<unknown>)[] = []
-  results.forEach((r, j) => {
-    const i = fresh[j]!
-    if (r instanceof AppError) {
-      answers[i] = r
-      return
-    }
-    const answer = { status: r.status, body: entryView((r as PostingResult).entries[0]!), replayed: false }
-    answers[i] = answer
-    const claim = postings[i]!.claim
-    if (claim) remember.push({ ...claim, status: answer.status, body: answer.body })
-  })
-  await rememberKeys(trx, remember)
+  const remember = (results: (PostingResult | AppError)[]) => {
+    const rows: (KeyClaim & Outcome<unknown>)[] = []
+    results.forEach((r, j) => {
+      const i = fresh[j]!
+      if (r instanceof AppError) {
+        answers[i] = r
+        return
+      }
+      const answer = { status: r.status, body: entryView(r.entries[0]!), replayed: false }
+      answers[i] = answer
+      const claim = postings[i]!.claim
+      if (claim) rows.push({ ...claim, status: answer.status, body: answer.body })
+    })
+    return [rememberInsert(trx, rows)]
+  }
+  const requests = fresh.map((i) => ({ orgId: postings[i]!.orgId, actor: postings[i]!.actor, items: [postings[i]!.item], single: true }))
+  // postRequests asks `remember` for its inserts once the answers are known (also when it appends nothing).
+  await postRequests(trx, requests, { source, also: remember })
   return answers
 }

@@ -1,7 +1,7 @@
 import type { NewEvent } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { type AccountHead, appendRows, type NewEntryRow } from '../db/ledger.repository.js'
+import { type AccountHead, type AlsoInsert, appendRows, type NewEntryRow } from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { entryHash } from './chain.js'
 import { accountsErrors } from './errors.js'
@@ -78,10 +78,11 @@ function chainedRow(d: EntryDraft, id: string, seq: string, postedAt: Date, prev
 
 /**
  * Appends entries to accounts whose rows the caller has locked (`lockAccounts`), chaining each to
- * its account's head, and moves the balances in the same transaction. Entries are only ever
+ * its account's head, and moves the balances in the same transaction; `also` adds inserts built
+ * from the new rows (their outbox events, say) to the same statement. Entries are only ever
  * inserted: corrections are reversal entries.
  */
-export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, AccountHead>, drafts: EntryDraft[]): Promise<LedgerEntryRow[]> {
+export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, AccountHead>, drafts: EntryDraft[], also?: (rows: LedgerEntryRow[]) => (AlsoInsert | undefined)[]): Promise<LedgerEntryRow[]> {
   const postedAt = new Date()
   const rows: NewEntryRow[] = drafts.map((d) => {
     const head = heads.get(d.learner_id)
@@ -93,7 +94,7 @@ export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, 
     head.head_hash = row.hash
     return row
   })
-  await appendRows(trx, rows)
+  await appendRows(trx, rows, also?.(rows) ?? [])
   return rows
 }
 

@@ -4,13 +4,14 @@ import { Credits, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts
 import type { Kysely } from 'kysely'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
-import { findByExternalRefs, lockAccounts } from '../db/ledger.repository.js'
+import { type AlsoInsert, findByExternalRefs, lockAccounts } from '../db/ledger.repository.js'
+import { outboxInsert } from '@creditbank/events'
 import { findOrganizations } from '../db/organization.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { canonicalJson } from './chain.js'
 import { credits as toCredits, hours as toHours } from './decimal.js'
 import { accountsErrors } from './errors.js'
-import { appendEntries, draft, outcomePostedEvent, type Publish } from './ledger.js'
+import { appendEntries, draft, outcomePostedEvent } from './ledger.js'
 
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
 
@@ -132,10 +133,10 @@ export interface PostingRequest {
  * named, nothing written), then all are written in the caller's transaction. An externalRef
  * already posted with the same content answers the existing entry; with other content, 409.
  */
-export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], orgId: string, actor: string, publish: Publish, single: boolean): Promise<PostingResult> {
-  const [out] = await postRequests(trx, [{ orgId, actor, items, single }], publish)
-  if (out instanceof Error) throw out
-  return out!
+export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], orgId: string, actor: string, source: string, single: boolean): Promise<PostingResult> {
+  const [res] = await postRequests(trx, [{ orgId, actor, items, single }], { source })
+  if (res instanceof Error) throw res
+  return res!
 }
 
 /**
@@ -145,7 +146,14 @@ export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], or
  * statements for the lot. Two requests of one call must not share an externalRef of the same
  * organization (the combiner keeps them apart).
  */
-export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingRequest[], publish: Publish): Promise<(PostingResult | AppError)[]> {
+/** Where postings' events go (the service's CloudEvents source) and what else their statement inserts. */
+export interface PostingOutput {
+  source: string
+  /** Inserts built from the answers (remembered Idempotency-Keys), sent with the entries. */
+  also?: (results: (PostingResult | AppError)[]) => (AlsoInsert | undefined)[]
+}
+
+export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingRequest[], out: PostingOutput): Promise<(PostingResult | AppError)[]> {
   if (requests.length === 0) return []
   const orgs = new Map((await findOrganizations(trx, [...new Set(requests.map((r) => r.orgId))])).map((o) => [o.id, o]))
   const today = todayInChina()
@@ -190,7 +198,8 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
     fresh.push(...mine)
     results[n] = { status: mine.length > 0 ? 201 : 200, entries, created: mine.length, existing: entries.filter(Boolean).length }
   })
-  const rows = await appendEntries(
+  // The entries, their events and the caller's own inserts (remembered answers) in one statement.
+  await appendEntries(
     trx,
     heads,
     fresh.map(({ n, o, hash }) =>
@@ -214,12 +223,14 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
         posted_by: requests[n]!.actor,
       }),
     ),
+    (rows) => {
+      rows.forEach((row, j) => {
+        const { n, at } = fresh[j]!
+        ;(results[n] as PostingResult).entries[at] = row
+      })
+      return [outboxInsert(trx, out.source, rows.map(outcomePostedEvent)).query, ...(out.also?.(results) ?? [])]
+    },
   )
-  rows.forEach((row, j) => {
-    const { n, at } = fresh[j]!
-    ;(results[n] as PostingResult).entries[at] = row
-  })
-  await publish(trx, rows.map(outcomePostedEvent))
   return results
 }
 

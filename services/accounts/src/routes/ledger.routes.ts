@@ -32,7 +32,7 @@ async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<Batch
 export async function ledgerRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<AccountsDB>
-  const combiner = new PostingCombiner(db, app.events.write)
+  const combiner = new PostingCombiner(db, app.events.source)
 
   r.post(
     '/v1/outcomes',
@@ -69,7 +69,7 @@ export async function ledgerRoutes(app: FastifyInstance) {
       const orgId = actingOrg(p)
       const out = await conflictOnDuplicate(() =>
         idempotent(db, request, reply, p.subject, async (trx) => {
-          const res = await postOutcomes(trx, request.body.items, orgId, p.subject, app.events.write, false)
+          const res = await postOutcomes(trx, request.body.items, orgId, p.subject, app.events.source, false)
           return { status: res.status, body: { items: res.entries.map((e) => entryView(e)), created: res.created, existing: res.existing } }
         }, rememberBatch, recallBatch),
       )

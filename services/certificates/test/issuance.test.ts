@@ -170,6 +170,48 @@ t.test('numbers stay unique and gapless when issuers race', async (t) => {
   t.equal(a!.json().id, b!.json().id)
 })
 
+t.test('a full batch of 1,000: two bad rows refuse it all, then it is issued whole and a replay answers every row', async (t) => {
+  const many = await h.learners(1_000)
+  const day = '2022-09-01'
+  const items = many.map((learnerId, i) => ({ ...cert(0), learnerId, holderName: `王${i}`, level: i % 2 ? 'intermediate' : 'junior', score: String(60 + (i % 40)), issuedOn: day, feeCharged: i % 2 ? '120' : '80' }))
+  const before = await written()
+  const unknown = '0190a0a0-0000-7000-8000-00000000beef'
+  const bad = await batch(items.map((item, i) => (i === 777 ? { ...item, learnerId: unknown } : i === 999 ? { ...item, feeCharged: '120.01' } : item)))
+  t.equal(bad.statusCode, 422, `answers 422${bad.statusCode === 422 ? '' : `: ${bad.body}`}`)
+  t.same(
+    bad.json().errors.map((e: { path: string }) => e.path),
+    ['/items/777/learnerId', '/items/999/feeCharged'],
+  )
+  t.same(await written(), before, 'nothing written, no number used')
+
+  const res = await batch(items)
+  t.equal(res.statusCode, 201, `answers 201${res.statusCode === 201 ? '' : `: ${res.body}`}`)
+  const body = res.json()
+  t.equal(body.created, 1_000)
+  t.same(
+    body.items.map((i: { number: string }) => i.number),
+    items.map((_, i) => `${web.code}-2022-${String(i + 1).padStart(7, '0')}`),
+    'numbers in row order, contiguous from 1',
+  )
+  t.same(body.items.map((i: { learnerId: string }) => i.learnerId), many)
+  const stored = await h.db.selectFrom('certificate').select(['id', 'score', 'fee_charged', 'expires_on']).where('issued_on', '=', day).where('type_code', '=', web.code).execute()
+  t.equal(stored.length, 1_000)
+  const byId = new Map(stored.map((s) => [s.id, s]))
+  t.same(byId.get(body.items[1].id), { id: body.items[1].id, score: '61.00', fee_charged: '120.00', expires_on: '2025-09-01' })
+  const one = await app.inject({ method: 'GET', url: `/v1/certificates/${body.items[999].id}`, headers: issuer })
+  t.match(one.json(), { holderName: '王999', number: `${web.code}-2022-0001000`, learnerId: many[999] }, 'the sealed name opens again')
+
+  const replay = await batch(items)
+  t.equal(replay.statusCode, 200, 'all existing: 200')
+  t.equal(replay.json().existing, 1_000)
+  t.same(
+    replay.json().items.map((i: { id: string }) => i.id),
+    body.items.map((i: { id: string }) => i.id),
+  )
+  t.equal((await written()).certificates, before.certificates + 1_000)
+  await eventually(async () => h.platform.transport.events('certificates.certificate.issued').filter((e) => e.data.issuedOn === day).length === 1_000)
+})
+
 t.test('every certificate was announced exactly once', async (t) => {
   const total = await h.count('certificate')
   await eventually(async () => h.platform.transport.events('certificates.certificate.issued').length >= total)

@@ -49,14 +49,22 @@ export interface NaturalKey {
   issuedOn: string
 }
 
-/** Certificates that already exist under these natural keys (type, learner, level, date). */
+/**
+ * Certificates that already exist under these natural keys (type, learner, level, date): one probe
+ * of the natural-key index per key. The `limit 1` (the key is unique, so it drops nothing) keeps
+ * the sub-select from being flattened into a join, which the planner would otherwise answer with
+ * a hash of the whole registry.
+ */
 export async function findByNaturalKeys(db: Kysely<CertificatesDB>, keys: NaturalKey[]) {
   if (keys.length === 0) return []
   const col = <K extends keyof NaturalKey>(k: K) => keys.map((x) => x[k])
   const rows = await sql<CertificateTable & { created_at: Date }>`
-    select c.* from ${certificateTable} c
-    join unnest(${col('typeCode')}::text[], ${col('learnerId')}::uuid[], ${col('level')}::text[], ${col('issuedOn')}::date[]) as k(type_code, learner_id, level, issued_on)
-      on c.type_code = k.type_code and c.learner_id = k.learner_id and c.level = k.level and c.issued_on = k.issued_on`.execute(db)
+    select c.* from unnest(${col('typeCode')}::text[], ${col('learnerId')}::uuid[], ${col('level')}::text[], ${col('issuedOn')}::date[]) as k(type_code, learner_id, level, issued_on)
+    cross join lateral (
+      select * from ${certificateTable} c
+      where c.type_code = k.type_code and c.learner_id = k.learner_id and c.level = k.level and c.issued_on = k.issued_on
+      limit 1
+    ) c`.execute(db)
   return rows.rows
 }
 

@@ -1,5 +1,8 @@
 import { type Kysely, sql } from 'kysely'
-import type { CertificatesDB } from './schema.js'
+import { type CertificatesDB, SCHEMA } from './schema.js'
+
+/** Raw SQL is not rewritten by `withSchema`: it names the schema itself. */
+const learnerTable = sql.table(`${SCHEMA}.learner`)
 
 export interface OrganizationRow {
   id: string
@@ -26,10 +29,13 @@ export async function insertLearner(db: Kysely<CertificatesDB>, id: string) {
   await db.insertInto('learner').values({ id }).onConflict((oc) => oc.column('id').doNothing()).execute()
 }
 
-/** Which of these learners exist. */
+/**
+ * Which of these learners exist. One array parameter, however many ids (a batch names up to
+ * 1,000), joined so that each id is one primary-key probe: `id = any($1)` over 1,000 ids is
+ * planned as a (parallel) scan of the whole projection, tens of milliseconds at 200,000 learners.
+ */
 export async function existingLearners(db: Kysely<CertificatesDB>, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set()
-  // One array parameter, however many ids (a batch names up to 1,000).
-  const rows = await db.selectFrom('learner').select('id').where((eb) => eb('id', '=', eb.fn.any(sql.val(ids)))).execute()
-  return new Set(rows.map((r) => r.id))
+  const rows = await sql<{ id: string }>`select l.id from unnest(${ids}::uuid[]) as k(id) join ${learnerTable} l on l.id = k.id`.execute(db)
+  return new Set(rows.rows.map((r) => r.id))
 }

@@ -30,7 +30,12 @@ export function normalizeHolderName(name: string): string {
 }
 
 export function hashHolderName(keys: HolderNameKeys, name: string): string {
-  return createHmac('sha256', keys.hashKey).update(normalizeHolderName(name), 'utf8').digest('hex')
+  return hashNormalizedHolderName(keys, normalizeHolderName(name))
+}
+
+/** The hash of a name already in its `normalizeHolderName` form (issuance normalizes once, to check and to hash). */
+export function hashNormalizedHolderName(keys: HolderNameKeys, normalized: string): string {
+  return createHmac('sha256', keys.hashKey).update(normalized, 'utf8').digest('hex')
 }
 
 export function sealHolderName(keys: HolderNameKeys, name: string): string {

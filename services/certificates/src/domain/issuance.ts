@@ -4,11 +4,11 @@ import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { counterKey, findByNaturalKeys, insertCertificates, lockCounters, type NewCertificateRow, setCounter } from '../db/certificate.repository.js'
 import { existingLearners } from '../db/projection.repository.js'
-import type { CertificatesDB, CertificateTable } from '../db/schema.js'
+import type { CertificatesDB } from '../db/schema.js'
 import { findTypes, type TypeRow } from '../db/type.repository.js'
 import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
-import { hashHolderName, type HolderNameKeys, normalizeHolderName, sealHolderName } from './holder-name.js'
+import { hashNormalizedHolderName, type HolderNameKeys, normalizeHolderName, sealHolderName } from './holder-name.js'
 import { normalizeFee, toFen } from './money.js'
 import { addYears, isCalendarDate, todayInChina } from './status.js'
 
@@ -34,7 +34,9 @@ export interface IssueContext {
 export interface Issued {
   index: number
   created: boolean
-  row: Omit<CertificateTable, 'created_at'> & { created_at: Date }
+  id: string
+  number: string
+  learnerId: string
 }
 
 /** Numbers read aloud and printed: `WEB-FE-2025-0000123` (type, year, sequence in that type and year). */
@@ -48,7 +50,26 @@ function mayIssue(p: Principal, type: TypeRow) {
   return acting && p.org !== null && p.org === type.evaluation_org_id
 }
 
-type Prepared = IssueInput & { index: number; type: TypeRow; nameHash: string; score: string | null; fee: string | null }
+/** `f` computed once per distinct argument: a batch repeats its dates, fees and scores. */
+function once<T>(f: (value: string) => T): (value: string) => T {
+  const seen = new Map<string, T>()
+  return (value) => {
+    if (!seen.has(value)) seen.set(value, f(value))
+    return seen.get(value) as T
+  }
+}
+
+interface Prepared {
+  item: IssueInput
+  index: number
+  type: TypeRow
+  year: number
+  nameHash: string
+  score: string | null
+  fee: string | null
+}
+
+const naturalKey = (typeCode: string, learnerId: string, level: string, issuedOn: string) => `${typeCode}|${learnerId}|${level}|${issuedOn}`
 
 /** Checks every row against the catalog, the learners and the fee standard; collects every problem. */
 async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, keys: HolderNameKeys, today: string, path: (i: number) => string) {
@@ -60,36 +81,44 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
   })
   if (forbidden.length) throw certificatesErrors.CERTIFICATES_NOT_ISSUER(undefined, forbidden)
   const learners = await existingLearners(trx, [...new Set(items.map((i) => i.learnerId))])
+  const dateProblem = once((date) => {
+    if (!isCalendarDate(date)) return 'is not a calendar date'
+    if (date > today) return `is in the future (today is ${today})`
+    if (date < FIRST_ISSUE_DATE) return `is before the 1+X pilot began (${FIRST_ISSUE_DATE})`
+    return null
+  })
+  const decimal = once(normalizeFee)
+  const fen = once(toFen)
   const errors: FieldError[] = []
   const seen = new Map<string, number>()
   const prepared: Prepared[] = []
   items.forEach((item, i) => {
-    const at = path(i)
-    const bad = (field: string, message: string) => errors.push({ path: `${at}/${field}`, message })
+    const bad = (field: string, message: string) => errors.push({ path: `${path(i)}/${field}`, message })
     const type = types.get(item.typeCode)
     if (!type) bad('typeCode', `no certificate type ${item.typeCode}`)
     else if (!type.levels.includes(item.level)) bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
     if (!learners.has(item.learnerId)) bad('learnerId', 'no such learner')
-    if (!normalizeHolderName(item.holderName)) bad('holderName', 'is empty')
-    if (!isCalendarDate(item.issuedOn)) bad('issuedOn', 'is not a calendar date')
-    else if (item.issuedOn > today) bad('issuedOn', `is in the future (today is ${today})`)
-    else if (item.issuedOn < FIRST_ISSUE_DATE) bad('issuedOn', `is before the 1+X pilot began (${FIRST_ISSUE_DATE})`)
+    const name = normalizeHolderName(item.holderName)
+    if (!name) bad('holderName', 'is empty')
+    const date = dateProblem(item.issuedOn)
+    if (date) bad('issuedOn', date)
     const standard = type?.fees[item.level]
-    if (item.feeCharged != null && standard !== undefined && toFen(item.feeCharged) > toFen(standard)) {
-      bad('feeCharged', `${normalizeFee(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`)
+    if (item.feeCharged != null && standard !== undefined && fen(item.feeCharged) > fen(standard)) {
+      bad('feeCharged', `${decimal(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`)
     }
-    const key = `${item.typeCode}|${item.learnerId}|${item.level}|${item.issuedOn}`
+    const key = naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn)
     const first = seen.get(key)
-    if (first !== undefined) errors.push({ path: at, message: `the same certificate as ${path(first)} (type, learner, level and date)` })
+    if (first !== undefined) errors.push({ path: path(i), message: `the same certificate as ${path(first)} (type, learner, level and date)` })
     else seen.set(key, i)
     if (type) {
       prepared.push({
-        ...item,
+        item,
         index: i,
         type,
-        nameHash: hashHolderName(keys, item.holderName),
-        score: item.score == null ? null : normalizeFee(item.score),
-        fee: item.feeCharged == null ? null : normalizeFee(item.feeCharged),
+        year: Number(item.issuedOn.slice(0, 4)),
+        nameHash: hashNormalizedHolderName(keys, name),
+        score: item.score == null ? null : decimal(item.score),
+        fee: item.feeCharged == null ? null : decimal(item.feeCharged),
       })
     }
   })
@@ -106,45 +135,62 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
 export async function issueCertificates(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, ctx: IssueContext, path: (i: number) => string): Promise<Issued[]> {
   const today = ctx.today ?? todayInChina()
   const prepared = await prepare(trx, items, p, ctx.keys, today, path)
-  const year = (r: Prepared) => Number(r.issuedOn.slice(0, 4))
   // Lock first, then look for existing rows: two identical requests at once cannot both insert.
-  const counters = await lockCounters(trx, [...new Map(prepared.map((r) => [counterKey(r.typeCode, year(r)), { typeCode: r.typeCode, year: year(r) }])).values()])
-  const existing = new Map(
-    (await findByNaturalKeys(trx, prepared)).map((c) => [`${c.type_code}|${c.learner_id}|${c.level}|${c.issued_on}`, c] as const),
-  )
+  const counters = await lockCounters(trx, [...new Map(prepared.map((r) => [counterKey(r.item.typeCode, r.year), { typeCode: r.item.typeCode, year: r.year }])).values()])
+  const existing = new Map((await findByNaturalKeys(trx, prepared.map((r) => r.item))).map((c) => [naturalKey(c.type_code, c.learner_id, c.level, c.issued_on), c] as const))
   const initial = new Map(counters)
   const conflicts: FieldError[] = []
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
+  const events: Parameters<Publish>[1] = []
   for (const r of prepared) {
-    const found = existing.get(`${r.typeCode}|${r.learnerId}|${r.level}|${r.issuedOn}`)
+    const { item, type } = r
+    const found = existing.get(naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn))
     if (found) {
       const same = found.holder_name_hash === r.nameHash && found.score === r.score && found.fee_charged === r.fee
       if (!same) conflicts.push({ path: path(r.index), message: `${found.number} was issued for this learner, type, level and date with other details` })
-      out.push({ index: r.index, created: false, row: found })
+      out.push({ index: r.index, created: false, id: found.id, number: found.number, learnerId: found.learner_id })
       continue
     }
-    const key = counterKey(r.typeCode, year(r))
+    const key = counterKey(item.typeCode, r.year)
     const seq = counters.get(key)! + 1
     counters.set(key, seq)
     const row: NewCertificateRow = {
       id: uuidv7(),
-      number: certificateNumber(r.typeCode, year(r), seq),
-      type_code: r.typeCode,
-      level: r.level,
-      learner_id: r.learnerId,
+      number: certificateNumber(item.typeCode, r.year, seq),
+      type_code: item.typeCode,
+      level: item.level,
+      learner_id: item.learnerId,
       holder_name_hash: r.nameHash,
-      holder_name_sealed: sealHolderName(ctx.keys, r.holderName),
+      holder_name_sealed: sealHolderName(ctx.keys, item.holderName),
       score: r.score,
-      issued_on: r.issuedOn,
-      expires_on: addYears(r.issuedOn, r.type.validity_years),
-      evaluation_org_id: r.type.evaluation_org_id,
-      region_code: r.type.org_region_code,
+      issued_on: item.issuedOn,
+      expires_on: addYears(item.issuedOn, type.validity_years),
+      evaluation_org_id: type.evaluation_org_id,
+      region_code: type.org_region_code,
       fee_charged: r.fee,
       issued_by: p.subject,
     }
     fresh.push(row)
-    out.push({ index: r.index, created: true, row: { ...row, created_at: new Date(), revoked_at: null, revocation_reason: null, revoked_by: null } })
+    out.push({ index: r.index, created: true, id: row.id, number: row.number, learnerId: row.learner_id })
+    events.push({
+      type: 'certificates.certificate.issued',
+      subject: row.learner_id,
+      data: {
+        certificateId: row.id,
+        number: row.number,
+        learnerId: row.learner_id,
+        typeCode: row.type_code,
+        typeName: type.name,
+        level: row.level,
+        score: row.score,
+        issuedOn: row.issued_on,
+        expiresOn: row.expires_on,
+        evaluationOrgId: row.evaluation_org_id,
+        evaluationOrgName: type.org_name,
+        feeCharged: row.fee_charged,
+      },
+    })
   }
   if (conflicts.length) throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
   if (fresh.length === 0) return out
@@ -154,27 +200,6 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
     await setCounter(trx, typeCode, Number(y), last)
   }
   await insertCertificates(trx, fresh)
-  const typeOf = new Map(prepared.map((r) => [r.typeCode, r.type]))
-  await ctx.publish(
-    trx,
-    fresh.map((c) => ({
-      type: 'certificates.certificate.issued',
-      subject: c.learner_id,
-      data: {
-        certificateId: c.id,
-        number: c.number,
-        learnerId: c.learner_id,
-        typeCode: c.type_code,
-        typeName: typeOf.get(c.type_code)!.name,
-        level: c.level,
-        score: c.score,
-        issuedOn: c.issued_on,
-        expiresOn: c.expires_on,
-        evaluationOrgId: c.evaluation_org_id,
-        evaluationOrgName: typeOf.get(c.type_code)!.org_name,
-        feeCharged: c.fee_charged,
-      },
-    })),
-  )
+  await ctx.publish(trx, events)
   return out
 }

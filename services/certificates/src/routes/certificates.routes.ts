@@ -34,7 +34,7 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
         const [issued] = await issueCertificates(trx, [request.body], p, ctx, () => '')
-        const row = (await findCertificate(trx, issued!.row.id))!
+        const row = (await findCertificate(trx, issued!.id))!
         return { status: issued!.created ? 201 : 200, body: certificateView(row, keys) }
       })
       app.events.committed()
@@ -61,7 +61,7 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
         return {
           status: created > 0 ? 201 : 200,
           body: {
-            items: issued.map((i) => ({ index: i.index, id: i.row.id, number: i.row.number, learnerId: i.row.learner_id, created: i.created })),
+            items: issued,
             created,
             existing: issued.length - created,
           },

@@ -2,7 +2,7 @@ import { type Platform, parseKey, servicePlatform } from '@creditbank/service-ki
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import { Issuers } from './credentials/issuers.js'
-import type { PortfolioDB } from './db/schema.js'
+import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
 import { consumedTopics, projectionHandlers } from './domain/projection.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
@@ -11,7 +11,7 @@ import { shareRoutes } from './routes/shares.routes.js'
 import { timelineRoutes } from './routes/timeline.routes.js'
 import { vcApiRoutes } from './routes/vc-api.routes.js'
 
-export const SCHEMA = 'portfolio'
+export { SCHEMA }
 
 export interface PortfolioOptions {
   platform: Platform

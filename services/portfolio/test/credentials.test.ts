@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import t from 'tap'
 import { documentLoader, UnknownDocumentError } from '../src/credentials/loader.js'
 import { bitAt, decodeList } from '../src/credentials/status-list.js'
@@ -105,6 +106,15 @@ t.test('the document loader is offline: an unknown URL is a clear error, never a
   await t.rejects(documentLoader('did:web:example.com'), /unknown JSON-LD context or document did:web:example.com/)
   const known = await documentLoader('https://www.w3.org/ns/credentials/v2')
   t.ok(known.document['@context'])
+  t.equal(await documentLoader('https://www.w3.org/ns/credentials/v2'), known, 'the same frozen document every time')
+  t.ok(Object.isFrozen(known.document['@context']))
+})
+
+t.test('the bundled CLR 2.0 context is the published context-2.0.1.json', async (t) => {
+  // sha256 of the compact JSON of 1EdTech/digital-credentials-public-validator
+  // inspector-vc/src/main/resources/contexts/clr-v2p0-2.0.1.json @ de1b9bb2d49b551379721f748661549524a4b013
+  const { document } = await documentLoader('https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json')
+  t.equal(createHash('sha256').update(JSON.stringify(document)).digest('hex'), '114c37a0eee7ff5feb6247625d741ad22f1e7d146ef23059330a73b69d9ca735')
 })
 
 t.test('reversing an entry flips its bit in the issuer’s Bitstring Status List', async (t) => {
@@ -192,6 +202,75 @@ t.test('the VC API issuer: org clients with the scope sign as their organization
     t.match(r.headers['content-type'], /application\/problem\+json/, name)
   }
   t.equal(await count('credential_status'), before, 'no status entry was allocated by a refused request')
+})
+
+t.test('the VC API status update: the issuing organization revokes what it issued; verify then fails on status', async (t) => {
+  const client = pf.platform.keys.auth({ typ: 'client', org: f.school, scope: 'credentials:issue' })
+  const issue = (credential: Record<string, unknown>, headers = client) => app.inject({ method: 'POST', url: '/credentials/issue', headers, payload: { credential } })
+  const base = { '@context': ['https://www.w3.org/ns/credentials/v2'], type: ['VerifiableCredential'], credentialSubject: { id: 'did:example:holder', name: '实习证明' } }
+  const issued = (await issue({ ...base, id: `urn:uuid:${ids()}` })).json().verifiableCredential
+  const kept = (await issue({ ...base, id: `urn:uuid:${ids()}` })).json().verifiableCredential
+  t.match(issued.credentialStatus, { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', statusListCredential: new RegExp(`^${BASE_URL}/status-lists/`) })
+  t.equal((await verify(issued)).statusCode, 200)
+
+  const update = (body: Record<string, unknown>, headers: Record<string, string> = client) => app.inject({ method: 'POST', url: '/credentials/status', headers, payload: body })
+  const revoke = (credentialId: string, extra: Record<string, unknown> = {}) => ({ credentialId, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation', ...extra }, status: true })
+  const listUrl = (issued.credentialStatus.statusListCredential as string).slice(BASE_URL.length)
+  const listBefore = (await app.inject({ method: 'GET', url: listUrl })).json()
+  const countBefore = await count('credential_status')
+
+  // Refused: nothing changes, the credential still verifies.
+  const refusals: [string, Record<string, unknown>, Record<string, string>, number, string][] = [
+    ['no token', revoke(issued.id), {}, 401, 'AUTH_TOKEN_MISSING'],
+    ['a learner', revoke(issued.id), me, 403, 'AUTH_FORBIDDEN'],
+    ['a registrar of the school', revoke(issued.id), pf.platform.keys.auth({ roles: ['registrar'], org: f.school }), 403, 'AUTH_FORBIDDEN'],
+    ['another organization', revoke(issued.id), pf.platform.keys.auth({ typ: 'client', org: f.evalOrg, scope: 'credentials:issue' }), 404, 'PORTFOLIO_CREDENTIAL_NOT_FOUND'],
+    ['an admin (signs as the credit bank, not the school)', revoke(issued.id), pf.admin, 404, 'PORTFOLIO_CREDENTIAL_NOT_FOUND'],
+    ['an unknown id', revoke(`urn:uuid:${ids()}`), client, 404, 'PORTFOLIO_CREDENTIAL_NOT_FOUND'],
+    ['another index', revoke(issued.id, { statusListIndex: String((Number(issued.credentialStatus.statusListIndex) + 1) % 131_072) }), client, 422, 'PORTFOLIO_CREDENTIAL_INVALID'],
+    ['another list', revoke(issued.id, { statusListCredential: `${BASE_URL}/status-lists/${ids()}` }), client, 422, 'PORTFOLIO_CREDENTIAL_INVALID'],
+    ['another purpose', revoke(issued.id, { statusPurpose: 'suspension' }), client, 400, 'VALIDATION_FAILED'],
+    ['no status', { credentialId: issued.id, credentialStatus: { type: 'BitstringStatusListEntry', statusPurpose: 'revocation' } }, client, 400, 'VALIDATION_FAILED'],
+  ]
+  for (const [name, body, headers, status, code] of refusals) {
+    const r = await update(body, headers)
+    t.equal(r.statusCode, status, `${name}: ${r.body}`)
+    t.equal(r.json().code, code, name)
+  }
+  t.equal((await verify(issued)).statusCode, 200, 'still verifies after the refusals')
+  t.same((await app.inject({ method: 'GET', url: listUrl })).json(), listBefore, 'the list is unchanged')
+
+  const done = await update(revoke(issued.id, { statusListIndex: issued.credentialStatus.statusListIndex, statusListCredential: issued.credentialStatus.statusListCredential }))
+  t.equal(done.statusCode, 200, `answers 200${done.statusCode === 200 ? '' : `: ${done.body}`}`)
+  t.same(done.json(), { credentialId: issued.id, credentialStatus: issued.credentialStatus, status: true })
+  const checked = await verify(issued)
+  t.equal(checked.statusCode, 400)
+  t.same(checked.json().problemDetails.map((p: { check: string }) => p.check), ['status'], 'only the status check fails')
+  t.match(checked.json().errors, [/^status: the credential was revoked/])
+  const listAfter = (await app.inject({ method: 'GET', url: listUrl })).json()
+  t.ok(bitAt(decodeList(listAfter.credentialSubject.encodedList), Number(issued.credentialStatus.statusListIndex)), 'the published list has the bit set')
+  t.equal((await verify(listAfter)).statusCode, 200, 'the re-signed list verifies')
+
+  // A replay changes nothing; undoing a revocation is refused; the other credential is untouched.
+  t.equal((await update(revoke(issued.id))).statusCode, 200)
+  t.same((await app.inject({ method: 'GET', url: listUrl })).json(), listAfter, 'the replay left the list as it was')
+  const undo = await update({ ...revoke(issued.id), status: false })
+  t.equal(undo.statusCode, 409)
+  t.equal(undo.json().code, 'PORTFOLIO_STATUS_FINAL')
+  const notRevoked = await update({ ...revoke(kept.id), status: false })
+  t.equal(notRevoked.statusCode, 200)
+  t.equal(notRevoked.json().status, false)
+  t.equal((await verify(kept)).statusCode, 200, 'the other credential still verifies')
+
+  // The revoked id cannot be issued again; a refused re-issue of a live id keeps that credential's entry.
+  const again = await issue({ ...base, id: issued.id })
+  t.equal(again.statusCode, 409)
+  t.equal(again.json().code, 'PORTFOLIO_STATUS_FINAL')
+  const badReissue = await issue({ ...base, id: kept.id, credentialSubject: { id: 'did:example:holder', notInAnyContext: 1 } })
+  t.equal(badReissue.statusCode, 422)
+  t.equal(await count('credential_status'), countBefore, 'no entry was made or given back')
+  t.equal((await update(revoke(kept.id))).statusCode, 200, 'the live credential is still revocable by its id')
+  t.equal((await verify(kept)).statusCode, 400)
 })
 
 t.test('credentials are the learner’s own', async (t) => {

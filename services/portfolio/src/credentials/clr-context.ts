@@ -1,8 +1,11 @@
 /**
  * The 1EdTech CLR 2.0 JSON-LD context (https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json),
- * transcribed because no npm package ships it. It must stay byte-for-byte equivalent in meaning to
- * the published document: a "close enough" context changes the canonical RDF and so the proofs.
- * Check it against the published file when a network is at hand (docs/decisions/0400-portfolio-credentials.md).
+ * which no npm package ships. It matches, key for key and in order, the copy 1EdTech's validator
+ * bundles as the published file: 1EdTech/digital-credentials-public-validator,
+ * inspector-vc/src/main/resources/contexts/clr-v2p0-2.0.1.json at commit
+ * de1b9bb2d49b551379721f748661549524a4b013 (docs/decisions/0400-portfolio-credentials.md). Never edit
+ * it by hand: a "close enough" context changes the canonical RDF and so the proofs; a test pins its
+ * digest.
  */
 export const CLR_CONTEXT_URL = 'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json'
 

@@ -3,6 +3,8 @@ import { decrypt, encrypt } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import { findIssuerKey, insertIssuerKey } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
+import { BoundedCache } from './bounded-cache.js'
+import { keyObjectSigner, type Signer } from './ed25519.js'
 
 /** The credit bank itself signs what no single organization can: the CLR of a whole record. */
 export const PLATFORM_ISSUER = 'creditbank'
@@ -11,16 +13,20 @@ export interface Issuer {
   issuerId: string
   did: string
   verificationMethod: string
-  keyPair: Ed25519Multikey.Ed25519KeyPair
+  signer: Signer
 }
+
+/** Unsealed signers kept per process; more organizations than this only cost an unseal again. */
+export const ISSUER_CACHE_SIZE = 1_000
 
 /**
  * Each organization signs as itself: a did:key (Ed25519 Multikey) made on first use, its secret
- * sealed with the service key (AES-256-GCM). Unsealed key pairs are kept per process; they never
- * change, so a second replica holding its own copy needs nothing from this one.
+ * sealed with the service key (AES-256-GCM). Unsealed signers (a Node KeyObject each) are kept per
+ * process, at most ISSUER_CACHE_SIZE; keys never change, so a second replica holding its own copy
+ * needs nothing from this one.
  */
 export class Issuers {
-  private readonly cache = new Map<string, Issuer>()
+  private readonly cache = new BoundedCache<string, Issuer>(ISSUER_CACHE_SIZE)
 
   constructor(private readonly sealKey: Buffer) {}
 
@@ -52,7 +58,7 @@ export class Issuers {
       publicKeyMultibase: row.public_key_multibase,
       secretKeyMultibase: decrypt(this.sealKey, row.secret_key_sealed),
     })
-    const issuer = { issuerId, did: row.did, verificationMethod, keyPair }
+    const issuer = { issuerId, did: row.did, verificationMethod, signer: await keyObjectSigner(keyPair, verificationMethod) }
     this.cache.set(issuerId, issuer)
     return issuer
   }

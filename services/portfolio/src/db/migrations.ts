@@ -114,4 +114,17 @@ export const migrations: Migrations = {
       `create index share_access_share on share_access (share_id, at desc)`,
     ],
   },
+  // Random status indexes (Bitstring Status List §6): a list is no longer filled in order; it takes
+  // entries until random draws stop finding free indexes, then it is closed and a new one opened.
+  '2026-11-29T0002_portfolio_random_status_indexes': {
+    up: [
+      `alter table status_list add column closed_at timestamptz`,
+      `update status_list set closed_at = now() where next_index >= size`,
+      `update status_list s set closed_at = now() where closed_at is null and exists (
+        select 1 from status_list n where n.issuer_id = s.issuer_id and n.closed_at is null and (n.created_at, n.id) > (s.created_at, s.id))`,
+      `alter table status_list drop column next_index`,
+      // One open list per issuer: concurrent writers that find none cannot open two.
+      `create unique index status_list_open on status_list (issuer_id) where closed_at is null`,
+    ],
+  },
 }

@@ -1,6 +1,9 @@
 import type { EventTables } from '@creditbank/events'
 import type { ColumnType, Generated } from 'kysely'
 
+/** The service's Postgres schema; raw SQL names its tables with it (the query builder adds it itself). */
+export const SCHEMA = 'portfolio'
+
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 type Json<T = Record<string, unknown>> = ColumnType<T, string, string>
 
@@ -51,11 +54,11 @@ export interface StatusListTable {
   issuer_id: string
   purpose: string
   size: number
-  next_index: Generated<number>
   bits: Buffer
   version: Generated<number>
   credential: string | null
   credential_version: number | null
+  closed_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_at: Timestamp
 }
 

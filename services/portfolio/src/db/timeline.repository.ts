@@ -54,12 +54,13 @@ export function timelineRows(db: Kysely<PortfolioDB>, learnerId: string, o: { li
 
 export type TimelineRow = Awaited<ReturnType<typeof timelineRows>>[number]
 
-/** The items a credential can be issued for (an outcome, a certificate, a recognized credit). */
+/** The items a credential can be issued for (an outcome, a certificate, a recognized credit), with the learner's account number. */
 export function findCredentialable(db: Kysely<PortfolioDB>, learnerId: string, refId: string) {
   return db
     .selectFrom('timeline_item as t')
     .leftJoin('organization as o', 'o.id', 't.org_id')
-    .select(['t.event_id', 't.event_type', 't.category', 't.ref_id', 't.title', 't.at', 't.org_id', 't.data', 't.provenance', 't.status', 'o.name as org_name'])
+    .leftJoin('learner as l', 'l.learner_id', 't.learner_id')
+    .select(['t.event_id', 't.event_type', 't.category', 't.ref_id', 't.title', 't.at', 't.org_id', 't.data', 't.provenance', 't.status', 'o.name as org_name', 'l.account_no'])
     .where('t.learner_id', '=', learnerId)
     .where('t.ref_id', '=', refId)
     .where('t.category', 'in', ['outcome', 'certificate', 'recognized'])

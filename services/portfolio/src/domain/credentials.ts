@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { allocateStatus, cacheStatusListCredential, findStatusList, releaseStatus } from '../db/credential.repository.js'
+import { allocateStatus, cacheStatusListCredential, findStatus, findStatusList, releaseStatus, revokeStatus } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { credentialableRows, findCertificateType, findCredentialable, findLearner, findOrganization, type TimelineRow } from '../db/timeline.repository.js'
 import { achievementCredential, identityObject, multilingual, type Names, statusEntry } from '../credentials/achievement.js'
@@ -42,16 +42,17 @@ function issuerOrgOf(item: TimelineRow): string {
   return org
 }
 
+async function orgNameOf(db: Kysely<PortfolioDB>, item: TimelineRow, orgId: string) {
+  if (orgId === item.org_id && item.org_name) return item.org_name
+  return (await findOrganization(db, orgId))?.name ?? item.org_name ?? orgId
+}
+
 async function entryCredential(ctx: CredentialContext, item: TimelineRow, identity: string, suite: Cryptosuite) {
   const orgId = issuerOrgOf(item)
   const issuer = await ctx.issuers.get(ctx.db, orgId)
-  // A short transaction for the status entry; signing (CPU only) runs after it so that it never
-  // holds the per-issuer allocation lock. The entry's status is reused by every later credential.
-  const { status, orgName, names } = await ctx.db.transaction().execute(async (trx) => {
-    const status = await allocateStatus(trx, orgId, item.ref_id as string)
-    const org = await findOrganization(trx, orgId)
-    return { status, orgName: org?.name ?? item.org_name ?? orgId, names: await namesOf(trx, item) }
-  })
+  // The status entry (one statement, no lock held across round trips) and the names, side by side.
+  // The entry's status is reused by every later credential for it.
+  const [status, orgName, names] = await Promise.all([allocateStatus(ctx.db, orgId, item.ref_id as string), orgNameOf(ctx.db, item, orgId), namesOf(ctx.db, item)])
   const unsigned = achievementCredential({
     item,
     names,
@@ -72,7 +73,7 @@ export async function issueEntryCredential(ctx: CredentialContext, learnerId: st
   const item = await findCredentialable(ctx.db, learnerId, refId)
   if (!item) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND()
   if (item.status !== 'active') throw portfolioErrors.PORTFOLIO_ENTRY_REVOKED()
-  return entryCredential(ctx, item, await identityOf(ctx.db, learnerId), suite)
+  return entryCredential(ctx, item, item.account_no ?? learnerId, suite)
 }
 
 /** Credentials for several items (a shared view); reversed and revoked ones are left out. */
@@ -128,6 +129,9 @@ export async function statusListCredential(ctx: CredentialContext, listId: strin
   return signed
 }
 
+/** The status entry of a VC API credential is keyed by its id, apart from entries and certificates. */
+const vcApiRef = (credentialId: string) => `vcapi:${credentialId}`
+
 /**
  * The VC API issuer: signs a caller's credential as the caller's organization (or as the credit
  * bank for an admin), with a status entry of its own so it can be revoked later.
@@ -146,11 +150,11 @@ export async function issueAny(ctx: CredentialContext, issuerId: string, input: 
   const issuer = await ctx.issuers.get(ctx.db, issuerId)
   const named = typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown } | undefined)?.id
   if (named !== undefined && named !== issuer.did) throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [{ path: '/credential/issuer', message: `must be ${issuer.did} or absent` }])
-  const { status, orgName } = await ctx.db.transaction().execute(async (trx) => {
-    const status = await allocateStatus(trx, issuerId, `vcapi:${refId}`)
-    const org = issuerId === PLATFORM_ISSUER ? undefined : await findOrganization(trx, issuerId)
-    return { status, orgName: issuerId === PLATFORM_ISSUER ? PLATFORM_NAME : (org?.name ?? issuerId) }
-  })
+  const [status, orgName] = await Promise.all([
+    allocateStatus(ctx.db, issuerId, vcApiRef(refId)),
+    issuerId === PLATFORM_ISSUER ? PLATFORM_NAME : findOrganization(ctx.db, issuerId).then((org) => org?.name ?? issuerId),
+  ])
+  if (status.revoked) throw portfolioErrors.PORTFOLIO_STATUS_FINAL(`a credential with the id ${refId} was revoked; issue it under another id`, [{ path: '/credential/id', message: 'names a revoked credential' }])
   const credential = {
     ...input,
     id: refId,
@@ -161,11 +165,39 @@ export async function issueAny(ctx: CredentialContext, issuerId: string, input: 
   try {
     return await signCredential(issuer, credential, suite)
   } catch (err) {
-    // Signing runs outside the allocation's transaction (it must not hold the lock), so a refused
-    // credential gives its status entry back: nothing stays half-written. Its bit stays unused.
-    await releaseStatus(ctx.db, issuerId, `vcapi:${refId}`)
+    // The allocation is committed before signing, so a refused credential gives back the entry it
+    // made (never one an earlier credential with the same id holds): its index is free again.
+    if (status.created) await releaseStatus(ctx.db, issuerId, vcApiRef(refId))
     // jsonld in safe mode refuses undefined terms and malformed values: the caller's input, not ours.
     if (err instanceof UnknownDocumentError) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(err.message)
     throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(err instanceof Error ? err.message.slice(0, 500) : 'cannot sign this credential')
   }
+}
+
+export interface StatusUpdate {
+  credentialId: string
+  /** true: revoked. */
+  status: boolean
+  statusListCredential?: string
+  statusListIndex?: string
+}
+
+/**
+ * The VC API status update (POST /credentials/status) of a credential this issuer signed through
+ * the VC API: `status` true sets its revocation bit (again: nothing changes); false is accepted only
+ * while it is not revoked, since a revocation is final. A list or index given must be the entry's.
+ */
+export async function updateIssuedStatus(ctx: CredentialContext, issuerId: string, update: StatusUpdate) {
+  const ref = vcApiRef(update.credentialId)
+  return ctx.db.transaction().execute(async (trx) => {
+    const entry = await findStatus(trx, issuerId, ref, true)
+    if (!entry) throw portfolioErrors.PORTFOLIO_CREDENTIAL_NOT_FOUND()
+    const credentialStatus = statusEntry(statusListUrl(ctx, entry.status_list_id), entry.status_index)
+    for (const key of ['statusListCredential', 'statusListIndex'] as const) {
+      if (update[key] !== undefined && update[key] !== credentialStatus[key]) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(`the credential's ${key} is ${credentialStatus[key]}`, [{ path: `/credentialStatus/${key}`, message: `must be ${credentialStatus[key]} or absent` }])
+    }
+    if (update.status) await revokeStatus(trx, issuerId, ref)
+    else if (entry.revoked) throw portfolioErrors.PORTFOLIO_STATUS_FINAL()
+    return { credentialId: update.credentialId, credentialStatus, status: update.status }
+  })
 }

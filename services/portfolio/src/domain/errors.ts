@@ -10,6 +10,8 @@ export const portfolioErrors = defineErrors({
   PORTFOLIO_CREDENTIAL_INVALID: ['invalid', 'The credential cannot be issued'],
   PORTFOLIO_CONTEXT_UNKNOWN: ['invalid', 'The credential uses a JSON-LD context this service does not hold (nothing is fetched)'],
   PORTFOLIO_ISSUER_MISMATCH: ['invalid', 'The credential names an issuer other than the caller’s signing identity'],
+  PORTFOLIO_CREDENTIAL_NOT_FOUND: ['not_found', 'This issuer has issued no credential with this id through the VC API'],
+  PORTFOLIO_STATUS_FINAL: ['conflict', 'The credential is revoked; a revocation cannot be undone'],
   PORTFOLIO_ISSUER_UNKNOWN: ['forbidden', 'A system client must act for an organization to issue credentials'],
   PORTFOLIO_EVIDENCE_TYPE_UNSUPPORTED: ['unsupported_media', 'Only PDF, PNG and JPEG files are accepted (judged by their bytes)'],
   PORTFOLIO_EVIDENCE_EMPTY: ['bad_request', 'The file is empty'],

@@ -1,10 +1,9 @@
 import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
-import { findStatusList } from '../db/credential.repository.js'
+import { statusBit } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { documentLoader, isKnownContext, VC_V2 } from '../credentials/loader.js'
 import { verifySuites } from '../credentials/sign.js'
-import { bitAt } from '../credentials/status-list.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status'
 
@@ -130,16 +129,17 @@ async function statusCheck(db: Kysely<PortfolioDB>, publicBaseUrl: string, c: Re
       report.warnings.push(`status: ${url} is not a list of this service and is not fetched`)
       continue
     }
-    const list = await findStatusList(db, listId)
-    if (!list) {
+    // Only the bit is read, fresh from Postgres: a revocation shows at once.
+    const found = Number.isSafeInteger(index) && index >= 0 ? await statusBit(db, listId, index) : { bit: null }
+    if (!found) {
       report.fail('status', `status list ${url} does not exist`)
       continue
     }
-    if (!Number.isInteger(index) || index < 0 || index >= list.size) {
+    if (found.bit === null) {
       report.fail('status', `statusListIndex ${String(entry.statusListIndex)} is outside the list`)
       continue
     }
-    if (bitAt(list.bits, index)) report.fail('status', `the credential was revoked (${String(entry.statusPurpose ?? 'revocation')} bit ${index} is set)`)
+    if (found.bit === 1) report.fail('status', `the credential was revoked (${String(entry.statusPurpose ?? 'revocation')} bit ${index} is set)`)
   }
 }
 

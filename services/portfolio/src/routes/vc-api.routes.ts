@@ -1,9 +1,9 @@
-import { principalOf, requireRole } from '@creditbank/auth'
+import { type Principal, principalOf, requireRole } from '@creditbank/auth'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { PLATFORM_ISSUER } from '../credentials/issuers.js'
-import { type CredentialContext, issueAny } from '../domain/credentials.js'
+import { type CredentialContext, issueAny, updateIssuedStatus } from '../domain/credentials.js'
 import { portfolioErrors } from '../domain/errors.js'
 import { verifyOne, verifyPresentation } from '../domain/verify.js'
 import { errorResponses, JsonDocument, VerificationResult } from './schemas.js'
@@ -17,6 +17,39 @@ const Options = Type.Object(
   },
   { additionalProperties: false },
 )
+
+const StatusUpdate = Type.Object(
+  {
+    credentialId: Type.String({ minLength: 1, maxLength: 500, description: 'the `id` of a credential the caller issued through POST /credentials/issue' }),
+    credentialStatus: Type.Object(
+      {
+        id: Type.Optional(Type.String({ maxLength: 1000 })),
+        type: Type.Enum(['BitstringStatusListEntry', 'BitstringStatusList']),
+        statusPurpose: Type.Enum(['revocation']),
+        statusListIndex: Type.Optional(Type.String({ pattern: '^[0-9]{1,10}$' })),
+        statusListCredential: Type.Optional(Type.String({ maxLength: 1000 })),
+      },
+      { additionalProperties: false },
+    ),
+    status: Type.Boolean({ description: 'true revokes; false is accepted only while the credential is not revoked (a revocation is final)' }),
+  },
+  { additionalProperties: false },
+)
+
+const StatusEntry = Type.Object({
+  id: Type.String(),
+  type: Type.String(),
+  statusPurpose: Type.String(),
+  statusListIndex: Type.String(),
+  statusListCredential: Type.String(),
+})
+
+/** Who signs for the caller: an org client with the scope as its organization, an admin as the credit bank. */
+function issuerOf(p: Principal) {
+  const issuerId = p.kind === 'client' && p.scopes.includes('credentials:issue') ? p.org : p.roles.includes('admin') ? PLATFORM_ISSUER : null
+  if (!issuerId) throw portfolioErrors.PORTFOLIO_ISSUER_UNKNOWN()
+  return issuerId
+}
 
 /**
  * The W3C VC API: an issuer for organizations' systems and admins, and verifiers anyone may call.
@@ -38,12 +71,31 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
       },
     },
     async (request, reply) => {
-      const p = principalOf(request)
-      const issuerId = p.kind === 'client' && p.scopes.includes('credentials:issue') ? p.org : p.roles.includes('admin') ? PLATFORM_ISSUER : null
-      if (!issuerId) throw portfolioErrors.PORTFOLIO_ISSUER_UNKNOWN()
-      const vc = await issueAny(ctx, issuerId, request.body.credential as Record<string, unknown>, request.body.options?.cryptosuite ?? 'eddsa-rdfc-2022')
+      const vc = await issueAny(ctx, issuerOf(principalOf(request)), request.body.credential as Record<string, unknown>, request.body.options?.cryptosuite ?? 'eddsa-rdfc-2022')
       reply.code(201)
       return { verifiableCredential: vc }
+    },
+  )
+
+  r.post(
+    '/credentials/status',
+    {
+      preHandler: requireRole(['admin'], ['credentials:issue']),
+      schema: {
+        tags: ['vc-api'],
+        summary: 'Revoke a credential the caller issued through POST /credentials/issue (sets its Bitstring Status List bit; repeating it changes nothing)',
+        body: StatusUpdate,
+        response: { 200: Type.Object({ credentialId: Type.String(), credentialStatus: StatusEntry, status: Type.Boolean() }), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { credentialId, credentialStatus, status } = request.body
+      return updateIssuedStatus(ctx, issuerOf(principalOf(request)), {
+        credentialId,
+        status,
+        ...(credentialStatus.statusListCredential !== undefined ? { statusListCredential: credentialStatus.statusListCredential } : {}),
+        ...(credentialStatus.statusListIndex !== undefined ? { statusListIndex: credentialStatus.statusListIndex } : {}),
+      })
     },
   )
 

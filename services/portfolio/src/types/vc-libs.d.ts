@@ -30,12 +30,17 @@ declare module '@digitalbazaar/data-integrity' {
 }
 
 declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
-  export const cryptosuite: { name: string }
+  export const cryptosuite: {
+    name: string
+    canonize(input: unknown, options: { documentLoader: DocumentLoader }): Promise<string>
+    createVerifier(o: { verificationMethod: Record<string, unknown> }): Promise<unknown>
+  }
+  type DocumentLoader = import('@digitalbazaar/vc').DocumentLoader
 }
 
 declare module '@digitalbazaar/eddsa-jcs-2022-cryptosuite' {
   export function createSignCryptosuite(): { name: string }
-  export function createVerifyCryptosuite(): { name: string }
+  export function createVerifyCryptosuite(): { name: string; createVerifier(o: { verificationMethod: Record<string, unknown> }): Promise<unknown> }
 }
 
 declare module '@digitalbazaar/ed25519-multikey' {
@@ -45,7 +50,8 @@ declare module '@digitalbazaar/ed25519-multikey' {
     publicKeyMultibase: string
     secretKeyMultibase?: string
     signer(): { id: string; algorithm: string; sign(o: { data: Uint8Array }): Promise<Uint8Array> }
-    export(o: { publicKey?: boolean; secretKey?: boolean; includeContext?: boolean }): Promise<Record<string, string>>
+    export(o: { publicKey?: boolean; secretKey?: boolean; includeContext?: boolean; raw?: false }): Promise<Record<string, string>>
+    export(o: { publicKey?: boolean; secretKey?: boolean; raw: true; canonicalize?: boolean }): Promise<{ publicKey?: Uint8Array; secretKey?: Uint8Array }>
   }
   export function generate(o?: { id?: string; controller?: string; seed?: Uint8Array }): Promise<Ed25519KeyPair>
   export function from(o: Record<string, unknown>): Promise<Ed25519KeyPair>

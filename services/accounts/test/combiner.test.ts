@@ -1,6 +1,7 @@
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
+import { PostingCombiner } from '../src/domain/combiner.js'
 import { buildAccounts, counts, course } from './helper.js'
 
 /**
@@ -71,4 +72,34 @@ t.test('the same key or the same externalRef twice in one wave: one entry, the o
   t.equal(new Set(sameRef.map((r) => r.json().id)).size, 1, 'one entry for the ref')
   const after = await counts(a.db)
   t.equal(Number(after.entries) - Number(before.entries), 2)
+})
+
+t.test('two replicas racing on one key: the losing group fails on the key and retries alone into a replay', async (t) => {
+  const org = await a.registerOrg('school')
+  const actor = 'replica-race'
+  const l = await a.openLearner()
+  // One group at a time each, so that what arrives while the first posting is written forms a group.
+  const replicas = [0, 1].map(() => new PostingCombiner(a.db, '/creditbank/accounts', { group: 200, concurrency: 1 }))
+  for (let round = 0; round < 8; round++) {
+    const shared = { actor, key: `race-${round}`, hash: `h-${round}` }
+    const item = course(l.id, { title: `竞争 ${round}` })
+    // Each replica gets a group of two: the shared key and one of its own.
+    const answers = await Promise.all(
+      replicas.flatMap((r, k) => [
+        r.post({ orgId: org, actor, item: course(l.id, { title: `先行 ${round}.${k}` }) }),
+        r.post({ orgId: org, actor, item, claim: shared }),
+        r.post({ orgId: org, actor, item: course(l.id, { title: `自己的 ${round}.${k}` }), claim: { actor, key: `own-${round}-${k}`, hash: 'x' } }),
+      ]),
+    )
+    const [, a0, own0, , a1, own1] = answers
+    t.same(answers.map((x) => x.status), [201, 201, 201, 201, 201, 201], `round ${round}: all answered`)
+    t.equal(a0!.body.id, a1!.body.id, `round ${round}: one entry for the shared key`)
+    t.equal([a0, a1].filter((x) => x!.replayed).length, 1, `round ${round}: the other is a replay`)
+  }
+  const retried = replicas.reduce((n, r) => n + r.retriedAlone, 0)
+  const entries = await a.db.selectFrom('ledger_entry').select('title').where('learner_id', '=', l.id).execute()
+  t.equal(entries.length, 8 * 5, 'five entries a round, none twice')
+  t.equal((await app.inject({ method: 'GET', url: `/v1/learners/${l.id}/chain`, headers: a.admin })).json().valid, true)
+  if (process.env.DATABASE_URL) t.ok(retried > 0, `the race was run: ${retried} postings retried alone after a failed group`)
+  else t.equal(retried, 0, 'embedded: one connection runs the groups one after another, so no group loses a race')
 })

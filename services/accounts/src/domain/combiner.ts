@@ -35,6 +35,8 @@ interface Waiting {
 export class PostingCombiner {
   private readonly queue: Waiting[] = []
   private running = 0
+  /** Postings retried alone because their group's transaction failed (races; see `write`). */
+  retriedAlone = 0
 
   constructor(
     private readonly db: Kysely<AccountsDB>,
@@ -90,6 +92,7 @@ export class PostingCombiner {
         await conflictOnDuplicate(() => Promise.reject(err)).catch(group[0]!.reject)
         return
       }
+      this.retriedAlone += group.length
       await Promise.all(group.map((w) => this.write([w])))
     }
   }

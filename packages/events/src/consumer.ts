@@ -1,10 +1,28 @@
 import type { Kysely } from 'kysely'
 import type { Logger } from 'pino'
 import { type CloudEvent, isCloudEvent } from './envelope.js'
-import type { Delivery, Subscription, Transport } from './transport.js'
+import { DEFAULT_MAX_BATCH, type Delivery, type Subscription, type Transport } from './transport.js'
 import { validatePayload } from './validate.js'
 
-export type EventHandler = (trx: Kysely<any>, event: CloudEvent<any>) => Promise<void>
+/** Applies one event inside the consumer's transaction (the one that records it in the inbox). */
+export interface EventHandler {
+  (trx: Kysely<any>, event: CloudEvent<any>): Promise<void>
+  /** Set by `batchHandler`: applies a run of consecutive events of this type at once. */
+  readonly batch?: BatchEventHandler
+}
+
+/** Applies consecutive events of one type, in order, inside one transaction, as if one by one. */
+export type BatchEventHandler = (trx: Kysely<any>, events: CloudEvent<any>[]) => Promise<void>
+
+/**
+ * A handler that can take a batch: the consumer gives it every run of consecutive new events of its
+ * type in a partition's batch, in one transaction with their inbox rows; a single event (and the
+ * one-by-one fallback after a failed batch) is a run of one. It must leave the same effects as
+ * applying the events one after the other.
+ */
+export function batchHandler(apply: BatchEventHandler): EventHandler {
+  return Object.assign((trx: Kysely<any>, event: CloudEvent<any>) => apply(trx, [event]), { batch: apply })
+}
 
 export interface ConsumerOptions {
   /** The consumer group, and the inbox's consumer name. */
@@ -17,6 +35,8 @@ export interface ConsumerOptions {
   logger: Logger
   maxAttempts?: number
   retryBaseMs?: number
+  /** The most events one transaction applies when a handler takes batches (default 100, at most 1,000). */
+  maxBatch?: number
   /** Is the database reachable? While it is not, failures are not the event's fault. */
   ping?: () => Promise<void>
 }
@@ -25,10 +45,18 @@ export function deadLetterTopic(groupId: string) {
   return `creditbank.dlq.${groupId}`
 }
 
+/** What a delivery is to this consumer: an event to apply, one to ignore, or one to park at once. */
+type Sorted = { apply: CloudEvent; handler: EventHandler } | { ignore: true } | { reject: unknown }
+
 /**
  * Applies each event once: the inbox row and the handler's effect commit in one transaction, so a
  * redelivered event is recognised and skipped. A failing event is retried a bounded number of
  * times, then parked on the group's dead-letter topic, and the stream goes on.
+ *
+ * When a handler takes batches (`batchHandler`), the transport hands over consecutive messages of
+ * one partition and they are applied in one transaction: one inbox insert, then each run of
+ * consecutive events of one type to its handler, in order. If that transaction fails, the same
+ * messages are applied one by one as above, so a poison event is isolated and parked alone.
  */
 export class EventConsumer {
   private subscription?: Subscription
@@ -48,10 +76,12 @@ export class EventConsumer {
   async start() {
     this.stopping = false
     await this.o.transport.ensureTopics([{ name: this.dlqTopic, partitions: 1 }])
+    const batches = Object.values(this.o.handlers).some((h) => h.batch)
     this.subscription = await this.o.transport.subscribe({
       groupId: this.o.groupId,
       topics: this.o.topics,
       handle: (d) => this.handle(d),
+      ...(batches ? { handleBatch: (ds: Delivery[]) => this.handleBatch(ds), maxBatch: Math.min(this.o.maxBatch ?? DEFAULT_MAX_BATCH, 1_000) } : {}),
     })
   }
 
@@ -65,25 +95,33 @@ export class EventConsumer {
     return this.o.logger.child({ component: 'consumer', group: this.o.groupId })
   }
 
-  private async handle(d: Delivery) {
+  private sort(d: Delivery): Sorted {
     let event: CloudEvent
     try {
       const parsed: unknown = JSON.parse(d.value)
       if (!isCloudEvent(parsed)) throw new Error('not a CloudEvents 1.0 event')
       event = parsed
     } catch (err) {
-      return this.deadLetter(d, err, 0)
+      return { reject: err }
     }
     const handler = this.o.handlers[event.type]
-    if (!handler) {
-      this.stats.ignored += 1
-      return
-    }
+    if (!handler) return { ignore: true }
     try {
       validatePayload(event.type, event.data)
     } catch (err) {
-      return this.deadLetter(d, err, 0)
+      return { reject: err }
     }
+    return { apply: event, handler }
+  }
+
+  private async handle(d: Delivery) {
+    const sorted = this.sort(d)
+    if ('reject' in sorted) return this.deadLetter(d, sorted.reject, 0)
+    if ('ignore' in sorted) {
+      this.stats.ignored += 1
+      return
+    }
+    const { apply: event, handler } = sorted
     const maxAttempts = this.o.maxAttempts ?? 5
     for (let attempt = 1; ; attempt++) {
       try {
@@ -120,6 +158,57 @@ export class EventConsumer {
       }
       await handler(trx, event)
       this.stats.applied += 1
+    })
+  }
+
+  private async handleBatch(ds: Delivery[]) {
+    if (ds.length === 1) return this.handle(ds[0]!)
+    const sorted = ds.map((d) => ({ d, s: this.sort(d) }))
+    const todo = sorted.flatMap(({ s }) => ('apply' in s ? [s] : []))
+    let counts = { applied: 0, duplicates: 0 }
+    try {
+      if (todo.length) counts = await this.applyBatch(todo)
+    } catch (err) {
+      if (this.stopping) throw err
+      this.log.warn({ err, events: todo.length }, 'batch failed; applying its events one by one')
+      for (const d of ds) await this.handle(d)
+      return
+    }
+    this.stats.applied += counts.applied
+    this.stats.duplicates += counts.duplicates
+    for (const { d, s } of sorted) {
+      if ('reject' in s) await this.deadLetter(d, s.reject, 0)
+      else if ('ignore' in s) this.stats.ignored += 1
+    }
+  }
+
+  /** One transaction: the inbox rows in one statement, then each run of one type to its handler. */
+  private async applyBatch(todo: { apply: CloudEvent; handler: EventHandler }[]) {
+    return this.o.db.transaction().execute(async (trx) => {
+      const inserted = await trx
+        .insertInto('inbox_event')
+        .values(todo.map(({ apply: e }) => ({ consumer: this.o.groupId, event_id: e.id, event_type: e.type })))
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .execute()
+      const fresh = new Set(inserted.map((r) => r.event_id as string))
+      // An event delivered twice in one batch is inserted once: only its first copy is new.
+      const news = todo.filter(({ apply: e }) => fresh.delete(e.id))
+      // An id Postgres spells differently (upper case, no hyphens) cannot be told apart here: one by one instead.
+      if (news.length !== inserted.length) throw new Error('event ids not in canonical form; applying one by one')
+      for (let i = 0; i < news.length; ) {
+        const { handler, apply: first } = news[i]!
+        let end = i + 1
+        if (handler.batch) {
+          while (end < news.length && news[end]!.apply.type === first.type) end++
+          await handler.batch(
+            trx,
+            news.slice(i, end).map((x) => x.apply),
+          )
+        } else await handler(trx, first)
+        i = end
+      }
+      return { applied: news.length, duplicates: todo.length - news.length }
     })
   }
 

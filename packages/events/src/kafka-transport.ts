@@ -1,6 +1,6 @@
-import { type Admin, type Consumer, Kafka, logLevel, Partitioners, type Producer } from 'kafkajs'
+import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs'
 import type { Logger } from 'pino'
-import type { Delivery, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.js'
+import { DEFAULT_MAX_BATCH, type Delivery, type OutgoingMessage, type SubscribeOptions, type Subscription, type TopicSpec, type Transport } from './transport.js'
 
 export interface KafkaTransportOptions {
   brokers: string[]
@@ -10,8 +10,8 @@ export interface KafkaTransportOptions {
   requestTimeoutMs?: number
   /**
    * Partitions a consumer works on at once. Order holds within a partition (one learner's events
-   * share one), and each message is its own committed transaction, so this is what lets a
-   * consumer use more than one database connection.
+   * share one), and each message (or batch, for a batch consumer) is its own committed
+   * transaction, so this is what lets a consumer use more than one database connection.
    */
   partitionsConsumedConcurrently?: number
 }
@@ -112,21 +112,46 @@ export class KafkaTransport implements Transport {
     })
     await consumer.connect()
     for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true })
-    await consumer.run({
+    const delivery = (topic: string, partition: number, message: KafkaMessage): Delivery => ({
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key ? message.key.toString('utf8') : null,
+      value: message.value ? message.value.toString('utf8') : '',
+    })
+    const common = {
       autoCommit: true,
       autoCommitInterval: 500,
       partitionsConsumedConcurrently: this.options.partitionsConsumedConcurrently ?? 6,
-      eachMessage: async ({ topic, partition, message }) => {
-        const delivery: Delivery = {
-          topic,
-          partition,
-          offset: message.offset,
-          key: message.key ? message.key.toString('utf8') : null,
-          value: message.value ? message.value.toString('utf8') : '',
-        }
-        await options.handle(delivery)
-      },
-    })
+    }
+    const handleBatch = options.handleBatch
+    if (handleBatch) {
+      const max = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH)
+      await consumer.run({
+        ...common,
+        // Offsets are resolved chunk by chunk below, never past a chunk that did not commit.
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+          const all = batch.messages.map((m) => delivery(batch.topic, batch.partition, m))
+          for (let i = 0; i < all.length; i += max) {
+            if (!isRunning() || isStale()) return
+            const chunk = all.slice(i, i + max)
+            // A chunk can take long (a failed batch is redone event by event, with retries): stay in the group meanwhile.
+            const beat = setInterval(() => void heartbeat().catch(() => {}), 1_000)
+            try {
+              await handleBatch(chunk)
+            } finally {
+              clearInterval(beat)
+            }
+            resolveOffset(chunk[chunk.length - 1]!.offset)
+            await commitOffsetsIfNecessary()
+            await heartbeat()
+          }
+        },
+      })
+    } else {
+      await consumer.run({ ...common, eachMessage: ({ topic, partition, message }) => options.handle(delivery(topic, partition, message)) })
+    }
     this.consumers.add(consumer)
     return {
       stop: async () => {

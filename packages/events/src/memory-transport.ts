@@ -1,10 +1,12 @@
-import type { Delivery, OutgoingMessage, SubscribeOptions, Subscription, TopicSpec, Transport } from './transport.js'
+import { DEFAULT_MAX_BATCH, type Delivery, type OutgoingMessage, type SubscribeOptions, type Subscription, type TopicSpec, type Transport } from './transport.js'
 
 interface Group {
   topics: Set<string>
   /** Position in the log of each topic. */
   offsets: Map<string, number>
   handle?: (d: Delivery) => Promise<void>
+  handleBatch?: (ds: Delivery[]) => Promise<void>
+  maxBatch: number
   pumping: boolean
 }
 
@@ -13,8 +15,9 @@ const MAX_RETAINED_PER_TOPIC = 500_000
 
 /**
  * The in-process bus: an append-only log per topic and a position per consumer group, delivered
- * one message at a time per group (so one learner's events keep their order), always
- * asynchronously, so a publisher inside a transaction never waits on a consumer.
+ * one message (or one batch of consecutive messages, to a batch consumer) at a time per group, so
+ * one learner's events keep their order; always asynchronously, so a publisher inside a
+ * transaction never waits on a consumer.
  */
 export class MemoryTransport implements Transport {
   readonly kind = 'memory' as const
@@ -54,7 +57,7 @@ export class MemoryTransport implements Transport {
   private group(groupId: string): Group {
     let g = this.groups.get(groupId)
     if (!g) {
-      g = { topics: new Set(), offsets: new Map(), pumping: false }
+      g = { topics: new Set(), offsets: new Map(), maxBatch: DEFAULT_MAX_BATCH, pumping: false }
       this.groups.set(groupId, g)
     }
     return g
@@ -68,10 +71,13 @@ export class MemoryTransport implements Transport {
       this.log(t)
     }
     g.handle = options.handle
+    g.handleBatch = options.handleBatch
+    g.maxBatch = Math.max(1, options.maxBatch ?? DEFAULT_MAX_BATCH)
     this.schedule(g)
     return {
       stop: async () => {
         g.handle = undefined
+        g.handleBatch = undefined
         while (g.pumping) await new Promise((r) => setTimeout(r, 5))
       },
     }
@@ -97,25 +103,28 @@ export class MemoryTransport implements Transport {
     })
   }
 
-  private next(g: Group): Delivery | undefined {
+  /** The next pending messages of one topic, in order: one, or up to maxBatch for a batch consumer. */
+  private next(g: Group): Delivery[] {
+    const max = g.handleBatch ? g.maxBatch : 1
     for (const t of g.topics) {
       const l = this.log(t)
       const at = Math.max(g.offsets.get(t) ?? 0, l.base)
-      const d = l.items[at - l.base]
-      if (d) return d
+      if (at - l.base < l.items.length) return l.items.slice(at - l.base, at - l.base + max)
     }
-    return undefined
+    return []
   }
 
   private hasPending(g: Group) {
-    return !!g.handle && !this.closed && this.next(g) !== undefined
+    return !!g.handle && !this.closed && this.next(g).length > 0
   }
 
   private async pump(g: Group) {
-    for (let d = this.next(g); d && g.handle && !this.closed; d = this.next(g)) {
+    for (let ds = this.next(g); ds.length && g.handle && !this.closed; ds = this.next(g)) {
       // A handler that throws keeps the position: the consumer wrapper owns retries and dead letters.
-      await g.handle(d)
-      g.offsets.set(d.topic, Number(d.offset) + 1)
+      if (g.handleBatch) await g.handleBatch(ds)
+      else await g.handle(ds[0]!)
+      const last = ds[ds.length - 1]!
+      g.offsets.set(last.topic, Number(last.offset) + 1)
     }
   }
 

@@ -23,7 +23,17 @@ export interface SubscribeOptions {
   topics: string[]
   /** Resolves when the effect is committed; only then may the offset move past the message. */
   handle(delivery: Delivery): Promise<void>
+  /**
+   * Optional. When given, the transport calls this instead of `handle`, with consecutive messages
+   * of one partition in offset order (at most `maxBatch`); it resolves when every effect is
+   * committed, and only then may the offset move past the last of them.
+   */
+  handleBatch?(deliveries: Delivery[]): Promise<void>
+  /** The most messages one `handleBatch` call gets (default 100). */
+  maxBatch?: number
 }
+
+export const DEFAULT_MAX_BATCH = 100
 
 export interface Subscription {
   stop(): Promise<void>

@@ -48,10 +48,13 @@ export class TestTransport implements Transport {
   }
 
   subscribe(o: SubscribeOptions) {
+    const unprefixed = (d: Delivery) => ({ ...d, topic: d.topic.slice(this.prefix.length) })
+    const handleBatch = o.handleBatch
     return this.inner.subscribe({
       groupId: this.name(o.groupId),
       topics: o.topics.map((t) => this.name(t)),
-      handle: (d: Delivery) => o.handle({ ...d, topic: d.topic.slice(this.prefix.length) }),
+      handle: (d: Delivery) => o.handle(unprefixed(d)),
+      ...(handleBatch ? { handleBatch: (ds: Delivery[]) => handleBatch(ds.map(unprefixed)), maxBatch: o.maxBatch } : {}),
     })
   }
 

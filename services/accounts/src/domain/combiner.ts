@@ -86,7 +86,10 @@ export class PostingCombiner {
   private async write(group: Waiting[]) {
     try {
       const answers = await this.db.transaction().execute((trx) => writeGroup(trx, group.map((w) => w.posting), this.source, group.length === 1))
-      answers.forEach((a, i) => (a instanceof Error ? group[i]!.reject(a) : group[i]!.resolve(a)))
+      answers.forEach((a, i) => {
+        if (a instanceof Error) group[i]!.reject(a)
+        else group[i]!.resolve(a)
+      })
     } catch (err) {
       if (group.length === 1) {
         await conflictOnDuplicate(() => Promise.reject(err)).catch(group[0]!.reject)

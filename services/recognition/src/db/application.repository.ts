@@ -1,5 +1,5 @@
 import { type Kysely, sql, type Updateable } from 'kysely'
-import type { ApplicationTable, RecognitionDB } from './schema.js'
+import type { ApplicationTable, RecognitionDB, SourceUseTable } from './schema.js'
 
 type Db = Kysely<RecognitionDB>
 
@@ -19,9 +19,15 @@ export type NewApplication = Omit<ApplicationRow, 'appealed' | 'flags' | 'create
 
 /** Inserts; for rule applications a second insert of the same (entry, rule version, program) returns undefined. */
 export async function insertApplication(db: Db, row: NewApplication): Promise<ApplicationRow | undefined> {
-  let q = db.insertInto('application').values(row)
-  if (row.origin === 'rule') q = q.onConflict((oc) => oc.columns(['trigger_entry_id', 'rule_version_id', 'program_code']).where('origin', '=', 'rule').doNothing())
-  return (await q.returningAll().executeTakeFirst()) as ApplicationRow | undefined
+  return (await insertApplications(db, [row]))[0]
+}
+
+/** Inserts in one statement and returns the rows written: a rule application whose (entry, rule version, program) exists is skipped. */
+export async function insertApplications(db: Db, rows: readonly NewApplication[]): Promise<ApplicationRow[]> {
+  if (rows.length === 0) return []
+  let q = db.insertInto('application').values(rows)
+  if (rows.some((r) => r.origin === 'rule')) q = q.onConflict((oc) => oc.columns(['trigger_entry_id', 'rule_version_id', 'program_code']).where('origin', '=', 'rule').doNothing())
+  return (await q.returningAll().execute()) as ApplicationRow[]
 }
 
 export const activeStatuses = ['open', 'in_review', 'appealed', 'approved'] as const
@@ -29,14 +35,31 @@ export const pendingStatuses = ['open', 'in_review', 'appealed'] as const
 
 /** What counts against the caps: the learner's active applications at the target, bounded. */
 export async function activeApplications(db: Db, learnerId: string, targetOrgId: string) {
-  return db
-    .selectFrom('application')
-    .select(['id', 'credits', 'counted_on', 'program_code', 'source_org_id', 'source_entry_ids', 'course_code'])
-    .where('learner_id', '=', learnerId)
-    .where('target_org_id', '=', targetOrgId)
-    .where('status', 'in', activeStatuses)
-    .limit(5_000)
-    .execute()
+  return (await activeApplicationsAt(db, [{ learnerId, targetOrgId }])).get(activeKey(learnerId, targetOrgId)) ?? []
+}
+
+export const activeKey = (learnerId: string, targetOrgId: string) => `${learnerId.toLowerCase()}|${targetOrgId.toLowerCase()}`
+
+/** `activeApplications` for several (learner, target) pairs in one round trip, by `activeKey`; bounded per pair. */
+export async function activeApplicationsAt(db: Db, pairs: readonly { learnerId: string; targetOrgId: string }[]) {
+  const rows =
+    pairs.length === 0
+      ? []
+      : await db
+          .selectFrom('application')
+          .select(['learner_id', 'target_org_id', 'credits', 'counted_on', 'program_code', 'source_org_id', 'source_entry_ids', 'course_code'])
+          .where((eb) => eb(eb.refTuple('learner_id', 'target_org_id'), 'in', pairs.map((p) => eb.tuple(p.learnerId, p.targetOrgId))))
+          .where('status', 'in', activeStatuses)
+          .limit(5_000 * pairs.length)
+          .execute()
+  const byKey = new Map<string, Omit<(typeof rows)[number], 'learner_id' | 'target_org_id'>[]>()
+  for (const { learner_id, target_org_id, ...counted } of rows) {
+    const key = activeKey(learner_id, target_org_id)
+    const list = byKey.get(key) ?? []
+    if (list.length < 5_000) list.push(counted)
+    byKey.set(key, list)
+  }
+  return byKey
 }
 
 export async function findApplication(db: Db, id: string, lock = false) {
@@ -54,7 +77,16 @@ export async function updateApplication(db: Db, id: string, set: Omit<Updateable
     .executeTakeFirstOrThrow()) as ApplicationRow
 }
 
-export async function addTrail(db: Db, rows: { application_id: string; actor: string; action: string; step: number | null; reason: string | null; at?: string }[]) {
+export interface TrailRow {
+  application_id: string
+  actor: string
+  action: string
+  step: number | null
+  reason: string | null
+  at?: string
+}
+
+export async function addTrail(db: Db, rows: TrailRow[]) {
   if (rows.length) await db.insertInto('application_trail').values(rows).execute()
 }
 
@@ -63,15 +95,30 @@ export async function trailsOf(db: Db, ids: readonly string[]) {
   return db.selectFrom('application_trail').selectAll().where('application_id', 'in', ids).orderBy('seq').execute()
 }
 
-/** Records each source as used for the target course; false if one already was (the same source twice). */
-export async function claimSources(db: Db, applicationId: string, entryIds: readonly string[], targetOrgId: string, courseCode: string) {
-  const rows = await db
-    .insertInto('source_use')
-    .values(entryIds.map((entry_id) => ({ entry_id, target_org_id: targetOrgId, course_code: courseCode, application_id: applicationId })))
-    .onConflict((oc) => oc.doNothing())
-    .returning('entry_id')
-    .execute()
-  return rows.length === entryIds.length
+/**
+ * Trail lines and source claims in one statement (an auto-approval writes both); false if a source
+ * was already used for its target course.
+ */
+export async function addTrailAndClaimSources(db: Db, trail: TrailRow[], claims: readonly SourceUseTable[]) {
+  if (claims.length === 0) {
+    await addTrail(db, trail)
+    return true
+  }
+  if (trail.length === 0) return claimSources(db, claims)
+  const row = await db
+    .with('c', (qb) => qb.insertInto('source_use').values(claims).onConflict((oc) => oc.doNothing()).returning('entry_id'))
+    .with('t', (qb) => qb.insertInto('application_trail').values(trail))
+    .selectFrom('c')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(row.n) === claims.length
+}
+
+/** Records each source as used for its target course; false if one already was (the same source twice). */
+export async function claimSources(db: Db, claims: readonly SourceUseTable[]) {
+  if (claims.length === 0) return true
+  const rows = await db.insertInto('source_use').values(claims).onConflict((oc) => oc.doNothing()).returning('entry_id').execute()
+  return rows.length === claims.length
 }
 
 export async function pendingApplicationsUsing(db: Db, entryId: string) {

@@ -50,19 +50,31 @@ export async function usableEntries(db: Db, learnerId: string, limit = 1_000) {
 }
 
 /**
- * The worker's first step in one round trip: record the entry (nothing when it is a replay) and
- * read the learner's enrollments with the current rule generation.
+ * The worker's first step for a batch of outcomes, in one round trip: record the entries (an entry
+ * seen before is skipped) and read the learners' enrollments with the current rule generation.
+ * Returns the ids of the entries recorded now, and each learner's enrollments (ids in lower case).
  */
-export async function recordEntryAndReadEnrollments(db: Db, e: EntryRow) {
-  const rows = await db
-    .with('ins', (qb) => qb.insertInto('entry').values(e).onConflict((oc) => oc.doNothing()).returning('id'))
+export async function recordEntriesAndReadEnrollments(db: Db, entries: readonly EntryRow[]) {
+  const learners = [...new Set(entries.map((e) => e.learner_id))]
+  const row = await db
+    .with('ins', (qb) => qb.insertInto('entry').values(entries).onConflict((oc) => oc.doNothing()).returning('id'))
     .selectFrom('rule_generation as g')
-    .leftJoin('enrollment as en', (j) => j.on('en.learner_id', '=', e.learner_id))
-    .select(['g.n', 'en.org_id', 'en.program_code', sql<string>`(select count(*) from ins)`.as('fresh')])
     .where('g.id', '=', 1)
-    .execute()
-  const fresh = Number(rows[0]?.fresh ?? 0) > 0
-  const generation = String(rows[0]?.n ?? '0')
-  const targets = rows.filter((r) => r.org_id && r.program_code).map((r) => ({ orgId: r.org_id!, programCode: r.program_code! }))
-  return { fresh, generation, targets }
+    .select((eb) => [
+      'g.n',
+      sql<string[] | null>`(select array_agg(id::text) from ins)`.as('fresh'),
+      eb
+        .selectFrom('enrollment as en')
+        .where('en.learner_id', 'in', learners)
+        .select(sql<[string, string, string][]>`coalesce(json_agg(json_build_array(en.learner_id, en.org_id, en.program_code)), '[]')`.as('list'))
+        .as('enrolled'),
+    ])
+    .executeTakeFirstOrThrow()
+  const targets = new Map<string, { orgId: string; programCode: string }[]>()
+  for (const [learnerId, orgId, programCode] of row.enrolled ?? []) {
+    const list = targets.get(learnerId) ?? []
+    list.push({ orgId, programCode })
+    targets.set(learnerId, list)
+  }
+  return { fresh: new Set(row.fresh ?? []), generation: String(row.n), targets }
 }

@@ -6,15 +6,17 @@ import {
   type ApplicationRow,
   addFlag,
   addTrail,
+  addTrailAndClaimSources,
   claimSources,
   findApplication,
-  insertApplication,
+  insertApplications,
   type NewApplication,
   pendingApplicationsUsing,
+  type TrailRow,
   updateApplication,
 } from '../db/application.repository.js'
 import type { EntryRow } from '../db/projection.repository.js'
-import type { RecognitionDB } from '../db/schema.js'
+import type { RecognitionDB, SourceUseTable } from '../db/schema.js'
 import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
 import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } from './limits.js'
@@ -59,7 +61,17 @@ function stepColumns(step: ReviewStep | undefined, dueDays: number | null, now: 
 
 /** Learner locks serialize everything that counts against one learner's caps, across replicas. */
 export async function lockLearner(trx: Db, learnerId: string) {
-  await sql`select pg_advisory_xact_lock(hashtext(${`recognition.learner.${learnerId}`}))`.execute(trx)
+  await lockLearners(trx, [learnerId])
+}
+
+/**
+ * Several learners' locks in one round trip, taken in the order of their lock keys, so two
+ * transactions locking overlapping sets cannot deadlock on them.
+ */
+export async function lockLearners(trx: Db, learnerIds: readonly string[]) {
+  const keys = [...new Set(learnerIds.map((id) => `recognition.learner.${id.toLowerCase()}`))]
+  if (keys.length === 0) return
+  await sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtext(key) as k from unnest(array[${sql.join(keys)}]::text[]) as key order by k) as ordered`.execute(trx)
 }
 
 export interface OpenArgs {
@@ -80,6 +92,16 @@ export type OpenResult = { opened: ApplicationRow } | { refusal: Refusal } | { d
 
 /** Opens an application under a rule: award, limits, the review chain; an auto rule approves at once. */
 export async function openUnderRule(trx: Db, a: OpenArgs): Promise<OpenResult> {
+  const plan = planUnderRule(a)
+  if ('refusal' in plan) return plan
+  const [opened] = await writeOpenings(trx, [plan.row], a.publish)
+  if (!opened) return { duplicate: true }
+  a.counted.push(countedOf(plan.row))
+  return { opened }
+}
+
+/** The application a rule gives for an outcome (award, limits, review chain), or the refusal; it writes nothing. */
+export function planUnderRule(a: Omit<OpenArgs, 'publish'>): { row: NewApplication } | { refusal: Refusal } {
   const { spec } = a.rule
   const day = today(a.now)
   const base = baseCredits(spec, a.outcome)
@@ -89,49 +111,74 @@ export async function openUnderRule(trx: Db, a: OpenArgs): Promise<OpenResult> {
   const auto = spec.review.mode === 'auto'
   const steps = auto ? [] : (spec.review.steps ?? [])
   const dueDays = auto ? null : (spec.review.dueDays ?? DEFAULT_DUE_DAYS)
-  const row: NewApplication = {
-    id: uuidv7(),
-    learner_id: a.outcome.learnerId,
-    target_org_id: spec.targetOrgId,
-    program_code: a.programCode,
-    origin: a.origin,
-    rule_version_id: a.rule.id,
-    rule_code: a.rule.code,
-    rule_version: a.rule.version,
-    trigger_entry_id: a.origin === 'rule' ? a.outcome.entryId : null,
-    source_entry_ids: a.sourceEntryIds,
-    source_org_id: a.outcome.orgId,
-    course_code: spec.award.courseCode,
-    course_name: spec.award.courseName,
-    course_type: spec.award.courseType,
-    credits: showCredits(ev.credits),
-    limits_applied: JSON.stringify(ev.limitsApplied),
-    status: auto ? 'approved' : 'in_review',
-    step: auto ? null : 1,
-    steps: JSON.stringify(steps),
-    due_days: dueDays,
-    ...stepColumns(steps[0], dueDays, a.now),
-    statement: a.statement,
-    opened_by: a.openedBy,
-    opened_on: day,
-    counted_on: a.outcome.occurredOn,
+  return {
+    row: {
+      id: uuidv7(),
+      learner_id: a.outcome.learnerId,
+      target_org_id: spec.targetOrgId,
+      program_code: a.programCode,
+      origin: a.origin,
+      rule_version_id: a.rule.id,
+      rule_code: a.rule.code,
+      rule_version: a.rule.version,
+      trigger_entry_id: a.origin === 'rule' ? a.outcome.entryId : null,
+      source_entry_ids: a.sourceEntryIds,
+      source_org_id: a.outcome.orgId,
+      course_code: spec.award.courseCode,
+      course_name: spec.award.courseName,
+      course_type: spec.award.courseType,
+      credits: showCredits(ev.credits),
+      limits_applied: JSON.stringify(ev.limitsApplied),
+      status: auto ? 'approved' : 'in_review',
+      step: auto ? null : 1,
+      steps: JSON.stringify(steps),
+      due_days: dueDays,
+      ...stepColumns(steps[0], dueDays, a.now),
+      statement: a.statement,
+      opened_by: a.openedBy,
+      opened_on: day,
+      counted_on: a.outcome.occurredOn,
+    },
   }
-  const opened = await insertApplication(trx, row)
-  if (!opened) return { duplicate: true }
-  a.counted.push({ credits: row.credits, counted_on: row.counted_on, program_code: row.program_code, source_org_id: row.source_org_id, source_entry_ids: row.source_entry_ids, course_code: row.course_code })
-  const actor = a.origin === 'rule' ? 'system' : a.openedBy
-  const trail = [{ application_id: opened.id, actor, action: 'opened', step: null, reason: `rule ${a.rule.code} v${a.rule.version}` }]
-  const events: NewEvent[] = [openedEvent(opened)]
-  if (auto) {
-    // Decided at once: the source is used, and the trail and both events go out in the same round trips.
-    if (!(await claimSources(trx, opened.id, opened.source_entry_ids, opened.target_org_id, opened.course_code))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
-    trail.push({ application_id: opened.id, actor: 'system', action: 'approved', step: null, reason: `approved automatically by rule ${a.rule.code} v${a.rule.version}` })
-    events.push(approvedEvent(opened))
-  }
-  await addTrail(trx, trail)
-  await a.publish(trx, events)
-  return { opened }
 }
+
+/** How a planned application counts against the caps of the ones planned after it. */
+export function countedOf(row: NewApplication): CountedApplication {
+  return { credits: row.credits, counted_on: row.counted_on, program_code: row.program_code, source_org_id: row.source_org_id, source_entry_ids: row.source_entry_ids, course_code: row.course_code }
+}
+
+/**
+ * Writes planned applications in three round trips whatever their number: the rows (a rule
+ * application whose (entry, rule version, program) exists already is skipped); their trail lines
+ * with the sources of the auto-approved ones; the opened (and approved) events. Returns the rows
+ * written, in the order given.
+ */
+export async function writeOpenings(trx: Db, rows: NewApplication[], publish: Publish): Promise<ApplicationRow[]> {
+  const written = new Map((await insertApplications(trx, rows)).map((app) => [app.id, app]))
+  // In the order planned (trail lines and events follow it).
+  const opened = rows.flatMap((row) => written.get(row.id) ?? [])
+  if (opened.length === 0) return []
+  const trail: TrailRow[] = []
+  const claims: SourceUseTable[] = []
+  const events: NewEvent[] = []
+  for (const app of opened) {
+    const by = `rule ${app.rule_code} v${app.rule_version}`
+    trail.push({ application_id: app.id, actor: app.origin === 'rule' ? 'system' : app.opened_by, action: 'opened', step: null, reason: by })
+    events.push(openedEvent(app))
+    if (app.status === 'approved') {
+      // Decided at once: the source is used, and the trail and both events go out in the same round trips.
+      trail.push({ application_id: app.id, actor: 'system', action: 'approved', step: null, reason: `approved automatically by ${by}` })
+      claims.push(...claimsOf(app))
+      events.push(approvedEvent(app))
+    }
+  }
+  if (!(await addTrailAndClaimSources(trx, trail, claims))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+  await publish(trx, events)
+  return opened
+}
+
+const claimsOf = (app: ApplicationRow): SourceUseTable[] =>
+  app.source_entry_ids.map((entry_id) => ({ entry_id, target_org_id: app.target_org_id, course_code: app.course_code, application_id: app.id }))
 
 export function openedEvent(app: ApplicationRow) {
   return {
@@ -155,7 +202,7 @@ export function openedEvent(app: ApplicationRow) {
 
 /** The final approval: sources become used for the target course, and accounts is told to post the credit. */
 async function approve(trx: Db, app: ApplicationRow, actor: string, reason: string, step: number | null, publish: Publish) {
-  if (!(await claimSources(trx, app.id, app.source_entry_ids, app.target_org_id, app.course_code))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+  if (!(await claimSources(trx, claimsOf(app)))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
   if (app.status !== 'approved') await updateApplication(trx, app.id, { status: 'approved', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
   await addTrail(trx, [{ application_id: app.id, actor, action: 'approved', step, reason }])
   await publish(trx, [approvedEvent(app)])
@@ -290,3 +337,4 @@ export async function onEntryReversed(trx: Db, entryId: string, publish: Publish
     }
   }
 }
+

@@ -1,10 +1,10 @@
-import type { EventHandler } from '@creditbank/events'
+import { batchHandler, type CloudEvent, type EventHandler } from '@creditbank/events'
 import type { Kysely } from 'kysely'
-import { activeApplications, addTrail, updateApplication } from '../db/application.repository.js'
-import { insertEnrollment, markReversed, recordEntryAndReadEnrollments, upsertOrganization, usableEntries } from '../db/projection.repository.js'
+import { activeApplications, activeApplicationsAt, activeKey, addTrail, type NewApplication, updateApplication } from '../db/application.repository.js'
+import { type EntryRow, insertEnrollment, markReversed, recordEntriesAndReadEnrollments, upsertOrganization, usableEntries } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
-import { type OpenResult, lockLearner, onEntryReversed, openUnderRule, outcomeOf, today } from './applications.js'
+import { countedOf, lockLearner, lockLearners, type OpenResult, onEntryReversed, openUnderRule, outcomeOf, planUnderRule, today, writeOpenings } from './applications.js'
 import type { CountedApplication } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
 import type { Match, OutcomeFacts } from './rule-index.js'
@@ -18,8 +18,8 @@ export interface WorkerStats {
   duplicates: number
 }
 
-/** Opens an application for each match; the caps see the ones opened before it in the same transaction. */
-async function openAll(trx: Db, outcome: OutcomeFacts, matches: Match[], publish: Publish, stats: WorkerStats) {
+/** Opens an application for each match, one by one; the caps see the ones opened before it in the same transaction. */
+async function openEach(trx: Db, outcome: OutcomeFacts, matches: Match[], publish: Publish, stats: WorkerStats) {
   // The caps are computed under the learner's lock, shared with the learner's own HTTP writes.
   await lockLearner(trx, outcome.learnerId)
   const counted = new Map<string, CountedApplication[]>()
@@ -28,7 +28,7 @@ async function openAll(trx: Db, outcome: OutcomeFacts, matches: Match[], publish
     const target = m.rule.spec.targetOrgId
     let list = counted.get(target)
     if (!list) {
-      list = (await activeApplications(trx, outcome.learnerId, target)) as CountedApplication[]
+      list = await activeApplications(trx, outcome.learnerId, target)
       counted.set(target, list)
     }
     const result: OpenResult = await openUnderRule(trx, {
@@ -50,6 +50,125 @@ async function openAll(trx: Db, outcome: OutcomeFacts, matches: Match[], publish
 }
 
 /**
+ * Opens the applications for new outcomes (each entry recorded by this transaction) set-wise: one
+ * lock statement for their learners, one read of what counts against the caps, then three writes
+ * (applications; their sources and trail lines; their events). The caps see the applications
+ * planned before, in event order, exactly as one by one. No application can exist yet for an entry
+ * this transaction recorded, so a skipped row here is a broken invariant, not a duplicate.
+ */
+async function openSetwise(trx: Db, items: { outcome: OutcomeFacts; matches: Match[] }[], publish: Publish, stats: WorkerStats) {
+  await lockLearners(
+    trx,
+    items.map((i) => i.outcome.learnerId),
+  )
+  const pairs = items.flatMap(({ outcome, matches }) => matches.map((m) => ({ learnerId: outcome.learnerId, targetOrgId: m.rule.spec.targetOrgId })))
+  const counted = await activeApplicationsAt(trx, pairs)
+  const now = new Date()
+  const planned = new Set<string>()
+  const rows: NewApplication[] = []
+  let refused = 0
+  let duplicates = 0
+  for (const { outcome, matches } of items) {
+    for (const m of matches) {
+      // The same (entry, rule version, program) twice, e.g. two enrollments in one program: the second is a duplicate.
+      const key = `${m.rule.id}|${m.programCode}|${outcome.entryId}`
+      if (planned.has(key)) {
+        duplicates += 1
+        continue
+      }
+      planned.add(key)
+      const at = activeKey(outcome.learnerId, m.rule.spec.targetOrgId)
+      const list = counted.get(at) ?? []
+      counted.set(at, list)
+      const plan = planUnderRule({ outcome, rule: m.rule, programCode: m.programCode, origin: 'rule', openedBy: 'system', statement: null, sourceEntryIds: [outcome.entryId], counted: list, now })
+      if ('refusal' in plan) refused += 1
+      else {
+        rows.push(plan.row)
+        list.push(countedOf(plan.row))
+      }
+    }
+  }
+  const opened = await writeOpenings(trx, rows, publish)
+  if (opened.length !== rows.length) throw new Error(`${rows.length - opened.length} of ${rows.length} applications for new entries already existed`)
+  stats.opened += opened.length
+  stats.refused += refused
+  stats.duplicates += duplicates
+}
+
+type OutcomePosted = {
+  entryId: string
+  learnerId: string
+  orgId: string
+  kind: string
+  title: string
+  code: string | null
+  credits: string | null
+  hours: string | null
+  grade: { score: string; scale: string } | null
+  level: string | null
+  category: string | null
+  typeCode?: string | null
+  occurredOn: string
+  postedAt: string
+}
+
+const factsOf = (d: OutcomePosted): OutcomeFacts => ({
+  entryId: d.entryId,
+  learnerId: d.learnerId,
+  orgId: d.orgId,
+  kind: d.kind,
+  title: d.title,
+  code: d.code,
+  credits: d.credits,
+  hours: d.hours,
+  score: d.grade?.score ?? null,
+  scale: d.grade?.scale ?? null,
+  level: d.level,
+  category: d.category,
+  typeCode: d.typeCode ?? null,
+  occurredOn: d.occurredOn,
+})
+
+const entryOf = (d: OutcomePosted): EntryRow => ({
+  id: d.entryId,
+  learner_id: d.learnerId,
+  org_id: d.orgId,
+  kind: d.kind,
+  title: d.title,
+  code: d.code,
+  credits: d.credits,
+  hours: d.hours,
+  score: d.grade?.score ?? null,
+  scale: d.grade?.scale ?? null,
+  level: d.level,
+  category: d.category,
+  type_code: d.typeCode ?? null,
+  occurred_on: d.occurredOn,
+  posted_at: d.postedAt,
+  reversed_at: null,
+})
+
+/**
+ * Outcomes, one or a run of them from one partition: record the entries and read the learners'
+ * enrollments (one round trip), match each new entry, open what matched (openSetwise).
+ */
+async function outcomesPosted(db: Db, events: CloudEvent<OutcomePosted>[], cache: RuleCache, publish: Publish, stats: WorkerStats) {
+  const posted = events.map((e) => e.data)
+  const { fresh, generation, targets } = await recordEntriesAndReadEnrollments(db, posted.map(entryOf))
+  // An entry seen before (a replay under another event id, or twice in this run) opens nothing new.
+  const news = posted.filter((d) => fresh.delete(d.entryId.toLowerCase()) && targets.has(d.learnerId.toLowerCase()))
+  if (news.length === 0) return
+  const index = await cache.at(generation, db)
+  const day = today()
+  const items = news.map((d) => {
+    const outcome = factsOf(d)
+    return { outcome, matches: index.match(outcome, targets.get(d.learnerId.toLowerCase())!, day) }
+  })
+  const matched = items.filter((i) => i.matches.length > 0)
+  if (matched.length) await openSetwise(db, matched, publish, stats)
+}
+
+/**
  * The rule worker: it keeps its projection (organizations, enrollments, entries), matches each
  * new outcome through the rule index, and opens applications for the programs the learner is
  * enrolled in. Every handler runs in the consumer's transaction with the inbox row; the partial
@@ -62,49 +181,8 @@ export function workerHandlers(cache: RuleCache, publish: Publish, stats: Worker
       await upsertOrganization(trx as Db, { id: d.organizationId, kind: d.kind, region_code: d.regionCode })
     },
 
-    'accounts.outcome.posted': async (trx, event) => {
-      const d = event.data
-      const db = trx as Db
-      const { fresh, generation, targets } = await recordEntryAndReadEnrollments(db, {
-        id: d.entryId,
-        learner_id: d.learnerId,
-        org_id: d.orgId,
-        kind: d.kind,
-        title: d.title,
-        code: d.code,
-        credits: d.credits,
-        hours: d.hours,
-        score: d.grade?.score ?? null,
-        scale: d.grade?.scale ?? null,
-        level: d.level,
-        category: d.category,
-        type_code: d.typeCode ?? null,
-        occurred_on: d.occurredOn,
-        posted_at: d.postedAt,
-        reversed_at: null,
-      })
-      // An entry seen before (a replay under another event id) opens nothing new.
-      if (!fresh || targets.length === 0) return
-      const index = await cache.at(generation, db)
-      const outcome: OutcomeFacts = {
-        entryId: d.entryId,
-        learnerId: d.learnerId,
-        orgId: d.orgId,
-        kind: d.kind,
-        title: d.title,
-        code: d.code,
-        credits: d.credits,
-        hours: d.hours,
-        score: d.grade?.score ?? null,
-        scale: d.grade?.scale ?? null,
-        level: d.level,
-        category: d.category,
-        typeCode: d.typeCode ?? null,
-        occurredOn: d.occurredOn,
-      }
-      const matches = index.match(outcome, targets, today())
-      if (matches.length) await openAll(db, outcome, matches, publish, stats)
-    },
+    // Set-wise over a run of consecutive outcomes (the consumer's batch path); one event is a run of one.
+    'accounts.outcome.posted': batchHandler((trx, events) => outcomesPosted(trx as Db, events, cache, publish, stats)),
 
     'accounts.enrollment.created': async (trx, event) => {
       const d = event.data
@@ -119,7 +197,7 @@ export function workerHandlers(cache: RuleCache, publish: Publish, stats: Worker
       for (const entry of await usableEntries(db, d.learnerId)) {
         const outcome = outcomeOf(entry)
         const matches = index.match(outcome, target, day)
-        if (matches.length) await openAll(db, outcome, matches, publish, stats)
+        if (matches.length) await openEach(db, outcome, matches, publish, stats)
       }
     },
 

@@ -67,3 +67,10 @@ export function bundledService(root: string, service: string): string {
   }
   return `services/${service}/bundle/server.js`
 }
+
+/** The NODE_OPTIONS the service image sets (infra/docker/Dockerfile), so a bench runs a service as deployed. */
+export function imageNodeOptions(root: string): string {
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(`${root}infra/docker/Dockerfile`, 'utf8'))
+  if (!line) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
+  return line[1]!
+}

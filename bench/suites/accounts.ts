@@ -24,7 +24,7 @@ import { type Database, forSchema, migrate, openDatabase } from '@creditbank/db'
 import { TEST_AUDIENCE, TEST_ISSUER, testKeys } from '@creditbank/testing'
 import { type Kysely, sql } from 'kysely'
 import { migrations } from '../../services/accounts/src/db/migrations.js'
-import { bundledService, httpClient, percentile, round, runIfMain } from '../lib.js'
+import { bundledService, httpClient, imageNodeOptions, percentile, round, runIfMain } from '../lib.js'
 import type { AccountsDB } from '../../services/accounts/src/db/schema.js'
 import { GENESIS_HASH } from '../../services/accounts/src/domain/chain.js'
 import { PostingCombiner } from '../../services/accounts/src/domain/combiner.js'
@@ -90,6 +90,7 @@ async function startService(ctx: BenchContext, entry: string, databaseUrl: strin
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      NODE_OPTIONS: imageNodeOptions(ctx.root),
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       DB_POOL_MAX: '20',
@@ -411,7 +412,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       unit: 'MB',
       target: `≤ ${TARGETS.rssMb} MB`,
       pass: maxRss <= TARGETS.rssMb,
-      notes: `sampled every 200 ms from /proc/PID/status during the closed loop (${round(closed.maxRssMb, 1)} MB), the open loop (${round(open.maxRssMb, 1)} MB) and the batches (${round(batch.maxRssMb, 1)} MB); node ${entry} (the bundled build the image runs)`,
+      notes: `sampled every 200 ms from /proc/PID/status during the closed loop (${round(closed.maxRssMb, 1)} MB), the open loop (${round(open.maxRssMb, 1)} MB) and the batches (${round(batch.maxRssMb, 1)} MB); node ${entry} (the bundled build, with the image's NODE_OPTIONS: ${imageNodeOptions(ctx.root)})`,
     })
     const chains = await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry where posted_by <> 'bulk'`.execute(db.kysely)
     ctx.log(`${Number(chains.rows[0]!.n).toLocaleString('en')} entries posted through the service`)

@@ -5,6 +5,7 @@ import { createServer } from 'node:net'
 import { openDatabase } from '@creditbank/db'
 import { sql } from 'kysely'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
+import { bundledService, imageNodeOptions } from '../lib.js'
 
 const TARGET_SERVICE_MB = 120
 const TARGET_BROKER_HEAP_MB = 512
@@ -57,7 +58,7 @@ async function stop(child: ChildProcess) {
 }
 
 /** Starts the service on a fresh database, waits until ready and idle, and reads its memory. */
-async function measureService(ctx: BenchContext, args: string[]) {
+async function measureService(ctx: BenchContext, args: string[], nodeOptions?: string) {
   const admin = await openDatabase({ url: ctx.databaseUrl, poolMax: 1 })
   const dbName = `cb_bench_identity_${randomBytes(4).toString('hex')}`
   const url = new URL(ctx.databaseUrl)
@@ -70,6 +71,7 @@ async function measureService(ctx: BenchContext, args: string[]) {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
+      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
       PORT: String(port),
       DATABASE_URL: url.toString(),
       KAFKA_BROKERS: ctx.kafkaBrokers.join(','),
@@ -108,23 +110,15 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const results: BenchResult[] = []
   const viaTsx = await measureService(ctx, ['--import', 'tsx', source]).catch((err: Error) => err)
   const tsxBaseline = viaTsx instanceof Error ? undefined : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
-  if (!existsSync(`${ctx.root}${bundle}`)) {
-    results.push({
-      issue: '2',
-      metric: 'identity service idle RSS, bundled build',
-      value: Number.NaN,
-      unit: 'MB',
-      target,
-      skipped: `${bundle} does not exist: run pnpm --filter @creditbank/identity build`,
-    })
-  } else {
-    const bundled = await measureService(ctx, [bundle]).catch((err: Error) => err)
+  {
+    bundledService(ctx.root, 'identity')
+    const bundled = await measureService(ctx, [bundle], imageNodeOptions(ctx.root)).catch((err: Error) => err)
     results.push(
       bundled instanceof Error
         ? { issue: '2', metric: 'identity service idle RSS, bundled build', value: Number.NaN, unit: 'MB', target, skipped: `failed: ${bundled.message}` }
         : {
             issue: '2',
-            metric: `identity service idle RSS, bundled build (node ${bundle}), ${IDLE_MS / 1000} s after ready`,
+            metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS), ${IDLE_MS / 1000} s after ready`,
             value: mb(bundled.rssMb),
             unit: 'MB',
             target,

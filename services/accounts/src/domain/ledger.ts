@@ -43,43 +43,11 @@ export function draft(d: Partial<EntryDraft> & Pick<EntryDraft, 'learner_id' | '
   }
 }
 
-/** A draft placed in its account's chain (field by field, as `draft`). */
-function chainedRow(d: EntryDraft, id: string, seq: string, postedAt: Date, prevHash: string): NewEntryRow {
-  return {
-    id,
-    learner_id: d.learner_id,
-    seq,
-    code: d.code,
-    kind: d.kind,
-    balance_kind: d.balance_kind,
-    org_id: d.org_id,
-    title: d.title,
-    outcome_code: d.outcome_code,
-    credits: d.credits,
-    hours: d.hours,
-    grade_score: d.grade_score,
-    grade_scale: d.grade_scale,
-    level: d.level,
-    category: d.category,
-    occurred_on: d.occurred_on,
-    external_ref: d.external_ref,
-    content_hash: d.content_hash,
-    certificate_id: d.certificate_id,
-    type_code: d.type_code,
-    application_id: d.application_id,
-    reverses_entry_id: d.reverses_entry_id,
-    reason: d.reason,
-    posted_by: d.posted_by,
-    posted_at: postedAt,
-    prev_hash: prevHash,
-    hash: '',
-  }
-}
-
 /**
  * Appends entries to accounts whose rows the caller has locked (`lockAccounts`), chaining each to
  * its account's head, and moves the balances in the same transaction; `also` adds inserts built
- * from the new rows (their outbox events, say) to the same statement. Entries are only ever
+ * from the new rows (their outbox events, say) to the same statement. The drafts become the rows
+ * (fields are added to them, not copied), so a draft is appended once. Entries are only ever
  * inserted: corrections are reversal entries.
  */
 export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, AccountHead>, drafts: EntryDraft[], also?: (rows: LedgerEntryRow[]) => (AlsoInsert | undefined)[]): Promise<LedgerEntryRow[]> {
@@ -88,7 +56,12 @@ export async function appendEntries(trx: Kysely<AccountsDB>, heads: Map<string, 
     const head = heads.get(d.learner_id)
     if (!head) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
     const seq = (BigInt(head.last_seq) + 1n).toString()
-    const row = chainedRow(d, uuidv7(), seq, postedAt, head.head_hash)
+    // The draft (made fresh by `draft`) becomes the row: five fields assigned, no copy.
+    const row = d as NewEntryRow
+    row.id = uuidv7()
+    row.seq = seq
+    row.posted_at = postedAt
+    row.prev_hash = head.head_hash
     row.hash = entryHash(head.head_hash, row)
     head.last_seq = seq
     head.head_hash = row.hash

@@ -1,3 +1,4 @@
+import type { EventPayload } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandler } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { activeApplications, activeApplicationsAt, activeKey, addTrail, type NewApplication, updateApplication } from '../db/application.repository.js'
@@ -95,22 +96,7 @@ async function openSetwise(trx: Db, items: { outcome: OutcomeFacts; matches: Mat
   stats.duplicates += duplicates
 }
 
-type OutcomePosted = {
-  entryId: string
-  learnerId: string
-  orgId: string
-  kind: string
-  title: string
-  code: string | null
-  credits: string | null
-  hours: string | null
-  grade: { score: string; scale: string } | null
-  level: string | null
-  category: string | null
-  typeCode?: string | null
-  occurredOn: string
-  postedAt: string
-}
+type OutcomePosted = EventPayload<'accounts.outcome.posted'>
 
 const factsOf = (d: OutcomePosted): OutcomeFacts => ({
   entryId: d.entryId,

@@ -75,10 +75,15 @@ export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Ma
 export async function readKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
   const seen = new Map<string, KeySeen>()
   if (claims.length === 0) return seen
+  // One probe of the primary key per claim: the lateral `limit 1` keeps the planner from hashing
+  // the whole table, which it may when it cannot count the claims.
   const rows = await trx
-    .selectFrom('idempotency_key')
-    .select(['actor', 'key', 'request_hash', 'status', 'body'])
-    .where(sql<boolean>`(actor, key) in (select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]))`)
+    .selectFrom(sql`(select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]) as k(actor, key))`.as('k'))
+    .innerJoinLateral(
+      (eb) => eb.selectFrom('idempotency_key as i').select(['i.actor', 'i.key', 'i.request_hash', 'i.status', 'i.body']).whereRef('i.actor', '=', 'k.actor').whereRef('i.key', '=', 'k.key').limit(1).as('i'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('i')
     .execute()
   const byId = new Map(rows.map((r) => [claimId(r), r]))
   for (const c of claims) {

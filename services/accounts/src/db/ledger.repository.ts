@@ -2,6 +2,8 @@ import { unnestRows } from '@creditbank/db'
 import { type Kysely, sql } from 'kysely'
 import type { AccountsDB, LedgerEntryRow, LedgerEntryTable } from './schema.js'
 
+const ledgerEntryTable = sql.table('accounts.ledger_entry')
+
 export interface AccountHead {
   learner_id: string
   last_seq: string
@@ -102,7 +104,10 @@ export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], al
           recognized_credits: sql`a.recognized_credits + s.recognized`,
           updated_at: sql`now()`,
         })
-        .whereRef('a.learner_id', '=', 's.learner_id'),
+        .whereRef('a.learner_id', '=', 's.learner_id')
+        // Said again as a list so the planner probes account's key for each (it cannot count the
+        // rows of `ins` and would otherwise scan every account to hash-join them).
+        .where(sql<boolean>`a.learner_id = any(${[...new Set(rows.map((r) => r.learner_id))]}::uuid[])`),
     )
     .insertInto('balance')
     .columns(['learner_id', 'kind', 'credits', 'hours', 'entry_count'])
@@ -137,15 +142,22 @@ export function findEntries(db: Kysely<AccountsDB>, ids: string[]) {
   return db.selectFrom('ledger_entry').selectAll().where('id', 'in', ids).execute() as Promise<LedgerEntryRow[]>
 }
 
-/** Entries posted under these (organization, externalRef) pairs; served by ledger_entry_external_ref. */
+/**
+ * Entries posted under these (organization, externalRef) pairs: one probe of
+ * ledger_entry_external_ref per pair. The `limit 1` (the pair is unique) keeps the sub-select from
+ * being flattened into a semi-join, which the planner answered by walking the whole partial index
+ * whenever its statistics said few entries carry a ref (bulk imports and certificates carry none).
+ */
 export async function findByExternalRefs(db: Kysely<AccountsDB>, refs: { org: string; ref: string }[]) {
   if (refs.length === 0) return [] as LedgerEntryRow[]
-  return (await db
-    .selectFrom('ledger_entry')
-    .selectAll()
-    .where('external_ref', 'is not', null)
-    .where(sql<boolean>`(org_id, external_ref) in (select * from unnest(${refs.map((r) => r.org)}::uuid[], ${refs.map((r) => r.ref)}::text[]))`)
-    .execute()) as LedgerEntryRow[]
+  const rows = await sql<LedgerEntryRow>`
+    select e.* from unnest(${refs.map((r) => r.org)}::uuid[], ${refs.map((r) => r.ref)}::text[]) as k(org_id, external_ref)
+    cross join lateral (
+      select * from ${ledgerEntryTable} e
+      where e.org_id = k.org_id and e.external_ref = k.external_ref and e.external_ref is not null
+      limit 1
+    ) e`.execute(db)
+  return rows.rows
 }
 
 export async function findReversalOf(db: Kysely<AccountsDB>, entryId: string) {

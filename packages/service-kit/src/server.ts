@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
 import { installMetrics } from './metrics.js'
 import { installErrorHandler } from './problem.js'
+import { refuseUnstorableText } from './storable-text.js'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -67,6 +68,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.withTypeProvider<TypeBoxTypeProvider>()
   app.addSchema(ProblemDetails)
   installErrorHandler(app)
+  refuseUnstorableText(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })

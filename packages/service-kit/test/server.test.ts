@@ -79,3 +79,33 @@ t.test('health, OpenAPI and metrics are served', async (t) => {
   const metrics = await app.inject({ method: 'GET', url: '/metrics' })
   t.match(metrics.body, /http_request_duration_seconds_bucket/)
 })
+
+t.test('text Postgres cannot store as sent (NUL, a lone surrogate) is a 400 naming the field, in a body, query or path', async (t) => {
+  const app = await buildServer({ service: 'kit-test', logLevel: 'silent' })
+  t.teardown(() => app.close())
+  let handled = 0
+  app.post('/things/:name', async (request) => {
+    handled += 1
+    return { body: request.body }
+  })
+  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
+  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object })
+  const nul = await post('/things/a', { items: [{ title: 'ok' }, { title: 'a\u0000b', tags: ['x', 'y\ud800'] }] })
+  t.equal(nul.statusCode, 400)
+  t.match(nul.headers['content-type'], /application\/problem\+json/)
+  t.same(
+    nul.json().errors.map((e: { path: string }) => e.path),
+    ['/items/1/title', '/items/1/tags/1'],
+  )
+  t.equal(nul.json().code, 'VALIDATION_FAILED')
+  const query = await post('/things/a?q=%00', { title: 'ok' })
+  t.equal(query.statusCode, 400, query.body)
+  t.same(query.json().errors.map((e: { path: string }) => e.path), ['querystring:/q'])
+  const path = await post('/things/a%00b', { title: 'ok' })
+  t.same(path.json().errors.map((e: { path: string }) => e.path), ['params:/name'])
+  t.equal(handled, 0, 'no handler ran')
+  const fine = await post('/things/a', { title: '网页设计 🎓 (paired surrogates are text)' })
+  t.equal(fine.statusCode, 200)
+  const bytes = await app.inject({ method: 'POST', url: '/things/a', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from([0, 0xd8, 0, 0]) })
+  t.equal(bytes.statusCode, 200, 'an uploaded file is bytes, not text')
+})

@@ -88,6 +88,9 @@ t.test('kind rules and bad input: 4xx problem+json naming the field, nothing wri
     ['unknown learner', a.registrar(school), course('0190aaaa-0000-7000-8000-00000000beef'), 422, '/learnerId'],
     ['learner id not a uuid', a.registrar(school), course('nope'), 400, '/learnerId'],
     ['no body', a.registrar(school), undefined, 400, '/'],
+    // Postgres refuses a NUL; a lone surrogate would be stored as U+FFFD and break the hash chain.
+    ['NUL in the title', a.registrar(school), course(l.id, { title: '网页\u0000设计' }), 400, '/title'],
+    ['lone surrogate in the code', a.registrar(school), course(l.id, { code: 'WEB\ud800' }), 400, '/code'],
   ]
   for (const [name, headers, body, status, path] of cases) {
     const res = await post(headers, body)

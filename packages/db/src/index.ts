@@ -1,3 +1,3 @@
 export * from './database.js'
 export * from './migrate.js'
-export * from './unnest.js'
+export * from './json-rows.js'

@@ -1,5 +1,5 @@
 import { topicOf } from '@creditbank/contracts'
-import { unnestRows } from '@creditbank/db'
+import { jsonRows } from '@creditbank/db'
 import type { Kysely } from 'kysely'
 import { type CloudEvent, createEvent, type NewEvent } from './envelope.js'
 import { validatePayload } from './validate.js'
@@ -7,7 +7,7 @@ import { validatePayload } from './validate.js'
 /**
  * The outbox insert for events, built (payloads validated, envelopes made) but not run, for a
  * caller that sends it as part of a larger statement (a data-modifying CTE): one round trip fewer.
- * One array a column (unnestRows): a 1,000-event insert binds 5 parameters, not 5,000; the rows
+ * One JSON parameter (jsonRows): a 1,000-event insert binds 1 parameter, not 5,000; the rows
  * keep their order, so the relay's seq order is the order the caller gave.
  */
 export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[]) {
@@ -18,7 +18,7 @@ export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[
   })
   if (built.length === 0) return { built, query: undefined }
   const rows = built.map((e) => ({ event_id: e.id, topic: topicOf(e.type), key: e.subject ?? null, type: e.type, value: JSON.stringify(e) }))
-  const values = unnestRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'text' })
+  const values = jsonRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'text' })
   return { built, query: trx.insertInto('outbox_event').columns(values.names).expression(values.select) }
 }
 

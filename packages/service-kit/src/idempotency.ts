@@ -77,14 +77,14 @@ export async function readKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Ma
   if (claims.length === 0) return seen
   // One probe of the primary key per claim: the lateral `limit 1` keeps the planner from hashing
   // the whole table, which it may when it cannot count the claims.
-  const rows = await trx
+  const rows = (await trx
     .selectFrom(sql`(select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]) as k(actor, key))`.as('k'))
     .innerJoinLateral(
       (eb) => eb.selectFrom('idempotency_key as i').select(['i.actor', 'i.key', 'i.request_hash', 'i.status', 'i.body']).whereRef('i.actor', '=', 'k.actor').whereRef('i.key', '=', 'k.key').limit(1).as('i'),
       (join) => join.onTrue(),
     )
     .selectAll('i')
-    .execute()
+    .execute()) as { actor: string; key: string; request_hash: string; status: number; body: string }[]
   const byId = new Map(rows.map((r) => [claimId(r), r]))
   for (const c of claims) {
     const row = byId.get(claimId(c))

@@ -1,4 +1,4 @@
-import { unnestRows } from '@creditbank/db'
+import { jsonRows } from '@creditbank/db'
 import { type Kysely, sql } from 'kysely'
 import type { AccountsDB, LedgerEntryRow, LedgerEntryTable } from './schema.js'
 
@@ -26,7 +26,7 @@ export async function lockAccounts(db: Kysely<AccountsDB>, learnerIds: string[])
 
 export type NewEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & { seq: string; posted_at: Date }
 
-/** Every ledger_entry column with its Postgres type, for inserting through `unnestRows`. */
+/** Every ledger_entry column with its Postgres type, for inserting through `jsonRows`. */
 const entryColumns = {
   id: 'uuid',
   learner_id: 'uuid',
@@ -64,7 +64,7 @@ export type AlsoInsert = { execute(): Promise<unknown> }
  * Inserts entries and moves each account's head and balances by them, in one statement (data-
  * modifying CTEs: one round trip) inside the caller's transaction, together with `also` — other
  * inserts of the same transaction (the outbox events, remembered answers), as more CTEs. The rows
- * travel as one array a column (`unnestRows`), whatever their number. The sums are done by
+ * travel as one JSON parameter (`jsonRows`), whatever their number. The sums are done by
  * Postgres on numeric, never in JavaScript.
  */
 export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], also: (AlsoInsert | undefined)[] = []) {
@@ -73,7 +73,7 @@ export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], al
     for (const q of extra) await q.execute()
     return
   }
-  const values = unnestRows(rows, entryColumns)
+  const values = jsonRows(rows, entryColumns)
   let q = db.with('ins', (q) => q.insertInto('ledger_entry').columns(values.names).expression(values.select).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
   extra.forEach((insert, i) => {
     q = q.with(`also${i}` as 'ins', () => insert as never) as unknown as typeof q

@@ -9,7 +9,8 @@ export type RowColumns<R> = { [K in keyof R & string]?: string }
  * binds one parameter instead of 27,000 (which Postgres took longer to parse and bind than to
  * write the rows), and JSON.stringify builds it in one flat string: one array a column (`unnest`)
  * cost more on our side, element by element escaped and concatenated. Values are scalars (text,
- * numbers, dates, null); a field a row lacks is null. Use with
+ * numbers, dates, null), or objects for a `json` column (their text is kept as JSON.stringify wrote
+ * it, also when inserted into a text column); a field a row lacks is null. Use with
  * `insertInto(t).columns(names).expression(select)`.
  */
 export function jsonRows<R extends object>(rows: readonly R[], columns: RowColumns<R>): { names: (keyof R & string)[]; select: RawBuilder<unknown> } {

@@ -30,3 +30,18 @@ t.test('jsonRows inserts rows as one parameter: order kept, absent fields null, 
   t.same(back.rows[2]!.title, null)
   t.equal(back.rows[999]!.amount, '4.00')
 })
+
+t.test('jsonRows: an object for a json column arrives as the text JSON.stringify wrote, also in a text column', async (t) => {
+  const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: 2 } : {})
+  const table = `json_rows_${randomBytes(4).toString('hex')}`
+  t.teardown(async () => {
+    await sql.raw(`drop table if exists ${table}`).execute(db.kysely)
+    await db.close()
+  })
+  await sql.raw(`create table ${table} (seq bigserial primary key, value text not null)`).execute(db.kysely)
+  const docs = [{ b: 1, a: '网页 "x" \\ \n', nested: { z: [1, 2.5, null, true], y: '🎓' } }, { empty: {} }]
+  const values = jsonRows(docs.map((value) => ({ value })), { value: 'json' })
+  await db.kysely.insertInto(table).columns(values.names).expression(values.select).execute()
+  const back = await sql<{ value: string }>`select value from ${sql.table(table)} order by seq`.execute(db.kysely)
+  t.same(back.rows.map((r) => r.value), docs.map((d) => JSON.stringify(d)), 'byte for byte, key order kept')
+})

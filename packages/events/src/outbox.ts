@@ -17,8 +17,10 @@ export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[
     return createEvent(source, e, now)
   })
   if (built.length === 0) return { built, query: undefined }
-  const rows = built.map((e) => ({ event_id: e.id, topic: topicOf(e.type), key: e.subject ?? null, type: e.type, value: JSON.stringify(e) }))
-  const values = jsonRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'text' })
+  // The envelope travels as JSON inside the rows' JSON (not as a string escaped a second time);
+  // Postgres keeps a json value's text as written, which becomes the text of `value`.
+  const rows = built.map((e) => ({ event_id: e.id, topic: topicOf(e.type), key: e.subject ?? null, type: e.type, value: e }))
+  const values = jsonRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'json' })
   return { built, query: trx.insertInto('outbox_event').columns(values.names).expression(values.select) }
 }
 

@@ -1,8 +1,8 @@
 import { AppError, type FieldError } from '@creditbank/contracts'
 import type { FastifyInstance } from 'fastify'
 
-/** A NUL, or half of a UTF-16 surrogate pair: text Postgres cannot hold as it was sent. */
-const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
+/** Half of a UTF-16 surrogate pair. */
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
 
 /**
  * Where a parsed request part holds unstorable text. Postgres refuses a NUL in text, and a lone
@@ -10,7 +10,7 @@ const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff
  */
 export function unstorableText(value: unknown, path = '', out: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
-    if (UNSTORABLE.test(value)) out.push({ path: path || '/', message: 'contains a NUL character or an unpaired surrogate, which cannot be stored' })
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) out.push({ path: path || '/', message: 'contains a NUL character or an unpaired surrogate, which cannot be stored' })
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) unstorableText(value[i], `${path}/${i}`, out)
   } else if (isPlainObject(value)) {

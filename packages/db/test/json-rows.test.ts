@@ -1,16 +1,22 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { jsonRows, openDatabase } from '@creditbank/db'
 import { sql } from 'kysely'
-import t from 'tap'
+import t, { type Test } from 'tap'
 
-t.test('jsonRows inserts rows as one parameter: order kept, absent fields null, every type round-trips', async (t) => {
+/** A table of its own for one test (rows numbered by `seq` in insertion order), dropped after it. */
+async function tableFor(t: Test, columns: string) {
   const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: 2 } : {})
   const table = `json_rows_${randomBytes(4).toString('hex')}`
   t.teardown(async () => {
     await sql.raw(`drop table if exists ${table}`).execute(db.kysely)
     await db.close()
   })
-  await sql.raw(`create table ${table} (seq bigserial primary key, id uuid, title text, amount numeric(8, 2), big bigint, day date, at timestamptz)`).execute(db.kysely)
+  await sql.raw(`create table ${table} (seq bigserial primary key, ${columns})`).execute(db.kysely)
+  return { db, table }
+}
+
+t.test('jsonRows inserts rows as one parameter: order kept, absent fields null, every type round-trips', async (t) => {
+  const { db, table } = await tableFor(t, 'id uuid, title text, amount numeric(8, 2), big bigint, day date, at timestamptz')
   type Row = { id: string; title?: string | null; amount?: string | null; big?: string; day?: string; at?: Date }
   const at = new Date('2026-11-29T08:30:00.123Z')
   const rows: Row[] = [
@@ -32,13 +38,7 @@ t.test('jsonRows inserts rows as one parameter: order kept, absent fields null, 
 })
 
 t.test('jsonRows: an object for a json column arrives as the text JSON.stringify wrote, also in a text column', async (t) => {
-  const db = await openDatabase(process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, poolMax: 2 } : {})
-  const table = `json_rows_${randomBytes(4).toString('hex')}`
-  t.teardown(async () => {
-    await sql.raw(`drop table if exists ${table}`).execute(db.kysely)
-    await db.close()
-  })
-  await sql.raw(`create table ${table} (seq bigserial primary key, value text not null)`).execute(db.kysely)
+  const { db, table } = await tableFor(t, 'value text not null')
   const docs = [{ b: 1, a: '网页 "x" \\ \n', nested: { z: [1, 2.5, null, true], y: '🎓' } }, { empty: {} }]
   const values = jsonRows(docs.map((value) => ({ value })), { value: 'json' })
   await db.kysely.insertInto(table).columns(values.names).expression(values.select).execute()

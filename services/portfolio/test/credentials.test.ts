@@ -182,6 +182,14 @@ t.test('the VC API issuer: org clients with the scope sign as their organization
   t.ok(issued.credentialStatus)
   t.equal((await verify(issued)).statusCode, 200)
 
+  // The VC Data Model 2.0 examples (and its test suite) use the W3C examples context: it is bundled.
+  const example = { '@context': ['https://www.w3.org/ns/credentials/v2', 'https://www.w3.org/ns/credentials/examples/v2'], type: ['VerifiableCredential', 'ExampleAlumniCredential'], credentialSubject: { id: 'did:example:abc', alumniOf: 'The School of Examples' } }
+  for (const cryptosuite of ['eddsa-rdfc-2022', 'eddsa-jcs-2022']) {
+    const withExamples = await app.inject({ method: 'POST', url: '/credentials/issue', headers: client, payload: { credential: example, options: { cryptosuite } } })
+    t.equal(withExamples.statusCode, 201, `the examples context, ${cryptosuite}: ${withExamples.statusCode === 201 ? '' : withExamples.body}`)
+    t.equal((await verify(withExamples.json().verifiableCredential)).statusCode, 200, `and it verifies (${cryptosuite})`)
+  }
+
   const before = await count('credential_status')
   const cases: [string, Record<string, string>, unknown, number, string][] = [
     ['no token', {}, { credential }, 401, 'AUTH_TOKEN_MISSING'],

@@ -49,6 +49,13 @@ for (const pkg of [credentialsContext, multikeyContext, dataIntegrityContext, di
   for (const [url, doc] of pkg.contexts) contexts.set(url, deepFreeze({ contextUrl: null, documentUrl: url, document: structuredClone(doc) as Record<string, unknown>, tag: 'static' }))
 }
 contexts.set(CLR_CONTEXT_URL, deepFreeze({ contextUrl: null, documentUrl: CLR_CONTEXT_URL, document: structuredClone(clrContext) as Record<string, unknown>, tag: 'static' }))
+/**
+ * The W3C examples context (the published document, one `@vocab`): the VC Data Model 2.0
+ * specification's examples and its test suite's credentials use it. A caller who lists it opts
+ * into terms no context defines, as with the bundled undefined-terms/v2; our own credentials never do.
+ */
+export const VC_EXAMPLES_V2 = 'https://www.w3.org/ns/credentials/examples/v2'
+contexts.set(VC_EXAMPLES_V2, deepFreeze({ contextUrl: null, documentUrl: VC_EXAMPLES_V2, document: { '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' } }, tag: 'static' }))
 
 /** did:key documents and key nodes are derived from the DID alone; the recent ones are kept. */
 const didKeys = new BoundedCache<string, Promise<RemoteDocument>>(1_000)

@@ -68,9 +68,19 @@ export function bundledService(root: string, service: string): string {
   return `services/${service}/bundle/server.js`
 }
 
-/** The NODE_OPTIONS the service image sets (infra/docker/Dockerfile), so a bench runs a service as deployed. */
-export function imageNodeOptions(root: string): string {
-  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(readFileSync(`${root}infra/docker/Dockerfile`, 'utf8'))
+/** The NODE_OPTIONS the service's image sets (infra/docker/Dockerfile with its compose build args), so a bench runs a service as deployed. */
+export function imageNodeOptions(root: string, service: string): string {
+  const dockerfile = readFileSync(`${root}infra/docker/Dockerfile`, 'utf8')
+  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)
   if (!line) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
-  return line[1]!
+  // Build args: the Dockerfile's defaults, then the service's own in docker-compose.yml.
+  const args = new Map([...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
+  const compose = readFileSync(`${root}docker-compose.yml`, 'utf8')
+  const own = new RegExp(`args: \\{ SERVICE: ${service}((?:, \\w+: [^,}]+)*) \\}`).exec(compose)?.[1] ?? ''
+  for (const m of own.matchAll(/, (\w+): ([^,}]+)/g)) args.set(m[1]!, m[2]!.trim())
+  return line[1]!.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+    const value = args.get(name)
+    if (value === undefined) throw new Error(`build arg ${name} has no value for ${service}`)
+    return value
+  })
 }

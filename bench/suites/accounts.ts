@@ -90,7 +90,7 @@ async function startService(ctx: BenchContext, entry: string, databaseUrl: strin
     stdio: ['ignore', 'ignore', 'pipe'],
     env: {
       PATH: process.env.PATH,
-      NODE_OPTIONS: imageNodeOptions(ctx.root),
+      NODE_OPTIONS: imageNodeOptions(ctx.root, 'accounts'),
       PORT: String(port),
       DATABASE_URL: databaseUrl,
       DB_POOL_MAX: '20',
@@ -414,7 +414,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       unit: 'MB',
       target: `≤ ${TARGETS.rssMb} MB`,
       pass: maxRss <= TARGETS.rssMb,
-      notes: `sampled every 200 ms from /proc/PID/status during the closed loop (${round(closed.maxRssMb, 1)} MB), the open loop (${round(open.maxRssMb, 1)} MB) and the batches (${round(batch.maxRssMb, 1)} MB); node ${entry} (the bundled build, with the image's NODE_OPTIONS: ${imageNodeOptions(ctx.root)})`,
+      notes: `sampled every 200 ms from /proc/PID/status during the closed loop (${round(closed.maxRssMb, 1)} MB), the open loop (${round(open.maxRssMb, 1)} MB) and the batches (${round(batch.maxRssMb, 1)} MB); node ${entry} (the bundled build, with the image's NODE_OPTIONS: ${imageNodeOptions(ctx.root, 'accounts')})`,
     })
     const chains = await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry where posted_by <> 'bulk'`.execute(db.kysely)
     ctx.log(`${Number(chains.rows[0]!.n).toLocaleString('en')} entries posted through the service`)

@@ -112,7 +112,7 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const tsxBaseline = viaTsx instanceof Error ? undefined : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
   {
     bundledService(ctx.root, 'identity')
-    const bundled = await measureService(ctx, [bundle], imageNodeOptions(ctx.root)).catch((err: Error) => err)
+    const bundled = await measureService(ctx, [bundle], imageNodeOptions(ctx.root, 'identity')).catch((err: Error) => err)
     results.push(
       bundled instanceof Error
         ? { issue: '2', metric: 'identity service idle RSS, bundled build', value: Number.NaN, unit: 'MB', target, skipped: `failed: ${bundled.message}` }

@@ -11,6 +11,13 @@ export interface RelayOptions {
   logger: Logger
   batchSize?: number
   idleMs?: number
+  /**
+   * After a drain that published some events but not a full batch, how long to let more gather
+   * before the next one (a wake does not cut it short). Under a steady stream of small commits
+   * the relay otherwise drains a handful of events at a time, each drain five statements and a
+   * produce request.
+   */
+  lingerMs?: number
   maxBackoffMs?: number
   /** Fault injection for tests: runs after publishing and before the rows are removed. */
   afterPublish?: () => Promise<void>
@@ -58,7 +65,11 @@ export class OutboxRelay {
         this.failures += 1
         log.warn({ err, failures: this.failures }, 'outbox publish failed; backing off')
       }
-      if (sent > 0 && this.failures === 0) continue
+      if (this.failures === 0 && sent >= (this.o.batchSize ?? 500)) continue
+      if (this.failures === 0 && sent > 0) {
+        await new Promise<void>((resolve) => setTimeout(resolve, this.o.lingerMs ?? 5))
+        continue
+      }
       const backoff = this.failures === 0 ? (this.o.idleMs ?? 20) : Math.min(this.o.maxBackoffMs ?? 5_000, 50 * 2 ** this.failures)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff)

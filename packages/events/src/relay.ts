@@ -37,6 +37,10 @@ export class OutboxRelay {
 
   constructor(private readonly o: RelayOptions) {}
 
+  private get batchSize() {
+    return this.o.batchSize ?? 500
+  }
+
   start() {
     if (this.running) return
     this.running = true
@@ -65,7 +69,7 @@ export class OutboxRelay {
         this.failures += 1
         log.warn({ err, failures: this.failures }, 'outbox publish failed; backing off')
       }
-      if (this.failures === 0 && sent >= (this.o.batchSize ?? 500)) continue
+      if (this.failures === 0 && sent >= this.batchSize) continue
       if (this.failures === 0 && sent > 0) {
         await new Promise<void>((resolve) => setTimeout(resolve, this.o.lingerMs ?? 5))
         continue
@@ -84,7 +88,7 @@ export class OutboxRelay {
 
   /** Publishes one batch; returns how many events went out (0 when empty or another relay holds the lock). */
   async drainOnce(): Promise<number> {
-    const limit = this.o.batchSize ?? 500
+    const limit = this.batchSize
     return this.o.db.transaction().execute(async (trx) => {
       const lockKey = `creditbank.outbox.${this.o.name}`
       const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as locked`.execute(trx)

@@ -5,6 +5,7 @@ import { forSchema } from '@creditbank/db'
 import { topicOf } from '@creditbank/contracts'
 import { uuidv7 } from 'uuidv7'
 import portfolioApp, { SCHEMA } from '../src/app.js'
+import { Issuers } from '../src/credentials/issuers.js'
 import { migrations } from '../src/db/migrations.js'
 import type { PortfolioDB } from '../src/db/schema.js'
 
@@ -52,6 +53,10 @@ export async function buildPortfolio() {
       return platform.keys.auth({ roles: ['learner'], learner: learnerId })
     },
     admin: platform.keys.auth({ roles: ['admin'] }),
+    /** The DID an organization (or PLATFORM_ISSUER, for an admin) signs as: what a VC API caller names as `issuer`. */
+    async didOf(issuerId: string) {
+      return (await new Issuers(Buffer.from(SECRET_KEY, 'hex')).get(db, issuerId)).did
+    },
     async close() {
       await app.close()
       await platform.close()

@@ -52,7 +52,7 @@ t.test('canonical N-Quads are those of jsonld as published, for every kind of do
           credential: {
             '@context': ['https://www.w3.org/ns/credentials/v2', 'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json'],
             type: ['VerifiableCredential', 'OpenBadgeCredential'],
-            issuer: { type: ['Profile'], name: '郑州职业技术学院', url: 'https://example.edu' },
+            issuer: { id: await pf.didOf(f.school), type: ['Profile'], name: '郑州职业技术学院', url: 'https://example.edu' },
             credentialSubject: {
               type: ['AchievementSubject'],
               achievement: { id: 'urn:example:a', type: ['Achievement'], name: '实习', criteria: { narrative: '完成' }, alignment: [{ type: ['Alignment'], targetName: 'x', targetUrl: 'https://example.org/x' }] },

@@ -8,6 +8,7 @@ import { type Issuers, PLATFORM_ISSUER } from '../credentials/issuers.js'
 import { CLR_CONTEXT_URL, isKnownContext, OB_V3, UnknownDocumentError, VC_V2 } from '../credentials/loader.js'
 import { type Cryptosuite, signCredential } from '../credentials/sign.js'
 import { encodeList } from '../credentials/status-list.js'
+import { credentialInputErrors } from './credential-input.js'
 import { portfolioErrors } from './errors.js'
 
 export interface CredentialContext {
@@ -137,19 +138,16 @@ const vcApiRef = (credentialId: string) => `vcapi:${credentialId}`
  * bank for an admin), with a status entry of its own so it can be revoked later.
  */
 export async function issueAny(ctx: CredentialContext, issuerId: string, input: Record<string, unknown>, suite: Cryptosuite) {
+  const issuer = await ctx.issuers.get(ctx.db, issuerId)
+  const errors = credentialInputErrors(input, issuer.did)
+  if (errors.length > 0) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(errors.map((e) => `${e.path} ${e.message}`).join('; '), errors)
   const contexts = Array.isArray(input['@context']) ? input['@context'] : [input['@context']]
-  if (contexts[0] !== VC_V2) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(`@context must start with ${VC_V2}`, [{ path: '/credential/@context/0', message: `must be ${VC_V2}` }])
   contexts.forEach((c, i) => {
     if (typeof c === 'string' && !isKnownContext(c)) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(`unknown context ${c}`, [{ path: `/credential/@context/${i}`, message: `unknown context ${c}` }])
   })
-  const types = Array.isArray(input.type) ? input.type : [input.type]
-  if (!types.includes('VerifiableCredential')) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/type', message: 'must include VerifiableCredential' }])
-  if ('proof' in input) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/proof', message: 'must not be present: the service signs' }])
-  if ('credentialStatus' in input) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(undefined, [{ path: '/credential/credentialStatus', message: 'is assigned by the service' }])
+  const named = typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown }).id
+  if (named !== issuer.did) throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [{ path: '/credential/issuer', message: `must be ${issuer.did}` }])
   const refId = typeof input.id === 'string' ? input.id : `urn:uuid:${uuidv7()}`
-  const issuer = await ctx.issuers.get(ctx.db, issuerId)
-  const named = typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown } | undefined)?.id
-  if (named !== undefined && named !== issuer.did) throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [{ path: '/credential/issuer', message: `must be ${issuer.did} or absent` }])
   const [status, orgName] = await Promise.all([
     allocateStatus(ctx.db, issuerId, vcApiRef(refId)),
     issuerId === PLATFORM_ISSUER ? PLATFORM_NAME : findOrganization(ctx.db, issuerId).then((org) => org?.name ?? issuerId),
@@ -158,7 +156,7 @@ export async function issueAny(ctx: CredentialContext, issuerId: string, input: 
   const credential = {
     ...input,
     id: refId,
-    issuer: typeof input.issuer === 'object' && input.issuer !== null ? { ...(input.issuer as object), id: issuer.did } : { id: issuer.did, name: orgName },
+    issuer: typeof input.issuer === 'string' ? { id: issuer.did, name: orgName } : input.issuer,
     validFrom: typeof input.validFrom === 'string' ? input.validFrom : new Date().toISOString(),
     credentialStatus: statusEntry(statusListUrl(ctx, status.status_list_id), status.status_index),
   }

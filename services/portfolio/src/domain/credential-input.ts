@@ -1,0 +1,53 @@
+import type { FieldError } from '@creditbank/contracts'
+import { VC_V2 } from '../credentials/loader.js'
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** A URL as VC 2.0 uses it for ids: a scheme, a colon, and no white space. */
+const isUrl = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(v)
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+
+/**
+ * What the VC API issuer refuses in a credential before it allocates or signs anything: the
+ * structure VC Data Model 2.0 requires of a credential (its `@context`, `type`, `id`, `issuer`,
+ * `credentialSubject` and validity period), and what the service itself assigns (`proof`,
+ * `credentialStatus`). Every problem is named with its path under `/credential`. Which contexts
+ * are known and whose DID the issuer is are checked after, each with its own code.
+ */
+export function credentialInputErrors(c: Record<string, unknown>, signerDid: string): FieldError[] {
+  const out: FieldError[] = []
+  const at = (path: string, message: string) => out.push({ path: `/credential${path}`, message })
+
+  const context = c['@context']
+  const contexts = Array.isArray(context) ? context : [context]
+  if (context === undefined) at('/@context', 'is required')
+  else if (contexts[0] !== VC_V2) at(Array.isArray(context) ? '/@context/0' : '/@context', `must be ${VC_V2}`)
+  contexts.forEach((ctx, i) => {
+    if (i > 0 && !isObject(ctx) && typeof ctx !== 'string') at(`/@context/${i}`, 'must be a URL or an object')
+  })
+
+  const types = Array.isArray(c.type) ? c.type : [c.type]
+  if (c.type === undefined) at('/type', 'is required')
+  else if (!types.every((t) => typeof t === 'string' && t.length > 0)) at('/type', 'must be a string or an array of strings')
+  else if (!types.includes('VerifiableCredential')) at('/type', 'must include VerifiableCredential')
+
+  if ('id' in c && !isUrl(c.id)) at('/id', 'must be a single URL')
+
+  const issuer = isObject(c.issuer) ? c.issuer.id : c.issuer
+  if (c.issuer === undefined) at('/issuer', `is required: this caller signs as ${signerDid}`)
+  else if (!isUrl(issuer)) at('/issuer', 'must be a URL or an object whose id is a URL')
+
+  const subject = c.credentialSubject
+  const subjects = Array.isArray(subject) ? subject : [subject]
+  if (subject === undefined) at('/credentialSubject', 'is required')
+  else if (subjects.length === 0 || !subjects.every(isObject)) at('/credentialSubject', 'must be an object or a non-empty array of objects')
+  else if (subjects.some((s) => Object.keys(s).length === 0)) at('/credentialSubject', 'must make at least one claim')
+
+  for (const k of ['validFrom', 'validUntil'] as const) {
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k]))) at(`/${k}`, 'must be an XML Schema dateTime with a time zone')
+  }
+  if (typeof c.validFrom === 'string' && typeof c.validUntil === 'string' && Date.parse(c.validUntil) < Date.parse(c.validFrom)) at('/validUntil', 'is before validFrom')
+
+  if ('proof' in c) at('/proof', 'must not be present: the service signs')
+  if ('credentialStatus' in c) at('/credentialStatus', 'is assigned by the service')
+  return out
+}

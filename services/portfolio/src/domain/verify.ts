@@ -2,7 +2,7 @@ import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
 import { statusBit } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
-import { documentLoader, isKnownContext, VC_V2 } from '../credentials/loader.js'
+import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
 import { verifySuites } from '../credentials/sign.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status'
@@ -64,14 +64,16 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2
 function schemaProblems(c: Record<string, unknown>): string[] {
   const out: string[] = []
   const contexts = asArray(c['@context'])
-  if (contexts[0] !== VC_V2 && contexts[0] !== 'https://www.w3.org/2018/credentials/v1') out.push('@context must start with the VC base context')
-  for (const ctx of contexts) if (typeof ctx === 'string' && !isKnownContext(ctx)) out.push(`unknown @context ${ctx} (contexts are never fetched)`)
+  if (contexts[0] !== VC_V2 && contexts[0] !== VC_V1) out.push('@context must start with the VC base context')
+  for (const ctx of contexts) if (typeof ctx === 'string' && !isVerifiableContext(ctx)) out.push(`unknown @context ${ctx} (contexts are never fetched)`)
   const types = asArray(c.type)
   if (!types.includes('VerifiableCredential')) out.push('type must include VerifiableCredential')
   const issuer = typeof c.issuer === 'string' ? c.issuer : isObject(c.issuer) ? c.issuer.id : undefined
   if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:/.test(issuer)) out.push('issuer must be a URL or an object with an id URL')
   const subjects = asArray(c.credentialSubject)
   if (subjects.length === 0 || !subjects.every(isObject)) out.push('credentialSubject must be an object')
+  // VC 1.1 (`https://www.w3.org/2018/credentials/v1`) requires `issuanceDate`; its window is `issuanceDate`/`expirationDate`.
+  if (contexts[0] === VC_V1 && c.issuanceDate === undefined) out.push('issuanceDate is required (VC 1.1)')
   for (const k of ['validFrom', 'validUntil', 'issuanceDate', 'expirationDate']) {
     if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k] as string))) out.push(`${k} must be an XML Schema dateTime`)
   }
@@ -95,11 +97,13 @@ function errorMessage(err: unknown): string {
 
 async function signatureCheck(c: Record<string, unknown>, report: Report) {
   report.ran('signature')
-  // Validity dates are the expiry check's business; give the library a moment inside the window.
-  const validFrom = typeof c.validFrom === 'string' ? Date.parse(c.validFrom) : Number.NaN
+  // Validity dates are the expiry check's business; give the library a moment inside the window
+  // (VC 2.0 `validFrom`, VC 1.1 `issuanceDate`).
+  const start = c.validFrom ?? c.issuanceDate
+  const validFrom = typeof start === 'string' ? Date.parse(start) : Number.NaN
   const now = Number.isNaN(validFrom) ? new Date() : new Date(validFrom)
   try {
-    const res = await vc.verifyCredential({ credential: c, suite: verifySuites(), documentLoader, now, checkStatus: async () => ({ verified: true }) })
+    const res = await vc.verifyCredential({ credential: c, suite: verifySuites(c), documentLoader, now, checkStatus: async () => ({ verified: true }) })
     if (!res.verified) report.fail('signature', errorMessage(res.results?.find((r) => !r.verified)?.error ?? res.error))
   } catch (err) {
     report.fail('signature', errorMessage(err))
@@ -178,12 +182,15 @@ export async function verifyPresentation(ctx: VerifyContext, presentation: unkno
     return { ...report.result(), credentialResults: [] }
   }
   const contexts = asArray(presentation['@context'])
-  for (const c of contexts) if (typeof c === 'string' && !isKnownContext(c)) report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
+  for (const c of contexts) if (typeof c === 'string' && !isVerifiableContext(c)) report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
   if (presentation.proof !== undefined) {
     report.ran('signature')
     try {
-      const res = await vc.verify({ presentation: { ...presentation, verifiableCredential: [] }, suite: verifySuites(), documentLoader, ...(options.challenge ? { challenge: options.challenge } : {}) })
-      if (!res.verified) report.fail('signature', `presentation: ${errorMessage(res.presentationResult?.results?.find((r: { verified: boolean }) => !r.verified)?.error ?? res.error)}`)
+      // The holder's proof covers the credentials, so it is checked over the whole presentation; only
+      // its own result is read here (each credential is reported by verifyOne below).
+      const res = await vc.verify({ presentation, suite: verifySuites(presentation), documentLoader, ...(options.challenge ? { challenge: options.challenge } : {}) })
+      const own = res.presentationResult
+      if (!own?.verified) report.fail('signature', `presentation: ${errorMessage(own?.results?.find((r: { verified: boolean }) => !r.verified)?.error ?? own?.error ?? res.error)}`)
     } catch (err) {
       report.fail('signature', `presentation: ${errorMessage(err)}`)
     }

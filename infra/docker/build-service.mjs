@@ -23,8 +23,10 @@ function versionOf(name) {
 
 mkdirSync(join(dir, 'bundle'), { recursive: true })
 await build({
-  entryPoints: [join(dir, 'src', 'server.ts')],
-  outfile: join(dir, 'bundle', 'server.js'),
+  // The outbox relay's thread (packages/events RelayThread) loads relay-worker.js from beside server.js.
+  entryPoints: [join(dir, 'src', 'server.ts'), join(root, 'packages', 'events', 'src', 'relay-worker.ts')],
+  outdir: join(dir, 'bundle'),
+  entryNames: '[name]',
   bundle: true,
   platform: 'node',
   format: 'esm',
@@ -51,4 +53,4 @@ writeFileSync(
     2,
   )}\n`,
 )
-console.log(`built services/${service}/bundle/server.js`)
+console.log(`built services/${service}/bundle/server.js and relay-worker.js`)

@@ -23,12 +23,28 @@ export interface RelayOptions {
   afterPublish?: () => Promise<void>
 }
 
+/** A service's relay, on its own thread (RelayThread) or on the caller's (OutboxRelay). */
+export interface Relay {
+  start(): unknown
+  stop(): Promise<void>
+  /** Cuts the idle wait short, e.g. right after a commit that wrote events. */
+  wake(): void
+  /** Events written and not yet published. */
+  backlog(): Promise<number>
+}
+
+/** How many events wait in a service's outbox. */
+export async function outboxBacklog(db: Kysely<any>): Promise<number> {
+  const row = await db.selectFrom('outbox_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst()
+  return Number(row?.n ?? 0)
+}
+
 /**
  * Publishes outbox rows in bounded batches. The batch is read `FOR UPDATE SKIP LOCKED`, published,
  * then deleted in the same transaction: a crash between publish and delete publishes the batch
  * again (at-least-once), and consumers' inboxes make the effect exactly-once.
  */
-export class OutboxRelay {
+export class OutboxRelay implements Relay {
   private running = false
   private loop?: Promise<void>
   private wakeUp?: () => void
@@ -53,7 +69,6 @@ export class OutboxRelay {
     await this.loop
   }
 
-  /** Cuts the idle wait short, e.g. right after a commit that wrote events. */
   wake() {
     this.wakeUp?.()
   }
@@ -113,8 +128,7 @@ export class OutboxRelay {
     })
   }
 
-  async backlog(): Promise<number> {
-    const row = await this.o.db.selectFrom('outbox_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst()
-    return Number(row?.n ?? 0)
+  backlog() {
+    return outboxBacklog(this.o.db)
   }
 }

@@ -10,6 +10,9 @@ export const commonConfig = {
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   DATA_DIR: Type.String({ default: './data' }),
   KAFKA_BROKERS: Type.Optional(Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' })),
+  RELAY_THREAD: Type.Optional(
+    Type.Boolean({ description: 'with Postgres and Kafka: true, every service publishes its outbox from a thread of its own; false, none does; unset, the services that ask for one (accounts)' }),
+  ),
   JWT_ISSUER: Type.String({ default: 'https://identity.creditbank.local' }),
   JWT_AUDIENCE: Type.String({ default: 'creditbank' }),
   IDENTITY_URL: Type.String({ default: 'http://127.0.0.1:3001' }),

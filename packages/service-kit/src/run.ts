@@ -15,6 +15,7 @@ type CommonConfig = { [K in keyof typeof commonConfig]: unknown } & {
   DB_POOL_MAX: number
   DATA_DIR: string
   KAFKA_BROKERS?: string
+  RELAY_THREAD?: boolean
   JWT_ISSUER: string
   JWT_AUDIENCE: string
   IDENTITY_URL: string
@@ -51,9 +52,14 @@ export async function createPlatform(
     ? new KafkaTransport({ brokers: config.KAFKA_BROKERS.split(','), clientId, logger })
     : new MemoryTransport()
   await transport.connect()
+  const relayThread =
+    config.DATABASE_URL && config.KAFKA_BROKERS && config.RELAY_THREAD !== false
+      ? { databaseUrl: config.DATABASE_URL, brokers: config.KAFKA_BROKERS.split(','), clientId, logLevel: config.LOG_LEVEL, everyService: config.RELAY_THREAD === true }
+      : undefined
   return {
     database,
     transport,
+    ...(relayThread ? { relayThread } : {}),
     resolveKey: resolveKey ?? jwksKeyResolver(`${config.IDENTITY_URL}/.well-known/jwks.json`),
     issuer: config.JWT_ISSUER,
     audience: config.JWT_AUDIENCE,

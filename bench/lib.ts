@@ -69,7 +69,7 @@ export function bundledService(root: string, service: string): string {
 }
 
 /** The NODE_OPTIONS the service's image sets (infra/docker/Dockerfile with its compose build args), so a bench runs a service as deployed. */
-export function imageNodeOptions(root: string, service: string): string {
+function imageNodeOptions(root: string, service: string): string {
   const dockerfile = readFileSync(`${root}infra/docker/Dockerfile`, 'utf8')
   const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)
   if (!line) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
@@ -83,4 +83,10 @@ export function imageNodeOptions(root: string, service: string): string {
     if (value === undefined) throw new Error(`build arg ${name} has no value for ${service}`)
     return value
   })
+}
+
+/** The environment the service's image sets for Node: NODE_OPTIONS and MALLOC_ARENA_MAX (infra/docker/Dockerfile). */
+export function imageEnv(root: string, service: string): Record<string, string> {
+  const arenas = /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(readFileSync(`${root}infra/docker/Dockerfile`, 'utf8'))?.[1]
+  return { NODE_OPTIONS: imageNodeOptions(root, service), ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) }
 }

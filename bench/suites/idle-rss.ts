@@ -6,7 +6,7 @@ import { openDatabase } from '@creditbank/db'
 import { Kafka, logLevel } from 'kafkajs'
 import { sql } from 'kysely'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
-import { bundledService, imageNodeOptions } from '../lib.js'
+import { bundledService, imageEnv } from '../lib.js'
 
 const TARGET_SERVICE_MB = 120
 const TARGET_BROKER_HEAP_MB = 512
@@ -82,7 +82,7 @@ async function quietBus(brokers: string[]) {
 }
 
 /** Starts the service on a fresh database and a quiet bus, waits until ready and idle, and reads its memory. */
-async function measureService(ctx: BenchContext, args: string[], nodeOptions?: string) {
+async function measureService(ctx: BenchContext, args: string[], image?: Record<string, string>) {
   await quietBus(ctx.kafkaBrokers)
   const admin = await openDatabase({ url: ctx.databaseUrl, poolMax: 1 })
   const dbName = `cb_bench_identity_${randomBytes(4).toString('hex')}`
@@ -96,7 +96,7 @@ async function measureService(ctx: BenchContext, args: string[], nodeOptions?: s
     stdio: ['ignore', 'pipe', 'pipe'],
     env: {
       PATH: process.env.PATH,
-      ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}),
+      ...image,
       PORT: String(port),
       DATABASE_URL: url.toString(),
       KAFKA_BROKERS: ctx.kafkaBrokers.join(','),
@@ -137,13 +137,13 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const tsxBaseline = viaTsx instanceof Error ? undefined : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
   {
     bundledService(ctx.root, 'identity')
-    const bundled = await measureService(ctx, [bundle], imageNodeOptions(ctx.root, 'identity')).catch((err: Error) => err)
+    const bundled = await measureService(ctx, [bundle], imageEnv(ctx.root, 'identity')).catch((err: Error) => err)
     results.push(
       bundled instanceof Error
         ? { issue: '2', metric: 'identity service idle RSS, bundled build', value: Number.NaN, unit: 'MB', target, skipped: `failed: ${bundled.message}` }
         : {
             issue: '2',
-            metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS), ${IDLE_MS / 1000} s after ready`,
+            metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS and MALLOC_ARENA_MAX), ${IDLE_MS / 1000} s after ready`,
             value: mb(bundled.rssMb),
             unit: 'MB',
             target,

@@ -60,7 +60,7 @@ export class RelayThread implements Relay {
       this.restartTimer = setTimeout(() => void this.start().catch((err) => this.logger.error({ err }, 'relay thread did not start')), this.restartDelayMs)
     })
     worker.on('error', (err) => this.logger.error({ err, component: 'outbox-relay' }, 'relay thread failed'))
-    await once(worker, 'message').catch(() => {})
+    await Promise.race([once(worker, 'message'), once(worker, 'exit')]).catch(() => {})
   }
 
   /** After a commit that wrote events: publish now rather than at the next poll. */

@@ -4,6 +4,7 @@ import { statusBit } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
 import { verifySuites } from '../credentials/sign.js'
+import { DATE_TIME, isObject } from './credential-input.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status'
 
@@ -56,9 +57,7 @@ class Report {
   }
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
 const asArray = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v])
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
 
 /** VC Data Model 2.0 structure, and the Open Badges / CLR subject where the type claims one. */
 function schemaProblems(c: Record<string, unknown>): string[] {

@@ -68,25 +68,41 @@ export function bundledService(root: string, service: string): string {
   return `services/${service}/bundle/server.js`
 }
 
-/** The NODE_OPTIONS the service's image sets (infra/docker/Dockerfile with its compose build args), so a bench runs a service as deployed. */
-function imageNodeOptions(root: string, service: string): string {
-  const dockerfile = readFileSync(`${root}infra/docker/Dockerfile`, 'utf8')
-  const line = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)
-  if (!line) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
-  // Build args: the Dockerfile's defaults, then the service's own in docker-compose.yml.
-  const args = new Map([...dockerfile.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1]!, m[2]!]))
+/** The Dockerfile's build args with their defaults, then the service's own from docker-compose.yml. */
+function buildArgs(root: string, service: string, dockerfile: string): Map<string, string> {
+  const args = new Map([...dockerfile.matchAll(/^ARG (\w+)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]))
   const compose = readFileSync(`${root}docker-compose.yml`, 'utf8')
   const own = new RegExp(`args: \\{ SERVICE: ${service}((?:, \\w+: [^,}]+)*) \\}`).exec(compose)?.[1] ?? ''
   for (const m of own.matchAll(/, (\w+): ([^,}]+)/g)) args.set(m[1]!, m[2]!.trim())
-  return line[1]!.replace(/\$\{(\w+)\}/g, (_, name: string) => {
-    const value = args.get(name)
-    if (value === undefined) throw new Error(`build arg ${name} has no value for ${service}`)
-    return value
-  })
+  return args
 }
 
-/** The environment the service's image sets for Node: NODE_OPTIONS and MALLOC_ARENA_MAX (infra/docker/Dockerfile). */
-export function imageEnv(root: string, service: string): Record<string, string> {
-  const arenas = /^ENV MALLOC_ARENA_MAX=(\d+)$/m.exec(readFileSync(`${root}infra/docker/Dockerfile`, 'utf8'))?.[1]
-  return { NODE_OPTIONS: imageNodeOptions(root, service), ...(arenas ? { MALLOC_ARENA_MAX: arenas } : {}) }
+/**
+ * How the service's image runs Node (infra/docker/Dockerfile with its compose build args), so a
+ * bench runs a service as deployed: the environment it sets (NODE_OPTIONS and glibc's MALLOC_*)
+ * and the flags its command gives node (NODE_FLAGS: V8 flags that NODE_OPTIONS refuses).
+ */
+export function serviceImage(root: string, service: string): { env: Record<string, string>; nodeFlags: string[] } {
+  const dockerfile = readFileSync(`${root}infra/docker/Dockerfile`, 'utf8')
+  const args = buildArgs(root, service, dockerfile)
+  const expand = (text: string) =>
+    text.replace(/\$\{(\w+)\}/g, (_, name: string) => {
+      const value = args.get(name)
+      if (value === undefined) throw new Error(`build arg ${name} has no value for ${service}`)
+      return value
+    })
+  const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]
+  if (options === undefined) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
+  if (!/^CMD exec node \$NODE_FLAGS server\.js$/m.test(dockerfile)) throw new Error('infra/docker/Dockerfile no longer runs `node $NODE_FLAGS server.js`')
+  const malloc = [...dockerfile.matchAll(/^ENV (MALLOC_\w+)=(\d+)$/gm)].map((m) => [m[1]!, m[2]!] as const)
+  return {
+    env: { NODE_OPTIONS: expand(options), ...Object.fromEntries(malloc) },
+    nodeFlags: expand('${NODE_FLAGS}').split(' ').filter(Boolean),
+  }
+}
+
+/** The image's environment and node flags as one line, for a bench's notes. */
+export function describeImage(root: string, service: string): string {
+  const image = serviceImage(root, service)
+  return [...Object.entries(image.env).map(([k, v]) => `${k}=${v}`), 'node', ...image.nodeFlags].join(' ')
 }

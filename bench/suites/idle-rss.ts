@@ -6,7 +6,7 @@ import { openDatabase } from '@creditbank/db'
 import { Kafka, logLevel } from 'kafkajs'
 import { sql } from 'kysely'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
-import { bundledService, imageEnv } from '../lib.js'
+import { bundledService, serviceImage } from '../lib.js'
 
 const TARGET_SERVICE_MB = 120
 const TARGET_BROKER_HEAP_MB = 512
@@ -137,13 +137,14 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const tsxBaseline = viaTsx instanceof Error ? undefined : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
   {
     bundledService(ctx.root, 'identity')
-    const bundled = await measureService(ctx, [bundle], imageEnv(ctx.root, 'identity')).catch((err: Error) => err)
+    const image = serviceImage(ctx.root, 'identity')
+    const bundled = await measureService(ctx, [...image.nodeFlags, bundle], image.env).catch((err: Error) => err)
     results.push(
       bundled instanceof Error
         ? { issue: '2', metric: 'identity service idle RSS, bundled build', value: Number.NaN, unit: 'MB', target, skipped: `failed: ${bundled.message}` }
         : {
             issue: '2',
-            metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS and MALLOC_ARENA_MAX), ${IDLE_MS / 1000} s after ready`,
+            metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS, MALLOC_* and node flags), ${IDLE_MS / 1000} s after ready`,
             value: mb(bundled.rssMb),
             unit: 'MB',
             target,

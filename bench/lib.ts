@@ -93,7 +93,7 @@ export function serviceImage(root: string, service: string): { env: Record<strin
     })
   const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]
   if (options === undefined) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
-  if (!/^CMD exec node \$NODE_FLAGS server\.js$/m.test(dockerfile)) throw new Error('infra/docker/Dockerfile no longer runs `node $NODE_FLAGS server.js`')
+  if (!dockerfile.includes('CMD ["sh", "-c", "exec node $NODE_FLAGS server.js"]')) throw new Error('infra/docker/Dockerfile no longer runs `node $NODE_FLAGS server.js`')
   const malloc = [...dockerfile.matchAll(/^ENV (MALLOC_\w+)=(\d+)$/gm)].map((m) => [m[1]!, m[2]!] as const)
   return {
     env: { NODE_OPTIONS: expand(options), ...Object.fromEntries(malloc) },

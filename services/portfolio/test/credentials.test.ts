@@ -191,6 +191,12 @@ t.test('the VC API issuer: org clients with the scope sign as their organization
     t.equal(withExamples.statusCode, 201, `the examples context, ${cryptosuite}: ${withExamples.statusCode === 201 ? '' : withExamples.body}`)
     t.equal((await verify(withExamples.json().verifiableCredential)).statusCode, 200, `and it verifies (${cryptosuite})`)
   }
+  // Schemas and terms of use that name their type (and a schema its URL) are signed as given.
+  const typed = { ...example, credentialSchema: [{ id: 'https://example.org/schemas/alumni.json', type: 'JsonSchema' }], termsOfUse: { type: 'ExampleTermsPolicy' } }
+  const withTyped = await app.inject({ method: 'POST', url: '/credentials/issue', headers: client, payload: { credential: typed } })
+  t.equal(withTyped.statusCode, 201, `typed schema and terms of use: ${withTyped.statusCode === 201 ? '' : withTyped.body}`)
+  t.same(withTyped.json().verifiableCredential.credentialSchema, typed.credentialSchema, 'the schema is kept as given')
+  t.equal((await verify(withTyped.json().verifiableCredential)).statusCode, 200, 'and it verifies')
 
   const before = await count('credential_status')
   const cases: [string, Record<string, string>, unknown, number, string][] = [
@@ -231,6 +237,7 @@ t.test('the VC API issuer: org clients with the scope sign as their organization
     ['no type', noType, '/credential/type'],
     ['a numeric type', { ...credential, type: 4 }, '/credential/type'],
     ['a null in type', { ...credential, type: [null, 'VerifiableCredential'] }, '/credential/type'],
+    ['a nested type array', { ...credential, type: [['VerifiableCredential']] }, '/credential/type'],
     ['no @context', noContext, '/credential/@context'],
     ['a numeric @context', { ...credential, '@context': 4 }, '/credential/@context'],
     ['a numeric @context item', { ...credential, '@context': [4] }, '/credential/@context/0'],
@@ -240,6 +247,12 @@ t.test('the VC API issuer: org clients with the scope sign as their organization
     ['a malformed validFrom', { ...credential, validFrom: '2024-01-01' }, '/credential/validFrom'],
     ['validUntil before validFrom', { ...credential, validFrom: '2024-01-02T00:00:00Z', validUntil: '2024-01-01T00:00:00Z' }, '/credential/validUntil'],
     ['a status already', { ...credential, credentialStatus: { type: 'BitstringStatusListEntry' } }, '/credential/credentialStatus'],
+    ['a credentialSchema without type', { ...credential, credentialSchema: { id: 'https://example.org/schema.json' } }, '/credential/credentialSchema/type'],
+    ['a credentialSchema without id', { ...credential, credentialSchema: [{ type: 'JsonSchema' }] }, '/credential/credentialSchema/0/id'],
+    ['a credentialSchema whose id is not a URL', { ...credential, credentialSchema: { id: 'schema', type: 'JsonSchema' } }, '/credential/credentialSchema/id'],
+    ['a termsOfUse without type', { ...credential, termsOfUse: [{ id: 'https://example.org/tou' }] }, '/credential/termsOfUse/0/type'],
+    ['an evidence without type', { ...credential, evidence: { id: 'https://example.org/evidence/1' } }, '/credential/evidence/type'],
+    ['a refreshService that is a string', { ...credential, refreshService: 'https://example.org/refresh' }, '/credential/refreshService'],
   ]
   for (const [name, bad, path] of malformed) {
     const r = await app.inject({ method: 'POST', url: '/credentials/issue', headers: client, payload: { credential: bad } })

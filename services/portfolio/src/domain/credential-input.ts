@@ -6,11 +6,18 @@ export const isObject = (v: unknown): v is Record<string, unknown> => typeof v =
 const isUrl = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(v)
 /** An XML Schema dateTime with a time zone, as VC validity dates are written. */
 export const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
+/** A `type` value: a non-empty string, or a non-empty array of them. */
+const isTypeName = (t: unknown) => typeof t === 'string' && t.length > 0
+const isTypeValue = (t: unknown) => (Array.isArray(t) ? t.length > 0 && t.every(isTypeName) : isTypeName(t))
+
+/** Properties each of whose values VC Data Model 2.0 requires to name its type (a credentialSchema also its URL id). */
+const TYPED = ['credentialSchema', 'termsOfUse', 'evidence', 'refreshService'] as const
 
 /**
  * What the VC API issuer refuses in a credential before it allocates or signs anything: the
  * structure VC Data Model 2.0 requires of a credential (its `@context`, `type`, `id`, `issuer`,
- * `credentialSubject` and validity period), and what the service itself assigns (`proof`,
+ * `credentialSubject`, validity period, and the type of each schema, terms of use, evidence and
+ * refresh service), and what the service itself assigns (`proof`,
  * `credentialStatus`). Every problem is named with its path under `/credential`. Which contexts
  * are known and whose DID the issuer is are checked after, each with its own code.
  */
@@ -26,10 +33,9 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
     if (i > 0 && !isObject(ctx) && typeof ctx !== 'string') at(`/@context/${i}`, 'must be a URL or an object')
   })
 
-  const types = Array.isArray(c.type) ? c.type : [c.type]
   if (c.type === undefined) at('/type', 'is required')
-  else if (!types.every((t) => typeof t === 'string' && t.length > 0)) at('/type', 'must be a string or an array of strings')
-  else if (!types.includes('VerifiableCredential')) at('/type', 'must include VerifiableCredential')
+  else if (!isTypeValue(c.type)) at('/type', 'must be a string or an array of strings')
+  else if (!(Array.isArray(c.type) ? c.type : [c.type]).includes('VerifiableCredential')) at('/type', 'must include VerifiableCredential')
 
   if ('id' in c && !isUrl(c.id)) at('/id', 'must be a single URL')
 
@@ -47,6 +53,21 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
     if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k]))) at(`/${k}`, 'must be an XML Schema dateTime with a time zone')
   }
   if (typeof c.validFrom === 'string' && typeof c.validUntil === 'string' && Date.parse(c.validUntil) < Date.parse(c.validFrom)) at('/validUntil', 'is before validFrom')
+
+  for (const k of TYPED) {
+    const value = c[k]
+    if (value === undefined) continue
+    const many = Array.isArray(value)
+    ;(many ? value : [value]).forEach((v, i) => {
+      const path = many ? `/${k}/${i}` : `/${k}`
+      if (!isObject(v)) {
+        at(path, 'must be an object')
+        return
+      }
+      if (!isTypeValue(v.type)) at(`${path}/type`, 'is required: a string or an array of strings')
+      if (k === 'credentialSchema' && !isUrl(v.id)) at(`${path}/id`, 'is required: a URL')
+    })
+  }
 
   if ('proof' in c) at('/proof', 'must not be present: the service signs')
   if ('credentialStatus' in c) at('/credentialStatus', 'is assigned by the service')

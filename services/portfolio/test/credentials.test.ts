@@ -361,4 +361,9 @@ t.test('presentations: an unsigned presentation of good credentials verifies wit
   t.equal(bad.statusCode, 400)
   t.match(bad.json().errors, [/^signature: verifiableCredential\[1\]/])
   t.equal((await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: { type: 'nope' } } })).statusCode, 400)
+  // a credential under the property's full IRI is not skipped as an unknown property (VC DM 2.0 suite)
+  const hidden = { '@context': vp['@context'], type: vp.type, 'https://www.w3.org/2018/credentials#verifiableCredential': ['eyJhbGciOiJFUzI1NiJ9.e30.c2ln'] }
+  const smuggled = await app.inject({ method: 'POST', url: '/presentations/verify', payload: { verifiablePresentation: hidden } })
+  t.equal(smuggled.statusCode, 400)
+  t.match(smuggled.json().errors, [/^schema: https:\/\/www\.w3\.org\/2018\/credentials#verifiableCredential is not allowed/])
 })

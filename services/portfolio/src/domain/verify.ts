@@ -169,6 +169,9 @@ export async function verifyOne(ctx: VerifyContext, credential: unknown, now = n
   return report.result()
 }
 
+/** What `verifiableCredential` expands to in the VC 2.0 context. */
+const VERIFIABLE_CREDENTIAL_IRI = 'https://www.w3.org/2018/credentials#verifiableCredential'
+
 /**
  * Verifies a presentation: its own proof when it has one (an unsigned presentation is reported as
  * a warning), and every credential in it with verifyOne.
@@ -182,6 +185,9 @@ export async function verifyPresentation(ctx: VerifyContext, presentation: unkno
   }
   const contexts = asArray(presentation['@context'])
   for (const c of contexts) if (typeof c === 'string' && !isVerifiableContext(c)) report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
+  // The same property under its full IRI (what `verifiableCredential` expands to) would carry
+  // credentials that are never checked below; a conforming presentation is in compacted form.
+  if (VERIFIABLE_CREDENTIAL_IRI in presentation) report.fail('schema', `${VERIFIABLE_CREDENTIAL_IRI} is not allowed: credentials go under verifiableCredential`)
   if (presentation.proof !== undefined) {
     report.ran('signature')
     try {

@@ -6,8 +6,8 @@ export const isObject = (v: unknown): v is Record<string, unknown> => typeof v =
 const isUrl = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(v)
 /** An XML Schema dateTime with a time zone, as VC validity dates are written. */
 export const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/
-/** A `type` value: a non-empty string, or a non-empty array of them. */
 const isTypeName = (t: unknown) => typeof t === 'string' && t.length > 0
+/** A `type` value: a non-empty string, or a non-empty array of them. */
 const isTypeValue = (t: unknown) => (Array.isArray(t) ? t.length > 0 && t.every(isTypeName) : isTypeName(t))
 
 /** Properties each of whose values VC Data Model 2.0 requires to name its type (a credentialSchema also its URL id). */

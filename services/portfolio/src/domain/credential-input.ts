@@ -2,6 +2,8 @@ import type { FieldError } from '@creditbank/contracts'
 import { VC_V2 } from '../credentials/loader.js'
 
 export const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v)
+/** A property's values: its array, or its one value, or none. */
+export const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 /** A URL as VC 2.0 uses it for ids: a scheme, a colon, and no white space. */
 const isUrl = (v: unknown): v is string => typeof v === 'string' && /^[a-zA-Z][a-zA-Z0-9+.-]*:\S+$/.test(v)
 /** An XML Schema dateTime with a time zone, as VC validity dates are written. */
@@ -26,7 +28,7 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
   const at = (path: string, message: string) => out.push({ path: `/credential${path}`, message })
 
   const context = c['@context']
-  const contexts = Array.isArray(context) ? context : [context]
+  const contexts = asArray(context)
   if (context === undefined) at('/@context', 'is required')
   else if (contexts[0] !== VC_V2) at(Array.isArray(context) ? '/@context/0' : '/@context', `must be ${VC_V2}`)
   contexts.forEach((ctx, i) => {
@@ -35,7 +37,7 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
 
   if (c.type === undefined) at('/type', 'is required')
   else if (!isTypeValue(c.type)) at('/type', 'must be a string or an array of strings')
-  else if (!(Array.isArray(c.type) ? c.type : [c.type]).includes('VerifiableCredential')) at('/type', 'must include VerifiableCredential')
+  else if (!asArray(c.type).includes('VerifiableCredential')) at('/type', 'must include VerifiableCredential')
 
   if ('id' in c && !isUrl(c.id)) at('/id', 'must be a single URL')
 
@@ -44,7 +46,7 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
   else if (!isUrl(issuer)) at('/issuer', 'must be a URL or an object whose id is a URL')
 
   const subject = c.credentialSubject
-  const subjects = Array.isArray(subject) ? subject : [subject]
+  const subjects = asArray(subject)
   if (subject === undefined) at('/credentialSubject', 'is required')
   else if (subjects.length === 0 || !subjects.every(isObject)) at('/credentialSubject', 'must be an object or a non-empty array of objects')
   else if (subjects.some((s) => Object.keys(s).length === 0)) at('/credentialSubject', 'must make at least one claim')
@@ -55,10 +57,8 @@ export function credentialInputErrors(c: Record<string, unknown>, signerDid: str
   if (typeof c.validFrom === 'string' && typeof c.validUntil === 'string' && Date.parse(c.validUntil) < Date.parse(c.validFrom)) at('/validUntil', 'is before validFrom')
 
   for (const k of TYPED) {
-    const value = c[k]
-    if (value === undefined) continue
-    const many = Array.isArray(value)
-    ;(many ? value : [value]).forEach((v, i) => {
+    const many = Array.isArray(c[k])
+    asArray(c[k]).forEach((v, i) => {
       const path = many ? `/${k}/${i}` : `/${k}`
       if (!isObject(v)) {
         at(path, 'must be an object')

@@ -4,7 +4,7 @@ import { statusBit } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
 import { verifySuites } from '../credentials/sign.js'
-import { DATE_TIME, isObject } from './credential-input.js'
+import { asArray, DATE_TIME, isObject } from './credential-input.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status'
 
@@ -57,7 +57,6 @@ class Report {
   }
 }
 
-const asArray = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v])
 
 /** VC Data Model 2.0 structure, and the Open Badges / CLR subject where the type claims one. */
 function schemaProblems(c: Record<string, unknown>): string[] {

@@ -19,15 +19,34 @@ export const round = (n: number, places = 2) => Math.round(n * 10 ** places) / 1
 export function httpClient(maxSockets: number) {
   const agent = new Agent({ keepAlive: true, maxSockets })
   return {
-    call(port: number, method: string, path: string, payload?: string, headers: Record<string, string> = {}) {
+    call(
+      port: number,
+      method: string,
+      path: string,
+      payload?: string,
+      headers: Record<string, string> = {},
+    ) {
       return new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const json = payload ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}
-        const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { ...json, ...headers } }, (res) => {
-          const chunks: Buffer[] = []
-          res.on('data', (c: Buffer) => chunks.push(c))
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }))
-          res.on('error', reject)
-        })
+        const json = payload
+          ? {
+              'content-type': 'application/json',
+              'content-length': String(Buffer.byteLength(payload)),
+            }
+          : {}
+        const req = request(
+          { host: '127.0.0.1', port, method, path, agent, headers: { ...json, ...headers } },
+          (res) => {
+            const chunks: Buffer[] = []
+            res.on('data', (c: Buffer) => chunks.push(c))
+            res.on('end', () =>
+              resolve({
+                status: res.statusCode ?? 0,
+                body: Buffer.concat(chunks).toString('utf8'),
+              }),
+            )
+            res.on('error', reject)
+          },
+        )
         req.on('error', reject)
         req.end(payload)
       })
@@ -36,7 +55,12 @@ export function httpClient(maxSockets: number) {
   }
 }
 
-type Run = (ctx: { root: string; databaseUrl: string; kafkaBrokers: string[]; log(m: string): void }) => Promise<BenchResult[]>
+type Run = (ctx: {
+  root: string
+  databaseUrl: string
+  kafkaBrokers: string[]
+  log(m: string): void
+}) => Promise<BenchResult[]>
 
 /** Runs a suite on its own when its file is the entry point. */
 export async function runIfMain(moduleUrl: string, run: Run) {
@@ -44,7 +68,12 @@ export async function runIfMain(moduleUrl: string, run: Run) {
   const root = fileURLToPath(new URL('../../', moduleUrl))
   const databaseUrl = process.env.DATABASE_URL
   if (!databaseUrl) throw new Error('DATABASE_URL is required')
-  const results = await run({ root, databaseUrl, kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','), log: (m) => process.stdout.write(`  ${m}\n`) })
+  const results = await run({
+    root,
+    databaseUrl,
+    kafkaBrokers: (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(','),
+    log: (m) => process.stdout.write(`  ${m}\n`),
+  })
   process.stdout.write(`${JSON.stringify(results, null, 2)}\n`)
 }
 
@@ -54,11 +83,22 @@ export async function runIfMain(moduleUrl: string, run: Run) {
  * `npm install` the same versions. Returns the entry's path relative to the root.
  */
 export function bundledService(root: string, service: string): string {
-  execFileSync(process.execPath, [`${root}infra/docker/build-service.mjs`, service], { cwd: root, stdio: 'ignore' })
+  execFileSync(process.execPath, [`${root}infra/docker/build-service.mjs`, service], {
+    cwd: root,
+    stdio: 'ignore',
+  })
   const dir = `${root}services/${service}/bundle/`
-  const deps = Object.keys((JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as { dependencies?: Record<string, string> }).dependencies ?? {})
+  const deps = Object.keys(
+    (
+      JSON.parse(readFileSync(`${dir}package.json`, 'utf8')) as {
+        dependencies?: Record<string, string>
+      }
+    ).dependencies ?? {},
+  )
   for (const name of deps) {
-    const from = ['service-kit', 'db'].map((p) => `${root}packages/${p}/node_modules/${name}`).find((p) => existsSync(p))
+    const from = ['service-kit', 'db']
+      .map((p) => `${root}packages/${p}/node_modules/${name}`)
+      .find((p) => existsSync(p))
     if (!from) throw new Error(`${name} is not installed in the workspace`)
     const to = `${dir}node_modules/${name}`
     mkdirSync(dirname(to), { recursive: true })
@@ -72,7 +112,8 @@ export function bundledService(root: string, service: string): string {
 function buildArgs(root: string, service: string, dockerfile: string): Map<string, string> {
   const args = new Map([...dockerfile.matchAll(/^ARG (\w+)=(\S*)$/gm)].map((m) => [m[1]!, m[2]!]))
   const compose = readFileSync(`${root}docker-compose.yml`, 'utf8')
-  const own = new RegExp(`args: \\{ SERVICE: ${service}((?:, \\w+: [^,}]+)*) \\}`).exec(compose)?.[1] ?? ''
+  const own =
+    new RegExp(`args: \\{ SERVICE: ${service}((?:, \\w+: [^,}]+)*) \\}`).exec(compose)?.[1] ?? ''
   for (const m of own.matchAll(/, (\w+): ([^,}]+)/g)) args.set(m[1]!, m[2]!.trim())
   return args
 }
@@ -82,7 +123,10 @@ function buildArgs(root: string, service: string, dockerfile: string): Map<strin
  * bench runs a service as deployed: the environment it sets (NODE_OPTIONS and glibc's MALLOC_*)
  * and the flags its command gives node (NODE_FLAGS: V8 flags that NODE_OPTIONS refuses).
  */
-export function serviceImage(root: string, service: string): { env: Record<string, string>; nodeFlags: string[] } {
+export function serviceImage(
+  root: string,
+  service: string,
+): { env: Record<string, string>; nodeFlags: string[] } {
   const dockerfile = readFileSync(`${root}infra/docker/Dockerfile`, 'utf8')
   const args = buildArgs(root, service, dockerfile)
   const expand = (text: string) =>
@@ -93,8 +137,11 @@ export function serviceImage(root: string, service: string): { env: Record<strin
     })
   const options = /^ENV NODE_OPTIONS="([^"]*)"$/m.exec(dockerfile)?.[1]
   if (options === undefined) throw new Error('infra/docker/Dockerfile sets no NODE_OPTIONS')
-  if (!dockerfile.includes('CMD ["sh", "-c", "exec node $NODE_FLAGS server.js"]')) throw new Error('infra/docker/Dockerfile no longer runs `node $NODE_FLAGS server.js`')
-  const malloc = [...dockerfile.matchAll(/^ENV (MALLOC_\w+)=(\d+)$/gm)].map((m) => [m[1]!, m[2]!] as const)
+  if (!dockerfile.includes('CMD ["sh", "-c", "exec node $NODE_FLAGS server.js"]'))
+    throw new Error('infra/docker/Dockerfile no longer runs `node $NODE_FLAGS server.js`')
+  const malloc = [...dockerfile.matchAll(/^ENV (MALLOC_\w+)=(\d+)$/gm)].map(
+    (m) => [m[1]!, m[2]!] as const,
+  )
   return {
     env: { NODE_OPTIONS: expand(options), ...Object.fromEntries(malloc) },
     nodeFlags: expand('${NODE_FLAGS}').split(' ').filter(Boolean),
@@ -104,5 +151,9 @@ export function serviceImage(root: string, service: string): { env: Record<strin
 /** The image's environment and node flags as one line, for a bench's notes. */
 export function describeImage(root: string, service: string): string {
   const image = serviceImage(root, service)
-  return [...Object.entries(image.env).map(([k, v]) => `${k}=${v}`), 'node', ...image.nodeFlags].join(' ')
+  return [
+    ...Object.entries(image.env).map(([k, v]) => `${k}=${v}`),
+    'node',
+    ...image.nodeFlags,
+  ].join(' ')
 }

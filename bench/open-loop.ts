@@ -42,11 +42,16 @@ export function openLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
     // A worker does not inherit tsx's loader on Node 20: it registers it, then loads this file.
     const self = JSON.stringify(import.meta.url)
     const worker = import.meta.url.endsWith('.ts')
-      ? new Worker(`import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${self}) })`, { eval: true, workerData: options })
+      ? new Worker(
+          `import('tsx/esm/api').then((tsx) => { tsx.register(); return import(${self}) })`,
+          { eval: true, workerData: options },
+        )
       : new Worker(new URL(import.meta.url), { workerData: options })
     worker.once('message', resolve)
     worker.once('error', reject)
-    worker.once('exit', (code) => reject(new Error(`open-loop worker exited (${code}) without a result`)))
+    worker.once('exit', (code) =>
+      reject(new Error(`open-loop worker exited (${code}) without a result`)),
+    )
   })
 }
 
@@ -67,15 +72,17 @@ async function send(o: OpenLoopOptions): Promise<OpenLoopResult> {
     const learnerId = o.learners[Math.floor(Math.random() * o.learners.length)]
     const body = JSON.stringify({ ...o.template, learnerId, externalRef: `${o.refPrefix}-${i}` })
     inflight.push(
-      http.call(o.port, 'POST', o.path, body, { ...o.headers, 'idempotency-key': randomUUID() }).then(
-        (res) => {
-          if (res.status === o.status) latencies.push(performance.now() - intended)
-          else errors += 1
-        },
-        () => {
-          errors += 1
-        },
-      ),
+      http
+        .call(o.port, 'POST', o.path, body, { ...o.headers, 'idempotency-key': randomUUID() })
+        .then(
+          (res) => {
+            if (res.status === o.status) latencies.push(performance.now() - intended)
+            else errors += 1
+          },
+          () => {
+            errors += 1
+          },
+        ),
     )
   }
   await Promise.all(inflight)

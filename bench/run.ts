@@ -45,11 +45,16 @@ async function loadSuites(): Promise<BenchSuite[]> {
     try {
       const mod = (await import(pathToFileURL(`${suitesDir}${f}`).href)) as { default?: BenchSuite }
       const s = mod.default
-      if (!s || typeof s.name !== 'string' || typeof s.run !== 'function') throw new Error('does not default-export { name, description, run }')
+      if (!s || typeof s.name !== 'string' || typeof s.run !== 'function')
+        throw new Error('does not default-export { name, description, run }')
       suites.push(s)
     } catch (err) {
       const message = `bench/suites/${f} did not load: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`
-      suites.push({ name, description: `(${message})`, run: () => Promise.reject(new Error(message)) })
+      suites.push({
+        name,
+        description: `(${message})`,
+        run: () => Promise.reject(new Error(message)),
+      })
     }
   }
   return suites
@@ -58,23 +63,37 @@ async function loadSuites(): Promise<BenchSuite[]> {
 /** KAFKA_BROKERS, or the local broker from infra/kafka (started for benchmarks with the full JIT). */
 function kafkaBrokers(): string[] {
   if (process.env.KAFKA_BROKERS) return process.env.KAFKA_BROKERS.split(',')
-  console.log('bench: KAFKA_BROKERS is not set; starting the local broker with infra/kafka/start.sh (KAFKA_FAST_START=0)')
+  console.log(
+    'bench: KAFKA_BROKERS is not set; starting the local broker with infra/kafka/start.sh (KAFKA_FAST_START=0)',
+  )
   // setsid: the broker must outlive this process and not share its process group.
-  execFileSync('setsid', ['--wait', 'bash', `${root}infra/kafka/start.sh`], { stdio: 'inherit', env: { ...process.env, KAFKA_FAST_START: '0' } })
+  execFileSync('setsid', ['--wait', 'bash', `${root}infra/kafka/start.sh`], {
+    stdio: 'inherit',
+    env: { ...process.env, KAFKA_FAST_START: '0' },
+  })
   console.log('bench: using KAFKA_BROKERS=127.0.0.1:9092')
   return ['127.0.0.1:9092']
 }
 
 async function machine(databaseUrl: string) {
   const db = await openDatabase({ url: databaseUrl, poolMax: 1 })
-  const pg = await sql<{ version: string }>`select version()`.execute(db.kysely).finally(() => db.close())
+  const pg = await sql<{ version: string }>`select version()`
+    .execute(db.kysely)
+    .finally(() => db.close())
   const cpus = os.cpus()
-  const jar = existsSync(`${root}infra/kafka/.libs`) ? readdirSync(`${root}infra/kafka/.libs`).find((f) => /^kafka_2\.13-.*\.jar$/.test(f)) : undefined
+  const jar = existsSync(`${root}infra/kafka/.libs`)
+    ? readdirSync(`${root}infra/kafka/.libs`).find((f) => /^kafka_2\.13-.*\.jar$/.test(f))
+    : undefined
   const kafka = /^kafka_2\.13-(.+)\.jar$/.exec(jar ?? '')?.[1] ?? KAFKA_VERSION_FALLBACK
   let jit = 'unknown (no local broker process)'
   try {
-    const args = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' }).split('\n').find((l) => l.includes('kafka.Kafka'))
-    if (args) jit = args.includes('-XX:TieredStopAtLevel=1') ? 'C1 only (started with KAFKA_FAST_START=1)' : 'full tiered JIT'
+    const args = execFileSync('ps', ['-eo', 'args='], { encoding: 'utf8' })
+      .split('\n')
+      .find((l) => l.includes('kafka.Kafka'))
+    if (args)
+      jit = args.includes('-XX:TieredStopAtLevel=1')
+        ? 'C1 only (started with KAFKA_FAST_START=1)'
+        : 'full tiered JIT'
   } catch {}
   return {
     cpu: `${cpus[0]?.model ?? 'unknown'} × ${cpus.length}`,
@@ -88,23 +107,39 @@ async function machine(databaseUrl: string) {
   }
 }
 
-const num = (v: number) => (Number.isNaN(v) ? '—' : v.toLocaleString('en', { maximumFractionDigits: 1 }))
-const verdict = (r: BenchResult) => (r.skipped ? 'skipped' : r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL')
-const baselineText = (r: BenchResult) => (r.baseline ? `${num(r.baseline.value)} ${r.baseline.unit} (${r.baseline.metric})` : '')
-const notesText = (r: BenchResult) => [r.skipped ? `skipped: ${r.skipped}` : '', r.notes ?? ''].filter(Boolean).join('; ')
+const num = (v: number) =>
+  Number.isNaN(v) ? '—' : v.toLocaleString('en', { maximumFractionDigits: 1 })
+const verdict = (r: BenchResult) =>
+  r.skipped ? 'skipped' : r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL'
+const baselineText = (r: BenchResult) =>
+  r.baseline ? `${num(r.baseline.value)} ${r.baseline.unit} (${r.baseline.metric})` : ''
+const notesText = (r: BenchResult) =>
+  [r.skipped ? `skipped: ${r.skipped}` : '', r.notes ?? ''].filter(Boolean).join('; ')
 
 function printTable(runs: SuiteRun[]) {
   const rows = [['suite', 'metric', 'value', 'target', 'result', 'baseline (same run)']]
   for (const run of runs) {
     if (run.error) rows.push([run.suite.name, 'ERROR', run.error, '', 'FAIL', ''])
-    for (const r of run.results) rows.push([run.suite.name, r.metric, `${num(r.value)} ${r.unit}`, r.target ?? '', verdict(r), baselineText(r)])
+    for (const r of run.results)
+      rows.push([
+        run.suite.name,
+        r.metric,
+        `${num(r.value)} ${r.unit}`,
+        r.target ?? '',
+        verdict(r),
+        baselineText(r),
+      ])
   }
-  const widths = rows[0]!.map((_, i) => Math.min(70, Math.max(...rows.map((row) => (row[i] ?? '').length))))
+  const widths = rows[0]!.map((_, i) =>
+    Math.min(70, Math.max(...rows.map((row) => (row[i] ?? '').length))),
+  )
   for (const [i, row] of rows.entries()) {
     console.log(row.map((c, j) => c.slice(0, 70).padEnd(widths[j]!)).join(' | '))
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('-|-'))
   }
-  for (const run of runs) for (const r of run.results) if (notesText(r)) console.log(`  ${run.suite.name} · ${r.metric}: ${notesText(r)}`)
+  for (const run of runs)
+    for (const r of run.results)
+      if (notesText(r)) console.log(`  ${run.suite.name} · ${r.metric}: ${notesText(r)}`)
 }
 
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ')
@@ -121,10 +156,15 @@ function section(run: SuiteRun, when: string, m: Awaited<ReturnType<typeof machi
   ]
   if (run.error) lines.push(`**The suite failed:** ${cell(run.error)}`, '')
   if (run.results.length > 0) {
-    lines.push('| issue | metric | value | target | result | baseline (same run) | notes |', '| --- | --- | ---: | --- | --- | --- | --- |')
+    lines.push(
+      '| issue | metric | value | target | result | baseline (same run) | notes |',
+      '| --- | --- | ---: | --- | --- | --- | --- |',
+    )
     for (const r of run.results) {
       const result = verdict(r) === 'FAIL' ? '**FAIL**' : verdict(r)
-      lines.push(`| ${r.issue ?? ''} | ${cell(r.metric)} | ${num(r.value)} ${r.unit} | ${r.target ?? ''} | ${result} | ${cell(baselineText(r))} | ${cell(notesText(r))} |`)
+      lines.push(
+        `| ${r.issue ?? ''} | ${cell(r.metric)} | ${num(r.value)} ${r.unit} | ${r.target ?? ''} | ${result} | ${cell(baselineText(r))} | ${cell(notesText(r))} |`,
+      )
     }
     lines.push('')
   }
@@ -137,7 +177,8 @@ function existingSections(): Map<string, string> {
   const sections = new Map<string, string>()
   if (!existsSync(reportFile)) return sections
   const text = readFileSync(reportFile, 'utf8')
-  for (const m of text.matchAll(/<!-- suite:([\w.-]+) -->[\s\S]*?<!-- \/suite:\1 -->/g)) sections.set(m[1]!, m[0])
+  for (const m of text.matchAll(/<!-- suite:([\w.-]+) -->[\s\S]*?<!-- \/suite:\1 -->/g))
+    sections.set(m[1]!, m[0])
   return sections
 }
 
@@ -172,11 +213,14 @@ async function checkpoint(databaseUrl: string) {
 
 async function main() {
   const { values } = parseArgs({ options: { only: { type: 'string', multiple: true } } })
-  const databaseUrl = process.env.DATABASE_URL ?? fail('DATABASE_URL is required (a Postgres server; suites create and drop their own databases)')
+  const databaseUrl =
+    process.env.DATABASE_URL ??
+    fail('DATABASE_URL is required (a Postgres server; suites create and drop their own databases)')
   const all = await loadSuites()
   const only = values.only?.flatMap((o) => o.split(',')).filter(Boolean)
   const unknown = only?.filter((n) => !all.some((s) => s.name === n)) ?? []
-  if (unknown.length > 0) fail(`unknown suite ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`)
+  if (unknown.length > 0)
+    fail(`unknown suite ${unknown.join(', ')}; suites: ${all.map((s) => s.name).join(', ')}`)
   const selected = only ? all.filter((s) => only.includes(s.name)) : all
   const ctx: BenchContext = {
     root,
@@ -186,7 +230,9 @@ async function main() {
   }
   const m = await machine(databaseUrl)
   const when = new Date().toISOString().replace(/\.\d+Z$/, 'Z')
-  console.log(`bench ${when} on ${m.cpu}, ${m.memory}, Node ${m.node}\n  ${m.postgres}\n  ${m.kafka}`)
+  console.log(
+    `bench ${when} on ${m.cpu}, ${m.memory}, Node ${m.node}\n  ${m.postgres}\n  ${m.kafka}`,
+  )
   const runs: SuiteRun[] = []
   for (const suite of selected) {
     console.log(`\n▶ ${suite.name}`)

@@ -7,23 +7,107 @@ export interface OrgSeed {
   name: string
   kind: 'school' | 'enterprise' | 'training_body' | 'evaluation_org' | 'recognition_center'
   regionCode: string
-  schoolLevel?: 'secondary_vocational' | 'higher_vocational' | 'vocational_undergraduate' | 'technician_college' | 'undergraduate' | 'open_university'
+  schoolLevel?:
+    | 'secondary_vocational'
+    | 'higher_vocational'
+    | 'vocational_undergraduate'
+    | 'technician_college'
+    | 'undergraduate'
+    | 'open_university'
 }
 
 export const schools: OrgSeed[] = [
-  { code: 'HN-ZZRVC', name: '郑州铁路职业技术学院', kind: 'school', regionCode: '410100', schoolLevel: 'higher_vocational' },
-  { code: 'HN-HNVC', name: '河南职业技术学院', kind: 'school', regionCode: '410100', schoolLevel: 'higher_vocational' },
-  { code: 'HN-HNPI', name: '河南工业职业技术学院', kind: 'school', regionCode: '411300', schoolLevel: 'higher_vocational' },
-  { code: 'HN-YRCW', name: '黄河水利职业技术学院', kind: 'school', regionCode: '410200', schoolLevel: 'higher_vocational' },
-  { code: 'HN-KFU', name: '开封大学', kind: 'school', regionCode: '410200', schoolLevel: 'higher_vocational' },
-  { code: 'HN-LYVTC', name: '洛阳职业技术学院', kind: 'school', regionCode: '410300', schoolLevel: 'higher_vocational' },
-  { code: 'HN-XXVTC', name: '新乡职业技术学院', kind: 'school', regionCode: '410700', schoolLevel: 'higher_vocational' },
-  { code: 'HN-HNIS', name: '河南省工业学校', kind: 'school', regionCode: '410100', schoolLevel: 'secondary_vocational' },
-  { code: 'HN-HNTC', name: '河南技师学院', kind: 'school', regionCode: '410100', schoolLevel: 'technician_college' },
-  { code: 'HN-HNKJZY', name: '河南科技职业大学', kind: 'school', regionCode: '411600', schoolLevel: 'vocational_undergraduate' },
-  { code: 'HN-HAUST', name: '河南科技大学', kind: 'school', regionCode: '410300', schoolLevel: 'undergraduate' },
-  { code: 'HN-XXU', name: '新乡学院', kind: 'school', regionCode: '410700', schoolLevel: 'undergraduate' },
-  { code: 'HN-HOU', name: '河南开放大学', kind: 'school', regionCode: '410100', schoolLevel: 'open_university' },
+  {
+    code: 'HN-ZZRVC',
+    name: '郑州铁路职业技术学院',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-HNVC',
+    name: '河南职业技术学院',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-HNPI',
+    name: '河南工业职业技术学院',
+    kind: 'school',
+    regionCode: '411300',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-YRCW',
+    name: '黄河水利职业技术学院',
+    kind: 'school',
+    regionCode: '410200',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-KFU',
+    name: '开封大学',
+    kind: 'school',
+    regionCode: '410200',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-LYVTC',
+    name: '洛阳职业技术学院',
+    kind: 'school',
+    regionCode: '410300',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-XXVTC',
+    name: '新乡职业技术学院',
+    kind: 'school',
+    regionCode: '410700',
+    schoolLevel: 'higher_vocational',
+  },
+  {
+    code: 'HN-HNIS',
+    name: '河南省工业学校',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'secondary_vocational',
+  },
+  {
+    code: 'HN-HNTC',
+    name: '河南技师学院',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'technician_college',
+  },
+  {
+    code: 'HN-HNKJZY',
+    name: '河南科技职业大学',
+    kind: 'school',
+    regionCode: '411600',
+    schoolLevel: 'vocational_undergraduate',
+  },
+  {
+    code: 'HN-HAUST',
+    name: '河南科技大学',
+    kind: 'school',
+    regionCode: '410300',
+    schoolLevel: 'undergraduate',
+  },
+  {
+    code: 'HN-XXU',
+    name: '新乡学院',
+    kind: 'school',
+    regionCode: '410700',
+    schoolLevel: 'undergraduate',
+  },
+  {
+    code: 'HN-HOU',
+    name: '河南开放大学',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'open_university',
+  },
 ]
 
 export const employers: OrgSeed[] = [
@@ -31,14 +115,39 @@ export const employers: OrgSeed[] = [
   { code: 'ENT-CRTG', name: '中铁工程装备集团有限公司', kind: 'enterprise', regionCode: '410100' },
   { code: 'ENT-YTO', name: '中国一拖集团有限公司', kind: 'enterprise', regionCode: '410300' },
   { code: 'ENT-MUYUAN', name: '牧原食品股份有限公司', kind: 'enterprise', regionCode: '411300' },
-  { code: 'TB-ZZSKILL', name: '郑州市职业技能公共实训中心', kind: 'training_body', regionCode: '410100' },
-  { code: 'TB-NYFARM', name: '南阳市新型职业农民培训学校', kind: 'training_body', regionCode: '411300' },
+  {
+    code: 'TB-ZZSKILL',
+    name: '郑州市职业技能公共实训中心',
+    kind: 'training_body',
+    regionCode: '410100',
+  },
+  {
+    code: 'TB-NYFARM',
+    name: '南阳市新型职业农民培训学校',
+    kind: 'training_body',
+    regionCode: '411300',
+  },
 ]
 
 export const centers: OrgSeed[] = [
-  { code: 'RC-HNCB', name: '河南省学分银行管理中心', kind: 'recognition_center', regionCode: '410000' },
-  { code: 'RC-HNCB-ZZ', name: '河南省学分银行郑州学习成果认证分中心', kind: 'recognition_center', regionCode: '410100' },
-  { code: 'RC-HNCB-LY', name: '河南省学分银行洛阳学习成果认证分中心', kind: 'recognition_center', regionCode: '410300' },
+  {
+    code: 'RC-HNCB',
+    name: '河南省学分银行管理中心',
+    kind: 'recognition_center',
+    regionCode: '410000',
+  },
+  {
+    code: 'RC-HNCB-ZZ',
+    name: '河南省学分银行郑州学习成果认证分中心',
+    kind: 'recognition_center',
+    regionCode: '410100',
+  },
+  {
+    code: 'RC-HNCB-LY',
+    name: '河南省学分银行洛阳学习成果认证分中心',
+    kind: 'recognition_center',
+    regionCode: '410300',
+  },
 ]
 
 /** Staff accounts printed at start; one password for all (made once per machine). */
@@ -51,26 +160,137 @@ export interface StaffSeed {
 }
 
 export const staff: StaffSeed[] = [
-  { username: 'registrar.zzrvc', displayName: '赵敏（教务处）', orgCode: 'HN-ZZRVC', role: 'registrar', description: '郑州铁路职业技术学院 教务员' },
-  { username: 'registrar.hnvc', displayName: '孙立伟（教务处）', orgCode: 'HN-HNVC', role: 'registrar', description: '河南职业技术学院 教务员' },
-  { username: 'registrar.hou', displayName: '何静（学习中心）', orgCode: 'HN-HOU', role: 'registrar', description: '河南开放大学 教务员' },
-  { username: 'registrar.haust', displayName: '吕志强（教务处）', orgCode: 'HN-HAUST', role: 'registrar', description: '河南科技大学 教务员' },
-  { username: 'registrar.hnis', displayName: '韩雪（学生科）', orgCode: 'HN-HNIS', role: 'registrar', description: '河南省工业学校 教务员' },
-  { username: 'registrar.yutong', displayName: '周凯（人力资源部）', orgCode: 'ENT-YUTONG', role: 'registrar', description: '宇通客车 培训管理员' },
-  { username: 'registrar.crtg', displayName: '邓伟（培训中心）', orgCode: 'ENT-CRTG', role: 'registrar', description: '中铁工程装备集团 培训管理员' },
-  { username: 'registrar.nyfarm', displayName: '王秀英', orgCode: 'TB-NYFARM', role: 'registrar', description: '南阳市新型职业农民培训学校 培训管理员' },
-  { username: 'registrar.zzskill', displayName: '马丽（培训科）', orgCode: 'TB-ZZSKILL', role: 'registrar', description: '郑州市职业技能公共实训中心 培训管理员' },
-  { username: 'issuer.miit', displayName: '郭宁', orgCode: 'EVAL-MIIT-CEEC', role: 'issuer', description: '工业和信息化部教育与考试中心 发证员（Web前端开发）' },
-  { username: 'issuer.zhongfu', displayName: '冯雅', orgCode: 'EVAL-ZHONGFU', role: 'issuer', description: '北京中福长者文化科技 发证员（老年照护）' },
-  { username: 'reviewer.zzrvc', displayName: '杨帆（教务处审核）', orgCode: 'HN-ZZRVC', role: 'reviewer', description: '郑州铁路职业技术学院 学分认定审核员' },
-  { username: 'reviewer.hnvc', displayName: '朱红（教务处审核）', orgCode: 'HN-HNVC', role: 'reviewer', description: '河南职业技术学院 学分认定审核员' },
-  { username: 'reviewer.miit', displayName: '高远', orgCode: 'EVAL-MIIT-CEEC', role: 'reviewer', description: '工业和信息化部教育与考试中心 审核员' },
-  { username: 'reviewer.hncb', displayName: '曹琳', orgCode: 'RC-HNCB', role: 'reviewer', description: '河南省学分银行管理中心 审核员' },
-  { username: 'reviewer.zz', displayName: '袁博', orgCode: 'RC-HNCB-ZZ', role: 'reviewer', description: '郑州学习成果认证分中心 审核员' },
-  { username: 'orgadmin.hnvc', displayName: '范刚（信息中心）', orgCode: 'HN-HNVC', role: 'admin', description: '河南职业技术学院 机构管理员' },
+  {
+    username: 'registrar.zzrvc',
+    displayName: '赵敏（教务处）',
+    orgCode: 'HN-ZZRVC',
+    role: 'registrar',
+    description: '郑州铁路职业技术学院 教务员',
+  },
+  {
+    username: 'registrar.hnvc',
+    displayName: '孙立伟（教务处）',
+    orgCode: 'HN-HNVC',
+    role: 'registrar',
+    description: '河南职业技术学院 教务员',
+  },
+  {
+    username: 'registrar.hou',
+    displayName: '何静（学习中心）',
+    orgCode: 'HN-HOU',
+    role: 'registrar',
+    description: '河南开放大学 教务员',
+  },
+  {
+    username: 'registrar.haust',
+    displayName: '吕志强（教务处）',
+    orgCode: 'HN-HAUST',
+    role: 'registrar',
+    description: '河南科技大学 教务员',
+  },
+  {
+    username: 'registrar.hnis',
+    displayName: '韩雪（学生科）',
+    orgCode: 'HN-HNIS',
+    role: 'registrar',
+    description: '河南省工业学校 教务员',
+  },
+  {
+    username: 'registrar.yutong',
+    displayName: '周凯（人力资源部）',
+    orgCode: 'ENT-YUTONG',
+    role: 'registrar',
+    description: '宇通客车 培训管理员',
+  },
+  {
+    username: 'registrar.crtg',
+    displayName: '邓伟（培训中心）',
+    orgCode: 'ENT-CRTG',
+    role: 'registrar',
+    description: '中铁工程装备集团 培训管理员',
+  },
+  {
+    username: 'registrar.nyfarm',
+    displayName: '王秀英',
+    orgCode: 'TB-NYFARM',
+    role: 'registrar',
+    description: '南阳市新型职业农民培训学校 培训管理员',
+  },
+  {
+    username: 'registrar.zzskill',
+    displayName: '马丽（培训科）',
+    orgCode: 'TB-ZZSKILL',
+    role: 'registrar',
+    description: '郑州市职业技能公共实训中心 培训管理员',
+  },
+  {
+    username: 'issuer.miit',
+    displayName: '郭宁',
+    orgCode: 'EVAL-MIIT-CEEC',
+    role: 'issuer',
+    description: '工业和信息化部教育与考试中心 发证员（Web前端开发）',
+  },
+  {
+    username: 'issuer.zhongfu',
+    displayName: '冯雅',
+    orgCode: 'EVAL-ZHONGFU',
+    role: 'issuer',
+    description: '北京中福长者文化科技 发证员（老年照护）',
+  },
+  {
+    username: 'reviewer.zzrvc',
+    displayName: '杨帆（教务处审核）',
+    orgCode: 'HN-ZZRVC',
+    role: 'reviewer',
+    description: '郑州铁路职业技术学院 学分认定审核员',
+  },
+  {
+    username: 'reviewer.hnvc',
+    displayName: '朱红（教务处审核）',
+    orgCode: 'HN-HNVC',
+    role: 'reviewer',
+    description: '河南职业技术学院 学分认定审核员',
+  },
+  {
+    username: 'reviewer.miit',
+    displayName: '高远',
+    orgCode: 'EVAL-MIIT-CEEC',
+    role: 'reviewer',
+    description: '工业和信息化部教育与考试中心 审核员',
+  },
+  {
+    username: 'reviewer.hncb',
+    displayName: '曹琳',
+    orgCode: 'RC-HNCB',
+    role: 'reviewer',
+    description: '河南省学分银行管理中心 审核员',
+  },
+  {
+    username: 'reviewer.zz',
+    displayName: '袁博',
+    orgCode: 'RC-HNCB-ZZ',
+    role: 'reviewer',
+    description: '郑州学习成果认证分中心 审核员',
+  },
+  {
+    username: 'orgadmin.hnvc',
+    displayName: '范刚（信息中心）',
+    orgCode: 'HN-HNVC',
+    role: 'admin',
+    description: '河南职业技术学院 机构管理员',
+  },
 ]
 
-export type Category = 'student' | 'unemployed_graduate' | 'veteran' | 'migrant_worker' | 'farmer' | 'disabled' | 'laid_off_worker' | 'employee' | 'other'
+export type Category =
+  | 'student'
+  | 'unemployed_graduate'
+  | 'veteran'
+  | 'migrant_worker'
+  | 'farmer'
+  | 'disabled'
+  | 'laid_off_worker'
+  | 'employee'
+  | 'other'
 
 export interface LearnerSeed {
   key: string
@@ -84,14 +304,41 @@ export interface LearnerSeed {
 }
 
 export const learners: LearnerSeed[] = [
-  { key: 'wang', name: '王晓明', region: '410102', birth: '2004-03-15', category: 'student', login: 'learner.wang' },
-  { key: 'li', name: '李春花', region: '411323', birth: '1988-07-02', category: 'migrant_worker', login: 'learner.li' },
-  { key: 'zhang', name: '张建国', region: '410305', birth: '1996-11-20', category: 'veteran', login: 'learner.zhang' },
+  {
+    key: 'wang',
+    name: '王晓明',
+    region: '410102',
+    birth: '2004-03-15',
+    category: 'student',
+    login: 'learner.wang',
+  },
+  {
+    key: 'li',
+    name: '李春花',
+    region: '411323',
+    birth: '1988-07-02',
+    category: 'migrant_worker',
+    login: 'learner.li',
+  },
+  {
+    key: 'zhang',
+    name: '张建国',
+    region: '410305',
+    birth: '1996-11-20',
+    category: 'veteran',
+    login: 'learner.zhang',
+  },
   { key: 'liu', name: '刘洋', region: '410105', birth: '2004-09-08', category: 'student' },
   { key: 'chen', name: '陈思雨', region: '410204', birth: '2005-01-23', category: 'student' },
   { key: 'yang', name: '杨帅', region: '410702', birth: '2003-05-30', category: 'student' },
   { key: 'zhao', name: '赵子涵', region: '410103', birth: '2004-12-12', category: 'student' },
-  { key: 'huang', name: '黄磊', region: '410122', birth: '2001-08-19', category: 'unemployed_graduate' },
+  {
+    key: 'huang',
+    name: '黄磊',
+    region: '410122',
+    birth: '2001-08-19',
+    category: 'unemployed_graduate',
+  },
   { key: 'zhou', name: '周桂兰', region: '411303', birth: '1979-04-04', category: 'farmer' },
   { key: 'wu', name: '吴海军', region: '410311', birth: '1993-02-14', category: 'veteran' },
   { key: 'xu', name: '徐丽娟', region: '410185', birth: '1982-10-27', category: 'laid_off_worker' },
@@ -202,13 +449,25 @@ export const trainings: [string, string, string, string, string, string][] = [
 
 /** Competitions posted by schools: [learner, school, title, level, on]. */
 export const competitions: [string, string, string, string, string][] = [
-  ['yang', 'HN-ZZRVC', '全国职业院校技能大赛河南省选拔赛 轨道交通信号控制系统设备装调 一等奖', 'provincial', '2025-05-23'],
+  [
+    'yang',
+    'HN-ZZRVC',
+    '全国职业院校技能大赛河南省选拔赛 轨道交通信号控制系统设备装调 一等奖',
+    'provincial',
+    '2025-05-23',
+  ],
   ['zhao', 'HN-ZZRVC', '河南省职业院校技能大赛 机车检修 三等奖', 'provincial', '2025-04-18'],
   ['wang', 'HN-HNVC', '河南省职业院校技能大赛 Web技术 二等奖', 'provincial', '2025-04-20'],
 ]
 
 /** 1+X certificates issued: [learner, type, level, score, issued on]. */
-export const certificates: [string, string, 'junior' | 'intermediate' | 'senior', string, string][] = [
+export const certificates: [
+  string,
+  string,
+  'junior' | 'intermediate' | 'senior',
+  string,
+  string,
+][] = [
   ['wang', 'WEB-FE', 'intermediate', '86.5', '2025-07-15'],
   ['liu', 'WEB-FE', 'intermediate', '78', '2025-07-15'],
   ['chen', 'WEB-FE', 'junior', '91', '2025-12-20'],

@@ -18,7 +18,9 @@ export class ApiError extends Error {
     readonly path: string,
     readonly problem: Problem,
   ) {
-    super(`${method} ${path} → ${problem.status} ${problem.code ?? ''} ${problem.detail ?? problem.title ?? ''}${problem.errors ? ` ${JSON.stringify(problem.errors.slice(0, 3))}` : ''}`)
+    super(
+      `${method} ${path} → ${problem.status} ${problem.code ?? ''} ${problem.detail ?? problem.title ?? ''}${problem.errors ? ` ${JSON.stringify(problem.errors.slice(0, 3))}` : ''}`,
+    )
   }
 }
 
@@ -52,7 +54,11 @@ export class Http {
   requests = 0
   constructor(readonly baseUrl: string) {}
 
-  async call<T = any>(method: string, path: string, o: CallOptions = {}): Promise<{ status: number; body: T }> {
+  async call<T = any>(
+    method: string,
+    path: string,
+    o: CallOptions = {},
+  ): Promise<{ status: number; body: T }> {
     const deadline = Date.now() + (o.settleMs ?? 8_000)
     for (let attempt = 0; ; attempt++) {
       this.requests++
@@ -65,12 +71,24 @@ export class Http {
       }
       // The key names the content too: a re-run replays the same request, and a request whose
       // content changed in a newer version of the demo data is a new request, not a key reuse.
-      if (o.key) headers['idempotency-key'] = `${o.key}-${createHash('sha256').update(payload ?? '').digest('hex').slice(0, 16)}`
-      const res = await fetch(`${this.baseUrl}${path}`, { method, headers, ...(payload !== undefined ? { body: payload } : {}), signal: AbortSignal.timeout(60_000) })
+      if (o.key)
+        headers['idempotency-key'] = `${o.key}-${createHash('sha256')
+          .update(payload ?? '')
+          .digest('hex')
+          .slice(0, 16)}`
+      const res = await fetch(`${this.baseUrl}${path}`, {
+        method,
+        headers,
+        ...(payload !== undefined ? { body: payload } : {}),
+        signal: AbortSignal.timeout(60_000),
+      })
       const text = await res.text()
       const body = text ? safeJson(text) : null
       if (res.ok) return { status: res.status, body: body as T }
-      const problem: Problem = { status: res.status, ...(typeof body === 'object' && body ? body : { detail: text.slice(0, 200) }) }
+      const problem: Problem = {
+        status: res.status,
+        ...(typeof body === 'object' && body ? body : { detail: text.slice(0, 200) }),
+      }
       if (res.status === 429 && attempt < 5) {
         const wait = Number(res.headers.get('retry-after') ?? '5')
         await sleep(Math.min(Math.max(wait, 1), 65) * 1000)
@@ -93,12 +111,21 @@ export class Http {
   }
 
   async login(username: string, password: string, orgId?: string): Promise<string> {
-    const r = await this.post<{ accessToken: string }>('/v1/auth/token', { grant_type: 'password', username, password, ...(orgId ? { orgId } : {}) })
+    const r = await this.post<{ accessToken: string }>('/v1/auth/token', {
+      grant_type: 'password',
+      username,
+      password,
+      ...(orgId ? { orgId } : {}),
+    })
     return r.accessToken
   }
 
   /** Polls until `probe` answers something other than undefined (events take a moment). */
-  async eventually<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
+  async eventually<T>(
+    what: string,
+    probe: () => Promise<T | undefined>,
+    timeoutMs = 15_000,
+  ): Promise<T> {
     const deadline = Date.now() + timeoutMs
     for (let i = 0; ; i++) {
       const v = await probe().catch(() => undefined)

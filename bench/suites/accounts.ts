@@ -24,16 +24,24 @@ import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { performance } from 'node:perf_hooks'
 import { type Database, forSchema, migrate, openDatabase } from '@creditbank/db'
+import { lockKeys, rememberKeys } from '@creditbank/service-kit'
 import { TEST_AUDIENCE, TEST_ISSUER, testKeys } from '@creditbank/testing'
 import { type Kysely, sql } from 'kysely'
 import { migrations } from '../../services/accounts/src/db/migrations.js'
-import { bundledService, describeImage, httpClient, percentile, round, runIfMain, serviceImage } from '../lib.js'
-import { openLoop } from '../open-loop.js'
 import type { AccountsDB } from '../../services/accounts/src/db/schema.js'
 import { GENESIS_HASH } from '../../services/accounts/src/domain/chain.js'
 import { PostingCombiner } from '../../services/accounts/src/domain/combiner.js'
 import { postOutcomes } from '../../services/accounts/src/domain/outcomes.js'
-import { lockKeys, rememberKeys } from '@creditbank/service-kit'
+import {
+  bundledService,
+  describeImage,
+  httpClient,
+  percentile,
+  round,
+  runIfMain,
+  serviceImage,
+} from '../lib.js'
+import { openLoop } from '../open-loop.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 
 const PII_KEY = 'd5'.repeat(32)
@@ -50,13 +58,20 @@ const OPEN_MS = 20_000
 const BATCH = 1_000
 const BATCHES = 20
 const STATEMENT_SAMPLES = 3_000
-const TARGETS = { postings: 1_000, baselineShare: 0.25, openP99: 20, batch: 10_000, statementP99: 10, statementGrowth: 1.5, rssMb: 200 }
+const TARGETS = {
+  postings: 1_000,
+  baselineShare: 0.25,
+  openP99: 20,
+  batch: 10_000,
+  statementP99: 10,
+  statementGrowth: 1.5,
+  rssMb: 200,
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const http = httpClient(128)
 
 const call = http.call
-
 
 function vmRssMb(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
@@ -89,10 +104,20 @@ async function jwksServer(jwk: unknown) {
     res.end(req.url === '/.well-known/jwks.json' ? JSON.stringify({ keys: [jwk] }) : '{}')
   })
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  return { url: `http://127.0.0.1:${(server.address() as { port: number }).port}`, close: () => new Promise((r) => server.close(r)) }
+  return {
+    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
+    close: () => new Promise((r) => server.close(r)),
+  }
 }
 
-async function startService(ctx: BenchContext, entry: string, databaseUrl: string, identityUrl: string, port: number, env: Record<string, string> = {}): Promise<ChildProcess> {
+async function startService(
+  ctx: BenchContext,
+  entry: string,
+  databaseUrl: string,
+  identityUrl: string,
+  port: number,
+  env: Record<string, string> = {},
+): Promise<ChildProcess> {
   let out = ''
   // ACCOUNTS_BENCH_NODE_ARGS (e.g. --cpu-prof) passes flags to the service's node while investigating.
   const nodeArgs = process.env.ACCOUNTS_BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? []
@@ -136,15 +161,26 @@ async function stopService(child: ChildProcess) {
   if (child.exitCode !== null) return
   const exited = new Promise((r) => child.once('exit', r))
   child.kill('SIGTERM')
-  if (!(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)]))) child.kill('SIGKILL')
+  if (!(await Promise.race([exited.then(() => true), sleep(15_000).then(() => false)])))
+    child.kill('SIGKILL')
 }
 
 /** Learners with empty accounts, straight in SQL (the opening path is not what is measured). */
 async function seedLearners(db: Database, prefix: string, n: number) {
   await sql`insert into accounts.learner (id, account_no, national_id_hash, national_id_sealed, national_id_masked, name, birth_date, category)
-    select gen_random_uuid(), ${prefix} || g, md5(${prefix} || g) || md5('h' || g), 'sealed', 'masked', 'bench', date '1990-01-01', 'other' from generate_series(1, ${n}::int) g`.execute(db.kysely)
-  await sql`insert into accounts.account (learner_id, head_hash) select id, ${GENESIS_HASH} from accounts.learner where account_no like ${`${prefix}%`}`.execute(db.kysely)
-  return (await sql<{ id: string }>`select id from accounts.learner where account_no like ${`${prefix}%`} order by id`.execute(db.kysely)).rows.map((r) => r.id)
+    select gen_random_uuid(), ${prefix} || g, md5(${prefix} || g) || md5('h' || g), 'sealed', 'masked', 'bench', date '1990-01-01', 'other' from generate_series(1, ${n}::int) g`.execute(
+    db.kysely,
+  )
+  await sql`insert into accounts.account (learner_id, head_hash) select id, ${GENESIS_HASH} from accounts.learner where account_no like ${`${prefix}%`}`.execute(
+    db.kysely,
+  )
+  return (
+    await sql<{
+      id: string
+    }>`select id from accounts.learner where account_no like ${`${prefix}%`} order by id`.execute(
+      db.kysely,
+    )
+  ).rows.map((r) => r.id)
 }
 
 /**
@@ -152,16 +188,27 @@ async function seedLearners(db: Database, prefix: string, n: number) {
  * generated in SQL in slices of 1,000 learners; placeholder hashes (see the file's comment).
  */
 async function bulkEntries(db: Database, prefix: string, org: string, log: (m: string) => void) {
-  const learners = (await sql<{ id: string }>`select id from accounts.learner where account_no like ${`${prefix}%`} order by id`.execute(db.kysely)).rows.map((r) => r.id)
+  const learners = (
+    await sql<{
+      id: string
+    }>`select id from accounts.learner where account_no like ${`${prefix}%`} order by id`.execute(
+      db.kysely,
+    )
+  ).rows.map((r) => r.id)
   for (let i = 0; i < learners.length; i += 1_000) {
     const slice = learners.slice(i, i + 1_000)
     await sql`insert into accounts.ledger_entry (id, learner_id, seq, code, kind, balance_kind, org_id, title, outcome_code, credits, hours, grade_score, grade_scale, occurred_on, external_ref, posted_by, posted_at, prev_hash, hash)
       select gen_random_uuid(), l.id, s, 'outcome.posted', k, k, ${org}::uuid, '课程 ' || s, 'C' || s, (s % 8)::numeric, (s % 64)::numeric, '80', '100',
         date '2010-01-01' + ((s * 37 + length(l.id::text)) % 5000), null, 'bulk', now(), md5(l.id::text || (s - 1)) || md5(s::text), md5(l.id::text || s) || md5(s::text)
       from unnest(${slice}::uuid[]) as l(id) cross join generate_series(1, ${ENTRIES_PER_LEARNER}::int) s
-      cross join lateral (select (array['course', 'training', 'competition', 'work'])[1 + s % 4] as k) kk`.execute(db.kysely)
-    await sql`update accounts.account set last_seq = ${ENTRIES_PER_LEARNER}::bigint where learner_id = any(${slice}::uuid[])`.execute(db.kysely)
-    if ((i / 1_000) % 20 === 19) log(`  ${((i + slice.length) * ENTRIES_PER_LEARNER).toLocaleString('en')} bulk entries`)
+      cross join lateral (select (array['course', 'training', 'competition', 'work'])[1 + s % 4] as k) kk`.execute(
+      db.kysely,
+    )
+    await sql`update accounts.account set last_seq = ${ENTRIES_PER_LEARNER}::bigint where learner_id = any(${slice}::uuid[])`.execute(
+      db.kysely,
+    )
+    if ((i / 1_000) % 20 === 19)
+      log(`  ${((i + slice.length) * ENTRIES_PER_LEARNER).toLocaleString('en')} bulk entries`)
   }
   await sql`vacuum analyze accounts.ledger_entry`.execute(db.kysely)
   await sql`vacuum analyze accounts.account`.execute(db.kysely)
@@ -177,28 +224,49 @@ async function bulkEntries(db: Database, prefix: string, org: string, log: (m: s
  */
 async function settle(db: Database) {
   const until = Date.now() + 60_000
-  while (Number((await sql<{ n: string }>`select count(*) as n from accounts.outbox_event`.execute(db.kysely)).rows[0]!.n) > 0) {
+  while (
+    Number(
+      (await sql<{ n: string }>`select count(*) as n from accounts.outbox_event`.execute(db.kysely))
+        .rows[0]!.n,
+    ) > 0
+  ) {
     if (Date.now() > until) throw new Error('the outbox did not drain within 60 s')
     await sleep(100)
   }
   const { rows } = await sql<{ autovacuum: string }>`show autovacuum`.execute(db.kysely)
-  if (rows[0]?.autovacuum === 'off') await sql`vacuum analyze accounts.outbox_event, accounts.account, accounts.balance, accounts.idempotency_key, accounts.ledger_entry`.execute(db.kysely)
+  if (rows[0]?.autovacuum === 'off')
+    await sql`vacuum analyze accounts.outbox_event, accounts.account, accounts.balance, accounts.idempotency_key, accounts.ledger_entry`.execute(
+      db.kysely,
+    )
 }
 
 async function ledgerSize(db: Database) {
-  return Number((await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry`.execute(db.kysely)).rows[0]!.n)
+  return Number(
+    (await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry`.execute(db.kysely))
+      .rows[0]!.n,
+  )
 }
 
 /** Sequential statement requests (50 entries, newest first) for random learners; client-side latency. */
 async function statementLatency(port: number, learners: string[], auth: string) {
   const times: number[] = []
-  for (let i = 0; i < 300; i++) await call(port, 'GET', `/v1/learners/${learners[i % learners.length]}/entries?limit=50`, undefined, { authorization: auth })
+  for (let i = 0; i < 300; i++)
+    await call(
+      port,
+      'GET',
+      `/v1/learners/${learners[i % learners.length]}/entries?limit=50`,
+      undefined,
+      { authorization: auth },
+    )
   for (let i = 0; i < STATEMENT_SAMPLES; i++) {
     const learner = learners[Math.floor(Math.random() * learners.length)]!
     const t0 = performance.now()
-    const res = await call(port, 'GET', `/v1/learners/${learner}/entries?limit=50`, undefined, { authorization: auth })
+    const res = await call(port, 'GET', `/v1/learners/${learner}/entries?limit=50`, undefined, {
+      authorization: auth,
+    })
     times.push(performance.now() - t0)
-    if (res.status !== 200 || JSON.parse(res.body).items.length !== 50) throw new Error(`statement: ${res.status} ${res.body.slice(0, 200)}`)
+    if (res.status !== 200 || JSON.parse(res.body).items.length !== 50)
+      throw new Error(`statement: ${res.status} ${res.body.slice(0, 200)}`)
   }
   times.sort((a, b) => a - b)
   return { p50: percentile(times, 50), p99: percentile(times, 99) }
@@ -206,7 +274,14 @@ async function statementLatency(port: number, learners: string[], auth: string) 
 
 let refSeq = 0
 /** What every posting of the bench says, besides its learner and externalRef. */
-const POSTING = { kind: 'course', title: '网页设计', code: 'WEB201', credits: '4', grade: { score: '85', scale: '100' }, occurredOn: '2024-06-30' }
+const POSTING = {
+  kind: 'course',
+  title: '网页设计',
+  code: 'WEB201',
+  credits: '4',
+  grade: { score: '85', scale: '100' },
+  occurredOn: '2024-06-30',
+}
 
 function posting(learners: string[]) {
   refSeq += 1
@@ -244,7 +319,10 @@ async function closedLoop(ms: number, one: () => Promise<void>) {
 }
 
 async function httpPosting(port: number, learners: string[], auth: string) {
-  const res = await call(port, 'POST', '/v1/outcomes', JSON.stringify(posting(learners)), { authorization: auth, 'idempotency-key': randomUUID() })
+  const res = await call(port, 'POST', '/v1/outcomes', JSON.stringify(posting(learners)), {
+    authorization: auth,
+    'idempotency-key': randomUUID(),
+  })
   if (res.status !== 201) throw new Error(`posting: ${res.status} ${res.body.slice(0, 300)}`)
 }
 
@@ -255,7 +333,12 @@ async function httpPosting(port: number, learners: string[], auth: string) {
  */
 function sqlPosting(combiner: PostingCombiner, org: string, actor: string, learners: string[]) {
   return async () => {
-    const out = await combiner.post({ orgId: org, actor, item: posting(learners), claim: { actor, key: randomUUID(), hash: randomBytes(32).toString('hex') } })
+    const out = await combiner.post({
+      orgId: org,
+      actor,
+      item: posting(learners),
+      claim: { actor, key: randomUUID(), hash: randomBytes(32).toString('hex') },
+    })
     if (out.status !== 201) throw new Error(`baseline posting: ${out.status}`)
   }
 }
@@ -266,7 +349,14 @@ function sqlPostingAlone(db: Kysely<AccountsDB>, org: string, actor: string, lea
     db.transaction().execute(async (trx) => {
       const claim = { actor, key: randomUUID(), hash: randomBytes(32).toString('hex') }
       await lockKeys(trx, [claim])
-      const res = await postOutcomes(trx, [posting(learners)], org, actor, '/creditbank/accounts', true)
+      const res = await postOutcomes(
+        trx,
+        [posting(learners)],
+        org,
+        actor,
+        '/creditbank/accounts',
+        true,
+      )
       await rememberKeys(trx, [{ ...claim, status: res.status, body: res.entries[0] }])
     })
 }
@@ -276,22 +366,37 @@ function sqlPostingAlone(db: Kysely<AccountsDB>, org: string, actor: string, lea
  * posting for its own learners (so the streams do not queue behind each other's account locks).
  */
 async function batches(port: number, streams: { learners: string[]; auth: string }[]) {
-  const body = (learners: string[]) => JSON.stringify({ items: Array.from({ length: BATCH }, () => posting(learners)) })
+  const body = (learners: string[]) =>
+    JSON.stringify({ items: Array.from({ length: BATCH }, () => posting(learners)) })
   const send = async (payload: string, auth: string) => {
-    const res = await call(port, 'POST', '/v1/outcomes/batch', payload, { authorization: auth, 'idempotency-key': randomUUID() })
+    const res = await call(port, 'POST', '/v1/outcomes/batch', payload, {
+      authorization: auth,
+      'idempotency-key': randomUUID(),
+    })
     if (res.status !== 201) throw new Error(`batch: ${res.status} ${res.body.slice(0, 300)}`)
   }
   for (const s of streams) await send(body(s.learners), s.auth)
-  const payloads = streams.map((s) => Array.from({ length: BATCHES / streams.length }, () => body(s.learners)))
+  const payloads = streams.map((s) =>
+    Array.from({ length: BATCHES / streams.length }, () => body(s.learners)),
+  )
   const t0 = performance.now()
-  await Promise.all(streams.map(async (s, k) => {
-    for (const p of payloads[k]!) await send(p, s.auth)
-  }))
+  await Promise.all(
+    streams.map(async (s, k) => {
+      for (const p of payloads[k]!) await send(p, s.auth)
+    }),
+  )
   return (BATCHES * BATCH) / ((performance.now() - t0) / 1000)
 }
 
 /** Batches one at a time, then two schools at once, and the request thread's CPU per batch over both. */
-async function batchRun(port: number, pid: number, streams: { one: { learners: string[]; auth: string }[]; two: { learners: string[]; auth: string }[] }) {
+async function batchRun(
+  port: number,
+  pid: number,
+  streams: {
+    one: { learners: string[]; auth: string }[]
+    two: { learners: string[]; auth: string }[]
+  },
+) {
   const cpu0 = mainThreadCpuMs(pid)
   const one = await batches(port, streams.one)
   const two = await batches(port, streams.two)
@@ -314,7 +419,9 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
   try {
     await migrate(db, 'accounts', migrations)
     const org = randomUUID()
-    await sql`insert into accounts.organization (id, kind, name, code) values (${org}::uuid, 'school', '基准学校', 'BENCH')`.execute(db.kysely)
+    await sql`insert into accounts.organization (id, kind, name, code) values (${org}::uuid, 'school', '基准学校', 'BENCH')`.execute(
+      db.kysely,
+    )
     const adminAuth = `Bearer ${keys.token({ roles: ['admin'] })}`
     const registrarAuth = `Bearer ${keys.token({ roles: ['registrar'], org, sub: randomUUID() })}`
     const port = await freePort()
@@ -325,19 +432,35 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     // Statement: 10^4, then 10^6 entries in the ledger.
     await seedLearners(db, 'S', STATEMENT_LEARNERS_SMALL)
     await bulkEntries(db, 'S', org, ctx.log)
-    const small = (await sql<{ id: string }>`select id from accounts.learner where account_no like 'S%'`.execute(db.kysely)).rows.map((r) => r.id)
+    const small = (
+      await sql<{ id: string }>`select id from accounts.learner where account_no like 'S%'`.execute(
+        db.kysely,
+      )
+    ).rows.map((r) => r.id)
     const at4 = await statementLatency(port, small, adminAuth)
     const size4 = await ledgerSize(db)
-    ctx.log(`statement at ${size4.toLocaleString('en')} entries: p50 ${round(at4.p50)} ms, p99 ${round(at4.p99)} ms`)
+    ctx.log(
+      `statement at ${size4.toLocaleString('en')} entries: p50 ${round(at4.p50)} ms, p99 ${round(at4.p99)} ms`,
+    )
     await seedLearners(db, 'L', (LEDGER_LARGE - size4) / ENTRIES_PER_LEARNER)
     const loadStarted = performance.now()
     await bulkEntries(db, 'L', org, ctx.log)
     const size6 = await ledgerSize(db)
-    ctx.log(`bulk-loaded to ${size6.toLocaleString('en')} entries in ${round((performance.now() - loadStarted) / 1000, 1)} s`)
+    ctx.log(
+      `bulk-loaded to ${size6.toLocaleString('en')} entries in ${round((performance.now() - loadStarted) / 1000, 1)} s`,
+    )
     const at6 = await statementLatency(port, small, adminAuth)
-    ctx.log(`statement at ${size6.toLocaleString('en')} entries: p50 ${round(at6.p50)} ms, p99 ${round(at6.p99)} ms`)
+    ctx.log(
+      `statement at ${size6.toLocaleString('en')} entries: p50 ${round(at6.p50)} ms, p99 ${round(at6.p99)} ms`,
+    )
     results.push(
-      { issue: '3', metric: `statement p99 (50 entries) at ${size4.toLocaleString('en')} entries`, value: round(at4.p99), unit: 'ms', notes: `p50 ${round(at4.p50)} ms; ${STATEMENT_SAMPLES} sequential requests over HTTP with a JWT` },
+      {
+        issue: '3',
+        metric: `statement p99 (50 entries) at ${size4.toLocaleString('en')} entries`,
+        value: round(at4.p99),
+        unit: 'ms',
+        notes: `p50 ${round(at4.p50)} ms; ${STATEMENT_SAMPLES} sequential requests over HTTP with a JWT`,
+      },
       {
         issue: '3',
         metric: `statement p99 (50 entries) at ${size6.toLocaleString('en')} entries`,
@@ -361,15 +484,21 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const postingLearners = await seedLearners(db, 'P', POSTING_LEARNERS)
     await settle(db)
     await closedLoop(CLOSED_WARMUP_MS, () => httpPosting(port, postingLearners, registrarAuth))
-    const closed = await sampled(pid, () => closedLoop(CLOSED_MS, () => httpPosting(port, postingLearners, registrarAuth)))
-    ctx.log(`closed loop over HTTP: ${Math.round(closed.out)} postings/s, max RSS ${round(closed.maxRssMb, 1)} MB`)
+    const closed = await sampled(pid, () =>
+      closedLoop(CLOSED_MS, () => httpPosting(port, postingLearners, registrarAuth)),
+    )
+    ctx.log(
+      `closed loop over HTTP: ${Math.round(closed.out)} postings/s, max RSS ${round(closed.maxRssMb, 1)} MB`,
+    )
     const kdb = forSchema<AccountsDB>(db, 'accounts')
     const actor = randomUUID()
     const combiner = new PostingCombiner(kdb, '/creditbank/accounts')
     await settle(db)
     await closedLoop(CLOSED_WARMUP_MS, sqlPosting(combiner, org, actor, postingLearners))
     const baseline = await closedLoop(CLOSED_MS, sqlPosting(combiner, org, actor, postingLearners))
-    ctx.log(`baseline through pg (the service's group commit, no HTTP): ${Math.round(baseline)} postings/s`)
+    ctx.log(
+      `baseline through pg (the service's group commit, no HTTP): ${Math.round(baseline)} postings/s`,
+    )
     await settle(db)
     const alone = await closedLoop(CLOSED_MS, sqlPostingAlone(kdb, org, actor, postingLearners))
     ctx.log(`one transaction a posting through pg: ${Math.round(alone)} postings/s`)
@@ -381,7 +510,11 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
         unit: 'postings/s',
         target: `≥ ${TARGETS.postings.toLocaleString('en')} postings/s`,
         pass: closed.out >= TARGETS.postings,
-        baseline: { metric: `same SQL through pg, no HTTP (the service's group commit called directly, ${CONCURRENCY} in flight)`, value: Math.round(baseline), unit: 'postings/s' },
+        baseline: {
+          metric: `same SQL through pg, no HTTP (the service's group commit called directly, ${CONCURRENCY} in flight)`,
+          value: Math.round(baseline),
+          unit: 'postings/s',
+        },
         notes: `${entry}; for reference, one transaction a posting (no group commit) through pg: ${Math.round(alone)} postings/s`,
       },
       {
@@ -395,9 +528,21 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     )
     await settle(db)
     const open = await sampled(pid, () =>
-      openLoop({ port, path: '/v1/outcomes', headers: { authorization: registrarAuth }, template: POSTING, learners: postingLearners, refPrefix: 'OPEN', ratePerS: OPEN_RATE, durationMs: OPEN_MS, status: 201 }),
+      openLoop({
+        port,
+        path: '/v1/outcomes',
+        headers: { authorization: registrarAuth },
+        template: POSTING,
+        learners: postingLearners,
+        refPrefix: 'OPEN',
+        ratePerS: OPEN_RATE,
+        durationMs: OPEN_MS,
+        status: 201,
+      }),
     )
-    ctx.log(`open loop at ${OPEN_RATE}/s: p50 ${round(open.out.p50)} ms, p99 ${round(open.out.p99)} ms, errors ${open.out.errors}; the sender's event loop delay p99 ${round(open.out.senderDelayP99)} ms, max ${round(open.out.senderDelayMax)} ms`)
+    ctx.log(
+      `open loop at ${OPEN_RATE}/s: p50 ${round(open.out.p50)} ms, p99 ${round(open.out.p99)} ms, errors ${open.out.errors}; the sender's event loop delay p99 ${round(open.out.senderDelayP99)} ms, max ${round(open.out.senderDelayMax)} ms`,
+    )
     results.push({
       issue: '3',
       metric: `open loop at ${OPEN_RATE} postings/s, p99 latency from the intended send time`,
@@ -409,20 +554,34 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     })
     // A second school with its own learners, for two batches in flight.
     const org2 = randomUUID()
-    await sql`insert into accounts.organization (id, kind, name, code) values (${org2}::uuid, 'school', '基准学校二', 'BENCH2')`.execute(db.kysely)
+    await sql`insert into accounts.organization (id, kind, name, code) values (${org2}::uuid, 'school', '基准学校二', 'BENCH2')`.execute(
+      db.kysely,
+    )
     const secondLearners = await seedLearners(db, 'Q', POSTING_LEARNERS)
     const secondAuth = `Bearer ${keys.token({ roles: ['registrar'], org: org2, sub: randomUUID() })}`
-    const streams = { one: [{ learners: postingLearners, auth: registrarAuth }], two: [{ learners: postingLearners, auth: registrarAuth }, { learners: secondLearners, auth: secondAuth }] }
+    const streams = {
+      one: [{ learners: postingLearners, auth: registrarAuth }],
+      two: [
+        { learners: postingLearners, auth: registrarAuth },
+        { learners: secondLearners, auth: secondAuth },
+      ],
+    }
     await settle(db)
     const batch = await sampled(pid, () => batchRun(port, pid, streams))
-    ctx.log(`batch: ${Math.round(batch.out.one)} outcomes/s one at a time, ${Math.round(batch.out.two)} two schools at once; request thread ${round(batch.out.cpuMs, 1)} ms CPU per 1,000`)
+    ctx.log(
+      `batch: ${Math.round(batch.out.one)} outcomes/s one at a time, ${Math.round(batch.out.two)} two schools at once; request thread ${round(batch.out.cpuMs, 1)} ms CPU per 1,000`,
+    )
     // Baseline in the same run: the same service with its relay on the request thread.
     await stopService(child)
     const basePort = await freePort()
-    child = await startService(ctx, entry, url.toString(), jwks.url, basePort, { RELAY_THREAD: 'false' })
+    child = await startService(ctx, entry, url.toString(), jwks.url, basePort, {
+      RELAY_THREAD: 'false',
+    })
     await settle(db)
     const base = await batchRun(basePort, child.pid!, streams)
-    ctx.log(`batch, relay on the request thread: ${Math.round(base.one)} one at a time, ${Math.round(base.two)} two at once; request thread ${round(base.cpuMs, 1)} ms CPU per 1,000`)
+    ctx.log(
+      `batch, relay on the request thread: ${Math.round(base.one)} one at a time, ${Math.round(base.two)} two at once; request thread ${round(base.cpuMs, 1)} ms CPU per 1,000`,
+    )
     const bestBatch = Math.max(batch.out.one, batch.out.two)
     results.push(
       {
@@ -432,7 +591,12 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
         unit: 'outcomes/s',
         target: `≥ ${TARGETS.batch.toLocaleString('en')} outcomes/s`,
         pass: bestBatch >= TARGETS.batch,
-        baseline: { metric: 'the same service with its outbox relay on the request thread (RELAY_THREAD=false), best of 1 and 2', value: Math.round(Math.max(base.one, base.two)), unit: 'outcomes/s' },
+        baseline: {
+          metric:
+            'the same service with its outbox relay on the request thread (RELAY_THREAD=false), best of 1 and 2',
+          value: Math.round(Math.max(base.one, base.two)),
+          unit: 'outcomes/s',
+        },
         notes: `one request at a time: ${Math.round(batch.out.one).toLocaleString('en')}/s (relay on the request thread: ${Math.round(base.one).toLocaleString('en')}/s); two schools at once, each over its own ${POSTING_LEARNERS.toLocaleString('en')} learners: ${Math.round(batch.out.two).toLocaleString('en')}/s (${Math.round(base.two).toLocaleString('en')}/s); ${BATCHES} timed requests each way after warm-up ones`,
       },
       {
@@ -440,7 +604,11 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
         metric: `request-thread CPU per ${BATCH.toLocaleString('en')}-outcome batch`,
         value: round(batch.out.cpuMs, 1),
         unit: 'ms',
-        baseline: { metric: 'relay on the request thread (RELAY_THREAD=false)', value: round(base.cpuMs, 1), unit: 'ms' },
+        baseline: {
+          metric: 'relay on the request thread (RELAY_THREAD=false)',
+          value: round(base.cpuMs, 1),
+          unit: 'ms',
+        },
         notes: `utime + stime of the process's main thread (/proc/PID/task/PID/stat) over the batch runs above, warm-up requests included, divided by the batches; the ceiling it sets on one process is 1,000 ÷ that many outcomes per CPU-second`,
       },
     )
@@ -454,7 +622,9 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
       pass: maxRss <= TARGETS.rssMb,
       notes: `sampled every 200 ms from /proc/PID/status during the closed loop (${round(closed.maxRssMb, 1)} MB), the open loop (${round(open.maxRssMb, 1)} MB) and the batches (${round(batch.maxRssMb, 1)} MB); ${describeImage(ctx.root, 'accounts')} ${entry} (the bundled build, run as its image runs it; its outbox relay on a thread of its own)`,
     })
-    const chains = await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry where posted_by <> 'bulk'`.execute(db.kysely)
+    const chains = await sql<{
+      n: string
+    }>`select count(*) as n from accounts.ledger_entry where posted_by <> 'bulk'`.execute(db.kysely)
     ctx.log(`${Number(chains.rows[0]!.n).toLocaleString('en')} entries posted through the service`)
   } finally {
     if (child) await stopService(child)

@@ -5,8 +5,8 @@ import { createServer } from 'node:net'
 import { openDatabase } from '@creditbank/db'
 import { Kafka, logLevel } from 'kafkajs'
 import { sql } from 'kysely'
-import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 import { bundledService, serviceImage } from '../lib.js'
+import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 
 const TARGET_SERVICE_MB = 120
 const TARGET_BROKER_HEAP_MB = 512
@@ -22,7 +22,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 /** VmRSS (and the peak, VmHWM) of a process, in MB. */
 function memoryOf(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
-  const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
+  const kb = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN)
   return { rssMb: kb('VmRSS') / 1024, peakMb: kb('VmHWM') / 1024 }
 }
 
@@ -42,8 +43,11 @@ function freePort(): Promise<number> {
 async function waitReady(port: number, child: ChildProcess, output: () => string) {
   const until = Date.now() + READY_TIMEOUT_MS
   while (Date.now() < until) {
-    if (child.exitCode !== null) throw new Error(`exited with code ${child.exitCode}: ${output().slice(-600)}`)
-    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+    if (child.exitCode !== null)
+      throw new Error(`exited with code ${child.exitCode}: ${output().slice(-600)}`)
+    const ok = await fetch(`http://127.0.0.1:${port}/health/ready`, {
+      signal: AbortSignal.timeout(2_000),
+    }).then(
       (r) => r.status === 200,
       () => false,
     )
@@ -57,7 +61,10 @@ async function stop(child: ChildProcess) {
   if (child.exitCode !== null) return
   const exited = new Promise((r) => child.once('exit', r))
   child.kill('SIGTERM')
-  const done = await Promise.race([exited.then(() => true), sleep(STOP_TIMEOUT_MS).then(() => false)])
+  const done = await Promise.race([
+    exited.then(() => true),
+    sleep(STOP_TIMEOUT_MS).then(() => false),
+  ])
   if (!done) child.kill('SIGKILL')
 }
 
@@ -68,14 +75,22 @@ async function stop(child: ChildProcess) {
  * one, the idle figure measured 123–133 MB instead of 96.
  */
 async function quietBus(brokers: string[]) {
-  const admin = new Kafka({ clientId: 'bench-idle-rss', brokers, logLevel: logLevel.NOTHING }).admin()
+  const admin = new Kafka({
+    clientId: 'bench-idle-rss',
+    brokers,
+    logLevel: logLevel.NOTHING,
+  }).admin()
   await admin.connect()
   try {
     if (!(await admin.listTopics()).includes(IDENTITY_TOPIC)) return
     // The offsets themselves: kafkajs' resetOffsets to the latest commits -1, which a consumer
     // subscribed from the beginning (as the services are) reads as "start at the beginning".
     const ends = await admin.fetchTopicOffsets(IDENTITY_TOPIC)
-    await admin.setOffsets({ groupId: IDENTITY_GROUP, topic: IDENTITY_TOPIC, partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })) })
+    await admin.setOffsets({
+      groupId: IDENTITY_GROUP,
+      topic: IDENTITY_TOPIC,
+      partitions: ends.map((p) => ({ partition: p.partition, offset: p.high })),
+    })
   } finally {
     await admin.disconnect()
   }
@@ -116,7 +131,8 @@ async function measureService(ctx: BenchContext, args: string[], image?: Record<
     await waitReady(port, child, () => out)
     const readyMs = Date.now() - started
     await sleep(IDLE_MS)
-    if (!child.pid || child.exitCode !== null) throw new Error(`exited while idle: ${out.slice(-600)}`)
+    if (!child.pid || child.exitCode !== null)
+      throw new Error(`exited while idle: ${out.slice(-600)}`)
     return { ...memoryOf(child.pid), readyMs }
   } finally {
     await stop(child)
@@ -130,18 +146,39 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   const bundle = 'services/identity/bundle/server.js'
   const target = `≤ ${TARGET_SERVICE_MB} MB`
   if (!existsSync(`${ctx.root}${source}`)) {
-    return [{ issue: '2', metric: 'identity service idle RSS', value: Number.NaN, unit: 'MB', target, skipped: `${source} does not exist yet` }]
+    return [
+      {
+        issue: '2',
+        metric: 'identity service idle RSS',
+        value: Number.NaN,
+        unit: 'MB',
+        target,
+        skipped: `${source} does not exist yet`,
+      },
+    ]
   }
   const results: BenchResult[] = []
   const viaTsx = await measureService(ctx, ['--import', 'tsx', source]).catch((err: Error) => err)
-  const tsxBaseline = viaTsx instanceof Error ? undefined : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
+  const tsxBaseline =
+    viaTsx instanceof Error
+      ? undefined
+      : { metric: 'same service under tsx', value: mb(viaTsx.rssMb), unit: 'MB' }
   {
     bundledService(ctx.root, 'identity')
     const image = serviceImage(ctx.root, 'identity')
-    const bundled = await measureService(ctx, [...image.nodeFlags, bundle], image.env).catch((err: Error) => err)
+    const bundled = await measureService(ctx, [...image.nodeFlags, bundle], image.env).catch(
+      (err: Error) => err,
+    )
     results.push(
       bundled instanceof Error
-        ? { issue: '2', metric: 'identity service idle RSS, bundled build', value: Number.NaN, unit: 'MB', target, skipped: `failed: ${bundled.message}` }
+        ? {
+            issue: '2',
+            metric: 'identity service idle RSS, bundled build',
+            value: Number.NaN,
+            unit: 'MB',
+            target,
+            skipped: `failed: ${bundled.message}`,
+          }
         : {
             issue: '2',
             metric: `identity service idle RSS, bundled build (node ${bundle}, the image’s NODE_OPTIONS, MALLOC_* and node flags), ${IDLE_MS / 1000} s after ready`,
@@ -156,7 +193,12 @@ async function serviceResults(ctx: BenchContext): Promise<BenchResult[]> {
   }
   results.push(
     viaTsx instanceof Error
-      ? { metric: 'identity service idle RSS under tsx', value: Number.NaN, unit: 'MB', skipped: `failed: ${viaTsx.message}` }
+      ? {
+          metric: 'identity service idle RSS under tsx',
+          value: Number.NaN,
+          unit: 'MB',
+          skipped: `failed: ${viaTsx.message}`,
+        }
       : {
           metric: `identity service idle RSS under tsx (node --import tsx ${source}), for reference`,
           value: mb(viaTsx.rssMb),
@@ -179,13 +221,27 @@ function brokerResults(): BenchResult[] {
       }
     })
   const target = `≤ ${TARGET_BROKER_HEAP_MB} MB`
-  if (!pid) return [{ issue: '2', metric: 'Kafka broker max heap (-Xmx)', value: Number.NaN, unit: 'MB', target, skipped: 'no local kafka.Kafka process (remote broker?)' }]
+  if (!pid)
+    return [
+      {
+        issue: '2',
+        metric: 'Kafka broker max heap (-Xmx)',
+        value: Number.NaN,
+        unit: 'MB',
+        target,
+        skipped: 'no local kafka.Kafka process (remote broker?)',
+      },
+    ]
   const args = execFileSync('ps', ['-o', 'args=', '-p', pid], { encoding: 'utf8' })
   const xmx = [...args.matchAll(/-Xmx(\d+)([kKmMgG]?)/g)].at(-1)
   const factor: Record<string, number> = { k: 1 / 1024, m: 1, g: 1024, '': 1 / (1024 * 1024) }
-  const heapMb = xmx ? Number(xmx[1]) * (factor[(xmx[2] ?? '').toLowerCase()] ?? Number.NaN) : Number.NaN
+  const heapMb = xmx
+    ? Number(xmx[1]) * (factor[(xmx[2] ?? '').toLowerCase()] ?? Number.NaN)
+    : Number.NaN
   const { rssMb, peakMb } = memoryOf(Number(pid))
-  const jit = args.includes('-XX:TieredStopAtLevel=1') ? 'C1 only (KAFKA_FAST_START=1)' : 'full tiered JIT'
+  const jit = args.includes('-XX:TieredStopAtLevel=1')
+    ? 'C1 only (KAFKA_FAST_START=1)'
+    : 'full tiered JIT'
   return [
     {
       issue: '2',

@@ -1,3 +1,3 @@
-export * from './principal.js'
 export * from './keys.js'
 export * from './plugin.js'
+export * from './principal.js'

@@ -10,7 +10,9 @@ export interface Jwk extends JsonWebKey {
 }
 
 export function jwkToPem(jwk: JsonWebKey): string {
-  return createPublicKey({ key: jwk, format: 'jwk' }).export({ type: 'spki', format: 'pem' }).toString()
+  return createPublicKey({ key: jwk, format: 'jwk' })
+    .export({ type: 'spki', format: 'pem' })
+    .toString()
 }
 
 /** A resolver over a fixed set of keys (tests, and identity verifying its own tokens). */
@@ -30,7 +32,10 @@ export function staticKeyResolver(keys: () => Promise<Jwk[]> | Jwk[]): KeyResolv
  * Reads identity's JWKS and caches it; an unknown kid refreshes the set at most once per
  * `minRefreshMs`, so a flood of forged kids cannot turn into a flood of fetches.
  */
-export function jwksKeyResolver(url: string, options: { cacheMs?: number; minRefreshMs?: number; timeoutMs?: number } = {}): KeyResolver {
+export function jwksKeyResolver(
+  url: string,
+  options: { cacheMs?: number; minRefreshMs?: number; timeoutMs?: number } = {},
+): KeyResolver {
   const cacheMs = options.cacheMs ?? 300_000
   const minRefreshMs = options.minRefreshMs ?? 5_000
   let keys = new Map<string, string>()

@@ -34,7 +34,8 @@ export const authPlugin = fp<AuthOptions>(
       secret: {
         public: async (_request: FastifyRequest, token: unknown) => {
           const kid = (token as { header?: { kid?: unknown } })?.header?.kid
-          if (typeof kid !== 'string') throw authErrors.AUTH_TOKEN_INVALID('The token names no key (kid)')
+          if (typeof kid !== 'string')
+            throw authErrors.AUTH_TOKEN_INVALID('The token names no key (kid)')
           const pem = await options.resolveKey(kid)
           if (!pem) throw authErrors.AUTH_TOKEN_INVALID('The token is signed with an unknown key')
           return pem
@@ -57,7 +58,8 @@ export const authPlugin = fp<AuthOptions>(
     app.addHook('onRequest', async (request) => {
       const header = request.headers.authorization
       if (!header) return
-      if (!/^Bearer [A-Za-z0-9_\-.]+$/.test(header)) throw authErrors.AUTH_TOKEN_INVALID('The authorization header is not a bearer token')
+      if (!/^Bearer [A-Za-z0-9_\-.]+$/.test(header))
+        throw authErrors.AUTH_TOKEN_INVALID('The authorization header is not a bearer token')
       try {
         const claims = (await request.jwtVerify()) as { payload?: AccessClaims } & AccessClaims
         request.principal = principalFromClaims(claims.payload ?? claims)

@@ -36,7 +36,9 @@ export function principalFromClaims(c: AccessClaims): Principal {
   return {
     subject: c.sub,
     kind: c.typ === 'client' ? 'client' : 'user',
-    roles: Array.isArray(c.roles) ? c.roles.filter((r): r is Role => (roles as readonly string[]).includes(r)) : [],
+    roles: Array.isArray(c.roles)
+      ? c.roles.filter((r): r is Role => (roles as readonly string[]).includes(r))
+      : [],
     org: c.org ?? null,
     learner: c.learner ?? null,
     scopes: typeof c.scope === 'string' && c.scope ? c.scope.split(' ') : [],

@@ -49,7 +49,9 @@ export const errorStatus: Record<ErrorKind, number> = {
 }
 
 /** Defines a module's errors once: `const errors = defineErrors({ X: ['not_found', 'No such x'] })`. */
-export function defineErrors<const T extends Record<string, readonly [ErrorKind, string]>>(defs: T) {
+export function defineErrors<const T extends Record<string, readonly [ErrorKind, string]>>(
+  defs: T,
+) {
   const out = {} as { [K in keyof T]: (detail?: string, fieldErrors?: FieldError[]) => AppError }
   for (const [code, [kind, title]] of Object.entries(defs)) {
     ;(out as Record<string, unknown>)[code] = (detail?: string, fieldErrors?: FieldError[]) =>

@@ -1,3 +1,3 @@
-export * from './primitives.js'
-export * from './events.js'
 export * from './errors.js'
+export * from './events.js'
+export * from './primitives.js'

@@ -4,15 +4,24 @@ import Type from 'typebox'
 export const Id = Type.String({ format: 'uuid', description: 'UUIDv7' })
 
 /** Credits travel as strings so that no float ever touches them (API.md: credits). */
-export const Credits = Type.String({ pattern: '^\\d{1,4}(\\.\\d{1,2})?$', description: 'decimal credits, up to 2 places' })
+export const Credits = Type.String({
+  pattern: '^\\d{1,4}(\\.\\d{1,2})?$',
+  description: 'decimal credits, up to 2 places',
+})
 
 /** Hours likewise (API.md: hours). */
-export const Hours = Type.String({ pattern: '^\\d{1,5}(\\.\\d)?$', description: 'decimal hours, up to 1 place' })
+export const Hours = Type.String({
+  pattern: '^\\d{1,5}(\\.\\d)?$',
+  description: 'decimal hours, up to 1 place',
+})
 
 export const Timestamp = Type.String({ format: 'date-time' })
 export const DateOnly = Type.String({ format: 'date' })
 
-export const RegionCode = Type.String({ pattern: '^\\d{6}$', description: 'GB/T 2260 administrative division code' })
+export const RegionCode = Type.String({
+  pattern: '^\\d{6}$',
+  description: 'GB/T 2260 administrative division code',
+})
 
 export const Limit = Type.Integer({ minimum: 1, maximum: 100, default: 20 })
 export const Cursor = Type.String({ maxLength: 200 })
@@ -24,10 +33,19 @@ export const PageQuery = Type.Object({
 
 /** A page of a list: `{ items, nextCursor }` (API.md: lists). */
 export function Page<T extends Type.TSchema>(item: T) {
-  return Type.Object({ items: Type.Array(item), nextCursor: Type.Union([Type.String(), Type.Null()]) })
+  return Type.Object({
+    items: Type.Array(item),
+    nextCursor: Type.Union([Type.String(), Type.Null()]),
+  })
 }
 
-export const OrganizationKind = Type.Enum(['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center'])
+export const OrganizationKind = Type.Enum([
+  'school',
+  'enterprise',
+  'training_body',
+  'evaluation_org',
+  'recognition_center',
+])
 export const SchoolLevel = Type.Enum([
   'secondary_vocational',
   'higher_vocational',

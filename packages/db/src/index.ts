@@ -1,3 +1,3 @@
 export * from './database.js'
-export * from './migrate.js'
 export * from './json-rows.js'
+export * from './migrate.js'

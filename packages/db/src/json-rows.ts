@@ -13,8 +13,14 @@ export type RowColumns<R> = { [K in keyof R & string]?: string }
  * it, also when inserted into a text column); a field a row lacks is null. Use with
  * `insertInto(t).columns(names).expression(select)`.
  */
-export function jsonRows<R extends object>(rows: readonly R[], columns: RowColumns<R>): { names: (keyof R & string)[]; select: RawBuilder<unknown> } {
+export function jsonRows<R extends object>(
+  rows: readonly R[],
+  columns: RowColumns<R>,
+): { names: (keyof R & string)[]; select: RawBuilder<unknown> } {
   const names = Object.keys(columns) as (keyof R & string)[]
   const defs = names.map((n) => sql`${sql.ref(n)} ${sql.raw(columns[n]!)}`)
-  return { names, select: sql`select ${sql.join(names.map((n) => sql.ref(n)))} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(defs)})` }
+  return {
+    names,
+    select: sql`select ${sql.join(names.map((n) => sql.ref(n)))} from json_to_recordset(${JSON.stringify(rows)}::json) as r(${sql.join(defs)})`,
+  }
 }

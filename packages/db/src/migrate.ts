@@ -23,7 +23,11 @@ function inSchema(schema: string, statements: readonly string[]) {
  * Runs a service's migrations in its own schema, with the migration tables in that schema too.
  * Kysely's Postgres adapter holds an advisory lock for the run, so replicas starting together are safe.
  */
-export async function migrate(db: Database, schema: string, migrations: Migrations): Promise<string[]> {
+export async function migrate(
+  db: Database,
+  schema: string,
+  migrations: Migrations,
+): Promise<string[]> {
   if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`bad schema name ${schema}`)
   // A session lock around schema creation and the run: replicas starting together wait for each other.
   return db.kysely.connection().execute(async (conn) => {
@@ -38,12 +42,19 @@ export async function migrate(db: Database, schema: string, migrations: Migratio
   })
 }
 
-async function runMigrator(db: Kysely<any>, schema: string, migrations: Migrations): Promise<string[]> {
+async function runMigrator(
+  db: Kysely<any>,
+  schema: string,
+  migrations: Migrations,
+): Promise<string[]> {
   const provider: MigrationProvider = {
     async getMigrations() {
       const out: Record<string, Migration> = {}
       for (const [name, m] of Object.entries(migrations)) {
-        out[name] = { up: inSchema(schema, m.up), ...(m.down ? { down: inSchema(schema, m.down) } : {}) }
+        out[name] = {
+          up: inSchema(schema, m.up),
+          ...(m.down ? { down: inSchema(schema, m.down) } : {}),
+        }
       }
       return out
     },

@@ -21,7 +21,9 @@ export type BatchEventHandler = (trx: Kysely<any>, events: CloudEvent<any>[]) =>
  * applying the events one after the other.
  */
 export function batchHandler(apply: BatchEventHandler): EventHandler {
-  return Object.assign((trx: Kysely<any>, event: CloudEvent<any>) => apply(trx, [event]), { batch: apply })
+  return Object.assign((trx: Kysely<any>, event: CloudEvent<any>) => apply(trx, [event]), {
+    batch: apply,
+  })
 }
 
 export interface ConsumerOptions {
@@ -81,7 +83,12 @@ export class EventConsumer {
       groupId: this.o.groupId,
       topics: this.o.topics,
       handle: (d) => this.handle(d),
-      ...(batches ? { handleBatch: (ds: Delivery[]) => this.handleBatch(ds), maxBatch: Math.min(this.o.maxBatch ?? DEFAULT_MAX_BATCH, 1_000) } : {}),
+      ...(batches
+        ? {
+            handleBatch: (ds: Delivery[]) => this.handleBatch(ds),
+            maxBatch: Math.min(this.o.maxBatch ?? DEFAULT_MAX_BATCH, 1_000),
+          }
+        : {}),
     })
   }
 
@@ -138,7 +145,10 @@ export class EventConsumer {
           }
           return this.deadLetter(d, err, attempt)
         }
-        this.log.warn({ err, eventId: event.id, type: event.type, attempt }, 'event failed; retrying')
+        this.log.warn(
+          { err, eventId: event.id, type: event.type, attempt },
+          'event failed; retrying',
+        )
         await sleep((this.o.retryBaseMs ?? 100) * 2 ** (attempt - 1))
       }
     }
@@ -187,7 +197,13 @@ export class EventConsumer {
     return this.o.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
-        .values(todo.map(({ apply: e }) => ({ consumer: this.o.groupId, event_id: e.id, event_type: e.type })))
+        .values(
+          todo.map(({ apply: e }) => ({
+            consumer: this.o.groupId,
+            event_id: e.id,
+            event_type: e.type,
+          })),
+        )
         .onConflict((oc) => oc.doNothing())
         .returning('event_id')
         .execute()
@@ -195,7 +211,8 @@ export class EventConsumer {
       // An event delivered twice in one batch is inserted once: only its first copy is new.
       const news = todo.filter(({ apply: e }) => fresh.delete(e.id))
       // An id Postgres spells differently (upper case, no hyphens) cannot be told apart here: one by one instead.
-      if (news.length !== inserted.length) throw new Error('event ids not in canonical form; applying one by one')
+      if (news.length !== inserted.length)
+        throw new Error('event ids not in canonical form; applying one by one')
       for (let i = 0; i < news.length; ) {
         const { handler, apply: first } = news[i]!
         let end = i + 1
@@ -224,7 +241,10 @@ export class EventConsumer {
 
   private async deadLetter(d: Delivery, err: unknown, attempts: number) {
     const error = err instanceof Error ? err.message : String(err)
-    this.log.error({ topic: d.topic, partition: d.partition, offset: d.offset, error, attempts }, 'event dead-lettered')
+    this.log.error(
+      { topic: d.topic, partition: d.partition, offset: d.offset, error, attempts },
+      'event dead-lettered',
+    )
     await this.o.transport.publish([
       {
         topic: this.dlqTopic,

@@ -25,8 +25,25 @@ export function createEvent<T>(source: string, e: NewEvent<T>, now = new Date())
   const time = now.toISOString()
   // Two literals rather than a conditional spread, which is several times slower per event.
   return e.subject
-    ? { specversion: '1.0', id, source, type: e.type, subject: e.subject, time, datacontenttype: 'application/json', data: e.data }
-    : { specversion: '1.0', id, source, type: e.type, time, datacontenttype: 'application/json', data: e.data }
+    ? {
+        specversion: '1.0',
+        id,
+        source,
+        type: e.type,
+        subject: e.subject,
+        time,
+        datacontenttype: 'application/json',
+        data: e.data,
+      }
+    : {
+        specversion: '1.0',
+        id,
+        source,
+        type: e.type,
+        time,
+        datacontenttype: 'application/json',
+        data: e.data,
+      }
 }
 
 export function isCloudEvent(value: unknown): value is CloudEvent {

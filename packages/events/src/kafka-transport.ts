@@ -1,6 +1,22 @@
-import { type Admin, type Consumer, Kafka, type KafkaMessage, logLevel, Partitioners, type Producer } from 'kafkajs'
+import {
+  type Admin,
+  type Consumer,
+  Kafka,
+  type KafkaMessage,
+  logLevel,
+  Partitioners,
+  type Producer,
+} from 'kafkajs'
 import type { Logger } from 'pino'
-import { DEFAULT_MAX_BATCH, type Delivery, type OutgoingMessage, type SubscribeOptions, type Subscription, type TopicSpec, type Transport } from './transport.js'
+import {
+  DEFAULT_MAX_BATCH,
+  type Delivery,
+  type OutgoingMessage,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicSpec,
+  type Transport,
+} from './transport.js'
 
 export interface KafkaTransportOptions {
   brokers: string[]
@@ -75,7 +91,11 @@ export class KafkaTransport implements Transport {
         await this.admin.createTopics({
           waitForLeaders: true,
           timeout: 30_000,
-          topics: missing.map((s) => ({ topic: s.name, numPartitions: s.partitions, replicationFactor: 1 })),
+          topics: missing.map((s) => ({
+            topic: s.name,
+            numPartitions: s.partitions,
+            replicationFactor: 1,
+          })),
         })
         return
       } catch (err) {
@@ -131,7 +151,14 @@ export class KafkaTransport implements Transport {
         ...common,
         // Offsets are resolved chunk by chunk below, never past a chunk that did not commit.
         eachBatchAutoResolve: false,
-        eachBatch: async ({ batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale }) => {
+        eachBatch: async ({
+          batch,
+          resolveOffset,
+          heartbeat,
+          commitOffsetsIfNecessary,
+          isRunning,
+          isStale,
+        }) => {
           const all = batch.messages.map((m) => delivery(batch.topic, batch.partition, m))
           for (let i = 0; i < all.length; i += max) {
             if (!isRunning() || isStale()) return
@@ -150,7 +177,11 @@ export class KafkaTransport implements Transport {
         },
       })
     } else {
-      await consumer.run({ ...common, eachMessage: ({ topic, partition, message }) => options.handle(delivery(topic, partition, message)) })
+      await consumer.run({
+        ...common,
+        eachMessage: ({ topic, partition, message }) =>
+          options.handle(delivery(topic, partition, message)),
+      })
     }
     this.consumers.add(consumer)
     return {
@@ -173,7 +204,8 @@ export class KafkaTransport implements Transport {
         this.admin.fetchOffsets({ groupId, topics: [topic] }),
       ])
       const done = new Map<number, number>()
-      for (const t of committed) for (const p of t.partitions) done.set(p.partition, Number(p.offset))
+      for (const t of committed)
+        for (const p of t.partitions) done.set(p.partition, Number(p.offset))
       for (const p of ends) {
         const at = done.get(p.partition) ?? -1
         total += Number(p.high) - (at < 0 ? Number(p.low) : at)

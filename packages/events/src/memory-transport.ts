@@ -1,4 +1,12 @@
-import { DEFAULT_MAX_BATCH, type Delivery, type OutgoingMessage, type SubscribeOptions, type Subscription, type TopicSpec, type Transport } from './transport.js'
+import {
+  DEFAULT_MAX_BATCH,
+  type Delivery,
+  type OutgoingMessage,
+  type SubscribeOptions,
+  type Subscription,
+  type TopicSpec,
+  type Transport,
+} from './transport.js'
 
 interface Group {
   topics: Set<string>
@@ -45,7 +53,13 @@ export class MemoryTransport implements Transport {
     for (const m of messages) {
       const l = this.log(m.topic)
       const offset = l.base + l.items.length
-      l.items.push({ topic: m.topic, partition: 0, offset: String(offset), key: m.key, value: m.value })
+      l.items.push({
+        topic: m.topic,
+        partition: 0,
+        offset: String(offset),
+        key: m.key,
+        value: m.value,
+      })
       if (l.items.length > MAX_RETAINED_PER_TOPIC) {
         l.items.shift()
         l.base += 1

@@ -19,16 +19,35 @@ export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[
   if (built.length === 0) return { built, query: undefined }
   // The envelope travels as JSON inside the rows' JSON (not as a string escaped a second time);
   // Postgres keeps a json value's text as written, which becomes the text of `value`.
-  const rows = built.map((e) => ({ event_id: e.id, topic: topicOf(e.type), key: e.subject ?? null, type: e.type, value: e }))
-  const values = jsonRows(rows, { event_id: 'uuid', topic: 'text', key: 'text', type: 'text', value: 'json' })
-  return { built, query: trx.insertInto('outbox_event').columns(values.names).expression(values.select) }
+  const rows = built.map((e) => ({
+    event_id: e.id,
+    topic: topicOf(e.type),
+    key: e.subject ?? null,
+    type: e.type,
+    value: e,
+  }))
+  const values = jsonRows(rows, {
+    event_id: 'uuid',
+    topic: 'text',
+    key: 'text',
+    type: 'text',
+    value: 'json',
+  })
+  return {
+    built,
+    query: trx.insertInto('outbox_event').columns(values.names).expression(values.select),
+  }
 }
 
 /**
  * Writes events to the outbox in the caller's transaction, so an event exists exactly when the
  * change that caused it commits. The relay publishes them afterwards.
  */
-export async function writeOutbox(trx: Kysely<any>, source: string, events: NewEvent[]): Promise<CloudEvent[]> {
+export async function writeOutbox(
+  trx: Kysely<any>,
+  source: string,
+  events: NewEvent[],
+): Promise<CloudEvent[]> {
   const { built, query } = outboxInsert(trx, source, events)
   await query?.execute()
   return built

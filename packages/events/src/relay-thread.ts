@@ -19,7 +19,10 @@ export interface RelayThreadSettings {
 }
 
 /** Where the thread's entry is: beside this module, as TypeScript in the workspace or bundled JavaScript in an image. */
-const entry = new URL(import.meta.url.endsWith('.ts') ? './relay-worker.ts' : './relay-worker.js', import.meta.url)
+const entry = new URL(
+  import.meta.url.endsWith('.ts') ? './relay-worker.ts' : './relay-worker.js',
+  import.meta.url,
+)
 
 /**
  * Runs a service's OutboxRelay (the same class, the same guarantees) on a worker thread, with its
@@ -50,16 +53,31 @@ export class RelayThread implements Relay {
     this.stopping = false
     // 4 MB semi-spaces, as the images give a service (infra/docker/Dockerfile), whatever the process's
     // own flags say: the thread holds a batch of a few hundred events at a time.
-    const worker = new Worker(entry, { workerData: this.settings, name: `${this.settings.schema}-outbox-relay`, resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 128 } })
+    const worker = new Worker(entry, {
+      workerData: this.settings,
+      name: `${this.settings.schema}-outbox-relay`,
+      resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 128 },
+    })
     this.worker = worker
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined
       if (this.stopping) return
-      this.logger.error({ code, component: 'outbox-relay' }, 'relay thread ended; starting it again')
+      this.logger.error(
+        { code, component: 'outbox-relay' },
+        'relay thread ended; starting it again',
+      )
       this.restarts += 1
-      this.restartTimer = setTimeout(() => void this.start().catch((err) => this.logger.error({ err }, 'relay thread did not start')), this.restartDelayMs)
+      this.restartTimer = setTimeout(
+        () =>
+          void this.start().catch((err) =>
+            this.logger.error({ err }, 'relay thread did not start'),
+          ),
+        this.restartDelayMs,
+      )
     })
-    worker.on('error', (err) => this.logger.error({ err, component: 'outbox-relay' }, 'relay thread failed'))
+    worker.on('error', (err) =>
+      this.logger.error({ err, component: 'outbox-relay' }, 'relay thread failed'),
+    )
     await Promise.race([once(worker, 'message'), once(worker, 'exit')]).catch(() => {})
   }
 

@@ -13,9 +13,19 @@ import type { RelayThreadSettings } from './relay-thread.js'
 const o = workerData as RelayThreadSettings
 const port = parentPort!
 const logger = pino({ level: o.logLevel, name: o.name })
-const database = await openDatabase({ url: o.databaseUrl, poolMax: 1, onIdleError: (err) => logger.warn({ err }, 'idle database connection closed') })
+const database = await openDatabase({
+  url: o.databaseUrl,
+  poolMax: 1,
+  onIdleError: (err) => logger.warn({ err }, 'idle database connection closed'),
+})
 const transport = new KafkaTransport({ brokers: o.brokers, clientId: o.clientId, logger })
-const relay = new OutboxRelay({ db: forSchema(database, o.schema), name: o.schema, transport, logger, ...(o.idleMs !== undefined ? { idleMs: o.idleMs } : {}) })
+const relay = new OutboxRelay({
+  db: forSchema(database, o.schema),
+  name: o.schema,
+  transport,
+  logger,
+  ...(o.idleMs !== undefined ? { idleMs: o.idleMs } : {}),
+})
 
 port.on('message', (message: 'wake' | 'stop') => {
   if (message === 'wake') return relay.wake()

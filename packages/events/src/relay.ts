@@ -35,7 +35,10 @@ export interface Relay {
 
 /** How many events wait in a service's outbox. */
 export async function outboxBacklog(db: Kysely<any>): Promise<number> {
-  const row = await db.selectFrom('outbox_event').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirst()
+  const row = await db
+    .selectFrom('outbox_event')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirst()
   return Number(row?.n ?? 0)
 }
 
@@ -89,7 +92,10 @@ export class OutboxRelay implements Relay {
         await new Promise<void>((resolve) => setTimeout(resolve, this.o.lingerMs ?? 5))
         continue
       }
-      const backoff = this.failures === 0 ? (this.o.idleMs ?? 20) : Math.min(this.o.maxBackoffMs ?? 5_000, 50 * 2 ** this.failures)
+      const backoff =
+        this.failures === 0
+          ? (this.o.idleMs ?? 20)
+          : Math.min(this.o.maxBackoffMs ?? 5_000, 50 * 2 ** this.failures)
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff)
         this.wakeUp = () => {
@@ -106,7 +112,9 @@ export class OutboxRelay implements Relay {
     const limit = this.batchSize
     return this.o.db.transaction().execute(async (trx) => {
       const lockKey = `creditbank.outbox.${this.o.name}`
-      const { rows } = await sql<{ locked: boolean }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as locked`.execute(trx)
+      const { rows } = await sql<{
+        locked: boolean
+      }>`select pg_try_advisory_xact_lock(hashtext(${lockKey})) as locked`.execute(trx)
       if (!rows[0]?.locked) return 0
       const batch = await trx
         .selectFrom('outbox_event')
@@ -117,11 +125,17 @@ export class OutboxRelay implements Relay {
         .skipLocked()
         .execute()
       if (batch.length === 0) return 0
-      await this.o.transport.publish(batch.map((r) => ({ topic: r.topic, key: r.key, value: r.value })))
+      await this.o.transport.publish(
+        batch.map((r) => ({ topic: r.topic, key: r.key, value: r.value })),
+      )
       await this.o.afterPublish?.()
       await trx
         .deleteFrom('outbox_event')
-        .where('seq', 'in', batch.map((r) => r.seq))
+        .where(
+          'seq',
+          'in',
+          batch.map((r) => r.seq),
+        )
         .execute()
       this.published += batch.length
       return batch.length

@@ -29,6 +29,8 @@ function validatorFor(type: string): Validator {
 export function validatePayload(type: string, data: unknown): void {
   const v = validatorFor(type)
   if (v.Check(data)) return
-  const problems = [...v.Errors(data)].slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message}`)
+  const problems = [...v.Errors(data)]
+    .slice(0, 10)
+    .map((e) => `${e.instancePath || '/'} ${e.message}`)
   throw new InvalidEventError(type, problems)
 }

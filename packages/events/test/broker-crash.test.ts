@@ -59,7 +59,11 @@ function countingLogger() {
 
 function claimed() {
   const learnerId = randomUUID()
-  return { type: 'accounts.learner.claimed', subject: learnerId, data: { learnerId, userId: randomUUID() } }
+  return {
+    type: 'accounts.learner.claimed',
+    subject: learnerId,
+    data: { learnerId, userId: randomUUID() },
+  }
 }
 
 async function writeStream(db: Kysely<any>, count: number, written: string[]) {
@@ -77,7 +81,10 @@ const seen: { backlog?: number; lag?: number; effects?: number; error?: string }
 async function drained(platform: TestPlatform, relay: OutboxRelay, db: Kysely<any>) {
   try {
     seen.backlog = await relay.backlog()
-    const { n } = await db.selectFrom('crash_effect').select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()
+    const { n } = await db
+      .selectFrom('crash_effect')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .executeTakeFirstOrThrow()
     seen.effects = Number(n)
     seen.lag = await platform.transport.lag(GROUP, [TOPIC])
     seen.error = undefined
@@ -105,10 +112,19 @@ if (skipReason) {
     })
     const db = forSchema<any>(platform.database, 'evt_test')
     // The effect counts its applications: an event applied twice shows up as applied = 2.
-    await sql`create table evt_test.crash_effect (group_id text not null, event_id uuid not null, applied int not null, primary key (group_id, event_id))`.execute(db)
+    await sql`create table evt_test.crash_effect (group_id text not null, event_id uuid not null, applied int not null, primary key (group_id, event_id))`.execute(
+      db,
+    )
     await platform.transport.ensureTopics([{ name: TOPIC, partitions: 3 }])
     const { logger, counts } = countingLogger()
-    const relay = new OutboxRelay({ db, name: 'evt_crash', transport: platform.transport, logger, idleMs: 10, batchSize: 50 })
+    const relay = new OutboxRelay({
+      db,
+      name: 'evt_crash',
+      transport: platform.transport,
+      logger,
+      idleMs: 10,
+      batchSize: 50,
+    })
     const consumer = new EventConsumer({
       groupId: GROUP,
       topics: [TOPIC],
@@ -118,7 +134,9 @@ if (skipReason) {
       handlers: {
         'accounts.learner.claimed': async (trx, e) => {
           await sql`insert into evt_test.crash_effect (group_id, event_id, applied) values (${GROUP}, ${e.id}, 1)
-            on conflict (group_id, event_id) do update set applied = crash_effect.applied + 1`.execute(trx)
+            on conflict (group_id, event_id) do update set applied = crash_effect.applied + 1`.execute(
+            trx,
+          )
         },
       },
     })
@@ -140,26 +158,44 @@ if (skipReason) {
 
     const drainStart = Date.now()
     await eventually(() => drained(platform, relay, db), DRAIN_TIMEOUT_MS, 250).catch((err) => {
-      throw new Error(`${err.message}; last seen ${JSON.stringify(seen)}, relay ${relay.published} published`)
+      throw new Error(
+        `${err.message}; last seen ${JSON.stringify(seen)}, relay ${relay.published} published`,
+      )
     })
     t.comment(`drained ${((Date.now() - drainStart) / 1000).toFixed(1)} s after the last write`)
     await relay.stop()
     await consumer.stop()
 
     t.equal(written.length, TOTAL, 'every event was written')
-    const effects = await db.selectFrom('crash_effect').select(['event_id', 'applied']).where('group_id', '=', GROUP).execute()
-    t.same(effects.map((r) => r.event_id).sort(), [...written].sort(), 'one effect row per written event, and no other')
+    const effects = await db
+      .selectFrom('crash_effect')
+      .select(['event_id', 'applied'])
+      .where('group_id', '=', GROUP)
+      .execute()
+    t.same(
+      effects.map((r) => r.event_id).sort(),
+      [...written].sort(),
+      'one effect row per written event, and no other',
+    )
     t.same(
       effects.filter((r) => r.applied !== 1),
       [],
       'no effect applied twice',
     )
-    const inbox = await db.selectFrom('inbox_event').select('event_id').where('consumer', '=', GROUP).execute()
+    const inbox = await db
+      .selectFrom('inbox_event')
+      .select('event_id')
+      .where('consumer', '=', GROUP)
+      .execute()
     t.equal(inbox.length, TOTAL, 'one inbox row per event')
     t.equal(consumer.stats.deadLettered, 0, 'nothing dead-lettered')
     // Whether a publish failed outright or kafkajs's own bounded retries covered the outage depends
     // on how long the broker took to come back; either way nothing may be lost or doubled (above).
-    t.comment(`relay batches that failed during the outage and were retried: ${counts.relayFailures}`)
-    t.comment(`relay published ${relay.published} messages for ${TOTAL} events; consumer recognised ${consumer.stats.duplicates} redeliveries`)
+    t.comment(
+      `relay batches that failed during the outage and were retried: ${counts.relayFailures}`,
+    )
+    t.comment(
+      `relay published ${relay.published} messages for ${TOTAL} events; consumer recognised ${consumer.stats.duplicates} redeliveries`,
+    )
   })
 }

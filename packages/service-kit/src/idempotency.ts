@@ -18,7 +18,10 @@ export const idempotencyTablesV1: readonly string[] = [
 
 export const idempotencyErrors = defineErrors({
   IDEMPOTENCY_KEY_REUSED: ['invalid', 'This Idempotency-Key was used with another request'],
-  IDEMPOTENCY_KEY_MALFORMED: ['bad_request', 'The Idempotency-Key header must be 1 to 200 visible characters'],
+  IDEMPOTENCY_KEY_MALFORMED: [
+    'bad_request',
+    'The Idempotency-Key header must be 1 to 200 visible characters',
+  ],
 })
 
 export interface Outcome<T> {
@@ -28,7 +31,10 @@ export interface Outcome<T> {
 
 /** What identifies a request for its Idempotency-Key: method, path and body. */
 export function requestHash(request: FastifyRequest) {
-  const h = createHash('sha256').update(request.method).update(' ').update(request.url.split('?')[0] ?? '')
+  const h = createHash('sha256')
+    .update(request.method)
+    .update(' ')
+    .update(request.url.split('?')[0] ?? '')
   const body = request.body
   h.update(typeof body === 'string' ? body : JSON.stringify(body ?? null))
   return h.digest('hex')
@@ -38,7 +44,8 @@ export function requestHash(request: FastifyRequest) {
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const key = request.headers['idempotency-key']
   if (key === undefined) return undefined
-  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key)) throw idempotencyErrors.IDEMPOTENCY_KEY_MALFORMED()
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(key))
+    throw idempotencyErrors.IDEMPOTENCY_KEY_MALFORMED()
   return key
 }
 
@@ -59,11 +66,16 @@ const claimId = (c: { actor: string; key: string }) => JSON.stringify([c.actor, 
  * and says which were seen before. A key not in the answer is fresh: its effect runs now and is
  * remembered with `rememberKeys` in the same transaction. Two round trips, whatever the number.
  */
-export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
+export async function lockKeys(
+  trx: Kysely<any>,
+  claims: KeyClaim[],
+): Promise<Map<string, KeySeen>> {
   if (claims.length === 0) return new Map()
   // The lock names are as before this function existed, so replicas of two versions still agree.
   const locks = [...new Set(claims.map((c) => `${c.actor}:${c.key}`))].sort()
-  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${locks}::text[]) as k`.execute(trx)
+  await sql`select pg_advisory_xact_lock(hashtext(k)) from unnest(${locks}::text[]) as k`.execute(
+    trx,
+  )
   return readKeys(trx, claims)
 }
 
@@ -72,37 +84,69 @@ export async function lockKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Ma
  * that retry on a unique violation of idempotency_key (the request that loses the race fails on
  * the primary key when it remembers its key, and its retry with `lockKeys` sees the winner's answer).
  */
-export async function readKeys(trx: Kysely<any>, claims: KeyClaim[]): Promise<Map<string, KeySeen>> {
+export async function readKeys(
+  trx: Kysely<any>,
+  claims: KeyClaim[],
+): Promise<Map<string, KeySeen>> {
   const seen = new Map<string, KeySeen>()
   if (claims.length === 0) return seen
   // One probe of the primary key per claim: the lateral `limit 1` keeps the planner from hashing
   // the whole table, which it may when it cannot count the claims.
   const rows = (await trx
-    .selectFrom(sql`(select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]) as k(actor, key))`.as('k'))
+    .selectFrom(
+      sql`(select * from unnest(${claims.map((c) => c.actor)}::text[], ${claims.map((c) => c.key)}::text[]) as k(actor, key))`.as(
+        'k',
+      ),
+    )
     .innerJoinLateral(
-      (eb) => eb.selectFrom('idempotency_key as i').select(['i.actor', 'i.key', 'i.request_hash', 'i.status', 'i.body']).whereRef('i.actor', '=', 'k.actor').whereRef('i.key', '=', 'k.key').limit(1).as('i'),
+      (eb) =>
+        eb
+          .selectFrom('idempotency_key as i')
+          .select(['i.actor', 'i.key', 'i.request_hash', 'i.status', 'i.body'])
+          .whereRef('i.actor', '=', 'k.actor')
+          .whereRef('i.key', '=', 'k.key')
+          .limit(1)
+          .as('i'),
       (join) => join.onTrue(),
     )
     .selectAll('i')
-    .execute()) as { actor: string; key: string; request_hash: string; status: number; body: string }[]
+    .execute()) as {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+  }[]
   const byId = new Map(rows.map((r) => [claimId(r), r]))
   for (const c of claims) {
     const row = byId.get(claimId(c))
     if (!row) continue
-    seen.set(claimId(c), row.request_hash === c.hash ? { replay: { status: row.status, body: JSON.parse(row.body) } } : { reused: true })
+    seen.set(
+      claimId(c),
+      row.request_hash === c.hash
+        ? { replay: { status: row.status, body: JSON.parse(row.body) } }
+        : { reused: true },
+    )
   }
   return seen
 }
 
 /** What `lockKeys` said of one claim, if anything. */
-export const seenFor = (seen: Map<string, KeySeen>, c: { actor: string; key: string }) => seen.get(claimId(c))
+export const seenFor = (seen: Map<string, KeySeen>, c: { actor: string; key: string }) =>
+  seen.get(claimId(c))
 
 /** The insert that remembers fresh keys' answers, not run: for a caller that sends it inside a larger statement. */
 export function rememberInsert(trx: Kysely<any>, rows: (KeyClaim & Outcome<unknown>)[]) {
   if (rows.length === 0) return undefined
-  return trx
-    .insertInto('idempotency_key')
-    .values(rows.map((r) => ({ actor: r.actor, key: r.key, request_hash: r.hash, status: r.status, body: JSON.stringify(r.body) })))
+  return trx.insertInto('idempotency_key').values(
+    rows.map((r) => ({
+      actor: r.actor,
+      key: r.key,
+      request_hash: r.hash,
+      status: r.status,
+      body: JSON.stringify(r.body),
+    })),
+  )
 }
 
 /** Remembers fresh keys' answers, in the transaction of their effects. */
@@ -125,7 +169,8 @@ export async function idempotent<T>(
   /** What to remember for replays: what was shown only once left out, or a large answer kept small. */
   remember: (body: T) => unknown = (body) => body,
   /** Turns what was remembered back into the answer, when `remember` kept it small. */
-  recall: (remembered: unknown, trx: Kysely<any>) => Promise<T> | T = (remembered) => remembered as T,
+  recall: (remembered: unknown, trx: Kysely<any>) => Promise<T> | T = (remembered) =>
+    remembered as T,
 ): Promise<T> {
   const key = idempotencyKeyOf(request)
   if (key === undefined) {
@@ -137,7 +182,12 @@ export async function idempotent<T>(
   const out = await db.transaction().execute(async (trx) => {
     const seen = seenFor(await lockKeys(trx, [claim]), claim)
     if (seen && 'reused' in seen) throw idempotencyErrors.IDEMPOTENCY_KEY_REUSED()
-    if (seen) return { status: seen.replay.status, body: await recall(seen.replay.body, trx), replayed: true }
+    if (seen)
+      return {
+        status: seen.replay.status,
+        body: await recall(seen.replay.body, trx),
+        replayed: true,
+      }
     const fresh = await run(trx)
     await rememberKeys(trx, [{ ...claim, status: fresh.status, body: remember(fresh.body) }])
     return { ...fresh, replayed: false }

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -22,7 +22,10 @@ export function installMetrics(app: FastifyInstance, service: string) {
   app.decorate('metrics', registry)
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched'
-    latency.observe({ method: request.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000)
+    latency.observe(
+      { method: request.method, route, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    )
   })
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
     reply.type(registry.contentType)
@@ -33,7 +36,11 @@ export function installMetrics(app: FastifyInstance, service: string) {
 /** Gauges the event flow: outbox backlog, consumer lag and dead letters, read when scraped. */
 export function eventFlowMetrics(
   registry: Registry,
-  read: { backlog?: () => Promise<number>; lag?: () => Promise<number>; deadLettered?: () => number },
+  read: {
+    backlog?: () => Promise<number>
+    lag?: () => Promise<number>
+    deadLettered?: () => number
+  },
 ) {
   if (read.backlog) {
     const backlog = read.backlog

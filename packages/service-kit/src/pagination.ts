@@ -1,23 +1,38 @@
 import { defineErrors } from '@creditbank/contracts'
 
-const errors = defineErrors({ CURSOR_MALFORMED: ['bad_request', 'The cursor is not one this API gave out'] })
+const errors = defineErrors({
+  CURSOR_MALFORMED: ['bad_request', 'The cursor is not one this API gave out'],
+})
 
 /** Cursors are opaque to clients: the position of the last item, base64url-encoded. */
 export function encodeCursor(position: readonly (string | number)[]): string {
   return Buffer.from(JSON.stringify(position)).toString('base64url')
 }
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
+export function decodeCursor(
+  cursor: string | undefined,
+  arity: number,
+): (string | number)[] | undefined {
   if (cursor === undefined) return undefined
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'))
-    if (Array.isArray(parsed) && parsed.length === arity && parsed.every((v) => typeof v === 'string' || typeof v === 'number')) return parsed
+    if (
+      Array.isArray(parsed) &&
+      parsed.length === arity &&
+      parsed.every((v) => typeof v === 'string' || typeof v === 'number')
+    )
+      return parsed
   } catch {}
   throw errors.CURSOR_MALFORMED()
 }
 
 /** Takes `limit + 1` rows and turns them into a page with the next cursor. */
-export function toPage<R, T>(rows: R[], limit: number, position: (row: R) => (string | number)[], map: (row: R) => T) {
+export function toPage<R, T>(
+  rows: R[],
+  limit: number,
+  position: (row: R) => (string | number)[],
+  map: (row: R) => T,
+) {
   const more = rows.length > limit
   const items = (more ? rows.slice(0, limit) : rows).map(map)
   const last = more ? rows[limit - 1] : undefined

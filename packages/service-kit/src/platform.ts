@@ -2,7 +2,18 @@ import type { KeyResolver } from '@creditbank/auth'
 import { authPlugin } from '@creditbank/auth'
 import { topics as contractTopics } from '@creditbank/contracts'
 import { type Database, forSchema } from '@creditbank/db'
-import { type CloudEvent, EventConsumer, type EventHandler, type NewEvent, OutboxRelay, type Relay, RelayThread, type RelayThreadSettings, type Transport, writeOutbox } from '@creditbank/events'
+import {
+  type CloudEvent,
+  EventConsumer,
+  type EventHandler,
+  type NewEvent,
+  OutboxRelay,
+  type Relay,
+  RelayThread,
+  type RelayThreadSettings,
+  type Transport,
+  writeOutbox,
+} from '@creditbank/events'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
@@ -22,7 +33,9 @@ export interface Platform {
    * Set where a relay can run on a thread of its own (Postgres and Kafka; see RelayThread): the
    * services that ask for one get it, or every service that publishes with `everyService`.
    */
-  relayThread?: Pick<RelayThreadSettings, 'databaseUrl' | 'brokers' | 'clientId' | 'logLevel'> & { everyService?: boolean }
+  relayThread?: Pick<RelayThreadSettings, 'databaseUrl' | 'brokers' | 'clientId' | 'logLevel'> & {
+    everyService?: boolean
+  }
 }
 
 export interface ServiceEvents {
@@ -70,11 +83,26 @@ export const servicePlatform = fp<ServicePlatformOptions>(
     const db = forSchema<any>(platform.database, o.schema)
     const logger = app.log as never
     const idleMs = platform.relayIdleMs ?? 20
-    const thread = platform.relayThread && (o.relayThread || platform.relayThread.everyService) ? platform.relayThread : undefined
+    const thread =
+      platform.relayThread && (o.relayThread || platform.relayThread.everyService)
+        ? platform.relayThread
+        : undefined
     const relay: Relay | undefined = !o.publishes
       ? undefined
       : thread
-        ? new RelayThread({ databaseUrl: thread.databaseUrl, brokers: thread.brokers, clientId: `${thread.clientId}-relay`, logLevel: thread.logLevel, schema: o.schema, name: o.service, idleMs }, db, logger)
+        ? new RelayThread(
+            {
+              databaseUrl: thread.databaseUrl,
+              brokers: thread.brokers,
+              clientId: `${thread.clientId}-relay`,
+              logLevel: thread.logLevel,
+              schema: o.schema,
+              name: o.service,
+              idleMs,
+            },
+            db,
+            logger,
+          )
         : new OutboxRelay({ db, name: o.schema, transport: platform.transport, logger, idleMs })
     const consumer = o.consumes
       ? new EventConsumer({
@@ -96,7 +124,11 @@ export const servicePlatform = fp<ServicePlatformOptions>(
       relay,
       consumer,
     } satisfies ServiceEvents)
-    await app.register(authPlugin, { issuer: platform.issuer, audience: platform.audience, resolveKey: platform.resolveKey })
+    await app.register(authPlugin, {
+      issuer: platform.issuer,
+      audience: platform.audience,
+      resolveKey: platform.resolveKey,
+    })
     app.readiness.set('database', async () => {
       await platform.database.ping()
       return true
@@ -104,12 +136,17 @@ export const servicePlatform = fp<ServicePlatformOptions>(
     app.readiness.set('events', () => platform.transport.ready())
     eventFlowMetrics(app.metrics, {
       backlog: relay ? () => relay.backlog() : undefined,
-      lag: consumer && o.consumes ? () => platform.transport.lag(consumer.groupId, o.consumes!.topics) : undefined,
+      lag:
+        consumer && o.consumes
+          ? () => platform.transport.lag(consumer.groupId, o.consumes!.topics)
+          : undefined,
       deadLettered: consumer ? () => consumer.stats.deadLettered : undefined,
     })
     if (o.startWorkers === false) return
     app.addHook('onReady', async () => {
-      await platform.transport.ensureTopics(contractTopics.map((name) => ({ name, partitions: platform.partitions ?? 6 })))
+      await platform.transport.ensureTopics(
+        contractTopics.map((name) => ({ name, partitions: platform.partitions ?? 6 })),
+      )
       await relay?.start()
       await consumer?.start()
     })

@@ -3,7 +3,14 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 
 const PROBLEM_BASE = 'https://creditbank.example/problems/'
 
-export function sendProblem(reply: FastifyReply, status: number, code: string, title: string, detail?: string, errors?: FieldError[]) {
+export function sendProblem(
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  title: string,
+  detail?: string,
+  errors?: FieldError[],
+) {
   return reply
     .code(status)
     .type('application/problem+json')
@@ -41,27 +48,57 @@ const knownClientErrors: Record<string, [number, string, string]> = {
  * errors name each field; 5xx answers carry no internals (the log has them).
  */
 export function installErrorHandler(app: FastifyInstance) {
-  app.setErrorHandler((err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
-    if (err instanceof AppError) {
-      const detail = err.message !== err.title ? err.message : undefined
-      return sendProblem(reply, errorStatus[err.kind], err.code, err.title, detail, err.errors)
-    }
-    const fe = err as FastifyError & { validationContext?: string }
-    if (fe.validation) {
-      const errors = fe.validation.map((v) => ({
-        path: fieldPath(v as never, fe.validationContext),
-        message: v.message ?? 'is invalid',
-      }))
-      return sendProblem(reply, 400, 'VALIDATION_FAILED', 'The request is not valid', errors.map((e) => `${e.path} ${e.message}`).join('; '), errors)
-    }
-    const known = fe.code ? knownClientErrors[fe.code] : undefined
-    if (known) return sendProblem(reply, known[0], known[1], known[2])
-    if (fe.statusCode === 429) return sendProblem(reply, 429, 'RATE_LIMITED', 'Too many requests', fe.message)
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      return sendProblem(reply, fe.statusCode, 'BAD_REQUEST', 'The request is not valid', fe.message)
-    }
-    request.log.error({ err }, 'request failed')
-    return sendProblem(reply, 500, 'INTERNAL', 'Internal error', 'Something went wrong on our side; it has been logged.')
-  })
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, 'NOT_FOUND', 'Not found', `${request.method} ${request.url.split('?')[0]} does not exist`))
+  app.setErrorHandler(
+    (err: FastifyError | AppError, request: FastifyRequest, reply: FastifyReply) => {
+      if (err instanceof AppError) {
+        const detail = err.message !== err.title ? err.message : undefined
+        return sendProblem(reply, errorStatus[err.kind], err.code, err.title, detail, err.errors)
+      }
+      const fe = err as FastifyError & { validationContext?: string }
+      if (fe.validation) {
+        const errors = fe.validation.map((v) => ({
+          path: fieldPath(v as never, fe.validationContext),
+          message: v.message ?? 'is invalid',
+        }))
+        return sendProblem(
+          reply,
+          400,
+          'VALIDATION_FAILED',
+          'The request is not valid',
+          errors.map((e) => `${e.path} ${e.message}`).join('; '),
+          errors,
+        )
+      }
+      const known = fe.code ? knownClientErrors[fe.code] : undefined
+      if (known) return sendProblem(reply, known[0], known[1], known[2])
+      if (fe.statusCode === 429)
+        return sendProblem(reply, 429, 'RATE_LIMITED', 'Too many requests', fe.message)
+      if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
+        return sendProblem(
+          reply,
+          fe.statusCode,
+          'BAD_REQUEST',
+          'The request is not valid',
+          fe.message,
+        )
+      }
+      request.log.error({ err }, 'request failed')
+      return sendProblem(
+        reply,
+        500,
+        'INTERNAL',
+        'Internal error',
+        'Something went wrong on our side; it has been logged.',
+      )
+    },
+  )
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      reply,
+      404,
+      'NOT_FOUND',
+      'Not found',
+      `${request.method} ${request.url.split('?')[0]} does not exist`,
+    ),
+  )
 }

@@ -1,9 +1,9 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
 import { jwksKeyResolver, type KeyResolver } from '@creditbank/auth'
 import { type Database, type Migrations, migrate, openDatabase } from '@creditbank/db'
 import { KafkaTransport, MemoryTransport, type Transport } from '@creditbank/events'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
-import { mkdirSync } from 'node:fs'
-import { join } from 'node:path'
 import pino, { type Logger } from 'pino'
 import type { TObject } from 'typebox'
 import { type commonConfig, loadConfig } from './config.js'
@@ -27,7 +27,11 @@ type CommonConfig = { [K in keyof typeof commonConfig]: unknown } & {
 }
 
 export function createLogger(level: string, name?: string): Logger {
-  return pino({ level, redact: { paths: redactPaths, censor: '[redacted]' }, ...(name ? { name } : {}) })
+  return pino({
+    level,
+    redact: { paths: redactPaths, censor: '[redacted]' },
+    ...(name ? { name } : {}),
+  })
 }
 
 /** Opens the process's database and transport from configuration. */
@@ -54,7 +58,13 @@ export async function createPlatform(
   await transport.connect()
   const relayThread =
     config.DATABASE_URL && config.KAFKA_BROKERS && config.RELAY_THREAD !== false
-      ? { databaseUrl: config.DATABASE_URL, brokers: config.KAFKA_BROKERS.split(','), clientId, logLevel: config.LOG_LEVEL, everyService: config.RELAY_THREAD === true }
+      ? {
+          databaseUrl: config.DATABASE_URL,
+          brokers: config.KAFKA_BROKERS.split(','),
+          clientId,
+          logLevel: config.LOG_LEVEL,
+          everyService: config.RELAY_THREAD === true,
+        }
       : undefined
   return {
     database,
@@ -79,7 +89,12 @@ export interface ServiceDefinition<O> {
 }
 
 /** Builds one service on a platform: migrations, the server, the app; it does not listen. */
-export async function assembleService<O>(def: ServiceDefinition<O>, platform: Platform, config: any, logger?: Logger) {
+export async function assembleService<O>(
+  def: ServiceDefinition<O>,
+  platform: Platform,
+  config: any,
+  logger?: Logger,
+) {
   await migrate(platform.database, def.schema, def.migrations)
   const app = await buildServer({
     service: def.service,
@@ -97,7 +112,10 @@ export async function assembleService<O>(def: ServiceDefinition<O>, platform: Pl
  * The thin entry of a standalone service: config validated once, platform opened, migrations
  * run, the app registered, listening, and a graceful shutdown on SIGTERM or SIGINT.
  */
-export async function runService<O>(def: ServiceDefinition<O>, schema: TObject | undefined = def.config) {
+export async function runService<O>(
+  def: ServiceDefinition<O>,
+  schema: TObject | undefined = def.config,
+) {
   if (!schema) throw new Error(`${def.service} has no configuration schema`)
   const logger = createLogger(process.env.LOG_LEVEL ?? 'info', def.service)
   let config: CommonConfig & { PORT?: number }

@@ -1,6 +1,6 @@
+import { ProblemDetails } from '@creditbank/contracts'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
-import { ProblemDetails } from '@creditbank/contracts'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -50,7 +50,13 @@ export const redactPaths = [
 export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   const loggerOptions = o.logger
     ? { loggerInstance: o.logger.child({ service: o.service }) }
-    : { logger: { level: o.logLevel ?? 'info', redact: { paths: redactPaths, censor: '[redacted]' }, base: { service: o.service } } }
+    : {
+        logger: {
+          level: o.logLevel ?? 'info',
+          redact: { paths: redactPaths, censor: '[redacted]' },
+          base: { service: o.service },
+        },
+      }
   const app = Fastify({
     ...loggerOptions,
     requestIdHeader: 'x-request-id',
@@ -75,8 +81,14 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: `Credit Bank ${o.service}`, version: o.version ?? '1.0.0', description: o.description ?? '' },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      info: {
+        title: `Credit Bank ${o.service}`,
+        version: o.version ?? '1.0.0',
+        description: o.description ?? '',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+      },
       security: [{ bearer: [] }],
     },
   })

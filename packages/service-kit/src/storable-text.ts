@@ -10,7 +10,11 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
  */
 export function unstorableText(value: unknown, path = '', out: FieldError[] = []): FieldError[] {
   if (typeof value === 'string') {
-    if (value.includes('\u0000') || LONE_SURROGATE.test(value)) out.push({ path: path || '/', message: 'contains a NUL character or an unpaired surrogate, which cannot be stored' })
+    if (value.includes('\u0000') || LONE_SURROGATE.test(value))
+      out.push({
+        path: path || '/',
+        message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
+      })
   } else if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) unstorableText(value[i], `${path}/${i}`, out)
   } else if (isPlainObject(value)) {
@@ -35,6 +39,13 @@ export function refuseUnstorableText(app: FastifyInstance) {
       ...unstorableText(request.query).map((e) => ({ ...e, path: `querystring:${e.path}` })),
       ...unstorableText(request.params).map((e) => ({ ...e, path: `params:${e.path}` })),
     ]
-    if (errors.length) throw new AppError('bad_request', 'VALIDATION_FAILED', errors.map((e) => `${e.path} ${e.message}`).join('; '), errors, 'The request is not valid')
+    if (errors.length)
+      throw new AppError(
+        'bad_request',
+        'VALIDATION_FAILED',
+        errors.map((e) => `${e.path} ${e.message}`).join('; '),
+        errors,
+        'The request is not valid',
+      )
   })
 }

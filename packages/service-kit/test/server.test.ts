@@ -5,16 +5,21 @@ import pino from 'pino'
 import t from 'tap'
 import Type from 'typebox'
 
-t.test('config is validated once and frozen; a bad variable stops the start naming it', async (t) => {
-  const schema = configSchema({ PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3001 }) })
-  const ok = loadConfig(schema, { PORT: '4000', KAFKA_BROKERS: 'a:1,b:2' })
-  t.equal(ok.PORT, 4000)
-  t.equal(ok.DB_POOL_MAX, 10, 'defaults apply')
-  t.ok(Object.isFrozen(ok))
-  t.throws(() => loadConfig(schema, { PORT: 'eighty' }), { name: 'ConfigError', message: /PORT/ })
-  t.throws(() => loadConfig(schema, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
-  t.throws(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1,,b' }), /KAFKA_BROKERS/)
-})
+t.test(
+  'config is validated once and frozen; a bad variable stops the start naming it',
+  async (t) => {
+    const schema = configSchema({
+      PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3001 }),
+    })
+    const ok = loadConfig(schema, { PORT: '4000', KAFKA_BROKERS: 'a:1,b:2' })
+    t.equal(ok.PORT, 4000)
+    t.equal(ok.DB_POOL_MAX, 10, 'defaults apply')
+    t.ok(Object.isFrozen(ok))
+    t.throws(() => loadConfig(schema, { PORT: 'eighty' }), { name: 'ConfigError', message: /PORT/ })
+    t.throws(() => loadConfig(schema, { DATABASE_URL: 'mysql://x' }), /DATABASE_URL/)
+    t.throws(() => loadConfig(schema, { KAFKA_BROKERS: 'a:1,,b' }), /KAFKA_BROKERS/)
+  },
+)
 
 async function serverWithLogs() {
   const lines: string[] = []
@@ -27,14 +32,19 @@ async function serverWithLogs() {
   const logger = pino({ level: 'info', redact: { paths: redactPaths, censor: '[redacted]' } }, sink)
   const app = await buildServer({ service: 'kit-test', logger })
   app.post('/echo', async (request) => {
-    request.log.info({ nationalId: '41010519900307123X', password: 'hunter2hunter2', headers: request.headers }, 'handling')
+    request.log.info(
+      { nationalId: '41010519900307123X', password: 'hunter2hunter2', headers: request.headers },
+      'handling',
+    )
     return { ok: true }
   })
   app.get('/boom', async () => {
     throw new Error('connection string postgres://secret@db leaked?')
   })
   app.get('/domain', async () => {
-    throw new AppError('conflict', 'KIT_THING_TAKEN', 'That thing is taken', [{ path: '/thing', message: 'is taken' }])
+    throw new AppError('conflict', 'KIT_THING_TAKEN', 'That thing is taken', [
+      { path: '/thing', message: 'is taken' },
+    ])
   })
   await app.ready()
   return { app, lines }
@@ -43,7 +53,12 @@ async function serverWithLogs() {
 t.test('personal data and credentials never reach a log line', async (t) => {
   const { app, lines } = await serverWithLogs()
   t.teardown(() => app.close())
-  await app.inject({ method: 'POST', url: '/echo', headers: { authorization: 'Bearer abc.def.ghi' }, payload: { nationalId: '41010519900307123X' } })
+  await app.inject({
+    method: 'POST',
+    url: '/echo',
+    headers: { authorization: 'Bearer abc.def.ghi' },
+    payload: { nationalId: '41010519900307123X' },
+  })
   const all = lines.join('')
   t.notMatch(all, /41010519900307123X/)
   t.notMatch(all, /hunter2/)
@@ -80,32 +95,53 @@ t.test('health, OpenAPI and metrics are served', async (t) => {
   t.match(metrics.body, /http_request_duration_seconds_bucket/)
 })
 
-t.test('text Postgres cannot store as sent (NUL, a lone surrogate) is a 400 naming the field, in a body, query or path', async (t) => {
-  const app = await buildServer({ service: 'kit-test', logLevel: 'silent' })
-  t.teardown(() => app.close())
-  let handled = 0
-  app.post('/things/:name', async (request) => {
-    handled += 1
-    return { body: request.body }
-  })
-  app.addContentTypeParser('application/octet-stream', { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
-  const post = (url: string, payload: unknown) => app.inject({ method: 'POST', url, payload: payload as object })
-  const nul = await post('/things/a', { items: [{ title: 'ok' }, { title: 'a\u0000b', tags: ['x', 'y\ud800'] }] })
-  t.equal(nul.statusCode, 400)
-  t.match(nul.headers['content-type'], /application\/problem\+json/)
-  t.same(
-    nul.json().errors.map((e: { path: string }) => e.path),
-    ['/items/1/title', '/items/1/tags/1'],
-  )
-  t.equal(nul.json().code, 'VALIDATION_FAILED')
-  const query = await post('/things/a?q=%00', { title: 'ok' })
-  t.equal(query.statusCode, 400, query.body)
-  t.same(query.json().errors.map((e: { path: string }) => e.path), ['querystring:/q'])
-  const path = await post('/things/a%00b', { title: 'ok' })
-  t.same(path.json().errors.map((e: { path: string }) => e.path), ['params:/name'])
-  t.equal(handled, 0, 'no handler ran')
-  const fine = await post('/things/a', { title: '网页设计 🎓 (paired surrogates are text)' })
-  t.equal(fine.statusCode, 200)
-  const bytes = await app.inject({ method: 'POST', url: '/things/a', headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from([0, 0xd8, 0, 0]) })
-  t.equal(bytes.statusCode, 200, 'an uploaded file is bytes, not text')
-})
+t.test(
+  'text Postgres cannot store as sent (NUL, a lone surrogate) is a 400 naming the field, in a body, query or path',
+  async (t) => {
+    const app = await buildServer({ service: 'kit-test', logLevel: 'silent' })
+    t.teardown(() => app.close())
+    let handled = 0
+    app.post('/things/:name', async (request) => {
+      handled += 1
+      return { body: request.body }
+    })
+    app.addContentTypeParser(
+      'application/octet-stream',
+      { parseAs: 'buffer' },
+      (_req, body, done) => done(null, body),
+    )
+    const post = (url: string, payload: unknown) =>
+      app.inject({ method: 'POST', url, payload: payload as object })
+    const nul = await post('/things/a', {
+      items: [{ title: 'ok' }, { title: 'a\u0000b', tags: ['x', 'y\ud800'] }],
+    })
+    t.equal(nul.statusCode, 400)
+    t.match(nul.headers['content-type'], /application\/problem\+json/)
+    t.same(
+      nul.json().errors.map((e: { path: string }) => e.path),
+      ['/items/1/title', '/items/1/tags/1'],
+    )
+    t.equal(nul.json().code, 'VALIDATION_FAILED')
+    const query = await post('/things/a?q=%00', { title: 'ok' })
+    t.equal(query.statusCode, 400, query.body)
+    t.same(
+      query.json().errors.map((e: { path: string }) => e.path),
+      ['querystring:/q'],
+    )
+    const path = await post('/things/a%00b', { title: 'ok' })
+    t.same(
+      path.json().errors.map((e: { path: string }) => e.path),
+      ['params:/name'],
+    )
+    t.equal(handled, 0, 'no handler ran')
+    const fine = await post('/things/a', { title: '网页设计 🎓 (paired surrogates are text)' })
+    t.equal(fine.statusCode, 200)
+    const bytes = await app.inject({
+      method: 'POST',
+      url: '/things/a',
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from([0, 0xd8, 0, 0]),
+    })
+    t.equal(bytes.statusCode, 200, 'an uploaded file is bytes, not text')
+  },
+)

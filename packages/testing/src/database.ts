@@ -33,7 +33,10 @@ export interface TestDatabase {
  * it is a new database cloned from a migrated template; embedded, a fresh PGlite loaded from a
  * dump of a migrated one. Templates are keyed by the migrations, so a new migration makes a new one.
  */
-export async function testDatabase(schemas: SchemaMigrations, url = process.env.DATABASE_URL): Promise<TestDatabase> {
+export async function testDatabase(
+  schemas: SchemaMigrations,
+  url = process.env.DATABASE_URL,
+): Promise<TestDatabase> {
   const key = templateKey(schemas)
   if (url) return postgresTestDatabase(url, key, schemas)
   return pgliteTestDatabase(key, schemas)
@@ -55,7 +58,11 @@ function urlFor(url: string, database: string) {
   return u.toString()
 }
 
-async function postgresTestDatabase(url: string, key: string, schemas: SchemaMigrations): Promise<TestDatabase> {
+async function postgresTestDatabase(
+  url: string,
+  key: string,
+  schemas: SchemaMigrations,
+): Promise<TestDatabase> {
   const template = `cb_tpl_${key}`
   await withAdmin(url, async (c) => {
     await c.query('select pg_advisory_lock(7240001)')
@@ -98,7 +105,13 @@ async function postgresTestDatabase(url: string, key: string, schemas: SchemaMig
   }
 }
 
-const cacheDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'pglite-templates')
+const cacheDir = join(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'node_modules',
+  '.cache',
+  'pglite-templates',
+)
 
 async function pgliteTestDatabase(key: string, schemas: SchemaMigrations): Promise<TestDatabase> {
   const file = join(cacheDir, `${key}.tar`)

@@ -1,4 +1,4 @@
 export * from './database.js'
-export * from './transport.js'
-export * from './tokens.js'
 export * from './service.js'
+export * from './tokens.js'
+export * from './transport.js'

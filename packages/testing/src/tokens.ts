@@ -19,16 +19,34 @@ export interface TokenClaims {
 export function testKeys() {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519')
   const kid = `test-${randomUUID().slice(0, 8)}`
-  const jwk = { ...(publicKey.export({ format: 'jwk' }) as object), kid, alg: 'EdDSA', use: 'sig' } as Jwk
+  const jwk = {
+    ...(publicKey.export({ format: 'jwk' }) as object),
+    kid,
+    alg: 'EdDSA',
+    use: 'sig',
+  } as Jwk
   const privatePem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
-  const signer = createSigner({ key: privatePem, algorithm: 'EdDSA', kid, iss: TEST_ISSUER, aud: TEST_AUDIENCE, expiresIn: 600_000 })
+  const signer = createSigner({
+    key: privatePem,
+    algorithm: 'EdDSA',
+    kid,
+    iss: TEST_ISSUER,
+    aud: TEST_AUDIENCE,
+    expiresIn: 600_000,
+  })
   return {
     kid,
     jwk,
     privatePem,
     resolveKey: staticKeyResolver(() => [jwk]),
     token(claims: TokenClaims = {}) {
-      return signer({ sub: claims.sub ?? randomUUID(), typ: claims.typ ?? 'user', roles: claims.roles ?? [], jti: randomUUID(), ...claims })
+      return signer({
+        sub: claims.sub ?? randomUUID(),
+        typ: claims.typ ?? 'user',
+        roles: claims.roles ?? [],
+        jti: randomUUID(),
+        ...claims,
+      })
     },
     /** `{ authorization: 'Bearer …' }` for inject. */
     auth(claims: TokenClaims = {}) {

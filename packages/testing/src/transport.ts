@@ -54,7 +54,9 @@ export class TestTransport implements Transport {
       groupId: this.name(o.groupId),
       topics: o.topics.map((t) => this.name(t)),
       handle: (d: Delivery) => o.handle(unprefixed(d)),
-      ...(handleBatch ? { handleBatch: (ds: Delivery[]) => handleBatch(ds.map(unprefixed)), maxBatch: o.maxBatch } : {}),
+      ...(handleBatch
+        ? { handleBatch: (ds: Delivery[]) => handleBatch(ds.map(unprefixed)), maxBatch: o.maxBatch }
+        : {}),
     })
   }
 
@@ -85,7 +87,11 @@ export class TestTransport implements Transport {
 
 export function testTransport(brokers = process.env.KAFKA_BROKERS): TestTransport {
   const inner: Transport = brokers
-    ? new KafkaTransport({ brokers: brokers.split(','), clientId: 'creditbank-test', logger: pino({ level: 'warn' }) })
+    ? new KafkaTransport({
+        brokers: brokers.split(','),
+        clientId: 'creditbank-test',
+        logger: pino({ level: 'warn' }),
+      })
     : new MemoryTransport()
   return new TestTransport(inner)
 }

@@ -28,7 +28,10 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
     // An event per posted outcome: publishing them took a third of the request thread's CPU in batches.
     relayThread: true,
     // The handlers publish through the same outbox, inside the inbox transaction.
-    consumes: { topics: consumedTopics, handlers: handlers((trx, events) => app.events.write(trx, events)) },
+    consumes: {
+      topics: consumedTopics,
+      handlers: handlers((trx, events) => app.events.write(trx, events)),
+    },
     startWorkers: o.startWorkers,
   })
   installCsvParser(app)

@@ -17,7 +17,15 @@ const L = (await a.openLearner(pL)).id
 const M = (await a.openLearner(pM)).id
 await a.enroll(L, schoolA)
 await a.enroll(M, schoolB)
-const post = async (org: string, learner: string) => (await app.inject({ method: 'POST', url: '/v1/outcomes', headers: a.registrar(org), payload: course(learner) })).json().id as string
+const post = async (org: string, learner: string) =>
+  (
+    await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes',
+      headers: a.registrar(org),
+      payload: course(learner),
+    })
+  ).json().id as string
 await post(schoolA, L)
 await post(schoolB, L)
 await post(schoolB, M)
@@ -38,7 +46,11 @@ const callers: Record<string, Record<string, string> | undefined> = {
   'issuer (other org)': a.keys.auth({ roles: ['issuer'], org: schoolB }),
 }
 
-type Route = { name: string; request: () => Promise<{ method: 'GET' | 'POST'; url: string; payload?: unknown }>; expect: Record<string, number> }
+type Route = {
+  name: string
+  request: () => Promise<{ method: 'GET' | 'POST'; url: string; payload?: unknown }>
+  expect: Record<string, number>
+}
 
 const reads = (path: string, org: number, other = 404) => ({
   anonymous: 401,
@@ -74,18 +86,67 @@ const writes = (created: number, writerOrgStatus = created) => ({
 })
 
 const routes: Route[] = [
-  { name: 'GET learner', request: async () => ({ method: 'GET', url: `/v1/learners/${L}` }), expect: reads('', 200) },
-  { name: 'GET enrollments', request: async () => ({ method: 'GET', url: `/v1/learners/${L}/enrollments` }), expect: reads('', 200) },
-  { name: 'GET account', request: async () => ({ method: 'GET', url: `/v1/learners/${L}/account` }), expect: reads('', 403) },
-  { name: 'GET entries', request: async () => ({ method: 'GET', url: `/v1/learners/${L}/entries` }), expect: reads('', 200) },
-  { name: 'GET chain', request: async () => ({ method: 'GET', url: `/v1/learners/${L}/chain` }), expect: reads('', 403) },
+  {
+    name: 'GET learner',
+    request: async () => ({ method: 'GET', url: `/v1/learners/${L}` }),
+    expect: reads('', 200),
+  },
+  {
+    name: 'GET enrollments',
+    request: async () => ({ method: 'GET', url: `/v1/learners/${L}/enrollments` }),
+    expect: reads('', 200),
+  },
+  {
+    name: 'GET account',
+    request: async () => ({ method: 'GET', url: `/v1/learners/${L}/account` }),
+    expect: reads('', 403),
+  },
+  {
+    name: 'GET entries',
+    request: async () => ({ method: 'GET', url: `/v1/learners/${L}/entries` }),
+    expect: reads('', 200),
+  },
+  {
+    name: 'GET chain',
+    request: async () => ({ method: 'GET', url: `/v1/learners/${L}/chain` }),
+    expect: reads('', 403),
+  },
   // Any registered organization posts as itself for a learner it knows the id of; an unregistered one cannot.
-  { name: 'POST outcomes', request: async () => ({ method: 'POST', url: '/v1/outcomes', payload: course(L) }), expect: { ...writes(201), 'client (unregistered org)': 422 } },
-  { name: 'POST outcomes/batch', request: async () => ({ method: 'POST', url: '/v1/outcomes/batch', payload: { items: [course(L)] } }), expect: { ...writes(201), 'client (unregistered org)': 422 } },
-  { name: 'POST reversal', request: async () => ({ method: 'POST', url: `/v1/entries/${await post(schoolA, L)}/reversal`, payload: { reason: 'x' } }), expect: writes(201, 404) },
+  {
+    name: 'POST outcomes',
+    request: async () => ({ method: 'POST', url: '/v1/outcomes', payload: course(L) }),
+    expect: { ...writes(201), 'client (unregistered org)': 422 },
+  },
+  {
+    name: 'POST outcomes/batch',
+    request: async () => ({
+      method: 'POST',
+      url: '/v1/outcomes/batch',
+      payload: { items: [course(L)] },
+    }),
+    expect: { ...writes(201), 'client (unregistered org)': 422 },
+  },
+  {
+    name: 'POST reversal',
+    request: async () => ({
+      method: 'POST',
+      url: `/v1/entries/${await post(schoolA, L)}/reversal`,
+      payload: { reason: 'x' },
+    }),
+    expect: writes(201, 404),
+  },
   {
     name: 'POST enrollments',
-    request: async () => ({ method: 'POST', url: '/v1/enrollments', payload: { learnerId: (await a.openLearner()).id, programCode: 'P', programName: 'P', startedOn: '2024-09-01' } }),
+    request: async () => ({
+      method: 'POST',
+      url: '/v1/enrollments',
+      payload: {
+        learnerId: (await a.openLearner()).id,
+        programCode: 'P',
+        programName: 'P',
+        startedOn: '2024-09-01',
+      },
+    }),
     expect: { ...writes(201), 'client (unregistered org)': 422 },
   },
   {
@@ -95,13 +156,22 @@ const routes: Route[] = [
   },
   {
     name: 'POST lookup',
-    request: async () => ({ method: 'POST', url: '/v1/learners/lookup', payload: { nationalId: pM.nationalId, name: pM.name } }),
+    request: async () => ({
+      method: 'POST',
+      url: '/v1/learners/lookup',
+      payload: { nationalId: pM.nationalId, name: pM.name },
+    }),
     expect: { ...writes(200), admin: 200, 'registrar (no org)': 200 },
   },
   {
     name: 'POST claim',
     request: async () => ({ method: 'POST', url: '/v1/learners/claim', payload: person() }),
-    expect: { ...writes(403, 403), 'learner (own)': 201, 'learner (other)': 201, 'learner (unclaimed token)': 201 },
+    expect: {
+      ...writes(403, 403),
+      'learner (own)': 201,
+      'learner (other)': 201,
+      'learner (unclaimed token)': 201,
+    },
   },
 ]
 
@@ -111,19 +181,35 @@ for (const route of routes) {
     for (const [caller, headers] of Object.entries(callers)) {
       const expected = route.expect[caller]
       const req = await route.request()
-      const res = await app.inject({ ...req, payload: req.payload as object, headers: headers ?? {} })
+      const res = await app.inject({
+        ...req,
+        payload: req.payload as object,
+        headers: headers ?? {},
+      })
       t.equal(res.statusCode, expected, `${caller}: ${res.body.slice(0, 200)}`)
       t.notOk(res.statusCode >= 500, `${caller}: never 5xx`)
-      for (const p of [pL, pM]) t.notOk(res.body.includes(p.nationalId), `${caller}: no national id in the answer`)
+      for (const p of [pL, pM])
+        t.notOk(res.body.includes(p.nationalId), `${caller}: no national id in the answer`)
       if (req.method === 'GET' && res.statusCode === 200) {
         t.notOk(res.body.includes(M), `${caller}: nothing of another learner`)
         if (caller.includes('same org') && route.name === 'GET entries') {
-          t.ok(res.json().items.every((e: { orgId: string }) => e.orgId === schoolA), `${caller}: only what its org posted`)
+          t.ok(
+            res.json().items.every((e: { orgId: string }) => e.orgId === schoolA),
+            `${caller}: only what its org posted`,
+          )
         }
       }
       if (res.statusCode === 404 && req.method === 'GET') {
-        const ghost = await app.inject({ method: 'GET', url: req.url.replace(L, unknownLearner), headers: headers ?? {} })
-        t.same({ ...res.json(), instance: null }, { ...ghost.json(), instance: null }, `${caller}: hidden looks like absent`)
+        const ghost = await app.inject({
+          method: 'GET',
+          url: req.url.replace(L, unknownLearner),
+          headers: headers ?? {},
+        })
+        t.same(
+          { ...res.json(), instance: null },
+          { ...ghost.json(), instance: null },
+          `${caller}: hidden looks like absent`,
+        )
       }
     }
   })

@@ -32,7 +32,12 @@ export async function jwksServer(keys: TestKeys): Promise<{ url: string; server:
 }
 
 /** The real server (`node --import tsx src/server.ts`) as a child process, on its own port; ready when /health/ready answers. */
-export async function startChild(o: { databaseUrl: string; identityUrl: string; port: number; env?: Record<string, string> }): Promise<ChildProcess> {
+export async function startChild(o: {
+  databaseUrl: string
+  identityUrl: string
+  port: number
+  env?: Record<string, string>
+}): Promise<ChildProcess> {
   const env: Record<string, string> = {
     ...(process.env as Record<string, string>),
     DATABASE_URL: o.databaseUrl,
@@ -45,7 +50,11 @@ export async function startChild(o: { databaseUrl: string; identityUrl: string; 
     ...o.env,
   }
   delete env.KAFKA_BROKERS
-  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], { cwd: serviceDir, env, stdio: ['ignore', 'ignore', 'pipe'] })
+  const child = spawn(process.execPath, ['--import', 'tsx', serverEntry], {
+    cwd: serviceDir,
+    env,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  })
   let stderr = ''
   child.stderr?.on('data', (d) => {
     stderr = (stderr + d).slice(-4_000)

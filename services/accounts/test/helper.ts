@@ -15,13 +15,21 @@ let serial = Math.floor(Math.random() * 5_000)
 /** A valid resident id (GB 11643) for a made-up person, unique within a test file. */
 export function nationalId(birth?: string, region = '410105') {
   serial += 1
-  const day = new Date(Date.UTC(1970, 0, 1) + (serial % 12_000) * 86_400_000).toISOString().slice(0, 10).replaceAll('-', '')
+  const day = new Date(Date.UTC(1970, 0, 1) + (serial % 12_000) * 86_400_000)
+    .toISOString()
+    .slice(0, 10)
+    .replaceAll('-', '')
   const first17 = `${region}${birth ?? day}${String(Math.floor(Math.random() * 1000)).padStart(3, '0')}`
   return `${first17}${checkCharacter(first17)}`
 }
 
 export function person(over: Record<string, unknown> = {}) {
-  return { nationalId: nationalId(), name: `学习者${Math.random().toString(36).slice(2, 6)}`, category: 'student', ...over }
+  return {
+    nationalId: nationalId(),
+    name: `学习者${Math.random().toString(36).slice(2, 6)}`,
+    category: 'student',
+    ...over,
+  }
 }
 
 /** accounts on its own database and topics, workers running, as server.ts builds it. */
@@ -36,10 +44,26 @@ export async function buildAccounts() {
   async function registerOrg(kind = 'school', id: string = uuidv7()) {
     const event = createEvent('/creditbank/identity', {
       type: 'identity.organization.registered',
-      data: { organizationId: id, code: `ORG-${id.slice(-8)}`, name: `机构${id.slice(-4)}`, kind, regionCode: '410100', schoolLevel: kind === 'school' ? 'higher_vocational' : null },
+      data: {
+        organizationId: id,
+        code: `ORG-${id.slice(-8)}`,
+        name: `机构${id.slice(-4)}`,
+        kind,
+        regionCode: '410100',
+        schoolLevel: kind === 'school' ? 'higher_vocational' : null,
+      },
     })
-    await platform.transport.publish([{ topic: 'creditbank.identity.v1', key: id, value: JSON.stringify(event) }])
-    await eventually(async () => !!(await db.selectFrom('organization').select('id').where('id', '=', id).executeTakeFirst()))
+    await platform.transport.publish([
+      { topic: 'creditbank.identity.v1', key: id, value: JSON.stringify(event) },
+    ])
+    await eventually(
+      async () =>
+        !!(await db
+          .selectFrom('organization')
+          .select('id')
+          .where('id', '=', id)
+          .executeTakeFirst()),
+    )
     return id
   }
 
@@ -51,12 +75,21 @@ export async function buildAccounts() {
   }
 
   async function applied(eventId: string) {
-    return eventually(async () => !!(await db.selectFrom('inbox_event').select('event_id').where('event_id', '=', eventId).executeTakeFirst()))
+    return eventually(
+      async () =>
+        !!(await db
+          .selectFrom('inbox_event')
+          .select('event_id')
+          .where('event_id', '=', eventId)
+          .executeTakeFirst()),
+    )
   }
 
   const registrar = (org: string) => keys.auth({ roles: ['registrar'], org })
-  const client = (org: string, scope = 'outcomes:write enrollments:write learners:write') => keys.auth({ typ: 'client', org, scope })
-  const learnerAuth = (learner: string, sub = randomUUID()) => keys.auth({ roles: ['learner'], learner, sub })
+  const client = (org: string, scope = 'outcomes:write enrollments:write learners:write') =>
+    keys.auth({ typ: 'client', org, scope })
+  const learnerAuth = (learner: string, sub = randomUUID()) =>
+    keys.auth({ roles: ['learner'], learner, sub })
 
   async function openLearner(body: Record<string, unknown> = person(), headers = admin) {
     const res = await app.inject({ method: 'POST', url: '/v1/learners', headers, payload: body })
@@ -65,7 +98,12 @@ export async function buildAccounts() {
   }
 
   async function enroll(learnerId: string, org: string, programCode = 'P-WEB') {
-    const res = await app.inject({ method: 'POST', url: '/v1/enrollments', headers: registrar(org), payload: { learnerId, programCode, programName: '网页设计', startedOn: '2024-09-01' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/enrollments',
+      headers: registrar(org),
+      payload: { learnerId, programCode, programName: '网页设计', startedOn: '2024-09-01' },
+    })
     if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(res.body)
     return res.json()
   }
@@ -94,7 +132,16 @@ export async function buildAccounts() {
 export type Accounts = Awaited<ReturnType<typeof buildAccounts>>
 
 export function course(learnerId: string, over: Record<string, unknown> = {}) {
-  return { learnerId, kind: 'course', title: '网页设计', code: 'WEB201', credits: '4', grade: { score: '85', scale: '100' }, occurredOn: '2024-06-30', ...over }
+  return {
+    learnerId,
+    kind: 'course',
+    title: '网页设计',
+    code: 'WEB201',
+    credits: '4',
+    grade: { score: '85', scale: '100' },
+    occurredOn: '2024-06-30',
+    ...over,
+  }
 }
 
 /**
@@ -103,6 +150,19 @@ export function course(learnerId: string, over: Record<string, unknown> = {}) {
  */
 export async function counts(db: Kysely<AccountsDB>) {
   const n = async (t: 'ledger_entry' | 'learner' | 'enrollment' | 'balance' | 'entry_use') =>
-    Number((await db.selectFrom(t).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
-  return { entries: await n('ledger_entry'), learners: await n('learner'), enrollments: await n('enrollment'), balances: await n('balance'), uses: await n('entry_use') }
+    Number(
+      (
+        await db
+          .selectFrom(t)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
+  return {
+    entries: await n('ledger_entry'),
+    learners: await n('learner'),
+    enrollments: await n('enrollment'),
+    balances: await n('balance'),
+    uses: await n('entry_use'),
+  }
 }

@@ -20,7 +20,8 @@ function mulberry32(a: number) {
 }
 const rnd = mulberry32(seed)
 const pick = <T>(xs: T[]) => xs[Math.floor(rnd() * xs.length)]!
-const amount = (max: number, places: number) => (Math.floor(rnd() * max * 10 ** places) / 10 ** places).toFixed(places)
+const amount = (max: number, places: number) =>
+  (Math.floor(rnd() * max * 10 ** places) / 10 ** places).toFixed(places)
 
 const a = await buildAccounts()
 t.teardown(() => a.close())
@@ -28,53 +29,124 @@ const { app } = a
 const school = await a.registerOrg('school')
 const enterprise = await a.registerOrg('enterprise')
 const evaluator = await a.registerOrg('evaluation_org')
-const learners = await Promise.all(Array.from({ length: 4 }, () => a.openLearner().then((l) => l.id)))
+const learners = await Promise.all(
+  Array.from({ length: 4 }, () => a.openLearner().then((l) => l.id)),
+)
 
 const posted: { id: string; learner: string; org: string; reversed: boolean }[] = []
 const certificates: { id: string; learner: string; revoked: boolean }[] = []
 
 function outcome(org: string, learner: string) {
-  const kind = org === school ? pick(['course', 'training', 'competition', 'work']) : pick(['training', 'work', 'competition'])
-  const base = { learnerId: learner, kind, title: `${kind}-${Math.floor(rnd() * 1e6)}`, occurredOn: '2023-06-01' }
-  if (kind === 'course') return { ...base, credits: amount(10, 2), ...(rnd() < 0.5 ? { hours: amount(100, 1) } : {}), grade: { score: '80', scale: '100' } }
-  if (kind === 'competition') return { ...base, level: 'provincial', ...(rnd() < 0.5 ? { credits: amount(3, 1) } : {}) }
+  const kind =
+    org === school
+      ? pick(['course', 'training', 'competition', 'work'])
+      : pick(['training', 'work', 'competition'])
+  const base = {
+    learnerId: learner,
+    kind,
+    title: `${kind}-${Math.floor(rnd() * 1e6)}`,
+    occurredOn: '2023-06-01',
+  }
+  if (kind === 'course')
+    return {
+      ...base,
+      credits: amount(10, 2),
+      ...(rnd() < 0.5 ? { hours: amount(100, 1) } : {}),
+      grade: { score: '80', scale: '100' },
+    }
+  if (kind === 'competition')
+    return { ...base, level: 'provincial', ...(rnd() < 0.5 ? { credits: amount(3, 1) } : {}) }
   return { ...base, hours: amount(500, 1), ...(rnd() < 0.3 ? { credits: amount(2, 2) } : {}) }
 }
 
 const steps: Record<string, () => Promise<void>> = {
   async post() {
     const org = pick([school, enterprise])
-    const res = await app.inject({ method: 'POST', url: '/v1/outcomes', headers: a.registrar(org), payload: outcome(org, pick(learners)) })
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes',
+      headers: a.registrar(org),
+      payload: outcome(org, pick(learners)),
+    })
     if (res.statusCode !== 201) throw new Error(res.body)
     posted.push({ id: res.json().id, learner: res.json().learnerId, org, reversed: false })
   },
   async batch() {
     const org = pick([school, enterprise])
-    const items = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => outcome(org, pick(learners)))
-    const res = await app.inject({ method: 'POST', url: '/v1/outcomes/batch', headers: a.client(org), payload: { items } })
+    const items = Array.from({ length: 1 + Math.floor(rnd() * 30) }, () =>
+      outcome(org, pick(learners)),
+    )
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/batch',
+      headers: a.client(org),
+      payload: { items },
+    })
     if (res.statusCode !== 201) throw new Error(res.body)
-    for (const e of res.json().items) posted.push({ id: e.id, learner: e.learnerId, org, reversed: false })
+    for (const e of res.json().items)
+      posted.push({ id: e.id, learner: e.learnerId, org, reversed: false })
   },
   async reverse() {
     const open = posted.filter((p) => !p.reversed)
     if (!open.length) return
     const p = pick(open)
-    const res = await app.inject({ method: 'POST', url: `/v1/entries/${p.id}/reversal`, headers: a.registrar(p.org), payload: { reason: 'property' } })
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/entries/${p.id}/reversal`,
+      headers: a.registrar(p.org),
+      payload: { reason: 'property' },
+    })
     if (res.statusCode !== 201) throw new Error(res.body)
     p.reversed = true
   },
   async certificate() {
     const c = { id: uuidv7(), learner: pick(learners), revoked: false }
-    const data = { certificateId: c.id, number: c.id.slice(-8), learnerId: c.learner, typeCode: 'T', typeName: 'T', level: 'junior', score: null, issuedOn: '2023-01-01', expiresOn: null, evaluationOrgId: evaluator }
-    await a.applied((await a.deliver('creditbank.certificates.v1', 'certificates.certificate.issued', c.learner, data)).id)
+    const data = {
+      certificateId: c.id,
+      number: c.id.slice(-8),
+      learnerId: c.learner,
+      typeCode: 'T',
+      typeName: 'T',
+      level: 'junior',
+      score: null,
+      issuedOn: '2023-01-01',
+      expiresOn: null,
+      evaluationOrgId: evaluator,
+    }
+    await a.applied(
+      (
+        await a.deliver(
+          'creditbank.certificates.v1',
+          'certificates.certificate.issued',
+          c.learner,
+          data,
+        )
+      ).id,
+    )
     certificates.push(c)
   },
   async revoke() {
     const open = certificates.filter((c) => !c.revoked)
     if (!open.length) return
     const c = pick(open)
-    const data = { certificateId: c.id, number: c.id.slice(-8), learnerId: c.learner, evaluationOrgId: evaluator, reason: 'property', revokedAt: new Date().toISOString() }
-    await a.applied((await a.deliver('creditbank.certificates.v1', 'certificates.certificate.revoked', c.learner, data)).id)
+    const data = {
+      certificateId: c.id,
+      number: c.id.slice(-8),
+      learnerId: c.learner,
+      evaluationOrgId: evaluator,
+      reason: 'property',
+      revokedAt: new Date().toISOString(),
+    }
+    await a.applied(
+      (
+        await a.deliver(
+          'creditbank.certificates.v1',
+          'certificates.certificate.revoked',
+          c.learner,
+          data,
+        )
+      ).id,
+    )
     c.revoked = true
   },
   async recognize() {
@@ -93,10 +165,26 @@ const steps: Record<string, () => Promise<void>> = {
       sourceEntryIds: [...new Set([pick(sources).id, pick(sources).id])],
       rule: null,
     }
-    await a.applied((await a.deliver('creditbank.recognition.v1', 'recognition.application.approved', learner, data)).id)
+    await a.applied(
+      (
+        await a.deliver(
+          'creditbank.recognition.v1',
+          'recognition.application.approved',
+          learner,
+          data,
+        )
+      ).id,
+    )
   },
 }
-const weights: [string, number][] = [['post', 6], ['batch', 2], ['reverse', 3], ['certificate', 1], ['revoke', 1], ['recognize', 2]]
+const weights: [string, number][] = [
+  ['post', 6],
+  ['batch', 2],
+  ['reverse', 3],
+  ['certificate', 1],
+  ['revoke', 1],
+  ['recognize', 2],
+]
 const chooseStep = () => {
   let r = rnd() * weights.reduce((s, [, w]) => s + w, 0)
   for (const [name, w] of weights) if ((r -= w) < 0) return name
@@ -121,25 +209,34 @@ async function invariants() {
     union all
     select coalesce(b.learner_id, k.learner_id), 'kind ' || coalesce(b.kind, k.balance_kind) from accounts.balance b
       full join kinds k on k.learner_id = b.learner_id and k.balance_kind = b.kind
-      where b.learner_id is null or k.learner_id is null or b.credits <> k.credits or b.hours <> k.hours or b.entry_count <> k.n`.execute(a.platform.database.kysely)
+      where b.learner_id is null or k.learner_id is null or b.credits <> k.credits or b.hours <> k.hours or b.entry_count <> k.n`.execute(
+    a.platform.database.kysely,
+  )
   return mismatches.rows
 }
 
-t.test('balances equal the sum of entries and chains stay valid under a random workload', async (t) => {
-  const counts: Record<string, number> = {}
-  for (let i = 0; i < 120; i++) {
-    const step = chooseStep()
-    counts[step] = (counts[step] ?? 0) + 1
-    await steps[step]!()
-    if (i % 10 === 9) t.same(await invariants(), [], `after step ${i + 1}`)
-  }
-  t.same(await invariants(), [], 'at the end')
-  for (const l of learners) {
-    const chain = (await app.inject({ method: 'GET', url: `/v1/learners/${l}/chain`, headers: a.admin })).json()
-    t.equal(chain.valid, true, `chain of ${l}`)
-    const acct = (await app.inject({ method: 'GET', url: `/v1/learners/${l}/account`, headers: a.admin })).json()
-    t.equal(acct.entryCount, chain.entryCount)
-    t.equal(acct.headHash, chain.headHash)
-  }
-  t.comment(JSON.stringify(counts))
-})
+t.test(
+  'balances equal the sum of entries and chains stay valid under a random workload',
+  async (t) => {
+    const counts: Record<string, number> = {}
+    for (let i = 0; i < 120; i++) {
+      const step = chooseStep()
+      counts[step] = (counts[step] ?? 0) + 1
+      await steps[step]!()
+      if (i % 10 === 9) t.same(await invariants(), [], `after step ${i + 1}`)
+    }
+    t.same(await invariants(), [], 'at the end')
+    for (const l of learners) {
+      const chain = (
+        await app.inject({ method: 'GET', url: `/v1/learners/${l}/chain`, headers: a.admin })
+      ).json()
+      t.equal(chain.valid, true, `chain of ${l}`)
+      const acct = (
+        await app.inject({ method: 'GET', url: `/v1/learners/${l}/account`, headers: a.admin })
+      ).json()
+      t.equal(acct.entryCount, chain.entryCount)
+      t.equal(acct.headHash, chain.headHash)
+    }
+    t.comment(JSON.stringify(counts))
+  },
+)

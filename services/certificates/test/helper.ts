@@ -13,13 +13,22 @@ let seq = 0
 const tag = () => `${++seq}${Math.random().toString(36).slice(2, 6)}`.toUpperCase()
 
 /** certificates on its own database and topics, as server.ts builds it, with helpers to drive its projections. */
-export async function buildCertificates(options: Partial<Omit<CertificatesOptions, 'platform'>> = {}) {
+export async function buildCertificates(
+  options: Partial<Omit<CertificatesOptions, 'platform'>> = {},
+) {
   const platform = await testPlatform({ [SCHEMA]: migrations })
-  const app = await testService('certificates', certificatesApp, platform, { secretKeyHex: SECRET_KEY, verifyRateLimit: { max: 10_000, windowS: 60 }, ...options })
+  const app = await testService('certificates', certificatesApp, platform, {
+    secretKeyHex: SECRET_KEY,
+    verifyRateLimit: { max: 10_000, windowS: 60 },
+    ...options,
+  })
   const db = forSchema<CertificatesDB>(platform.database, SCHEMA)
   const keys = platform.keys
 
-  async function inject(topic: string, events: { type: string; subject?: string; data: unknown }[]) {
+  async function inject(
+    topic: string,
+    events: { type: string; subject?: string; data: unknown }[],
+  ) {
     await platform.transport.publish(
       events.map((e) => {
         const event = createEvent(`/creditbank/${e.type.split('.')[0]}`, e)
@@ -30,10 +39,24 @@ export async function buildCertificates(options: Partial<Omit<CertificatesOption
 
   /** Registers organizations in identity's name and waits until the projection has them. */
   async function orgs(specs: { kind?: string; regionCode?: string; name?: string }[]) {
-    const made = specs.map((s) => ({ organizationId: randomUUID(), code: `ORG-${tag()}`, name: s.name ?? `评价组织${tag()}`, kind: s.kind ?? 'evaluation_org', regionCode: s.regionCode ?? '110000', schoolLevel: null }))
-    await inject('creditbank.identity.v1', made.map((data) => ({ type: 'identity.organization.registered', data })))
+    const made = specs.map((s) => ({
+      organizationId: randomUUID(),
+      code: `ORG-${tag()}`,
+      name: s.name ?? `评价组织${tag()}`,
+      kind: s.kind ?? 'evaluation_org',
+      regionCode: s.regionCode ?? '110000',
+      schoolLevel: null,
+    }))
+    await inject(
+      'creditbank.identity.v1',
+      made.map((data) => ({ type: 'identity.organization.registered', data })),
+    )
     const ids = made.map((m) => m.organizationId)
-    await eventually(async () => (await db.selectFrom('organization').select('id').where('id', 'in', ids).execute()).length === ids.length)
+    await eventually(
+      async () =>
+        (await db.selectFrom('organization').select('id').where('id', 'in', ids).execute())
+          .length === ids.length,
+    )
     return made.map((m) => ({ id: m.organizationId, name: m.name, regionCode: m.regionCode }))
   }
 
@@ -42,15 +65,29 @@ export async function buildCertificates(options: Partial<Omit<CertificatesOption
     const ids = Array.from({ length: n }, () => randomUUID())
     await inject(
       'creditbank.accounts.v1',
-      ids.map((learnerId) => ({ type: 'accounts.learner.opened', subject: learnerId, data: { learnerId, accountNo: `CB${tag()}`, category: 'student', openedByOrgId: null, birthDate: null } })),
+      ids.map((learnerId) => ({
+        type: 'accounts.learner.opened',
+        subject: learnerId,
+        data: {
+          learnerId,
+          accountNo: `CB${tag()}`,
+          category: 'student',
+          openedByOrgId: null,
+          birthDate: null,
+        },
+      })),
     )
-    await eventually(async () => (await db.selectFrom('learner').select('id').where('id', 'in', ids).execute()).length === n)
+    await eventually(
+      async () =>
+        (await db.selectFrom('learner').select('id').where('id', 'in', ids).execute()).length === n,
+    )
     return ids
   }
 
   const admin = keys.auth({ roles: ['admin'] })
   const issuerOf = (org: string) => keys.auth({ roles: ['issuer'], org })
-  const clientOf = (org: string, scope = 'certificates:write') => keys.auth({ typ: 'client', org, scope })
+  const clientOf = (org: string, scope = 'certificates:write') =>
+    keys.auth({ typ: 'client', org, scope })
   const learnerToken = (learner: string) => keys.auth({ roles: ['learner'], learner })
 
   /** Publishes a type owned by `org` with junior and intermediate levels (fees 80 and 120). */
@@ -60,14 +97,38 @@ export async function buildCertificates(options: Partial<Omit<CertificatesOption
       method: 'POST',
       url: '/v1/certificate-types',
       headers: admin,
-      payload: { code, name: 'Web前端开发', nameEn: 'Web Front-End Development', evaluationOrgId: org, levels: ['junior', 'intermediate'], validityYears: 3, fees: { junior: '80', intermediate: '120.00' }, majors: ['软件技术'], ...extra },
+      payload: {
+        code,
+        name: 'Web前端开发',
+        nameEn: 'Web Front-End Development',
+        evaluationOrgId: org,
+        levels: ['junior', 'intermediate'],
+        validityYears: 3,
+        fees: { junior: '80', intermediate: '120.00' },
+        majors: ['软件技术'],
+        ...extra,
+      },
     })
     if (res.statusCode !== 201) throw new Error(res.body)
     return res.json() as { code: string }
   }
 
-  const count = async (table: 'certificate' | 'outbox_event' | 'certificate_type' | 'certificate_number_counter' | 'idempotency_key') =>
-    Number((await db.selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  const count = async (
+    table:
+      | 'certificate'
+      | 'outbox_event'
+      | 'certificate_type'
+      | 'certificate_number_counter'
+      | 'idempotency_key',
+  ) =>
+    Number(
+      (
+        await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
 
   return {
     app,

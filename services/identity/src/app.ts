@@ -6,10 +6,10 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { IdentityDB } from './db/schema.js'
 import { findUserByUsername } from './db/user.repository.js'
-import { handlers } from './events/handlers.js'
 import { jwks } from './domain/signing-keys.js'
 import type { TokenSettings } from './domain/tokens.js'
 import { createUser } from './domain/users.js'
+import { handlers } from './events/handlers.js'
 import { adminRoutes, keyRoutes } from './routes/admin.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
 
@@ -40,7 +40,10 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
     failureWindowMs: (o.loginFailureWindowS ?? 900) * 1000,
   }
   const ownDb = forSchema<IdentityDB>(o.platform.database, SCHEMA)
-  const platform: Platform = { ...o.platform, resolveKey: staticKeyResolver(() => jwks(ownDb, settings.ttlS)) }
+  const platform: Platform = {
+    ...o.platform,
+    resolveKey: staticKeyResolver(() => jwks(ownDb, settings.ttlS)),
+  }
   await app.register(servicePlatform, {
     service: 'identity',
     schema: SCHEMA,
@@ -54,15 +57,27 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
   await authRoutes(app, settings)
   await adminRoutes(app)
   await keyRoutes(app, sealKey)
-  if (o.bootstrapAdmin) await ensureBootstrapAdmin(app.db as Kysely<IdentityDB>, o.bootstrapAdmin, app)
+  if (o.bootstrapAdmin)
+    await ensureBootstrapAdmin(app.db as Kysely<IdentityDB>, o.bootstrapAdmin, app)
 }
 
 /** The first platform operator, from configuration; created once, never overwritten. */
-async function ensureBootstrapAdmin(db: Kysely<IdentityDB>, admin: { username: string; password: string }, app: FastifyInstance) {
+async function ensureBootstrapAdmin(
+  db: Kysely<IdentityDB>,
+  admin: { username: string; password: string },
+  app: FastifyInstance,
+) {
   if (await findUserByUsername(db, admin.username)) return
   await db
     .transaction()
-    .execute((trx) => createUser(trx, { ...admin, displayName: 'Platform administrator' }, { selfRegistered: false, platformAdmin: true }, app.events.write))
+    .execute((trx) =>
+      createUser(
+        trx,
+        { ...admin, displayName: 'Platform administrator' },
+        { selfRegistered: false, platformAdmin: true },
+        app.events.write,
+      ),
+    )
     .catch(async (err) => {
       // Another replica may have created it at the same moment.
       if (!(await findUserByUsername(db, admin.username))) throw err

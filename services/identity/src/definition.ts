@@ -17,7 +17,12 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
     loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
-      ? { bootstrapAdmin: { username: c.BOOTSTRAP_ADMIN_USERNAME, password: c.BOOTSTRAP_ADMIN_PASSWORD } }
+      ? {
+          bootstrapAdmin: {
+            username: c.BOOTSTRAP_ADMIN_USERNAME,
+            password: c.BOOTSTRAP_ADMIN_PASSWORD,
+          },
+        }
       : {}),
   }),
 }

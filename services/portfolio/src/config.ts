@@ -6,5 +6,8 @@ export const portfolioConfig = configSchema({
   /** 64 hex characters: seals each organization's credential signing key at rest. */
   PORTFOLIO_SECRET_KEY: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
   /** The public base URL (the gateway) used in status list and share links. */
-  PUBLIC_BASE_URL: Type.String({ pattern: '^https?://[^\\s/]+(/[^\\s]*)?$', default: 'http://127.0.0.1:3000' }),
+  PUBLIC_BASE_URL: Type.String({
+    pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
+    default: 'http://127.0.0.1:3000',
+  }),
 })

@@ -3,7 +3,7 @@
  * the Kafka topics, then exits. Stop the portfolio service first (Kafka rewinds only an idle
  * consumer group). The embedded run (in-process bus) rebuilds through POST /v1/admin/timeline/rebuild.
  */
-import { migrate, forSchema } from '@creditbank/db'
+import { forSchema, migrate } from '@creditbank/db'
 import { EventConsumer } from '@creditbank/events'
 import { createLogger, createPlatform, loadConfig } from '@creditbank/service-kit'
 import { SCHEMA } from './app.js'
@@ -16,7 +16,9 @@ import { rebuildProjection } from './domain/rebuild.js'
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'portfolio-rebuild')
 const config = loadConfig(portfolioConfig)
 if (!config.KAFKA_BROKERS) {
-  logger.fatal('the rebuild command replays the Kafka topics: set KAFKA_BROKERS (embedded runs use POST /v1/admin/timeline/rebuild)')
+  logger.fatal(
+    'the rebuild command replays the Kafka topics: set KAFKA_BROKERS (embedded runs use POST /v1/admin/timeline/rebuild)',
+  )
   process.exit(64)
 }
 const platform = await createPlatform(config as never, logger, 'creditbank-portfolio-rebuild')
@@ -24,8 +26,21 @@ const groupId = 'creditbank.portfolio'
 try {
   await migrate(platform.database, SCHEMA, migrations)
   const db = forSchema<PortfolioDB>(platform.database, SCHEMA)
-  const consumer = new EventConsumer({ groupId, topics: consumedTopics, handlers: projectionHandlers(), db, transport: platform.transport, logger })
-  await rebuildProjection({ db, transport: platform.transport, groupId, topics: consumedTopics, logger })
+  const consumer = new EventConsumer({
+    groupId,
+    topics: consumedTopics,
+    handlers: projectionHandlers(),
+    db,
+    transport: platform.transport,
+    logger,
+  })
+  await rebuildProjection({
+    db,
+    transport: platform.transport,
+    groupId,
+    topics: consumedTopics,
+    logger,
+  })
   await consumer.start()
   const until = Date.now() + 30 * 60_000
   // Caught up when nothing is left to read and the last commit has had time to land.
@@ -34,7 +49,14 @@ try {
     await new Promise((r) => setTimeout(r, 1_000))
   }
   await consumer.stop()
-  logger.info({ applied: consumer.stats.applied, ignored: consumer.stats.ignored, deadLettered: consumer.stats.deadLettered }, 'timeline rebuilt')
+  logger.info(
+    {
+      applied: consumer.stats.applied,
+      ignored: consumer.stats.ignored,
+      deadLettered: consumer.stats.deadLettered,
+    },
+    'timeline rebuilt',
+  )
 } finally {
   await platform.transport.close()
   await platform.database.close()

@@ -8,5 +8,6 @@ import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import { documentLoader } from '../src/credentials/loader.js'
 
 const out: string[] = []
-for (const doc of workerData as Record<string, unknown>[]) out.push(await cryptosuite.canonize(doc, { documentLoader }))
+for (const doc of workerData as Record<string, unknown>[])
+  out.push(await cryptosuite.canonize(doc, { documentLoader }))
 parentPort?.postMessage(out)

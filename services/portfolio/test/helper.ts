@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
+import { topicOf } from '@creditbank/contracts'
+import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
 import { eventually, testPlatform, testService } from '@creditbank/testing'
-import { forSchema } from '@creditbank/db'
-import { topicOf } from '@creditbank/contracts'
 import { uuidv7 } from 'uuidv7'
 import portfolioApp, { SCHEMA } from '../src/app.js'
 import { Issuers } from '../src/credentials/issuers.js'
@@ -15,24 +15,60 @@ export const BASE_URL = 'https://creditbank.test'
 /** portfolio on its own database and topics, as server.ts builds it. */
 export async function buildPortfolio() {
   const platform = await testPlatform({ [SCHEMA]: migrations })
-  const app = await testService('portfolio', portfolioApp, platform, { secretKeyHex: SECRET_KEY, publicBaseUrl: BASE_URL })
+  const app = await testService('portfolio', portfolioApp, platform, {
+    secretKeyHex: SECRET_KEY,
+    publicBaseUrl: BASE_URL,
+  })
   const db = forSchema<PortfolioDB>(platform.database, SCHEMA)
-  const sources: Record<string, string> = { identity: '/creditbank/identity', accounts: '/creditbank/accounts', certificates: '/creditbank/certificates', recognition: '/creditbank/recognition' }
+  const sources: Record<string, string> = {
+    identity: '/creditbank/identity',
+    accounts: '/creditbank/accounts',
+    certificates: '/creditbank/certificates',
+    recognition: '/creditbank/recognition',
+  }
 
   /** Publishes events as the other services would (their topic, the learner as key); returns them. */
-  async function publish(...events: { type: string; data: Record<string, unknown>; subject?: string; id?: string; time?: Date }[]) {
+  async function publish(
+    ...events: {
+      type: string
+      data: Record<string, unknown>
+      subject?: string
+      id?: string
+      time?: Date
+    }[]
+  ) {
     const built = events.map((e) => {
-      const subject = e.subject ?? (typeof e.data.learnerId === 'string' ? e.data.learnerId : undefined)
-      return createEvent(sources[e.type.split('.')[0] as string] as string, { type: e.type, data: e.data, ...(subject ? { subject } : {}), ...(e.id ? { id: e.id } : {}) }, e.time ?? new Date())
+      const subject =
+        e.subject ?? (typeof e.data.learnerId === 'string' ? e.data.learnerId : undefined)
+      return createEvent(
+        sources[e.type.split('.')[0] as string] as string,
+        {
+          type: e.type,
+          data: e.data,
+          ...(subject ? { subject } : {}),
+          ...(e.id ? { id: e.id } : {}),
+        },
+        e.time ?? new Date(),
+      )
     })
-    await platform.transport.publish(built.map((e) => ({ topic: topicOf(e.type), key: e.subject ?? null, value: JSON.stringify(e) })))
+    await platform.transport.publish(
+      built.map((e) => ({
+        topic: topicOf(e.type),
+        key: e.subject ?? null,
+        value: JSON.stringify(e),
+      })),
+    )
     return built
   }
 
   /** Waits until every published event of ours reached the inbox (applied or skipped as a duplicate). */
   async function settled(eventIds: string[]) {
     await eventually(async () => {
-      const rows = await db.selectFrom('inbox_event').select('event_id').where('event_id', 'in', eventIds).execute()
+      const rows = await db
+        .selectFrom('inbox_event')
+        .select('event_id')
+        .where('event_id', 'in', eventIds)
+        .execute()
       return rows.length === eventIds.length
     })
   }
@@ -80,9 +116,25 @@ export function fixtures() {
     learnerId,
     orgRegistered: (id: string, name: string, kind = 'school') => ({
       type: 'identity.organization.registered',
-      data: { organizationId: id, code: `C-${id.slice(-6)}`, name, kind, regionCode: '410100', schoolLevel: kind === 'school' ? 'higher_vocational' : null },
+      data: {
+        organizationId: id,
+        code: `C-${id.slice(-6)}`,
+        name,
+        kind,
+        regionCode: '410100',
+        schoolLevel: kind === 'school' ? 'higher_vocational' : null,
+      },
     }),
-    learnerOpened: (lid = learnerId) => ({ type: 'accounts.learner.opened', data: { learnerId: lid, accountNo: `4101${lid.slice(-8)}`, category: 'student', openedByOrgId: school, birthDate: null } }),
+    learnerOpened: (lid = learnerId) => ({
+      type: 'accounts.learner.opened',
+      data: {
+        learnerId: lid,
+        accountNo: `4101${lid.slice(-8)}`,
+        category: 'student',
+        openedByOrgId: school,
+        birthDate: null,
+      },
+    }),
     outcome: (over: Record<string, unknown> = {}) => ({
       type: 'accounts.outcome.posted',
       data: {
@@ -105,7 +157,14 @@ export function fixtures() {
     }),
     typePublished: () => ({
       type: 'certificates.type.published',
-      data: { code: 'WEB-FE', name: 'Web前端开发', nameEn: 'Web Front-End Development', evaluationOrgId: evalOrg, levels: ['junior', 'intermediate', 'senior'], validityYears: 3 },
+      data: {
+        code: 'WEB-FE',
+        name: 'Web前端开发',
+        nameEn: 'Web Front-End Development',
+        evaluationOrgId: evalOrg,
+        levels: ['junior', 'intermediate', 'senior'],
+        validityYears: 3,
+      },
     }),
     certificateIssued: (certificateId = ids()) => ({
       type: 'certificates.certificate.issued',

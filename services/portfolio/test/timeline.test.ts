@@ -25,59 +25,133 @@ const events = [
   {
     type: 'recognition.application.approved',
     time: at(4),
-    data: { applicationId: appId, learnerId: f.learnerId, targetOrgId: f.school, programCode: 'P-WEB', courseCode: 'WEB201', courseName: '网页设计', courseType: 'core', credits: '4', sourceEntryIds: [course.data.entryId], rule: { code: 'HN-X-WEB-2025', version: 2 } },
+    data: {
+      applicationId: appId,
+      learnerId: f.learnerId,
+      targetOrgId: f.school,
+      programCode: 'P-WEB',
+      courseCode: 'WEB201',
+      courseName: '网页设计',
+      courseType: 'core',
+      credits: '4',
+      sourceEntryIds: [course.data.entryId],
+      rule: { code: 'HN-X-WEB-2025', version: 2 },
+    },
   },
   {
     type: 'accounts.credit.recognized',
     time: at(5),
-    data: { entryId: ids(), learnerId: f.learnerId, orgId: f.school, applicationId: appId, courseCode: 'WEB201', courseName: '网页设计', credits: '4', sourceEntryIds: [course.data.entryId], postedAt: at(5).toISOString() },
+    data: {
+      entryId: ids(),
+      learnerId: f.learnerId,
+      orgId: f.school,
+      applicationId: appId,
+      courseCode: 'WEB201',
+      courseName: '网页设计',
+      credits: '4',
+      sourceEntryIds: [course.data.entryId],
+      postedAt: at(5).toISOString(),
+    },
   },
-  { type: 'accounts.entry.reversed', time: at(6), data: { entryId: ids(), reversedEntryId: course.data.entryId, learnerId: f.learnerId, orgId: f.school, reason: '重复录入', postedAt: at(6).toISOString() } },
+  {
+    type: 'accounts.entry.reversed',
+    time: at(6),
+    data: {
+      entryId: ids(),
+      reversedEntryId: course.data.entryId,
+      learnerId: f.learnerId,
+      orgId: f.school,
+      reason: '重复录入',
+      postedAt: at(6).toISOString(),
+    },
+  },
 ]
 const published = await pf.apply(...events)
 
-t.test('every event of the learner is on the timeline, newest first, with its provenance', async (t) => {
-  const res = await timeline()
-  t.equal(res.statusCode, 200, `answers 200${res.statusCode === 200 ? "" : `: ${res.body}`}`)
-  const { items, nextCursor } = res.json()
-  t.equal(nextCursor, null)
-  t.same(
-    items.map((i: { category: string }) => i.category),
-    ['reversal', 'recognized', 'application', 'certificate', 'outcome', 'account'],
-  )
-  const outcome = items.find((i: { category: string }) => i.category === 'outcome')
-  t.match(outcome, { entryId: course.data.entryId, title: '网页设计', status: 'reversed', orgName: '河南工业职业技术学院' })
-  t.match(outcome.provenance, { source: '/creditbank/accounts', eventType: 'accounts.outcome.posted', orgId: f.school, orgName: '河南工业职业技术学院' })
-  const approved = items.find((i: { category: string }) => i.category === 'application')
-  t.same(approved.provenance.rule, { code: 'HN-X-WEB-2025', version: 2 }, 'which rule and version')
-  t.equal(items.find((i: { category: string }) => i.category === 'certificate').title, 'Web前端开发（中级）')
-})
+t.test(
+  'every event of the learner is on the timeline, newest first, with its provenance',
+  async (t) => {
+    const res = await timeline()
+    t.equal(res.statusCode, 200, `answers 200${res.statusCode === 200 ? '' : `: ${res.body}`}`)
+    const { items, nextCursor } = res.json()
+    t.equal(nextCursor, null)
+    t.same(
+      items.map((i: { category: string }) => i.category),
+      ['reversal', 'recognized', 'application', 'certificate', 'outcome', 'account'],
+    )
+    const outcome = items.find((i: { category: string }) => i.category === 'outcome')
+    t.match(outcome, {
+      entryId: course.data.entryId,
+      title: '网页设计',
+      status: 'reversed',
+      orgName: '河南工业职业技术学院',
+    })
+    t.match(outcome.provenance, {
+      source: '/creditbank/accounts',
+      eventType: 'accounts.outcome.posted',
+      orgId: f.school,
+      orgName: '河南工业职业技术学院',
+    })
+    const approved = items.find((i: { category: string }) => i.category === 'application')
+    t.same(
+      approved.provenance.rule,
+      { code: 'HN-X-WEB-2025', version: 2 },
+      'which rule and version',
+    )
+    t.equal(
+      items.find((i: { category: string }) => i.category === 'certificate').title,
+      'Web前端开发（中级）',
+    )
+  },
+)
 
 t.test('types without a contract yet are skipped gracefully; replays change nothing', async (t) => {
   const before = (await timeline()).json().items
-  const [unknown] = await pf.publish({ type: 'recognition.application.reopened-in-the-future', data: { applicationId: ids(), learnerId: f.learnerId } })
+  const [unknown] = await pf.publish({
+    type: 'recognition.application.reopened-in-the-future',
+    data: { applicationId: ids(), learnerId: f.learnerId },
+  })
   // The same events again, with the same ids: the inbox turns them into no-ops.
   await pf.platform.transport.publish(
-    published.slice(3, 6).map((e) => ({ topic: `creditbank.${e.type.split('.')[0]}.v1`, key: e.subject ?? null, value: JSON.stringify(e) })),
+    published.slice(3, 6).map((e) => ({
+      topic: `creditbank.${e.type.split('.')[0]}.v1`,
+      key: e.subject ?? null,
+      value: JSON.stringify(e),
+    })),
   )
   // One learner's events share a partition: once the marker is applied, everything before it was read.
   await pf.apply({ ...f.outcome({ title: '标记' }) })
   const after = (await timeline()).json().items
   t.equal(after.length, before.length + 1, 'only the new marker was added')
   t.equal(after[0].title, '标记')
-  const inbox = await pf.db.selectFrom('inbox_event').select('event_id').where('event_id', '=', unknown?.id as string).execute()
+  const inbox = await pf.db
+    .selectFrom('inbox_event')
+    .select('event_id')
+    .where('event_id', '=', unknown?.id as string)
+    .execute()
   t.equal(inbox.length, 0, 'the unknown type was not applied')
-  t.equal(pf.platform.transport.published.filter((m) => m.topic.startsWith('creditbank.dlq.')).length, 0, 'and not dead-lettered')
+  t.equal(
+    pf.platform.transport.published.filter((m) => m.topic.startsWith('creditbank.dlq.')).length,
+    0,
+    'and not dead-lettered',
+  )
 })
 
 t.test('pagination: newest first, the cursor continues where the page ended', async (t) => {
   const other = fixtures()
-  const many = Array.from({ length: 25 }, (_, i) => ({ ...other.outcome({ title: `课程${i}` }), time: new Date(t0 + i * 10) }))
+  const many = Array.from({ length: 25 }, (_, i) => ({
+    ...other.outcome({ title: `课程${i}` }),
+    time: new Date(t0 + i * 10),
+  }))
   await pf.apply(...many)
   const seen: string[] = []
   let cursor: string | null = null
   do {
-    const res = await timeline(`?limit=10${cursor ? `&cursor=${cursor}` : ''}`, pf.learner(other.learnerId), other.learnerId)
+    const res = await timeline(
+      `?limit=10${cursor ? `&cursor=${cursor}` : ''}`,
+      pf.learner(other.learnerId),
+      other.learnerId,
+    )
     t.equal(res.statusCode, 200)
     const page: { items: { title: string }[]; nextCursor: string | null } = res.json()
     seen.push(...page.items.map((i) => i.title))
@@ -96,11 +170,23 @@ t.test('the role table: self and admin read a timeline, nobody else', async (t) 
     ['self', me, 200],
     ['admin', pf.admin, 200],
     ['another learner', pf.learner(ids()), 403],
-    ['a learner token without the learner claim', pf.platform.keys.auth({ roles: ['learner'] }), 403],
-    ['a registrar of the school', pf.platform.keys.auth({ roles: ['registrar'], org: f.school }), 403],
+    [
+      'a learner token without the learner claim',
+      pf.platform.keys.auth({ roles: ['learner'] }),
+      403,
+    ],
+    [
+      'a registrar of the school',
+      pf.platform.keys.auth({ roles: ['registrar'], org: f.school }),
+      403,
+    ],
     ['an issuer', pf.platform.keys.auth({ roles: ['issuer'], org: f.evalOrg }), 403],
     ['a reviewer', pf.platform.keys.auth({ roles: ['reviewer'], org: f.school }), 403],
-    ['an org client', pf.platform.keys.auth({ typ: 'client', org: f.school, scope: 'outcomes:write' }), 403],
+    [
+      'an org client',
+      pf.platform.keys.auth({ typ: 'client', org: f.school, scope: 'outcomes:write' }),
+      403,
+    ],
     ['no token', {}, 401],
     ['a forged token', { authorization: 'Bearer a.b.c' }, 401],
   ]
@@ -113,16 +199,26 @@ t.test('the role table: self and admin read a timeline, nobody else', async (t) 
 })
 
 t.test('a rebuild drops the projection and replays the topics to the same result', async (t) => {
-  const snapshot = async () => pf.db.selectFrom('timeline_item').selectAll().orderBy('event_id').execute()
+  const snapshot = async () =>
+    pf.db.selectFrom('timeline_item').selectAll().orderBy('event_id').execute()
   const before = await snapshot()
   const orgs = await pf.db.selectFrom('organization').selectAll().orderBy('id').execute()
   t.ok(before.length > 30)
-  const refused = await app.inject({ method: 'POST', url: '/v1/admin/timeline/rebuild', headers: me })
+  const refused = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/timeline/rebuild',
+    headers: me,
+  })
   t.equal(refused.statusCode, 403)
-  const res = await app.inject({ method: 'POST', url: '/v1/admin/timeline/rebuild', headers: pf.admin })
-  t.equal(res.statusCode, 202, `answers 202${res.statusCode === 202 ? "" : `: ${res.body}`}`)
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/timeline/rebuild',
+    headers: pf.admin,
+  })
+  t.equal(res.statusCode, 202, `answers 202${res.statusCode === 202 ? '' : `: ${res.body}`}`)
   t.equal(res.json().deleted >= before.length, true)
-  const orgCount = async () => (await pf.db.selectFrom('organization').select('id').execute()).length
+  const orgCount = async () =>
+    (await pf.db.selectFrom('organization').select('id').execute()).length
   const after = await eventually(async () => {
     const rows = await snapshot()
     return rows.length === before.length && (await orgCount()) === orgs.length ? rows : undefined

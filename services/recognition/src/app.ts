@@ -23,13 +23,17 @@ export interface RecognitionOptions {
  */
 export default async function recognitionApp(app: FastifyInstance, o: RecognitionOptions) {
   const cache = new RuleCache()
-  const publish = (trx: Kysely<any>, events: { type: string; subject?: string; data: unknown }[]) => app.events.write(trx, events)
+  const publish = (trx: Kysely<any>, events: { type: string; subject?: string; data: unknown }[]) =>
+    app.events.write(trx, events)
   await app.register(servicePlatform, {
     service: 'recognition',
     schema: SCHEMA,
     platform: o.platform,
     publishes: true,
-    consumes: { topics: ['creditbank.accounts.v1', 'creditbank.identity.v1'], handlers: workerHandlers(cache, publish, o.workerStats) },
+    consumes: {
+      topics: ['creditbank.accounts.v1', 'creditbank.identity.v1'],
+      handlers: workerHandlers(cache, publish, o.workerStats),
+    },
     startWorkers: o.startWorkers,
   })
   o.exposeEvents?.(app.events)

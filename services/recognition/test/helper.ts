@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs'
 import { topicOf } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
-import { eventually, type TestPlatform, testPlatform, testService } from '@creditbank/testing'
 import type { ServiceEvents } from '@creditbank/service-kit'
+import { eventually, type TestPlatform, testPlatform, testService } from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import recognitionApp, { SCHEMA } from '../src/app.js'
@@ -24,21 +24,41 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   const platform = platformIn ?? (await testPlatform({ [SCHEMA]: migrations }))
   const stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 }
   let events: ServiceEvents | undefined
-  const app: FastifyInstance = await testService('recognition', recognitionApp, platform, { workerStats: stats, exposeEvents: (e: ServiceEvents) => (events = e) })
+  const app: FastifyInstance = await testService('recognition', recognitionApp, platform, {
+    workerStats: stats,
+    exposeEvents: (e: ServiceEvents) => (events = e),
+  })
   const db = forSchema<RecognitionDB>(platform.database, SCHEMA)
   const keys = platform.keys
   const admin = keys.auth({ roles: ['admin'] })
-  const reviewer = (org: string, extra: { sub?: string; learner?: string } = {}) => keys.auth({ roles: ['reviewer'], org, ...extra })
-  const learner = (learnerId: string, sub?: string) => keys.auth({ roles: ['learner'], learner: learnerId, ...(sub ? { sub } : {}) })
+  const reviewer = (org: string, extra: { sub?: string; learner?: string } = {}) =>
+    keys.auth({ roles: ['reviewer'], org, ...extra })
+  const learner = (learnerId: string, sub?: string) =>
+    keys.auth({ roles: ['learner'], learner: learnerId, ...(sub ? { sub } : {}) })
   const registrar = (org: string) => keys.auth({ roles: ['registrar'], org })
 
   /** Injects events as other services publish them, and waits until the worker has applied each one. */
   async function deliver(events: { type: string; subject?: string; data: unknown; id?: string }[]) {
-    const built = events.map((e) => createEvent(e.type.startsWith('identity') ? '/creditbank/identity' : '/creditbank/accounts', e))
-    await platform.transport.publish(built.map((e) => ({ topic: topicOf(e.type), key: e.subject ?? null, value: JSON.stringify(e) })))
+    const built = events.map((e) =>
+      createEvent(
+        e.type.startsWith('identity') ? '/creditbank/identity' : '/creditbank/accounts',
+        e,
+      ),
+    )
+    await platform.transport.publish(
+      built.map((e) => ({
+        topic: topicOf(e.type),
+        key: e.subject ?? null,
+        value: JSON.stringify(e),
+      })),
+    )
     const ids = built.map((e) => e.id)
     await eventually(async () => {
-      const rows = await db.selectFrom('inbox_event').select('event_id').where('event_id', 'in', ids).execute()
+      const rows = await db
+        .selectFrom('inbox_event')
+        .select('event_id')
+        .where('event_id', 'in', ids)
+        .execute()
       return rows.length === ids.length
     }, 30_000)
     return built
@@ -46,12 +66,35 @@ export async function buildRecognition(platformIn?: TestPlatform) {
 
   async function organization(kind = 'school', regionCode = '410100') {
     const id = randomUUID()
-    await deliver([{ type: 'identity.organization.registered', data: { organizationId: id, code: `O-${id.slice(0, 8)}`, name: 'org', kind, regionCode, schoolLevel: kind === 'school' ? 'higher_vocational' : null } }])
+    await deliver([
+      {
+        type: 'identity.organization.registered',
+        data: {
+          organizationId: id,
+          code: `O-${id.slice(0, 8)}`,
+          name: 'org',
+          kind,
+          regionCode,
+          schoolLevel: kind === 'school' ? 'higher_vocational' : null,
+        },
+      },
+    ])
     return id
   }
 
   function enrollment(learnerId: string, orgId: string, programCode: string) {
-    return { type: 'accounts.enrollment.created', subject: learnerId, data: { enrollmentId: randomUUID(), learnerId, orgId, programCode, programName: programCode, startedOn: '2025-09-01' } }
+    return {
+      type: 'accounts.enrollment.created',
+      subject: learnerId,
+      data: {
+        enrollmentId: randomUUID(),
+        learnerId,
+        orgId,
+        programCode,
+        programName: programCode,
+        startedOn: '2025-09-01',
+      },
+    }
   }
 
   function outcome(learnerId: string, fields: Record<string, unknown>) {
@@ -72,7 +115,11 @@ export async function buildRecognition(platformIn?: TestPlatform) {
       postedAt: new Date().toISOString(),
       ...fields,
     }
-    return { type: 'accounts.outcome.posted', subject: learnerId, data: data as typeof data & Record<string, any> }
+    return {
+      type: 'accounts.outcome.posted',
+      subject: learnerId,
+      data: data as typeof data & Record<string, any>,
+    }
   }
 
   async function createRule(body: Record<string, unknown>, auth = admin) {
@@ -81,10 +128,34 @@ export async function buildRecognition(platformIn?: TestPlatform) {
     return res.json()
   }
 
-  const count = async (table: 'application' | 'rule_version' | 'alliance' | 'application_trail' | 'source_use' | 'outbox_event' | 'entry' | 'idempotency_key') =>
-    Number((await (db as Kysely<any>).selectFrom(table).select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n)
+  const count = async (
+    table:
+      | 'application'
+      | 'rule_version'
+      | 'alliance'
+      | 'application_trail'
+      | 'source_use'
+      | 'outbox_event'
+      | 'entry'
+      | 'idempotency_key',
+  ) =>
+    Number(
+      (
+        await (db as Kysely<any>)
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    )
 
-  const applicationsOf = (learnerId: string) => db.selectFrom('application').selectAll().where('learner_id', '=', learnerId).orderBy('created_at').orderBy('id').execute()
+  const applicationsOf = (learnerId: string) =>
+    db
+      .selectFrom('application')
+      .selectAll()
+      .where('learner_id', '=', learnerId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute()
 
   return {
     app,

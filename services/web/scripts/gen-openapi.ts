@@ -6,12 +6,20 @@ import { fileURLToPath } from 'node:url'
 import { staticKeyResolver } from '@creditbank/auth'
 import { migrate, openDatabase } from '@creditbank/db'
 import { MemoryTransport } from '@creditbank/events'
-import { buildServer, loadConfig, type Platform, type ServiceDefinition } from '@creditbank/service-kit'
+import {
+  buildServer,
+  loadConfig,
+  type Platform,
+  type ServiceDefinition,
+} from '@creditbank/service-kit'
 import pino from 'pino'
 import { loadServices } from '../src/services.js'
 
 const { definitions: services, failed } = await loadServices(pino({ level: 'silent' }))
-if (failed.length) throw new Error(`services did not load: ${failed.map((f) => `${f.service}: ${f.error}`).join('; ')}`)
+if (failed.length)
+  throw new Error(
+    `services did not load: ${failed.map((f) => `${f.service}: ${f.error}`).join('; ')}`,
+  )
 const out = join(fileURLToPath(new URL('../../..', import.meta.url)), 'docs', 'openapi')
 mkdirSync(out, { recursive: true })
 const database = await openDatabase({})
@@ -24,7 +32,13 @@ const platform: Platform = {
 }
 // Placeholder secrets: the documents do not depend on them.
 const env = Object.fromEntries(
-  ['IDENTITY_SECRET_KEY', 'ACCOUNTS_PII_KEY', 'CERTIFICATES_SECRET_KEY', 'RECOGNITION_SECRET_KEY', 'PORTFOLIO_SECRET_KEY'].map((k) => [k, '0'.repeat(64)]),
+  [
+    'IDENTITY_SECRET_KEY',
+    'ACCOUNTS_PII_KEY',
+    'CERTIFICATES_SECRET_KEY',
+    'RECOGNITION_SECRET_KEY',
+    'PORTFOLIO_SECRET_KEY',
+  ].map((k) => [k, '0'.repeat(64)]),
 )
 for (const def of services as ServiceDefinition<unknown>[]) {
   await migrate(database, def.schema, def.migrations)

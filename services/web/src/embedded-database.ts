@@ -4,7 +4,13 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { type Database, dumpPglite, openDatabase } from '@creditbank/db'
 
-const cacheDir = resolve(dirname(fileURLToPath(import.meta.url)), '..', 'node_modules', '.cache', 'creditbank')
+const cacheDir = resolve(
+  dirname(fileURLToPath(import.meta.url)),
+  '..',
+  'node_modules',
+  '.cache',
+  'creditbank',
+)
 const templateFile = join(cacheDir, 'pglite-initdb.tar')
 
 /**

@@ -6,7 +6,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { jwksKeyResolver } from '@creditbank/auth'
 import { MemoryTransport } from '@creditbank/events'
-import { assembleService, commonConfig, createLogger, createPlatform, loadConfig, type Platform, type ServiceDefinition } from '@creditbank/service-kit'
+import {
+  assembleService,
+  commonConfig,
+  createLogger,
+  createPlatform,
+  loadConfig,
+  type Platform,
+  type ServiceDefinition,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { type DemoSummary, loadDemoData } from '../../../seeds/load.js'
@@ -25,7 +33,9 @@ const portOffset = Number(process.env.PORT_OFFSET ?? 0)
 const webPort = Number(process.env.WEB_PORT ?? 3000 + portOffset)
 const say = (line: string) => process.stdout.write(`${line}\n`)
 /** START_TIMING=1 prints how long each phase of the start took. */
-const phase = (name: string) => process.env.START_TIMING === '1' && say(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`)
+const phase = (name: string) =>
+  process.env.START_TIMING === '1' &&
+  say(`  [${((Date.now() - started) / 1000).toFixed(1)} s] ${name}`)
 
 /** Secrets for this machine's embedded run, made once and kept beside the data (never in git). */
 function localSecrets(): Record<string, string> {
@@ -41,19 +51,31 @@ function localSecrets(): Record<string, string> {
     BOOTSTRAP_ADMIN_PASSWORD: `admin-${randomBytes(4).toString('hex')}`,
     DEMO_PASSWORD: `demo-${randomBytes(4).toString('hex')}`,
   }
-  const kept = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>) : {}
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+    : {}
   // Secrets added in later versions are made once too; existing ones never change.
   const secrets = { ...fresh, ...kept }
-  if (Object.keys(kept).length !== Object.keys(secrets).length) writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
+  if (Object.keys(kept).length !== Object.keys(secrets).length)
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets
 }
 
 const secrets = localSecrets()
-const merged: Record<string, string | undefined> = { ...secrets, PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`, ...process.env, DATA_DIR: dataDir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' }
+const merged: Record<string, string | undefined> = {
+  ...secrets,
+  PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`,
+  ...process.env,
+  DATA_DIR: dataDir,
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+}
 // Each service listens on its own port; a PORT meant for one service must not reach the others.
 const { PORT: _port, ...env } = merged
 const common = loadConfig(Type.Object(commonConfig), env)
-if (common.DATABASE_URL || common.KAFKA_BROKERS) logger.warn('DATABASE_URL or KAFKA_BROKERS set: the one-process run uses them instead of the embedded defaults')
+if (common.DATABASE_URL || common.KAFKA_BROKERS)
+  logger.warn(
+    'DATABASE_URL or KAFKA_BROKERS set: the one-process run uses them instead of the embedded defaults',
+  )
 
 // The pages build (only when missing or out of date) while the database opens.
 const pages = ensurePages(logger).catch((err: unknown) => {
@@ -61,14 +83,22 @@ const pages = ensurePages(logger).catch((err: unknown) => {
   return null
 })
 phase('config read')
-const keys = jwksKeyResolver(`http://127.0.0.1:${defaultPorts.identity + portOffset}/.well-known/jwks.json`)
+const keys = jwksKeyResolver(
+  `http://127.0.0.1:${defaultPorts.identity + portOffset}/.well-known/jwks.json`,
+)
 let platform: Platform
 if (common.DATABASE_URL || common.KAFKA_BROKERS) {
   platform = await createPlatform(common as never, logger, 'creditbank-embedded', keys)
 } else {
   const transport = new MemoryTransport()
   await transport.connect()
-  platform = { database: await openEmbeddedDatabase(join(dataDir, 'pglite')), transport, resolveKey: keys, issuer: common.JWT_ISSUER, audience: common.JWT_AUDIENCE }
+  platform = {
+    database: await openEmbeddedDatabase(join(dataDir, 'pglite')),
+    transport,
+    resolveKey: keys,
+    issuer: common.JWT_ISSUER,
+    audience: common.JWT_AUDIENCE,
+  }
 }
 
 phase('database open')
@@ -87,11 +117,16 @@ for (const def of loaded.definitions) {
     phase(`${def.service} listening`)
   } catch (err) {
     logger.error({ err, service: def.service }, 'service did not start; going on without it')
-    loaded.failed.push({ service: def.service, error: err instanceof Error ? err.message : String(err) })
+    loaded.failed.push({
+      service: def.service,
+      error: err instanceof Error ? err.message : String(err),
+    })
   }
 }
 
-const upstreams = Object.fromEntries(upstreamNames.map((n) => [n, `http://127.0.0.1:${defaultPorts[n] + portOffset}`])) as Record<UpstreamName, string>
+const upstreams = Object.fromEntries(
+  upstreamNames.map((n) => [n, `http://127.0.0.1:${defaultPorts[n] + portOffset}`]),
+) as Record<UpstreamName, string>
 const pagesDir = (await pages) ?? undefined
 phase('pages ready')
 const gateway = await buildGateway({ upstreams, pagesDir, logger, upstreamTimeoutMs: 60_000 })
@@ -115,35 +150,47 @@ const ready = ((Date.now() - started) / 1000).toFixed(1)
 say('')
 say(`Credit Bank is running (ready in ${ready} s), data in ${dataDir}`)
 say(`  web           ${baseUrl}/`)
-for (const s of running) say(`  ${s.service.padEnd(13)} http://localhost:${s.port + portOffset}/docs`)
-for (const f of loaded.failed) say(`  ${f.service.padEnd(13)} NOT RUNNING: ${f.error.split('\n')[0]}`)
+for (const s of running)
+  say(`  ${s.service.padEnd(13)} http://localhost:${s.port + portOffset}/docs`)
+for (const f of loaded.failed)
+  say(`  ${f.service.padEnd(13)} NOT RUNNING: ${f.error.split('\n')[0]}`)
 say(`  admin login:  ${secrets.BOOTSTRAP_ADMIN_USERNAME} / ${secrets.BOOTSTRAP_ADMIN_PASSWORD}`)
 
 // Demo data: loaded once, through the public API, on the first start; a restart keeps it.
 const marker = join(dataDir, '.seeded')
-let summary: DemoSummary | null = existsSync(marker) ? (JSON.parse(readFileSync(marker, 'utf8')) as DemoSummary) : null
+let summary: DemoSummary | null = existsSync(marker)
+  ? (JSON.parse(readFileSync(marker, 'utf8')) as DemoSummary)
+  : null
 if (!summary && process.env.SEED !== '0') {
   const seedStart = Date.now()
   say('  loading demo data (first start only)…')
   try {
     summary = await loadDemoData({
       baseUrl: `http://127.0.0.1:${webPort}`,
-      admin: { username: secrets.BOOTSTRAP_ADMIN_USERNAME!, password: secrets.BOOTSTRAP_ADMIN_PASSWORD! },
+      admin: {
+        username: secrets.BOOTSTRAP_ADMIN_USERNAME!,
+        password: secrets.BOOTSTRAP_ADMIN_PASSWORD!,
+      },
       demoPassword: secrets.DEMO_PASSWORD!,
       log: logger.child({ component: 'seeds' }),
       say: (line) => say(`    ${line}`),
     })
     // Only a complete load is marked; a partial one (a service not running yet) runs again next start.
     if (summary.complete) writeFileSync(marker, `${JSON.stringify(summary, null, 2)}\n`)
-    say(`  demo data ${summary.complete ? 'loaded' : 'PARTLY loaded (it loads again on the next start)'} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`)
+    say(
+      `  demo data ${summary.complete ? 'loaded' : 'PARTLY loaded (it loads again on the next start)'} in ${((Date.now() - seedStart) / 1000).toFixed(1)} s`,
+    )
   } catch (err) {
     logger.error({ err }, 'demo data failed to load')
-    say(`  demo data FAILED: ${err instanceof Error ? err.message : String(err)} (it loads again on the next start)`)
+    say(
+      `  demo data FAILED: ${err instanceof Error ? err.message : String(err)} (it loads again on the next start)`,
+    )
   }
 }
 if (summary) {
   say('  demo logins (password for all of them):')
-  for (const l of summary.logins) say(`    ${l.role.padEnd(9)} ${l.username.padEnd(22)} ${l.description}`)
+  for (const l of summary.logins)
+    say(`    ${l.role.padEnd(9)} ${l.username.padEnd(22)} ${l.description}`)
   say(`    password: ${secrets.DEMO_PASSWORD}`)
 }
 say(`Open ${baseUrl}/ (all ready in ${((Date.now() - started) / 1000).toFixed(1)} s)`)

@@ -11,11 +11,21 @@ export interface ServiceFlow {
   error?: string
 }
 
-const wanted = { outbox_backlog: 'outboxBacklog', consumer_lag: 'consumerLag', dead_letters_total: 'deadLetters' } as const
+const wanted = {
+  outbox_backlog: 'outboxBacklog',
+  consumer_lag: 'consumerLag',
+  dead_letters_total: 'deadLetters',
+} as const
 
 /** Reads the three event-flow series from Prometheus text (summing over labels). */
-export function parseFlowMetrics(text: string): Pick<ServiceFlow, 'outboxBacklog' | 'consumerLag' | 'deadLetters'> {
-  const out: Pick<ServiceFlow, 'outboxBacklog' | 'consumerLag' | 'deadLetters'> = { outboxBacklog: null, consumerLag: null, deadLetters: null }
+export function parseFlowMetrics(
+  text: string,
+): Pick<ServiceFlow, 'outboxBacklog' | 'consumerLag' | 'deadLetters'> {
+  const out: Pick<ServiceFlow, 'outboxBacklog' | 'consumerLag' | 'deadLetters'> = {
+    outboxBacklog: null,
+    consumerLag: null,
+    deadLetters: null,
+  }
   for (const line of text.split('\n')) {
     if (!line || line.startsWith('#')) continue
     const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(\{[^}]*\})?\s+(\S+)/.exec(line)
@@ -29,15 +39,34 @@ export function parseFlowMetrics(text: string): Pick<ServiceFlow, 'outboxBacklog
 }
 
 /** Each service's event flow, read from its /metrics; a service that does not answer is `up: false`. */
-export async function eventFlow(upstreams: Record<UpstreamName, string>): Promise<{ at: string; services: ServiceFlow[] }> {
+export async function eventFlow(
+  upstreams: Record<UpstreamName, string>,
+): Promise<{ at: string; services: ServiceFlow[] }> {
   const services = await Promise.all(
     upstreamNames.map(async (service): Promise<ServiceFlow> => {
       try {
-        const res = await fetch(`${upstreams[service]}/metrics`, { signal: AbortSignal.timeout(3_000) })
-        if (!res.ok) return { service, up: false, outboxBacklog: null, consumerLag: null, deadLetters: null, error: `HTTP ${res.status}` }
+        const res = await fetch(`${upstreams[service]}/metrics`, {
+          signal: AbortSignal.timeout(3_000),
+        })
+        if (!res.ok)
+          return {
+            service,
+            up: false,
+            outboxBacklog: null,
+            consumerLag: null,
+            deadLetters: null,
+            error: `HTTP ${res.status}`,
+          }
         return { service, up: true, ...parseFlowMetrics(await res.text()) }
       } catch (err) {
-        return { service, up: false, outboxBacklog: null, consumerLag: null, deadLetters: null, error: err instanceof Error ? err.message : String(err) }
+        return {
+          service,
+          up: false,
+          outboxBacklog: null,
+          consumerLag: null,
+          deadLetters: null,
+          error: err instanceof Error ? err.message : String(err),
+        }
       }
     }),
   )

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
+import { buildServer, sendProblem } from '@creditbank/service-kit'
 import replyFrom from '@fastify/reply-from'
 import fastifyStatic from '@fastify/static'
-import { buildServer, sendProblem } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
 import { eventFlow } from './event-flow.js'
@@ -19,7 +19,13 @@ export interface GatewayOptions {
 }
 
 /** Prefixes the gateway forwards (API.md: each owned by exactly one service). */
-const proxiedPrefixes = ['/v1/*', '/.well-known/*', '/credentials/*', '/presentations/*', '/status-lists/*']
+const proxiedPrefixes = [
+  '/v1/*',
+  '/.well-known/*',
+  '/credentials/*',
+  '/presentations/*',
+  '/status-lists/*',
+]
 const methods = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'] as const
 
 const pageHeaders = {
@@ -46,7 +52,9 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
 
   for (const name of upstreamNames) {
     app.readiness.set(name, async () => {
-      const res = await fetch(`${o.upstreams[name]}/health/ready`, { signal: AbortSignal.timeout(2_000) })
+      const res = await fetch(`${o.upstreams[name]}/health/ready`, {
+        signal: AbortSignal.timeout(2_000),
+      })
       return res.ok
     })
   }
@@ -56,13 +64,29 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
     // service enforces its own), no re-serialisation.
     proxy.removeAllContentTypeParsers()
     proxy.addContentTypeParser('*', (_request, payload, done) => done(null, payload))
-    await proxy.register(replyFrom, { undici: { connections: 64, pipelining: 1, headersTimeout: timeout, bodyTimeout: timeout } })
+    await proxy.register(replyFrom, {
+      undici: { connections: 64, pipelining: 1, headersTimeout: timeout, bodyTimeout: timeout },
+    })
     const forward = async (request: FastifyRequest, reply: FastifyReply) => {
       const owner = ownerOf(request.url)
-      if (!owner) return sendProblem(reply, 404, 'GATEWAY_ROUTE_NOT_FOUND', 'No service serves this path', `${request.method} ${request.url.split('?')[0]}`)
-      if (owner === 'portfolio' && request.method === 'GET' && wantsPage(request) && request.url.startsWith('/v1/shared/')) {
+      if (!owner)
+        return sendProblem(
+          reply,
+          404,
+          'GATEWAY_ROUTE_NOT_FOUND',
+          'No service serves this path',
+          `${request.method} ${request.url.split('?')[0]}`,
+        )
+      if (
+        owner === 'portfolio' &&
+        request.method === 'GET' &&
+        wantsPage(request) &&
+        request.url.startsWith('/v1/shared/')
+      ) {
         // A person who opens a share link in a browser gets the page that shows it.
-        return reply.redirect(`/#/shared/${encodeURIComponent(request.url.slice('/v1/shared/'.length).split('?')[0] ?? '')}`)
+        return reply.redirect(
+          `/#/shared/${encodeURIComponent(request.url.slice('/v1/shared/'.length).split('?')[0] ?? '')}`,
+        )
       }
       return reply.from(`${o.upstreams[owner]}${request.url}`, {
         rewriteRequestHeaders: (req, headers) => ({
@@ -74,19 +98,31 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
         }),
         onError: (rep, { error }) => {
           rep.log.warn({ err: error, service: owner }, 'upstream failed')
-          sendProblem(rep as FastifyReply, 503, 'GATEWAY_UPSTREAM_UNAVAILABLE', `The ${owner} service is not answering`, 'It may still be starting, or not be running in this deployment.')
+          sendProblem(
+            rep as FastifyReply,
+            503,
+            'GATEWAY_UPSTREAM_UNAVAILABLE',
+            `The ${owner} service is not answering`,
+            'It may still be starting, or not be running in this deployment.',
+          )
         },
       })
     }
-    for (const url of proxiedPrefixes) proxy.route({ method: [...methods], url, schema: { hide: true }, handler: forward })
+    for (const url of proxiedPrefixes)
+      proxy.route({ method: [...methods], url, schema: { hide: true }, handler: forward })
   })
 
   app.get('/gateway/event-flow', { schema: { hide: true } }, async (request, reply) => {
     // Admins only: the caller's token is checked by identity itself.
-    const me = await fetch(`${o.upstreams.identity}/v1/me`, { headers: { authorization: String(request.headers.authorization ?? '') }, signal: AbortSignal.timeout(5_000) }).catch(() => null)
-    if (!me || me.status === 401) return sendProblem(reply, 401, 'UNAUTHENTICATED', 'A valid admin token is required')
+    const me = await fetch(`${o.upstreams.identity}/v1/me`, {
+      headers: { authorization: String(request.headers.authorization ?? '') },
+      signal: AbortSignal.timeout(5_000),
+    }).catch(() => null)
+    if (!me || me.status === 401)
+      return sendProblem(reply, 401, 'UNAUTHENTICATED', 'A valid admin token is required')
     const body = (await me.json().catch(() => ({}))) as { roles?: string[] }
-    if (!body.roles?.includes('admin')) return sendProblem(reply, 403, 'FORBIDDEN', 'Only platform admins see the event flow')
+    if (!body.roles?.includes('admin'))
+      return sendProblem(reply, 403, 'FORBIDDEN', 'Only platform admins see the event flow')
     return eventFlow(o.upstreams)
   })
 

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { createRequire } from 'node:module'
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { Logger } from 'pino'
@@ -35,20 +35,40 @@ export function sourceHash(): string {
  */
 export async function ensurePages(logger: Logger): Promise<string> {
   const hash = sourceHash()
-  if (existsSync(join(pagesDir, 'index.html')) && existsSync(stampFile) && readFileSync(stampFile, 'utf8') === hash) return pagesDir
+  if (
+    existsSync(join(pagesDir, 'index.html')) &&
+    existsSync(stampFile) &&
+    readFileSync(stampFile, 'utf8') === hash
+  )
+    return pagesDir
   const t0 = Date.now()
   // In a child process: the build runs on the other core while this one opens the database.
-  const vite = join(dirname(createRequire(import.meta.url).resolve('vite/package.json')), 'bin', 'vite.js')
+  const vite = join(
+    dirname(createRequire(import.meta.url).resolve('vite/package.json')),
+    'bin',
+    'vite.js',
+  )
   await new Promise<void>((resolveBuild, reject) => {
-    const child = spawn(process.execPath, [vite, 'build', '--config', join(uiDir, 'vite.config.ts'), '--logLevel', 'warn'], { cwd: webRoot, stdio: ['ignore', 'ignore', 'pipe'] })
+    const child = spawn(
+      process.execPath,
+      [vite, 'build', '--config', join(uiDir, 'vite.config.ts'), '--logLevel', 'warn'],
+      { cwd: webRoot, stdio: ['ignore', 'ignore', 'pipe'] },
+    )
     let err = ''
     child.stderr.on('data', (b: Buffer) => {
       err += b.toString()
     })
     child.on('error', reject)
-    child.on('exit', (code) => (code === 0 ? resolveBuild() : reject(new Error(`vite build failed (${code}): ${err.slice(-2000)}`))))
+    child.on('exit', (code) =>
+      code === 0
+        ? resolveBuild()
+        : reject(new Error(`vite build failed (${code}): ${err.slice(-2000)}`)),
+    )
   })
   writeFileSync(stampFile, hash)
-  logger.info({ ms: Date.now() - t0, size: statSync(join(pagesDir, 'index.html')).size }, 'pages built')
+  logger.info(
+    { ms: Date.now() - t0, size: statSync(join(pagesDir, 'index.html')).size },
+    'pages built',
+  )
   return pagesDir
 }

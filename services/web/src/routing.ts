@@ -1,5 +1,11 @@
 /** The services behind the gateway, and which one owns a request path (API.md, common rules). */
-export const upstreamNames = ['identity', 'accounts', 'certificates', 'recognition', 'portfolio'] as const
+export const upstreamNames = [
+  'identity',
+  'accounts',
+  'certificates',
+  'recognition',
+  'portfolio',
+] as const
 export type UpstreamName = (typeof upstreamNames)[number]
 
 /**
@@ -26,4 +32,10 @@ export function ownerOf(url: string): UpstreamName | null {
 }
 
 /** The default addresses of the embedded run and of docker-compose's service names. */
-export const defaultPorts: Record<UpstreamName, number> = { identity: 3001, accounts: 3002, certificates: 3003, recognition: 3004, portfolio: 3005 }
+export const defaultPorts: Record<UpstreamName, number> = {
+  identity: 3001,
+  accounts: 3002,
+  certificates: 3003,
+  recognition: 3004,
+  portfolio: 3005,
+}

@@ -7,7 +7,10 @@ import { defaultPorts, upstreamNames } from './routing.js'
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'web')
 const upstreams = Object.fromEntries(
-  upstreamNames.map((name) => [name, process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[name]}`]),
+  upstreamNames.map((name) => [
+    name,
+    process.env[`${name.toUpperCase()}_URL`] ?? `http://127.0.0.1:${defaultPorts[name]}`,
+  ]),
 ) as Record<(typeof upstreamNames)[number], string>
 const pagesDir = process.env.PAGES_DIR ?? (await ensurePages(logger))
 const app = await buildGateway({ upstreams, pagesDir, logger })

@@ -21,7 +21,10 @@ export interface LoadedServices {
   failed: { service: string; error: string }[]
 }
 
-export async function loadServices(logger: Logger, only?: readonly string[]): Promise<LoadedServices> {
+export async function loadServices(
+  logger: Logger,
+  only?: readonly string[],
+): Promise<LoadedServices> {
   const definitions: ServiceDefinition<unknown>[] = []
   const failed: LoadedServices['failed'] = []
   for (const [service, load] of loaders) {

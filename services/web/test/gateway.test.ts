@@ -1,12 +1,12 @@
-import { testPlatform, testService } from '@creditbank/testing'
-import identityApp, { SCHEMA } from '@creditbank/identity'
-import { migrations } from '../../identity/src/db/migrations.js'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import identityApp, { SCHEMA } from '@creditbank/identity'
+import { testPlatform, testService } from '@creditbank/testing'
 import t from 'tap'
-import { buildGateway } from '../src/gateway.js'
+import { migrations } from '../../identity/src/db/migrations.js'
 import { parseFlowMetrics } from '../src/event-flow.js'
+import { buildGateway } from '../src/gateway.js'
 import { ownerOf, upstreamNames } from '../src/routing.js'
 
 t.test('each API prefix is owned by exactly the service API.md names', async (t) => {
@@ -54,81 +54,121 @@ t.test('event-flow metrics are read from Prometheus text, summed over labels', a
   t.same(parseFlowMetrics(''), { outboxBacklog: null, consumerLag: null, deadLetters: null })
 })
 
-t.test('the gateway forwards to a real identity service and answers for the missing ones', async (t) => {
-  const platform = await testPlatform({ [SCHEMA]: migrations })
-  const identity = await testService('identity', identityApp, platform, {
-    secretKeyHex: 'b4'.repeat(32),
-    bootstrapAdmin: { username: 'root', password: 'correct horse battery' },
-  })
-  await identity.listen({ host: '127.0.0.1', port: 0 })
-  const address = identity.server.address()
-  const port = typeof address === 'object' && address ? address.port : 0
-  // Every other service points at a port where nothing listens.
-  const upstreams = Object.fromEntries(upstreamNames.map((n) => [n, n === 'identity' ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:9'])) as Record<(typeof upstreamNames)[number], string>
-  const gateway = await buildGateway({ upstreams, logLevel: 'silent' })
-  t.teardown(async () => {
-    await gateway.close()
-    await identity.close()
-    await platform.close()
-  })
+t.test(
+  'the gateway forwards to a real identity service and answers for the missing ones',
+  async (t) => {
+    const platform = await testPlatform({ [SCHEMA]: migrations })
+    const identity = await testService('identity', identityApp, platform, {
+      secretKeyHex: 'b4'.repeat(32),
+      bootstrapAdmin: { username: 'root', password: 'correct horse battery' },
+    })
+    await identity.listen({ host: '127.0.0.1', port: 0 })
+    const address = identity.server.address()
+    const port = typeof address === 'object' && address ? address.port : 0
+    // Every other service points at a port where nothing listens.
+    const upstreams = Object.fromEntries(
+      upstreamNames.map((n) => [
+        n,
+        n === 'identity' ? `http://127.0.0.1:${port}` : 'http://127.0.0.1:9',
+      ]),
+    ) as Record<(typeof upstreamNames)[number], string>
+    const gateway = await buildGateway({ upstreams, logLevel: 'silent' })
+    t.teardown(async () => {
+      await gateway.close()
+      await identity.close()
+      await platform.close()
+    })
 
-  const login = await gateway.inject({ method: 'POST', url: '/v1/auth/token', payload: { grant_type: 'password', username: 'root', password: 'correct horse battery' } })
-  t.equal(login.statusCode, 200, 'a JSON body reaches identity untouched')
-  const token = login.json().accessToken as string
+    const login = await gateway.inject({
+      method: 'POST',
+      url: '/v1/auth/token',
+      payload: { grant_type: 'password', username: 'root', password: 'correct horse battery' },
+    })
+    t.equal(login.statusCode, 200, 'a JSON body reaches identity untouched')
+    const token = login.json().accessToken as string
 
-  // Form-encoded bodies stream through as the client sent them.
-  const form = await gateway.inject({ method: 'POST', url: '/v1/auth/token', headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'grant_type=password&username=root&password=correct+horse+battery' })
-  t.equal(form.statusCode, 200, 'a form body reaches identity untouched')
+    // Form-encoded bodies stream through as the client sent them.
+    const form = await gateway.inject({
+      method: 'POST',
+      url: '/v1/auth/token',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      payload: 'grant_type=password&username=root&password=correct+horse+battery',
+    })
+    t.equal(form.statusCode, 200, 'a form body reaches identity untouched')
 
-  const me = await gateway.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${token}` } })
-  t.equal(me.statusCode, 200)
-  t.ok(me.json().roles.includes('admin'), 'the authorization header is forwarded')
-  t.ok(me.headers['x-request-id'], 'the request id comes back')
+    const me = await gateway.inject({
+      method: 'GET',
+      url: '/v1/me',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    t.equal(me.statusCode, 200)
+    t.ok(me.json().roles.includes('admin'), 'the authorization header is forwarded')
+    t.ok(me.headers['x-request-id'], 'the request id comes back')
 
-  const jwks = await gateway.inject({ method: 'GET', url: '/.well-known/jwks.json' })
-  t.equal(jwks.statusCode, 200)
-  t.ok(jwks.json().keys.length >= 1)
+    const jwks = await gateway.inject({ method: 'GET', url: '/.well-known/jwks.json' })
+    t.equal(jwks.statusCode, 200)
+    t.ok(jwks.json().keys.length >= 1)
 
-  const bad = await gateway.inject({ method: 'POST', url: '/v1/organizations', headers: { authorization: `Bearer ${token}` }, payload: { code: 'X', kind: 'nope' } })
-  t.equal(bad.statusCode, 400, 'the service’s own problem answer comes back as it is')
-  t.match(bad.headers['content-type'], /application\/problem\+json/)
-  t.equal(bad.json().code, 'VALIDATION_FAILED')
+    const bad = await gateway.inject({
+      method: 'POST',
+      url: '/v1/organizations',
+      headers: { authorization: `Bearer ${token}` },
+      payload: { code: 'X', kind: 'nope' },
+    })
+    t.equal(bad.statusCode, 400, 'the service’s own problem answer comes back as it is')
+    t.match(bad.headers['content-type'], /application\/problem\+json/)
+    t.equal(bad.json().code, 'VALIDATION_FAILED')
 
-  const list = await gateway.inject({ method: 'GET', url: '/v1/organizations?limit=5', headers: { authorization: `Bearer ${token}` } })
-  t.equal(list.statusCode, 200, 'query strings are forwarded')
+    const list = await gateway.inject({
+      method: 'GET',
+      url: '/v1/organizations?limit=5',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    t.equal(list.statusCode, 200, 'query strings are forwarded')
 
-  const down = await gateway.inject({ method: 'GET', url: '/v1/rules' })
-  t.equal(down.statusCode, 503, 'a service that is not running is named')
-  t.equal(down.json().code, 'GATEWAY_UPSTREAM_UNAVAILABLE')
-  t.match(down.json().title, /recognition/)
+    const down = await gateway.inject({ method: 'GET', url: '/v1/rules' })
+    t.equal(down.statusCode, 503, 'a service that is not running is named')
+    t.equal(down.json().code, 'GATEWAY_UPSTREAM_UNAVAILABLE')
+    t.match(down.json().title, /recognition/)
 
-  const unknown = await gateway.inject({ method: 'GET', url: '/v1/nothing' })
-  t.equal(unknown.statusCode, 404)
-  t.equal(unknown.json().code, 'GATEWAY_ROUTE_NOT_FOUND')
+    const unknown = await gateway.inject({ method: 'GET', url: '/v1/nothing' })
+    t.equal(unknown.statusCode, 404)
+    t.equal(unknown.json().code, 'GATEWAY_ROUTE_NOT_FOUND')
 
-  const flowAnon = await gateway.inject({ method: 'GET', url: '/gateway/event-flow' })
-  t.equal(flowAnon.statusCode, 401, 'the event flow is for admins')
-  const flow = await gateway.inject({ method: 'GET', url: '/gateway/event-flow', headers: { authorization: `Bearer ${token}` } })
-  t.equal(flow.statusCode, 200)
-  const services = flow.json().services as { service: string; up: boolean }[]
-  t.equal(services.find((s) => s.service === 'identity')?.up, true)
-  t.equal(services.find((s) => s.service === 'accounts')?.up, false)
+    const flowAnon = await gateway.inject({ method: 'GET', url: '/gateway/event-flow' })
+    t.equal(flowAnon.statusCode, 401, 'the event flow is for admins')
+    const flow = await gateway.inject({
+      method: 'GET',
+      url: '/gateway/event-flow',
+      headers: { authorization: `Bearer ${token}` },
+    })
+    t.equal(flow.statusCode, 200)
+    const services = flow.json().services as { service: string; up: boolean }[]
+    t.equal(services.find((s) => s.service === 'identity')?.up, true)
+    t.equal(services.find((s) => s.service === 'accounts')?.up, false)
 
-  const shared = await gateway.inject({ method: 'GET', url: '/v1/shared/abc', headers: { accept: 'text/html' } })
-  t.equal(shared.statusCode, 302, 'a person opening a share link gets the page')
-  t.equal(shared.headers.location, '/#/shared/abc')
+    const shared = await gateway.inject({
+      method: 'GET',
+      url: '/v1/shared/abc',
+      headers: { accept: 'text/html' },
+    })
+    t.equal(shared.statusCode, 302, 'a person opening a share link gets the page')
+    t.equal(shared.headers.location, '/#/shared/abc')
 
-  const ready = await gateway.inject({ method: 'GET', url: '/health/ready' })
-  t.equal(ready.statusCode, 503, 'not ready while services are missing')
-  t.equal(ready.json().checks.identity, 'ok')
-})
+    const ready = await gateway.inject({ method: 'GET', url: '/health/ready' })
+    t.equal(ready.statusCode, 503, 'not ready while services are missing')
+    t.equal(ready.json().checks.identity, 'ok')
+  },
+)
 
 t.test('the gateway serves the built pages with their headers', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'pages-'))
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>学分银行</title>')
   writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)')
-  const upstreams = Object.fromEntries(upstreamNames.map((n) => [n, 'http://127.0.0.1:9'])) as Record<(typeof upstreamNames)[number], string>
+  const upstreams = Object.fromEntries(
+    upstreamNames.map((n) => [n, 'http://127.0.0.1:9']),
+  ) as Record<(typeof upstreamNames)[number], string>
   const gateway = await buildGateway({ upstreams, pagesDir: dir, logLevel: 'silent' })
   t.teardown(() => gateway.close())
   const index = await gateway.inject({ method: 'GET', url: '/' })

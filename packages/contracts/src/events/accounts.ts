@@ -4,16 +4,40 @@ import { Credits, DateOnly, Hours, Id, Timestamp } from '../primitives.js'
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
 export const OutcomeKind = Type.Enum(['course', 'training', 'competition', 'work', 'certificate'])
-export const EntryKind = Type.Enum(['course', 'training', 'competition', 'work', 'certificate', 'recognized', 'reversal'])
+export const EntryKind = Type.Enum([
+  'course',
+  'training',
+  'competition',
+  'work',
+  'certificate',
+  'recognized',
+  'reversal',
+])
 
 export const accountsEvents = {
   'accounts.learner.opened': Type.Object(
-    { learnerId: Id, accountNo: Type.String(), category: Type.String(), openedByOrgId: Nullable(Id), birthDate: Nullable(DateOnly) },
+    {
+      learnerId: Id,
+      accountNo: Type.String(),
+      category: Type.String(),
+      openedByOrgId: Nullable(Id),
+      birthDate: Nullable(DateOnly),
+    },
     { additionalProperties: false },
   ),
-  'accounts.learner.claimed': Type.Object({ learnerId: Id, userId: Id }, { additionalProperties: false }),
+  'accounts.learner.claimed': Type.Object(
+    { learnerId: Id, userId: Id },
+    { additionalProperties: false },
+  ),
   'accounts.enrollment.created': Type.Object(
-    { enrollmentId: Id, learnerId: Id, orgId: Id, programCode: Type.String(), programName: Type.String(), startedOn: DateOnly },
+    {
+      enrollmentId: Id,
+      learnerId: Id,
+      orgId: Id,
+      programCode: Type.String(),
+      programName: Type.String(),
+      startedOn: DateOnly,
+    },
     { additionalProperties: false },
   ),
   /** A ledger entry of a learning outcome (course, training, competition, work, certificate). */
@@ -27,7 +51,12 @@ export const accountsEvents = {
       code: Nullable(Type.String()),
       credits: Nullable(Credits),
       hours: Nullable(Hours),
-      grade: Nullable(Type.Object({ score: Type.String(), scale: Type.String() }, { additionalProperties: false })),
+      grade: Nullable(
+        Type.Object(
+          { score: Type.String(), scale: Type.String() },
+          { additionalProperties: false },
+        ),
+      ),
       level: Nullable(Type.String()),
       category: Nullable(Type.String()),
       occurredOn: DateOnly,
@@ -40,7 +69,14 @@ export const accountsEvents = {
     { additionalProperties: false },
   ),
   'accounts.entry.reversed': Type.Object(
-    { entryId: Id, reversedEntryId: Id, learnerId: Id, orgId: Id, reason: Type.String(), postedAt: Timestamp },
+    {
+      entryId: Id,
+      reversedEntryId: Id,
+      learnerId: Id,
+      orgId: Id,
+      reason: Type.String(),
+      postedAt: Timestamp,
+    },
     { additionalProperties: false },
   ),
   /** A recognized credit posted at the target organization after an approved application. */

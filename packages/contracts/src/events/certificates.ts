@@ -14,7 +14,16 @@ export const certificatesEvents = {
       levels: Type.Array(CertificateLevel),
       validityYears: Type.Integer(),
       /** The fee standard per level offered, decimal CNY with two places. */
-      fees: Type.Optional(Type.Object({ junior: Type.Optional(Fee), intermediate: Type.Optional(Fee), senior: Type.Optional(Fee) }, { additionalProperties: false })),
+      fees: Type.Optional(
+        Type.Object(
+          {
+            junior: Type.Optional(Fee),
+            intermediate: Type.Optional(Fee),
+            senior: Type.Optional(Fee),
+          },
+          { additionalProperties: false },
+        ),
+      ),
       majors: Type.Optional(Type.Array(Type.String())),
     },
     { additionalProperties: false },
@@ -39,7 +48,14 @@ export const certificatesEvents = {
     { additionalProperties: false },
   ),
   'certificates.certificate.revoked': Type.Object(
-    { certificateId: Id, number: Type.String(), learnerId: Id, evaluationOrgId: Id, reason: Type.String(), revokedAt: Timestamp },
+    {
+      certificateId: Id,
+      number: Type.String(),
+      learnerId: Id,
+      evaluationOrgId: Id,
+      reason: Type.String(),
+      revokedAt: Timestamp,
+    },
     { additionalProperties: false },
   ),
 }

@@ -4,9 +4,19 @@ import { Credits, Id } from '../primitives.js'
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
 /** The rule version an application was opened and decided under (null for a learner's free application). */
-export const RuleRef = Type.Object({ code: Type.String(), version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })
+export const RuleRef = Type.Object(
+  { code: Type.String(), version: Type.Integer({ minimum: 1 }) },
+  { additionalProperties: false },
+)
 
-export const ApplicationStatus = Type.Enum(['open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed'])
+export const ApplicationStatus = Type.Enum([
+  'open',
+  'in_review',
+  'approved',
+  'rejected',
+  'withdrawn',
+  'appealed',
+])
 export const ApplicationOrigin = Type.Enum(['rule', 'learner'])
 
 /** What an application asks for at the target: a course and its credits. */
@@ -38,7 +48,13 @@ export const recognitionEvents = {
       courseType: Type.String(),
       credits: Credits,
       sourceEntryIds: Type.Array(Id, { minItems: 1 }),
-      rule: Type.Union([Type.Object({ code: Type.String(), version: Type.Integer() }, { additionalProperties: false }), Type.Null()]),
+      rule: Type.Union([
+        Type.Object(
+          { code: Type.String(), version: Type.Integer() },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
     },
     { additionalProperties: false },
   ),

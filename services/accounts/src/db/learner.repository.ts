@@ -1,35 +1,58 @@
 import { type Kysely, sql } from 'kysely'
 import type { AccountsDB, LearnerTable } from './schema.js'
 
-export type LearnerRow = Omit<LearnerTable, 'opened_at' | 'claimed_at'> & { opened_at: Date; claimed_at: Date | null }
-
-export function findLearner(db: Kysely<AccountsDB>, id: string) {
-  return db.selectFrom('learner').selectAll().where('id', '=', id).executeTakeFirst() as Promise<LearnerRow | undefined>
+export type LearnerRow = Omit<LearnerTable, 'opened_at' | 'claimed_at'> & {
+  opened_at: Date
+  claimed_at: Date | null
 }
 
-export function findLearnerByHash(db: Kysely<AccountsDB>, nationalIdHash: string, forUpdate = false) {
+export function findLearner(db: Kysely<AccountsDB>, id: string) {
+  return db.selectFrom('learner').selectAll().where('id', '=', id).executeTakeFirst() as Promise<
+    LearnerRow | undefined
+  >
+}
+
+export function findLearnerByHash(
+  db: Kysely<AccountsDB>,
+  nationalIdHash: string,
+  forUpdate = false,
+) {
   const q = db.selectFrom('learner').selectAll().where('national_id_hash', '=', nationalIdHash)
   return (forUpdate ? q.forUpdate() : q).executeTakeFirst() as Promise<LearnerRow | undefined>
 }
 
 export function findLearnerByUser(db: Kysely<AccountsDB>, userId: string) {
-  return db.selectFrom('learner').selectAll().where('user_id', '=', userId).executeTakeFirst() as Promise<LearnerRow | undefined>
+  return db
+    .selectFrom('learner')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst() as Promise<LearnerRow | undefined>
 }
 
 export async function nextAccountSerial(db: Kysely<AccountsDB>) {
-  const r = await sql<{ n: string }>`select nextval(${'accounts.account_no_seq'}::regclass)::text as n`.execute(db)
+  const r = await sql<{
+    n: string
+  }>`select nextval(${'accounts.account_no_seq'}::regclass)::text as n`.execute(db)
   return r.rows[0]!.n
 }
 
 /** Inserts the learner and an empty account; nothing when the national id is already there. */
-export async function insertLearner(db: Kysely<AccountsDB>, row: Omit<LearnerRow, 'opened_at' | 'claimed_at'> & { claimed_at?: Date | null }, genesisHash: string) {
+export async function insertLearner(
+  db: Kysely<AccountsDB>,
+  row: Omit<LearnerRow, 'opened_at' | 'claimed_at'> & { claimed_at?: Date | null },
+  genesisHash: string,
+) {
   const inserted = (await db
     .insertInto('learner')
     .values(row)
     .onConflict((oc) => oc.column('national_id_hash').doNothing())
     .returningAll()
     .executeTakeFirst()) as LearnerRow | undefined
-  if (inserted) await db.insertInto('account').values({ learner_id: inserted.id, head_hash: genesisHash }).execute()
+  if (inserted)
+    await db
+      .insertInto('account')
+      .values({ learner_id: inserted.id, head_hash: genesisHash })
+      .execute()
   return inserted
 }
 

@@ -11,7 +11,10 @@ export interface AccountHead {
 }
 
 /** Locks the accounts (in id order, so two writers never deadlock) and returns their heads. */
-export async function lockAccounts(db: Kysely<AccountsDB>, learnerIds: string[]): Promise<Map<string, AccountHead>> {
+export async function lockAccounts(
+  db: Kysely<AccountsDB>,
+  learnerIds: string[],
+): Promise<Map<string, AccountHead>> {
   if (learnerIds.length === 0) return new Map()
   const sorted = [...new Set(learnerIds)].sort()
   const rows = await db
@@ -24,7 +27,10 @@ export async function lockAccounts(db: Kysely<AccountsDB>, learnerIds: string[])
   return new Map(rows.map((r) => [r.learner_id, { ...r, last_seq: String(r.last_seq) }]))
 }
 
-export type NewEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & { seq: string; posted_at: Date }
+export type NewEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & {
+  seq: string
+  posted_at: Date
+}
 
 /** Every ledger_entry column with its Postgres type, for inserting through `jsonRows`. */
 const entryColumns = {
@@ -67,14 +73,24 @@ export type AlsoInsert = { execute(): Promise<unknown> }
  * travel as one JSON parameter (`jsonRows`), whatever their number. The sums are done by
  * Postgres on numeric, never in JavaScript.
  */
-export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], also: (AlsoInsert | undefined)[] = []) {
+export async function appendRows(
+  db: Kysely<AccountsDB>,
+  rows: NewEntryRow[],
+  also: (AlsoInsert | undefined)[] = [],
+) {
   const extra = also.filter((q): q is AlsoInsert => q !== undefined)
   if (rows.length === 0) {
     for (const q of extra) await q.execute()
     return
   }
   const values = jsonRows(rows, entryColumns)
-  let q = db.with('ins', (q) => q.insertInto('ledger_entry').columns(values.names).expression(values.select).returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']))
+  let q = db.with('ins', (q) =>
+    q
+      .insertInto('ledger_entry')
+      .columns(values.names)
+      .expression(values.select)
+      .returning(['learner_id', 'seq', 'hash', 'credits', 'hours', 'balance_kind']),
+  )
   extra.forEach((insert, i) => {
     q = q.with(`also${i}` as 'ins', () => insert as never) as unknown as typeof q
   })
@@ -89,9 +105,15 @@ export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], al
               'ins.learner_id',
               sql<string>`max(seq)`.as('last_seq'),
               sql<string>`(array_agg(hash order by seq desc))[1]`.as('head_hash'),
-              sql<string>`coalesce(sum(credits) filter (where balance_kind <> 'recognized'), 0)`.as('credits'),
-              sql<string>`coalesce(sum(hours) filter (where balance_kind <> 'recognized'), 0)`.as('hours'),
-              sql<string>`coalesce(sum(credits) filter (where balance_kind = 'recognized'), 0)`.as('recognized'),
+              sql<string>`coalesce(sum(credits) filter (where balance_kind <> 'recognized'), 0)`.as(
+                'credits',
+              ),
+              sql<string>`coalesce(sum(hours) filter (where balance_kind <> 'recognized'), 0)`.as(
+                'hours',
+              ),
+              sql<string>`coalesce(sum(credits) filter (where balance_kind = 'recognized'), 0)`.as(
+                'recognized',
+              ),
             ])
             .groupBy('ins.learner_id')
             .as('s'),
@@ -107,7 +129,9 @@ export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], al
         .whereRef('a.learner_id', '=', 's.learner_id')
         // Said again as a list so the planner probes account's key for each (it cannot count the
         // rows of `ins` and would otherwise scan every account to hash-join them).
-        .where(sql<boolean>`a.learner_id = any(${[...new Set(rows.map((r) => r.learner_id))]}::uuid[])`),
+        .where(
+          sql<boolean>`a.learner_id = any(${[...new Set(rows.map((r) => r.learner_id))]}::uuid[])`,
+        ),
     )
     .insertInto('balance')
     .columns(['learner_id', 'kind', 'credits', 'hours', 'entry_count'])
@@ -134,12 +158,18 @@ export async function appendRows(db: Kysely<AccountsDB>, rows: NewEntryRow[], al
 }
 
 export function findEntry(db: Kysely<AccountsDB>, id: string) {
-  return db.selectFrom('ledger_entry').selectAll().where('id', '=', id).executeTakeFirst() as Promise<LedgerEntryRow | undefined>
+  return db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst() as Promise<LedgerEntryRow | undefined>
 }
 
 export function findEntries(db: Kysely<AccountsDB>, ids: string[]) {
   if (ids.length === 0) return Promise.resolve([] as LedgerEntryRow[])
-  return db.selectFrom('ledger_entry').selectAll().where('id', 'in', ids).execute() as Promise<LedgerEntryRow[]>
+  return db.selectFrom('ledger_entry').selectAll().where('id', 'in', ids).execute() as Promise<
+    LedgerEntryRow[]
+  >
 }
 
 /**
@@ -148,7 +178,10 @@ export function findEntries(db: Kysely<AccountsDB>, ids: string[]) {
  * being flattened into a semi-join, which the planner answered by walking the whole partial index
  * whenever its statistics said few entries carry a ref (bulk imports and certificates carry none).
  */
-export async function findByExternalRefs(db: Kysely<AccountsDB>, refs: { org: string; ref: string }[]) {
+export async function findByExternalRefs(
+  db: Kysely<AccountsDB>,
+  refs: { org: string; ref: string }[],
+) {
   if (refs.length === 0) return [] as LedgerEntryRow[]
   const rows = await sql<LedgerEntryRow>`
     select e.* from unnest(${refs.map((r) => r.org)}::uuid[], ${refs.map((r) => r.ref)}::text[]) as k(org_id, external_ref)
@@ -161,15 +194,29 @@ export async function findByExternalRefs(db: Kysely<AccountsDB>, refs: { org: st
 }
 
 export async function findReversalOf(db: Kysely<AccountsDB>, entryId: string) {
-  return (await db.selectFrom('ledger_entry').selectAll().where('reverses_entry_id', '=', entryId).executeTakeFirst()) as LedgerEntryRow | undefined
+  return (await db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('reverses_entry_id', '=', entryId)
+    .executeTakeFirst()) as LedgerEntryRow | undefined
 }
 
 export function findByCertificate(db: Kysely<AccountsDB>, certificateId: string) {
-  return db.selectFrom('ledger_entry').selectAll().where('certificate_id', '=', certificateId).where('code', '=', 'certificate.issued').executeTakeFirst() as Promise<LedgerEntryRow | undefined>
+  return db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('certificate_id', '=', certificateId)
+    .where('code', '=', 'certificate.issued')
+    .executeTakeFirst() as Promise<LedgerEntryRow | undefined>
 }
 
 export function findByApplication(db: Kysely<AccountsDB>, applicationId: string) {
-  return db.selectFrom('ledger_entry').selectAll().where('application_id', '=', applicationId).where('code', '=', 'recognition.approved').executeTakeFirst() as Promise<LedgerEntryRow | undefined>
+  return db
+    .selectFrom('ledger_entry')
+    .selectAll()
+    .where('application_id', '=', applicationId)
+    .where('code', '=', 'recognition.approved')
+    .executeTakeFirst() as Promise<LedgerEntryRow | undefined>
 }
 
 export interface StatementFilter {
@@ -190,12 +237,23 @@ export function statementQuery(db: Kysely<AccountsDB>, f: StatementFilter) {
   if (f.from) q = q.where('occurred_on', '>=', f.from)
   if (f.to) q = q.where('occurred_on', '<=', f.to)
   if (f.orgId) q = q.where('org_id', '=', f.orgId)
-  if (f.after) q = q.where(sql<boolean>`(occurred_on, seq) < (${f.after.occurredOn}::date, ${f.after.seq}::bigint)`)
-  return q.orderBy('occurred_on', 'desc').orderBy('seq', 'desc').limit(f.limit + 1)
+  if (f.after)
+    q = q.where(
+      sql<boolean>`(occurred_on, seq) < (${f.after.occurredOn}::date, ${f.after.seq}::bigint)`,
+    )
+  return q
+    .orderBy('occurred_on', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(f.limit + 1)
 }
 
 /** A slice of an account's chain, in order, for verification. */
-export function chainSlice(db: Kysely<AccountsDB>, learnerId: string, afterSeq: string, limit: number) {
+export function chainSlice(
+  db: Kysely<AccountsDB>,
+  learnerId: string,
+  afterSeq: string,
+  limit: number,
+) {
   return db
     .selectFrom('ledger_entry')
     .selectAll()
@@ -208,15 +266,29 @@ export function chainSlice(db: Kysely<AccountsDB>, learnerId: string, afterSeq: 
 
 export function entryUses(db: Kysely<AccountsDB>, entryIds: string[]) {
   if (entryIds.length === 0) return Promise.resolve([])
-  return db.selectFrom('entry_use').select(['entry_id', 'target_org_id', 'course_code', 'application_id', 'recognized_entry_id']).where('entry_id', 'in', entryIds).execute()
+  return db
+    .selectFrom('entry_use')
+    .select(['entry_id', 'target_org_id', 'course_code', 'application_id', 'recognized_entry_id'])
+    .where('entry_id', 'in', entryIds)
+    .execute()
 }
 
 export async function insertEntryUses(
   db: Kysely<AccountsDB>,
-  rows: { entry_id: string; target_org_id: string; course_code: string; application_id: string; recognized_entry_id: string }[],
+  rows: {
+    entry_id: string
+    target_org_id: string
+    course_code: string
+    application_id: string
+    recognized_entry_id: string
+  }[],
 ) {
   if (rows.length === 0) return 0
-  const r = await db.insertInto('entry_use').values(rows).onConflict((oc) => oc.doNothing()).executeTakeFirst()
+  const r = await db
+    .insertInto('entry_use')
+    .values(rows)
+    .onConflict((oc) => oc.doNothing())
+    .executeTakeFirst()
   return Number(r.numInsertedOrUpdatedRows ?? 0)
 }
 
@@ -225,5 +297,10 @@ export function findAccount(db: Kysely<AccountsDB>, learnerId: string) {
 }
 
 export function balancesOf(db: Kysely<AccountsDB>, learnerId: string) {
-  return db.selectFrom('balance').select(['kind', 'credits', 'hours', 'entry_count']).where('learner_id', '=', learnerId).orderBy('kind').execute()
+  return db
+    .selectFrom('balance')
+    .select(['kind', 'credits', 'hours', 'entry_count'])
+    .where('learner_id', '=', learnerId)
+    .orderBy('kind')
+    .execute()
 }

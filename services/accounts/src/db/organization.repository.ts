@@ -2,7 +2,11 @@ import type { Kysely } from 'kysely'
 import type { AccountsDB } from './schema.js'
 
 export function findOrganization(db: Kysely<AccountsDB>, id: string) {
-  return db.selectFrom('organization').select(['id', 'kind', 'name']).where('id', '=', id).executeTakeFirst()
+  return db
+    .selectFrom('organization')
+    .select(['id', 'kind', 'name'])
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 type OrganizationRow = { id: string; kind: string; name: string }
@@ -16,7 +20,10 @@ type OrganizationRow = { id: string; kind: string; name: string }
 const recent = new Map<string, { row: OrganizationRow; at: number }>()
 const ORGANIZATION_TTL_MS = 5_000
 
-export async function findOrganizations(db: Kysely<AccountsDB>, ids: string[]): Promise<OrganizationRow[]> {
+export async function findOrganizations(
+  db: Kysely<AccountsDB>,
+  ids: string[],
+): Promise<OrganizationRow[]> {
   const now = Date.now()
   const found: OrganizationRow[] = []
   const missing: string[] = []
@@ -26,14 +33,21 @@ export async function findOrganizations(db: Kysely<AccountsDB>, ids: string[]): 
     else missing.push(id)
   }
   if (missing.length === 0) return found
-  const rows = await db.selectFrom('organization').select(['id', 'kind', 'name']).where('id', 'in', missing).execute()
+  const rows = await db
+    .selectFrom('organization')
+    .select(['id', 'kind', 'name'])
+    .where('id', 'in', missing)
+    .execute()
   if (recent.size > 10_000) recent.clear()
   for (const row of rows) recent.set(row.id, { row, at: now })
   return [...found, ...rows]
 }
 
 /** The projection keeps the latest registration; a replay changes nothing. */
-export async function upsertOrganization(db: Kysely<AccountsDB>, o: { id: string; kind: string; name: string; code: string }) {
+export async function upsertOrganization(
+  db: Kysely<AccountsDB>,
+  o: { id: string; kind: string; name: string; code: string },
+) {
   recent.delete(o.id)
   await db
     .insertInto('organization')

@@ -104,7 +104,17 @@ export interface AccountsDB extends EventTables {
   enrollment: EnrollmentTable
   ledger_entry: LedgerEntryTable
   entry_use: EntryUseTable
-  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: Timestamp
+  }
 }
 
-export type LedgerEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & { seq: string; posted_at: Date }
+export type LedgerEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & {
+  seq: string
+  posted_at: Date
+}

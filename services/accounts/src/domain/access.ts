@@ -16,12 +16,19 @@ import { accountsErrors } from './errors.js'
  */
 export type Access = { scope: 'all' } | { scope: 'org'; orgId: string }
 
-export async function accessTo(db: Kysely<AccountsDB>, p: Principal, learnerId: string, allowOrg = true): Promise<Access> {
+export async function accessTo(
+  db: Kysely<AccountsDB>,
+  p: Principal,
+  learnerId: string,
+  allowOrg = true,
+): Promise<Access> {
   const learner = await findLearner(db, learnerId)
   if (learner) {
     if (p.roles.includes('admin')) return { scope: 'all' }
     if (p.roles.includes('learner') && p.learner === learnerId) return { scope: 'all' }
-    const staff = p.kind === 'client' || p.roles.some((r) => r === 'registrar' || r === 'issuer' || r === 'reviewer')
+    const staff =
+      p.kind === 'client' ||
+      p.roles.some((r) => r === 'registrar' || r === 'issuer' || r === 'reviewer')
     if (staff && p.org && (await isEnrolled(db, learnerId, p.org))) {
       // The organization knows the learner, but balances and the chain are the learner's to share.
       if (!allowOrg) throw accountsErrors.ACCOUNTS_NOT_SHARED()

@@ -14,7 +14,9 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The fields an entry's hash covers: everything but the hashes themselves. */
-export type ChainFields = Omit<LedgerEntryRow, 'prev_hash' | 'hash' | 'posted_at'> & { posted_at: Date | string }
+export type ChainFields = Omit<LedgerEntryRow, 'prev_hash' | 'hash' | 'posted_at'> & {
+  posted_at: Date | string
+}
 
 /** Each chained field's name in the canonical JSON and how it is read from a row. */
 const chained: Record<string, (e: ChainFields) => string | null> = {

@@ -1,9 +1,17 @@
 import { AppError } from '@creditbank/contracts'
-import { idempotencyErrors, type KeyClaim, lockKeys, type Outcome, readKeys, rememberInsert, seenFor } from '@creditbank/service-kit'
+import {
+  idempotencyErrors,
+  type KeyClaim,
+  lockKeys,
+  type Outcome,
+  readKeys,
+  rememberInsert,
+  seenFor,
+} from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { conflictOnDuplicate } from './errors.js'
-import { entryView, type EntryView } from './ledger.js'
+import { type EntryView, entryView } from './ledger.js'
 import { type PostingResult, postRequests } from './outcomes.js'
 
 /** One caller's single posting, waiting for a group. */
@@ -85,7 +93,14 @@ export class PostingCombiner {
 
   private async write(group: Waiting[]) {
     try {
-      const answers = await this.db.transaction().execute((trx) => writeGroup(trx, group.map((w) => w.posting), this.source, group.length === 1))
+      const answers = await this.db.transaction().execute((trx) =>
+        writeGroup(
+          trx,
+          group.map((w) => w.posting),
+          this.source,
+          group.length === 1,
+        ),
+      )
       answers.forEach((a, i) => {
         if (a instanceof Error) group[i]!.reject(a)
         else group[i]!.resolve(a)
@@ -116,7 +131,12 @@ function namesOf(p: SinglePosting): string[] {
  * (`lockKeys`) and sees the winner's answer. Statements: keys, accounts, externalRefs, then the
  * entries with their events and remembered answers together.
  */
-async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], source: string, alone: boolean): Promise<(PostingAnswer | AppError)[]> {
+async function writeGroup(
+  trx: Kysely<AccountsDB>,
+  postings: SinglePosting[],
+  source: string,
+  alone: boolean,
+): Promise<(PostingAnswer | AppError)[]> {
   const claims = postings.flatMap((p) => (p.claim ? [p.claim] : []))
   const seen = await (alone ? lockKeys : readKeys)(trx, claims)
   const answers: (PostingAnswer | AppError)[] = []
@@ -124,7 +144,11 @@ async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], so
   postings.forEach((p, i) => {
     const s = p.claim && seenFor(seen, p.claim)
     if (!s) fresh.push(i)
-    else answers[i] = 'reused' in s ? idempotencyErrors.IDEMPOTENCY_KEY_REUSED() : { ...(s.replay as Outcome<EntryView>), replayed: true }
+    else
+      answers[i] =
+        'reused' in s
+          ? idempotencyErrors.IDEMPOTENCY_KEY_REUSED()
+          : { ...(s.replay as Outcome<EntryView>), replayed: true }
   })
   const remember = (results: (PostingResult | AppError)[]) => {
     const rows: (KeyClaim & Outcome<unknown>)[] = []
@@ -141,7 +165,12 @@ async function writeGroup(trx: Kysely<AccountsDB>, postings: SinglePosting[], so
     })
     return [rememberInsert(trx, rows)]
   }
-  const requests = fresh.map((i) => ({ orgId: postings[i]!.orgId, actor: postings[i]!.actor, items: [postings[i]!.item], single: true }))
+  const requests = fresh.map((i) => ({
+    orgId: postings[i]!.orgId,
+    actor: postings[i]!.actor,
+    items: [postings[i]!.item],
+    single: true,
+  }))
   // postRequests asks `remember` for its inserts once the answers are known (also when it appends nothing).
   await postRequests(trx, requests, { source, also: remember })
   return answers

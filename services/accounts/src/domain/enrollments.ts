@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { type EnrollmentRow, findEnrollment, insertEnrollment } from '../db/enrollment.repository.js'
+import {
+  type EnrollmentRow,
+  findEnrollment,
+  insertEnrollment,
+} from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
 import { findOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
@@ -30,7 +34,13 @@ export function enrollmentView(e: EnrollmentRow) {
  * A school enrolls a learner in one of its programs. (learner, school, program) is the natural
  * key: the same enrollment again answers the existing one (200); other details are a conflict.
  */
-export async function enroll(trx: Kysely<AccountsDB>, input: NewEnrollment, orgId: string, actor: string, publish: Publish) {
+export async function enroll(
+  trx: Kysely<AccountsDB>,
+  input: NewEnrollment,
+  orgId: string,
+  actor: string,
+  publish: Publish,
+) {
   const org = await findOrganization(trx, orgId)
   if (!org) throw accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()
   if (org.kind !== 'school') throw accountsErrors.ACCOUNTS_NOT_A_SCHOOL()
@@ -46,14 +56,26 @@ export async function enroll(trx: Kysely<AccountsDB>, input: NewEnrollment, orgI
   })
   if (!row) {
     const existing = await findEnrollment(trx, input.learnerId, orgId, input.programCode)
-    if (!existing || existing.program_name !== input.programName || existing.started_on !== input.startedOn) throw accountsErrors.ACCOUNTS_ENROLLMENT_CONFLICT()
+    if (
+      !existing ||
+      existing.program_name !== input.programName ||
+      existing.started_on !== input.startedOn
+    )
+      throw accountsErrors.ACCOUNTS_ENROLLMENT_CONFLICT()
     return { status: 200 as const, enrollment: existing }
   }
   await publish(trx, [
     {
       type: 'accounts.enrollment.created',
       subject: row.learner_id,
-      data: { enrollmentId: row.id, learnerId: row.learner_id, orgId, programCode: row.program_code, programName: row.program_name, startedOn: row.started_on },
+      data: {
+        enrollmentId: row.id,
+        learnerId: row.learner_id,
+        orgId,
+        programCode: row.program_code,
+        programName: row.program_name,
+        startedOn: row.started_on,
+      },
     },
   ])
   return { status: 201 as const, enrollment: row }

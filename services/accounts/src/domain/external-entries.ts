@@ -1,6 +1,13 @@
 import type { EventPayload } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
-import { findByApplication, findByCertificate, findEntries, findReversalOf, insertEntryUses, lockAccounts } from '../db/ledger.repository.js'
+import {
+  findByApplication,
+  findByCertificate,
+  findEntries,
+  findReversalOf,
+  insertEntryUses,
+  lockAccounts,
+} from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { credits as toCredits } from './decimal.js'
 import { appendEntries, draft, outcomePostedEvent, type Publish } from './ledger.js'
@@ -11,9 +18,14 @@ import { appendReversal } from './reversals.js'
 export class UnappliableEvent extends Error {}
 
 /** certificates.certificate.issued → a certificate entry posted by the evaluation organization; once per certificate. */
-export async function recordCertificate(trx: Kysely<AccountsDB>, c: EventPayload<'certificates.certificate.issued'>, publish: Publish) {
+export async function recordCertificate(
+  trx: Kysely<AccountsDB>,
+  c: EventPayload<'certificates.certificate.issued'>,
+  publish: Publish,
+) {
   const heads = await lockAccounts(trx, [c.learnerId])
-  if (!heads.size) throw new UnappliableEvent(`certificate ${c.certificateId} names an unknown learner`)
+  if (!heads.size)
+    throw new UnappliableEvent(`certificate ${c.certificateId} names an unknown learner`)
   if (await findByCertificate(trx, c.certificateId)) return
   const [row] = await appendEntries(trx, heads, [
     draft({
@@ -37,7 +49,11 @@ export async function recordCertificate(trx: Kysely<AccountsDB>, c: EventPayload
 }
 
 /** certificates.certificate.revoked → the certificate entry is reversed, once. */
-export async function revokeCertificate(trx: Kysely<AccountsDB>, c: EventPayload<'certificates.certificate.revoked'>, publish: Publish) {
+export async function revokeCertificate(
+  trx: Kysely<AccountsDB>,
+  c: EventPayload<'certificates.certificate.revoked'>,
+  publish: Publish,
+) {
   const original = await findByCertificate(trx, c.certificateId)
   if (!original) throw new UnappliableEvent(`certificate ${c.certificateId} was never recorded`)
   if (await findReversalOf(trx, original.id)) return
@@ -50,13 +66,26 @@ export async function revokeCertificate(trx: Kysely<AccountsDB>, c: EventPayload
  * for that course at that target by another application is refused (the event is parked): the
  * same outcome never earns the same credit twice at the same target.
  */
-export async function recordRecognition(trx: Kysely<AccountsDB>, a: EventPayload<'recognition.application.approved'>, publish: Publish) {
+export async function recordRecognition(
+  trx: Kysely<AccountsDB>,
+  a: EventPayload<'recognition.application.approved'>,
+  publish: Publish,
+) {
   const heads = await lockAccounts(trx, [a.learnerId])
-  if (!heads.size) throw new UnappliableEvent(`application ${a.applicationId} names an unknown learner`)
+  if (!heads.size)
+    throw new UnappliableEvent(`application ${a.applicationId} names an unknown learner`)
   if (await findByApplication(trx, a.applicationId)) return
   const sources = await findEntries(trx, a.sourceEntryIds)
-  if (sources.length !== new Set(a.sourceEntryIds).size || sources.some((s) => s.learner_id !== a.learnerId || s.code === 'reversal' || s.code === 'recognition.approved')) {
-    throw new UnappliableEvent(`application ${a.applicationId} names source entries that are not this learner's outcomes`)
+  if (
+    sources.length !== new Set(a.sourceEntryIds).size ||
+    sources.some(
+      (s) =>
+        s.learner_id !== a.learnerId || s.code === 'reversal' || s.code === 'recognition.approved',
+    )
+  ) {
+    throw new UnappliableEvent(
+      `application ${a.applicationId} names source entries that are not this learner's outcomes`,
+    )
   }
   const [row] = await appendEntries(trx, heads, [
     draft({
@@ -74,8 +103,17 @@ export async function recordRecognition(trx: Kysely<AccountsDB>, a: EventPayload
       posted_by: 'recognition',
     }),
   ])
-  const uses = [...new Set(a.sourceEntryIds)].map((id) => ({ entry_id: id, target_org_id: a.targetOrgId, course_code: a.courseCode, application_id: a.applicationId, recognized_entry_id: row!.id }))
-  if ((await insertEntryUses(trx, uses)) !== uses.length) throw new UnappliableEvent(`application ${a.applicationId} reuses an outcome already recognized for ${a.courseCode} at that target`)
+  const uses = [...new Set(a.sourceEntryIds)].map((id) => ({
+    entry_id: id,
+    target_org_id: a.targetOrgId,
+    course_code: a.courseCode,
+    application_id: a.applicationId,
+    recognized_entry_id: row!.id,
+  }))
+  if ((await insertEntryUses(trx, uses)) !== uses.length)
+    throw new UnappliableEvent(
+      `application ${a.applicationId} reuses an outcome already recognized for ${a.courseCode} at that target`,
+    )
   await publish(trx, [
     {
       type: 'accounts.credit.recognized',

@@ -1,16 +1,39 @@
 import { encrypt, keyedHash } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { findLearnerByHash, findLearnerByUser, insertLearner, type LearnerRow, linkUser, nextAccountSerial } from '../db/learner.repository.js'
+import {
+  findLearnerByHash,
+  findLearnerByUser,
+  insertLearner,
+  type LearnerRow,
+  linkUser,
+  nextAccountSerial,
+} from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { accountsErrors } from './errors.js'
 import type { Publish } from './ledger.js'
-import { birthDateOf, maskNationalId, nationalIdProblem, normalizeName, normalizeNationalId } from './national-id.js'
+import {
+  birthDateOf,
+  maskNationalId,
+  nationalIdProblem,
+  normalizeName,
+  normalizeNationalId,
+} from './national-id.js'
 import { todayInChina } from './outcomes.js'
 
-export const categories = ['student', 'unemployed_graduate', 'veteran', 'migrant_worker', 'farmer', 'disabled', 'laid_off_worker', 'employee', 'other'] as const
+export const categories = [
+  'student',
+  'unemployed_graduate',
+  'veteran',
+  'migrant_worker',
+  'farmer',
+  'disabled',
+  'laid_off_worker',
+  'employee',
+  'other',
+] as const
 
 export interface PersonInput {
   nationalId: string
@@ -23,10 +46,15 @@ export interface PersonInput {
 export function identify(piiKey: Buffer, input: PersonInput) {
   const id = normalizeNationalId(input.nationalId)
   const problem = nationalIdProblem(id, todayInChina())
-  if (problem) throw accountsErrors.ACCOUNTS_NATIONAL_ID_INVALID(undefined, [{ path: '/nationalId', message: problem }])
+  if (problem)
+    throw accountsErrors.ACCOUNTS_NATIONAL_ID_INVALID(undefined, [
+      { path: '/nationalId', message: problem },
+    ])
   const birthDate = birthDateOf(id)
   if (input.birthDate !== undefined && input.birthDate !== birthDate) {
-    throw accountsErrors.ACCOUNTS_BIRTH_DATE_MISMATCH(undefined, [{ path: '/birthDate', message: 'does not match the birth date in the national id' }])
+    throw accountsErrors.ACCOUNTS_BIRTH_DATE_MISMATCH(undefined, [
+      { path: '/birthDate', message: 'does not match the birth date in the national id' },
+    ])
   }
   return { id, hash: keyedHash(piiKey, id), name: normalizeName(input.name), birthDate }
 }
@@ -49,7 +77,13 @@ export function learnerView(l: LearnerRow) {
  * the same learner (200). The same national id under another name is a conflict (409): one of
  * the two registrations is wrong and a person must look.
  */
-export async function openLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput, openedByOrgId: string | null, publish: Publish) {
+export async function openLearner(
+  trx: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  input: PersonInput,
+  openedByOrgId: string | null,
+  publish: Publish,
+) {
   const who = identify(piiKey, input)
   const existing = await findLearnerByHash(trx, who.hash)
   if (existing) {
@@ -83,7 +117,13 @@ export async function openLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, input
     {
       type: 'accounts.learner.opened',
       subject: learner.id,
-      data: { learnerId: learner.id, accountNo: learner.account_no, category: learner.category, openedByOrgId, birthDate: learner.birth_date },
+      data: {
+        learnerId: learner.id,
+        accountNo: learner.account_no,
+        category: learner.category,
+        openedByOrgId,
+        birthDate: learner.birth_date,
+      },
     },
   ])
   return { status: 201 as const, learner }
@@ -101,10 +141,17 @@ export async function lookupLearner(db: Kysely<AccountsDB>, piiKey: Buffer, inpu
  * A signed-up learner links the account of their national id to their user (opening one if
  * there is none). identity consumes accounts.learner.claimed and puts the learner in later tokens.
  */
-export async function claimLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput, userId: string, publish: Publish) {
+export async function claimLearner(
+  trx: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  input: PersonInput,
+  userId: string,
+  publish: Publish,
+) {
   const who = identify(piiKey, input)
   const mine = await findLearnerByUser(trx, userId)
-  if (mine && mine.national_id_hash !== who.hash) throw accountsErrors.ACCOUNTS_USER_ALREADY_LINKED()
+  if (mine && mine.national_id_hash !== who.hash)
+    throw accountsErrors.ACCOUNTS_USER_ALREADY_LINKED()
   if (mine) {
     if (mine.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
     return { status: 200 as const, learner: mine }
@@ -118,6 +165,12 @@ export async function claimLearner(trx: Kysely<AccountsDB>, piiKey: Buffer, inpu
   }
   const linked = await linkUser(trx, current.id, userId)
   if (!linked) throw accountsErrors.ACCOUNTS_ALREADY_CLAIMED()
-  await publish(trx, [{ type: 'accounts.learner.claimed', subject: linked.id, data: { learnerId: linked.id, userId } }])
+  await publish(trx, [
+    {
+      type: 'accounts.learner.claimed',
+      subject: linked.id,
+      data: { learnerId: linked.id, userId },
+    },
+  ])
   return { status: opened.status === 201 ? (201 as const) : (200 as const), learner: linked }
 }

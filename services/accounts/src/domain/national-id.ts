@@ -21,7 +21,8 @@ export function nationalIdProblem(id: string, today: string): string | null {
   if (checkCharacter(id.slice(0, 17)) !== id[17]) return 'the check digit does not match'
   const birth = birthDateOf(id)
   const d = new Date(`${birth}T00:00:00Z`)
-  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth) return 'the birth date in it is not a date'
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth)
+    return 'the birth date in it is not a date'
   if (birth < '1900-01-01' || birth > today) return 'the birth date in it is not plausible'
   return null
 }

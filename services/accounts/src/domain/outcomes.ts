@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto'
 import type { AppError, FieldError } from '@creditbank/contracts'
 import { Credits, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
+import { outboxInsert } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { type AlsoInsert, findByExternalRefs, lockAccounts } from '../db/ledger.repository.js'
-import { outboxInsert } from '@creditbank/events'
 import { findOrganizations } from '../db/organization.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { canonicalJson } from './chain.js'
@@ -24,11 +24,15 @@ export const OutcomeItem = Type.Object(
     code: Type.Optional(Text(40)),
     credits: Type.Optional(Credits),
     hours: Type.Optional(Hours),
-    grade: Type.Optional(Type.Object({ score: Text(20), scale: Text(20) }, { additionalProperties: false })),
+    grade: Type.Optional(
+      Type.Object({ score: Text(20), scale: Text(20) }, { additionalProperties: false }),
+    ),
     level: Type.Optional(Text(40)),
     category: Type.Optional(Text(40)),
     occurredOn: DateOnly,
-    externalRef: Type.Optional(Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7e]+$' })),
+    externalRef: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 100, pattern: '^[\\x21-\\x7e]+$' }),
+    ),
   },
   { additionalProperties: false },
 )
@@ -63,33 +67,58 @@ function schemaErrors(item: unknown, base: string): FieldError[] {
     if (e.keyword === 'boolean') continue
     const p = e.params as Record<string, unknown>
     let path = e.instancePath
-    if (Array.isArray(p.requiredProperties) && p.requiredProperties.length) path += `/${p.requiredProperties[0]}`
-    if (Array.isArray(p.additionalProperties) && p.additionalProperties.length) path += `/${p.additionalProperties[0]}`
+    if (Array.isArray(p.requiredProperties) && p.requiredProperties.length)
+      path += `/${p.requiredProperties[0]}`
+    if (Array.isArray(p.additionalProperties) && p.additionalProperties.length)
+      path += `/${p.additionalProperties[0]}`
     const full = `${base}${path}`
     if (seen.has(full)) continue
     seen.add(full)
-    out.push({ path: full, message: e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid') })
+    out.push({
+      path: full,
+      message:
+        e.keyword === 'additionalProperties' ? 'is not a known field' : (e.message ?? 'is invalid'),
+    })
   }
   return out
 }
 
 /** The rules of each kind that a schema cannot say. */
-function kindErrors(o: OutcomeInput, base: string, orgKind: string | undefined, today: string): FieldError[] {
+function kindErrors(
+  o: OutcomeInput,
+  base: string,
+  orgKind: string | undefined,
+  today: string,
+): FieldError[] {
   const out: FieldError[] = []
-  const allowed = orgKind === undefined ? undefined : kindsByOrganizationKind[orgKind] ?? []
-  if (o.kind === 'certificate') out.push({ path: `${base}/kind`, message: 'certificate entries come only from issued 1+X certificates' })
-  else if (allowed && !allowed.includes(o.kind)) out.push({ path: `${base}/kind`, message: `a ${orgKind} may not post ${o.kind} outcomes` })
+  const allowed = orgKind === undefined ? undefined : (kindsByOrganizationKind[orgKind] ?? [])
+  if (o.kind === 'certificate')
+    out.push({
+      path: `${base}/kind`,
+      message: 'certificate entries come only from issued 1+X certificates',
+    })
+  else if (allowed && !allowed.includes(o.kind))
+    out.push({ path: `${base}/kind`, message: `a ${orgKind} may not post ${o.kind} outcomes` })
   if (o.kind === 'course') {
-    if (o.credits === undefined && o.hours === undefined) out.push({ path: `${base}/credits`, message: 'a course carries credits or hours' })
+    if (o.credits === undefined && o.hours === undefined)
+      out.push({ path: `${base}/credits`, message: 'a course carries credits or hours' })
     if (!o.grade) out.push({ path: `${base}/grade`, message: 'a course carries a grade' })
   }
-  if ((o.kind === 'training' || o.kind === 'work') && o.hours === undefined) out.push({ path: `${base}/hours`, message: `${o.kind} carries hours` })
-  if (o.kind === 'competition' && !o.level) out.push({ path: `${base}/level`, message: 'a competition carries the level of the award' })
-  if (o.grade && /^\d+(\.\d+)?$/.test(o.grade.score) && /^\d+(\.\d+)?$/.test(o.grade.scale) && Number(o.grade.score) > Number(o.grade.scale)) {
+  if ((o.kind === 'training' || o.kind === 'work') && o.hours === undefined)
+    out.push({ path: `${base}/hours`, message: `${o.kind} carries hours` })
+  if (o.kind === 'competition' && !o.level)
+    out.push({ path: `${base}/level`, message: 'a competition carries the level of the award' })
+  if (
+    o.grade &&
+    /^\d+(\.\d+)?$/.test(o.grade.score) &&
+    /^\d+(\.\d+)?$/.test(o.grade.scale) &&
+    Number(o.grade.score) > Number(o.grade.scale)
+  ) {
     out.push({ path: `${base}/grade/score`, message: 'is above the scale' })
   }
   if (o.occurredOn > today) out.push({ path: `${base}/occurredOn`, message: 'is in the future' })
-  if (o.occurredOn < '1950-01-01') out.push({ path: `${base}/occurredOn`, message: 'is before 1950' })
+  if (o.occurredOn < '1950-01-01')
+    out.push({ path: `${base}/occurredOn`, message: 'is before 1950' })
   return out
 }
 
@@ -106,7 +135,14 @@ const CONTENT_KEYS = Object.keys(OutcomeItem.properties)
 export function contentHash(o: OutcomeInput) {
   let out = ''
   for (const [k, prefix] of CONTENT_KEYS) {
-    const v = k === 'credits' ? toCredits(o.credits) : k === 'hours' ? toHours(o.hours) : k === 'title' ? o.title.normalize('NFC') : o[k]
+    const v =
+      k === 'credits'
+        ? toCredits(o.credits)
+        : k === 'hours'
+          ? toHours(o.hours)
+          : k === 'title'
+            ? o.title.normalize('NFC')
+            : o[k]
     if (v === undefined) continue
     out += `${out ? ',' : ''}${prefix}${canonicalJson(v)}`
   }
@@ -133,7 +169,14 @@ export interface PostingRequest {
  * named, nothing written), then all are written in the caller's transaction. An externalRef
  * already posted with the same content answers the existing entry; with other content, 409.
  */
-export async function postOutcomes(trx: Kysely<AccountsDB>, items: unknown[], orgId: string, actor: string, source: string, single: boolean): Promise<PostingResult> {
+export async function postOutcomes(
+  trx: Kysely<AccountsDB>,
+  items: unknown[],
+  orgId: string,
+  actor: string,
+  source: string,
+  single: boolean,
+): Promise<PostingResult> {
   const [res] = await postRequests(trx, [{ orgId, actor, items, single }], { source })
   if (res instanceof Error) throw res
   return res!
@@ -153,9 +196,18 @@ export interface PostingOutput {
   also?: (results: (PostingResult | AppError)[]) => (AlsoInsert | undefined)[]
 }
 
-export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingRequest[], out: PostingOutput): Promise<(PostingResult | AppError)[]> {
+export async function postRequests(
+  trx: Kysely<AccountsDB>,
+  requests: PostingRequest[],
+  out: PostingOutput,
+): Promise<(PostingResult | AppError)[]> {
   if (requests.length === 0) return []
-  const orgs = new Map((await findOrganizations(trx, [...new Set(requests.map((r) => r.orgId))])).map((o) => [o.id, o]))
+  const orgs = new Map(
+    (await findOrganizations(trx, [...new Set(requests.map((r) => r.orgId))])).map((o) => [
+      o.id,
+      o,
+    ]),
+  )
   const today = todayInChina()
   const results: (PostingResult | AppError)[] = []
   const checked = requests.map((r, n) => {
@@ -164,18 +216,29 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
     return org ? checkItems(r, org.kind, today) : undefined
   })
   // Locking writes nothing; it also says which learners exist (an account exists with its learner).
-  const heads = await lockAccounts(trx, checked.flatMap((c) => (c ? c.valid.filter(Boolean).map((o) => o.learnerId) : [])))
-  const refs = checked.flatMap((c, n) => (c ? [...c.refs.keys()].map((ref) => ({ org: requests[n]!.orgId, ref })) : []))
+  const heads = await lockAccounts(
+    trx,
+    checked.flatMap((c) => (c ? c.valid.filter(Boolean).map((o) => o.learnerId) : [])),
+  )
+  const refs = checked.flatMap((c, n) =>
+    c ? [...c.refs.keys()].map((ref) => ({ org: requests[n]!.orgId, ref })) : [],
+  )
   // After the lock: a concurrent posting of the same ref for the same learner has committed or waits.
-  const existingByRef = new Map((await findByExternalRefs(trx, refs)).map((e) => [`${e.org_id} ${e.external_ref}`, e]))
+  const existingByRef = new Map(
+    (await findByExternalRefs(trx, refs)).map((e) => [`${e.org_id} ${e.external_ref}`, e]),
+  )
   const fresh: { n: number; at: number; o: OutcomeInput; hash: string }[] = []
   checked.forEach((c, n) => {
     if (!c) return
     const r = requests[n]!
     const base = (i: number) => (r.single ? '' : `/items/${i}`)
-    const fail = (errors: FieldError[]) => (r.single ? accountsErrors.ACCOUNTS_OUTCOME_INVALID(undefined, errors) : accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, errors))
+    const fail = (errors: FieldError[]) =>
+      r.single
+        ? accountsErrors.ACCOUNTS_OUTCOME_INVALID(undefined, errors)
+        : accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, errors)
     c.valid.forEach((o, i) => {
-      if (o && !heads.has(o.learnerId)) c.errors.push({ path: `${base(i)}/learnerId`, message: 'no such learner' })
+      if (o && !heads.has(o.learnerId))
+        c.errors.push({ path: `${base(i)}/learnerId`, message: 'no such learner' })
     })
     if (c.errors.length) {
       results[n] = fail(c.errors)
@@ -186,9 +249,14 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
     const mine: typeof fresh = []
     for (const [i, o] of c.valid.entries()) {
       const hash = contentHash(o)
-      const existing = o.externalRef === undefined ? undefined : existingByRef.get(`${r.orgId} ${o.externalRef}`)
+      const existing =
+        o.externalRef === undefined ? undefined : existingByRef.get(`${r.orgId} ${o.externalRef}`)
       if (!existing) mine.push({ n, at: i, o, hash })
-      else if (existing.content_hash !== hash) conflicts.push({ path: `${base(i)}/externalRef`, message: `already posted as entry ${existing.id} with other content` })
+      else if (existing.content_hash !== hash)
+        conflicts.push({
+          path: `${base(i)}/externalRef`,
+          message: `already posted as entry ${existing.id} with other content`,
+        })
       else entries[i] = existing
     }
     if (conflicts.length) {
@@ -196,7 +264,12 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
       return
     }
     fresh.push(...mine)
-    results[n] = { status: mine.length > 0 ? 201 : 200, entries, created: mine.length, existing: entries.filter(Boolean).length }
+    results[n] = {
+      status: mine.length > 0 ? 201 : 200,
+      entries,
+      created: mine.length,
+      existing: entries.filter(Boolean).length,
+    }
   })
   // The entries, their events and the caller's own inserts (remembered answers) in one statement.
   await appendEntries(
@@ -228,7 +301,10 @@ export async function postRequests(trx: Kysely<AccountsDB>, requests: PostingReq
         const { n, at } = fresh[j]!
         ;(results[n] as PostingResult).entries[at] = row
       })
-      return [outboxInsert(trx, out.source, rows.map(outcomePostedEvent)).query, ...(out.also?.(results) ?? [])]
+      return [
+        outboxInsert(trx, out.source, rows.map(outcomePostedEvent)).query,
+        ...(out.also?.(results) ?? []),
+      ]
     },
   )
   return results
@@ -250,7 +326,8 @@ function checkItems(r: PostingRequest, orgKind: string, today: string) {
     errors.push(...kindErrors(o, base(i), orgKind, today))
     if (o.externalRef !== undefined) {
       const first = refs.get(o.externalRef)
-      if (first !== undefined) errors.push({ path: `${base(i)}/externalRef`, message: `repeats item ${first}` })
+      if (first !== undefined)
+        errors.push({ path: `${base(i)}/externalRef`, message: `repeats item ${first}` })
       else refs.set(o.externalRef, i)
     }
     valid[i] = o

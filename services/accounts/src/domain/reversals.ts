@@ -11,7 +11,14 @@ import { todayInChina } from './outcomes.js'
  * amounts, and the original stays as it was. Never twice (checked under the account lock, and by
  * a unique index).
  */
-export async function appendReversal(trx: Kysely<AccountsDB>, original: LedgerEntryRow, reason: string, orgId: string, actor: string, publish: Publish) {
+export async function appendReversal(
+  trx: Kysely<AccountsDB>,
+  original: LedgerEntryRow,
+  reason: string,
+  orgId: string,
+  actor: string,
+  publish: Publish,
+) {
   const heads = await lockAccounts(trx, [original.learner_id])
   if (await findReversalOf(trx, original.id)) throw accountsErrors.ACCOUNTS_ENTRY_ALREADY_REVERSED()
   const [row] = await appendEntries(trx, heads, [
@@ -37,7 +44,14 @@ export async function appendReversal(trx: Kysely<AccountsDB>, original: LedgerEn
 }
 
 /** POST /v1/entries/{id}/reversal: only the posting organization, only posted outcomes. */
-export async function reverseEntry(trx: Kysely<AccountsDB>, entryId: string, reason: string, orgId: string, actor: string, publish: Publish) {
+export async function reverseEntry(
+  trx: Kysely<AccountsDB>,
+  entryId: string,
+  reason: string,
+  orgId: string,
+  actor: string,
+  publish: Publish,
+) {
   const original = await findEntry(trx, entryId)
   // Another organization's entry is not one this caller may know exists.
   if (!original || original.org_id !== orgId) throw accountsErrors.ACCOUNTS_ENTRY_NOT_FOUND()

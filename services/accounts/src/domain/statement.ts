@@ -1,7 +1,14 @@
 import { decodeCursor, toPage } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
-import { balancesOf, chainSlice, entryUses, findAccount, type StatementFilter, statementQuery } from '../db/ledger.repository.js'
 import { findLearner } from '../db/learner.repository.js'
+import {
+  balancesOf,
+  chainSlice,
+  entryUses,
+  findAccount,
+  type StatementFilter,
+  statementQuery,
+} from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import type { Access } from './access.js'
 import { entryHash, GENESIS_HASH } from './chain.js'
@@ -17,7 +24,12 @@ export interface StatementQuery {
 }
 
 /** The statement, newest first, with where each outcome was used; an organization sees what it posted. */
-export async function statement(db: Kysely<AccountsDB>, learnerId: string, access: Access, q: StatementQuery) {
+export async function statement(
+  db: Kysely<AccountsDB>,
+  learnerId: string,
+  access: Access,
+  q: StatementQuery,
+) {
   const limit = q.limit ?? 20
   const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
   const filter: StatementFilter = {
@@ -36,11 +48,20 @@ export async function statement(db: Kysely<AccountsDB>, learnerId: string, acces
   )
   const byEntry = new Map<string, typeof uses>()
   for (const u of uses) byEntry.set(u.entry_id, [...(byEntry.get(u.entry_id) ?? []), u])
-  return toPage(rows, limit, (r) => [r.occurred_on, String(r.seq)], (r) => entryView(r, byEntry.get(r.id) ?? []))
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.occurred_on, String(r.seq)],
+    (r) => entryView(r, byEntry.get(r.id) ?? []),
+  )
 }
 
 export async function accountSummary(db: Kysely<AccountsDB>, learnerId: string) {
-  const [learner, account, balances] = await Promise.all([findLearner(db, learnerId), findAccount(db, learnerId), balancesOf(db, learnerId)])
+  const [learner, account, balances] = await Promise.all([
+    findLearner(db, learnerId),
+    findAccount(db, learnerId),
+    balancesOf(db, learnerId),
+  ])
   if (!learner || !account) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
   return {
     learnerId,
@@ -48,7 +69,12 @@ export async function accountSummary(db: Kysely<AccountsDB>, learnerId: string) 
     balances: {
       total: { credits: account.total_credits, hours: account.total_hours },
       recognized: { credits: account.recognized_credits },
-      byKind: Object.fromEntries(balances.map((b) => [b.kind, { credits: b.credits, hours: b.hours, entryCount: Number(b.entry_count) }])),
+      byKind: Object.fromEntries(
+        balances.map((b) => [
+          b.kind,
+          { credits: b.credits, hours: b.hours, entryCount: Number(b.entry_count) },
+        ]),
+      ),
     },
     entryCount: Number(account.last_seq),
     headHash: account.head_hash,
@@ -73,7 +99,13 @@ export async function verifyChain(db: Kysely<AccountsDB>, learnerId: string) {
     const rows = await chainSlice(db, learnerId, after, CHAIN_PAGE)
     for (const r of rows) {
       count += 1
-      if (!firstBad && (BigInt(r.seq) !== expectedSeq || r.prev_hash !== prev || entryHash(r.prev_hash, r) !== r.hash)) firstBad = r.id
+      if (
+        !firstBad &&
+        (BigInt(r.seq) !== expectedSeq ||
+          r.prev_hash !== prev ||
+          entryHash(r.prev_hash, r) !== r.hash)
+      )
+        firstBad = r.id
       // Follow the recomputed hash, so an entry edited behind our back breaks the link after it too.
       prev = entryHash(prev, r)
       expectedSeq = BigInt(r.seq) + 1n

@@ -1,5 +1,5 @@
-import type { FastifyInstance } from 'fastify'
 import { parse } from 'csv-parse/sync'
+import type { FastifyInstance } from 'fastify'
 import { accountsErrors } from '../domain/errors.js'
 import { MAX_BATCH } from '../domain/outcomes.js'
 
@@ -12,7 +12,8 @@ export function rowToItem(row: Record<string, string>): Record<string, unknown> 
     if (value === '' || GRADE_COLUMNS.has(column)) continue
     item[column] = value
   }
-  if (row.gradeScore || row.gradeScale) item.grade = { score: row.gradeScore ?? '', scale: row.gradeScale ?? '' }
+  if (row.gradeScore || row.gradeScale)
+    item.grade = { score: row.gradeScore ?? '', scale: row.gradeScale ?? '' }
   return item
 }
 
@@ -21,21 +22,30 @@ export function rowToItem(row: Record<string, string>): Record<string, unknown> 
  * fields. The parsed body is `{ items }`, so the batch is validated as JSON would be.
  */
 export function installCsvParser(app: FastifyInstance) {
-  app.addContentTypeParser(['text/csv', 'application/csv'], { parseAs: 'string' }, (_request, body, done) => {
-    try {
-      const rows = parse(body as string, {
-        columns: true,
-        bom: true,
-        skip_empty_lines: true,
-        trim: true,
-        max_record_size: 10_000,
-        // One more than allowed, so an oversized batch is refused by the schema with its size.
-        to: MAX_BATCH + 1,
-      }) as Record<string, string>[]
-      done(null, { items: rows.map(rowToItem) })
-    } catch (err) {
-      const e = err as { message?: string; lines?: number }
-      done(accountsErrors.ACCOUNTS_CSV_MALFORMED(e.message ? String(e.message).slice(0, 300) : undefined), undefined)
-    }
-  })
+  app.addContentTypeParser(
+    ['text/csv', 'application/csv'],
+    { parseAs: 'string' },
+    (_request, body, done) => {
+      try {
+        const rows = parse(body as string, {
+          columns: true,
+          bom: true,
+          skip_empty_lines: true,
+          trim: true,
+          max_record_size: 10_000,
+          // One more than allowed, so an oversized batch is refused by the schema with its size.
+          to: MAX_BATCH + 1,
+        }) as Record<string, string>[]
+        done(null, { items: rows.map(rowToItem) })
+      } catch (err) {
+        const e = err as { message?: string; lines?: number }
+        done(
+          accountsErrors.ACCOUNTS_CSV_MALFORMED(
+            e.message ? String(e.message).slice(0, 300) : undefined,
+          ),
+          undefined,
+        )
+      }
+    },
+  )
 }

@@ -11,7 +11,18 @@ import { accessTo, actingOrg } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { claimLearner, learnerView, lookupLearner, openLearner } from '../domain/learners.js'
-import { ClaimBody, Enrollment, EnrollmentBody, EnrollmentPage, errorResponses, Learner, LearnerParams, LookupBody, LookupResult, OpenLearnerBody } from './schemas.js'
+import {
+  ClaimBody,
+  Enrollment,
+  EnrollmentBody,
+  EnrollmentPage,
+  errorResponses,
+  Learner,
+  LearnerParams,
+  LookupBody,
+  LookupResult,
+  OpenLearnerBody,
+} from './schemas.js'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
@@ -23,12 +34,23 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/learners',
     {
       preHandler: requireRole(['registrar', 'admin'], ['learners:write']),
-      schema: { tags: ['learners'], summary: 'Open a learning account (the same person again answers the same learner, 200)', body: OpenLearnerBody, response: { 200: Learner, 201: Learner, ...errorResponses } },
+      schema: {
+        tags: ['learners'],
+        summary: 'Open a learning account (the same person again answers the same learner, 200)',
+        body: OpenLearnerBody,
+        response: { 200: Learner, 201: Learner, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, learner } = await openLearner(trx, piiKey, request.body, p.org, app.events.write)
+        const { status, learner } = await openLearner(
+          trx,
+          piiKey,
+          request.body,
+          p.org,
+          app.events.write,
+        )
         return { status, body: learnerView(learner) }
       })
       app.events.committed()
@@ -40,7 +62,12 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/learners/lookup',
     {
       preHandler: requireRole(['registrar', 'admin'], ['learners:write']),
-      schema: { tags: ['learners'], summary: 'Find a learner by national id and name (never in a URL)', body: LookupBody, response: { 200: LookupResult, ...errorResponses } },
+      schema: {
+        tags: ['learners'],
+        summary: 'Find a learner by national id and name (never in a URL)',
+        body: LookupBody,
+        response: { 200: LookupResult, ...errorResponses },
+      },
     },
     async (request) => lookupLearner(db, piiKey, request.body),
   )
@@ -49,14 +76,27 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/learners/claim',
     {
       preHandler: requireRole(['learner']),
-      schema: { tags: ['learners'], summary: 'Link the account of this national id to the signed-in learner (opening one if none)', body: ClaimBody, response: { 200: Learner, 201: Learner, ...errorResponses } },
+      schema: {
+        tags: ['learners'],
+        summary:
+          'Link the account of this national id to the signed-in learner (opening one if none)',
+        body: ClaimBody,
+        response: { 200: Learner, 201: Learner, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
-      if (p.kind !== 'user' || !UUID.test(p.subject)) throw accountsErrors.ACCOUNTS_CLAIM_FORBIDDEN()
+      if (p.kind !== 'user' || !UUID.test(p.subject))
+        throw accountsErrors.ACCOUNTS_CLAIM_FORBIDDEN()
       const out = await conflictOnDuplicate(() =>
         idempotent(db, request, reply, p.subject, async (trx) => {
-          const { status, learner } = await claimLearner(trx, piiKey, request.body, p.subject, app.events.write)
+          const { status, learner } = await claimLearner(
+            trx,
+            piiKey,
+            request.body,
+            p.subject,
+            app.events.write,
+          )
           return { status, body: learnerView(learner) }
         }),
       )
@@ -69,7 +109,12 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/learners/:id',
     {
       preHandler: requireAuth,
-      schema: { tags: ['learners'], summary: 'A learner, national id masked', params: LearnerParams, response: { 200: Learner, ...errorResponses } },
+      schema: {
+        tags: ['learners'],
+        summary: 'A learner, national id masked',
+        params: LearnerParams,
+        response: { 200: Learner, ...errorResponses },
+      },
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id)
@@ -83,13 +128,24 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/enrollments',
     {
       preHandler: requireRole(['registrar'], ['enrollments:write']),
-      schema: { tags: ['enrollments'], summary: "Enroll a learner in one of the caller's school's programs", body: EnrollmentBody, response: { 200: Enrollment, 201: Enrollment, ...errorResponses } },
+      schema: {
+        tags: ['enrollments'],
+        summary: "Enroll a learner in one of the caller's school's programs",
+        body: EnrollmentBody,
+        response: { 200: Enrollment, 201: Enrollment, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
       const orgId = actingOrg(p)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, enrollment } = await enroll(trx, request.body, orgId, p.subject, app.events.write)
+        const { status, enrollment } = await enroll(
+          trx,
+          request.body,
+          orgId,
+          p.subject,
+          app.events.write,
+        )
         return { status, body: enrollmentView(enrollment) }
       })
       app.events.committed()
@@ -101,13 +157,24 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     '/v1/learners/:id/enrollments',
     {
       preHandler: requireAuth,
-      schema: { tags: ['enrollments'], summary: "A learner's enrollments (an organization sees its own)", params: LearnerParams, querystring: PageQuery, response: { 200: EnrollmentPage, ...errorResponses } },
+      schema: {
+        tags: ['enrollments'],
+        summary: "A learner's enrollments (an organization sees its own)",
+        params: LearnerParams,
+        querystring: PageQuery,
+        response: { 200: EnrollmentPage, ...errorResponses },
+      },
     },
     async (request) => {
       const access = await accessTo(db, principalOf(request), request.params.id)
       const limit = request.query.limit ?? 20
       const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
-      const rows = await listEnrollments(db, { learnerId: request.params.id, ...(access.scope === 'org' ? { orgId: access.orgId } : {}), after, limit })
+      const rows = await listEnrollments(db, {
+        learnerId: request.params.id,
+        ...(access.scope === 'org' ? { orgId: access.orgId } : {}),
+        after,
+        limit,
+      })
       return toPage(rows, limit, (e) => [e.id], enrollmentView)
     },
   )

@@ -5,28 +5,47 @@ import { idempotencyKeyOf, idempotent, requestHash } from '@creditbank/service-k
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import { findEntries } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg } from '../domain/access.js'
-import { conflictOnDuplicate } from '../domain/errors.js'
 import { PostingCombiner } from '../domain/combiner.js'
+import { conflictOnDuplicate } from '../domain/errors.js'
 import { type EntryView, entryView } from '../domain/ledger.js'
-import { findEntries } from '../db/ledger.repository.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
 import { reverseEntry } from '../domain/reversals.js'
 import { accountSummary, statement, verifyChain } from '../domain/statement.js'
-import { Account, BatchBody, BatchResult, Chain, Entry, EntryPage, errorResponses, LearnerParams, ReversalBody, StatementQuery } from './schemas.js'
+import {
+  Account,
+  BatchBody,
+  BatchResult,
+  Chain,
+  Entry,
+  EntryPage,
+  errorResponses,
+  LearnerParams,
+  ReversalBody,
+  StatementQuery,
+} from './schemas.js'
 
 const writers = requireRole(['registrar'], ['outcomes:write'])
 
 type BatchAnswer = { items: EntryView[]; created: number; existing: number }
 
 /** A batch's answer is remembered by its entries' ids (entries never change): 1,000 ids, not 1,000 entries. */
-const rememberBatch = (b: BatchAnswer) => ({ ids: b.items.map((e) => e.id), created: b.created, existing: b.existing })
+const rememberBatch = (b: BatchAnswer) => ({
+  ids: b.items.map((e) => e.id),
+  created: b.created,
+  existing: b.existing,
+})
 
 async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<BatchAnswer> {
   const r = remembered as ReturnType<typeof rememberBatch>
   const byId = new Map((await findEntries(trx, r.ids)).map((e) => [e.id, e]))
-  return { items: r.ids.map((id) => entryView(byId.get(id)!)), created: r.created, existing: r.existing }
+  return {
+    items: r.ids.map((id) => entryView(byId.get(id)!)),
+    created: r.created,
+    existing: r.existing,
+  }
 }
 
 export async function ledgerRoutes(app: FastifyInstance) {
@@ -38,12 +57,23 @@ export async function ledgerRoutes(app: FastifyInstance) {
     '/v1/outcomes',
     {
       preHandler: writers,
-      schema: { tags: ['ledger'], summary: 'Post one outcome as the caller’s organization', body: OutcomeItem, response: { 200: Entry, 201: Entry, ...errorResponses } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Post one outcome as the caller’s organization',
+        body: OutcomeItem,
+        response: { 200: Entry, 201: Entry, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
       const key = idempotencyKeyOf(request)
-      const out = await combiner.post({ orgId: actingOrg(p), actor: p.subject, item: request.body, claim: key === undefined ? undefined : { actor: p.subject, key, hash: requestHash(request) } })
+      const out = await combiner.post({
+        orgId: actingOrg(p),
+        actor: p.subject,
+        item: request.body,
+        claim:
+          key === undefined ? undefined : { actor: p.subject, key, hash: requestHash(request) },
+      })
       app.events.committed()
       if (out.replayed) reply.header('idempotency-replayed', 'true')
       reply.code(out.status)
@@ -68,10 +98,32 @@ export async function ledgerRoutes(app: FastifyInstance) {
       const p = principalOf(request)
       const orgId = actingOrg(p)
       const out = await conflictOnDuplicate(() =>
-        idempotent(db, request, reply, p.subject, async (trx) => {
-          const res = await postOutcomes(trx, request.body.items, orgId, p.subject, app.events.source, false)
-          return { status: res.status, body: { items: res.entries.map((e) => entryView(e)), created: res.created, existing: res.existing } }
-        }, rememberBatch, recallBatch),
+        idempotent(
+          db,
+          request,
+          reply,
+          p.subject,
+          async (trx) => {
+            const res = await postOutcomes(
+              trx,
+              request.body.items,
+              orgId,
+              p.subject,
+              app.events.source,
+              false,
+            )
+            return {
+              status: res.status,
+              body: {
+                items: res.entries.map((e) => entryView(e)),
+                created: res.created,
+                existing: res.existing,
+              },
+            }
+          },
+          rememberBatch,
+          recallBatch,
+        ),
       )
       app.events.committed()
       return out
@@ -82,7 +134,13 @@ export async function ledgerRoutes(app: FastifyInstance) {
     '/v1/entries/:id/reversal',
     {
       preHandler: writers,
-      schema: { tags: ['ledger'], summary: 'Reverse an entry the caller’s organization posted; the original stays', params: Type.Object({ id: Id }), body: ReversalBody, response: { 201: Entry, ...errorResponses } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Reverse an entry the caller’s organization posted; the original stays',
+        params: Type.Object({ id: Id }),
+        body: ReversalBody,
+        response: { 201: Entry, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
@@ -90,7 +148,16 @@ export async function ledgerRoutes(app: FastifyInstance) {
       const out = await conflictOnDuplicate(() =>
         idempotent(db, request, reply, p.subject, async (trx) => ({
           status: 201,
-          body: entryView(await reverseEntry(trx, request.params.id, request.body.reason, orgId, p.subject, app.events.write)),
+          body: entryView(
+            await reverseEntry(
+              trx,
+              request.params.id,
+              request.body.reason,
+              orgId,
+              p.subject,
+              app.events.write,
+            ),
+          ),
         })),
       )
       app.events.committed()
@@ -102,7 +169,12 @@ export async function ledgerRoutes(app: FastifyInstance) {
     '/v1/learners/:id/account',
     {
       preHandler: requireAuth,
-      schema: { tags: ['ledger'], summary: 'Account number, balances, entry count and head hash', params: LearnerParams, response: { 200: Account, ...errorResponses } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Account number, balances, entry count and head hash',
+        params: LearnerParams,
+        response: { 200: Account, ...errorResponses },
+      },
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id, false)
@@ -114,7 +186,13 @@ export async function ledgerRoutes(app: FastifyInstance) {
     '/v1/learners/:id/entries',
     {
       preHandler: requireAuth,
-      schema: { tags: ['ledger'], summary: 'The statement, newest first', params: LearnerParams, querystring: StatementQuery, response: { 200: EntryPage, ...errorResponses } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'The statement, newest first',
+        params: LearnerParams,
+        querystring: StatementQuery,
+        response: { 200: EntryPage, ...errorResponses },
+      },
     },
     async (request) => {
       const access = await accessTo(db, principalOf(request), request.params.id)
@@ -126,7 +204,12 @@ export async function ledgerRoutes(app: FastifyInstance) {
     '/v1/learners/:id/chain',
     {
       preHandler: requireAuth,
-      schema: { tags: ['ledger'], summary: 'Recompute the hash chain and name the first bad entry', params: LearnerParams, response: { 200: Chain, ...errorResponses } },
+      schema: {
+        tags: ['ledger'],
+        summary: 'Recompute the hash chain and name the first bad entry',
+        params: LearnerParams,
+        response: { 200: Chain, ...errorResponses },
+      },
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id, false)

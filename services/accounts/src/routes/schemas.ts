@@ -3,21 +3,48 @@ import Type from 'typebox'
 import { categories } from '../domain/learners.js'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
-export const errorResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 415: problem, 422: problem }
+export const errorResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  413: problem,
+  415: problem,
+  422: problem,
+}
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
 export const Category = Type.Enum([...categories])
-const NationalId = Type.String({ minLength: 18, maxLength: 18, description: '18-character resident id (GB 11643); never stored, logged or published in the clear' })
+const NationalId = Type.String({
+  minLength: 18,
+  maxLength: 18,
+  description:
+    '18-character resident id (GB 11643); never stored, logged or published in the clear',
+})
 const PersonName = Type.String({ minLength: 1, maxLength: 100 })
 
 export const OpenLearnerBody = Type.Object(
-  { nationalId: NationalId, name: PersonName, birthDate: Type.Optional(DateOnly), category: Category },
+  {
+    nationalId: NationalId,
+    name: PersonName,
+    birthDate: Type.Optional(DateOnly),
+    category: Category,
+  },
   { additionalProperties: false },
 )
-export const LookupBody = Type.Object({ nationalId: NationalId, name: PersonName }, { additionalProperties: false })
+export const LookupBody = Type.Object(
+  { nationalId: NationalId, name: PersonName },
+  { additionalProperties: false },
+)
 export const ClaimBody = Type.Object(
-  { nationalId: NationalId, name: PersonName, birthDate: Type.Optional(DateOnly), category: Type.Optional(Category) },
+  {
+    nationalId: NationalId,
+    name: PersonName,
+    birthDate: Type.Optional(DateOnly),
+    category: Type.Optional(Category),
+  },
   { additionalProperties: false },
 )
 
@@ -25,7 +52,9 @@ export const Learner = Type.Object({
   id: Id,
   accountNo: Type.String({ description: 'CB + year + 8-digit serial + Luhn check digit' }),
   name: Type.String(),
-  nationalIdMasked: Type.String({ description: 'first 6 and last 4 characters, e.g. 410105********123X' }),
+  nationalIdMasked: Type.String({
+    description: 'first 6 and last 4 characters, e.g. 410105********123X',
+  }),
   birthDate: DateOnly,
   category: Type.String(),
   claimed: Type.Boolean(),
@@ -56,7 +85,10 @@ export const Entry = Type.Object({
   id: Id,
   learnerId: Id,
   seq: Type.Integer({ description: 'position in the account' }),
-  entryCode: Type.Enum(['outcome.posted', 'certificate.issued', 'reversal', 'recognition.approved'], { description: 'why the entry exists' }),
+  entryCode: Type.Enum(
+    ['outcome.posted', 'certificate.issued', 'reversal', 'recognition.approved'],
+    { description: 'why the entry exists' },
+  ),
   kind: EntryKind,
   orgId: Id,
   title: Type.String(),
@@ -75,21 +107,37 @@ export const Entry = Type.Object({
   reason: Nullable(Type.String()),
   postedAt: Type.String({ format: 'date-time' }),
   hash: Type.String(),
-  usedAt: Type.Array(Type.Object({ targetOrgId: Id, courseCode: Type.String(), applicationId: Id }), { description: 'where this outcome was recognized' }),
+  usedAt: Type.Array(
+    Type.Object({ targetOrgId: Id, courseCode: Type.String(), applicationId: Id }),
+    { description: 'where this outcome was recognized' },
+  ),
 })
 
 export const BatchBody = Type.Object(
   {
-    items: Type.Array(Type.Unknown({ description: 'an object with the fields of POST /v1/outcomes; every item is validated and every bad one named (422)' }), {
-      minItems: 1,
-      maxItems: 1_000,
-    }),
+    items: Type.Array(
+      Type.Unknown({
+        description:
+          'an object with the fields of POST /v1/outcomes; every item is validated and every bad one named (422)',
+      }),
+      {
+        minItems: 1,
+        maxItems: 1_000,
+      },
+    ),
   },
   { additionalProperties: false },
 )
-export const BatchResult = Type.Object({ items: Type.Array(Entry), created: Type.Integer(), existing: Type.Integer() })
+export const BatchResult = Type.Object({
+  items: Type.Array(Entry),
+  created: Type.Integer(),
+  existing: Type.Integer(),
+})
 
-export const ReversalBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 500 }) }, { additionalProperties: false })
+export const ReversalBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500 }) },
+  { additionalProperties: false },
+)
 
 const Amounts = Type.Object({ credits: Type.String(), hours: Type.String() })
 export const Account = Type.Object({
@@ -98,16 +146,29 @@ export const Account = Type.Object({
   balances: Type.Object({
     total: Amounts,
     recognized: Type.Object({ credits: Type.String() }),
-    byKind: Type.Record(Type.String(), Type.Object({ credits: Type.String(), hours: Type.String(), entryCount: Type.Integer() })),
+    byKind: Type.Record(
+      Type.String(),
+      Type.Object({ credits: Type.String(), hours: Type.String(), entryCount: Type.Integer() }),
+    ),
   }),
   entryCount: Type.Integer(),
   headHash: Type.String(),
 })
 
-export const Chain = Type.Object({ valid: Type.Boolean(), entryCount: Type.Integer(), headHash: Type.String(), firstBadEntryId: Type.Optional(Id) })
+export const Chain = Type.Object({
+  valid: Type.Boolean(),
+  entryCount: Type.Integer(),
+  headHash: Type.String(),
+  firstBadEntryId: Type.Optional(Id),
+})
 
 export const StatementQuery = Type.Object(
-  { ...PageQuery.properties, kind: Type.Optional(EntryKind), from: Type.Optional(DateOnly), to: Type.Optional(DateOnly) },
+  {
+    ...PageQuery.properties,
+    kind: Type.Optional(EntryKind),
+    from: Type.Optional(DateOnly),
+    to: Type.Optional(DateOnly),
+  },
   { additionalProperties: false },
 )
 export const EntryPage = Page(Entry)

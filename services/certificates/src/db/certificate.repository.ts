@@ -4,7 +4,10 @@ import { type CertificatesDB, type CertificateTable, SCHEMA } from './schema.js'
 /** Raw SQL is not rewritten by `withSchema`: it names the schema itself. */
 const certificateTable = sql.table(`${SCHEMA}.certificate`)
 
-export type NewCertificateRow = Omit<CertificateTable, 'created_at' | 'revoked_at' | 'revocation_reason' | 'revoked_by'>
+export type NewCertificateRow = Omit<
+  CertificateTable,
+  'created_at' | 'revoked_at' | 'revocation_reason' | 'revoked_by'
+>
 
 export interface CertificateRow extends Omit<CertificateTable, 'created_at'> {
   created_at: Date
@@ -17,11 +20,20 @@ export interface CertificateRow extends Omit<CertificateTable, 'created_at'> {
  * so two batches touching the same pairs cannot deadlock. Held to the end of the transaction:
  * the numbers handed out under the lock are contiguous, and a rollback returns them.
  */
-export async function lockCounters(db: Kysely<CertificatesDB>, pairs: { typeCode: string; year: number }[]): Promise<Map<string, number>> {
-  const sorted = [...pairs].sort((a, b) => (a.typeCode === b.typeCode ? a.year - b.year : a.typeCode < b.typeCode ? -1 : 1))
+export async function lockCounters(
+  db: Kysely<CertificatesDB>,
+  pairs: { typeCode: string; year: number }[],
+): Promise<Map<string, number>> {
+  const sorted = [...pairs].sort((a, b) =>
+    a.typeCode === b.typeCode ? a.year - b.year : a.typeCode < b.typeCode ? -1 : 1,
+  )
   const out = new Map<string, number>()
   for (const p of sorted) {
-    await db.insertInto('certificate_number_counter').values({ type_code: p.typeCode, year: p.year }).onConflict((oc) => oc.columns(['type_code', 'year']).doNothing()).execute()
+    await db
+      .insertInto('certificate_number_counter')
+      .values({ type_code: p.typeCode, year: p.year })
+      .onConflict((oc) => oc.columns(['type_code', 'year']).doNothing())
+      .execute()
     const row = await db
       .selectFrom('certificate_number_counter')
       .select('last_seq')
@@ -38,8 +50,18 @@ export function counterKey(typeCode: string, year: number) {
   return `${typeCode}\u0000${year}`
 }
 
-export async function setCounter(db: Kysely<CertificatesDB>, typeCode: string, year: number, lastSeq: number) {
-  await db.updateTable('certificate_number_counter').set({ last_seq: lastSeq }).where('type_code', '=', typeCode).where('year', '=', year).execute()
+export async function setCounter(
+  db: Kysely<CertificatesDB>,
+  typeCode: string,
+  year: number,
+  lastSeq: number,
+) {
+  await db
+    .updateTable('certificate_number_counter')
+    .set({ last_seq: lastSeq })
+    .where('type_code', '=', typeCode)
+    .where('year', '=', year)
+    .execute()
 }
 
 export interface NaturalKey {
@@ -94,14 +116,27 @@ function withNames(db: Kysely<CertificatesDB>) {
 }
 
 export function findCertificate(db: Kysely<CertificatesDB>, id: string) {
-  return withNames(db).where('c.id', '=', id).executeTakeFirst() as Promise<CertificateRow | undefined>
+  return withNames(db).where('c.id', '=', id).executeTakeFirst() as Promise<
+    CertificateRow | undefined
+  >
 }
 
 export function findCertificateForUpdate(db: Kysely<CertificatesDB>, id: string) {
-  return db.selectFrom('certificate').selectAll().where('id', '=', id).forUpdate().executeTakeFirst()
+  return db
+    .selectFrom('certificate')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()
 }
 
-export async function markRevoked(db: Kysely<CertificatesDB>, id: string, reason: string, actor: string, at: Date) {
+export async function markRevoked(
+  db: Kysely<CertificatesDB>,
+  id: string,
+  reason: string,
+  actor: string,
+  at: Date,
+) {
   const r = await db
     .updateTable('certificate')
     .set({ revoked_at: at, revocation_reason: reason, revoked_by: actor })
@@ -116,7 +151,15 @@ export function findForVerification(db: Kysely<CertificatesDB>, number: string) 
   return db
     .selectFrom('certificate as c')
     .innerJoin('organization as o', 'o.id', 'c.evaluation_org_id')
-    .select(['c.holder_name_hash', 'c.type_code', 'c.level', 'c.issued_on', 'c.expires_on', 'c.revoked_at', 'o.name as org_name'])
+    .select([
+      'c.holder_name_hash',
+      'c.type_code',
+      'c.level',
+      'c.issued_on',
+      'c.expires_on',
+      'c.revoked_at',
+      'o.name as org_name',
+    ])
     .where('c.number', '=', number)
     .executeTakeFirst()
 }
@@ -144,7 +187,13 @@ export interface OversightFilter {
 }
 
 /** Counts and fees by the asked dimensions; at most `maxGroups + 1` rows come back. */
-export async function oversightCounts(db: Kysely<CertificatesDB>, dims: GroupDimension[], f: OversightFilter, today: string, maxGroups: number) {
+export async function oversightCounts(
+  db: Kysely<CertificatesDB>,
+  dims: GroupDimension[],
+  f: OversightFilter,
+  today: string,
+  maxGroups: number,
+) {
   const exprs = dims.map((d) => (d === 'status' ? statusSql(today) : groupColumns[d]))
   const selected = exprs.map((e, i) => sql`${e} as ${sql.ref(`g${i}`)}`)
   const conditions = [sql`true`]
@@ -153,9 +202,13 @@ export async function oversightCounts(db: Kysely<CertificatesDB>, dims: GroupDim
   if (f.typeCode) conditions.push(sql`c.type_code = ${f.typeCode}`)
   if (f.regionCode) conditions.push(sql`c.region_code = ${f.regionCode}`)
   const where = sql.join(conditions, sql` and `)
-  const groupBy = dims.length ? sql`group by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))} order by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))}` : sql``
+  const groupBy = dims.length
+    ? sql`group by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))} order by ${sql.join(exprs.map((_, i) => sql.lit(i + 1)))}`
+    : sql``
   const head = selected.length ? sql`${sql.join(selected)},` : sql``
-  const rows = await sql<Record<string, string> & { count: string; revoked: string; fees: string | null }>`
+  const rows = await sql<
+    Record<string, string> & { count: string; revoked: string; fees: string | null }
+  >`
     select ${head}
       count(*)::int8 as count,
       count(*) filter (where c.revoked_at is not null)::int8 as revoked,

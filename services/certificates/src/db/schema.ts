@@ -74,5 +74,12 @@ export interface CertificatesDB extends EventTables {
   certificate_type_fee: CertificateTypeFeeTable
   certificate_number_counter: CertificateNumberCounterTable
   certificate: CertificateTable
-  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: Timestamp
+  }
 }

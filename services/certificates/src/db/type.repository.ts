@@ -19,7 +19,16 @@ export interface TypeRow {
 
 export async function insertType(
   db: Kysely<CertificatesDB>,
-  t: { code: string; name: string; name_en: string | null; evaluation_org_id: string; levels: string[]; validity_years: number; majors: string[]; created_by: string },
+  t: {
+    code: string
+    name: string
+    name_en: string | null
+    evaluation_org_id: string
+    levels: string[]
+    validity_years: number
+    majors: string[]
+    created_by: string
+  },
   fees: Record<string, string>,
 ) {
   await db.insertInto('certificate_type').values(t).execute()
@@ -33,10 +42,24 @@ function baseQuery(db: Kysely<CertificatesDB>) {
   return db
     .selectFrom('certificate_type as t')
     .innerJoin('organization as o', 'o.id', 't.evaluation_org_id')
-    .select(['t.code', 't.name', 't.name_en', 't.evaluation_org_id', 't.levels', 't.validity_years', 't.majors', 't.created_at', 'o.name as org_name', 'o.region_code as org_region_code'])
+    .select([
+      't.code',
+      't.name',
+      't.name_en',
+      't.evaluation_org_id',
+      't.levels',
+      't.validity_years',
+      't.majors',
+      't.created_at',
+      'o.name as org_name',
+      'o.region_code as org_region_code',
+    ])
 }
 
-async function withFees(db: Kysely<CertificatesDB>, rows: Omit<TypeRow, 'fees'>[]): Promise<TypeRow[]> {
+async function withFees(
+  db: Kysely<CertificatesDB>,
+  rows: Omit<TypeRow, 'fees'>[],
+): Promise<TypeRow[]> {
   if (rows.length === 0) return []
   const fees = await db
     .selectFrom('certificate_type_fee')
@@ -47,21 +70,40 @@ async function withFees(db: Kysely<CertificatesDB>, rows: Omit<TypeRow, 'fees'>[
       rows.map((r) => r.code),
     )
     .execute()
-  return rows.map((r) => ({ ...r, fees: Object.fromEntries(fees.filter((f) => f.type_code === r.code).map((f) => [f.level, f.fee])) }))
+  return rows.map((r) => ({
+    ...r,
+    fees: Object.fromEntries(
+      fees.filter((f) => f.type_code === r.code).map((f) => [f.level, f.fee]),
+    ),
+  }))
 }
 
-export async function findTypes(db: Kysely<CertificatesDB>, codes: string[]): Promise<Map<string, TypeRow>> {
+export async function findTypes(
+  db: Kysely<CertificatesDB>,
+  codes: string[],
+): Promise<Map<string, TypeRow>> {
   if (codes.length === 0) return new Map()
-  const rows = (await baseQuery(db).where('t.code', 'in', codes).execute()) as Omit<TypeRow, 'fees'>[]
+  const rows = (await baseQuery(db).where('t.code', 'in', codes).execute()) as Omit<
+    TypeRow,
+    'fees'
+  >[]
   return new Map((await withFees(db, rows)).map((r) => [r.code, r]))
 }
 
-export async function findType(db: Kysely<CertificatesDB>, code: string): Promise<TypeRow | undefined> {
+export async function findType(
+  db: Kysely<CertificatesDB>,
+  code: string,
+): Promise<TypeRow | undefined> {
   return (await findTypes(db, [code])).get(code)
 }
 
-export async function listTypes(db: Kysely<CertificatesDB>, f: { evaluationOrgId?: string; major?: string; after?: string; limit: number }) {
-  let q = baseQuery(db).orderBy('t.code').limit(f.limit + 1)
+export async function listTypes(
+  db: Kysely<CertificatesDB>,
+  f: { evaluationOrgId?: string; major?: string; after?: string; limit: number },
+) {
+  let q = baseQuery(db)
+    .orderBy('t.code')
+    .limit(f.limit + 1)
   if (f.evaluationOrgId) q = q.where('t.evaluation_org_id', '=', f.evaluationOrgId)
   if (f.major) q = q.where((eb) => eb(eb.val(f.major), '=', eb.fn.any('t.majors')))
   if (f.after) q = q.where('t.code', '>', f.after)

@@ -20,7 +20,10 @@ export interface NewCertificateType {
   majors?: string[]
 }
 
-export type Publish = (trx: Kysely<any>, events: { type: string; subject?: string; data: unknown }[]) => Promise<unknown>
+export type Publish = (
+  trx: Kysely<any>,
+  events: { type: string; subject?: string; data: unknown }[],
+) => Promise<unknown>
 
 export function typeView(t: TypeRow) {
   const levels = LEVELS.filter((l) => t.levels.includes(l))
@@ -32,7 +35,9 @@ export function typeView(t: TypeRow) {
     evaluationOrgName: t.org_name,
     levels,
     validityYears: t.validity_years,
-    fees: Object.fromEntries(levels.map((l) => [l, t.fees[l] ?? '0.00'])) as Partial<Record<Level, string>>,
+    fees: Object.fromEntries(levels.map((l) => [l, t.fees[l] ?? '0.00'])) as Partial<
+      Record<Level, string>
+    >,
     currency: 'CNY' as const,
     majors: t.majors,
     createdAt: t.created_at.toISOString(),
@@ -41,10 +46,19 @@ export function typeView(t: TypeRow) {
 
 function checkShape(input: NewCertificateType): FieldError[] {
   const errors: FieldError[] = []
-  if (new Set(input.levels).size !== input.levels.length) errors.push({ path: '/levels', message: 'names a level twice' })
-  for (const level of input.levels) if (input.fees[level] === undefined) errors.push({ path: `/fees/${level}`, message: `a fee is required for every level offered (${level})` })
-  for (const level of Object.keys(input.fees)) if (!input.levels.includes(level as Level)) errors.push({ path: `/fees/${level}`, message: `${level} is not a level this type offers` })
-  if (new Set(input.majors ?? []).size !== (input.majors ?? []).length) errors.push({ path: '/majors', message: 'names a major twice' })
+  if (new Set(input.levels).size !== input.levels.length)
+    errors.push({ path: '/levels', message: 'names a level twice' })
+  for (const level of input.levels)
+    if (input.fees[level] === undefined)
+      errors.push({
+        path: `/fees/${level}`,
+        message: `a fee is required for every level offered (${level})`,
+      })
+  for (const level of Object.keys(input.fees))
+    if (!input.levels.includes(level as Level))
+      errors.push({ path: `/fees/${level}`, message: `${level} is not a level this type offers` })
+  if (new Set(input.majors ?? []).size !== (input.majors ?? []).length)
+    errors.push({ path: '/majors', message: 'names a major twice' })
   return errors
 }
 
@@ -66,12 +80,26 @@ function sameType(existing: TypeRow, input: NewCertificateType, fees: Record<str
  * existing one (200); the same code with other attributes is a conflict (a changed fee standard
  * would be a new code or, later, a new version — see the decision record).
  */
-export async function publishType(trx: Kysely<CertificatesDB>, input: NewCertificateType, actor: string, publish: Publish) {
+export async function publishType(
+  trx: Kysely<CertificatesDB>,
+  input: NewCertificateType,
+  actor: string,
+  publish: Publish,
+) {
   const shapeErrors = checkShape(input)
-  if (shapeErrors.length) throw certificatesErrors.CERTIFICATES_TYPE_INVALID(shapeErrors.map((e) => `${e.path} ${e.message}`).join('; '), shapeErrors)
+  if (shapeErrors.length)
+    throw certificatesErrors.CERTIFICATES_TYPE_INVALID(
+      shapeErrors.map((e) => `${e.path} ${e.message}`).join('; '),
+      shapeErrors,
+    )
   const org = await findOrganization(trx, input.evaluationOrgId)
   if (org?.kind !== 'evaluation_org') {
-    throw certificatesErrors.CERTIFICATES_EVALUATION_ORG_UNKNOWN(undefined, [{ path: '/evaluationOrgId', message: org ? `is a ${org.kind}, not an evaluation_org` : 'no such organization' }])
+    throw certificatesErrors.CERTIFICATES_EVALUATION_ORG_UNKNOWN(undefined, [
+      {
+        path: '/evaluationOrgId',
+        message: org ? `is a ${org.kind}, not an evaluation_org` : 'no such organization',
+      },
+    ])
   }
   const fees = Object.fromEntries(input.levels.map((l) => [l, normalizeFee(input.fees[l]!)]))
   const existing = await findType(trx, input.code)
@@ -82,7 +110,16 @@ export async function publishType(trx: Kysely<CertificatesDB>, input: NewCertifi
   const levels = LEVELS.filter((l) => input.levels.includes(l))
   await insertType(
     trx,
-    { code: input.code, name: input.name, name_en: input.nameEn ?? null, evaluation_org_id: org.id, levels, validity_years: input.validityYears, majors: input.majors ?? [], created_by: actor },
+    {
+      code: input.code,
+      name: input.name,
+      name_en: input.nameEn ?? null,
+      evaluation_org_id: org.id,
+      levels,
+      validity_years: input.validityYears,
+      majors: input.majors ?? [],
+      created_by: actor,
+    },
     fees,
   )
   const type = (await findType(trx, input.code))!

@@ -1,10 +1,16 @@
 import type { Principal } from '@creditbank/auth'
 import type { Kysely } from 'kysely'
-import { type CertificateRow, findCertificate, findCertificateForUpdate, findForVerification, markRevoked } from '../db/certificate.repository.js'
+import {
+  type CertificateRow,
+  findCertificate,
+  findCertificateForUpdate,
+  findForVerification,
+  markRevoked,
+} from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
-import { hashHolderName, type HolderNameKeys, sameHash, unsealHolderName } from './holder-name.js'
+import { type HolderNameKeys, hashHolderName, sameHash, unsealHolderName } from './holder-name.js'
 import { certificateStatus, todayInChina } from './status.js'
 
 export function certificateView(c: CertificateRow, keys: HolderNameKeys, today = todayInChina()) {
@@ -32,7 +38,11 @@ export function certificateView(c: CertificateRow, keys: HolderNameKeys, today =
 /** The holder, staff or clients of the issuing organization, and platform admins; nobody else learns it exists. */
 export async function readCertificate(db: Kysely<CertificatesDB>, id: string, p: Principal) {
   const c = await findCertificate(db, id)
-  const allowed = c && (p.roles.includes('admin') || (p.learner !== null && p.learner === c.learner_id) || (p.org !== null && p.org === c.evaluation_org_id))
+  const allowed =
+    c &&
+    (p.roles.includes('admin') ||
+      (p.learner !== null && p.learner === c.learner_id) ||
+      (p.org !== null && p.org === c.evaluation_org_id))
   if (!c || !allowed) throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
   return c
 }
@@ -41,17 +51,35 @@ export async function readCertificate(db: Kysely<CertificatesDB>, id: string, p:
  * Revokes a certificate, once, for the issuing organization only (another organization gets the
  * same 404 as for an unknown id). The row is locked so two revocations cannot both succeed.
  */
-export async function revokeCertificate(trx: Kysely<CertificatesDB>, id: string, reason: string, p: Principal, publish: Publish) {
+export async function revokeCertificate(
+  trx: Kysely<CertificatesDB>,
+  id: string,
+  reason: string,
+  p: Principal,
+  publish: Publish,
+) {
   const c = await findCertificateForUpdate(trx, id)
-  if (!c || p.org === null || p.org !== c.evaluation_org_id) throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
-  if (c.revoked_at !== null) throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED(`revoked at ${c.revoked_at.toISOString()}`)
+  if (!c || p.org === null || p.org !== c.evaluation_org_id)
+    throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
+  if (c.revoked_at !== null)
+    throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED(
+      `revoked at ${c.revoked_at.toISOString()}`,
+    )
   const at = new Date()
-  if (!(await markRevoked(trx, id, reason, p.subject, at))) throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED()
+  if (!(await markRevoked(trx, id, reason, p.subject, at)))
+    throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED()
   await publish(trx, [
     {
       type: 'certificates.certificate.revoked',
       subject: c.learner_id,
-      data: { certificateId: c.id, number: c.number, learnerId: c.learner_id, evaluationOrgId: c.evaluation_org_id, reason, revokedAt: at.toISOString() },
+      data: {
+        certificateId: c.id,
+        number: c.number,
+        learnerId: c.learner_id,
+        evaluationOrgId: c.evaluation_org_id,
+        reason,
+        revokedAt: at.toISOString(),
+      },
     },
   ])
   return (await findCertificate(trx, id))!
@@ -59,14 +87,25 @@ export async function revokeCertificate(trx: Kysely<CertificatesDB>, id: string,
 
 export type Verification =
   | { status: 'not_found' }
-  | { status: 'valid' | 'revoked' | 'expired'; typeCode: string; level: string; issuedOn: string; issuer: string }
+  | {
+      status: 'valid' | 'revoked' | 'expired'
+      typeCode: string
+      level: string
+      issuedOn: string
+      issuer: string
+    }
 
 /**
  * Public verification by number and holder name. An unknown number and a wrong name give the
  * same answer, and both paths hash the name and read the index, so the answer says nothing about
  * who holds what.
  */
-export async function verifyCertificate(db: Kysely<CertificatesDB>, keys: HolderNameKeys, number: string, holderName: string): Promise<Verification> {
+export async function verifyCertificate(
+  db: Kysely<CertificatesDB>,
+  keys: HolderNameKeys,
+  number: string,
+  holderName: string,
+): Promise<Verification> {
   const hash = hashHolderName(keys, holderName)
   const c = await findForVerification(db, number.trim().toUpperCase())
   if (!c || !sameHash(c.holder_name_hash, hash)) return { status: 'not_found' }

@@ -12,8 +12,12 @@ export interface HolderNameKeys {
 }
 
 export function holderNameKeys(secret: Buffer): HolderNameKeys {
-  const derive = (info: string) => Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32))
-  return { hashKey: derive('creditbank.certificates.holder-name.hash.v1'), sealKey: derive('creditbank.certificates.holder-name.seal.v1') }
+  const derive = (info: string) =>
+    Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32))
+  return {
+    hashKey: derive('creditbank.certificates.holder-name.hash.v1'),
+    sealKey: derive('creditbank.certificates.holder-name.seal.v1'),
+  }
 }
 
 /**

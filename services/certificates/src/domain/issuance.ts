@@ -2,13 +2,25 @@ import type { Principal } from '@creditbank/auth'
 import type { FieldError } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { counterKey, findByNaturalKeys, insertCertificates, lockCounters, type NewCertificateRow, setCounter } from '../db/certificate.repository.js'
+import {
+  counterKey,
+  findByNaturalKeys,
+  insertCertificates,
+  lockCounters,
+  type NewCertificateRow,
+  setCounter,
+} from '../db/certificate.repository.js'
 import { existingLearners } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { findTypes, type TypeRow } from '../db/type.repository.js'
 import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
-import { hashNormalizedHolderName, type HolderNameKeys, normalizeHolderName, sealHolderName } from './holder-name.js'
+import {
+  type HolderNameKeys,
+  hashNormalizedHolderName,
+  normalizeHolderName,
+  sealHolderName,
+} from './holder-name.js'
 import { normalizeFee, toFen } from './money.js'
 import { addYears, isCalendarDate, todayInChina } from './status.js'
 
@@ -46,7 +58,8 @@ export function certificateNumber(typeCode: string, year: number, seq: number) {
 
 /** Only the owning evaluation organization issues a type: its issuers, or its system clients. */
 function mayIssue(p: Principal, type: TypeRow) {
-  const acting = p.roles.includes('issuer') || (p.kind === 'client' && p.scopes.includes('certificates:write'))
+  const acting =
+    p.roles.includes('issuer') || (p.kind === 'client' && p.scopes.includes('certificates:write'))
   return acting && p.org !== null && p.org === type.evaluation_org_id
 }
 
@@ -69,15 +82,27 @@ interface Prepared {
   fee: string | null
 }
 
-const naturalKey = (typeCode: string, learnerId: string, level: string, issuedOn: string) => `${typeCode}|${learnerId}|${level}|${issuedOn}`
+const naturalKey = (typeCode: string, learnerId: string, level: string, issuedOn: string) =>
+  `${typeCode}|${learnerId}|${level}|${issuedOn}`
 
 /** Checks every row against the catalog, the learners and the fee standard; collects every problem. */
-async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, keys: HolderNameKeys, today: string, path: (i: number) => string) {
+async function prepare(
+  trx: Kysely<CertificatesDB>,
+  items: IssueInput[],
+  p: Principal,
+  keys: HolderNameKeys,
+  today: string,
+  path: (i: number) => string,
+) {
   const types = await findTypes(trx, [...new Set(items.map((i) => i.typeCode))])
   const forbidden: FieldError[] = []
   items.forEach((item, i) => {
     const type = types.get(item.typeCode)
-    if (type && !mayIssue(p, type)) forbidden.push({ path: `${path(i)}/typeCode`, message: `${item.typeCode} is issued by another organization` })
+    if (type && !mayIssue(p, type))
+      forbidden.push({
+        path: `${path(i)}/typeCode`,
+        message: `${item.typeCode} is issued by another organization`,
+      })
   })
   if (forbidden.length) throw certificatesErrors.CERTIFICATES_NOT_ISSUER(undefined, forbidden)
   const learners = await existingLearners(trx, [...new Set(items.map((i) => i.learnerId))])
@@ -93,10 +118,12 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
   const seen = new Map<string, number>()
   const prepared: Prepared[] = []
   items.forEach((item, i) => {
-    const bad = (field: string, message: string) => errors.push({ path: `${path(i)}/${field}`, message })
+    const bad = (field: string, message: string) =>
+      errors.push({ path: `${path(i)}/${field}`, message })
     const type = types.get(item.typeCode)
     if (!type) bad('typeCode', `no certificate type ${item.typeCode}`)
-    else if (!type.levels.includes(item.level)) bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
+    else if (!type.levels.includes(item.level))
+      bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
     if (!learners.has(item.learnerId)) bad('learnerId', 'no such learner')
     const name = normalizeHolderName(item.holderName)
     if (!name) bad('holderName', 'is empty')
@@ -104,11 +131,18 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
     if (date) bad('issuedOn', date)
     const standard = type?.fees[item.level]
     if (item.feeCharged != null && standard !== undefined && fen(item.feeCharged) > fen(standard)) {
-      bad('feeCharged', `${decimal(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`)
+      bad(
+        'feeCharged',
+        `${decimal(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`,
+      )
     }
     const key = naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn)
     const first = seen.get(key)
-    if (first !== undefined) errors.push({ path: path(i), message: `the same certificate as ${path(first)} (type, learner, level and date)` })
+    if (first !== undefined)
+      errors.push({
+        path: path(i),
+        message: `the same certificate as ${path(first)} (type, learner, level and date)`,
+      })
     else seen.set(key, i)
     if (type) {
       prepared.push({
@@ -122,7 +156,11 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
       })
     }
   })
-  if (errors.length) throw certificatesErrors.CERTIFICATES_ISSUANCE_INVALID(`The certificate cannot be issued as asked: ${errors.length} problem(s), each named in errors`, errors)
+  if (errors.length)
+    throw certificatesErrors.CERTIFICATES_ISSUANCE_INVALID(
+      `The certificate cannot be issued as asked: ${errors.length} problem(s), each named in errors`,
+      errors,
+    )
   return prepared
 }
 
@@ -132,12 +170,32 @@ async function prepare(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Prin
  * (type, learner, level, date) with the same details answer the existing certificate; new ones get
  * contiguous numbers from counters locked FOR UPDATE, are inserted, and announced through the outbox.
  */
-export async function issueCertificates(trx: Kysely<CertificatesDB>, items: IssueInput[], p: Principal, ctx: IssueContext, path: (i: number) => string): Promise<Issued[]> {
+export async function issueCertificates(
+  trx: Kysely<CertificatesDB>,
+  items: IssueInput[],
+  p: Principal,
+  ctx: IssueContext,
+  path: (i: number) => string,
+): Promise<Issued[]> {
   const today = ctx.today ?? todayInChina()
   const prepared = await prepare(trx, items, p, ctx.keys, today, path)
   // Lock first, then look for existing rows: two identical requests at once cannot both insert.
-  const counters = await lockCounters(trx, [...new Map(prepared.map((r) => [counterKey(r.item.typeCode, r.year), { typeCode: r.item.typeCode, year: r.year }])).values()])
-  const existing = new Map((await findByNaturalKeys(trx, prepared.map((r) => r.item))).map((c) => [naturalKey(c.type_code, c.learner_id, c.level, c.issued_on), c] as const))
+  const counters = await lockCounters(trx, [
+    ...new Map(
+      prepared.map((r) => [
+        counterKey(r.item.typeCode, r.year),
+        { typeCode: r.item.typeCode, year: r.year },
+      ]),
+    ).values(),
+  ])
+  const existing = new Map(
+    (
+      await findByNaturalKeys(
+        trx,
+        prepared.map((r) => r.item),
+      )
+    ).map((c) => [naturalKey(c.type_code, c.learner_id, c.level, c.issued_on), c] as const),
+  )
   const initial = new Map(counters)
   const conflicts: FieldError[] = []
   const out: Issued[] = []
@@ -147,9 +205,22 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
     const { item, type } = r
     const found = existing.get(naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn))
     if (found) {
-      const same = found.holder_name_hash === r.nameHash && found.score === r.score && found.fee_charged === r.fee
-      if (!same) conflicts.push({ path: path(r.index), message: `${found.number} was issued for this learner, type, level and date with other details` })
-      out.push({ index: r.index, created: false, id: found.id, number: found.number, learnerId: found.learner_id })
+      const same =
+        found.holder_name_hash === r.nameHash &&
+        found.score === r.score &&
+        found.fee_charged === r.fee
+      if (!same)
+        conflicts.push({
+          path: path(r.index),
+          message: `${found.number} was issued for this learner, type, level and date with other details`,
+        })
+      out.push({
+        index: r.index,
+        created: false,
+        id: found.id,
+        number: found.number,
+        learnerId: found.learner_id,
+      })
       continue
     }
     const key = counterKey(item.typeCode, r.year)
@@ -172,7 +243,13 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
       issued_by: p.subject,
     }
     fresh.push(row)
-    out.push({ index: r.index, created: true, id: row.id, number: row.number, learnerId: row.learner_id })
+    out.push({
+      index: r.index,
+      created: true,
+      id: row.id,
+      number: row.number,
+      learnerId: row.learner_id,
+    })
     events.push({
       type: 'certificates.certificate.issued',
       subject: row.learner_id,
@@ -192,7 +269,8 @@ export async function issueCertificates(trx: Kysely<CertificatesDB>, items: Issu
       },
     })
   }
-  if (conflicts.length) throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
+  if (conflicts.length)
+    throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
   if (fresh.length === 0) return out
   for (const [key, last] of counters) {
     if (initial.get(key) === last) continue

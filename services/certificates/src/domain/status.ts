@@ -8,12 +8,20 @@
  */
 export type CertificateStatus = 'valid' | 'revoked' | 'expired'
 
-export function certificateStatus(c: { revokedAt: Date | string | null; expiresOn: string }, today: string = todayInChina()): CertificateStatus {
+export function certificateStatus(
+  c: { revokedAt: Date | string | null; expiresOn: string },
+  today: string = todayInChina(),
+): CertificateStatus {
   if (c.revokedAt !== null) return 'revoked'
   return c.expiresOn <= today ? 'expired' : 'valid'
 }
 
-const chinaDate = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' })
+const chinaDate = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Shanghai',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+})
 
 /** Today's date ('YYYY-MM-DD') in China Standard Time, where the certificates are issued and read. */
 export function todayInChina(now: Date = new Date()): string {

@@ -9,7 +9,13 @@ export const consumedTopics = ['creditbank.identity.v1', 'creditbank.accounts.v1
 export const handlers: Record<string, EventHandler> = {
   'identity.organization.registered': async (trx, event) => {
     const d = event.data
-    await upsertOrganization(trx as Kysely<CertificatesDB>, { id: d.organizationId, code: d.code, name: d.name, kind: d.kind, region_code: d.regionCode })
+    await upsertOrganization(trx as Kysely<CertificatesDB>, {
+      id: d.organizationId,
+      code: d.code,
+      name: d.name,
+      kind: d.kind,
+      region_code: d.regionCode,
+    })
   },
   'accounts.learner.opened': async (trx, event) => {
     await insertLearner(trx as Kysely<CertificatesDB>, event.data.learnerId)

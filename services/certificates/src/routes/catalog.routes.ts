@@ -1,7 +1,7 @@
-import { Id, PageQuery } from '@creditbank/contracts'
 import { principalOf, requireRole } from '@creditbank/auth'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
@@ -9,7 +9,14 @@ import type { CertificatesDB } from '../db/schema.js'
 import { findType, listTypes } from '../db/type.repository.js'
 import { publishType, typeView } from '../domain/catalog.js'
 import { certificatesErrors } from '../domain/errors.js'
-import { CertificateType, CertificateTypePage, errorResponses, NewTypeBody, Text, TypeCode } from './schemas.js'
+import {
+  CertificateType,
+  CertificateTypePage,
+  errorResponses,
+  NewTypeBody,
+  Text,
+  TypeCode,
+} from './schemas.js'
 
 export async function catalogRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -45,7 +52,11 @@ export async function catalogRoutes(app: FastifyInstance) {
         summary: 'The 1+X catalog (public)',
         security: [],
         querystring: Type.Object(
-          { ...PageQuery.properties, evaluationOrgId: Type.Optional(Id), major: Type.Optional(Text(1, 100)) },
+          {
+            ...PageQuery.properties,
+            evaluationOrgId: Type.Optional(Id),
+            major: Type.Optional(Text(1, 100)),
+          },
           { additionalProperties: false },
         ),
         response: { 200: CertificateTypePage, ...errorResponses },
@@ -55,8 +66,14 @@ export async function catalogRoutes(app: FastifyInstance) {
       const q = request.query
       const limit = q.limit ?? 20
       const after = decodeCursor(q.cursor, 1)?.[0]
-      if (after !== undefined && (typeof after !== 'string' || !/^[A-Z0-9-]{1,20}$/.test(after))) throw certificatesErrors.CERTIFICATES_CURSOR_MALFORMED()
-      const rows = await listTypes(db, { evaluationOrgId: q.evaluationOrgId, major: q.major, after, limit })
+      if (after !== undefined && (typeof after !== 'string' || !/^[A-Z0-9-]{1,20}$/.test(after)))
+        throw certificatesErrors.CERTIFICATES_CURSOR_MALFORMED()
+      const rows = await listTypes(db, {
+        evaluationOrgId: q.evaluationOrgId,
+        major: q.major,
+        after,
+        limit,
+      })
       return toPage(rows, limit, (t) => [t.code], typeView)
     },
   )

@@ -1,7 +1,7 @@
-import { Id } from '@creditbank/contracts'
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { idempotent } from '@creditbank/service-kit'
+import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
@@ -10,7 +10,14 @@ import type { CertificatesDB } from '../db/schema.js'
 import { certificateView, readCertificate, revokeCertificate } from '../domain/certificates.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { issueCertificates } from '../domain/issuance.js'
-import { BatchBody, BatchResult, Certificate, errorResponses, IssueBody, RevocationBody } from './schemas.js'
+import {
+  BatchBody,
+  BatchResult,
+  Certificate,
+  errorResponses,
+  IssueBody,
+  RevocationBody,
+} from './schemas.js'
 
 const issuers = requireRole(['issuer'], ['certificates:write'])
 
@@ -25,7 +32,8 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       preHandler: issuers,
       schema: {
         tags: ['certificates'],
-        summary: 'Issue a certificate (the owning evaluation organization only); the natural key (type, learner, level, date) makes a repeat answer the first',
+        summary:
+          'Issue a certificate (the owning evaluation organization only); the natural key (type, learner, level, date) makes a repeat answer the first',
         body: IssueBody,
         response: { 200: Certificate, 201: Certificate, ...errorResponses },
       },
@@ -48,7 +56,8 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       preHandler: issuers,
       schema: {
         tags: ['certificates'],
-        summary: 'Issue up to 1,000 certificates: validated whole first, any bad row → 422 listing every bad row and nothing written; else one transaction',
+        summary:
+          'Issue up to 1,000 certificates: validated whole first, any bad row → 422 listing every bad row and nothing written; else one transaction',
         body: BatchBody,
         response: { 200: BatchResult, 201: BatchResult, ...errorResponses },
       },
@@ -56,7 +65,13 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const issued = await issueCertificates(trx, request.body.items, p, ctx, (i) => `/items/${i}`)
+        const issued = await issueCertificates(
+          trx,
+          request.body.items,
+          p,
+          ctx,
+          (i) => `/items/${i}`,
+        )
         const created = issued.filter((i) => i.created).length
         return {
           status: created > 0 ? 201 : 200,
@@ -78,12 +93,14 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       preHandler: requireAuth,
       schema: {
         tags: ['certificates'],
-        summary: 'One certificate: for its holder, the issuing organization and admins (others get 404)',
+        summary:
+          'One certificate: for its holder, the issuing organization and admins (others get 404)',
         params: Type.Object({ id: Id }),
         response: { 200: Certificate, ...errorResponses },
       },
     },
-    async (request) => certificateView(await readCertificate(db, request.params.id, principalOf(request)), keys),
+    async (request) =>
+      certificateView(await readCertificate(db, request.params.id, principalOf(request)), keys),
   )
 
   r.post(
@@ -102,7 +119,10 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
         status: 200,
-        body: certificateView(await revokeCertificate(trx, request.params.id, request.body.reason, p, app.events.write), keys),
+        body: certificateView(
+          await revokeCertificate(trx, request.params.id, request.body.reason, p, app.events.write),
+          keys,
+        ),
       }))
       app.events.committed()
       return out

@@ -16,14 +16,20 @@ export async function oversightRoutes(app: FastifyInstance) {
       preHandler: requireRole(['admin']),
       schema: {
         tags: ['oversight'],
-        summary: 'Counts of certificates and fees charged, grouped by type, level, region, month, org or status (admins)',
+        summary:
+          'Counts of certificates and fees charged, grouped by type, level, region, month, org or status (admins)',
         querystring: OversightQuery,
         response: { 200: OversightReport, ...errorResponses },
       },
     },
     async (request) => {
       const q = request.query
-      return oversight(db, parseGroupBy(q.groupBy), { from: q.from, to: q.to, typeCode: q.typeCode, regionCode: q.regionCode })
+      return oversight(db, parseGroupBy(q.groupBy), {
+        from: q.from,
+        to: q.to,
+        typeCode: q.typeCode,
+        regionCode: q.regionCode,
+      })
     },
   )
 }

@@ -3,17 +3,38 @@ import Type from 'typebox'
 import { FEE_PATTERN } from '../domain/money.js'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
-export const errorResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 429: problem }
+export const errorResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  422: problem,
+  429: problem,
+}
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 /** Free text: Postgres text cannot hold NUL, so it is refused here rather than failing in SQL. */
 export const Text = (minLength: number, maxLength: number, description?: string) =>
-  Type.String({ minLength, maxLength, pattern: '^[^\\u0000]*$', ...(description ? { description } : {}) })
+  Type.String({
+    minLength,
+    maxLength,
+    pattern: '^[^\\u0000]*$',
+    ...(description ? { description } : {}),
+  })
 
 export const Level = Type.Enum(['junior', 'intermediate', 'senior'])
-export const TypeCode = Type.String({ minLength: 2, maxLength: 20, pattern: '^[A-Z0-9][A-Z0-9-]*[A-Z0-9]$', description: 'upper case letters, digits and dashes' })
+export const TypeCode = Type.String({
+  minLength: 2,
+  maxLength: 20,
+  pattern: '^[A-Z0-9][A-Z0-9-]*[A-Z0-9]$',
+  description: 'upper case letters, digits and dashes',
+})
 export const Fee = Type.String({ pattern: FEE_PATTERN, description: 'decimal CNY, up to 2 places' })
-const Score = Type.String({ pattern: '^(100(\\.0{1,2})?|\\d{1,2}(\\.\\d{1,2})?)$', description: 'decimal score 0–100, up to 2 places' })
+const Score = Type.String({
+  pattern: '^(100(\\.0{1,2})?|\\d{1,2}(\\.\\d{1,2})?)$',
+  description: 'decimal score 0–100, up to 2 places',
+})
 const HolderName = Text(1, 100)
 
 export const NewTypeBody = Type.Object(
@@ -24,7 +45,10 @@ export const NewTypeBody = Type.Object(
     evaluationOrgId: Id,
     levels: Type.Array(Level, { minItems: 1, maxItems: 3 }),
     validityYears: Type.Integer({ minimum: 1, maximum: 20 }),
-    fees: Type.Object({ junior: Type.Optional(Fee), intermediate: Type.Optional(Fee), senior: Type.Optional(Fee) }, { additionalProperties: false }),
+    fees: Type.Object(
+      { junior: Type.Optional(Fee), intermediate: Type.Optional(Fee), senior: Type.Optional(Fee) },
+      { additionalProperties: false },
+    ),
     majors: Type.Optional(Type.Array(Text(1, 100), { maxItems: 50 })),
   },
   { additionalProperties: false },
@@ -38,7 +62,11 @@ export const CertificateType = Type.Object({
   evaluationOrgName: Type.String(),
   levels: Type.Array(Level),
   validityYears: Type.Integer(),
-  fees: Type.Object({ junior: Type.Optional(Type.String()), intermediate: Type.Optional(Type.String()), senior: Type.Optional(Type.String()) }),
+  fees: Type.Object({
+    junior: Type.Optional(Type.String()),
+    intermediate: Type.Optional(Type.String()),
+    senior: Type.Optional(Type.String()),
+  }),
   currency: Type.Literal('CNY'),
   majors: Type.Array(Type.String()),
   createdAt: Type.String({ format: 'date-time' }),
@@ -59,7 +87,10 @@ export const IssueBody = Type.Object(
 )
 
 export const MAX_BATCH = 1_000
-export const BatchBody = Type.Object({ items: Type.Array(IssueBody, { minItems: 1, maxItems: MAX_BATCH }) }, { additionalProperties: false })
+export const BatchBody = Type.Object(
+  { items: Type.Array(IssueBody, { minItems: 1, maxItems: MAX_BATCH }) },
+  { additionalProperties: false },
+)
 
 export const Certificate = Type.Object({
   id: Id,
@@ -82,7 +113,15 @@ export const Certificate = Type.Object({
 })
 
 export const BatchResult = Type.Object({
-  items: Type.Array(Type.Object({ index: Type.Integer(), id: Id, number: Type.String(), learnerId: Id, created: Type.Boolean() })),
+  items: Type.Array(
+    Type.Object({
+      index: Type.Integer(),
+      id: Id,
+      number: Type.String(),
+      learnerId: Id,
+      created: Type.Boolean(),
+    }),
+  ),
   created: Type.Integer(),
   existing: Type.Integer(),
 })
@@ -90,7 +129,10 @@ export const BatchResult = Type.Object({
 export const RevocationBody = Type.Object({ reason: Text(2, 500) }, { additionalProperties: false })
 
 export const VerifyBody = Type.Object(
-  { number: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' }), holderName: HolderName },
+  {
+    number: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' }),
+    holderName: HolderName,
+  },
   { additionalProperties: false },
 )
 
@@ -108,7 +150,12 @@ export const Verification = Type.Object(
 
 export const OversightQuery = Type.Object(
   {
-    groupBy: Type.Optional(Type.String({ maxLength: 100, description: 'comma-separated: type, level, region, month, org, status' })),
+    groupBy: Type.Optional(
+      Type.String({
+        maxLength: 100,
+        description: 'comma-separated: type, level, region, month, org, status',
+      }),
+    ),
     from: Type.Optional(DateOnly),
     to: Type.Optional(DateOnly),
     typeCode: Type.Optional(TypeCode),

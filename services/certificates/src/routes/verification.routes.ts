@@ -6,7 +6,11 @@ import { verifyCertificate } from '../domain/certificates.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { errorResponses, Verification, VerifyBody } from './schemas.js'
 
-export async function verificationRoutes(app: FastifyInstance, keys: HolderNameKeys, limit: { max: number; windowS: number }) {
+export async function verificationRoutes(
+  app: FastifyInstance,
+  keys: HolderNameKeys,
+  limit: { max: number; windowS: number },
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<CertificatesDB>
 
@@ -17,7 +21,8 @@ export async function verificationRoutes(app: FastifyInstance, keys: HolderNameK
       config: { rateLimit: { max: limit.max, timeWindow: limit.windowS * 1000 } },
       schema: {
         tags: ['verification'],
-        summary: 'Public verification by number and holder name; a wrong name and an unknown number answer alike',
+        summary:
+          'Public verification by number and holder name; a wrong name and an unknown number answer alike',
         security: [],
         body: VerifyBody,
         response: { 200: Verification, ...errorResponses },

@@ -13,9 +13,17 @@ export interface ClientRow {
 }
 
 export async function insertClient(db: Kysely<IdentityDB>, row: Omit<ClientRow, 'created_at'>) {
-  return (await db.insertInto('api_client').values(row).returningAll().executeTakeFirstOrThrow()) as ClientRow
+  return (await db
+    .insertInto('api_client')
+    .values(row)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as ClientRow
 }
 
 export function findClient(db: Kysely<IdentityDB>, clientId: string) {
-  return db.selectFrom('api_client').selectAll().where('client_id', '=', clientId).executeTakeFirst() as Promise<ClientRow | undefined>
+  return db
+    .selectFrom('api_client')
+    .selectAll()
+    .where('client_id', '=', clientId)
+    .executeTakeFirst() as Promise<ClientRow | undefined>
 }

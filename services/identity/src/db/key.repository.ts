@@ -10,7 +10,12 @@ export interface KeyRow {
 }
 
 export function activeKey(db: Kysely<IdentityDB>) {
-  return db.selectFrom('signing_key').selectAll().where('retired_at', 'is', null).orderBy('created_at', 'desc').executeTakeFirst() as Promise<KeyRow | undefined>
+  return db
+    .selectFrom('signing_key')
+    .selectAll()
+    .where('retired_at', 'is', null)
+    .orderBy('created_at', 'desc')
+    .executeTakeFirst() as Promise<KeyRow | undefined>
 }
 
 /** Keys whose tokens may still be alive: the active one and those retired within a token lifetime. */
@@ -24,9 +29,16 @@ export function publishedKeys(db: Kysely<IdentityDB>, retiredAfter: Date) {
 }
 
 export async function retireActiveKeys(db: Kysely<IdentityDB>, at: Date) {
-  await db.updateTable('signing_key').set({ retired_at: at }).where('retired_at', 'is', null).execute()
+  await db
+    .updateTable('signing_key')
+    .set({ retired_at: at })
+    .where('retired_at', 'is', null)
+    .execute()
 }
 
-export async function insertKey(db: Kysely<IdentityDB>, row: { kid: string; private_key_sealed: string; public_jwk: string }) {
+export async function insertKey(
+  db: Kysely<IdentityDB>,
+  row: { kid: string; private_key_sealed: string; public_jwk: string },
+) {
   await db.insertInto('signing_key').values(row).execute()
 }

@@ -63,5 +63,12 @@ export interface IdentityDB extends EventTables {
   api_client: ApiClientTable
   signing_key: SigningKeyTable
   login_failure: LoginFailureTable
-  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: Timestamp
+  }
 }

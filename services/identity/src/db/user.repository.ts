@@ -21,14 +21,24 @@ export function findUserByUsername(db: Kysely<IdentityDB>, username: string) {
 }
 
 export function findUser(db: Kysely<IdentityDB>, id: string) {
-  return db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst() as Promise<UserRow | undefined>
+  return db.selectFrom('app_user').selectAll().where('id', '=', id).executeTakeFirst() as Promise<
+    UserRow | undefined
+  >
 }
 
 export async function insertUser(db: Kysely<IdentityDB>, row: Omit<UserRow, 'created_at'>) {
-  return (await db.insertInto('app_user').values(row).returningAll().executeTakeFirstOrThrow()) as UserRow
+  return (await db
+    .insertInto('app_user')
+    .values(row)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as UserRow
 }
 
-export async function insertMemberships(db: Kysely<IdentityDB>, userId: string, memberships: { orgId: string; role: string }[]) {
+export async function insertMemberships(
+  db: Kysely<IdentityDB>,
+  userId: string,
+  memberships: { orgId: string; role: string }[],
+) {
   if (memberships.length === 0) return
   await db
     .insertInto('membership')
@@ -38,7 +48,13 @@ export async function insertMemberships(db: Kysely<IdentityDB>, userId: string, 
 }
 
 export function membershipsOf(db: Kysely<IdentityDB>, userId: string) {
-  return db.selectFrom('membership').select(['org_id', 'role']).where('user_id', '=', userId).orderBy('created_at').orderBy('org_id').execute()
+  return db
+    .selectFrom('membership')
+    .select(['org_id', 'role'])
+    .where('user_id', '=', userId)
+    .orderBy('created_at')
+    .orderBy('org_id')
+    .execute()
 }
 
 export async function linkLearner(db: Kysely<IdentityDB>, userId: string, learnerId: string) {
@@ -49,7 +65,11 @@ export async function recordLoginFailure(db: Kysely<IdentityDB>, username: strin
   await db.insertInto('login_failure').values({ username: username.toLowerCase() }).execute()
 }
 
-export async function recentLoginFailures(db: Kysely<IdentityDB>, username: string, sinceMs: number) {
+export async function recentLoginFailures(
+  db: Kysely<IdentityDB>,
+  username: string,
+  sinceMs: number,
+) {
   const r = await db
     .selectFrom('login_failure')
     .select((eb) => eb.fn.countAll<string>().as('n'))

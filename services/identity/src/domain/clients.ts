@@ -7,11 +7,20 @@ import type { IdentityDB } from '../db/schema.js'
 import { identityErrors } from './errors.js'
 import { hashSecret } from './passwords.js'
 
-type Publish = (trx: Kysely<IdentityDB>, events: { type: string; data: unknown }[]) => Promise<unknown>
+type Publish = (
+  trx: Kysely<IdentityDB>,
+  events: { type: string; data: unknown }[],
+) => Promise<unknown>
 
 /** A system client of an organization. The secret is returned once and stored only as a hash. */
-export async function createClient(trx: Kysely<IdentityDB>, input: { orgId: string; name: string; scopes: string[] }, actor: string, publish: Publish) {
-  if (!(await findOrganization(trx, input.orgId))) throw identityErrors.IDENTITY_ORGANIZATION_NOT_FOUND()
+export async function createClient(
+  trx: Kysely<IdentityDB>,
+  input: { orgId: string; name: string; scopes: string[] },
+  actor: string,
+  publish: Publish,
+) {
+  if (!(await findOrganization(trx, input.orgId)))
+    throw identityErrors.IDENTITY_ORGANIZATION_NOT_FOUND()
   const clientId = `cb_${randomBytes(12).toString('base64url')}`
   const clientSecret = randomBytes(32).toString('base64url')
   const scopes = [...new Set(input.scopes)].sort()
@@ -24,6 +33,15 @@ export async function createClient(trx: Kysely<IdentityDB>, input: { orgId: stri
     scopes,
     created_by: actor,
   })
-  await publish(trx, [{ type: 'identity.client.created', data: { clientId, orgId: input.orgId, scopes } }])
-  return { clientId, clientSecret, name: row.name, orgId: row.org_id, scopes, createdAt: row.created_at.toISOString() }
+  await publish(trx, [
+    { type: 'identity.client.created', data: { clientId, orgId: input.orgId, scopes } },
+  ])
+  return {
+    clientId,
+    clientSecret,
+    name: row.name,
+    orgId: row.org_id,
+    scopes,
+    createdAt: row.created_at.toISOString(),
+  }
 }

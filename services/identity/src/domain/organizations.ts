@@ -1,6 +1,10 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { findOrganizationByCode, insertOrganization, type OrganizationRow } from '../db/organization.repository.js'
+import {
+  findOrganizationByCode,
+  insertOrganization,
+  type OrganizationRow,
+} from '../db/organization.repository.js'
 import type { IdentityDB } from '../db/schema.js'
 import { identityErrors } from './errors.js'
 
@@ -24,18 +28,33 @@ export function organizationView(o: OrganizationRow) {
   }
 }
 
-type Publish = (trx: Kysely<IdentityDB>, events: { type: string; data: unknown }[]) => Promise<unknown>
+type Publish = (
+  trx: Kysely<IdentityDB>,
+  events: { type: string; data: unknown }[],
+) => Promise<unknown>
 
 /**
  * Registers an organization. The code is its natural key: the same registration again answers the
  * existing one (200); the same code with other attributes is a conflict.
  */
-export async function registerOrganization(trx: Kysely<IdentityDB>, input: NewOrganization, actor: string, publish: Publish) {
+export async function registerOrganization(
+  trx: Kysely<IdentityDB>,
+  input: NewOrganization,
+  actor: string,
+  publish: Publish,
+) {
   const schoolLevel = input.schoolLevel ?? null
-  if ((input.kind === 'school') !== (schoolLevel !== null)) throw identityErrors.IDENTITY_SCHOOL_LEVEL_INVALID(undefined, [{ path: '/schoolLevel', message: 'required for schools and only for schools' }])
+  if ((input.kind === 'school') !== (schoolLevel !== null))
+    throw identityErrors.IDENTITY_SCHOOL_LEVEL_INVALID(undefined, [
+      { path: '/schoolLevel', message: 'required for schools and only for schools' },
+    ])
   const existing = await findOrganizationByCode(trx, input.code)
   if (existing) {
-    const same = existing.name === input.name && existing.kind === input.kind && existing.region_code === input.regionCode && existing.school_level === schoolLevel
+    const same =
+      existing.name === input.name &&
+      existing.kind === input.kind &&
+      existing.region_code === input.regionCode &&
+      existing.school_level === schoolLevel
     if (!same) throw identityErrors.IDENTITY_ORGANIZATION_CODE_TAKEN()
     return { status: 200, organization: existing }
   }
@@ -51,7 +70,14 @@ export async function registerOrganization(trx: Kysely<IdentityDB>, input: NewOr
   await publish(trx, [
     {
       type: 'identity.organization.registered',
-      data: { organizationId: organization.id, code: organization.code, name: organization.name, kind: organization.kind, regionCode: organization.region_code, schoolLevel },
+      data: {
+        organizationId: organization.id,
+        code: organization.code,
+        name: organization.name,
+        kind: organization.kind,
+        regionCode: organization.region_code,
+        schoolLevel,
+      },
     },
   ])
   return { status: 201, organization }

@@ -19,7 +19,10 @@ function newKey(sealKey: Buffer) {
 }
 
 /** The key tokens are signed with; made on first use. Private keys are stored sealed with AES-256-GCM. */
-export async function currentSigningKey(db: Kysely<IdentityDB>, sealKey: Buffer): Promise<SigningKey> {
+export async function currentSigningKey(
+  db: Kysely<IdentityDB>,
+  sealKey: Buffer,
+): Promise<SigningKey> {
   let row = await activeKey(db)
   if (!row) {
     await db.transaction().execute(async (trx) => {

@@ -32,9 +32,21 @@ export interface IssuedToken {
   expiresIn: number
 }
 
-async function sign(db: Kysely<IdentityDB>, s: TokenSettings, claims: Omit<AccessClaims, 'iss' | 'aud' | 'exp' | 'iat' | 'jti'>): Promise<IssuedToken> {
+async function sign(
+  db: Kysely<IdentityDB>,
+  s: TokenSettings,
+  claims: Omit<AccessClaims, 'iss' | 'aud' | 'exp' | 'iat' | 'jti'>,
+): Promise<IssuedToken> {
   const key = await currentSigningKey(db, s.sealKey)
-  const signer = createSigner({ key: key.privatePem, algorithm: 'EdDSA', kid: key.kid, iss: s.issuer, aud: s.audience, expiresIn: s.ttlS * 1000, jti: randomUUID() })
+  const signer = createSigner({
+    key: key.privatePem,
+    algorithm: 'EdDSA',
+    kid: key.kid,
+    iss: s.issuer,
+    aud: s.audience,
+    expiresIn: s.ttlS * 1000,
+    jti: randomUUID(),
+  })
   return { accessToken: signer({ ...claims }), tokenType: 'Bearer', expiresIn: s.ttlS }
 }
 
@@ -42,7 +54,8 @@ async function sign(db: Kysely<IdentityDB>, s: TokenSettings, claims: Omit<Acces
 export async function userClaims(db: Kysely<IdentityDB>, user: UserRow, orgId?: string) {
   const memberships = await membershipsOf(db, user.id)
   const org = orgId ?? memberships.find((m) => m.role !== 'admin')?.org_id ?? memberships[0]?.org_id
-  if (orgId && !memberships.some((m) => m.org_id === orgId)) throw identityErrors.IDENTITY_ORG_NOT_SELECTABLE()
+  if (orgId && !memberships.some((m) => m.org_id === orgId))
+    throw identityErrors.IDENTITY_ORG_NOT_SELECTABLE()
   const roles = new Set<Role>()
   if (user.platform_admin) roles.add('admin')
   if (user.self_registered || user.learner_id) roles.add('learner')
@@ -63,8 +76,15 @@ export async function userClaims(db: Kysely<IdentityDB>, user: UserRow, orgId?: 
  * The password grant. Unknown user and wrong password fail the same way, after the same work;
  * a username with too many recent failures is locked for the window whatever the password.
  */
-export async function passwordGrant(db: Kysely<IdentityDB>, s: TokenSettings, username: string, password: string, orgId?: string) {
-  if ((await recentLoginFailures(db, username, s.failureWindowMs)) >= s.maxFailures) throw identityErrors.IDENTITY_LOGIN_LOCKED()
+export async function passwordGrant(
+  db: Kysely<IdentityDB>,
+  s: TokenSettings,
+  username: string,
+  password: string,
+  orgId?: string,
+) {
+  if ((await recentLoginFailures(db, username, s.failureWindowMs)) >= s.maxFailures)
+    throw identityErrors.IDENTITY_LOGIN_LOCKED()
   const user = await findUserByUsername(db, username)
   const ok = await verifySecret(password, user?.password_hash ?? (await decoyHash()))
   if (!user || !ok) {
@@ -76,9 +96,20 @@ export async function passwordGrant(db: Kysely<IdentityDB>, s: TokenSettings, us
   return sign(db, s, claims)
 }
 
-export async function clientCredentialsGrant(db: Kysely<IdentityDB>, s: TokenSettings, clientId: string, clientSecret: string) {
+export async function clientCredentialsGrant(
+  db: Kysely<IdentityDB>,
+  s: TokenSettings,
+  clientId: string,
+  clientSecret: string,
+) {
   const client = await findClient(db, clientId)
   const ok = await verifySecret(clientSecret, client?.secret_hash ?? (await decoyHash()))
   if (!client || !ok) throw identityErrors.IDENTITY_CREDENTIALS_INVALID()
-  return sign(db, s, { sub: client.client_id, typ: 'client', roles: [], org: client.org_id, scope: client.scopes.join(' ') })
+  return sign(db, s, {
+    sub: client.client_id,
+    typ: 'client',
+    roles: [],
+    org: client.org_id,
+    scope: client.scopes.join(' '),
+  })
 }

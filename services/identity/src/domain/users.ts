@@ -3,7 +3,13 @@ import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { countOrganizations } from '../db/organization.repository.js'
 import type { IdentityDB } from '../db/schema.js'
-import { findUserByUsername, insertMemberships, insertUser, membershipsOf, type UserRow } from '../db/user.repository.js'
+import {
+  findUserByUsername,
+  insertMemberships,
+  insertUser,
+  membershipsOf,
+  type UserRow,
+} from '../db/user.repository.js'
 import { identityErrors } from './errors.js'
 import { hashSecret } from './passwords.js'
 
@@ -14,7 +20,10 @@ export interface NewUser {
   memberships?: { orgId: string; role: string }[]
 }
 
-type Publish = (trx: Kysely<IdentityDB>, events: { type: string; data: unknown }[]) => Promise<unknown>
+type Publish = (
+  trx: Kysely<IdentityDB>,
+  events: { type: string; data: unknown }[],
+) => Promise<unknown>
 
 export function userView(u: UserRow, memberships: { org_id: string; role: string }[]) {
   return {
@@ -31,7 +40,8 @@ export function userView(u: UserRow, memberships: { org_id: string; role: string
 /** A platform admin manages every organization; an organization's admin only their own. */
 export function assertCanManage(caller: Principal, orgIds: string[]) {
   if (caller.roles.includes('admin')) return
-  if (orgIds.length === 0 || orgIds.some((id) => !caller.adminOf.includes(id))) throw identityErrors.IDENTITY_NOT_ORG_ADMIN()
+  if (orgIds.length === 0 || orgIds.some((id) => !caller.adminOf.includes(id)))
+    throw identityErrors.IDENTITY_NOT_ORG_ADMIN()
 }
 
 export async function createUser(
@@ -43,7 +53,9 @@ export async function createUser(
   const memberships = input.memberships ?? []
   const orgIds = [...new Set(memberships.map((m) => m.orgId))]
   if ((await countOrganizations(trx, orgIds)) !== orgIds.length) {
-    throw identityErrors.IDENTITY_MEMBERSHIP_ORG_UNKNOWN(undefined, [{ path: '/memberships', message: 'names an organization that does not exist' }])
+    throw identityErrors.IDENTITY_MEMBERSHIP_ORG_UNKNOWN(undefined, [
+      { path: '/memberships', message: 'names an organization that does not exist' },
+    ])
   }
   if (await findUserByUsername(trx, input.username)) throw identityErrors.IDENTITY_USERNAME_TAKEN()
   const user = await insertUser(trx, {
@@ -56,6 +68,16 @@ export async function createUser(
     self_registered: options.selfRegistered,
   })
   await insertMemberships(trx, user.id, memberships)
-  await publish(trx, [{ type: 'identity.user.created', data: { userId: user.id, username: user.username, memberships, selfRegistered: options.selfRegistered } }])
+  await publish(trx, [
+    {
+      type: 'identity.user.created',
+      data: {
+        userId: user.id,
+        username: user.username,
+        memberships,
+        selfRegistered: options.selfRegistered,
+      },
+    },
+  ])
   return userView(user, await membershipsOf(trx, user.id))
 }

@@ -1,7 +1,7 @@
-import { Id, PageQuery, RegionCode } from '@creditbank/contracts'
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { Id, OrganizationKind, PageQuery, RegionCode } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
@@ -9,11 +9,19 @@ import { findOrganization, listOrganizations } from '../db/organization.reposito
 import type { IdentityDB } from '../db/schema.js'
 import { createClient } from '../domain/clients.js'
 import { identityErrors } from '../domain/errors.js'
-import { rotateSigningKey } from '../domain/signing-keys.js'
 import { organizationView, registerOrganization } from '../domain/organizations.js'
+import { rotateSigningKey } from '../domain/signing-keys.js'
 import { assertCanManage, createUser } from '../domain/users.js'
-import { OrganizationKind } from '@creditbank/contracts'
-import { Client, errorResponses, NewClientBody, NewOrganizationBody, NewUserBody, Organization, OrganizationPage, User } from './schemas.js'
+import {
+  Client,
+  errorResponses,
+  NewClientBody,
+  NewOrganizationBody,
+  NewUserBody,
+  Organization,
+  OrganizationPage,
+  User,
+} from './schemas.js'
 
 export async function adminRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -23,12 +31,22 @@ export async function adminRoutes(app: FastifyInstance) {
     '/v1/organizations',
     {
       preHandler: requireRole(['admin']),
-      schema: { tags: ['organizations'], summary: 'Register an organization', body: NewOrganizationBody, response: { 200: Organization, 201: Organization, ...errorResponses } },
+      schema: {
+        tags: ['organizations'],
+        summary: 'Register an organization',
+        body: NewOrganizationBody,
+        response: { 200: Organization, 201: Organization, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, organization } = await registerOrganization(trx, request.body, p.subject, app.events.write)
+        const { status, organization } = await registerOrganization(
+          trx,
+          request.body,
+          p.subject,
+          app.events.write,
+        )
         return { status, body: organizationView(organization) }
       })
       app.events.committed()
@@ -43,7 +61,14 @@ export async function adminRoutes(app: FastifyInstance) {
       schema: {
         tags: ['organizations'],
         summary: 'List organizations',
-        querystring: Type.Object({ ...PageQuery.properties, kind: Type.Optional(OrganizationKind), regionCode: Type.Optional(RegionCode) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            ...PageQuery.properties,
+            kind: Type.Optional(OrganizationKind),
+            regionCode: Type.Optional(RegionCode),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: OrganizationPage, ...errorResponses },
       },
     },
@@ -51,7 +76,12 @@ export async function adminRoutes(app: FastifyInstance) {
       const q = request.query
       const limit = q.limit ?? 20
       const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined
-      const rows = await listOrganizations(db, { kind: q.kind, regionCode: q.regionCode, after, limit })
+      const rows = await listOrganizations(db, {
+        kind: q.kind,
+        regionCode: q.regionCode,
+        after,
+        limit,
+      })
       return toPage(rows, limit, (o) => [o.id], organizationView)
     },
   )
@@ -60,7 +90,12 @@ export async function adminRoutes(app: FastifyInstance) {
     '/v1/organizations/:id',
     {
       preHandler: requireAuth,
-      schema: { tags: ['organizations'], summary: 'One organization', params: Type.Object({ id: Id }), response: { 200: Organization, ...errorResponses } },
+      schema: {
+        tags: ['organizations'],
+        summary: 'One organization',
+        params: Type.Object({ id: Id }),
+        response: { 200: Organization, ...errorResponses },
+      },
     },
     async (request) => {
       const o = await findOrganization(db, request.params.id)
@@ -73,11 +108,19 @@ export async function adminRoutes(app: FastifyInstance) {
     '/v1/users',
     {
       preHandler: requireAuth,
-      schema: { tags: ['users'], summary: 'Create a staff user with memberships', body: NewUserBody, response: { 201: User, ...errorResponses } },
+      schema: {
+        tags: ['users'],
+        summary: 'Create a staff user with memberships',
+        body: NewUserBody,
+        response: { 201: User, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
-      assertCanManage(p, request.body.memberships.map((m) => m.orgId))
+      assertCanManage(
+        p,
+        request.body.memberships.map((m) => m.orgId),
+      )
       const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
         status: 201,
         body: await createUser(trx, request.body, { selfRegistered: false }, app.events.write),
@@ -91,17 +134,27 @@ export async function adminRoutes(app: FastifyInstance) {
     '/v1/clients',
     {
       preHandler: requireAuth,
-      schema: { tags: ['clients'], summary: 'Create a system client of an organization; the secret is shown once', body: NewClientBody, response: { 201: Client, ...errorResponses } },
+      schema: {
+        tags: ['clients'],
+        summary: 'Create a system client of an organization; the secret is shown once',
+        body: NewClientBody,
+        response: { 201: Client, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
       assertCanManage(p, [request.body.orgId])
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
-        status: 201,
-        body: await createClient(trx, request.body, p.subject, app.events.write),
-      }),
-      // A replay must not show the secret again: it is kept nowhere but in the first answer.
-      ({ clientSecret: _secret, ...rest }) => rest,
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        async (trx) => ({
+          status: 201,
+          body: await createClient(trx, request.body, p.subject, app.events.write),
+        }),
+        // A replay must not show the secret again: it is kept nowhere but in the first answer.
+        ({ clientSecret: _secret, ...rest }) => rest,
       )
       app.events.committed()
       return out
@@ -118,8 +171,15 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
       preHandler: requireRole(['admin']),
       schema: {
         tags: ['auth'],
-        summary: 'Rotate the token signing key; the old key stays published until its tokens expire',
-        response: { 201: Type.Object({ kid: Type.String(), previousKid: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        summary:
+          'Rotate the token signing key; the old key stays published until its tokens expire',
+        response: {
+          201: Type.Object({
+            kid: Type.String(),
+            previousKid: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (_request, reply) => {

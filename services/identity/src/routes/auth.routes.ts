@@ -1,19 +1,26 @@
-import { AppError } from '@creditbank/contracts'
 import { principalOf, requireAuth } from '@creditbank/auth'
+import { AppError } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import { findUser, membershipsOf } from '../db/user.repository.js'
 import type { IdentityDB } from '../db/schema.js'
+import { findUser, membershipsOf } from '../db/user.repository.js'
 import { identityErrors } from '../domain/errors.js'
 import { jwks } from '../domain/signing-keys.js'
-import { clientCredentialsGrant, passwordGrant, type TokenSettings, userClaims } from '../domain/tokens.js'
+import {
+  clientCredentialsGrant,
+  passwordGrant,
+  type TokenSettings,
+  userClaims,
+} from '../domain/tokens.js'
 import { createUser, userView } from '../domain/users.js'
 import { errorResponses, RegisterBody, Token, TokenBody, User } from './schemas.js'
 
 function missing(field: string) {
-  return new AppError('bad_request', 'VALIDATION_FAILED', `${field} is required for this grant`, [{ path: `/${field}`, message: 'is required for this grant' }])
+  return new AppError('bad_request', 'VALIDATION_FAILED', `${field} is required for this grant`, [
+    { path: `/${field}`, message: 'is required for this grant' },
+  ])
 }
 
 export async function authRoutes(app: FastifyInstance, settings: TokenSettings) {
@@ -21,15 +28,25 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
   const db = app.db as Kysely<IdentityDB>
 
   // OAuth clients send the token request form-encoded; JSON works too.
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 4_096 }, (_req, body, done) => {
-    done(null, Object.fromEntries(new URLSearchParams(body as string)))
-  })
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: 4_096 },
+    (_req, body, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body as string)))
+    },
+  )
 
   r.post(
     '/v1/auth/token',
     {
       config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: 'Exchange credentials for an access token', security: [], body: TokenBody, response: { 200: Token, ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Exchange credentials for an access token',
+        security: [],
+        body: TokenBody,
+        response: { 200: Token, ...errorResponses },
+      },
     },
     async (request) => {
       const b = request.body
@@ -48,10 +65,25 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
     '/v1/auth/register',
     {
       config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
-      schema: { tags: ['auth'], summary: 'Learner self-sign-up', security: [], body: RegisterBody, response: { 201: User, ...errorResponses } },
+      schema: {
+        tags: ['auth'],
+        summary: 'Learner self-sign-up',
+        security: [],
+        body: RegisterBody,
+        response: { 201: User, ...errorResponses },
+      },
     },
     async (request, reply) => {
-      const user = await db.transaction().execute((trx) => createUser(trx, { ...request.body, memberships: [] }, { selfRegistered: true }, app.events.write))
+      const user = await db
+        .transaction()
+        .execute((trx) =>
+          createUser(
+            trx,
+            { ...request.body, memberships: [] },
+            { selfRegistered: true },
+            app.events.write,
+          ),
+        )
       app.events.committed()
       reply.code(201)
       return user
@@ -65,7 +97,9 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
         tags: ['auth'],
         summary: 'Public keys that verify access tokens',
         security: [],
-        response: { 200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }) },
+        response: {
+          200: Type.Object({ keys: Type.Array(Type.Record(Type.String(), Type.Unknown())) }),
+        },
       },
     },
     async (_request, reply) => {
@@ -97,13 +131,24 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
     },
     async (request) => {
       const p = principalOf(request)
-      const base = { kind: p.kind, subject: p.subject, roles: p.roles, org: p.org, learner: p.learner, scopes: p.scopes }
+      const base = {
+        kind: p.kind,
+        subject: p.subject,
+        roles: p.roles,
+        org: p.org,
+        learner: p.learner,
+        scopes: p.scopes,
+      }
       if (p.kind === 'client') return base
       const user = await findUser(db, p.subject)
       if (!user) throw identityErrors.IDENTITY_USER_NOT_FOUND()
       // The learner link may be newer than the token: report what is true now.
       const claims = await userClaims(db, user, p.org ?? undefined)
-      return { ...base, learner: claims.learner ?? null, user: userView(user, await membershipsOf(db, user.id)) }
+      return {
+        ...base,
+        learner: claims.learner ?? null,
+        user: userView(user, await membershipsOf(db, user.id)),
+      }
     },
   )
 }

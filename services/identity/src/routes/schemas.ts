@@ -2,13 +2,31 @@ import { Id, OrganizationKind, Page, RegionCode, SchoolLevel } from '@creditbank
 import Type from 'typebox'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
-export const errorResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 429: problem }
+export const errorResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  422: problem,
+  429: problem,
+}
 
-export const Username = Type.String({ minLength: 3, maxLength: 64, pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$' })
+export const Username = Type.String({
+  minLength: 3,
+  maxLength: 64,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9._@-]*$',
+})
 export const Password = Type.String({ minLength: 10, maxLength: 200 })
 export const DisplayName = Type.String({ minLength: 1, maxLength: 100 })
 export const MembershipRole = Type.Enum(['admin', 'registrar', 'issuer', 'reviewer'])
-export const Scope = Type.Enum(['outcomes:write', 'enrollments:write', 'learners:write', 'certificates:write', 'credentials:issue'])
+export const Scope = Type.Enum([
+  'outcomes:write',
+  'enrollments:write',
+  'learners:write',
+  'certificates:write',
+  'credentials:issue',
+])
 
 export const Organization = Type.Object({
   id: Id,
@@ -33,7 +51,10 @@ export const NewOrganizationBody = Type.Object(
 
 export const OrganizationPage = Page(Organization)
 
-export const Membership = Type.Object({ orgId: Id, role: MembershipRole }, { additionalProperties: false })
+export const Membership = Type.Object(
+  { orgId: Id, role: MembershipRole },
+  { additionalProperties: false },
+)
 
 export const User = Type.Object({
   id: Id,
@@ -46,20 +67,34 @@ export const User = Type.Object({
 })
 
 export const NewUserBody = Type.Object(
-  { username: Username, password: Password, displayName: DisplayName, memberships: Type.Array(Membership, { minItems: 1, maxItems: 20 }) },
+  {
+    username: Username,
+    password: Password,
+    displayName: DisplayName,
+    memberships: Type.Array(Membership, { minItems: 1, maxItems: 20 }),
+  },
   { additionalProperties: false },
 )
 
-export const RegisterBody = Type.Object({ username: Username, password: Password, displayName: DisplayName }, { additionalProperties: false })
+export const RegisterBody = Type.Object(
+  { username: Username, password: Password, displayName: DisplayName },
+  { additionalProperties: false },
+)
 
 export const NewClientBody = Type.Object(
-  { orgId: Id, name: Type.String({ minLength: 1, maxLength: 100 }), scopes: Type.Array(Scope, { minItems: 1, maxItems: 10 }) },
+  {
+    orgId: Id,
+    name: Type.String({ minLength: 1, maxLength: 100 }),
+    scopes: Type.Array(Scope, { minItems: 1, maxItems: 10 }),
+  },
   { additionalProperties: false },
 )
 
 export const Client = Type.Object({
   clientId: Type.String(),
-  clientSecret: Type.Optional(Type.String({ description: 'shown once, in the first answer only; store it now' })),
+  clientSecret: Type.Optional(
+    Type.String({ description: 'shown once, in the first answer only; store it now' }),
+  ),
   name: Type.String(),
   orgId: Id,
   scopes: Type.Array(Type.String()),
@@ -78,4 +113,8 @@ export const TokenBody = Type.Object(
   { additionalProperties: false },
 )
 
-export const Token = Type.Object({ accessToken: Type.String(), tokenType: Type.Literal('Bearer'), expiresIn: Type.Integer() })
+export const Token = Type.Object({
+  accessToken: Type.String(),
+  tokenType: Type.Literal('Bearer'),
+  expiresIn: Type.Integer(),
+})

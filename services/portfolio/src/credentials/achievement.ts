@@ -27,7 +27,9 @@ export function identityObject(identity: string) {
   const salt = randomBytes(16).toString('hex')
   return {
     type: 'IdentityObject',
-    identityHash: `sha256$${createHash('sha256').update(identity + salt).digest('hex')}`,
+    identityHash: `sha256$${createHash('sha256')
+      .update(identity + salt)
+      .digest('hex')}`,
     identityType: 'identifier',
     hashed: true,
     salt,
@@ -36,7 +38,12 @@ export function identityObject(identity: string) {
 
 /** VC 2.0 language value objects (§11.1) where both languages exist, else the plain string. */
 export function multilingual(n: Names) {
-  return n.en ? [{ '@value': n.zh, '@language': 'zh-CN' }, { '@value': n.en, '@language': 'en' }] : n.zh
+  return n.en
+    ? [
+        { '@value': n.zh, '@language': 'zh-CN' },
+        { '@value': n.en, '@language': 'en' },
+      ]
+    : n.zh
 }
 
 function str(v: unknown): string | null {
@@ -49,7 +56,10 @@ export function achievementOf(item: TimelineRow, names: Names, issuerOrgId: stri
   const kind = item.category === 'outcome' ? (str(d.kind) ?? 'course') : item.category
   const code = str(d.code) ?? str(d.courseCode) ?? str(d.typeCode)
   const level = str(d.level)
-  const key = item.category === 'certificate' || kind === 'certificate' ? `certificate-type:${str(d.typeCode) ?? code ?? 'unknown'}:${level ?? 'any'}` : `${issuerOrgId}:${kind}:${code ?? createHash('sha256').update(item.title).digest('hex').slice(0, 16)}`
+  const key =
+    item.category === 'certificate' || kind === 'certificate'
+      ? `certificate-type:${str(d.typeCode) ?? code ?? 'unknown'}:${level ?? 'any'}`
+      : `${issuerOrgId}:${kind}:${code ?? createHash('sha256').update(item.title).digest('hex').slice(0, 16)}`
   const levelNames = level ? LEVELS[level] : undefined
   const zh = levelNames ? `${names.zh}（${levelNames[0]}）` : names.zh
   const en = names.en ? (levelNames ? `${names.en} (${levelNames[1]})` : names.en) : null
@@ -68,8 +78,10 @@ export function achievementOf(item: TimelineRow, names: Names, issuerOrgId: stri
 }
 
 function criteriaOf(category: string, kind: string, name: string) {
-  if (category === 'recognized') return `经学分认定获得：${name}（Credits recognized by an approved application）`
-  if (category === 'certificate' || kind === 'certificate') return `通过职业技能等级考核：${name}（Passed the 1+X vocational skill level assessment）`
+  if (category === 'recognized')
+    return `经学分认定获得：${name}（Credits recognized by an approved application）`
+  if (category === 'certificate' || kind === 'certificate')
+    return `通过职业技能等级考核：${name}（Passed the 1+X vocational skill level assessment）`
   return `完成并通过：${name}（Completed and passed）`
 }
 
@@ -86,7 +98,10 @@ export interface EntryCredentialInput {
 export function achievementCredential(i: EntryCredentialInput) {
   const d = i.item.data as Record<string, unknown>
   const credits = str(d.credits)
-  const score = d.grade && typeof d.grade === 'object' ? str((d.grade as Record<string, unknown>).score) : str(d.score)
+  const score =
+    d.grade && typeof d.grade === 'object'
+      ? str((d.grade as Record<string, unknown>).score)
+      : str(d.score)
   const validUntil = str(d.expiresOn)
   return {
     '@context': [VC_V2, OB_V3],

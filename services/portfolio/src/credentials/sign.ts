@@ -1,6 +1,9 @@
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity'
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
-import { createSignCryptosuite, createVerifyCryptosuite } from '@digitalbazaar/eddsa-jcs-2022-cryptosuite'
+import {
+  createSignCryptosuite,
+  createVerifyCryptosuite,
+} from '@digitalbazaar/eddsa-jcs-2022-cryptosuite'
 import { cryptosuite as rdfc } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import * as vc from '@digitalbazaar/vc'
 import './jsonld-reuse.js'
@@ -17,14 +20,26 @@ const rdfcVerify = withCachedVerifiers(rdfc)
 const jcsVerify = withCachedVerifiers(createVerifyCryptosuite())
 
 /** Signs a credential with a Data Integrity proof; eddsa-rdfc-2022 unless asked otherwise. */
-export async function signCredential(issuer: Issuer, credential: Record<string, unknown>, suite: Cryptosuite = 'eddsa-rdfc-2022') {
-  const proof = new DataIntegrityProof({ signer: issuer.signer, cryptosuite: suite === 'eddsa-jcs-2022' ? jcsSign : rdfc })
+export async function signCredential(
+  issuer: Issuer,
+  credential: Record<string, unknown>,
+  suite: Cryptosuite = 'eddsa-rdfc-2022',
+) {
+  const proof = new DataIntegrityProof({
+    signer: issuer.signer,
+    cryptosuite: suite === 'eddsa-jcs-2022' ? jcsSign : rdfc,
+  })
   return vc.issue({ credential, suite: proof, documentLoader })
 }
 
 const proofTypes = (document: unknown): unknown[] => {
-  const proof = typeof document === 'object' && document !== null ? (document as { proof?: unknown }).proof : undefined
-  return (Array.isArray(proof) ? proof : [proof]).map((p) => (typeof p === 'object' && p !== null ? (p as { type?: unknown }).type : undefined))
+  const proof =
+    typeof document === 'object' && document !== null
+      ? (document as { proof?: unknown }).proof
+      : undefined
+  return (Array.isArray(proof) ? proof : [proof]).map((p) =>
+    typeof p === 'object' && p !== null ? (p as { type?: unknown }).type : undefined,
+  )
 }
 
 /**
@@ -33,7 +48,10 @@ const proofTypes = (document: unknown): unknown[] => {
  * others signed; we never issue one), that suite too, so the eddsa path is unchanged.
  */
 export function verifySuites(document?: unknown) {
-  const suites: unknown[] = [new DataIntegrityProof({ cryptosuite: rdfcVerify }), new DataIntegrityProof({ cryptosuite: jcsVerify })]
+  const suites: unknown[] = [
+    new DataIntegrityProof({ cryptosuite: rdfcVerify }),
+    new DataIntegrityProof({ cryptosuite: jcsVerify }),
+  ]
   if (proofTypes(document).includes('Ed25519Signature2020')) suites.push(new Ed25519Signature2020())
   return suites
 }

@@ -9,8 +9,11 @@ export function encodeList(bits: Buffer): string {
 }
 
 export function decodeList(encoded: string): Buffer {
-  if (!encoded.startsWith('u')) throw new Error('encodedList must be multibase base64url (prefix u)')
-  return gunzipSync(Buffer.from(encoded.slice(1), 'base64url'), { maxOutputLength: 16 * 1024 * 1024 })
+  if (!encoded.startsWith('u'))
+    throw new Error('encodedList must be multibase base64url (prefix u)')
+  return gunzipSync(Buffer.from(encoded.slice(1), 'base64url'), {
+    maxOutputLength: 16 * 1024 * 1024,
+  })
 }
 
 export function bitAt(bits: Buffer, index: number): boolean {

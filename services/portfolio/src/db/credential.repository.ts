@@ -7,7 +7,11 @@ import { type PortfolioDB, SCHEMA } from './schema.js'
 export const STATUS_LIST_SIZE = 131_072
 
 export function findIssuerKey(db: Kysely<PortfolioDB>, issuerId: string) {
-  return db.selectFrom('issuer_key').selectAll().where('issuer_id', '=', issuerId).executeTakeFirst()
+  return db
+    .selectFrom('issuer_key')
+    .selectAll()
+    .where('issuer_id', '=', issuerId)
+    .executeTakeFirst()
 }
 
 export function findIssuerKeyByDid(db: Kysely<PortfolioDB>, did: string) {
@@ -15,8 +19,16 @@ export function findIssuerKeyByDid(db: Kysely<PortfolioDB>, did: string) {
 }
 
 /** Inserts a new issuer identity with its first status list, unless another writer got there first. */
-export async function insertIssuerKey(db: Kysely<PortfolioDB>, row: { issuer_id: string; did: string; public_key_multibase: string; secret_key_sealed: string }) {
-  const inserted = await db.insertInto('issuer_key').values(row).onConflict((oc) => oc.column('issuer_id').doNothing()).returning('issuer_id').executeTakeFirst()
+export async function insertIssuerKey(
+  db: Kysely<PortfolioDB>,
+  row: { issuer_id: string; did: string; public_key_multibase: string; secret_key_sealed: string },
+) {
+  const inserted = await db
+    .insertInto('issuer_key')
+    .values(row)
+    .onConflict((oc) => oc.column('issuer_id').doNothing())
+    .returning('issuer_id')
+    .executeTakeFirst()
   if (inserted) await insertStatusList(db, row.issuer_id)
 }
 
@@ -24,13 +36,25 @@ export async function insertIssuerKey(db: Kysely<PortfolioDB>, row: { issuer_id:
 async function insertStatusList(db: Kysely<PortfolioDB>, issuerId: string) {
   await db
     .insertInto('status_list')
-    .values({ id: uuidv7(), issuer_id: issuerId, purpose: 'revocation', size: STATUS_LIST_SIZE, bits: Buffer.alloc(STATUS_LIST_SIZE / 8), credential: null, credential_version: null })
+    .values({
+      id: uuidv7(),
+      issuer_id: issuerId,
+      purpose: 'revocation',
+      size: STATUS_LIST_SIZE,
+      bits: Buffer.alloc(STATUS_LIST_SIZE / 8),
+      credential: null,
+      credential_version: null,
+    })
     .onConflict((oc) => oc.column('issuer_id').where('closed_at', 'is', null).doNothing())
     .execute()
 }
 
 export function findStatus(db: Kysely<PortfolioDB>, issuerId: string, refId: string, lock = false) {
-  const q = db.selectFrom('credential_status').selectAll().where('issuer_id', '=', issuerId).where('ref_id', '=', refId)
+  const q = db
+    .selectFrom('credential_status')
+    .selectAll()
+    .where('issuer_id', '=', issuerId)
+    .where('ref_id', '=', refId)
   return (lock ? q.forUpdate() : q).executeTakeFirst()
 }
 
@@ -95,7 +119,12 @@ async function attemptAllocation(db: Kysely<PortfolioDB>, issuerId: string, refI
 
 /** Closes a list that takes no more entries; the next allocation opens a new one. */
 async function closeStatusList(db: Kysely<PortfolioDB>, listId: string) {
-  await db.updateTable('status_list').set({ closed_at: new Date() }).where('id', '=', listId).where('closed_at', 'is', null).execute()
+  await db
+    .updateTable('status_list')
+    .set({ closed_at: new Date() })
+    .where('id', '=', listId)
+    .where('closed_at', 'is', null)
+    .execute()
 }
 
 /**
@@ -105,10 +134,20 @@ async function closeStatusList(db: Kysely<PortfolioDB>, listId: string) {
  * must not reveal issuance order); a list that is nearly full is closed and a new one opened.
  * Runs on its own (autocommit), never inside a caller's transaction.
  */
-export async function allocateStatus(db: Kysely<PortfolioDB>, issuerId: string, refId: string): Promise<Allocation> {
+export async function allocateStatus(
+  db: Kysely<PortfolioDB>,
+  issuerId: string,
+  refId: string,
+): Promise<Allocation> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const row = await attemptAllocation(db, issuerId, refId)
-    if (row.status_list_id !== null && row.status_index !== null) return { status_list_id: row.status_list_id, status_index: row.status_index, created: row.created, revoked: row.revoked === true }
+    if (row.status_list_id !== null && row.status_index !== null)
+      return {
+        status_list_id: row.status_list_id,
+        status_index: row.status_index,
+        created: row.created,
+        revoked: row.revoked === true,
+      }
     if (row.open_list === null) await insertStatusList(db, issuerId)
     else if (row.picked === 0) await closeStatusList(db, row.open_list)
     // else: another writer took the index (or the ref) first; draw again.
@@ -123,7 +162,10 @@ async function setBits(db: Kysely<PortfolioDB>, rows: StatusEntry[]) {
   for (const r of rows) {
     await db
       .updateTable('status_list')
-      .set((eb) => ({ bits: sql`set_bit(bits, ${pgBit(r.status_index)}, 1)`, version: eb('version', '+', 1) }))
+      .set((eb) => ({
+        bits: sql`set_bit(bits, ${pgBit(r.status_index)}, 1)`,
+        version: eb('version', '+', 1),
+      }))
       .where('id', '=', r.status_list_id)
       .execute()
   }
@@ -167,16 +209,37 @@ export function findStatusList(db: Kysely<PortfolioDB>, id: string) {
 export function statusBit(db: Kysely<PortfolioDB>, listId: string, index: number) {
   return db
     .selectFrom('status_list')
-    .select(sql<number | null>`case when ${index}::bigint < size then get_bit(bits, ${pgBit(index)}::bigint) end`.as('bit'))
+    .select(
+      sql<
+        number | null
+      >`case when ${index}::bigint < size then get_bit(bits, ${pgBit(index)}::bigint) end`.as(
+        'bit',
+      ),
+    )
     .where('id', '=', listId)
     .executeTakeFirst()
 }
 
-export async function cacheStatusListCredential(db: Kysely<PortfolioDB>, id: string, version: number, credential: string) {
-  await db.updateTable('status_list').set({ credential, credential_version: version }).where('id', '=', id).where('version', '=', version).execute()
+export async function cacheStatusListCredential(
+  db: Kysely<PortfolioDB>,
+  id: string,
+  version: number,
+  credential: string,
+) {
+  await db
+    .updateTable('status_list')
+    .set({ credential, credential_version: version })
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .execute()
 }
 
 /** Gives back the status entry of a credential that was never issued; its index is free again. */
 export async function releaseStatus(db: Kysely<PortfolioDB>, issuerId: string, refId: string) {
-  await db.deleteFrom('credential_status').where('issuer_id', '=', issuerId).where('ref_id', '=', refId).where('revoked', '=', false).execute()
+  await db
+    .deleteFrom('credential_status')
+    .where('issuer_id', '=', issuerId)
+    .where('ref_id', '=', refId)
+    .where('revoked', '=', false)
+    .execute()
 }

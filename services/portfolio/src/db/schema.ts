@@ -123,8 +123,20 @@ export interface PortfolioDB extends EventTables {
   evidence: EvidenceTable
   share: ShareTable
   share_access: ShareAccessTable
-  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: Timestamp
+  }
 }
 
 /** The projection: what a rebuild truncates and replays. Everything else is owned state. */
-export const projectionTables = ['timeline_item', 'learner', 'organization', 'certificate_type'] as const
+export const projectionTables = [
+  'timeline_item',
+  'learner',
+  'organization',
+  'certificate_type',
+] as const

@@ -1,7 +1,19 @@
 import type { Kysely } from 'kysely'
 import type { PortfolioDB } from './schema.js'
 
-export function insertShare(db: Kysely<PortfolioDB>, row: { id: string; learner_id: string; token_hash: string; scope: string; entry_ids: string[]; label: string | null; expires_at: string; created_by: string }) {
+export function insertShare(
+  db: Kysely<PortfolioDB>,
+  row: {
+    id: string
+    learner_id: string
+    token_hash: string
+    scope: string
+    entry_ids: string[]
+    label: string | null
+    expires_at: string
+    created_by: string
+  },
+) {
   return db.insertInto('share').values(row).returningAll().executeTakeFirstOrThrow()
 }
 
@@ -13,17 +25,35 @@ export function findShareByTokenHash(db: Kysely<PortfolioDB>, tokenHash: string)
   return db.selectFrom('share').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst()
 }
 
-export function listShares(db: Kysely<PortfolioDB>, learnerId: string, after: string | undefined, limit: number) {
-  let q = db.selectFrom('share').selectAll().where('learner_id', '=', learnerId).orderBy('id', 'desc').limit(limit + 1)
+export function listShares(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  after: string | undefined,
+  limit: number,
+) {
+  let q = db
+    .selectFrom('share')
+    .selectAll()
+    .where('learner_id', '=', learnerId)
+    .orderBy('id', 'desc')
+    .limit(limit + 1)
   if (after) q = q.where('id', '<', after)
   return q.execute()
 }
 
 export async function revokeShare(db: Kysely<PortfolioDB>, id: string) {
-  await db.updateTable('share').set({ revoked_at: new Date() }).where('id', '=', id).where('revoked_at', 'is', null).execute()
+  await db
+    .updateTable('share')
+    .set({ revoked_at: new Date() })
+    .where('id', '=', id)
+    .where('revoked_at', 'is', null)
+    .execute()
 }
 
-export async function logAccess(db: Kysely<PortfolioDB>, row: { id: string; share_id: string; user_agent: string | null; client_ip: string | null }) {
+export async function logAccess(
+  db: Kysely<PortfolioDB>,
+  row: { id: string; share_id: string; user_agent: string | null; client_ip: string | null },
+) {
   await db.insertInto('share_access').values(row).execute()
 }
 
@@ -48,6 +78,11 @@ export async function accessesOf(db: Kysely<PortfolioDB>, shareIds: string[], pe
     )
     .orderBy('a.at', 'desc')
     .execute()
-  const counts = await db.selectFrom('share_access').select(['share_id', (eb) => eb.fn.countAll<string>().as('n')]).where('share_id', 'in', shareIds).groupBy('share_id').execute()
+  const counts = await db
+    .selectFrom('share_access')
+    .select(['share_id', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('share_id', 'in', shareIds)
+    .groupBy('share_id')
+    .execute()
   return { recent, counts }
 }

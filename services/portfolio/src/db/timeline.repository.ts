@@ -17,13 +17,22 @@ export interface NewTimelineItem {
 export async function insertTimelineItem(db: Kysely<PortfolioDB>, item: NewTimelineItem) {
   await db
     .insertInto('timeline_item')
-    .values({ ...item, data: JSON.stringify(item.data), provenance: JSON.stringify(item.provenance) })
+    .values({
+      ...item,
+      data: JSON.stringify(item.data),
+      provenance: JSON.stringify(item.provenance),
+    })
     .onConflict((oc) => oc.column('event_id').doNothing())
     .execute()
 }
 
 /** Marks the items of a reversed entry or a revoked certificate; returns the ref ids touched. */
-export async function markItems(db: Kysely<PortfolioDB>, learnerId: string, refId: string, status: 'reversed' | 'revoked') {
+export async function markItems(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  refId: string,
+  status: 'reversed' | 'revoked',
+) {
   const rows = await db
     .updateTable('timeline_item')
     .set({ status })
@@ -35,20 +44,43 @@ export async function markItems(db: Kysely<PortfolioDB>, learnerId: string, refI
   return [...new Set(rows.map((r) => r.ref_id).filter((r): r is string => r !== null))]
 }
 
-export function timelineRows(db: Kysely<PortfolioDB>, learnerId: string, o: { limit: number; after?: [string, string]; ids?: string[] }) {
+export function timelineRows(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  o: { limit: number; after?: [string, string]; ids?: string[] },
+) {
   let q = db
     .selectFrom('timeline_item as t')
     .leftJoin('organization as o', 'o.id', 't.org_id')
-    .select(['t.event_id', 't.event_type', 't.category', 't.ref_id', 't.title', 't.at', 't.org_id', 't.data', 't.provenance', 't.status', 'o.name as org_name'])
+    .select([
+      't.event_id',
+      't.event_type',
+      't.category',
+      't.ref_id',
+      't.title',
+      't.at',
+      't.org_id',
+      't.data',
+      't.provenance',
+      't.status',
+      'o.name as org_name',
+    ])
     .where('t.learner_id', '=', learnerId)
     .orderBy('t.at', 'desc')
     .orderBy('t.event_id', 'desc')
     .limit(o.limit + 1)
   if (o.after) {
     const [at, id] = o.after
-    q = q.where((eb) => eb(eb.refTuple('t.at', 't.event_id'), '<', eb.tuple(sql<Date>`${at}::timestamptz`, sql<string>`${id}::uuid`)))
+    q = q.where((eb) =>
+      eb(
+        eb.refTuple('t.at', 't.event_id'),
+        '<',
+        eb.tuple(sql<Date>`${at}::timestamptz`, sql<string>`${id}::uuid`),
+      ),
+    )
   }
-  if (o.ids) q = q.where('t.ref_id', 'in', o.ids.length ? o.ids : ['00000000-0000-0000-0000-000000000000'])
+  if (o.ids)
+    q = q.where('t.ref_id', 'in', o.ids.length ? o.ids : ['00000000-0000-0000-0000-000000000000'])
   return q.execute()
 }
 
@@ -60,7 +92,20 @@ export function findCredentialable(db: Kysely<PortfolioDB>, learnerId: string, r
     .selectFrom('timeline_item as t')
     .leftJoin('organization as o', 'o.id', 't.org_id')
     .leftJoin('learner as l', 'l.learner_id', 't.learner_id')
-    .select(['t.event_id', 't.event_type', 't.category', 't.ref_id', 't.title', 't.at', 't.org_id', 't.data', 't.provenance', 't.status', 'o.name as org_name', 'l.account_no'])
+    .select([
+      't.event_id',
+      't.event_type',
+      't.category',
+      't.ref_id',
+      't.title',
+      't.at',
+      't.org_id',
+      't.data',
+      't.provenance',
+      't.status',
+      'o.name as org_name',
+      'l.account_no',
+    ])
     .where('t.learner_id', '=', learnerId)
     .where('t.ref_id', '=', refId)
     .where('t.category', 'in', ['outcome', 'certificate', 'recognized'])
@@ -72,7 +117,19 @@ export function credentialableRows(db: Kysely<PortfolioDB>, learnerId: string, l
   return db
     .selectFrom('timeline_item as t')
     .leftJoin('organization as o', 'o.id', 't.org_id')
-    .select(['t.event_id', 't.event_type', 't.category', 't.ref_id', 't.title', 't.at', 't.org_id', 't.data', 't.provenance', 't.status', 'o.name as org_name'])
+    .select([
+      't.event_id',
+      't.event_type',
+      't.category',
+      't.ref_id',
+      't.title',
+      't.at',
+      't.org_id',
+      't.data',
+      't.provenance',
+      't.status',
+      'o.name as org_name',
+    ])
     .where('t.learner_id', '=', learnerId)
     .where('t.category', 'in', ['outcome', 'certificate', 'recognized'])
     .where('t.status', '=', 'active')
@@ -84,23 +141,41 @@ export function credentialableRows(db: Kysely<PortfolioDB>, learnerId: string, l
 
 export async function existingRefIds(db: Kysely<PortfolioDB>, learnerId: string, ids: string[]) {
   if (ids.length === 0) return new Set<string>()
-  const rows = await db.selectFrom('timeline_item').select('ref_id').distinct().where('learner_id', '=', learnerId).where('ref_id', 'in', ids).execute()
+  const rows = await db
+    .selectFrom('timeline_item')
+    .select('ref_id')
+    .distinct()
+    .where('learner_id', '=', learnerId)
+    .where('ref_id', 'in', ids)
+    .execute()
   return new Set(rows.map((r) => r.ref_id as string))
 }
 
-export async function upsertLearner(db: Kysely<PortfolioDB>, row: { learner_id: string; account_no: string; opened_at: string }) {
-  await db.insertInto('learner').values(row).onConflict((oc) => oc.column('learner_id').doNothing()).execute()
+export async function upsertLearner(
+  db: Kysely<PortfolioDB>,
+  row: { learner_id: string; account_no: string; opened_at: string },
+) {
+  await db
+    .insertInto('learner')
+    .values(row)
+    .onConflict((oc) => oc.column('learner_id').doNothing())
+    .execute()
 }
 
 export function findLearner(db: Kysely<PortfolioDB>, learnerId: string) {
   return db.selectFrom('learner').selectAll().where('learner_id', '=', learnerId).executeTakeFirst()
 }
 
-export async function upsertOrganization(db: Kysely<PortfolioDB>, row: { id: string; code: string; name: string; kind: string }) {
+export async function upsertOrganization(
+  db: Kysely<PortfolioDB>,
+  row: { id: string; code: string; name: string; kind: string },
+) {
   await db
     .insertInto('organization')
     .values(row)
-    .onConflict((oc) => oc.column('id').doUpdateSet({ code: row.code, name: row.name, kind: row.kind }))
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({ code: row.code, name: row.name, kind: row.kind }),
+    )
     .execute()
 }
 
@@ -108,11 +183,20 @@ export function findOrganization(db: Kysely<PortfolioDB>, id: string) {
   return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst()
 }
 
-export async function upsertCertificateType(db: Kysely<PortfolioDB>, row: { code: string; name: string; name_en: string | null; evaluation_org_id: string }) {
+export async function upsertCertificateType(
+  db: Kysely<PortfolioDB>,
+  row: { code: string; name: string; name_en: string | null; evaluation_org_id: string },
+) {
   await db
     .insertInto('certificate_type')
     .values(row)
-    .onConflict((oc) => oc.column('code').doUpdateSet({ name: row.name, name_en: row.name_en, evaluation_org_id: row.evaluation_org_id }))
+    .onConflict((oc) =>
+      oc.column('code').doUpdateSet({
+        name: row.name,
+        name_en: row.name_en,
+        evaluation_org_id: row.evaluation_org_id,
+      }),
+    )
     .execute()
 }
 

@@ -1,13 +1,39 @@
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { allocateStatus, cacheStatusListCredential, findStatus, findStatusList, releaseStatus, revokeStatus } from '../db/credential.repository.js'
-import type { PortfolioDB } from '../db/schema.js'
-import { credentialableRows, findCertificateType, findCredentialable, findLearner, findOrganization, type TimelineRow } from '../db/timeline.repository.js'
-import { achievementCredential, identityObject, multilingual, type Names, statusEntry } from '../credentials/achievement.js'
+import {
+  achievementCredential,
+  identityObject,
+  multilingual,
+  type Names,
+  statusEntry,
+} from '../credentials/achievement.js'
 import { type Issuers, PLATFORM_ISSUER } from '../credentials/issuers.js'
-import { CLR_CONTEXT_URL, isKnownContext, OB_V3, UnknownDocumentError, VC_V2 } from '../credentials/loader.js'
+import {
+  CLR_CONTEXT_URL,
+  isKnownContext,
+  OB_V3,
+  UnknownDocumentError,
+  VC_V2,
+} from '../credentials/loader.js'
 import { type Cryptosuite, signCredential } from '../credentials/sign.js'
 import { encodeList } from '../credentials/status-list.js'
+import {
+  allocateStatus,
+  cacheStatusListCredential,
+  findStatus,
+  findStatusList,
+  releaseStatus,
+  revokeStatus,
+} from '../db/credential.repository.js'
+import type { PortfolioDB } from '../db/schema.js'
+import {
+  credentialableRows,
+  findCertificateType,
+  findCredentialable,
+  findLearner,
+  findOrganization,
+  type TimelineRow,
+} from '../db/timeline.repository.js'
 import { credentialInputErrors } from './credential-input.js'
 import { portfolioErrors } from './errors.js'
 
@@ -31,7 +57,12 @@ async function namesOf(db: Kysely<PortfolioDB>, item: TimelineRow): Promise<Name
     const t = await findCertificateType(db, typeCode)
     if (t) return { zh: t.name, en: t.name_en }
   }
-  const zh = typeof d.typeName === 'string' ? d.typeName : typeof d.courseName === 'string' ? d.courseName : item.title
+  const zh =
+    typeof d.typeName === 'string'
+      ? d.typeName
+      : typeof d.courseName === 'string'
+        ? d.courseName
+        : item.title
   return { zh, en: null }
 }
 
@@ -39,7 +70,10 @@ async function namesOf(db: Kysely<PortfolioDB>, item: TimelineRow): Promise<Name
 function issuerOrgOf(item: TimelineRow): string {
   const d = item.data as Record<string, unknown>
   const org = (typeof d.evaluationOrgId === 'string' && d.evaluationOrgId) || item.org_id
-  if (!org) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND('The entry names no organization to vouch for it')
+  if (!org)
+    throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND(
+      'The entry names no organization to vouch for it',
+    )
   return org
 }
 
@@ -48,12 +82,21 @@ async function orgNameOf(db: Kysely<PortfolioDB>, item: TimelineRow, orgId: stri
   return (await findOrganization(db, orgId))?.name ?? item.org_name ?? orgId
 }
 
-async function entryCredential(ctx: CredentialContext, item: TimelineRow, identity: string, suite: Cryptosuite) {
+async function entryCredential(
+  ctx: CredentialContext,
+  item: TimelineRow,
+  identity: string,
+  suite: Cryptosuite,
+) {
   const orgId = issuerOrgOf(item)
   const issuer = await ctx.issuers.get(ctx.db, orgId)
   // The status entry (one statement, no lock held across round trips) and the names, side by side.
   // The entry's status is reused by every later credential for it.
-  const [status, orgName, names] = await Promise.all([allocateStatus(ctx.db, orgId, item.ref_id as string), orgNameOf(ctx.db, item, orgId), namesOf(ctx.db, item)])
+  const [status, orgName, names] = await Promise.all([
+    allocateStatus(ctx.db, orgId, item.ref_id as string),
+    orgNameOf(ctx.db, item, orgId),
+    namesOf(ctx.db, item),
+  ])
   const unsigned = achievementCredential({
     item,
     names,
@@ -70,7 +113,12 @@ async function identityOf(db: Kysely<PortfolioDB>, learnerId: string) {
 }
 
 /** An Open Badges 3.0 AchievementCredential for one entry, signed by the organization behind it. */
-export async function issueEntryCredential(ctx: CredentialContext, learnerId: string, refId: string, suite: Cryptosuite) {
+export async function issueEntryCredential(
+  ctx: CredentialContext,
+  learnerId: string,
+  refId: string,
+  suite: Cryptosuite,
+) {
   const item = await findCredentialable(ctx.db, learnerId, refId)
   if (!item) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND()
   if (item.status !== 'active') throw portfolioErrors.PORTFOLIO_ENTRY_REVOKED()
@@ -78,11 +126,20 @@ export async function issueEntryCredential(ctx: CredentialContext, learnerId: st
 }
 
 /** Credentials for several items (a shared view); reversed and revoked ones are left out. */
-export async function issueCredentialsFor(ctx: CredentialContext, learnerId: string, items: TimelineRow[], suite: Cryptosuite = 'eddsa-rdfc-2022') {
+export async function issueCredentialsFor(
+  ctx: CredentialContext,
+  learnerId: string,
+  items: TimelineRow[],
+  suite: Cryptosuite = 'eddsa-rdfc-2022',
+) {
   const identity = await identityOf(ctx.db, learnerId)
   const out: Record<string, unknown>[] = []
   for (const item of items) {
-    if (item.status !== 'active' || !['outcome', 'certificate', 'recognized'].includes(item.category)) continue
+    if (
+      item.status !== 'active' ||
+      !['outcome', 'certificate', 'recognized'].includes(item.category)
+    )
+      continue
     out.push(await entryCredential(ctx, item, identity, suite))
   }
   return out
@@ -115,7 +172,8 @@ export async function issueClr(ctx: CredentialContext, learnerId: string, suite:
 export async function statusListCredential(ctx: CredentialContext, listId: string) {
   const list = await findStatusList(ctx.db, listId)
   if (!list) throw portfolioErrors.PORTFOLIO_STATUS_LIST_NOT_FOUND()
-  if (list.credential && list.credential_version === list.version) return JSON.parse(list.credential) as Record<string, unknown>
+  if (list.credential && list.credential_version === list.version)
+    return JSON.parse(list.credential) as Record<string, unknown>
   const issuer = await ctx.issuers.get(ctx.db, list.issuer_id)
   const url = statusListUrl(ctx, list.id)
   const signed = await signCredential(issuer, {
@@ -124,7 +182,12 @@ export async function statusListCredential(ctx: CredentialContext, listId: strin
     type: ['VerifiableCredential', 'BitstringStatusListCredential'],
     issuer: issuer.did,
     validFrom: new Date().toISOString(),
-    credentialSubject: { id: `${url}#list`, type: 'BitstringStatusList', statusPurpose: list.purpose, encodedList: encodeList(list.bits) },
+    credentialSubject: {
+      id: `${url}#list`,
+      type: 'BitstringStatusList',
+      statusPurpose: list.purpose,
+      encodedList: encodeList(list.bits),
+    },
   })
   await cacheStatusListCredential(ctx.db, list.id, list.version, JSON.stringify(signed))
   return signed
@@ -137,22 +200,44 @@ const vcApiRef = (credentialId: string) => `vcapi:${credentialId}`
  * The VC API issuer: signs a caller's credential as the caller's organization (or as the credit
  * bank for an admin), with a status entry of its own so it can be revoked later.
  */
-export async function issueAny(ctx: CredentialContext, issuerId: string, input: Record<string, unknown>, suite: Cryptosuite) {
+export async function issueAny(
+  ctx: CredentialContext,
+  issuerId: string,
+  input: Record<string, unknown>,
+  suite: Cryptosuite,
+) {
   const issuer = await ctx.issuers.get(ctx.db, issuerId)
   const errors = credentialInputErrors(input, issuer.did)
-  if (errors.length > 0) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(errors.map((e) => `${e.path} ${e.message}`).join('; '), errors)
+  if (errors.length > 0)
+    throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(
+      errors.map((e) => `${e.path} ${e.message}`).join('; '),
+      errors,
+    )
   const contexts = Array.isArray(input['@context']) ? input['@context'] : [input['@context']]
   contexts.forEach((c, i) => {
-    if (typeof c === 'string' && !isKnownContext(c)) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(`unknown context ${c}`, [{ path: `/credential/@context/${i}`, message: `unknown context ${c}` }])
+    if (typeof c === 'string' && !isKnownContext(c))
+      throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(`unknown context ${c}`, [
+        { path: `/credential/@context/${i}`, message: `unknown context ${c}` },
+      ])
   })
-  const named = typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown }).id
-  if (named !== issuer.did) throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [{ path: '/credential/issuer', message: `must be ${issuer.did}` }])
+  const named =
+    typeof input.issuer === 'string' ? input.issuer : (input.issuer as { id?: unknown }).id
+  if (named !== issuer.did)
+    throw portfolioErrors.PORTFOLIO_ISSUER_MISMATCH(`this caller signs as ${issuer.did}`, [
+      { path: '/credential/issuer', message: `must be ${issuer.did}` },
+    ])
   const refId = typeof input.id === 'string' ? input.id : `urn:uuid:${uuidv7()}`
   const [status, orgName] = await Promise.all([
     allocateStatus(ctx.db, issuerId, vcApiRef(refId)),
-    issuerId === PLATFORM_ISSUER ? PLATFORM_NAME : findOrganization(ctx.db, issuerId).then((org) => org?.name ?? issuerId),
+    issuerId === PLATFORM_ISSUER
+      ? PLATFORM_NAME
+      : findOrganization(ctx.db, issuerId).then((org) => org?.name ?? issuerId),
   ])
-  if (status.revoked) throw portfolioErrors.PORTFOLIO_STATUS_FINAL(`a credential with the id ${refId} was revoked; issue it under another id`, [{ path: '/credential/id', message: 'names a revoked credential' }])
+  if (status.revoked)
+    throw portfolioErrors.PORTFOLIO_STATUS_FINAL(
+      `a credential with the id ${refId} was revoked; issue it under another id`,
+      [{ path: '/credential/id', message: 'names a revoked credential' }],
+    )
   const credential = {
     ...input,
     id: refId,
@@ -167,8 +252,11 @@ export async function issueAny(ctx: CredentialContext, issuerId: string, input: 
     // made (never one an earlier credential with the same id holds): its index is free again.
     if (status.created) await releaseStatus(ctx.db, issuerId, vcApiRef(refId))
     // jsonld in safe mode refuses undefined terms and malformed values: the caller's input, not ours.
-    if (err instanceof UnknownDocumentError) throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(err.message)
-    throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(err instanceof Error ? err.message.slice(0, 500) : 'cannot sign this credential')
+    if (err instanceof UnknownDocumentError)
+      throw portfolioErrors.PORTFOLIO_CONTEXT_UNKNOWN(err.message)
+    throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(
+      err instanceof Error ? err.message.slice(0, 500) : 'cannot sign this credential',
+    )
   }
 }
 
@@ -185,14 +273,30 @@ export interface StatusUpdate {
  * the VC API: `status` true sets its revocation bit (again: nothing changes); false is accepted only
  * while it is not revoked, since a revocation is final. A list or index given must be the entry's.
  */
-export async function updateIssuedStatus(ctx: CredentialContext, issuerId: string, update: StatusUpdate) {
+export async function updateIssuedStatus(
+  ctx: CredentialContext,
+  issuerId: string,
+  update: StatusUpdate,
+) {
   const ref = vcApiRef(update.credentialId)
   return ctx.db.transaction().execute(async (trx) => {
     const entry = await findStatus(trx, issuerId, ref, true)
     if (!entry) throw portfolioErrors.PORTFOLIO_CREDENTIAL_NOT_FOUND()
-    const credentialStatus = statusEntry(statusListUrl(ctx, entry.status_list_id), entry.status_index)
+    const credentialStatus = statusEntry(
+      statusListUrl(ctx, entry.status_list_id),
+      entry.status_index,
+    )
     for (const key of ['statusListCredential', 'statusListIndex'] as const) {
-      if (update[key] !== undefined && update[key] !== credentialStatus[key]) throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(`the credential's ${key} is ${credentialStatus[key]}`, [{ path: `/credentialStatus/${key}`, message: `must be ${credentialStatus[key]} or absent` }])
+      if (update[key] !== undefined && update[key] !== credentialStatus[key])
+        throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(
+          `the credential's ${key} is ${credentialStatus[key]}`,
+          [
+            {
+              path: `/credentialStatus/${key}`,
+              message: `must be ${credentialStatus[key]} or absent`,
+            },
+          ],
+        )
     }
     if (update.status) await revokeStatus(trx, issuerId, ref)
     else if (entry.revoked) throw portfolioErrors.PORTFOLIO_STATUS_FINAL()

@@ -1,7 +1,13 @@
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { findEvidence, findEvidenceByHash, insertBlob, insertEvidence, readBlob } from '../db/evidence.repository.js'
+import {
+  findEvidence,
+  findEvidenceByHash,
+  insertBlob,
+  insertEvidence,
+  readBlob,
+} from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { portfolioErrors } from './errors.js'
 
@@ -9,14 +15,36 @@ export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 /** The media type from the first bytes (the "magic number"); the name and the declared type are not trusted. */
 export function sniff(bytes: Buffer): 'application/pdf' | 'image/png' | 'image/jpeg' | null {
-  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf'
-  if (bytes.length >= 8 && bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png'
-  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff) return 'image/jpeg'
+  if (bytes.length >= 5 && bytes.subarray(0, 5).toString('latin1') === '%PDF-')
+    return 'application/pdf'
+  if (
+    bytes.length >= 8 &&
+    bytes.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))
+  )
+    return 'image/png'
+  if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+    return 'image/jpeg'
   return null
 }
 
-export function evidenceView(e: { id: string; learner_id: string; sha256: string; filename: string | null; media_type: string; size_bytes: number; created_at: Date }) {
-  return { id: e.id, learnerId: e.learner_id, sha256: e.sha256, filename: e.filename, mediaType: e.media_type, sizeBytes: e.size_bytes, createdAt: e.created_at.toISOString() }
+export function evidenceView(e: {
+  id: string
+  learner_id: string
+  sha256: string
+  filename: string | null
+  media_type: string
+  size_bytes: number
+  created_at: Date
+}) {
+  return {
+    id: e.id,
+    learnerId: e.learner_id,
+    sha256: e.sha256,
+    filename: e.filename,
+    mediaType: e.media_type,
+    sizeBytes: e.size_bytes,
+    createdAt: e.created_at.toISOString(),
+  }
 }
 
 /**
@@ -24,14 +52,33 @@ export function evidenceView(e: { id: string; learner_id: string; sha256: string
  * database is a backup of the files), one evidence row per learner and file. The same file again
  * answers the existing row (200), not a copy.
  */
-export async function addEvidence(db: Kysely<PortfolioDB>, learnerId: string, actor: string, bytes: Buffer, filename: string | null) {
+export async function addEvidence(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  actor: string,
+  bytes: Buffer,
+  filename: string | null,
+) {
   if (bytes.length === 0) throw portfolioErrors.PORTFOLIO_EVIDENCE_EMPTY()
   const mediaType = sniff(bytes)
   if (!mediaType) throw portfolioErrors.PORTFOLIO_EVIDENCE_TYPE_UNSUPPORTED()
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   return db.transaction().execute(async (trx) => {
-    await insertBlob(trx, { sha256, media_type: mediaType, size_bytes: bytes.length, content: bytes })
-    const inserted = await insertEvidence(trx, { id: uuidv7(), learner_id: learnerId, sha256, filename, media_type: mediaType, size_bytes: bytes.length, created_by: actor })
+    await insertBlob(trx, {
+      sha256,
+      media_type: mediaType,
+      size_bytes: bytes.length,
+      content: bytes,
+    })
+    const inserted = await insertEvidence(trx, {
+      id: uuidv7(),
+      learner_id: learnerId,
+      sha256,
+      filename,
+      media_type: mediaType,
+      size_bytes: bytes.length,
+      created_by: actor,
+    })
     if (inserted) return { status: 201, evidence: inserted }
     const existing = await findEvidenceByHash(trx, learnerId, sha256)
     if (!existing) throw new Error('evidence vanished')

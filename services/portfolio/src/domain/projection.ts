@@ -3,9 +3,21 @@ import type { CloudEvent, EventHandler } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { revokeRefs } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
-import { insertTimelineItem, isRevoked, markItems, upsertCertificateType, upsertLearner, upsertOrganization } from '../db/timeline.repository.js'
+import {
+  insertTimelineItem,
+  isRevoked,
+  markItems,
+  upsertCertificateType,
+  upsertLearner,
+  upsertOrganization,
+} from '../db/timeline.repository.js'
 
-export const consumedTopics = ['creditbank.identity.v1', 'creditbank.accounts.v1', 'creditbank.certificates.v1', 'creditbank.recognition.v1']
+export const consumedTopics = [
+  'creditbank.identity.v1',
+  'creditbank.accounts.v1',
+  'creditbank.certificates.v1',
+  'creditbank.recognition.v1',
+]
 
 type Data = Record<string, unknown>
 const s = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null)
@@ -13,30 +25,77 @@ const s = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null)
 const LEVEL_ZH: Record<string, string> = { junior: '初级', intermediate: '中级', senior: '高级' }
 
 /** How each known type shows on the timeline: its category, the id it is about, its title, its organization. */
-const shapes: Record<string, (d: Data) => { category: string; ref: string | null; title: string; org: string | null }> = {
-  'accounts.learner.opened': (d) => ({ category: 'account', ref: null, title: `学习账户开立 ${String(d.accountNo)}`, org: s(d.openedByOrgId) }),
-  'accounts.learner.claimed': () => ({ category: 'account', ref: null, title: '学习账户认领 Account claimed', org: null }),
-  'accounts.enrollment.created': (d) => ({ category: 'enrollment', ref: s(d.enrollmentId), title: `入学 ${String(d.programName)}`, org: s(d.orgId) }),
-  'accounts.outcome.posted': (d) => ({ category: 'outcome', ref: s(d.entryId), title: String(d.title), org: s(d.orgId) }),
-  'accounts.entry.reversed': (d) => ({ category: 'reversal', ref: s(d.entryId), title: `冲正 Reversal: ${String(d.reason)}`, org: s(d.orgId) }),
-  'accounts.credit.recognized': (d) => ({ category: 'recognized', ref: s(d.entryId), title: `认定学分 ${String(d.courseName)}`, org: s(d.orgId) }),
+const shapes: Record<
+  string,
+  (d: Data) => { category: string; ref: string | null; title: string; org: string | null }
+> = {
+  'accounts.learner.opened': (d) => ({
+    category: 'account',
+    ref: null,
+    title: `学习账户开立 ${String(d.accountNo)}`,
+    org: s(d.openedByOrgId),
+  }),
+  'accounts.learner.claimed': () => ({
+    category: 'account',
+    ref: null,
+    title: '学习账户认领 Account claimed',
+    org: null,
+  }),
+  'accounts.enrollment.created': (d) => ({
+    category: 'enrollment',
+    ref: s(d.enrollmentId),
+    title: `入学 ${String(d.programName)}`,
+    org: s(d.orgId),
+  }),
+  'accounts.outcome.posted': (d) => ({
+    category: 'outcome',
+    ref: s(d.entryId),
+    title: String(d.title),
+    org: s(d.orgId),
+  }),
+  'accounts.entry.reversed': (d) => ({
+    category: 'reversal',
+    ref: s(d.entryId),
+    title: `冲正 Reversal: ${String(d.reason)}`,
+    org: s(d.orgId),
+  }),
+  'accounts.credit.recognized': (d) => ({
+    category: 'recognized',
+    ref: s(d.entryId),
+    title: `认定学分 ${String(d.courseName)}`,
+    org: s(d.orgId),
+  }),
   'certificates.certificate.issued': (d) => ({
     category: 'certificate',
     ref: s(d.certificateId),
     title: `${String(d.typeName)}（${LEVEL_ZH[String(d.level)] ?? String(d.level)}）`,
     org: s(d.evaluationOrgId),
   }),
-  'certificates.certificate.revoked': (d) => ({ category: 'revocation', ref: s(d.certificateId), title: `证书撤销 Certificate revoked: ${String(d.reason)}`, org: s(d.evaluationOrgId) }),
+  'certificates.certificate.revoked': (d) => ({
+    category: 'revocation',
+    ref: s(d.certificateId),
+    title: `证书撤销 Certificate revoked: ${String(d.reason)}`,
+    org: s(d.evaluationOrgId),
+  }),
 }
 
 /** Recognition events (opened, decided, appealed, approved, ...) and any later type, shown generically. */
 function genericShape(type: string, d: Data) {
   const verb = type.split('.').at(-1) ?? type
-  const category = type.startsWith('recognition.') ? (verb === 'decided' ? 'decision' : 'application') : 'other'
+  const category = type.startsWith('recognition.')
+    ? verb === 'decided'
+      ? 'decision'
+      : 'application'
+    : 'other'
   const subject = s(d.courseName) ?? s(d.title) ?? s(d.programCode) ?? ''
   const ref = s(d.applicationId) ?? s(d.entryId) ?? s(d.id)
   const org = s(d.targetOrgId) ?? s(d.orgId) ?? s(d.reviewerOrgId)
-  return { category, ref, title: `${type.split('.').slice(1).join(' ')}${subject ? ` ${subject}` : ''}`, org }
+  return {
+    category,
+    ref,
+    title: `${type.split('.').slice(1).join(' ')}${subject ? ` ${subject}` : ''}`,
+    org,
+  }
 }
 
 /** Who posted it, when, and under which rule: carried with every timeline item. */
@@ -75,21 +134,42 @@ async function project(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
   // The ledger's copy of a certificate may arrive after the certificate's revocation (another topic):
   // the result must not depend on which topic was read first, live or in a rebuild.
   const certificateId = s(d.certificateId)
-  if (event.type === 'accounts.outcome.posted' && certificateId && (await isRevoked(trx, learnerId, certificateId))) {
+  if (
+    event.type === 'accounts.outcome.posted' &&
+    certificateId &&
+    (await isRevoked(trx, learnerId, certificateId))
+  ) {
     await markItems(trx, learnerId, certificateId, 'revoked')
   }
 }
 
 /** Side effects beyond the item: reference data, and the status bits of reversed or revoked things. */
-const effects: Record<string, (trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) => Promise<void>> = {
+const effects: Record<
+  string,
+  (trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) => Promise<void>
+> = {
   'identity.organization.registered': async (trx, { data: d }) => {
-    await upsertOrganization(trx, { id: String(d.organizationId), code: String(d.code), name: String(d.name), kind: String(d.kind) })
+    await upsertOrganization(trx, {
+      id: String(d.organizationId),
+      code: String(d.code),
+      name: String(d.name),
+      kind: String(d.kind),
+    })
   },
   'certificates.type.published': async (trx, { data: d }) => {
-    await upsertCertificateType(trx, { code: String(d.code), name: String(d.name), name_en: s(d.nameEn), evaluation_org_id: String(d.evaluationOrgId) })
+    await upsertCertificateType(trx, {
+      code: String(d.code),
+      name: String(d.name),
+      name_en: s(d.nameEn),
+      evaluation_org_id: String(d.evaluationOrgId),
+    })
   },
   'accounts.learner.opened': async (trx, event) => {
-    await upsertLearner(trx, { learner_id: String(event.data.learnerId), account_no: String(event.data.accountNo), opened_at: event.time })
+    await upsertLearner(trx, {
+      learner_id: String(event.data.learnerId),
+      account_no: String(event.data.accountNo),
+      opened_at: event.time,
+    })
   },
   'accounts.entry.reversed': async (trx, { data: d }) => {
     const refs = await markItems(trx, String(d.learnerId), String(d.reversedEntryId), 'reversed')
@@ -112,7 +192,8 @@ export async function applyEvent(trx: Kysely<PortfolioDB>, event: CloudEvent<Dat
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
  */
 export function projectionHandlers(): Record<string, EventHandler> {
-  const handler: EventHandler = (trx, event) => applyEvent(trx as Kysely<PortfolioDB>, event as CloudEvent<Data>)
+  const handler: EventHandler = (trx, event) =>
+    applyEvent(trx as Kysely<PortfolioDB>, event as CloudEvent<Data>)
   return Object.fromEntries(
     Object.keys(eventPayloads)
       .filter((type) => consumedTopics.includes(topicOf(type)))

@@ -1,6 +1,6 @@
 import type { EventConsumer, Transport } from '@creditbank/events'
-import type { Kysely } from 'kysely'
 import type { FastifyBaseLogger as Logger } from 'fastify'
+import type { Kysely } from 'kysely'
 import { type PortfolioDB, projectionTables } from '../db/schema.js'
 
 export interface RebuildOptions {
@@ -33,18 +33,25 @@ export async function rebuildProjection(o: RebuildOptions) {
         break
       } catch (err) {
         // The broker refuses while the group still has members (a leaving consumer, or a running service).
-        if (Date.now() > until) throw new Error(`cannot rewind ${topic} for ${o.groupId}: is the portfolio service still running? (${String(err)})`)
+        if (Date.now() > until)
+          throw new Error(
+            `cannot rewind ${topic} for ${o.groupId}: is the portfolio service still running? (${String(err)})`,
+          )
         await new Promise((r) => setTimeout(r, 500))
       }
     }
   }
   const deleted = await o.db.transaction().execute(async (trx) => {
     let rows = 0
-    for (const table of projectionTables) rows += Number((await trx.deleteFrom(table).executeTakeFirst()).numDeletedRows)
+    for (const table of projectionTables)
+      rows += Number((await trx.deleteFrom(table).executeTakeFirst()).numDeletedRows)
     await trx.deleteFrom('inbox_event').where('consumer', '=', o.groupId).execute()
     return rows
   })
-  log.info({ deleted, topics: o.topics }, 'projection dropped; replaying from the start of the topics')
+  log.info(
+    { deleted, topics: o.topics },
+    'projection dropped; replaying from the start of the topics',
+  )
   await o.consumer?.start()
   return { deleted }
 }

@@ -4,7 +4,15 @@ import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { PortfolioDB } from '../db/schema.js'
-import { accessesOf, findShare, findShareByTokenHash, insertShare, listShares, logAccess, revokeShare } from '../db/share.repository.js'
+import {
+  accessesOf,
+  findShare,
+  findShareByTokenHash,
+  insertShare,
+  listShares,
+  logAccess,
+  revokeShare,
+} from '../db/share.repository.js'
 import { existingRefIds, findLearner, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueCredentialsFor } from './credentials.js'
 import { portfolioErrors } from './errors.js'
@@ -19,7 +27,11 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 
 type ShareRow = Awaited<ReturnType<typeof findShare>> & {}
 
-function shareView(s: ShareRow, accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [], accessCount = 0) {
+function shareView(
+  s: ShareRow,
+  accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [],
+  accessCount = 0,
+) {
   const now = Date.now()
   return {
     id: s.id,
@@ -31,7 +43,11 @@ function shareView(s: ShareRow, accesses: { at: Date; userAgent: string | null; 
     active: !s.revoked_at && s.expires_at.getTime() > now,
     createdAt: s.created_at.toISOString(),
     accessCount,
-    accesses: accesses.map((a) => ({ at: a.at.toISOString(), userAgent: a.userAgent, clientIp: a.clientIp })),
+    accesses: accesses.map((a) => ({
+      at: a.at.toISOString(),
+      userAgent: a.userAgent,
+      clientIp: a.clientIp,
+    })),
   }
 }
 
@@ -43,16 +59,34 @@ export interface NewShare {
 }
 
 /** A share: a random 256-bit token, kept only as its sha256; the token is in the first answer alone. */
-export async function createShare(trx: Kysely<PortfolioDB>, publicBaseUrl: string, learnerId: string, actor: string, input: NewShare) {
+export async function createShare(
+  trx: Kysely<PortfolioDB>,
+  publicBaseUrl: string,
+  learnerId: string,
+  actor: string,
+  input: NewShare,
+) {
   const expires = Date.parse(input.expiresAt)
   const now = Date.now()
-  if (!(expires > now) || expires - now > MAX_EXPIRY_MS) throw portfolioErrors.PORTFOLIO_SHARE_EXPIRY_INVALID(undefined, [{ path: '/expiresAt', message: 'must be in the future and at most one year away' }])
+  if (!(expires > now) || expires - now > MAX_EXPIRY_MS)
+    throw portfolioErrors.PORTFOLIO_SHARE_EXPIRY_INVALID(undefined, [
+      { path: '/expiresAt', message: 'must be in the future and at most one year away' },
+    ])
   const ids = [...new Set(input.entryIds ?? [])]
-  if (input.scope === 'all' && ids.length > 0) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID('A share of everything names no entries', [{ path: '/entryIds', message: 'must be absent when scope is all' }])
+  if (input.scope === 'all' && ids.length > 0)
+    throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(
+      'A share of everything names no entries',
+      [{ path: '/entryIds', message: 'must be absent when scope is all' }],
+    )
   if (input.scope === 'selected') {
-    if (ids.length === 0) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, [{ path: '/entryIds', message: 'must name at least one entry when scope is selected' }])
+    if (ids.length === 0)
+      throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, [
+        { path: '/entryIds', message: 'must name at least one entry when scope is selected' },
+      ])
     const known = await existingRefIds(trx, learnerId, ids)
-    const errors: FieldError[] = (input.entryIds ?? []).flatMap((id, i) => (known.has(id) ? [] : [{ path: `/entryIds/${i}`, message: 'is not in this learner’s record' }]))
+    const errors: FieldError[] = (input.entryIds ?? []).flatMap((id, i) =>
+      known.has(id) ? [] : [{ path: `/entryIds/${i}`, message: 'is not in this learner’s record' }],
+    )
     if (errors.length) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, errors)
   }
   const token = randomBytes(32).toString('base64url')
@@ -69,14 +103,25 @@ export async function createShare(trx: Kysely<PortfolioDB>, publicBaseUrl: strin
   return { ...shareView(row), token, url: `${publicBaseUrl}/v1/shared/${token}` }
 }
 
-export async function sharesPage(db: Kysely<PortfolioDB>, learnerId: string, after: string | undefined, limit: number) {
+export async function sharesPage(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  after: string | undefined,
+  limit: number,
+) {
   const rows = await listShares(db, learnerId, after, limit)
   const page = rows.slice(0, limit)
-  const { recent, counts } = await accessesOf(db, page.map((s) => s.id), 20)
+  const { recent, counts } = await accessesOf(
+    db,
+    page.map((s) => s.id),
+    20,
+  )
   const items = page.map((s) =>
     shareView(
       s,
-      recent.filter((a) => a.share_id === s.id).map((a) => ({ at: a.at, userAgent: a.user_agent, clientIp: a.client_ip })),
+      recent
+        .filter((a) => a.share_id === s.id)
+        .map((a) => ({ at: a.at, userAgent: a.user_agent, clientIp: a.client_ip })),
       Number(counts.find((c) => c.share_id === s.id)?.n ?? 0),
     ),
   )
@@ -101,18 +146,39 @@ function network(ip: string | undefined) {
  * The shared view: only what the share names (entries, never account details), each access logged
  * for the learner, and a presentation of credentials anyone can verify offline.
  */
-export async function openShared(ctx: CredentialContext, token: string, meta: { userAgent?: string; ip?: string }) {
+export async function openShared(
+  ctx: CredentialContext,
+  token: string,
+  meta: { userAgent?: string; ip?: string },
+) {
   const share = await findShareByTokenHash(ctx.db, hashToken(token))
-  if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now()) throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
-  await logAccess(ctx.db, { id: uuidv7(), share_id: share.id, user_agent: meta.userAgent?.slice(0, 300) ?? null, client_ip: network(meta.ip) })
-  const rows = await timelineRows(ctx.db, share.learner_id, { limit: 1_000, ...(share.scope === 'selected' ? { ids: share.entry_ids } : {}) })
+  if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now())
+    throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
+  await logAccess(ctx.db, {
+    id: uuidv7(),
+    share_id: share.id,
+    user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    client_ip: network(meta.ip),
+  })
+  const rows = await timelineRows(ctx.db, share.learner_id, {
+    limit: 1_000,
+    ...(share.scope === 'selected' ? { ids: share.entry_ids } : {}),
+  })
   const items = rows.filter((r) => SHAREABLE.has(r.category)).slice(0, MAX_SHARED_ITEMS)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
   const learner = await findLearner(ctx.db, share.learner_id)
   return {
-    share: { id: share.id, scope: share.scope, label: share.label, expiresAt: share.expires_at.toISOString() },
+    share: {
+      id: share.id,
+      scope: share.scope,
+      label: share.label,
+      expiresAt: share.expires_at.toISOString(),
+    },
     learner: { accountNo: learner?.account_no ?? null },
     items: items.map(itemView),
-    presentation: vc.createPresentation({ verifiableCredential: credentials, id: `urn:uuid:${uuidv7()}` }),
+    presentation: vc.createPresentation({
+      verifiableCredential: credentials,
+      id: `urn:uuid:${uuidv7()}`,
+    }),
   }
 }

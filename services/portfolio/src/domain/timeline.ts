@@ -31,10 +31,15 @@ export function itemView(r: TimelineRow) {
 }
 
 /** A learner's timeline, newest first; the cursor is the (time, event id) of the last item. */
-export async function timelinePage(db: Kysely<PortfolioDB>, learnerId: string, q: { limit?: number; cursor?: string }) {
+export async function timelinePage(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  q: { limit?: number; cursor?: string },
+) {
   const limit = q.limit ?? 20
   const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
-  if (after && (Number.isNaN(Date.parse(after[0])) || !/^[0-9a-f-]{36}$/.test(after[1]))) decodeCursor('!', 2)
+  if (after && (Number.isNaN(Date.parse(after[0])) || !/^[0-9a-f-]{36}$/.test(after[1])))
+    decodeCursor('!', 2)
   const rows = await timelineRows(db, learnerId, { limit, ...(after ? { after } : {}) })
   return toPage(rows, limit, (r) => [r.at.toISOString(), r.event_id], itemView)
 }

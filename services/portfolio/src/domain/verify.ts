@@ -1,9 +1,9 @@
 import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
-import { statusBit } from '../db/credential.repository.js'
-import type { PortfolioDB } from '../db/schema.js'
 import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
 import { verifySuites } from '../credentials/sign.js'
+import { statusBit } from '../db/credential.repository.js'
+import type { PortfolioDB } from '../db/schema.js'
 import { asArray, DATE_TIME, isObject } from './credential-input.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status'
@@ -57,32 +57,49 @@ class Report {
   }
 }
 
-
 /** VC Data Model 2.0 structure, and the Open Badges / CLR subject where the type claims one. */
 function schemaProblems(c: Record<string, unknown>): string[] {
   const out: string[] = []
   const contexts = asArray(c['@context'])
-  if (contexts[0] !== VC_V2 && contexts[0] !== VC_V1) out.push('@context must start with the VC base context')
-  for (const ctx of contexts) if (typeof ctx === 'string' && !isVerifiableContext(ctx)) out.push(`unknown @context ${ctx} (contexts are never fetched)`)
+  if (contexts[0] !== VC_V2 && contexts[0] !== VC_V1)
+    out.push('@context must start with the VC base context')
+  for (const ctx of contexts)
+    if (typeof ctx === 'string' && !isVerifiableContext(ctx))
+      out.push(`unknown @context ${ctx} (contexts are never fetched)`)
   const types = asArray(c.type)
   if (!types.includes('VerifiableCredential')) out.push('type must include VerifiableCredential')
-  const issuer = typeof c.issuer === 'string' ? c.issuer : isObject(c.issuer) ? c.issuer.id : undefined
-  if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:/.test(issuer)) out.push('issuer must be a URL or an object with an id URL')
+  const issuer =
+    typeof c.issuer === 'string' ? c.issuer : isObject(c.issuer) ? c.issuer.id : undefined
+  if (typeof issuer !== 'string' || !/^[a-z][a-z0-9+.-]*:/.test(issuer))
+    out.push('issuer must be a URL or an object with an id URL')
   const subjects = asArray(c.credentialSubject)
-  if (subjects.length === 0 || !subjects.every(isObject)) out.push('credentialSubject must be an object')
+  if (subjects.length === 0 || !subjects.every(isObject))
+    out.push('credentialSubject must be an object')
   // VC 1.1 (`https://www.w3.org/2018/credentials/v1`) requires `issuanceDate`; its window is `issuanceDate`/`expirationDate`.
-  if (contexts[0] === VC_V1 && c.issuanceDate === undefined) out.push('issuanceDate is required (VC 1.1)')
+  if (contexts[0] === VC_V1 && c.issuanceDate === undefined)
+    out.push('issuanceDate is required (VC 1.1)')
   for (const k of ['validFrom', 'validUntil', 'issuanceDate', 'expirationDate']) {
-    if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k] as string))) out.push(`${k} must be an XML Schema dateTime`)
+    if (c[k] !== undefined && (typeof c[k] !== 'string' || !DATE_TIME.test(c[k] as string)))
+      out.push(`${k} must be an XML Schema dateTime`)
   }
   if (c.proof === undefined) out.push('proof is missing')
   const subject = subjects[0]
-  if (isObject(subject) && (types.includes('AchievementCredential') || types.includes('OpenBadgeCredential'))) {
+  if (
+    isObject(subject) &&
+    (types.includes('AchievementCredential') || types.includes('OpenBadgeCredential'))
+  ) {
     const a = subject.achievement
-    if (!isObject(a) || typeof a.id !== 'string' || a.name === undefined || !isObject(a.criteria)) out.push('credentialSubject.achievement must have id, name and criteria (Open Badges 3.0)')
-    if (subject.id === undefined && asArray(subject.identifier).length === 0) out.push('credentialSubject needs an id or an identifier (Open Badges 3.0)')
+    if (!isObject(a) || typeof a.id !== 'string' || a.name === undefined || !isObject(a.criteria))
+      out.push('credentialSubject.achievement must have id, name and criteria (Open Badges 3.0)')
+    if (subject.id === undefined && asArray(subject.identifier).length === 0)
+      out.push('credentialSubject needs an id or an identifier (Open Badges 3.0)')
   }
-  if (isObject(subject) && types.includes('ClrCredential') && !Array.isArray(subject.verifiableCredential)) out.push('credentialSubject.verifiableCredential must be an array (CLR 2.0)')
+  if (
+    isObject(subject) &&
+    types.includes('ClrCredential') &&
+    !Array.isArray(subject.verifiableCredential)
+  )
+    out.push('credentialSubject.verifiableCredential must be an array (CLR 2.0)')
   return out
 }
 
@@ -101,8 +118,18 @@ async function signatureCheck(c: Record<string, unknown>, report: Report) {
   const validFrom = typeof start === 'string' ? Date.parse(start) : Number.NaN
   const now = Number.isNaN(validFrom) ? new Date() : new Date(validFrom)
   try {
-    const res = await vc.verifyCredential({ credential: c, suite: verifySuites(c), documentLoader, now, checkStatus: async () => ({ verified: true }) })
-    if (!res.verified) report.fail('signature', errorMessage(res.results?.find((r) => !r.verified)?.error ?? res.error))
+    const res = await vc.verifyCredential({
+      credential: c,
+      suite: verifySuites(c),
+      documentLoader,
+      now,
+      checkStatus: async () => ({ verified: true }),
+    })
+    if (!res.verified)
+      report.fail(
+        'signature',
+        errorMessage(res.results?.find((r) => !r.verified)?.error ?? res.error),
+      )
   } catch (err) {
     report.fail('signature', errorMessage(err))
   }
@@ -112,15 +139,24 @@ function expiryCheck(c: Record<string, unknown>, report: Report, now: Date) {
   report.ran('expiry')
   const until = c.validUntil ?? c.expirationDate
   const from = c.validFrom ?? c.issuanceDate
-  if (typeof until === 'string' && Date.parse(until) < now.getTime()) report.fail('expiry', `the credential expired at ${until}`)
-  if (typeof from === 'string' && Date.parse(from) > now.getTime()) report.fail('expiry', `the credential is not valid before ${from}`)
+  if (typeof until === 'string' && Date.parse(until) < now.getTime())
+    report.fail('expiry', `the credential expired at ${until}`)
+  if (typeof from === 'string' && Date.parse(from) > now.getTime())
+    report.fail('expiry', `the credential is not valid before ${from}`)
 }
 
-async function statusCheck(db: Kysely<PortfolioDB>, publicBaseUrl: string, c: Record<string, unknown>, report: Report) {
+async function statusCheck(
+  db: Kysely<PortfolioDB>,
+  publicBaseUrl: string,
+  c: Record<string, unknown>,
+  report: Report,
+) {
   for (const entry of asArray(c.credentialStatus)) {
     report.ran('status')
     if (!isObject(entry) || entry.type !== 'BitstringStatusListEntry') {
-      report.warnings.push(`status: entries of type ${isObject(entry) ? String(entry.type) : 'unknown'} are not checked`)
+      report.warnings.push(
+        `status: entries of type ${isObject(entry) ? String(entry.type) : 'unknown'} are not checked`,
+      )
       continue
     }
     const url = String(entry.statusListCredential ?? '')
@@ -132,7 +168,8 @@ async function statusCheck(db: Kysely<PortfolioDB>, publicBaseUrl: string, c: Re
       continue
     }
     // Only the bit is read, fresh from Postgres: a revocation shows at once.
-    const found = Number.isSafeInteger(index) && index >= 0 ? await statusBit(db, listId, index) : { bit: null }
+    const found =
+      Number.isSafeInteger(index) && index >= 0 ? await statusBit(db, listId, index) : { bit: null }
     if (!found) {
       report.fail('status', `status list ${url} does not exist`)
       continue
@@ -141,7 +178,11 @@ async function statusCheck(db: Kysely<PortfolioDB>, publicBaseUrl: string, c: Re
       report.fail('status', `statusListIndex ${String(entry.statusListIndex)} is outside the list`)
       continue
     }
-    if (found.bit === 1) report.fail('status', `the credential was revoked (${String(entry.statusPurpose ?? 'revocation')} bit ${index} is set)`)
+    if (found.bit === 1)
+      report.fail(
+        'status',
+        `the credential was revoked (${String(entry.statusPurpose ?? 'revocation')} bit ${index} is set)`,
+      )
   }
 }
 
@@ -151,7 +192,11 @@ export interface VerifyContext {
 }
 
 /** Verifies one credential: schema, signature, expiry and status, each reported on its own. */
-export async function verifyOne(ctx: VerifyContext, credential: unknown, now = new Date()): Promise<VerificationResult> {
+export async function verifyOne(
+  ctx: VerifyContext,
+  credential: unknown,
+  now = new Date(),
+): Promise<VerificationResult> {
   const report = new Report()
   report.ran('schema')
   if (!isObject(credential)) {
@@ -162,7 +207,11 @@ export async function verifyOne(ctx: VerifyContext, credential: unknown, now = n
   for (const p of shape) report.fail('schema', p)
   const contextsKnown = !shape.some((p) => p.startsWith('unknown @context'))
   if (credential.proof !== undefined && contextsKnown) await signatureCheck(credential, report)
-  else report.fail('signature', contextsKnown ? 'no proof to verify' : 'not checked: the credential uses an unknown context')
+  else
+    report.fail(
+      'signature',
+      contextsKnown ? 'no proof to verify' : 'not checked: the credential uses an unknown context',
+    )
   expiryCheck(credential, report, now)
   await statusCheck(ctx.db, ctx.publicBaseUrl, credential, report)
   return report.result()
@@ -175,7 +224,11 @@ const VERIFIABLE_CREDENTIAL_IRI = 'https://www.w3.org/2018/credentials#verifiabl
  * Verifies a presentation: its own proof when it has one (an unsigned presentation is reported as
  * a warning), and every credential in it with verifyOne.
  */
-export async function verifyPresentation(ctx: VerifyContext, presentation: unknown, options: { challenge?: string; domain?: string } = {}) {
+export async function verifyPresentation(
+  ctx: VerifyContext,
+  presentation: unknown,
+  options: { challenge?: string; domain?: string } = {},
+) {
   const report = new Report()
   report.ran('schema')
   if (!isObject(presentation) || !asArray(presentation.type).includes('VerifiablePresentation')) {
@@ -183,23 +236,40 @@ export async function verifyPresentation(ctx: VerifyContext, presentation: unkno
     return { ...report.result(), credentialResults: [] }
   }
   const contexts = asArray(presentation['@context'])
-  for (const c of contexts) if (typeof c === 'string' && !isVerifiableContext(c)) report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
+  for (const c of contexts)
+    if (typeof c === 'string' && !isVerifiableContext(c))
+      report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)
   // The same property under its full IRI (what `verifiableCredential` expands to) would carry
   // credentials that are never checked below; a conforming presentation is in compacted form.
-  if (VERIFIABLE_CREDENTIAL_IRI in presentation) report.fail('schema', `${VERIFIABLE_CREDENTIAL_IRI} is not allowed: credentials go under verifiableCredential`)
+  if (VERIFIABLE_CREDENTIAL_IRI in presentation)
+    report.fail(
+      'schema',
+      `${VERIFIABLE_CREDENTIAL_IRI} is not allowed: credentials go under verifiableCredential`,
+    )
   if (presentation.proof !== undefined) {
     report.ran('signature')
     try {
       // The holder's proof covers the credentials, so it is checked over the whole presentation; only
       // its own result is read here (each credential is reported by verifyOne below).
-      const res = await vc.verify({ presentation, suite: verifySuites(presentation), documentLoader, ...(options.challenge ? { challenge: options.challenge } : {}) })
+      const res = await vc.verify({
+        presentation,
+        suite: verifySuites(presentation),
+        documentLoader,
+        ...(options.challenge ? { challenge: options.challenge } : {}),
+      })
       const own = res.presentationResult
-      if (!own?.verified) report.fail('signature', `presentation: ${errorMessage(own?.results?.find((r: { verified: boolean }) => !r.verified)?.error ?? own?.error ?? res.error)}`)
+      if (!own?.verified)
+        report.fail(
+          'signature',
+          `presentation: ${errorMessage(own?.results?.find((r: { verified: boolean }) => !r.verified)?.error ?? own?.error ?? res.error)}`,
+        )
     } catch (err) {
       report.fail('signature', `presentation: ${errorMessage(err)}`)
     }
   } else {
-    report.warnings.push('the presentation itself is not signed; its credentials are verified one by one')
+    report.warnings.push(
+      'the presentation itself is not signed; its credentials are verified one by one',
+    )
   }
   const credentialResults: VerificationResult[] = []
   const credentials = asArray(presentation.verifiableCredential)
@@ -208,7 +278,8 @@ export async function verifyPresentation(ctx: VerifyContext, presentation: unkno
     credentialResults.push(r)
     for (const check of r.checks) report.ran(check)
     for (const w of r.warnings) report.warnings.push(`verifiableCredential[${i}] ${w}`)
-    for (const p of r.problemDetails) report.fail(p.check, `verifiableCredential[${i}]: ${p.detail}`)
+    for (const p of r.problemDetails)
+      report.fail(p.check, `verifiableCredential[${i}]: ${p.detail}`)
   }
   return { ...report.result(), credentialResults }
 }

@@ -4,7 +4,12 @@ import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import { assertSelf } from '../domain/access.js'
-import { type CredentialContext, issueClr, issueEntryCredential, statusListCredential } from '../domain/credentials.js'
+import {
+  type CredentialContext,
+  issueClr,
+  issueEntryCredential,
+  statusListCredential,
+} from '../domain/credentials.js'
 import { CryptosuiteQuery, errorResponses, JsonDocument } from './schemas.js'
 
 export async function credentialRoutes(app: FastifyInstance, ctx: CredentialContext) {
@@ -16,7 +21,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: CredentialCont
       preHandler: requireRole(['learner']),
       schema: {
         tags: ['credentials'],
-        summary: 'An entry as an Open Badges 3.0 AchievementCredential (W3C VC 2.0, Data Integrity proof), signed by the organization behind it',
+        summary:
+          'An entry as an Open Badges 3.0 AchievementCredential (W3C VC 2.0, Data Integrity proof), signed by the organization behind it',
         params: Type.Object({ id: Id, entryId: Id }, { additionalProperties: false }),
         querystring: CryptosuiteQuery,
         response: { 200: JsonDocument, ...errorResponses },
@@ -24,7 +30,12 @@ export async function credentialRoutes(app: FastifyInstance, ctx: CredentialCont
     },
     async (request) => {
       assertSelf(principalOf(request), request.params.id, false)
-      return issueEntryCredential(ctx, request.params.id, request.params.entryId, request.query.cryptosuite ?? 'eddsa-rdfc-2022')
+      return issueEntryCredential(
+        ctx,
+        request.params.id,
+        request.params.entryId,
+        request.query.cryptosuite ?? 'eddsa-rdfc-2022',
+      )
     },
   )
 
@@ -34,7 +45,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: CredentialCont
       preHandler: requireRole(['learner']),
       schema: {
         tags: ['credentials'],
-        summary: 'The whole record as a CLR 2.0 ClrCredential signed by the credit bank, each entry credential inside signed by its organization',
+        summary:
+          'The whole record as a CLR 2.0 ClrCredential signed by the credit bank, each entry credential inside signed by its organization',
         params: Type.Object({ id: Id }, { additionalProperties: false }),
         querystring: CryptosuiteQuery,
         response: { 200: JsonDocument, ...errorResponses },
@@ -51,7 +63,8 @@ export async function credentialRoutes(app: FastifyInstance, ctx: CredentialCont
     {
       schema: {
         tags: ['credentials'],
-        summary: 'A Bitstring Status List credential (revocation, 131,072 entries) signed by its issuer',
+        summary:
+          'A Bitstring Status List credential (revocation, 131,072 entries) signed by its issuer',
         security: [],
         params: Type.Object({ id: Id }, { additionalProperties: false }),
         response: { 200: JsonDocument, ...errorResponses },

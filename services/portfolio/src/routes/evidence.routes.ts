@@ -1,6 +1,6 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, Page, PageQuery } from '@creditbank/contracts'
-import { decodeCursor, toPage, type TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { decodeCursor, type TypeBoxTypeProvider, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
@@ -29,7 +29,11 @@ export async function evidenceRoutes(app: FastifyInstance) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<PortfolioDB>
   app.removeAllContentTypeParsers()
-  app.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: EVIDENCE_MAX_BYTES }, (_request, body, done) => done(null, body))
+  app.addContentTypeParser(
+    '*',
+    { parseAs: 'buffer', bodyLimit: EVIDENCE_MAX_BYTES },
+    (_request, body, done) => done(null, body),
+  )
 
   r.post(
     '/v1/learners/:id/evidence',
@@ -38,9 +42,17 @@ export async function evidenceRoutes(app: FastifyInstance) {
       bodyLimit: EVIDENCE_MAX_BYTES,
       schema: {
         tags: ['evidence'],
-        summary: 'Upload an evidence file (PDF, PNG or JPEG, at most 10 MB) as the raw body; the same file again answers the stored one',
+        summary:
+          'Upload an evidence file (PDF, PNG or JPEG, at most 10 MB) as the raw body; the same file again answers the stored one',
         params: LearnerParams,
-        querystring: Type.Object({ filename: Type.Optional(Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$' })) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            filename: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 200, pattern: '^[^/\\\\\\u0000-\\u001f]+$' }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: Evidence, 201: Evidence, ...errorResponses },
       },
     },
@@ -48,7 +60,13 @@ export async function evidenceRoutes(app: FastifyInstance) {
       const p = principalOf(request)
       assertSelf(p, request.params.id, false)
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
-      const out = await addEvidence(db, request.params.id, p.subject, body, request.query.filename ?? null)
+      const out = await addEvidence(
+        db,
+        request.params.id,
+        p.subject,
+        body,
+        request.query.filename ?? null,
+      )
       reply.code(out.status)
       return evidenceView(out.evidence)
     },
@@ -58,13 +76,24 @@ export async function evidenceRoutes(app: FastifyInstance) {
     '/v1/learners/:id/evidence',
     {
       preHandler: requireRole(['learner']),
-      schema: { tags: ['evidence'], summary: 'The learner’s evidence files', params: LearnerParams, querystring: PageQuery, response: { 200: Page(Evidence), ...errorResponses } },
+      schema: {
+        tags: ['evidence'],
+        summary: 'The learner’s evidence files',
+        params: LearnerParams,
+        querystring: PageQuery,
+        response: { 200: Page(Evidence), ...errorResponses },
+      },
     },
     async (request) => {
       assertSelf(principalOf(request), request.params.id, false)
       const limit = request.query.limit ?? 20
       const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
-      const rows = await listEvidence(db, request.params.id, after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined, limit)
+      const rows = await listEvidence(
+        db,
+        request.params.id,
+        after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined,
+        limit,
+      )
       return toPage(rows, limit, (e) => [e.id], evidenceView)
     },
   )
@@ -81,11 +110,18 @@ export async function evidenceRoutes(app: FastifyInstance) {
       },
     },
     async (request, reply) => {
-      const { evidence, content } = await readEvidence(db, request.params.id, principalOf(request).learner)
+      const { evidence, content } = await readEvidence(
+        db,
+        request.params.id,
+        principalOf(request).learner,
+      )
       reply
         .type(evidence.media_type)
         .header('etag', `"${evidence.sha256}"`)
-        .header('repr-digest', `sha-256=:${Buffer.from(evidence.sha256, 'hex').toString('base64')}:`)
+        .header(
+          'repr-digest',
+          `sha-256=:${Buffer.from(evidence.sha256, 'hex').toString('base64')}:`,
+        )
         .header('x-content-type-options', 'nosniff')
         .header('content-disposition', `attachment; filename="evidence-${evidence.id}"`)
       return reply.send(content)

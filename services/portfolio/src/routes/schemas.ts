@@ -3,7 +3,17 @@ import Type from 'typebox'
 import { type Cryptosuite, cryptosuites } from '../credentials/sign.js'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
-export const errorResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 413: problem, 415: problem, 422: problem, 429: problem }
+export const errorResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  413: problem,
+  415: problem,
+  422: problem,
+  429: problem,
+}
 
 /** A JSON-LD document (credential, presentation): passed through as is. */
 export const JsonDocument = Type.Object({}, { additionalProperties: true })
@@ -15,15 +25,26 @@ export const LearnerParams = Type.Object({ id: Id }, { additionalProperties: fal
  * every request, which re-evaluates a Type.Enum each time (about 0.5 ms, a tenth of a credential).
  */
 export const CryptosuiteQuery = Type.Object(
-  { cryptosuite: Type.Optional(Type.Unsafe<Cryptosuite>(Type.String({ enum: [...cryptosuites], default: 'eddsa-rdfc-2022' }))) },
+  {
+    cryptosuite: Type.Optional(
+      Type.Unsafe<Cryptosuite>(
+        Type.String({ enum: [...cryptosuites], default: 'eddsa-rdfc-2022' }),
+      ),
+    ),
+  },
   { additionalProperties: false },
 )
 
 export const TimelineItem = Type.Object({
   id: Id,
   type: Type.String({ description: 'the CloudEvents type behind the item' }),
-  category: Type.String({ description: 'account, enrollment, outcome, reversal, recognized, certificate, revocation, application, decision, other' }),
-  entryId: Type.Union([Id, Type.Null()], { description: 'the entry, certificate or application the item is about' }),
+  category: Type.String({
+    description:
+      'account, enrollment, outcome, reversal, recognized, certificate, revocation, application, decision, other',
+  }),
+  entryId: Type.Union([Id, Type.Null()], {
+    description: 'the entry, certificate or application the item is about',
+  }),
   title: Type.String(),
   at: Type.String({ format: 'date-time' }),
   status: Type.String({ description: 'active, reversed or revoked' }),
@@ -52,7 +73,14 @@ export const VerificationResult = Type.Object(
     checks: Type.Array(Type.String()),
     warnings: Type.Array(Type.String()),
     errors: Type.Array(Type.String()),
-    problemDetails: Type.Array(Type.Object({ check: Type.String(), type: Type.String(), title: Type.String(), detail: Type.String() })),
+    problemDetails: Type.Array(
+      Type.Object({
+        check: Type.String(),
+        type: Type.String(),
+        title: Type.String(),
+        detail: Type.String(),
+      }),
+    ),
   },
   { additionalProperties: true },
 )

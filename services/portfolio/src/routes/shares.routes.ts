@@ -1,6 +1,11 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
-import { decodeCursor, encodeCursor, idempotent, type TypeBoxTypeProvider } from '@creditbank/service-kit'
+import {
+  decodeCursor,
+  encodeCursor,
+  idempotent,
+  type TypeBoxTypeProvider,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
@@ -10,7 +15,11 @@ import type { CredentialContext } from '../domain/credentials.js'
 import { createShare, openShared, revoke, sharesPage } from '../domain/shares.js'
 import { errorResponses, JsonDocument, TimelineItem } from './schemas.js'
 
-const Access = Type.Object({ at: Type.String({ format: 'date-time' }), userAgent: Type.Union([Type.String(), Type.Null()]), clientIp: Type.Union([Type.String(), Type.Null()]) })
+const Access = Type.Object({
+  at: Type.String({ format: 'date-time' }),
+  userAgent: Type.Union([Type.String(), Type.Null()]),
+  clientIp: Type.Union([Type.String(), Type.Null()]),
+})
 const Share = Type.Object({
   id: Id,
   scope: Type.Enum(['all', 'selected']),
@@ -36,7 +45,8 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
       preHandler: requireRole(['learner']),
       schema: {
         tags: ['shares'],
-        summary: 'Share all or selected entries until an expiry (at most a year); the token is shown once',
+        summary:
+          'Share all or selected entries until an expiry (at most a year); the token is shown once',
         body: Type.Object(
           {
             scope: Type.Enum(['all', 'selected']),
@@ -57,7 +67,16 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
         request,
         reply,
         p.subject,
-        async (trx) => ({ status: 201, body: await createShare(trx as Kysely<PortfolioDB>, ctx.publicBaseUrl, learnerId, p.subject, request.body) }),
+        async (trx) => ({
+          status: 201,
+          body: await createShare(
+            trx as Kysely<PortfolioDB>,
+            ctx.publicBaseUrl,
+            learnerId,
+            p.subject,
+            request.body,
+          ),
+        }),
         // A replay must not show the token again: it is kept nowhere but in the first answer.
         ({ token: _token, url: _url, ...rest }) => rest,
       )
@@ -72,14 +91,25 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
         tags: ['shares'],
         summary: 'The caller’s shares with their access log',
         querystring: PageQuery,
-        response: { 200: Type.Object({ items: Type.Array(Share), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            items: Type.Array(Share),
+            nextCursor: Type.Union([Type.String(), Type.Null()]),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
       const learnerId = selfLearner(principalOf(request))
       const limit = request.query.limit ?? 20
       const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
-      const page = await sharesPage(db, learnerId, after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined, limit)
+      const page = await sharesPage(
+        db,
+        learnerId,
+        after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined,
+        limit,
+      )
       return { items: page.items, nextCursor: page.last ? encodeCursor([page.last]) : null }
     },
   )
@@ -88,7 +118,12 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
     '/v1/shares/:id',
     {
       preHandler: requireRole(['learner']),
-      schema: { tags: ['shares'], summary: 'Revoke a share (idempotent)', params: Type.Object({ id: Id }, { additionalProperties: false }), response: { 204: Type.Null(), ...errorResponses } },
+      schema: {
+        tags: ['shares'],
+        summary: 'Revoke a share (idempotent)',
+        params: Type.Object({ id: Id }, { additionalProperties: false }),
+        response: { 204: Type.Null(), ...errorResponses },
+      },
     },
     async (request, reply) => {
       await revoke(db, selfLearner(principalOf(request)), request.params.id)
@@ -102,12 +137,21 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
     {
       schema: {
         tags: ['shares'],
-        summary: 'The shared view for anyone holding the token: the shared entries and a presentation of their credentials',
+        summary:
+          'The shared view for anyone holding the token: the shared entries and a presentation of their credentials',
         security: [],
-        params: Type.Object({ token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) }, { additionalProperties: false }),
+        params: Type.Object(
+          { token: Type.String({ pattern: '^[A-Za-z0-9_-]{43}$' }) },
+          { additionalProperties: false },
+        ),
         response: {
           200: Type.Object({
-            share: Type.Object({ id: Id, scope: Type.String(), label: Type.Union([Type.String(), Type.Null()]), expiresAt: Type.String({ format: 'date-time' }) }),
+            share: Type.Object({
+              id: Id,
+              scope: Type.String(),
+              label: Type.Union([Type.String(), Type.Null()]),
+              expiresAt: Type.String({ format: 'date-time' }),
+            }),
             learner: Type.Object({ accountNo: Type.Union([Type.String(), Type.Null()]) }),
             items: Type.Array(TimelineItem),
             presentation: JsonDocument,
@@ -118,7 +162,10 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store').header('referrer-policy', 'no-referrer')
-      return openShared(ctx, request.params.token, { userAgent: request.headers['user-agent'], ip: request.ip })
+      return openShared(ctx, request.params.token, {
+        userAgent: request.headers['user-agent'],
+        ip: request.ip,
+      })
     },
   )
 }

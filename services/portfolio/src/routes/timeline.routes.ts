@@ -1,5 +1,5 @@
 import { principalOf, requireRole } from '@creditbank/auth'
-import { PageQuery, Page } from '@creditbank/contracts'
+import { Page, PageQuery } from '@creditbank/contracts'
 import type { Platform, TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -21,7 +21,8 @@ export async function timelineRoutes(app: FastifyInstance, platform: Platform) {
       preHandler: requireRole(['learner', 'admin']),
       schema: {
         tags: ['timeline'],
-        summary: 'The learner’s timeline, newest first: every outcome, certificate, application and decision with its provenance',
+        summary:
+          'The learner’s timeline, newest first: every outcome, certificate, application and decision with its provenance',
         params: LearnerParams,
         querystring: PageQuery,
         response: { 200: Page(TimelineItem), ...errorResponses },
@@ -39,13 +40,24 @@ export async function timelineRoutes(app: FastifyInstance, platform: Platform) {
       preHandler: requireRole(['admin']),
       schema: {
         tags: ['timeline'],
-        summary: 'Drop the timeline projection and replay it from the topics (the replay runs in the background)',
-        response: { 202: Type.Object({ deleted: Type.Integer(), topics: Type.Array(Type.String()) }), ...errorResponses },
+        summary:
+          'Drop the timeline projection and replay it from the topics (the replay runs in the background)',
+        response: {
+          202: Type.Object({ deleted: Type.Integer(), topics: Type.Array(Type.String()) }),
+          ...errorResponses,
+        },
       },
     },
     async (request, reply) => {
       const consumer = app.events.consumer
-      const out = await rebuildProjection({ db, transport: platform.transport, groupId: consumer?.groupId ?? 'creditbank.portfolio', topics: consumedTopics, consumer, logger: request.log })
+      const out = await rebuildProjection({
+        db,
+        transport: platform.transport,
+        groupId: consumer?.groupId ?? 'creditbank.portfolio',
+        topics: consumedTopics,
+        consumer,
+        logger: request.log,
+      })
       reply.code(202)
       return { deleted: out.deleted, topics: consumedTopics }
     },

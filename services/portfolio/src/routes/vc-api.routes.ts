@@ -20,7 +20,11 @@ const Options = Type.Object(
 
 const StatusUpdate = Type.Object(
   {
-    credentialId: Type.String({ minLength: 1, maxLength: 500, description: 'the `id` of a credential the caller issued through POST /credentials/issue' }),
+    credentialId: Type.String({
+      minLength: 1,
+      maxLength: 500,
+      description: 'the `id` of a credential the caller issued through POST /credentials/issue',
+    }),
     credentialStatus: Type.Object(
       {
         id: Type.Optional(Type.String({ maxLength: 1000 })),
@@ -31,7 +35,10 @@ const StatusUpdate = Type.Object(
       },
       { additionalProperties: false },
     ),
-    status: Type.Boolean({ description: 'true revokes; false is accepted only while the credential is not revoked (a revocation is final)' }),
+    status: Type.Boolean({
+      description:
+        'true revokes; false is accepted only while the credential is not revoked (a revocation is final)',
+    }),
   },
   { additionalProperties: false },
 )
@@ -46,7 +53,12 @@ const StatusEntry = Type.Object({
 
 /** Who signs for the caller: an org client with the scope as its organization, an admin as the credit bank. */
 function issuerOf(p: Principal) {
-  const issuerId = p.kind === 'client' && p.scopes.includes('credentials:issue') ? p.org : p.roles.includes('admin') ? PLATFORM_ISSUER : null
+  const issuerId =
+    p.kind === 'client' && p.scopes.includes('credentials:issue')
+      ? p.org
+      : p.roles.includes('admin')
+        ? PLATFORM_ISSUER
+        : null
   if (!issuerId) throw portfolioErrors.PORTFOLIO_ISSUER_UNKNOWN()
   return issuerId
 }
@@ -65,13 +77,25 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
       preHandler: requireRole(['admin'], ['credentials:issue']),
       schema: {
         tags: ['vc-api'],
-        summary: 'Issue a credential signed by the caller’s organization (an admin signs as the credit bank)',
-        body: Type.Object({ credential: Type.Object({}, { additionalProperties: true }), options: Type.Optional(Options) }, { additionalProperties: false }),
+        summary:
+          'Issue a credential signed by the caller’s organization (an admin signs as the credit bank)',
+        body: Type.Object(
+          {
+            credential: Type.Object({}, { additionalProperties: true }),
+            options: Type.Optional(Options),
+          },
+          { additionalProperties: false },
+        ),
         response: { 201: Type.Object({ verifiableCredential: JsonDocument }), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const vc = await issueAny(ctx, issuerOf(principalOf(request)), request.body.credential as Record<string, unknown>, request.body.options?.cryptosuite ?? 'eddsa-rdfc-2022')
+      const vc = await issueAny(
+        ctx,
+        issuerOf(principalOf(request)),
+        request.body.credential as Record<string, unknown>,
+        request.body.options?.cryptosuite ?? 'eddsa-rdfc-2022',
+      )
       reply.code(201)
       return { verifiableCredential: vc }
     },
@@ -83,9 +107,17 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
       preHandler: requireRole(['admin'], ['credentials:issue']),
       schema: {
         tags: ['vc-api'],
-        summary: 'Revoke a credential the caller issued through POST /credentials/issue (sets its Bitstring Status List bit; repeating it changes nothing)',
+        summary:
+          'Revoke a credential the caller issued through POST /credentials/issue (sets its Bitstring Status List bit; repeating it changes nothing)',
         body: StatusUpdate,
-        response: { 200: Type.Object({ credentialId: Type.String(), credentialStatus: StatusEntry, status: Type.Boolean() }), ...errorResponses },
+        response: {
+          200: Type.Object({
+            credentialId: Type.String(),
+            credentialStatus: StatusEntry,
+            status: Type.Boolean(),
+          }),
+          ...errorResponses,
+        },
       },
     },
     async (request) => {
@@ -93,13 +125,23 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
       return updateIssuedStatus(ctx, issuerOf(principalOf(request)), {
         credentialId,
         status,
-        ...(credentialStatus.statusListCredential !== undefined ? { statusListCredential: credentialStatus.statusListCredential } : {}),
-        ...(credentialStatus.statusListIndex !== undefined ? { statusListIndex: credentialStatus.statusListIndex } : {}),
+        ...(credentialStatus.statusListCredential !== undefined
+          ? { statusListCredential: credentialStatus.statusListCredential }
+          : {}),
+        ...(credentialStatus.statusListIndex !== undefined
+          ? { statusListIndex: credentialStatus.statusListIndex }
+          : {}),
       })
     },
   )
 
-  const verifyResponses = { 200: VerificationResult, 400: Type.Union([VerificationResult, { $ref: 'ProblemDetails#' }]), 413: { $ref: 'ProblemDetails#' }, 415: { $ref: 'ProblemDetails#' }, 429: { $ref: 'ProblemDetails#' } }
+  const verifyResponses = {
+    200: VerificationResult,
+    400: Type.Union([VerificationResult, { $ref: 'ProblemDetails#' }]),
+    413: { $ref: 'ProblemDetails#' },
+    415: { $ref: 'ProblemDetails#' },
+    429: { $ref: 'ProblemDetails#' },
+  }
 
   r.post(
     '/credentials/verify',
@@ -108,7 +150,10 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
         tags: ['vc-api'],
         summary: 'Verify a credential: schema, signature, expiry and status',
         security: [],
-        body: Type.Object({ verifiableCredential: Type.Unknown(), options: Type.Optional(Options) }, { additionalProperties: false }),
+        body: Type.Object(
+          { verifiableCredential: Type.Unknown(), options: Type.Optional(Options) },
+          { additionalProperties: false },
+        ),
         response: verifyResponses,
       },
     },
@@ -126,13 +171,19 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
         tags: ['vc-api'],
         summary: 'Verify a presentation and every credential in it',
         security: [],
-        body: Type.Object({ verifiablePresentation: Type.Unknown(), options: Type.Optional(Options) }, { additionalProperties: false }),
+        body: Type.Object(
+          { verifiablePresentation: Type.Unknown(), options: Type.Optional(Options) },
+          { additionalProperties: false },
+        ),
         response: verifyResponses,
       },
     },
     async (request, reply) => {
       const o = request.body.options
-      const result = await verifyPresentation(ctx, request.body.verifiablePresentation, { ...(o?.challenge ? { challenge: o.challenge } : {}), ...(o?.domain ? { domain: o.domain } : {}) })
+      const result = await verifyPresentation(ctx, request.body.verifiablePresentation, {
+        ...(o?.challenge ? { challenge: o.challenge } : {}),
+        ...(o?.domain ? { domain: o.domain } : {}),
+      })
       reply.code(result.verified ? 200 : 400)
       return result
     },

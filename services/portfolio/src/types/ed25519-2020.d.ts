@@ -19,11 +19,21 @@ declare module '@digitalbazaar/ed25519-verification-key-2020' {
     id?: string
     controller?: string
     fingerprint(): string
-    static generate(o?: { id?: string; controller?: string; seed?: Uint8Array }): Promise<Ed25519VerificationKey2020>
+    static generate(o?: {
+      id?: string
+      controller?: string
+      seed?: Uint8Array
+    }): Promise<Ed25519VerificationKey2020>
   }
 }
 
 // Merges with the declaration in vc-libs.d.ts: the tests sign a presentation with Ed25519Signature2020.
 declare module '@digitalbazaar/vc' {
-  export function signPresentation(o: { presentation: Record<string, unknown>; suite: unknown; challenge: string; domain?: string; documentLoader: DocumentLoader }): Promise<Record<string, any>>
+  export function signPresentation(o: {
+    presentation: Record<string, unknown>
+    suite: unknown
+    challenge: string
+    domain?: string
+    documentLoader: DocumentLoader
+  }): Promise<Record<string, any>>
 }

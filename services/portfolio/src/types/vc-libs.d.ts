@@ -3,7 +3,12 @@
  * These declarations cover only what this service calls.
  */
 declare module '@digitalbazaar/vc' {
-  export function issue(o: { credential: Record<string, unknown>; suite: unknown; documentLoader: DocumentLoader; now?: Date | string }): Promise<Record<string, any>>
+  export function issue(o: {
+    credential: Record<string, unknown>
+    suite: unknown
+    documentLoader: DocumentLoader
+    now?: Date | string
+  }): Promise<Record<string, any>>
   export function verifyCredential(o: {
     credential: unknown
     suite: unknown
@@ -11,7 +16,12 @@ declare module '@digitalbazaar/vc' {
     now?: Date | string
     checkStatus?: (o: unknown) => Promise<{ verified: boolean }>
   }): Promise<{ verified: boolean; error?: any; results?: { verified: boolean; error?: any }[] }>
-  export function createPresentation(o: { verifiableCredential?: unknown[]; id?: string; holder?: string; version?: 1 | 2 }): Record<string, any>
+  export function createPresentation(o: {
+    verifiableCredential?: unknown[]
+    id?: string
+    holder?: string
+    version?: 1 | 2
+  }): Record<string, any>
   export function verify(o: {
     presentation: unknown
     suite: unknown
@@ -19,8 +29,15 @@ declare module '@digitalbazaar/vc' {
     unsignedPresentation?: boolean
     challenge?: string
     now?: Date | string
-  }): Promise<{ verified: boolean; error?: any; presentationResult?: any; credentialResults?: { verified: boolean; error?: any; credentialId?: string }[] }>
-  export type DocumentLoader = (url: string) => Promise<{ contextUrl: string | null; documentUrl: string; document: any }>
+  }): Promise<{
+    verified: boolean
+    error?: any
+    presentationResult?: any
+    credentialResults?: { verified: boolean; error?: any; credentialId?: string }[]
+  }>
+  export type DocumentLoader = (
+    url: string,
+  ) => Promise<{ contextUrl: string | null; documentUrl: string; document: any }>
 }
 
 declare module '@digitalbazaar/data-integrity' {
@@ -40,7 +57,10 @@ declare module '@digitalbazaar/eddsa-rdfc-2022-cryptosuite' {
 
 declare module '@digitalbazaar/eddsa-jcs-2022-cryptosuite' {
   export function createSignCryptosuite(): { name: string }
-  export function createVerifyCryptosuite(): { name: string; createVerifier(o: { verificationMethod: Record<string, unknown> }): Promise<unknown> }
+  export function createVerifyCryptosuite(): {
+    name: string
+    createVerifier(o: { verificationMethod: Record<string, unknown> }): Promise<unknown>
+  }
 }
 
 declare module '@digitalbazaar/ed25519-multikey' {
@@ -50,18 +70,37 @@ declare module '@digitalbazaar/ed25519-multikey' {
     publicKeyMultibase: string
     secretKeyMultibase?: string
     signer(): { id: string; algorithm: string; sign(o: { data: Uint8Array }): Promise<Uint8Array> }
-    export(o: { publicKey?: boolean; secretKey?: boolean; includeContext?: boolean; raw?: false }): Promise<Record<string, string>>
-    export(o: { publicKey?: boolean; secretKey?: boolean; raw: true; canonicalize?: boolean }): Promise<{ publicKey?: Uint8Array; secretKey?: Uint8Array }>
+    export(o: {
+      publicKey?: boolean
+      secretKey?: boolean
+      includeContext?: boolean
+      raw?: false
+    }): Promise<Record<string, string>>
+    export(o: {
+      publicKey?: boolean
+      secretKey?: boolean
+      raw: true
+      canonicalize?: boolean
+    }): Promise<{ publicKey?: Uint8Array; secretKey?: Uint8Array }>
   }
-  export function generate(o?: { id?: string; controller?: string; seed?: Uint8Array }): Promise<Ed25519KeyPair>
+  export function generate(o?: {
+    id?: string
+    controller?: string
+    seed?: Uint8Array
+  }): Promise<Ed25519KeyPair>
   export function from(o: Record<string, unknown>): Promise<Ed25519KeyPair>
 }
 
 declare module '@digitalbazaar/did-method-key' {
   export interface DidKeyDriver {
-    use(o: { multibaseMultikeyHeader: string; fromMultibase: (o: { publicKeyMultibase: string }) => Promise<unknown> }): void
+    use(o: {
+      multibaseMultikeyHeader: string
+      fromMultibase: (o: { publicKeyMultibase: string }) => Promise<unknown>
+    }): void
     get(o: { did?: string; url?: string }): Promise<Record<string, any>>
-    fromKeyPair(o: { verificationKeyPair: unknown }): Promise<{ didDocument: { id: string }; methodFor(o: { purpose: string }): { id: string } }>
+    fromKeyPair(o: {
+      verificationKeyPair: unknown
+    }): Promise<{ didDocument: { id: string }; methodFor(o: { purpose: string }): { id: string } }>
   }
   export function driver(): DidKeyDriver
 }
@@ -69,8 +108,13 @@ declare module '@digitalbazaar/did-method-key' {
 declare module 'jsonld-document-loader' {
   export class JsonLdDocumentLoader {
     addStatic(url: string, document: unknown): void
-    setProtocolHandler(o: { protocol: string; handler: { get(o: { url: string }): Promise<unknown> } }): void
-    build(): (url: string) => Promise<{ contextUrl: string | null; documentUrl: string; document: any }>
+    setProtocolHandler(o: {
+      protocol: string
+      handler: { get(o: { url: string }): Promise<unknown> }
+    }): void
+    build(): (
+      url: string,
+    ) => Promise<{ contextUrl: string | null; documentUrl: string; document: any }>
   }
 }
 

@@ -3,7 +3,10 @@ import type { ApplicationTable, RecognitionDB, SourceUseTable } from './schema.j
 
 type Db = Kysely<RecognitionDB>
 
-export type ApplicationRow = Omit<ApplicationTable, 'appealed' | 'flags' | 'created_at' | 'updated_at' | 'limits_applied' | 'steps'> & {
+export type ApplicationRow = Omit<
+  ApplicationTable,
+  'appealed' | 'flags' | 'created_at' | 'updated_at' | 'limits_applied' | 'steps'
+> & {
   appealed: boolean
   flags: string[]
   created_at: Date
@@ -12,21 +15,42 @@ export type ApplicationRow = Omit<ApplicationTable, 'appealed' | 'flags' | 'crea
   steps: unknown
 }
 
-export type NewApplication = Omit<ApplicationRow, 'appealed' | 'flags' | 'created_at' | 'updated_at' | 'limits_applied' | 'steps' | 'recognized_entry_id'> & {
+export type NewApplication = Omit<
+  ApplicationRow,
+  | 'appealed'
+  | 'flags'
+  | 'created_at'
+  | 'updated_at'
+  | 'limits_applied'
+  | 'steps'
+  | 'recognized_entry_id'
+> & {
   limits_applied: string
   steps: string
 }
 
 /** Inserts; for rule applications a second insert of the same (entry, rule version, program) returns undefined. */
-export async function insertApplication(db: Db, row: NewApplication): Promise<ApplicationRow | undefined> {
+export async function insertApplication(
+  db: Db,
+  row: NewApplication,
+): Promise<ApplicationRow | undefined> {
   return (await insertApplications(db, [row]))[0]
 }
 
 /** Inserts in one statement and returns the rows written: a rule application whose (entry, rule version, program) exists is skipped. */
-export async function insertApplications(db: Db, rows: readonly NewApplication[]): Promise<ApplicationRow[]> {
+export async function insertApplications(
+  db: Db,
+  rows: readonly NewApplication[],
+): Promise<ApplicationRow[]> {
   if (rows.length === 0) return []
   let q = db.insertInto('application').values(rows)
-  if (rows.some((r) => r.origin === 'rule')) q = q.onConflict((oc) => oc.columns(['trigger_entry_id', 'rule_version_id', 'program_code']).where('origin', '=', 'rule').doNothing())
+  if (rows.some((r) => r.origin === 'rule'))
+    q = q.onConflict((oc) =>
+      oc
+        .columns(['trigger_entry_id', 'rule_version_id', 'program_code'])
+        .where('origin', '=', 'rule')
+        .doNothing(),
+    )
   return (await q.returningAll().execute()) as ApplicationRow[]
 }
 
@@ -35,20 +59,43 @@ export const pendingStatuses = ['open', 'in_review', 'appealed'] as const
 
 /** What counts against the caps: the learner's active applications at the target, bounded. */
 export async function activeApplications(db: Db, learnerId: string, targetOrgId: string) {
-  return (await activeApplicationsAt(db, [{ learnerId, targetOrgId }])).get(activeKey(learnerId, targetOrgId)) ?? []
+  return (
+    (await activeApplicationsAt(db, [{ learnerId, targetOrgId }])).get(
+      activeKey(learnerId, targetOrgId),
+    ) ?? []
+  )
 }
 
-export const activeKey = (learnerId: string, targetOrgId: string) => `${learnerId.toLowerCase()}|${targetOrgId.toLowerCase()}`
+export const activeKey = (learnerId: string, targetOrgId: string) =>
+  `${learnerId.toLowerCase()}|${targetOrgId.toLowerCase()}`
 
 /** `activeApplications` for several (learner, target) pairs in one round trip, by `activeKey`; bounded per pair. */
-export async function activeApplicationsAt(db: Db, pairs: readonly { learnerId: string; targetOrgId: string }[]) {
+export async function activeApplicationsAt(
+  db: Db,
+  pairs: readonly { learnerId: string; targetOrgId: string }[],
+) {
   const rows =
     pairs.length === 0
       ? []
       : await db
           .selectFrom('application')
-          .select(['learner_id', 'target_org_id', 'credits', 'counted_on', 'program_code', 'source_org_id', 'source_entry_ids', 'course_code'])
-          .where((eb) => eb(eb.refTuple('learner_id', 'target_org_id'), 'in', pairs.map((p) => eb.tuple(p.learnerId, p.targetOrgId))))
+          .select([
+            'learner_id',
+            'target_org_id',
+            'credits',
+            'counted_on',
+            'program_code',
+            'source_org_id',
+            'source_entry_ids',
+            'course_code',
+          ])
+          .where((eb) =>
+            eb(
+              eb.refTuple('learner_id', 'target_org_id'),
+              'in',
+              pairs.map((p) => eb.tuple(p.learnerId, p.targetOrgId)),
+            ),
+          )
           .where('status', 'in', activeStatuses)
           .limit(5_000 * pairs.length)
           .execute()
@@ -68,7 +115,11 @@ export async function findApplication(db: Db, id: string, lock = false) {
   return (await q.executeTakeFirst()) as ApplicationRow | undefined
 }
 
-export async function updateApplication(db: Db, id: string, set: Omit<Updateable<ApplicationTable>, 'id'>) {
+export async function updateApplication(
+  db: Db,
+  id: string,
+  set: Omit<Updateable<ApplicationTable>, 'id'>,
+) {
   return (await db
     .updateTable('application')
     .set({ ...set, updated_at: sql`now()` as never })
@@ -92,21 +143,36 @@ export async function addTrail(db: Db, rows: TrailRow[]) {
 
 export async function trailsOf(db: Db, ids: readonly string[]) {
   if (ids.length === 0) return []
-  return db.selectFrom('application_trail').selectAll().where('application_id', 'in', ids).orderBy('seq').execute()
+  return db
+    .selectFrom('application_trail')
+    .selectAll()
+    .where('application_id', 'in', ids)
+    .orderBy('seq')
+    .execute()
 }
 
 /**
  * Trail lines and source claims in one statement (an auto-approval writes both); false if a source
  * was already used for its target course.
  */
-export async function addTrailAndClaimSources(db: Db, trail: TrailRow[], claims: readonly SourceUseTable[]) {
+export async function addTrailAndClaimSources(
+  db: Db,
+  trail: TrailRow[],
+  claims: readonly SourceUseTable[],
+) {
   if (claims.length === 0) {
     await addTrail(db, trail)
     return true
   }
   if (trail.length === 0) return claimSources(db, claims)
   const row = await db
-    .with('c', (qb) => qb.insertInto('source_use').values(claims).onConflict((oc) => oc.doNothing()).returning('entry_id'))
+    .with('c', (qb) =>
+      qb
+        .insertInto('source_use')
+        .values(claims)
+        .onConflict((oc) => oc.doNothing())
+        .returning('entry_id'),
+    )
     .with('t', (qb) => qb.insertInto('application_trail').values(trail))
     .selectFrom('c')
     .select((eb) => eb.fn.countAll<string>().as('n'))
@@ -117,7 +183,12 @@ export async function addTrailAndClaimSources(db: Db, trail: TrailRow[], claims:
 /** Records each source as used for its target course; false if one already was (the same source twice). */
 export async function claimSources(db: Db, claims: readonly SourceUseTable[]) {
   if (claims.length === 0) return true
-  const rows = await db.insertInto('source_use').values(claims).onConflict((oc) => oc.doNothing()).returning('entry_id').execute()
+  const rows = await db
+    .insertInto('source_use')
+    .values(claims)
+    .onConflict((oc) => oc.doNothing())
+    .returning('entry_id')
+    .execute()
   return rows.length === claims.length
 }
 
@@ -144,13 +215,21 @@ export interface ListFilter {
   targetOrgId?: string
   status?: string
   /** A reviewer's queue: current step in their scope. */
-  queue?: { orgId: string; regionCode: string | null; allianceIds: string[]; notLearner: string | null }
+  queue?: {
+    orgId: string
+    regionCode: string | null
+    allianceIds: string[]
+    notLearner: string | null
+  }
   after?: { dueAt: string | null; id: string }
   limit: number
 }
 
 export async function listApplications(db: Db, f: ListFilter) {
-  let q = db.selectFrom('application').selectAll().limit(f.limit + 1)
+  let q = db
+    .selectFrom('application')
+    .selectAll()
+    .limit(f.limit + 1)
   if (f.learnerId) q = q.where('learner_id', '=', f.learnerId)
   if (f.targetOrgId) q = q.where('target_org_id', '=', f.targetOrgId)
   if (f.status) q = q.where('status', '=', f.status)
@@ -167,7 +246,14 @@ export async function listApplications(db: Db, f: ListFilter) {
     q = q.orderBy('due_at', 'asc').orderBy('id', 'asc')
     if (f.after) {
       const { dueAt, id } = f.after
-      q = q.where((eb) => (dueAt === null ? eb('id', '>', id) : eb.or([eb('due_at', '>', dueAt as never), eb.and([eb('due_at', '=', dueAt as never), eb('id', '>', id)])])))
+      q = q.where((eb) =>
+        dueAt === null
+          ? eb('id', '>', id)
+          : eb.or([
+              eb('due_at', '>', dueAt as never),
+              eb.and([eb('due_at', '=', dueAt as never), eb('id', '>', id)]),
+            ]),
+      )
     }
   } else {
     q = q.orderBy('id', 'desc')

@@ -144,5 +144,12 @@ export interface RecognitionDB extends EventTables {
   application: ApplicationTable
   application_trail: ApplicationTrailTable
   source_use: SourceUseTable
-  idempotency_key: { actor: string; key: string; request_hash: string; status: number; body: string; created_at: Timestamp }
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: Timestamp
+  }
 }

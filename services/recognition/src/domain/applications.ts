@@ -71,7 +71,9 @@ export async function lockLearner(trx: Db, learnerId: string) {
 export async function lockLearners(trx: Db, learnerIds: readonly string[]) {
   const keys = [...new Set(learnerIds.map((id) => `recognition.learner.${id.toLowerCase()}`))]
   if (keys.length === 0) return
-  await sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtext(key) as k from unnest(array[${sql.join(keys)}]::text[]) as key order by k) as ordered`.execute(trx)
+  await sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtext(key) as k from unnest(array[${sql.join(keys)}]::text[]) as key order by k) as ordered`.execute(
+    trx,
+  )
 }
 
 export interface OpenArgs {
@@ -101,12 +103,20 @@ export async function openUnderRule(trx: Db, a: OpenArgs): Promise<OpenResult> {
 }
 
 /** The application a rule gives for an outcome (award, limits, review chain), or the refusal; it writes nothing. */
-export function planUnderRule(a: Omit<OpenArgs, 'publish'>): { row: NewApplication } | { refusal: Refusal } {
+export function planUnderRule(
+  a: Omit<OpenArgs, 'publish'>,
+): { row: NewApplication } | { refusal: Refusal } {
   const { spec } = a.rule
   const day = today(a.now)
   const base = baseCredits(spec, a.outcome)
-  if (base === null || base === 0n) return { refusal: { limit: 'award', message: 'the rule awards nothing for this outcome (no hours)' } }
-  const ev = evaluateLimits(spec, a.outcome, base, a.counted, { programCode: a.programCode, today: day })
+  if (base === null || base === 0n)
+    return {
+      refusal: { limit: 'award', message: 'the rule awards nothing for this outcome (no hours)' },
+    }
+  const ev = evaluateLimits(spec, a.outcome, base, a.counted, {
+    programCode: a.programCode,
+    today: day,
+  })
   if (ev.refusal) return { refusal: ev.refusal }
   const auto = spec.review.mode === 'auto'
   const steps = auto ? [] : (spec.review.steps ?? [])
@@ -144,7 +154,14 @@ export function planUnderRule(a: Omit<OpenArgs, 'publish'>): { row: NewApplicati
 
 /** How a planned application counts against the caps of the ones planned after it. */
 export function countedOf(row: NewApplication): CountedApplication {
-  return { credits: row.credits, counted_on: row.counted_on, program_code: row.program_code, source_org_id: row.source_org_id, source_entry_ids: row.source_entry_ids, course_code: row.course_code }
+  return {
+    credits: row.credits,
+    counted_on: row.counted_on,
+    program_code: row.program_code,
+    source_org_id: row.source_org_id,
+    source_entry_ids: row.source_entry_ids,
+    course_code: row.course_code,
+  }
 }
 
 /**
@@ -153,7 +170,11 @@ export function countedOf(row: NewApplication): CountedApplication {
  * with the sources of the auto-approved ones; the opened (and approved) events. Returns the rows
  * written, in the order given.
  */
-export async function writeOpenings(trx: Db, rows: NewApplication[], publish: Publish): Promise<ApplicationRow[]> {
+export async function writeOpenings(
+  trx: Db,
+  rows: NewApplication[],
+  publish: Publish,
+): Promise<ApplicationRow[]> {
   const written = new Map((await insertApplications(trx, rows)).map((app) => [app.id, app]))
   // In the order planned (trail lines and events follow it).
   const opened = rows.flatMap((row) => written.get(row.id) ?? [])
@@ -163,22 +184,40 @@ export async function writeOpenings(trx: Db, rows: NewApplication[], publish: Pu
   const events: NewEvent[] = []
   for (const app of opened) {
     const by = `rule ${app.rule_code} v${app.rule_version}`
-    trail.push({ application_id: app.id, actor: app.origin === 'rule' ? 'system' : app.opened_by, action: 'opened', step: null, reason: by })
+    trail.push({
+      application_id: app.id,
+      actor: app.origin === 'rule' ? 'system' : app.opened_by,
+      action: 'opened',
+      step: null,
+      reason: by,
+    })
     events.push(openedEvent(app))
     if (app.status === 'approved') {
       // Decided at once: the source is used, and the trail and both events go out in the same round trips.
-      trail.push({ application_id: app.id, actor: 'system', action: 'approved', step: null, reason: `approved automatically by ${by}` })
+      trail.push({
+        application_id: app.id,
+        actor: 'system',
+        action: 'approved',
+        step: null,
+        reason: `approved automatically by ${by}`,
+      })
       claims.push(...claimsOf(app))
       events.push(approvedEvent(app))
     }
   }
-  if (!(await addTrailAndClaimSources(trx, trail, claims))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+  if (!(await addTrailAndClaimSources(trx, trail, claims)))
+    throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
   await publish(trx, events)
   return opened
 }
 
 const claimsOf = (app: ApplicationRow): SourceUseTable[] =>
-  app.source_entry_ids.map((entry_id) => ({ entry_id, target_org_id: app.target_org_id, course_code: app.course_code, application_id: app.id }))
+  app.source_entry_ids.map((entry_id) => ({
+    entry_id,
+    target_org_id: app.target_org_id,
+    course_code: app.course_code,
+    application_id: app.id,
+  }))
 
 export function openedEvent(app: ApplicationRow) {
   return {
@@ -192,7 +231,12 @@ export function openedEvent(app: ApplicationRow) {
       origin: app.origin,
       rule: app.rule_code ? { code: app.rule_code, version: app.rule_version } : null,
       sourceEntryIds: app.source_entry_ids,
-      award: { courseCode: app.course_code, courseName: app.course_name, courseType: app.course_type, credits: app.credits === null ? null : showCredits(credits(app.credits)) },
+      award: {
+        courseCode: app.course_code,
+        courseName: app.course_name,
+        courseType: app.course_type,
+        credits: app.credits === null ? null : showCredits(credits(app.credits)),
+      },
       status: app.status === 'approved' ? 'open' : app.status,
       step: app.status === 'approved' ? null : app.step,
       dueAt: app.due_at ? new Date(app.due_at).toISOString() : null,
@@ -201,31 +245,52 @@ export function openedEvent(app: ApplicationRow) {
 }
 
 /** The final approval: sources become used for the target course, and accounts is told to post the credit. */
-async function approve(trx: Db, app: ApplicationRow, actor: string, reason: string, step: number | null, publish: Publish) {
-  if (!(await claimSources(trx, claimsOf(app)))) throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
-  if (app.status !== 'approved') await updateApplication(trx, app.id, { status: 'approved', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
+async function approve(
+  trx: Db,
+  app: ApplicationRow,
+  actor: string,
+  reason: string,
+  step: number | null,
+  publish: Publish,
+) {
+  if (!(await claimSources(trx, claimsOf(app))))
+    throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
+  if (app.status !== 'approved')
+    await updateApplication(trx, app.id, {
+      status: 'approved',
+      due_at: null,
+      step_org_id: null,
+      step_region: null,
+      step_alliance_id: null,
+    })
   await addTrail(trx, [{ application_id: app.id, actor, action: 'approved', step, reason }])
   await publish(trx, [approvedEvent(app)])
 }
 
 function approvedEvent(app: ApplicationRow) {
-  if (app.credits === null) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID('The application names no credits to approve')
+  if (app.credits === null)
+    throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
+      'The application names no credits to approve',
+    )
   return {
-      type: 'recognition.application.approved',
-      subject: app.learner_id,
-      data: {
-        applicationId: app.id,
-        learnerId: app.learner_id,
-        targetOrgId: app.target_org_id,
-        programCode: app.program_code,
-        courseCode: app.course_code,
-        courseName: app.course_name,
-        courseType: app.course_type,
-        credits: showCredits(credits(app.credits)),
-        sourceEntryIds: app.source_entry_ids,
-        rule: app.rule_code && app.rule_version ? { code: app.rule_code, version: app.rule_version } : null,
-      },
-    }
+    type: 'recognition.application.approved',
+    subject: app.learner_id,
+    data: {
+      applicationId: app.id,
+      learnerId: app.learner_id,
+      targetOrgId: app.target_org_id,
+      programCode: app.program_code,
+      courseCode: app.course_code,
+      courseName: app.course_name,
+      courseType: app.course_type,
+      credits: showCredits(credits(app.credits)),
+      sourceEntryIds: app.source_entry_ids,
+      rule:
+        app.rule_code && app.rule_version
+          ? { code: app.rule_code, version: app.rule_version }
+          : null,
+    },
+  }
 }
 
 const decidable = ['open', 'in_review', 'appealed']
@@ -244,9 +309,16 @@ export async function decide(
   if (!app) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
   const step = currentStep(app)
   const inScope = stepInScope(step, scope)
-  const seesIt = inScope || stepsOf(app).some((s) => stepInScope(s, scope)) || p.org === app.target_org_id || p.roles.includes('admin')
+  const seesIt =
+    inScope ||
+    stepsOf(app).some((s) => stepInScope(s, scope)) ||
+    p.org === app.target_org_id ||
+    p.roles.includes('admin')
   if (!seesIt) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
-  if (!decidable.includes(app.status)) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`A ${app.status} application takes no decision`)
+  if (!decidable.includes(app.status))
+    throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
+      `A ${app.status} application takes no decision`,
+    )
   if (isOwn(p, app)) throw recognitionErrors.RECOGNITION_OWN_APPLICATION()
   if (!inScope) throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE()
   await lockLearner(trx, app.learner_id)
@@ -255,11 +327,33 @@ export async function decide(
   const decided = (status: string, nextStep: number | null) => ({
     type: 'recognition.application.decided',
     subject: app.learner_id,
-    data: { applicationId: app.id, learnerId: app.learner_id, step: k, decision: body.decision, reason: body.reason, status, nextStep },
+    data: {
+      applicationId: app.id,
+      learnerId: app.learner_id,
+      step: k,
+      decision: body.decision,
+      reason: body.reason,
+      status,
+      nextStep,
+    },
   })
   if (body.decision === 'reject') {
-    const updated = await updateApplication(trx, app.id, { status: 'rejected', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
-    await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'rejected', step: k, reason: body.reason }])
+    const updated = await updateApplication(trx, app.id, {
+      status: 'rejected',
+      due_at: null,
+      step_org_id: null,
+      step_region: null,
+      step_alliance_id: null,
+    })
+    await addTrail(trx, [
+      {
+        application_id: app.id,
+        actor: p.subject,
+        action: 'rejected',
+        step: k,
+        reason: body.reason,
+      },
+    ])
     await publish(trx, [
       decided('rejected', null),
       {
@@ -270,7 +364,10 @@ export async function decide(
           learnerId: app.learner_id,
           targetOrgId: app.target_org_id,
           programCode: app.program_code,
-          rule: app.rule_code && app.rule_version ? { code: app.rule_code, version: app.rule_version } : null,
+          rule:
+            app.rule_code && app.rule_version
+              ? { code: app.rule_code, version: app.rule_version }
+              : null,
           sourceEntryIds: app.source_entry_ids,
           step: k,
           reason: body.reason,
@@ -280,8 +377,20 @@ export async function decide(
     return updated
   }
   if (k < steps.length) {
-    const updated = await updateApplication(trx, app.id, { status: 'in_review', step: k + 1, ...stepColumns(steps[k], app.due_days, now) })
-    await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'step_approved', step: k, reason: body.reason }])
+    const updated = await updateApplication(trx, app.id, {
+      status: 'in_review',
+      step: k + 1,
+      ...stepColumns(steps[k], app.due_days, now),
+    })
+    await addTrail(trx, [
+      {
+        application_id: app.id,
+        actor: p.subject,
+        action: 'step_approved',
+        step: k,
+        reason: body.reason,
+      },
+    ])
     await publish(trx, [decided('in_review', k + 1)])
     return updated
   }
@@ -291,36 +400,101 @@ export async function decide(
 }
 
 function assertLearner(p: Principal, app: ApplicationRow | undefined): ApplicationRow {
-  if (!app || p.learner !== app.learner_id) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+  if (!app || p.learner !== app.learner_id)
+    throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
   return app
 }
 
 /** A rejected application may be appealed once: it goes back to the step that rejected it. */
-export async function appeal(trx: Db, id: string, p: Principal, reason: string, publish: Publish, now = new Date()) {
+export async function appeal(
+  trx: Db,
+  id: string,
+  p: Principal,
+  reason: string,
+  publish: Publish,
+  now = new Date(),
+) {
   const app = assertLearner(p, await findApplication(trx, id, true))
-  if (app.status !== 'rejected') throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`Only a rejected application can be appealed; this one is ${app.status}`)
-  if (app.appealed) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID('This application was appealed once already')
+  if (app.status !== 'rejected')
+    throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
+      `Only a rejected application can be appealed; this one is ${app.status}`,
+    )
+  if (app.appealed)
+    throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
+      'This application was appealed once already',
+    )
   const k = app.step ?? 1
-  const updated = await updateApplication(trx, app.id, { status: 'appealed', appealed: true, step: k, ...stepColumns(stepsOf(app)[k - 1], app.due_days, now) })
-  await addTrail(trx, [{ application_id: app.id, actor: p.subject, action: 'appealed', step: k, reason }])
+  const updated = await updateApplication(trx, app.id, {
+    status: 'appealed',
+    appealed: true,
+    step: k,
+    ...stepColumns(stepsOf(app)[k - 1], app.due_days, now),
+  })
+  await addTrail(trx, [
+    { application_id: app.id, actor: p.subject, action: 'appealed', step: k, reason },
+  ])
   await publish(trx, [
-    { type: 'recognition.application.appealed', subject: app.learner_id, data: { applicationId: app.id, learnerId: app.learner_id, targetOrgId: app.target_org_id, status: 'appealed', step: k } },
+    {
+      type: 'recognition.application.appealed',
+      subject: app.learner_id,
+      data: {
+        applicationId: app.id,
+        learnerId: app.learner_id,
+        targetOrgId: app.target_org_id,
+        status: 'appealed',
+        step: k,
+      },
+    },
   ])
   return updated
 }
 
-async function close(trx: Db, app: ApplicationRow, by: 'learner' | 'system', actor: string, reason: string, publish: Publish) {
-  const updated = await updateApplication(trx, app.id, { status: 'withdrawn', due_at: null, step_org_id: null, step_region: null, step_alliance_id: null })
-  await addTrail(trx, [{ application_id: app.id, actor, action: 'withdrawn', step: app.step, reason }])
+async function close(
+  trx: Db,
+  app: ApplicationRow,
+  by: 'learner' | 'system',
+  actor: string,
+  reason: string,
+  publish: Publish,
+) {
+  const updated = await updateApplication(trx, app.id, {
+    status: 'withdrawn',
+    due_at: null,
+    step_org_id: null,
+    step_region: null,
+    step_alliance_id: null,
+  })
+  await addTrail(trx, [
+    { application_id: app.id, actor, action: 'withdrawn', step: app.step, reason },
+  ])
   await publish(trx, [
-    { type: 'recognition.application.withdrawn', subject: app.learner_id, data: { applicationId: app.id, learnerId: app.learner_id, targetOrgId: app.target_org_id, by, reason } },
+    {
+      type: 'recognition.application.withdrawn',
+      subject: app.learner_id,
+      data: {
+        applicationId: app.id,
+        learnerId: app.learner_id,
+        targetOrgId: app.target_org_id,
+        by,
+        reason,
+      },
+    },
   ])
   return updated
 }
 
-export async function withdraw(trx: Db, id: string, p: Principal, reason: string, publish: Publish) {
+export async function withdraw(
+  trx: Db,
+  id: string,
+  p: Principal,
+  reason: string,
+  publish: Publish,
+) {
   const app = assertLearner(p, await findApplication(trx, id, true))
-  if (!decidable.includes(app.status)) throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(`A ${app.status} application cannot be withdrawn`)
+  if (!decidable.includes(app.status))
+    throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
+      `A ${app.status} application cannot be withdrawn`,
+    )
   return close(trx, app, 'learner', p.subject, reason, publish)
 }
 
@@ -330,11 +504,26 @@ export async function withdraw(trx: Db, id: string, p: Principal, reason: string
  */
 export async function onEntryReversed(trx: Db, entryId: string, publish: Publish) {
   for (const app of await pendingApplicationsUsing(trx, entryId)) {
-    if (decidable.includes(app.status)) await close(trx, app, 'system', 'system', 'an evidence entry was reversed by the posting organization', publish)
+    if (decidable.includes(app.status))
+      await close(
+        trx,
+        app,
+        'system',
+        'system',
+        'an evidence entry was reversed by the posting organization',
+        publish,
+      )
     else if (app.status === 'approved') {
       await addFlag(trx, app.id, 'source_reversed')
-      await addTrail(trx, [{ application_id: app.id, actor: 'system', action: 'source_reversed', step: null, reason: 'an evidence entry was reversed after approval' }])
+      await addTrail(trx, [
+        {
+          application_id: app.id,
+          actor: 'system',
+          action: 'source_reversed',
+          step: null,
+          reason: 'an evidence entry was reversed after approval',
+        },
+      ])
     }
   }
 }
-

@@ -9,8 +9,11 @@ export function toUnits(value: string, scale: number): bigint {
   const m = DECIMAL.exec(value)
   if (!m) throw new RangeError(`not a decimal: ${value}`)
   const frac = m[2] ?? ''
-  if (frac.length > scale && /[1-9]/.test(frac.slice(scale))) throw new RangeError(`${value} has more than ${scale} places`)
-  return BigInt(m[1]!) * 10n ** BigInt(scale) + BigInt((frac.slice(0, scale) || '0').padEnd(scale, '0'))
+  if (frac.length > scale && /[1-9]/.test(frac.slice(scale)))
+    throw new RangeError(`${value} has more than ${scale} places`)
+  return (
+    BigInt(m[1]!) * 10n ** BigInt(scale) + BigInt((frac.slice(0, scale) || '0').padEnd(scale, '0'))
+  )
 }
 
 export function fromUnits(units: bigint, scale: number): string {

@@ -2,13 +2,18 @@ import type { Principal } from '@creditbank/auth'
 import type { FieldError } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
-import { activeApplications, addTrail, type ApplicationRow, insertApplication } from '../db/application.repository.js'
+import {
+  type ApplicationRow,
+  activeApplications,
+  addTrail,
+  insertApplication,
+} from '../db/application.repository.js'
 import { findEntries, isEnrolled } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
+import { lockLearner, openedEvent, openUnderRule, outcomeOf, today } from './applications.js'
 import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
-import { lockLearner, openedEvent, openUnderRule, outcomeOf, today } from './applications.js'
 import type { CountedApplication, Refusal } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
 import type { Publish } from './rules.js'
@@ -30,10 +35,16 @@ async function ownEntries(trx: Db, learnerId: string, ids: string[]) {
   ids.forEach((id, i) => {
     const e = byId.get(id)
     // The same answer for another learner's entry and an unknown one: nothing is revealed.
-    if (!e || e.learner_id !== learnerId) problems.push({ path: `/sourceEntryIds/${i}`, message: 'is not an outcome of yours' })
-    else if (e.reversed_at) problems.push({ path: `/sourceEntryIds/${i}`, message: 'was reversed and can no longer be used' })
+    if (!e || e.learner_id !== learnerId)
+      problems.push({ path: `/sourceEntryIds/${i}`, message: 'is not an outcome of yours' })
+    else if (e.reversed_at)
+      problems.push({
+        path: `/sourceEntryIds/${i}`,
+        message: 'was reversed and can no longer be used',
+      })
   })
-  if (new Set(ids).size !== ids.length) problems.push({ path: '/sourceEntryIds', message: 'has duplicates' })
+  if (new Set(ids).size !== ids.length)
+    problems.push({ path: '/sourceEntryIds', message: 'has duplicates' })
   if (problems.length) throw recognitionErrors.RECOGNITION_ENTRY_NOT_YOURS(undefined, problems)
   return ids.map((id) => byId.get(id)!)
 }
@@ -52,17 +63,33 @@ function refuse(refusals: Refusal[]): never {
  * the rule's award, limits and review chain apply; with no rule the learner names the course and
  * credits asked for, and the target organization's reviewers decide (status open, one step).
  */
-export async function applyAsLearner(trx: Db, p: Principal, body: LearnerApplicationBody, cache: RuleCache, publish: Publish): Promise<ApplicationRow> {
-  if (!p.learner) throw recognitionErrors.RECOGNITION_NOT_LEARNER('Your account is not linked to a learner yet')
+export async function applyAsLearner(
+  trx: Db,
+  p: Principal,
+  body: LearnerApplicationBody,
+  cache: RuleCache,
+  publish: Publish,
+): Promise<ApplicationRow> {
+  if (!p.learner)
+    throw recognitionErrors.RECOGNITION_NOT_LEARNER('Your account is not linked to a learner yet')
   const learnerId = p.learner
   await lockLearner(trx, learnerId)
   const entries = await ownEntries(trx, learnerId, body.sourceEntryIds)
   if (!(await isEnrolled(trx, learnerId, body.targetOrgId, body.programCode))) {
-    throw recognitionErrors.RECOGNITION_NOT_ENROLLED(undefined, [{ path: '/programCode', message: 'you are not enrolled in this program at the target organization' }])
+    throw recognitionErrors.RECOGNITION_NOT_ENROLLED(undefined, [
+      {
+        path: '/programCode',
+        message: 'you are not enrolled in this program at the target organization',
+      },
+    ])
   }
   const now = new Date()
   const primary = outcomeOf(entries[0]!)
-  const counted = (await activeApplications(trx, learnerId, body.targetOrgId)) as CountedApplication[]
+  const counted = (await activeApplications(
+    trx,
+    learnerId,
+    body.targetOrgId,
+  )) as CountedApplication[]
   const index = await cache.at(await currentGeneration(trx), trx)
   const matches = index
     .match(primary, [{ orgId: body.targetOrgId, programCode: body.programCode }], today(now))
@@ -85,10 +112,24 @@ export async function applyAsLearner(trx: Db, p: Principal, body: LearnerApplica
     if ('refusal' in out) refusals.push(out.refusal)
   }
   if (refusals.length) refuse(refusals)
-  if (!body.award) throw recognitionErrors.RECOGNITION_NO_RULE(undefined, [{ path: '/award', message: 'no rule of the target matches; name the course and credits you ask for' }])
+  if (!body.award)
+    throw recognitionErrors.RECOGNITION_NO_RULE(undefined, [
+      {
+        path: '/award',
+        message: 'no rule of the target matches; name the course and credits you ask for',
+      },
+    ])
   const award = body.award
-  if (counted.some((a) => a.course_code === award.courseCode && a.source_entry_ids.some((id) => body.sourceEntryIds.includes(id)))) {
-    throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED(`a source is already used for ${award.courseCode} at this organization`)
+  if (
+    counted.some(
+      (a) =>
+        a.course_code === award.courseCode &&
+        a.source_entry_ids.some((id) => body.sourceEntryIds.includes(id)),
+    )
+  ) {
+    throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED(
+      `a source is already used for ${award.courseCode} at this organization`,
+    )
   }
   const step = { role: 'reviewer' as const, orgId: body.targetOrgId }
   const app = await insertApplication(trx, {
@@ -121,7 +162,15 @@ export async function applyAsLearner(trx: Db, p: Principal, body: LearnerApplica
     opened_on: today(now),
     counted_on: primary.occurredOn,
   })
-  await addTrail(trx, [{ application_id: app!.id, actor: p.subject, action: 'opened', step: null, reason: 'no rule matches: reviewed by the target organization' }])
+  await addTrail(trx, [
+    {
+      application_id: app!.id,
+      actor: p.subject,
+      action: 'opened',
+      step: null,
+      reason: 'no rule matches: reviewed by the target organization',
+    },
+  ])
   await publish(trx, [openedEvent(app!)])
   return app!
 }

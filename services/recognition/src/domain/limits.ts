@@ -52,7 +52,8 @@ export function baseCredits(spec: RuleSpec, o: OutcomeFacts): bigint | null {
 const sum = (apps: readonly CountedApplication[], where: (a: CountedApplication) => boolean) =>
   apps.reduce((acc, a) => (where(a) && a.credits ? acc + credits(a.credits) : acc), 0n)
 
-const sourceWord = (o: OutcomeFacts) => (o.kind === 'certificate' ? 'certificate' : 'source outcome')
+const sourceWord = (o: OutcomeFacts) =>
+  o.kind === 'certificate' ? 'certificate' : 'source outcome'
 
 /**
  * Applies a rule's limits to an award, in a fixed order, naming each limit that changed or
@@ -70,19 +71,36 @@ export function evaluateLimits(
   const usesEntry = (a: CountedApplication) => a.source_entry_ids.includes(o.entryId)
   const applied: LimitApplied[] = []
   const remaining: Evaluation['remaining'] = { year: null, term: null, program: null }
-  const refuse = (limit: string, message: string): Evaluation => ({ credits: 0n, limitsApplied: applied, refusal: { limit, message }, remaining })
-  if (counted.some((a) => usesEntry(a) && a.course_code === course)) return refuse('duplicate', `this source is already used for ${course} at this organization`)
+  const refuse = (limit: string, message: string): Evaluation => ({
+    credits: 0n,
+    limitsApplied: applied,
+    refusal: { limit, message },
+    remaining,
+  })
+  if (counted.some((a) => usesEntry(a) && a.course_code === course))
+    return refuse('duplicate', `this source is already used for ${course} at this organization`)
   if (l.oneSourcePerCourse && counted.some((a) => a.course_code === course)) {
-    return refuse('oneSourcePerCourse', `${course} is already replaced by another source; one source per course`)
+    return refuse(
+      'oneSourcePerCourse',
+      `${course} is already replaced by another source; one source per course`,
+    )
   }
   if (l.oneCoursePerSource && counted.some((a) => usesEntry(a) && a.course_code !== course)) {
-    return refuse('oneCoursePerSource', `this ${sourceWord(o)} already replaces another course; one course per source`)
+    return refuse(
+      'oneCoursePerSource',
+      `this ${sourceWord(o)} already replaces another course; one course per source`,
+    )
   }
   let award = base
   const cap = (limit: string, room: bigint, describe: string) => {
     if (room <= 0n) return refuse(limit, `${describe} is used up`)
     if (award > room) {
-      applied.push({ limit, from: showCredits(award), to: showCredits(room), message: `capped from ${showCredits(award)} to ${showCredits(room)} by ${describe}` })
+      applied.push({
+        limit,
+        from: showCredits(award),
+        to: showCredits(room),
+        message: `capped from ${showCredits(award)} to ${showCredits(room)} by ${describe}`,
+      })
       award = room
     }
     return null
@@ -91,12 +109,42 @@ export function evaluateLimits(
   const year = o.occurredOn.slice(0, 4)
   const term = termOf(o.occurredOn)
   const steps: [string, string | undefined, () => bigint, string][] = [
-    ['capToSourceCredits', l.capToSourceCredits && o.credits !== null ? o.credits : undefined, () => 0n, `the credits the ${sourceWord(o)} carries (${o.credits})`],
-    ['maxCreditsPerSource', l.maxCreditsPerSource, () => sum(counted, usesEntry), `the per-${sourceWord(o) === 'certificate' ? 'certificate' : 'source'} limit (${l.maxCreditsPerSource})`],
-    ['maxCreditsPerSourceOrg', l.maxCreditsPerSourceOrg, () => sum(counted, (a) => a.source_org_id === o.orgId), `the per-source-organization limit (${l.maxCreditsPerSourceOrg})`],
-    ['maxCreditsPerProgram', l.maxCreditsPerProgram, () => sum(counted, (a) => a.program_code === ctx.programCode), `the program limit (${l.maxCreditsPerProgram})`],
-    ['maxCreditsPerTerm', l.maxCreditsPerTerm, () => sum(counted, (a) => a.counted_on >= term.start && a.counted_on < term.end), `the term limit (${l.maxCreditsPerTerm} in the ${term.name} term)`],
-    ['maxCreditsPerYear', l.maxCreditsPerYear, () => sum(counted, (a) => a.counted_on.slice(0, 4) === year), `the yearly limit (${l.maxCreditsPerYear} in ${year})`],
+    [
+      'capToSourceCredits',
+      l.capToSourceCredits && o.credits !== null ? o.credits : undefined,
+      () => 0n,
+      `the credits the ${sourceWord(o)} carries (${o.credits})`,
+    ],
+    [
+      'maxCreditsPerSource',
+      l.maxCreditsPerSource,
+      () => sum(counted, usesEntry),
+      `the per-${sourceWord(o) === 'certificate' ? 'certificate' : 'source'} limit (${l.maxCreditsPerSource})`,
+    ],
+    [
+      'maxCreditsPerSourceOrg',
+      l.maxCreditsPerSourceOrg,
+      () => sum(counted, (a) => a.source_org_id === o.orgId),
+      `the per-source-organization limit (${l.maxCreditsPerSourceOrg})`,
+    ],
+    [
+      'maxCreditsPerProgram',
+      l.maxCreditsPerProgram,
+      () => sum(counted, (a) => a.program_code === ctx.programCode),
+      `the program limit (${l.maxCreditsPerProgram})`,
+    ],
+    [
+      'maxCreditsPerTerm',
+      l.maxCreditsPerTerm,
+      () => sum(counted, (a) => a.counted_on >= term.start && a.counted_on < term.end),
+      `the term limit (${l.maxCreditsPerTerm} in the ${term.name} term)`,
+    ],
+    [
+      'maxCreditsPerYear',
+      l.maxCreditsPerYear,
+      () => sum(counted, (a) => a.counted_on.slice(0, 4) === year),
+      `the yearly limit (${l.maxCreditsPerYear} in ${year})`,
+    ],
   ]
   const room: Record<string, bigint> = {}
   for (const [limit, value, used, describe] of steps) {
@@ -112,8 +160,13 @@ export function evaluateLimits(
   return { credits: award, limitsApplied: applied, refusal: null, remaining }
 }
 
-function fillRemaining(remaining: Evaluation['remaining'], room: Record<string, bigint>, award: bigint) {
-  const left = (k: string) => (room[k] === undefined ? null : room[k] - award < 0n ? 0n : room[k] - award)
+function fillRemaining(
+  remaining: Evaluation['remaining'],
+  room: Record<string, bigint>,
+  award: bigint,
+) {
+  const left = (k: string) =>
+    room[k] === undefined ? null : room[k] - award < 0n ? 0n : room[k] - award
   remaining.year = left('maxCreditsPerYear')
   remaining.term = left('maxCreditsPerTerm')
   remaining.program = left('maxCreditsPerProgram')

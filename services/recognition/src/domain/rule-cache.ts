@@ -30,7 +30,12 @@ export class RuleCache {
       set.add(m.org_id)
       alliances.set(m.alliance_id, set)
     }
-    const active: ActiveRule[] = rules.map((r) => ({ id: r.id, code: r.code, version: r.version, spec: r.spec as RuleSpec }))
+    const active: ActiveRule[] = rules.map((r) => ({
+      id: r.id,
+      code: r.code,
+      version: r.version,
+      spec: r.spec as RuleSpec,
+    }))
     const index = new RuleIndex(active, alliances, generation)
     // Keep the newest generation seen: generations only grow.
     if (BigInt(generation) > BigInt(this.index.generation)) this.index = index

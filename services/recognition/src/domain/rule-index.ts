@@ -131,7 +131,13 @@ interface Bucket {
   any: Compiled[]
 }
 
-const newBucket = (): Bucket => ({ type: new Map(), org: new Map(), code: new Map(), cat: new Map(), any: [] })
+const newBucket = (): Bucket => ({
+  type: new Map(),
+  org: new Map(),
+  code: new Map(),
+  cat: new Map(),
+  any: [],
+})
 
 function file(map: Map<string, Compiled[]>, key: string, c: Compiled) {
   const list = map.get(key)
@@ -195,12 +201,20 @@ export class RuleIndex {
     return out
   }
 
-  private collect(list: Compiled[] | undefined, o: OutcomeFacts, org: string, targets: readonly Target[], today: string, out: Match[]) {
+  private collect(
+    list: Compiled[] | undefined,
+    o: OutcomeFacts,
+    org: string,
+    targets: readonly Target[],
+    today: string,
+    out: Match[],
+  ) {
     if (!list) return
     for (const c of list) {
       if (!c.test(o, today)) continue
       for (const t of targets) {
-        if (t.orgId === org && (!c.programs || c.programs.has(t.programCode))) out.push({ rule: c.rule, programCode: t.programCode })
+        if (t.orgId === org && (!c.programs || c.programs.has(t.programCode)))
+          out.push({ rule: c.rule, programCode: t.programCode })
       }
     }
   }

@@ -16,7 +16,7 @@ import {
 import type { RecognitionDB } from '../db/schema.js'
 import { recognitionErrors } from './errors.js'
 import { ruleKey } from './rule-index.js'
-import { ruleProblems, type RuleSpec } from './rule-spec.js'
+import { type RuleSpec, ruleProblems } from './rule-spec.js'
 
 export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
 
@@ -24,7 +24,9 @@ export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
 export function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`
   if (value && typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : 1))
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : 1))
     return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`).join(',')}}`
   }
   return JSON.stringify(value)
@@ -32,14 +34,22 @@ export function canonical(value: unknown): string {
 
 export function ruleView(row: RuleVersionRow) {
   const spec = row.spec as RuleSpec
-  return { ...spec, validTo: spec.validTo ?? null, version: row.version, createdAt: row.created_at.toISOString(), createdBy: row.created_by }
+  return {
+    ...spec,
+    validTo: spec.validTo ?? null,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    createdBy: row.created_by,
+  }
 }
 
 async function checkReferences(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
   const problems: FieldError[] = []
-  if (spec.source.allianceId && !(await allianceExists(trx, spec.source.allianceId))) problems.push({ path: '/source/allianceId', message: 'no such alliance' })
+  if (spec.source.allianceId && !(await allianceExists(trx, spec.source.allianceId)))
+    problems.push({ path: '/source/allianceId', message: 'no such alliance' })
   for (const [i, step] of (spec.review.steps ?? []).entries()) {
-    if (step.allianceId && !(await allianceExists(trx, step.allianceId))) problems.push({ path: `/review/steps/${i}/allianceId`, message: 'no such alliance' })
+    if (step.allianceId && !(await allianceExists(trx, step.allianceId)))
+      problems.push({ path: `/review/steps/${i}/allianceId`, message: 'no such alliance' })
   }
   return problems
 }
@@ -47,10 +57,20 @@ async function checkReferences(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
 async function validate(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
   const problems = ruleProblems(spec)
   if (problems.length === 0) problems.push(...(await checkReferences(trx, spec)))
-  if (problems.length) throw recognitionErrors.RECOGNITION_RULE_INVALID(problems.map((p) => `${p.path} ${p.message}`).join('; '), problems)
+  if (problems.length)
+    throw recognitionErrors.RECOGNITION_RULE_INVALID(
+      problems.map((p) => `${p.path} ${p.message}`).join('; '),
+      problems,
+    )
 }
 
-async function writeVersion(trx: Kysely<RecognitionDB>, spec: RuleSpec, version: number, actor: Principal, publish: Publish) {
+async function writeVersion(
+  trx: Kysely<RecognitionDB>,
+  spec: RuleSpec,
+  version: number,
+  actor: Principal,
+  publish: Publish,
+) {
   const row = await insertRuleVersion(trx, {
     id: uuidv7(),
     code: spec.code,
@@ -64,7 +84,12 @@ async function writeVersion(trx: Kysely<RecognitionDB>, spec: RuleSpec, version:
     created_by: actor.subject,
   })
   await setLatestVersion(trx, spec.code, version)
-  await replaceMatchKey(trx, spec.code, { source_kind: spec.source.kind, target_org_id: spec.targetOrgId, match_key: ruleKey(spec), rule_version_id: row.id })
+  await replaceMatchKey(trx, spec.code, {
+    source_kind: spec.source.kind,
+    target_org_id: spec.targetOrgId,
+    match_key: ruleKey(spec),
+    rule_version_id: row.id,
+  })
   await publish(trx, [
     {
       type: 'recognition.rule.published',
@@ -83,7 +108,12 @@ async function writeVersion(trx: Kysely<RecognitionDB>, spec: RuleSpec, version:
 }
 
 /** POST /v1/rules: version 1. The same body again answers the same version (200); another body under the code is a conflict. */
-export async function createRule(trx: Kysely<RecognitionDB>, spec: RuleSpec, actor: Principal, publish: Publish) {
+export async function createRule(
+  trx: Kysely<RecognitionDB>,
+  spec: RuleSpec,
+  actor: Principal,
+  publish: Publish,
+) {
   await validate(trx, spec)
   const created = await insertRuleHeader(trx, spec.code, actor.org)
   if (!created) {
@@ -96,15 +126,29 @@ export async function createRule(trx: Kysely<RecognitionDB>, spec: RuleSpec, act
 }
 
 /** PUT /v1/rules/{code}: version n+1, unless the body is the latest version again (200, no new version). */
-export async function updateRule(trx: Kysely<RecognitionDB>, code: string, spec: RuleSpec, actor: Principal, publish: Publish) {
-  if (spec.code !== code) throw recognitionErrors.RECOGNITION_RULE_INVALID('code in the body differs from the path', [{ path: '/code', message: `must be ${code}` }])
+export async function updateRule(
+  trx: Kysely<RecognitionDB>,
+  code: string,
+  spec: RuleSpec,
+  actor: Principal,
+  publish: Publish,
+) {
+  if (spec.code !== code)
+    throw recognitionErrors.RECOGNITION_RULE_INVALID('code in the body differs from the path', [
+      { path: '/code', message: `must be ${code}` },
+    ])
   const header = await findRuleHeader(trx, code, true)
   if (!header) throw recognitionErrors.RECOGNITION_RULE_NOT_FOUND()
   const latest = await findRuleVersion(trx, code, header.latest_version)
   const mayChange =
-    actor.roles.includes('admin') || (actor.org !== null && (actor.org === header.owner_org_id || actor.org === (latest?.target_org_id ?? null)))
+    actor.roles.includes('admin') ||
+    (actor.org !== null &&
+      (actor.org === header.owner_org_id || actor.org === (latest?.target_org_id ?? null)))
   if (!mayChange) throw recognitionErrors.RECOGNITION_RULE_NOT_YOURS()
   await validate(trx, spec)
   if (latest && canonical(latest.spec) === canonical(spec)) return { status: 200, row: latest }
-  return { status: 200, row: await writeVersion(trx, spec, header.latest_version + 1, actor, publish) }
+  return {
+    status: 200,
+    row: await writeVersion(trx, spec, header.latest_version + 1, actor, publish),
+  }
 }

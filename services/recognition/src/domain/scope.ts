@@ -16,7 +16,10 @@ export interface ReviewerScope {
   allianceIds: string[]
 }
 
-export async function reviewerScope(db: Kysely<RecognitionDB>, p: Principal): Promise<ReviewerScope | null> {
+export async function reviewerScope(
+  db: Kysely<RecognitionDB>,
+  p: Principal,
+): Promise<ReviewerScope | null> {
   if (!p.roles.includes('reviewer') || !p.org) return null
   const org = await findOrganization(db, p.org)
   return {
@@ -51,6 +54,11 @@ export function isOwn(p: Principal, app: ApplicationRow) {
 export function maySee(p: Principal, app: ApplicationRow, s: ReviewerScope | null) {
   if (p.roles.includes('admin')) return true
   if (p.learner === app.learner_id) return true
-  if (p.kind === 'user' && p.org === app.target_org_id && (p.roles.includes('reviewer') || p.roles.includes('registrar'))) return true
+  if (
+    p.kind === 'user' &&
+    p.org === app.target_org_id &&
+    (p.roles.includes('reviewer') || p.roles.includes('registrar'))
+  )
+    return true
   return stepsOf(app).some((step) => stepInScope(step, s))
 }

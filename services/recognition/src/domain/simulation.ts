@@ -3,8 +3,8 @@ import { activeApplications } from '../db/application.repository.js'
 import { findEntries, usableEntries } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
-import { showCredits } from './decimal.js'
 import { outcomeOf, today } from './applications.js'
+import { showCredits } from './decimal.js'
 import { baseCredits, type CountedApplication, evaluateLimits } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
 import type { OutcomeFacts } from './rule-index.js'
@@ -59,33 +59,57 @@ const show = (v: bigint | null) => (v === null ? null : showCredits(v))
  * "What if": runs the worker's matcher and limits over real and hypothetical outcomes, in order,
  * counting each simulated award against the caps as the real ones would. Reads only.
  */
-export async function simulate(db: Kysely<RecognitionDB>, input: SimulationInput, cache: RuleCache) {
+export async function simulate(
+  db: Kysely<RecognitionDB>,
+  input: SimulationInput,
+  cache: RuleCache,
+) {
   const learnerId = input.learnerId ?? NO_ORG
   const real = input.learnerId
     ? input.entryIds
-      ? (await findEntries(db, input.entryIds)).filter((e) => e.learner_id === input.learnerId && !e.reversed_at)
+      ? (await findEntries(db, input.entryIds)).filter(
+          (e) => e.learner_id === input.learnerId && !e.reversed_at,
+        )
       : await usableEntries(db, input.learnerId, 500)
     : []
   const outcomes: { ref: string; o: OutcomeFacts }[] = [
     ...real.map((e) => ({ ref: e.id, o: outcomeOf(e) })),
-    ...(input.outcomes ?? []).map((h, i) => ({ ref: `hypothetical:${i}`, o: hypothetical(h, i, learnerId) })),
+    ...(input.outcomes ?? []).map((h, i) => ({
+      ref: `hypothetical:${i}`,
+      o: hypothetical(h, i, learnerId),
+    })),
   ]
-  const counted: CountedApplication[] = input.learnerId ? ((await activeApplications(db, input.learnerId, input.targetOrgId)) as CountedApplication[]) : []
+  const counted: CountedApplication[] = input.learnerId
+    ? ((await activeApplications(db, input.learnerId, input.targetOrgId)) as CountedApplication[])
+    : []
   const index = await cache.at(await currentGeneration(db), db)
   const day = today()
   const target = [{ orgId: input.targetOrgId, programCode: input.programCode }]
   const items = []
   const messages: string[] = []
   let total = 0n
-  let remaining: { year: bigint | null; term: bigint | null; program: bigint | null } = { year: null, term: null, program: null }
-  const tighter = (a: bigint | null, b: bigint | null) => (a === null ? b : b === null ? a : a < b ? a : b)
+  let remaining: { year: bigint | null; term: bigint | null; program: bigint | null } = {
+    year: null,
+    term: null,
+    program: null,
+  }
+  const tighter = (a: bigint | null, b: bigint | null) =>
+    a === null ? b : b === null ? a : a < b ? a : b
   for (const { ref, o } of outcomes) {
     for (const m of index.match(o, target, day)) {
       const spec = m.rule.spec
       const base = baseCredits(spec, o)
       if (base === null || base === 0n) continue
-      const ev = evaluateLimits(spec, o, base, counted, { programCode: input.programCode, today: day })
-      const award = { courseCode: spec.award.courseCode, courseName: spec.award.courseName, courseType: spec.award.courseType, credits: showCredits(ev.credits) }
+      const ev = evaluateLimits(spec, o, base, counted, {
+        programCode: input.programCode,
+        today: day,
+      })
+      const award = {
+        courseCode: spec.award.courseCode,
+        courseName: spec.award.courseName,
+        courseType: spec.award.courseType,
+        credits: showCredits(ev.credits),
+      }
       items.push({
         rule: { code: m.rule.code, version: m.rule.version },
         sourceRef: ref,
@@ -94,20 +118,48 @@ export async function simulate(db: Kysely<RecognitionDB>, input: SimulationInput
         refused: ev.refusal,
         review: spec.review.mode,
       })
-      remaining = { year: tighter(remaining.year, ev.remaining.year), term: tighter(remaining.term, ev.remaining.term), program: tighter(remaining.program, ev.remaining.program) }
+      remaining = {
+        year: tighter(remaining.year, ev.remaining.year),
+        term: tighter(remaining.term, ev.remaining.term),
+        program: tighter(remaining.program, ev.remaining.program),
+      }
       if (ev.refusal) {
         messages.push(`${ref}: ${ev.refusal.message}`)
         continue
       }
       total += ev.credits
-      counted.push({ credits: award.credits, counted_on: o.occurredOn, program_code: input.programCode, source_org_id: o.orgId, source_entry_ids: [o.entryId], course_code: spec.award.courseCode })
+      counted.push({
+        credits: award.credits,
+        counted_on: o.occurredOn,
+        program_code: input.programCode,
+        source_org_id: o.orgId,
+        source_entry_ids: [o.entryId],
+        course_code: spec.award.courseCode,
+      })
     }
   }
-  const capNames: [keyof typeof remaining, string][] = [['year', 'yearly'], ['term', 'term'], ['program', 'program']]
+  const capNames: [keyof typeof remaining, string][] = [
+    ['year', 'yearly'],
+    ['term', 'term'],
+    ['program', 'program'],
+  ]
   for (const [k, word] of capNames) {
     const left = remaining[k]
     if (left === null) continue
-    messages.push(left === 0n ? `the ${word} cap is reached` : `the ${word} cap is reached with the next ${showCredits(left)} credits`)
+    messages.push(
+      left === 0n
+        ? `the ${word} cap is reached`
+        : `the ${word} cap is reached with the next ${showCredits(left)} credits`,
+    )
   }
-  return { items, totalCredits: showCredits(total), remaining: { year: show(remaining.year), term: show(remaining.term), program: show(remaining.program) }, messages }
+  return {
+    items,
+    totalCredits: showCredits(total),
+    remaining: {
+      year: show(remaining.year),
+      term: show(remaining.term),
+      program: show(remaining.program),
+    },
+    messages,
+  }
 }

@@ -20,8 +20,18 @@ export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], n
     origin: a.origin,
     rule: a.rule_code && a.rule_version ? { code: a.rule_code, version: a.rule_version } : null,
     sourceEntryIds: a.source_entry_ids,
-    award: { courseCode: a.course_code, courseName: a.course_name, courseType: a.course_type, credits: a.credits === null ? null : showCredits(credits(a.credits)) },
-    limitsApplied: a.limits_applied as { limit: string; from: string; to: string; message: string }[],
+    award: {
+      courseCode: a.course_code,
+      courseName: a.course_name,
+      courseType: a.course_type,
+      credits: a.credits === null ? null : showCredits(credits(a.credits)),
+    },
+    limitsApplied: a.limits_applied as {
+      limit: string
+      from: string
+      to: string
+      message: string
+    }[],
     status: a.status,
     step: a.step,
     steps: a.steps as { role: string; orgId?: string; regionCode?: string; allianceId?: string }[],
@@ -32,6 +42,12 @@ export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], n
     recognizedEntryId: a.recognized_entry_id,
     createdAt: new Date(a.created_at).toISOString(),
     updatedAt: new Date(a.updated_at).toISOString(),
-    trail: trail.map((t) => ({ at: new Date(t.at).toISOString(), actor: t.actor, action: t.action, step: t.step, reason: t.reason })),
+    trail: trail.map((t) => ({
+      at: new Date(t.at).toISOString(),
+      actor: t.actor,
+      action: t.action,
+      step: t.step,
+      reason: t.reason,
+    })),
   }
 }

@@ -1,11 +1,36 @@
 import type { EventPayload } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandler } from '@creditbank/events'
 import type { Kysely } from 'kysely'
-import { activeApplications, activeApplicationsAt, activeKey, addTrail, type NewApplication, updateApplication } from '../db/application.repository.js'
-import { type EntryRow, insertEnrollment, markReversed, recordEntriesAndReadEnrollments, upsertOrganization, usableEntries } from '../db/projection.repository.js'
+import {
+  activeApplications,
+  activeApplicationsAt,
+  activeKey,
+  addTrail,
+  type NewApplication,
+  updateApplication,
+} from '../db/application.repository.js'
+import {
+  type EntryRow,
+  insertEnrollment,
+  markReversed,
+  recordEntriesAndReadEnrollments,
+  upsertOrganization,
+  usableEntries,
+} from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
-import { countedOf, lockLearner, lockLearners, type OpenResult, onEntryReversed, openUnderRule, outcomeOf, planUnderRule, today, writeOpenings } from './applications.js'
+import {
+  countedOf,
+  lockLearner,
+  lockLearners,
+  type OpenResult,
+  onEntryReversed,
+  openUnderRule,
+  outcomeOf,
+  planUnderRule,
+  today,
+  writeOpenings,
+} from './applications.js'
 import type { CountedApplication } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
 import type { Match, OutcomeFacts } from './rule-index.js'
@@ -20,7 +45,13 @@ export interface WorkerStats {
 }
 
 /** Opens an application for each match, one by one; the caps see the ones opened before it in the same transaction. */
-async function openEach(trx: Db, outcome: OutcomeFacts, matches: Match[], publish: Publish, stats: WorkerStats) {
+async function openEach(
+  trx: Db,
+  outcome: OutcomeFacts,
+  matches: Match[],
+  publish: Publish,
+  stats: WorkerStats,
+) {
   // The caps are computed under the learner's lock, shared with the learner's own HTTP writes.
   await lockLearner(trx, outcome.learnerId)
   const counted = new Map<string, CountedApplication[]>()
@@ -57,12 +88,19 @@ async function openEach(trx: Db, outcome: OutcomeFacts, matches: Match[], publis
  * planned before, in event order, exactly as one by one. No application can exist yet for an entry
  * this transaction recorded, so a skipped row here is a broken invariant, not a duplicate.
  */
-async function openSetwise(trx: Db, items: { outcome: OutcomeFacts; matches: Match[] }[], publish: Publish, stats: WorkerStats) {
+async function openSetwise(
+  trx: Db,
+  items: { outcome: OutcomeFacts; matches: Match[] }[],
+  publish: Publish,
+  stats: WorkerStats,
+) {
   await lockLearners(
     trx,
     items.map((i) => i.outcome.learnerId),
   )
-  const pairs = items.flatMap(({ outcome, matches }) => matches.map((m) => ({ learnerId: outcome.learnerId, targetOrgId: m.rule.spec.targetOrgId })))
+  const pairs = items.flatMap(({ outcome, matches }) =>
+    matches.map((m) => ({ learnerId: outcome.learnerId, targetOrgId: m.rule.spec.targetOrgId })),
+  )
   const counted = await activeApplicationsAt(trx, pairs)
   const now = new Date()
   const planned = new Set<string>()
@@ -81,7 +119,17 @@ async function openSetwise(trx: Db, items: { outcome: OutcomeFacts; matches: Mat
       const at = activeKey(outcome.learnerId, m.rule.spec.targetOrgId)
       const list = counted.get(at) ?? []
       counted.set(at, list)
-      const plan = planUnderRule({ outcome, rule: m.rule, programCode: m.programCode, origin: 'rule', openedBy: 'system', statement: null, sourceEntryIds: [outcome.entryId], counted: list, now })
+      const plan = planUnderRule({
+        outcome,
+        rule: m.rule,
+        programCode: m.programCode,
+        origin: 'rule',
+        openedBy: 'system',
+        statement: null,
+        sourceEntryIds: [outcome.entryId],
+        counted: list,
+        now,
+      })
       if ('refusal' in plan) refused += 1
       else {
         rows.push(plan.row)
@@ -90,7 +138,10 @@ async function openSetwise(trx: Db, items: { outcome: OutcomeFacts; matches: Mat
     }
   }
   const opened = await writeOpenings(trx, rows, publish)
-  if (opened.length !== rows.length) throw new Error(`${rows.length - opened.length} of ${rows.length} applications for new entries already existed`)
+  if (opened.length !== rows.length)
+    throw new Error(
+      `${rows.length - opened.length} of ${rows.length} applications for new entries already existed`,
+    )
   stats.opened += opened.length
   stats.refused += refused
   stats.duplicates += duplicates
@@ -138,11 +189,22 @@ const entryOf = (d: OutcomePosted): EntryRow => ({
  * Outcomes, one or a run of them from one partition: record the entries and read the learners'
  * enrollments (one round trip), match each new entry, open what matched (openSetwise).
  */
-async function outcomesPosted(db: Db, events: CloudEvent<OutcomePosted>[], cache: RuleCache, publish: Publish, stats: WorkerStats) {
+async function outcomesPosted(
+  db: Db,
+  events: CloudEvent<OutcomePosted>[],
+  cache: RuleCache,
+  publish: Publish,
+  stats: WorkerStats,
+) {
   const posted = events.map((e) => e.data)
-  const { fresh, generation, targets } = await recordEntriesAndReadEnrollments(db, posted.map(entryOf))
+  const { fresh, generation, targets } = await recordEntriesAndReadEnrollments(
+    db,
+    posted.map(entryOf),
+  )
   // An entry seen before (a replay under another event id, or twice in this run) opens nothing new.
-  const news = posted.filter((d) => fresh.delete(d.entryId.toLowerCase()) && targets.has(d.learnerId.toLowerCase()))
+  const news = posted.filter(
+    (d) => fresh.delete(d.entryId.toLowerCase()) && targets.has(d.learnerId.toLowerCase()),
+  )
   if (news.length === 0) return
   const index = await cache.at(generation, db)
   const day = today()
@@ -160,21 +222,37 @@ async function outcomesPosted(db: Db, events: CloudEvent<OutcomePosted>[], cache
  * enrolled in. Every handler runs in the consumer's transaction with the inbox row; the partial
  * unique index on (entry, rule version, program) makes replays and racing replicas harmless.
  */
-export function workerHandlers(cache: RuleCache, publish: Publish, stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 }): Record<string, EventHandler> {
+export function workerHandlers(
+  cache: RuleCache,
+  publish: Publish,
+  stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 },
+): Record<string, EventHandler> {
   return {
     'identity.organization.registered': async (trx, event) => {
       const d = event.data
-      await upsertOrganization(trx as Db, { id: d.organizationId, kind: d.kind, region_code: d.regionCode })
+      await upsertOrganization(trx as Db, {
+        id: d.organizationId,
+        kind: d.kind,
+        region_code: d.regionCode,
+      })
     },
 
     // Set-wise over a run of consecutive outcomes (the consumer's batch path); one event is a run of one.
-    'accounts.outcome.posted': batchHandler((trx, events) => outcomesPosted(trx as Db, events, cache, publish, stats)),
+    'accounts.outcome.posted': batchHandler((trx, events) =>
+      outcomesPosted(trx as Db, events, cache, publish, stats),
+    ),
 
     'accounts.enrollment.created': async (trx, event) => {
       const d = event.data
       const db = trx as Db
       await lockLearner(db, d.learnerId)
-      const fresh = await insertEnrollment(db, { id: d.enrollmentId, learner_id: d.learnerId, org_id: d.orgId, program_code: d.programCode, started_on: d.startedOn })
+      const fresh = await insertEnrollment(db, {
+        id: d.enrollmentId,
+        learner_id: d.learnerId,
+        org_id: d.orgId,
+        program_code: d.programCode,
+        started_on: d.startedOn,
+      })
       if (!fresh) return
       const index = await cache.at(await currentGeneration(db), db)
       const target = [{ orgId: d.orgId, programCode: d.programCode }]
@@ -198,10 +276,22 @@ export function workerHandlers(cache: RuleCache, publish: Publish, stats: Worker
     'accounts.credit.recognized': async (trx, event) => {
       const d = event.data
       const db = trx as Db
-      const app = await db.selectFrom('application').select(['id', 'recognized_entry_id']).where('id', '=', d.applicationId).executeTakeFirst()
+      const app = await db
+        .selectFrom('application')
+        .select(['id', 'recognized_entry_id'])
+        .where('id', '=', d.applicationId)
+        .executeTakeFirst()
       if (!app || app.recognized_entry_id) return
       await updateApplication(db, app.id, { recognized_entry_id: d.entryId })
-      await addTrail(db, [{ application_id: app.id, actor: 'system', action: 'recognized', step: null, reason: `credit posted at the target as entry ${d.entryId}` }])
+      await addTrail(db, [
+        {
+          application_id: app.id,
+          actor: 'system',
+          action: 'recognized',
+          step: null,
+          reason: `credit posted at the target as entry ${d.entryId}`,
+        },
+      ])
     },
   }
 }

@@ -1,11 +1,17 @@
-import { Id, PageQuery } from '@creditbank/contracts'
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
+import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import { type ApplicationRow, findApplication, type ListFilter, listApplications, trailsOf } from '../db/application.repository.js'
+import {
+  type ApplicationRow,
+  findApplication,
+  type ListFilter,
+  listApplications,
+  trailsOf,
+} from '../db/application.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
 import { appeal, decide, withdraw } from '../domain/applications.js'
 import { recognitionErrors } from '../domain/errors.js'
@@ -14,17 +20,35 @@ import type { RuleCache } from '../domain/rule-cache.js'
 import { maySee, reviewerScope } from '../domain/scope.js'
 import { simulate } from '../domain/simulation.js'
 import { applicationView } from '../domain/views.js'
-import { Application, ApplicationBody, ApplicationPage, DecisionBody, errorResponses, ReasonBody, Simulation, SimulationBody } from './schemas.js'
+import {
+  Application,
+  ApplicationBody,
+  ApplicationPage,
+  DecisionBody,
+  errorResponses,
+  ReasonBody,
+  Simulation,
+  SimulationBody,
+} from './schemas.js'
 
 export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<RecognitionDB>
 
-  const view = async (row: ApplicationRow, trx: Kysely<RecognitionDB> = db) => applicationView(row, await trailsOf(trx, [row.id]))
+  const view = async (row: ApplicationRow, trx: Kysely<RecognitionDB> = db) =>
+    applicationView(row, await trailsOf(trx, [row.id]))
 
   r.post(
     '/v1/applications',
-    { preValidation: requireRole(['learner']), schema: { tags: ['applications'], summary: 'A learner applies with their own entries', body: ApplicationBody, response: { 201: Application, ...errorResponses } } },
+    {
+      preValidation: requireRole(['learner']),
+      schema: {
+        tags: ['applications'],
+        summary: 'A learner applies with their own entries',
+        body: ApplicationBody,
+        response: { 201: Application, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
@@ -42,12 +66,15 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       preValidation: requireAuth,
       schema: {
         tags: ['applications'],
-        summary: 'Applications the caller may see; queue=mine is a reviewer\'s queue by due date, overdue first',
+        summary:
+          "Applications the caller may see; queue=mine is a reviewer's queue by due date, overdue first",
         querystring: Type.Object(
           {
             ...PageQuery.properties,
             queue: Type.Optional(Type.Literal('mine')),
-            status: Type.Optional(Type.Enum(['open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed'])),
+            status: Type.Optional(
+              Type.Enum(['open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed']),
+            ),
             learnerId: Type.Optional(Id),
           },
           { additionalProperties: false },
@@ -62,7 +89,10 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const f: ListFilter = { limit, ...(q.status ? { status: q.status } : {}) }
       if (q.queue === 'mine') {
         const scope = await reviewerScope(db, p)
-        if (!scope) throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE('Only reviewers of an organization have a queue')
+        if (!scope)
+          throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE(
+            'Only reviewers of an organization have a queue',
+          )
         f.queue = { ...scope, notLearner: p.learner }
         const c = decodeCursor(q.cursor, 2)
         if (c) f.after = { dueAt: (c[0] as string) || null, id: c[1] as string }
@@ -71,11 +101,19 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         if (c) f.after = { dueAt: null, id: c[0] as string }
         if (p.roles.includes('admin')) {
           if (q.learnerId) f.learnerId = q.learnerId
-        } else if (p.kind === 'user' && p.org && (p.roles.includes('reviewer') || p.roles.includes('registrar'))) {
+        } else if (
+          p.kind === 'user' &&
+          p.org &&
+          (p.roles.includes('reviewer') || p.roles.includes('registrar'))
+        ) {
           // Staff see their organization's applications as the target.
           f.targetOrgId = p.org
           if (q.learnerId) f.learnerId = q.learnerId
-        } else if (p.roles.includes('learner') && p.learner && (!q.learnerId || q.learnerId === p.learner)) {
+        } else if (
+          p.roles.includes('learner') &&
+          p.learner &&
+          (!q.learnerId || q.learnerId === p.learner)
+        ) {
           f.learnerId = p.learner
         } else {
           return { items: [], nextCursor: null }
@@ -84,21 +122,44 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const rows = await listApplications(db, f)
       const more = rows.length > limit
       const page = more ? rows.slice(0, limit) : rows
-      const trails = await trailsOf(db, page.map((a) => a.id))
-      const items = page.map((a) => applicationView(a, trails.filter((t) => t.application_id === a.id)))
+      const trails = await trailsOf(
+        db,
+        page.map((a) => a.id),
+      )
+      const items = page.map((a) =>
+        applicationView(
+          a,
+          trails.filter((t) => t.application_id === a.id),
+        ),
+      )
       const last = more ? page[page.length - 1] : undefined
-      const nextCursor = last ? encodeCursor(q.queue === 'mine' ? [last.due_at ? new Date(last.due_at).toISOString() : '', last.id] : [last.id]) : null
+      const nextCursor = last
+        ? encodeCursor(
+            q.queue === 'mine'
+              ? [last.due_at ? new Date(last.due_at).toISOString() : '', last.id]
+              : [last.id],
+          )
+        : null
       return { items, nextCursor }
     },
   )
 
   r.get(
     '/v1/applications/:id',
-    { preValidation: requireAuth, schema: { tags: ['applications'], summary: 'An application with its full trail', params: Type.Object({ id: Id }), response: { 200: Application, ...errorResponses } } },
+    {
+      preValidation: requireAuth,
+      schema: {
+        tags: ['applications'],
+        summary: 'An application with its full trail',
+        params: Type.Object({ id: Id }),
+        response: { 200: Application, ...errorResponses },
+      },
+    },
     async (request) => {
       const p = principalOf(request)
       const row = await findApplication(db, request.params.id)
-      if (!row || !maySee(p, row, await reviewerScope(db, p))) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+      if (!row || !maySee(p, row, await reviewerScope(db, p)))
+        throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
       return view(row)
     },
   )
@@ -107,12 +168,22 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     '/v1/applications/:id/decisions',
     {
       preValidation: requireRole(['reviewer']),
-      schema: { tags: ['applications'], summary: 'A reviewer in scope decides the current step', params: Type.Object({ id: Id }), body: DecisionBody, response: { 200: Application, ...errorResponses } },
+      schema: {
+        tags: ['applications'],
+        summary: 'A reviewer in scope decides the current step',
+        params: Type.Object({ id: Id }),
+        body: DecisionBody,
+        response: { 200: Application, ...errorResponses },
+      },
     },
     async (request) => {
       const p = principalOf(request)
       const scope = await reviewerScope(db, p)
-      const out = await db.transaction().execute(async (trx) => view(await decide(trx, request.params.id, p, scope, request.body, app.events.write), trx))
+      const out = await db
+        .transaction()
+        .execute(async (trx) =>
+          view(await decide(trx, request.params.id, p, scope, request.body, app.events.write), trx),
+        )
       app.events.committed()
       return out
     },
@@ -122,11 +193,21 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     '/v1/applications/:id/appeal',
     {
       preValidation: requireRole(['learner']),
-      schema: { tags: ['applications'], summary: 'The learner appeals a rejection (once)', params: Type.Object({ id: Id }), body: ReasonBody, response: { 200: Application, ...errorResponses } },
+      schema: {
+        tags: ['applications'],
+        summary: 'The learner appeals a rejection (once)',
+        params: Type.Object({ id: Id }),
+        body: ReasonBody,
+        response: { 200: Application, ...errorResponses },
+      },
     },
     async (request) => {
       const p = principalOf(request)
-      const out = await db.transaction().execute(async (trx) => view(await appeal(trx, request.params.id, p, request.body.reason, app.events.write), trx))
+      const out = await db
+        .transaction()
+        .execute(async (trx) =>
+          view(await appeal(trx, request.params.id, p, request.body.reason, app.events.write), trx),
+        )
       app.events.committed()
       return out
     },
@@ -136,11 +217,24 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     '/v1/applications/:id/withdrawal',
     {
       preValidation: requireRole(['learner']),
-      schema: { tags: ['applications'], summary: 'The learner withdraws a pending application', params: Type.Object({ id: Id }), body: ReasonBody, response: { 200: Application, ...errorResponses } },
+      schema: {
+        tags: ['applications'],
+        summary: 'The learner withdraws a pending application',
+        params: Type.Object({ id: Id }),
+        body: ReasonBody,
+        response: { 200: Application, ...errorResponses },
+      },
     },
     async (request) => {
       const p = principalOf(request)
-      const out = await db.transaction().execute(async (trx) => view(await withdraw(trx, request.params.id, p, request.body.reason, app.events.write), trx))
+      const out = await db
+        .transaction()
+        .execute(async (trx) =>
+          view(
+            await withdraw(trx, request.params.id, p, request.body.reason, app.events.write),
+            trx,
+          ),
+        )
       app.events.committed()
       return out
     },
@@ -150,7 +244,13 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     '/v1/simulations',
     {
       preValidation: requireRole(['learner', 'registrar', 'reviewer']),
-      schema: { tags: ['simulations'], summary: 'What would be recognized, by which rule versions, and which limits bite; writes nothing', body: SimulationBody, response: { 200: Simulation, ...errorResponses } },
+      schema: {
+        tags: ['simulations'],
+        summary:
+          'What would be recognized, by which rule versions, and which limits bite; writes nothing',
+        body: SimulationBody,
+        response: { 200: Simulation, ...errorResponses },
+      },
     },
     async (request) => {
       const p = principalOf(request)
@@ -158,12 +258,18 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const staff = p.roles.includes('reviewer') || p.roles.includes('registrar')
       if (!staff || (p.roles.includes('learner') && body.learnerId === undefined)) {
         // A learner simulates for themselves only.
-        if (body.learnerId !== undefined && body.learnerId !== p.learner) throw recognitionErrors.RECOGNITION_NOT_LEARNER('A learner simulates only for their own account')
+        if (body.learnerId !== undefined && body.learnerId !== p.learner)
+          throw recognitionErrors.RECOGNITION_NOT_LEARNER(
+            'A learner simulates only for their own account',
+          )
         if (p.learner) body.learnerId = p.learner
       } else if (!p.roles.includes('reviewer') && p.org !== body.targetOrgId) {
         throw recognitionErrors.RECOGNITION_ORG_NOT_YOURS()
       }
-      if (!body.learnerId && !body.outcomes) throw recognitionErrors.RECOGNITION_LEARNER_REQUIRED(undefined, [{ path: '/outcomes', message: 'give hypothetical outcomes or a learnerId' }])
+      if (!body.learnerId && !body.outcomes)
+        throw recognitionErrors.RECOGNITION_LEARNER_REQUIRED(undefined, [
+          { path: '/outcomes', message: 'give hypothetical outcomes or a learnerId' },
+        ])
       return simulate(db, body, cache)
     },
   )

@@ -1,10 +1,11 @@
-import { Id, PageQuery } from '@creditbank/contracts'
 import { principalOf, requireRole } from '@creditbank/auth'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import { listAlliances, membersOf } from '../db/alliance.repository.js'
 import { findRuleVersion, listLatestRules } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
 import { allianceView, createAlliance } from '../domain/alliances.js'
@@ -12,8 +13,16 @@ import { recognitionErrors } from '../domain/errors.js'
 import type { RuleSpec } from '../domain/rule-spec.js'
 import { sourceKinds } from '../domain/rule-spec.js'
 import { createRule, ruleView, updateRule } from '../domain/rules.js'
-import { listAlliances, membersOf } from '../db/alliance.repository.js'
-import { Alliance, AllianceBody, AlliancePage, errorResponses, Rule, RuleBody, RuleCode, RulePage } from './schemas.js'
+import {
+  Alliance,
+  AllianceBody,
+  AlliancePage,
+  errorResponses,
+  Rule,
+  RuleBody,
+  RuleCode,
+  RulePage,
+} from './schemas.js'
 
 const staff = requireRole(['reviewer', 'admin'])
 
@@ -23,7 +32,15 @@ export async function ruleRoutes(app: FastifyInstance) {
 
   r.post(
     '/v1/rules',
-    { preValidation: staff, schema: { tags: ['rules'], summary: 'Publish a rule (version 1)', body: RuleBody, response: { 200: Rule, 201: Rule, ...errorResponses } } },
+    {
+      preValidation: staff,
+      schema: {
+        tags: ['rules'],
+        summary: 'Publish a rule (version 1)',
+        body: RuleBody,
+        response: { 200: Rule, 201: Rule, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
@@ -39,11 +56,21 @@ export async function ruleRoutes(app: FastifyInstance) {
     '/v1/rules/:code',
     {
       preValidation: staff,
-      schema: { tags: ['rules'], summary: 'Change a rule: a new version n+1; old versions stay readable', params: Type.Object({ code: RuleCode }), body: RuleBody, response: { 200: Rule, ...errorResponses } },
+      schema: {
+        tags: ['rules'],
+        summary: 'Change a rule: a new version n+1; old versions stay readable',
+        params: Type.Object({ code: RuleCode }),
+        body: RuleBody,
+        response: { 200: Rule, ...errorResponses },
+      },
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await db.transaction().execute((trx) => updateRule(trx, request.params.code, request.body as RuleSpec, p, app.events.write))
+      const out = await db
+        .transaction()
+        .execute((trx) =>
+          updateRule(trx, request.params.code, request.body as RuleSpec, p, app.events.write),
+        )
       app.events.committed()
       reply.code(out.status)
       return ruleView(out.row)
@@ -57,7 +84,14 @@ export async function ruleRoutes(app: FastifyInstance) {
       schema: {
         tags: ['rules'],
         summary: 'The latest version of each rule',
-        querystring: Type.Object({ ...PageQuery.properties, targetOrgId: Type.Optional(Id), sourceKind: Type.Optional(Type.Enum([...sourceKinds])) }, { additionalProperties: false }),
+        querystring: Type.Object(
+          {
+            ...PageQuery.properties,
+            targetOrgId: Type.Optional(Id),
+            sourceKind: Type.Optional(Type.Enum([...sourceKinds])),
+          },
+          { additionalProperties: false },
+        ),
         response: { 200: RulePage, ...errorResponses },
       },
     },
@@ -65,7 +99,12 @@ export async function ruleRoutes(app: FastifyInstance) {
       const q = request.query
       const limit = q.limit ?? 20
       const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined
-      const rows = await listLatestRules(db, { targetOrgId: q.targetOrgId, sourceKind: q.sourceKind, after, limit })
+      const rows = await listLatestRules(db, {
+        targetOrgId: q.targetOrgId,
+        sourceKind: q.sourceKind,
+        after,
+        limit,
+      })
       return toPage(rows, limit, (row) => [row.code], ruleView)
     },
   )
@@ -77,7 +116,10 @@ export async function ruleRoutes(app: FastifyInstance) {
       schema: {
         tags: ['rules'],
         summary: 'One version of a rule',
-        params: Type.Object({ code: RuleCode, n: Type.Integer({ minimum: 1, maximum: 1_000_000 }) }),
+        params: Type.Object({
+          code: RuleCode,
+          n: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+        }),
         response: { 200: Rule, ...errorResponses },
       },
     },
@@ -90,10 +132,20 @@ export async function ruleRoutes(app: FastifyInstance) {
 
   r.post(
     '/v1/alliances',
-    { preValidation: staff, schema: { tags: ['alliances'], summary: 'A mutual recognition alliance', body: AllianceBody, response: { 200: Alliance, 201: Alliance, ...errorResponses } } },
+    {
+      preValidation: staff,
+      schema: {
+        tags: ['alliances'],
+        summary: 'A mutual recognition alliance',
+        body: AllianceBody,
+        response: { 200: Alliance, 201: Alliance, ...errorResponses },
+      },
+    },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await idempotent(db, request, reply, p.subject, (trx) => createAlliance(trx, request.body, p, app.events.write))
+      const out = await idempotent(db, request, reply, p.subject, (trx) =>
+        createAlliance(trx, request.body, p, app.events.write),
+      )
       app.events.committed()
       return out
     },
@@ -103,14 +155,31 @@ export async function ruleRoutes(app: FastifyInstance) {
     '/v1/alliances',
     {
       preValidation: staff,
-      schema: { tags: ['alliances'], summary: 'Alliances', querystring: Type.Object({ ...PageQuery.properties }, { additionalProperties: false }), response: { 200: AlliancePage, ...errorResponses } },
+      schema: {
+        tags: ['alliances'],
+        summary: 'Alliances',
+        querystring: Type.Object({ ...PageQuery.properties }, { additionalProperties: false }),
+        response: { 200: AlliancePage, ...errorResponses },
+      },
     },
     async (request) => {
       const limit = request.query.limit ?? 20
       const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
       const rows = await listAlliances(db, after, limit)
-      const members = await membersOf(db, rows.map((a) => a.id))
-      return toPage(rows, limit, (a) => [a.id], (a) => allianceView(a, members.filter((m) => m.alliance_id === a.id).map((m) => m.org_id)))
+      const members = await membersOf(
+        db,
+        rows.map((a) => a.id),
+      )
+      return toPage(
+        rows,
+        limit,
+        (a) => [a.id],
+        (a) =>
+          allianceView(
+            a,
+            members.filter((m) => m.alliance_id === a.id).map((m) => m.org_id),
+          ),
+      )
     },
   )
 }

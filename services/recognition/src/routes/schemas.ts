@@ -3,14 +3,29 @@ import Type from 'typebox'
 import { courseTypes, sourceKinds } from '../domain/rule-spec.js'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
-export const errorResponses = { 400: problem, 401: problem, 403: problem, 404: problem, 409: problem, 422: problem, 429: problem }
+export const errorResponses = {
+  400: problem,
+  401: problem,
+  403: problem,
+  404: problem,
+  409: problem,
+  422: problem,
+  429: problem,
+}
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
-export const RuleCode = Type.String({ minLength: 2, maxLength: 60, pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$' })
+export const RuleCode = Type.String({
+  minLength: 2,
+  maxLength: 60,
+  pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]*$',
+})
 export const ProgramCode = Type.String({ minLength: 1, maxLength: 40 })
 const Decimal2 = Type.String({ pattern: '^\\d{1,4}(\\.\\d{1,2})?$' })
-const Rate = Type.String({ pattern: '^\\d{1,3}(\\.\\d{1,6})?$', description: 'credits per hour, up to 6 places (1/16 = 0.0625)' })
+const Rate = Type.String({
+  pattern: '^\\d{1,3}(\\.\\d{1,6})?$',
+  description: 'credits per hour, up to 6 places (1/16 = 0.0625)',
+})
 
 export const RuleSource = Type.Object(
   {
@@ -64,7 +79,12 @@ export const RuleLimits = Type.Object(
 )
 
 export const ReviewStep = Type.Object(
-  { role: Type.Literal('reviewer'), orgId: Type.Optional(Id), regionCode: Type.Optional(RegionCode), allianceId: Type.Optional(Id) },
+  {
+    role: Type.Literal('reviewer'),
+    orgId: Type.Optional(Id),
+    regionCode: Type.Optional(RegionCode),
+    allianceId: Type.Optional(Id),
+  },
   { additionalProperties: false },
 )
 
@@ -105,12 +125,28 @@ export const AllianceBody = Type.Object(
   { code: RuleCode, name: Text(200), memberOrgIds: Type.Array(Id, { minItems: 1, maxItems: 500 }) },
   { additionalProperties: false },
 )
-export const Alliance = Type.Object({ id: Id, code: Type.String(), name: Type.String(), memberOrgIds: Type.Array(Id), createdAt: Type.String({ format: 'date-time' }) })
+export const Alliance = Type.Object({
+  id: Id,
+  code: Type.String(),
+  name: Type.String(),
+  memberOrgIds: Type.Array(Id),
+  createdAt: Type.String({ format: 'date-time' }),
+})
 export const AlliancePage = Page(Alliance)
 
-const LimitApplied = Type.Object({ limit: Type.String(), from: Type.String(), to: Type.String(), message: Type.String() })
+const LimitApplied = Type.Object({
+  limit: Type.String(),
+  from: Type.String(),
+  to: Type.String(),
+  message: Type.String(),
+})
 const RuleRef = Type.Object({ code: Type.String(), version: Type.Integer() })
-const AwardView = Type.Object({ courseCode: Type.String(), courseName: Type.String(), courseType: Type.String(), credits: Nullable(Type.String()) })
+const AwardView = Type.Object({
+  courseCode: Type.String(),
+  courseName: Type.String(),
+  courseType: Type.String(),
+  credits: Nullable(Type.String()),
+})
 
 export const Application = Type.Object({
   id: Id,
@@ -124,7 +160,14 @@ export const Application = Type.Object({
   limitsApplied: Type.Array(LimitApplied),
   status: Type.String(),
   step: Nullable(Type.Integer()),
-  steps: Type.Array(Type.Object({ role: Type.String(), orgId: Type.Optional(Type.String()), regionCode: Type.Optional(Type.String()), allianceId: Type.Optional(Type.String()) })),
+  steps: Type.Array(
+    Type.Object({
+      role: Type.String(),
+      orgId: Type.Optional(Type.String()),
+      regionCode: Type.Optional(Type.String()),
+      allianceId: Type.Optional(Type.String()),
+    }),
+  ),
   dueAt: Nullable(Type.String({ format: 'date-time' })),
   overdue: Type.Boolean(),
   statement: Nullable(Type.String()),
@@ -133,7 +176,13 @@ export const Application = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
   trail: Type.Array(
-    Type.Object({ at: Type.String({ format: 'date-time' }), actor: Type.String(), action: Type.String(), step: Nullable(Type.Integer()), reason: Nullable(Type.String()) }),
+    Type.Object({
+      at: Type.String({ format: 'date-time' }),
+      actor: Type.String(),
+      action: Type.String(),
+      step: Nullable(Type.Integer()),
+      reason: Nullable(Type.String()),
+    }),
   ),
 })
 export const ApplicationPage = Page(Application)
@@ -145,17 +194,31 @@ export const ApplicationBody = Type.Object(
     programCode: ProgramCode,
     statement: Type.Optional(Type.String({ maxLength: 2_000 })),
     award: Type.Optional(
-      Type.Object({ courseCode: Text(40), courseName: Text(200), courseType: Type.Enum([...courseTypes]), credits: Credits }, { additionalProperties: false }),
+      Type.Object(
+        {
+          courseCode: Text(40),
+          courseName: Text(200),
+          courseType: Type.Enum([...courseTypes]),
+          credits: Credits,
+        },
+        { additionalProperties: false },
+      ),
     ),
   },
   { additionalProperties: false },
 )
 
 export const DecisionBody = Type.Object(
-  { decision: Type.Enum(['approve', 'reject']), reason: Type.String({ minLength: 1, maxLength: 2_000 }) },
+  {
+    decision: Type.Enum(['approve', 'reject']),
+    reason: Type.String({ minLength: 1, maxLength: 2_000 }),
+  },
   { additionalProperties: false },
 )
-export const ReasonBody = Type.Object({ reason: Type.String({ minLength: 1, maxLength: 2_000 }) }, { additionalProperties: false })
+export const ReasonBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 2_000 }) },
+  { additionalProperties: false },
+)
 
 export const HypotheticalOutcome = Type.Object(
   {
@@ -165,7 +228,9 @@ export const HypotheticalOutcome = Type.Object(
     code: Type.Optional(Text(60)),
     credits: Type.Optional(Credits),
     hours: Type.Optional(Hours),
-    grade: Type.Optional(Type.Object({ score: Text(20), scale: Text(20) }, { additionalProperties: false })),
+    grade: Type.Optional(
+      Type.Object({ score: Text(20), scale: Text(20) }, { additionalProperties: false }),
+    ),
     level: Type.Optional(Text(40)),
     category: Type.Optional(Text(60)),
     typeCode: Type.Optional(Text(60)),
@@ -198,6 +263,10 @@ export const Simulation = Type.Object({
     }),
   ),
   totalCredits: Type.String(),
-  remaining: Type.Object({ year: Nullable(Type.String()), term: Nullable(Type.String()), program: Nullable(Type.String()) }),
+  remaining: Type.Object({
+    year: Nullable(Type.String()),
+    term: Nullable(Type.String()),
+    program: Nullable(Type.String()),
+  }),
   messages: Type.Array(Type.String()),
 })

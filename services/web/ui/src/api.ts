@@ -76,7 +76,12 @@ export const auth = {
     return !!session?.claims.roles.includes(role)
   },
   async signIn(username: string, password: string, orgId?: string) {
-    const r = await request<{ accessToken: string }>('POST', '/v1/auth/token', { grant_type: 'password', username, password, ...(orgId ? { orgId } : {}) }, { anonymous: true })
+    const r = await request<{ accessToken: string }>(
+      'POST',
+      '/v1/auth/token',
+      { grant_type: 'password', username, password, ...(orgId ? { orgId } : {}) },
+      { anonymous: true },
+    )
     remembered = { username, password, ...(orgId ? { orgId } : {}) }
     set({ token: r.accessToken, claims: decode(r.accessToken), username })
   },
@@ -104,8 +109,14 @@ interface RequestOptions {
   raw?: boolean
 }
 
-export async function request<T = any>(method: string, path: string, body?: unknown, o: RequestOptions = {}): Promise<T> {
-  if (!o.anonymous && session && session.claims.exp * 1000 < Date.now() + 10_000) await auth.refresh().catch(() => false)
+export async function request<T = any>(
+  method: string,
+  path: string,
+  body?: unknown,
+  o: RequestOptions = {},
+): Promise<T> {
+  if (!o.anonymous && session && session.claims.exp * 1000 < Date.now() + 10_000)
+    await auth.refresh().catch(() => false)
   const headers: Record<string, string> = { accept: 'application/json' }
   if (!o.anonymous && session) headers.authorization = `Bearer ${session.token}`
   if (o.key) headers['idempotency-key'] = o.key
@@ -114,7 +125,11 @@ export async function request<T = any>(method: string, path: string, body?: unkn
     headers['content-type'] = o.contentType ?? 'application/json'
     payload = typeof body === 'string' ? body : JSON.stringify(body)
   }
-  const res = await fetch(path, { method, headers, ...(payload !== undefined ? { body: payload } : {}) })
+  const res = await fetch(path, {
+    method,
+    headers,
+    ...(payload !== undefined ? { body: payload } : {}),
+  })
   const text = await res.text()
   let data: unknown = null
   try {
@@ -129,17 +144,22 @@ export async function request<T = any>(method: string, path: string, body?: unkn
   }
   if (!res.ok) {
     // Verification answers 400 with a full report; callers that want it read it from the error.
-    throw new ApiError({ status: res.status, ...((typeof data === 'object' && data) || {}) } as Problem)
+    throw new ApiError({
+      status: res.status,
+      ...((typeof data === 'object' && data) || {}),
+    } as Problem)
   }
   return data as T
 }
 
 export const api = {
   get: <T = any>(path: string) => request<T>('GET', path),
-  post: <T = any>(path: string, body: unknown, key?: string) => request<T>('POST', path, body, key ? { key } : {}),
+  post: <T = any>(path: string, body: unknown, key?: string) =>
+    request<T>('POST', path, body, key ? { key } : {}),
   put: <T = any>(path: string, body: unknown) => request<T>('PUT', path, body),
   del: <T = any>(path: string) => request<T>('DELETE', path),
-  anon: <T = any>(method: string, path: string, body?: unknown) => request<T>(method, path, body, { anonymous: true }),
+  anon: <T = any>(method: string, path: string, body?: unknown) =>
+    request<T>(method, path, body, { anonymous: true }),
 }
 
 export interface Page<T> {
@@ -148,14 +168,22 @@ export interface Page<T> {
 }
 
 /** Organizations by id, loaded once per page view (names for ids in tables). */
-let orgCache: Promise<Map<string, { id: string; name: string; kind: string; code: string; regionCode: string }>> | null = null
+let orgCache: Promise<
+  Map<string, { id: string; name: string; kind: string; code: string; regionCode: string }>
+> | null = null
 export function organizations() {
   if (!orgCache) {
     orgCache = (async () => {
       const map = new Map()
       let cursor: string | null = null
       for (let i = 0; i < 10; i++) {
-        const page: Page<{ id: string; name: string; kind: string; code: string; regionCode: string }> = await api.get(`/v1/organizations?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
+        const page: Page<{
+          id: string
+          name: string
+          kind: string
+          code: string
+          regionCode: string
+        }> = await api.get(`/v1/organizations?limit=100${cursor ? `&cursor=${cursor}` : ''}`)
         for (const o of page.items) map.set(o.id, o)
         cursor = page.nextCursor
         if (!cursor) break

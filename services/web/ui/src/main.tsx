@@ -45,7 +45,8 @@ function Header() {
         {t('跳到正文', 'Skip to content')}
       </button>
       <a class="brand" href="#/">
-        {t('学分银行', 'Credit Bank')} <small>{t('终身学习账户', 'Lifelong learning account')}</small>
+        {t('学分银行', 'Credit Bank')}{' '}
+        <small>{t('终身学习账户', 'Lifelong learning account')}</small>
       </a>
       <nav aria-label={t('主导航', 'Main')}>
         <ul>
@@ -65,7 +66,12 @@ function Header() {
         </ul>
       </nav>
       <div class="session">
-        <button type="button" class="link" lang={currentLang() === 'zh' ? 'en' : 'zh-CN'} onClick={() => setLang(currentLang() === 'zh' ? 'en' : 'zh')}>
+        <button
+          type="button"
+          class="link"
+          lang={currentLang() === 'zh' ? 'en' : 'zh-CN'}
+          onClick={() => setLang(currentLang() === 'zh' ? 'en' : 'zh')}
+        >
           {currentLang() === 'zh' ? 'English' : '中文'}
         </button>
         {s ? (
@@ -111,7 +117,8 @@ function App() {
   useEffect(() => {
     document.title = `${t('学分银行', 'Credit Bank')}${area ? ` · ${area}` : ''}`
   }, [area, currentLang()])
-  const guarded = (role: string, page: preact.JSX.Element) => (auth.has(role) ? page : <NeedRole need={role} />)
+  const guarded = (role: string, page: preact.JSX.Element) =>
+    auth.has(role) ? page : <NeedRole need={role} />
   let page: preact.JSX.Element
   switch (area) {
     case 'login':
@@ -130,7 +137,12 @@ function App() {
       page = <SharedRecord token={rest[0] ?? ''} />
       break
     case 'learner':
-      page = auth.current && !auth.has('learner') && !auth.current.claims.roles.length ? <NeedRole need="learner" /> : guarded('learner', <LearnerPage path={rest} />)
+      page =
+        auth.current && !auth.has('learner') && !auth.current.claims.roles.length ? (
+          <NeedRole need="learner" />
+        ) : (
+          guarded('learner', <LearnerPage path={rest} />)
+        )
       break
     case 'registrar':
       page = guarded('registrar', <RegistrarPage path={rest} />)
@@ -154,7 +166,12 @@ function App() {
         {page}
       </main>
       <footer>
-        <p>{t('依据豫政〔2021〕2号：个人学习账户、终身学习电子档案、1+X证书与学习成果互认。演示数据均为虚构。', 'After Henan policy 豫政〔2021〕2号: personal learning accounts, lifelong e-archives, 1+X certificates and mutual recognition. Demo data is made up.')}</p>
+        <p>
+          {t(
+            '依据豫政〔2021〕2号：个人学习账户、终身学习电子档案、1+X证书与学习成果互认。演示数据均为虚构。',
+            'After Henan policy 豫政〔2021〕2号: personal learning accounts, lifelong e-archives, 1+X certificates and mutual recognition. Demo data is made up.',
+          )}
+        </p>
       </footer>
     </>
   )

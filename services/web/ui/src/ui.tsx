@@ -20,7 +20,8 @@ export function Field(props: {
   const id = useId()
   const hintId = `${id}-hint`
   const errId = `${id}-err`
-  const described = [props.hint ? hintId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined
+  const described =
+    [props.hint ? hintId : '', props.error ? errId : ''].filter(Boolean).join(' ') || undefined
   return (
     <div class="field">
       <label for={id}>
@@ -54,7 +55,15 @@ export function Field(props: {
   )
 }
 
-export function Select(props: { label: string; name: string; value: string; onInput: (v: string) => void; options: [string, string][]; required?: boolean; error?: string | undefined }) {
+export function Select(props: {
+  label: string
+  name: string
+  value: string
+  onInput: (v: string) => void
+  options: [string, string][]
+  required?: boolean
+  error?: string | undefined
+}) {
   const id = useId()
   return (
     <div class="field">
@@ -62,7 +71,14 @@ export function Select(props: { label: string; name: string; value: string; onIn
         {props.label}
         {props.required ? <span aria-hidden="true"> *</span> : null}
       </label>
-      <select id={id} name={props.name} value={props.value} required={props.required} aria-invalid={props.error ? 'true' : undefined} onInput={(e) => props.onInput((e.target as HTMLSelectElement).value)}>
+      <select
+        id={id}
+        name={props.name}
+        value={props.value}
+        required={props.required}
+        aria-invalid={props.error ? 'true' : undefined}
+        onInput={(e) => props.onInput((e.target as HTMLSelectElement).value)}
+      >
         {props.options.map(([v, l]) => (
           <option value={v} key={v}>
             {l}
@@ -74,7 +90,16 @@ export function Select(props: { label: string; name: string; value: string; onIn
   )
 }
 
-export function TextArea(props: { label: string; name: string; value: string; onInput: (v: string) => void; rows?: number; required?: boolean; hint?: string; mono?: boolean }) {
+export function TextArea(props: {
+  label: string
+  name: string
+  value: string
+  onInput: (v: string) => void
+  rows?: number
+  required?: boolean
+  hint?: string
+  mono?: boolean
+}) {
   const id = useId()
   return (
     <div class="field">
@@ -101,7 +126,10 @@ export function TextArea(props: { label: string; name: string; value: string; on
 /** An error answer, with every field the service named. */
 export function ProblemBox({ error }: { error: unknown }) {
   if (!error) return null
-  const p: Problem = error instanceof ApiError ? error.problem : { status: 0, detail: error instanceof Error ? error.message : String(error) }
+  const p: Problem =
+    error instanceof ApiError
+      ? error.problem
+      : { status: 0, detail: error instanceof Error ? error.message : String(error) }
   return (
     <div class="problem" role="alert">
       <strong>
@@ -132,7 +160,9 @@ export function Notice({ children }: { children: ComponentChildren }) {
 
 /** Loads data for a view; `reload` runs it again. */
 export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
-  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({ loading: true })
+  const [state, setState] = useState<{ data?: T; error?: unknown; loading: boolean }>({
+    loading: true,
+  })
   const [tick, setTick] = useState(0)
   useEffect(() => {
     let live = true
@@ -149,7 +179,13 @@ export function useLoad<T>(load: () => Promise<T>, deps: unknown[] = []) {
 }
 
 /** A form whose submit runs an async action, shows its error, and blocks double submits. */
-export function Form(props: { onSubmit: () => Promise<void>; submit: string; children: ComponentChildren; label?: string; class?: string }) {
+export function Form(props: {
+  onSubmit: () => Promise<void>
+  submit: string
+  children: ComponentChildren
+  label?: string
+  class?: string
+}) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
   const submit = async (e: Event) => {
@@ -182,7 +218,15 @@ export function Loading({ state }: { state: { loading: boolean; error?: unknown 
   return null
 }
 
-export function Section({ title, children, id }: { title: string; children: ComponentChildren; id?: string }) {
+export function Section({
+  title,
+  children,
+  id,
+}: {
+  title: string
+  children: ComponentChildren
+  id?: string
+}) {
   return (
     <section aria-labelledby={id ? `${id}-h` : undefined} class="card">
       <h2 id={id ? `${id}-h` : undefined}>{title}</h2>
@@ -200,6 +244,7 @@ export function fmtDate(iso: string | null | undefined) {
 
 export function errorsByPath(err: unknown): Record<string, string> {
   const out: Record<string, string> = {}
-  if (err instanceof ApiError) for (const e of err.problem.errors ?? []) out[e.path.replace(/^\//, '')] = e.message
+  if (err instanceof ApiError)
+    for (const e of err.problem.errors ?? []) out[e.path.replace(/^\//, '')] = e.message
   return out
 }

@@ -1,8 +1,8 @@
 import { useState } from 'preact/hooks'
 import { api, forgetOrganizations, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { Tabs } from './learner'
 import { errorsByPath, Field, Form, Loading, Notice, Section, Select, useLoad } from '../ui'
+import { Tabs } from './learner'
 
 const tabs: [string, string, string][] = [
   ['', '机构', 'Organizations'],
@@ -12,7 +12,14 @@ const tabs: [string, string, string][] = [
 ]
 
 const kinds = ['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center']
-const levels = ['secondary_vocational', 'higher_vocational', 'vocational_undergraduate', 'technician_college', 'undergraduate', 'open_university']
+const levels = [
+  'secondary_vocational',
+  'higher_vocational',
+  'vocational_undergraduate',
+  'technician_college',
+  'undergraduate',
+  'open_university',
+]
 const levelZh: Record<string, string> = {
   secondary_vocational: '中职',
   higher_vocational: '高职（专科）',
@@ -46,14 +53,29 @@ interface Org {
 
 function Organizations() {
   const [kind, setKind] = useState('')
-  const state = useLoad(() => api.get<Page<Org>>(`/v1/organizations?limit=100${kind ? `&kind=${kind}` : ''}`), [kind])
-  const [f, setF] = useState({ code: '', name: '', kind: 'school', regionCode: '410100', schoolLevel: 'higher_vocational' })
+  const state = useLoad(
+    () => api.get<Page<Org>>(`/v1/organizations?limit=100${kind ? `&kind=${kind}` : ''}`),
+    [kind],
+  )
+  const [f, setF] = useState({
+    code: '',
+    name: '',
+    kind: 'school',
+    regionCode: '410100',
+    schoolLevel: 'higher_vocational',
+  })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
   return (
     <div>
       <Section title={t('机构', 'Organizations')}>
-        <Select label={t('类型筛选', 'Filter by kind')} name="kindFilter" value={kind} onInput={setKind} options={[['', t('全部', 'All')], ...kinds.map((k): [string, string] => [k, w(k)])]} />
+        <Select
+          label={t('类型筛选', 'Filter by kind')}
+          name="kindFilter"
+          value={kind}
+          onInput={setKind}
+          options={[['', t('全部', 'All')], ...kinds.map((k): [string, string] => [k, w(k)])]}
+        />
         <Loading state={state} />
         {state.data ? (
           <div class="scroll">
@@ -76,7 +98,11 @@ function Organizations() {
                     <td>{o.name}</td>
                     <td>{w(o.kind)}</td>
                     <td>{o.regionCode}</td>
-                    <td>{o.schoolLevel ? t(levelZh[o.schoolLevel] ?? o.schoolLevel, o.schoolLevel) : ''}</td>
+                    <td>
+                      {o.schoolLevel
+                        ? t(levelZh[o.schoolLevel] ?? o.schoolLevel, o.schoolLevel)
+                        : ''}
+                    </td>
                     <td class="mono small">{o.id}</td>
                   </tr>
                 ))}
@@ -92,7 +118,17 @@ function Organizations() {
           onSubmit={async () => {
             setErrors({})
             try {
-              await api.post('/v1/organizations', { code: f.code.trim(), name: f.name.trim(), kind: f.kind, regionCode: f.regionCode.trim(), ...(f.kind === 'school' ? { schoolLevel: f.schoolLevel } : {}) }, newKey())
+              await api.post(
+                '/v1/organizations',
+                {
+                  code: f.code.trim(),
+                  name: f.name.trim(),
+                  kind: f.kind,
+                  regionCode: f.regionCode.trim(),
+                  ...(f.kind === 'school' ? { schoolLevel: f.schoolLevel } : {}),
+                },
+                newKey(),
+              )
             } catch (err) {
               setErrors(errorsByPath(err))
               throw err
@@ -101,11 +137,46 @@ function Organizations() {
             state.reload()
           }}
         >
-          <Field label={t('机构代码', 'Code')} name="code" value={f.code} onInput={set('code')} required error={errors.code} />
-          <Field label={t('机构名称', 'Name')} name="name" value={f.name} onInput={set('name')} required error={errors.name} />
-          <Select label={t('类型', 'Kind')} name="kind" value={f.kind} onInput={set('kind')} options={kinds.map((k) => [k, w(k)])} />
-          <Field label={t('行政区划代码（6位）', 'Region code (6 digits)')} name="regionCode" value={f.regionCode} onInput={set('regionCode')} required error={errors.regionCode} />
-          {f.kind === 'school' ? <Select label={t('办学层次', 'School level')} name="schoolLevel" value={f.schoolLevel} onInput={set('schoolLevel')} options={levels.map((l) => [l, t(levelZh[l] ?? l, l)])} /> : null}
+          <Field
+            label={t('机构代码', 'Code')}
+            name="code"
+            value={f.code}
+            onInput={set('code')}
+            required
+            error={errors.code}
+          />
+          <Field
+            label={t('机构名称', 'Name')}
+            name="name"
+            value={f.name}
+            onInput={set('name')}
+            required
+            error={errors.name}
+          />
+          <Select
+            label={t('类型', 'Kind')}
+            name="kind"
+            value={f.kind}
+            onInput={set('kind')}
+            options={kinds.map((k) => [k, w(k)])}
+          />
+          <Field
+            label={t('行政区划代码（6位）', 'Region code (6 digits)')}
+            name="regionCode"
+            value={f.regionCode}
+            onInput={set('regionCode')}
+            required
+            error={errors.regionCode}
+          />
+          {f.kind === 'school' ? (
+            <Select
+              label={t('办学层次', 'School level')}
+              name="schoolLevel"
+              value={f.schoolLevel}
+              onInput={set('schoolLevel')}
+              options={levels.map((l) => [l, t(levelZh[l] ?? l, l)])}
+            />
+          ) : null}
         </Form>
       </Section>
     </div>
@@ -115,11 +186,26 @@ function Organizations() {
 function OrgSelect({ value, onInput }: { value: string; onInput: (v: string) => void }) {
   const orgs = useLoad(() => organizations())
   const list = [...(orgs.data?.values() ?? [])]
-  return <Select label={t('机构', 'Organization')} name="orgId" value={value || list[0]?.id || ''} onInput={onInput} options={list.map((o) => [o.id, `${o.name} (${w(o.kind)})`])} required />
+  return (
+    <Select
+      label={t('机构', 'Organization')}
+      name="orgId"
+      value={value || list[0]?.id || ''}
+      onInput={onInput}
+      options={list.map((o) => [o.id, `${o.name} (${w(o.kind)})`])}
+      required
+    />
+  )
 }
 
 function Users() {
-  const [f, setF] = useState({ username: '', displayName: '', password: '', orgId: '', role: 'registrar' })
+  const [f, setF] = useState({
+    username: '',
+    displayName: '',
+    password: '',
+    orgId: '',
+    role: 'registrar',
+  })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [done, setDone] = useState('')
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
@@ -134,7 +220,16 @@ function Users() {
           setDone('')
           const orgId = f.orgId || [...(orgs.data?.keys() ?? [])][0] || ''
           try {
-            const u = await api.post<{ username: string }>('/v1/users', { username: f.username.trim(), displayName: f.displayName.trim(), password: f.password, memberships: [{ orgId, role: f.role }] }, newKey())
+            const u = await api.post<{ username: string }>(
+              '/v1/users',
+              {
+                username: f.username.trim(),
+                displayName: f.displayName.trim(),
+                password: f.password,
+                memberships: [{ orgId, role: f.role }],
+              },
+              newKey(),
+            )
             setDone(u.username)
           } catch (err) {
             setErrors(errorsByPath(err))
@@ -142,18 +237,56 @@ function Users() {
           }
         }}
       >
-        <Field label={t('用户名', 'Username')} name="username" value={f.username} onInput={set('username')} required error={errors.username} />
-        <Field label={t('姓名', 'Display name')} name="displayName" value={f.displayName} onInput={set('displayName')} required error={errors.displayName} />
-        <Field label={t('初始密码', 'Initial password')} name="password" type="password" value={f.password} onInput={set('password')} required autoComplete="new-password" error={errors.password} />
+        <Field
+          label={t('用户名', 'Username')}
+          name="username"
+          value={f.username}
+          onInput={set('username')}
+          required
+          error={errors.username}
+        />
+        <Field
+          label={t('姓名', 'Display name')}
+          name="displayName"
+          value={f.displayName}
+          onInput={set('displayName')}
+          required
+          error={errors.displayName}
+        />
+        <Field
+          label={t('初始密码', 'Initial password')}
+          name="password"
+          type="password"
+          value={f.password}
+          onInput={set('password')}
+          required
+          autoComplete="new-password"
+          error={errors.password}
+        />
         <OrgSelect value={f.orgId} onInput={set('orgId')} />
-        <Select label={t('角色', 'Role')} name="role" value={f.role} onInput={set('role')} options={['registrar', 'issuer', 'reviewer', 'admin'].map((r) => [r, r === 'admin' ? t('机构管理员', 'Organization admin') : w(r)])} />
+        <Select
+          label={t('角色', 'Role')}
+          name="role"
+          value={f.role}
+          onInput={set('role')}
+          options={['registrar', 'issuer', 'reviewer', 'admin'].map((r) => [
+            r,
+            r === 'admin' ? t('机构管理员', 'Organization admin') : w(r),
+          ])}
+        />
       </Form>
       {done ? <Notice>{t(`已创建用户 ${done}`, `User ${done} created`)}</Notice> : null}
     </Section>
   )
 }
 
-const scopes = ['outcomes:write', 'enrollments:write', 'learners:write', 'certificates:write', 'credentials:issue']
+const scopes = [
+  'outcomes:write',
+  'enrollments:write',
+  'learners:write',
+  'certificates:write',
+  'credentials:issue',
+]
 
 function Clients() {
   const [name, setName] = useState('')
@@ -162,21 +295,55 @@ function Clients() {
   const [made, setMade] = useState<{ clientId: string; clientSecret?: string } | null>(null)
   const orgs = useLoad(() => organizations())
   return (
-    <Section title={t('为机构系统创建客户端（client credentials）', 'New system client (client credentials)')}>
+    <Section
+      title={t(
+        '为机构系统创建客户端（client credentials）',
+        'New system client (client credentials)',
+      )}
+    >
       <Form
         label={t('新建客户端', 'New client')}
         submit={t('创建', 'Create')}
         onSubmit={async () => {
-          setMade(await api.post('/v1/clients', { name: name.trim(), orgId: orgId || [...(orgs.data?.keys() ?? [])][0], scopes: chosen }, newKey()))
+          setMade(
+            await api.post(
+              '/v1/clients',
+              {
+                name: name.trim(),
+                orgId: orgId || [...(orgs.data?.keys() ?? [])][0],
+                scopes: chosen,
+              },
+              newKey(),
+            ),
+          )
         }}
       >
-        <Field label={t('名称', 'Name')} name="clientName" value={name} onInput={setName} required />
+        <Field
+          label={t('名称', 'Name')}
+          name="clientName"
+          value={name}
+          onInput={setName}
+          required
+        />
         <OrgSelect value={orgId} onInput={setOrgId} />
         <fieldset>
           <legend>{t('权限范围', 'Scopes')}</legend>
           {scopes.map((s) => (
             <label class="check" key={s}>
-              <input type="checkbox" name="scopes" value={s} checked={chosen.includes(s)} onChange={(e) => setChosen((e.target as HTMLInputElement).checked ? [...chosen, s] : chosen.filter((x) => x !== s))} /> <code>{s}</code>
+              <input
+                type="checkbox"
+                name="scopes"
+                value={s}
+                checked={chosen.includes(s)}
+                onChange={(e) =>
+                  setChosen(
+                    (e.target as HTMLInputElement).checked
+                      ? [...chosen, s]
+                      : chosen.filter((x) => x !== s),
+                  )
+                }
+              />{' '}
+              <code>{s}</code>
             </label>
           ))}
         </fieldset>
@@ -187,7 +354,8 @@ function Clients() {
           {made.clientSecret ? (
             <>
               {' '}
-              · clientSecret <span class="mono">{made.clientSecret}</span> {t('（只显示这一次）', '(shown once)')}
+              · clientSecret <span class="mono">{made.clientSecret}</span>{' '}
+              {t('（只显示这一次）', '(shown once)')}
             </>
           ) : null}
         </Notice>
@@ -198,14 +366,24 @@ function Clients() {
 
 interface Flow {
   at: string
-  services: { service: string; up: boolean; outboxBacklog: number | null; consumerLag: number | null; deadLetters: number | null; error?: string }[]
+  services: {
+    service: string
+    up: boolean
+    outboxBacklog: number | null
+    consumerLag: number | null
+    deadLetters: number | null
+    error?: string
+  }[]
 }
 
 function EventFlow() {
   const state = useLoad(() => api.get<Flow>('/gateway/event-flow'))
-  const cell = (v: number | null, warnAbove = 0) => (v === null ? <td>—</td> : <td class={v > warnAbove ? 'warn' : 'ok'}>{v}</td>)
+  const cell = (v: number | null, warnAbove = 0) =>
+    v === null ? <td>—</td> : <td class={v > warnAbove ? 'warn' : 'ok'}>{v}</td>
   return (
-    <Section title={t('事件流健康（各服务 /metrics）', 'Event flow health (each service’s /metrics)')}>
+    <Section
+      title={t('事件流健康（各服务 /metrics）', 'Event flow health (each service’s /metrics)')}
+    >
       <button type="button" class="secondary" onClick={state.reload}>
         {t('刷新', 'Refresh')}
       </button>
@@ -228,7 +406,9 @@ function EventFlow() {
             {state.data.services.map((s) => (
               <tr key={s.service}>
                 <th scope="row">{s.service}</th>
-                <td class={s.up ? 'ok' : 'warn'}>{s.up ? t('正常', 'up') : `${t('不可达', 'down')} ${s.error ?? ''}`}</td>
+                <td class={s.up ? 'ok' : 'warn'}>
+                  {s.up ? t('正常', 'up') : `${t('不可达', 'down')} ${s.error ?? ''}`}
+                </td>
                 {cell(s.outboxBacklog, 100)}
                 {cell(s.consumerLag, 100)}
                 {cell(s.deadLetters, 0)}

@@ -1,8 +1,19 @@
 import { useState } from 'preact/hooks'
 import { ApiError, api, auth, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
+import {
+  errorsByPath,
+  Field,
+  Form,
+  Loading,
+  Notice,
+  Section,
+  Select,
+  TextArea,
+  today,
+  useLoad,
+} from '../ui'
 import { Tabs } from './learner'
-import { errorsByPath, Field, Form, Loading, Notice, Section, Select, TextArea, today, useLoad } from '../ui'
 
 const tabs: [string, string, string][] = [
   ['', '颁发证书', 'Issue'],
@@ -50,7 +61,14 @@ export function IssuerPage({ path }: { path: string[] }) {
 
 function Issue() {
   const types = useMyTypes()
-  const [f, setF] = useState({ typeCode: '', level: 'junior', learnerId: '', holderName: '', score: '', issuedOn: today() })
+  const [f, setF] = useState({
+    typeCode: '',
+    level: 'junior',
+    learnerId: '',
+    holderName: '',
+    score: '',
+    issuedOn: today(),
+  })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [done, setDone] = useState<Certificate | null>(null)
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
@@ -59,7 +77,11 @@ function Issue() {
   return (
     <Section title={t('颁发1+X职业技能等级证书', 'Issue a 1+X certificate')}>
       <Loading state={types} />
-      {types.data && !types.data.length ? <Notice>{t('本机构没有可颁发的证书类型。', 'Your organization owns no certificate type.')}</Notice> : null}
+      {types.data && !types.data.length ? (
+        <Notice>
+          {t('本机构没有可颁发的证书类型。', 'Your organization owns no certificate type.')}
+        </Notice>
+      ) : null}
       <Form
         label={t('颁发证书', 'Issue')}
         submit={t('颁发', 'Issue')}
@@ -70,7 +92,14 @@ function Issue() {
             setDone(
               await api.post<Certificate>(
                 '/v1/certificates',
-                { typeCode, level: f.level, learnerId: f.learnerId.trim(), holderName: f.holderName.trim(), issuedOn: f.issuedOn, ...(f.score.trim() ? { score: f.score.trim() } : {}) },
+                {
+                  typeCode,
+                  level: f.level,
+                  learnerId: f.learnerId.trim(),
+                  holderName: f.holderName.trim(),
+                  issuedOn: f.issuedOn,
+                  ...(f.score.trim() ? { score: f.score.trim() } : {}),
+                },
                 newKey(),
               ),
             )
@@ -80,16 +109,58 @@ function Issue() {
           }
         }}
       >
-        <Select label={t('证书', 'Certificate')} name="typeCode" value={typeCode} onInput={set('typeCode')} options={(types.data ?? []).map((c) => [c.code, `${c.name} (${c.code})`])} required />
-        <Select label={t('等级', 'Level')} name="level" value={f.level} onInput={set('level')} options={(type?.levels ?? ['junior', 'intermediate', 'senior']).map((l) => [l, w(l)])} />
-        <Field label={t('学习者编号', 'Learner id')} name="learnerId" value={f.learnerId} onInput={set('learnerId')} required error={errors.learnerId} />
-        <Field label={t('持证人姓名', 'Holder name')} name="holderName" value={f.holderName} onInput={set('holderName')} required error={errors.holderName} />
-        <Field label={t('考核成绩', 'Score')} name="score" value={f.score} onInput={set('score')} error={errors.score} />
-        <Field label={t('发证日期', 'Issued on')} name="issuedOn" type="date" value={f.issuedOn} onInput={set('issuedOn')} required error={errors.issuedOn} />
+        <Select
+          label={t('证书', 'Certificate')}
+          name="typeCode"
+          value={typeCode}
+          onInput={set('typeCode')}
+          options={(types.data ?? []).map((c) => [c.code, `${c.name} (${c.code})`])}
+          required
+        />
+        <Select
+          label={t('等级', 'Level')}
+          name="level"
+          value={f.level}
+          onInput={set('level')}
+          options={(type?.levels ?? ['junior', 'intermediate', 'senior']).map((l) => [l, w(l)])}
+        />
+        <Field
+          label={t('学习者编号', 'Learner id')}
+          name="learnerId"
+          value={f.learnerId}
+          onInput={set('learnerId')}
+          required
+          error={errors.learnerId}
+        />
+        <Field
+          label={t('持证人姓名', 'Holder name')}
+          name="holderName"
+          value={f.holderName}
+          onInput={set('holderName')}
+          required
+          error={errors.holderName}
+        />
+        <Field
+          label={t('考核成绩', 'Score')}
+          name="score"
+          value={f.score}
+          onInput={set('score')}
+          error={errors.score}
+        />
+        <Field
+          label={t('发证日期', 'Issued on')}
+          name="issuedOn"
+          type="date"
+          value={f.issuedOn}
+          onInput={set('issuedOn')}
+          required
+          error={errors.issuedOn}
+        />
       </Form>
       {done ? (
         <Notice>
-          {t('已颁发，证书编号', 'Issued, number')} <span class="mono">{done.number}</span>（{t('有效期至', 'valid until')} {done.expiresOn}）
+          {t('已颁发，证书编号', 'Issued, number')} <span class="mono">{done.number}</span>（
+          {t('有效期至', 'valid until')} {done.expiresOn}）
         </Notice>
       ) : null}
     </Section>
@@ -132,7 +203,10 @@ function Batch() {
               for (const e of err.problem.errors) {
                 const i = /^\/?items\/(\d+)/.exec(e.path)
                 const line = i ? Number(i[1]) + 2 : 0
-                m.set(line, [...(m.get(line) ?? []), `${e.path.replace(/^\/?items\/\d+\/?/, '')} ${e.message}`])
+                m.set(line, [
+                  ...(m.get(line) ?? []),
+                  `${e.path.replace(/^\/?items\/\d+\/?/, '')} ${e.message}`,
+                ])
               }
               setBad([...m.entries()].map(([line, messages]) => ({ line, messages })))
             }
@@ -140,9 +214,24 @@ function Batch() {
           }
         }}
       >
-        <TextArea label={t('CSV内容', 'CSV')} name="csv" value={csv} onInput={setCsv} rows={8} mono required />
+        <TextArea
+          label={t('CSV内容', 'CSV')}
+          name="csv"
+          value={csv}
+          onInput={setCsv}
+          rows={8}
+          mono
+          required
+        />
       </Form>
-      {done ? <Notice>{t(`已颁发 ${done.created} 张，已存在 ${done.existing} 张。`, `${done.created} issued, ${done.existing} already there.`)}</Notice> : null}
+      {done ? (
+        <Notice>
+          {t(
+            `已颁发 ${done.created} 张，已存在 ${done.existing} 张。`,
+            `${done.created} issued, ${done.existing} already there.`,
+          )}
+        </Notice>
+      ) : null}
       {bad.length ? (
         <ul class="problem">
           {bad.map((b) => (
@@ -165,18 +254,43 @@ function Revoke() {
   const [done, setDone] = useState<Certificate | null>(null)
   return (
     <Section title={t('撤销证书', 'Revoke a certificate')}>
-      <p>{t('撤销后公开查验显示“已撤销”，学习者账户与可验证凭证的状态列表同步更新。', 'After revocation, public checks say revoked and credential status lists follow.')}</p>
+      <p>
+        {t(
+          '撤销后公开查验显示“已撤销”，学习者账户与可验证凭证的状态列表同步更新。',
+          'After revocation, public checks say revoked and credential status lists follow.',
+        )}
+      </p>
       <Form
         label={t('撤销证书', 'Revoke')}
         submit={t('撤销', 'Revoke')}
         onSubmit={async () => {
-          setDone(await api.post<Certificate>(`/v1/certificates/${id.trim()}/revocation`, { reason: reason.trim() }, newKey()))
+          setDone(
+            await api.post<Certificate>(
+              `/v1/certificates/${id.trim()}/revocation`,
+              { reason: reason.trim() },
+              newKey(),
+            ),
+          )
         }}
       >
-        <Field label={t('证书ID', 'Certificate id')} name="certificateId" value={id} onInput={setId} required />
-        <Field label={t('撤销原因', 'Reason')} name="reason" value={reason} onInput={setReason} required />
+        <Field
+          label={t('证书ID', 'Certificate id')}
+          name="certificateId"
+          value={id}
+          onInput={setId}
+          required
+        />
+        <Field
+          label={t('撤销原因', 'Reason')}
+          name="reason"
+          value={reason}
+          onInput={setReason}
+          required
+        />
       </Form>
-      {done ? <Notice>{t(`证书 ${done.number} 已撤销。`, `Certificate ${done.number} revoked.`)}</Notice> : null}
+      {done ? (
+        <Notice>{t(`证书 ${done.number} 已撤销。`, `Certificate ${done.number} revoked.`)}</Notice>
+      ) : null}
     </Section>
   )
 }

@@ -1,8 +1,20 @@
-import QRCode from 'qrcode'
 import { useEffect, useState } from 'preact/hooks'
+import QRCode from 'qrcode'
 import { api, auth, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { errorsByPath, Field, fmtDate, Form, Loading, Notice, ProblemBox, Section, Select, today, useLoad } from '../ui'
+import {
+  errorsByPath,
+  Field,
+  Form,
+  fmtDate,
+  Loading,
+  Notice,
+  ProblemBox,
+  Section,
+  Select,
+  today,
+  useLoad,
+} from '../ui'
 
 export interface Entry {
   id: string
@@ -50,13 +62,24 @@ const tabs: [string, string, string][] = [
   ['shares', '分享', 'Shares'],
 ]
 
-export function Tabs({ base, items, current }: { base: string; items: [string, string, string][]; current: string }) {
+export function Tabs({
+  base,
+  items,
+  current,
+}: {
+  base: string
+  items: [string, string, string][]
+  current: string
+}) {
   return (
     <nav class="tabs" aria-label={t('本区导航', 'Section')}>
       <ul>
         {items.map(([path, zh, en]) => (
           <li key={path}>
-            <a href={`#/${base}${path ? `/${path}` : ''}`} aria-current={current === path ? 'page' : undefined}>
+            <a
+              href={`#/${base}${path ? `/${path}` : ''}`}
+              aria-current={current === path ? 'page' : undefined}
+            >
               {t(zh, en)}
             </a>
           </li>
@@ -93,14 +116,23 @@ function Claim() {
     <section class="card narrow">
       <h1>{t('认领学习账户', 'Claim your learning account')}</h1>
       {claimed ? <Notice>{t('您的账户已认领。', 'Your account is claimed.')}</Notice> : null}
-      <p>{t('学校或培训机构可能已为您开立账户。输入身份证号和姓名，把它与您的登录关联；如果还没有账户，会为您新开一个。身份证号只加密保存，不会出现在网址或日志中。', 'A school may already have opened your account. Enter your national id and name to link it to your sign-in; if none exists, one is opened. The id is stored encrypted only.')}</p>
+      <p>
+        {t(
+          '学校或培训机构可能已为您开立账户。输入身份证号和姓名，把它与您的登录关联；如果还没有账户，会为您新开一个。身份证号只加密保存，不会出现在网址或日志中。',
+          'A school may already have opened your account. Enter your national id and name to link it to your sign-in; if none exists, one is opened. The id is stored encrypted only.',
+        )}
+      </p>
       <Form
         label={t('认领账户', 'Claim account')}
         submit={t('认领', 'Claim')}
         onSubmit={async () => {
           setErrors({})
           try {
-            await api.post('/v1/learners/claim', { nationalId: f.nationalId.trim().toUpperCase(), name: f.name.trim() }, newKey())
+            await api.post(
+              '/v1/learners/claim',
+              { nationalId: f.nationalId.trim().toUpperCase(), name: f.name.trim() },
+              newKey(),
+            )
           } catch (err) {
             setErrors(errorsByPath(err))
             throw err
@@ -120,8 +152,25 @@ function Claim() {
           location.hash = '#/learner'
         }}
       >
-        <Field label={t('身份证号', 'National id number')} name="nationalId" value={f.nationalId} onInput={(v) => setF({ ...f, nationalId: v })} required autoComplete="off" error={errors.nationalId} hint={t('18位，末位可为X', '18 characters')} />
-        <Field label={t('姓名', 'Name')} name="name" value={f.name} onInput={(v) => setF({ ...f, name: v })} required autoComplete="name" error={errors.name} />
+        <Field
+          label={t('身份证号', 'National id number')}
+          name="nationalId"
+          value={f.nationalId}
+          onInput={(v) => setF({ ...f, nationalId: v })}
+          required
+          autoComplete="off"
+          error={errors.nationalId}
+          hint={t('18位，末位可为X', '18 characters')}
+        />
+        <Field
+          label={t('姓名', 'Name')}
+          name="name"
+          value={f.name}
+          onInput={(v) => setF({ ...f, name: v })}
+          required
+          autoComplete="name"
+          error={errors.name}
+        />
       </Form>
       {waiting ? <p aria-live="polite">{t('正在关联账户…', 'Linking your account…')}</p> : null}
     </section>
@@ -130,7 +179,11 @@ function Claim() {
 
 interface AccountView {
   accountNo: string
-  balances: { total: { credits: string; hours: string }; recognized: { credits: string }; byKind: Record<string, { credits: string; hours: string; entryCount: number }> }
+  balances: {
+    total: { credits: string; hours: string }
+    recognized: { credits: string }
+    byKind: Record<string, { credits: string; hours: string; entryCount: number }>
+  }
   entryCount: number
   headHash: string
 }
@@ -139,9 +192,13 @@ function Account({ learnerId }: { learnerId: string }) {
   const [kind, setKind] = useState('')
   const state = useLoad(async () => {
     const [profile, account, entries, chain, orgs] = await Promise.all([
-      api.get<{ name: string; accountNo: string; nationalIdMasked: string; category: string }>(`/v1/learners/${learnerId}`),
+      api.get<{ name: string; accountNo: string; nationalIdMasked: string; category: string }>(
+        `/v1/learners/${learnerId}`,
+      ),
       api.get<AccountView>(`/v1/learners/${learnerId}/account`),
-      api.get<Page<Entry>>(`/v1/learners/${learnerId}/entries?limit=100${kind ? `&kind=${kind}` : ''}`),
+      api.get<Page<Entry>>(
+        `/v1/learners/${learnerId}/entries?limit=100${kind ? `&kind=${kind}` : ''}`,
+      ),
       api.get<{ valid: boolean; entryCount: number }>(`/v1/learners/${learnerId}/chain`),
       organizations(),
     ])
@@ -164,7 +221,14 @@ function Account({ learnerId }: { learnerId: string }) {
                 <dt>{t('类别', 'Category')}</dt>
                 <dd>{w(d.profile.category)}</dd>
                 <dt>{t('账本校验', 'Ledger check')}</dt>
-                <dd>{d.chain.valid ? t(`哈希链完整（${d.chain.entryCount}条）`, `hash chain intact (${d.chain.entryCount})`) : t('哈希链异常', 'hash chain broken')}</dd>
+                <dd>
+                  {d.chain.valid
+                    ? t(
+                        `哈希链完整（${d.chain.entryCount}条）`,
+                        `hash chain intact (${d.chain.entryCount})`,
+                      )
+                    : t('哈希链异常', 'hash chain broken')}
+                </dd>
               </dl>
             </Section>
             <Section title={t('余额', 'Balances')}>
@@ -179,7 +243,8 @@ function Account({ learnerId }: { learnerId: string }) {
                   <>
                     <dt>{w(k)}</dt>
                     <dd>
-                      {b.credits} {t('学分', 'credits')} · {b.hours} {t('学时', 'hours')} · {b.entryCount} {t('条', 'entries')}
+                      {b.credits} {t('学分', 'credits')} · {b.hours} {t('学时', 'hours')} ·{' '}
+                      {b.entryCount} {t('条', 'entries')}
                     </dd>
                   </>
                 ))}
@@ -192,9 +257,22 @@ function Account({ learnerId }: { learnerId: string }) {
               name="kind"
               value={kind}
               onInput={setKind}
-              options={[['', t('全部', 'All')], ...['course', 'training', 'competition', 'work', 'certificate', 'recognized'].map((k): [string, string] => [k, w(k)])]}
+              options={[
+                ['', t('全部', 'All')],
+                ...['course', 'training', 'competition', 'work', 'certificate', 'recognized'].map(
+                  (k): [string, string] => [k, w(k)],
+                ),
+              ]}
             />
-            <EntryTable entries={d.entries.items} orgs={d.orgs} action={(e) => (e.reversesEntryId ? null : <a href={`#/learner/credential/${e.id}`}>{t('凭证', 'Credential')}</a>)} />
+            <EntryTable
+              entries={d.entries.items}
+              orgs={d.orgs}
+              action={(e) =>
+                e.reversesEntryId ? null : (
+                  <a href={`#/learner/credential/${e.id}`}>{t('凭证', 'Credential')}</a>
+                )
+              }
+            />
           </Section>
         </>
       ) : null}
@@ -202,7 +280,15 @@ function Account({ learnerId }: { learnerId: string }) {
   )
 }
 
-export function EntryTable({ entries, orgs, action }: { entries: Entry[]; orgs: Map<string, { name: string }>; action?: (e: Entry) => preact.ComponentChildren }) {
+export function EntryTable({
+  entries,
+  orgs,
+  action,
+}: {
+  entries: Entry[]
+  orgs: Map<string, { name: string }>
+  action?: (e: Entry) => preact.ComponentChildren
+}) {
   if (!entries.length) return <p>{t('暂无记录。', 'No entries yet.')}</p>
   return (
     <div class="scroll">
@@ -227,7 +313,11 @@ export function EntryTable({ entries, orgs, action }: { entries: Entry[]; orgs: 
             <tr key={e.id} class={e.reversesEntryId ? 'muted' : undefined}>
               <td>{e.seq}</td>
               <td>{e.occurredOn}</td>
-              <td>{e.reversesEntryId ? w('reversal') : w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind)}</td>
+              <td>
+                {e.reversesEntryId
+                  ? w('reversal')
+                  : w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind)}
+              </td>
               <td>
                 {e.title}
                 {e.reason ? <small class="hint"> {e.reason}</small> : null}
@@ -236,7 +326,11 @@ export function EntryTable({ entries, orgs, action }: { entries: Entry[]; orgs: 
               <td>{e.credits ?? ''}</td>
               <td>{e.hours ?? ''}</td>
               <td>{e.grade ? `${e.grade.score}/${e.grade.scale}` : w(e.level)}</td>
-              <td>{e.usedAt.map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`).join('; ')}</td>
+              <td>
+                {e.usedAt
+                  .map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`)
+                  .join('; ')}
+              </td>
               {action ? <td>{action(e)}</td> : null}
             </tr>
           ))}
@@ -254,11 +348,20 @@ interface TimelineItem {
   at: string
   status: string
   orgName: string | null
-  provenance: { source: string; eventType: string; actor: string | null; reason: string | null; rule: { code?: string; version?: number } | null }
+  provenance: {
+    source: string
+    eventType: string
+    actor: string | null
+    reason: string | null
+    rule: { code?: string; version?: number } | null
+  }
 }
 
 function Timeline({ learnerId }: { learnerId: string }) {
-  const state = useLoad(() => api.get<Page<TimelineItem>>(`/v1/learners/${learnerId}/timeline?limit=100`), [learnerId])
+  const state = useLoad(
+    () => api.get<Page<TimelineItem>>(`/v1/learners/${learnerId}/timeline?limit=100`),
+    [learnerId],
+  )
   return (
     <div>
       <h1>{t('终身学习时间轴', 'Lifelong learning timeline')}</h1>
@@ -267,13 +370,16 @@ function Timeline({ learnerId }: { learnerId: string }) {
         <ol class="timeline">
           {state.data.items.map((i) => (
             <li key={i.id} class={i.status !== 'active' ? 'muted' : undefined}>
-              <time dateTime={i.at}>{fmtDate(i.at)}</time> <span class="tag">{w(i.category)}</span> <strong>{i.title}</strong>
+              <time dateTime={i.at}>{fmtDate(i.at)}</time> <span class="tag">{w(i.category)}</span>{' '}
+              <strong>{i.title}</strong>
               {i.orgName ? <span> · {i.orgName}</span> : null}
               {i.status !== 'active' ? <span class="tag warn">{w(i.status)}</span> : null}
               <small class="hint">
                 {' '}
                 {t('来源', 'source')}: {i.provenance.source} / {i.provenance.eventType}
-                {i.provenance.rule?.code ? ` · ${t('规则', 'rule')} ${i.provenance.rule.code} v${i.provenance.rule.version}` : ''}
+                {i.provenance.rule?.code
+                  ? ` · ${t('规则', 'rule')} ${i.provenance.rule.code} v${i.provenance.rule.version}`
+                  : ''}
                 {i.provenance.reason ? ` · ${i.provenance.reason}` : ''}
               </small>
             </li>
@@ -285,17 +391,37 @@ function Timeline({ learnerId }: { learnerId: string }) {
 }
 
 function Applications({ learnerId }: { learnerId: string }) {
-  const state = useLoad(async () => ({ page: await api.get<Page<Application>>(`/v1/applications?learnerId=${learnerId}&limit=100`), orgs: await organizations() }), [learnerId])
+  const state = useLoad(
+    async () => ({
+      page: await api.get<Page<Application>>(`/v1/applications?learnerId=${learnerId}&limit=100`),
+      orgs: await organizations(),
+    }),
+    [learnerId],
+  )
   return (
     <div>
       <h1>{t('我的认定申请', 'My applications')}</h1>
       <Loading state={state} />
-      {state.data ? <ApplicationTable items={state.data.page.items} orgs={state.data.orgs} base="#/learner/applications" /> : null}
+      {state.data ? (
+        <ApplicationTable
+          items={state.data.page.items}
+          orgs={state.data.orgs}
+          base="#/learner/applications"
+        />
+      ) : null}
     </div>
   )
 }
 
-export function ApplicationTable({ items, orgs, base }: { items: Application[]; orgs: Map<string, { name: string }>; base: string }) {
+export function ApplicationTable({
+  items,
+  orgs,
+  base,
+}: {
+  items: Application[]
+  orgs: Map<string, { name: string }>
+  base: string
+}) {
   if (!items.length) return <p>{t('暂无申请。', 'No applications.')}</p>
   return (
     <div class="scroll">
@@ -321,7 +447,11 @@ export function ApplicationTable({ items, orgs, base }: { items: Application[]; 
               </td>
               <td>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
               <td>{a.award.credits}</td>
-              <td>{a.origin === 'rule' ? t(`规则 ${a.rule?.code}`, `rule ${a.rule?.code}`) : t('本人申请', 'learner')}</td>
+              <td>
+                {a.origin === 'rule'
+                  ? t(`规则 ${a.rule?.code}`, `rule ${a.rule?.code}`)
+                  : t('本人申请', 'learner')}
+              </td>
               <td>
                 <span class={`status ${a.status}`}>{w(a.status)}</span>
                 {a.step ? ` · ${t('第', 'step ')}${a.step}${t('步', '')}` : ''}
@@ -339,13 +469,30 @@ export function ApplicationTable({ items, orgs, base }: { items: Application[]; 
 }
 
 /** One application with its evidence, rule, limits and full trail; the learner may appeal or withdraw. */
-export function ApplicationDetail({ id, learnerView, decide }: { id: string; learnerView?: boolean; decide?: (a: Application, reload: () => void) => preact.ComponentChildren }) {
+export function ApplicationDetail({
+  id,
+  learnerView,
+  decide,
+}: {
+  id: string
+  learnerView?: boolean
+  decide?: (a: Application, reload: () => void) => preact.ComponentChildren
+}) {
   const state = useLoad(async () => {
     const a = await api.get<Application>(`/v1/applications/${id}`)
-    const [orgs, rule] = await Promise.all([organizations(), a.rule ? api.get(`/v1/rules/${encodeURIComponent(a.rule.code)}/versions/${a.rule.version}`).catch(() => null) : Promise.resolve(null)])
+    const [orgs, rule] = await Promise.all([
+      organizations(),
+      a.rule
+        ? api
+            .get(`/v1/rules/${encodeURIComponent(a.rule.code)}/versions/${a.rule.version}`)
+            .catch(() => null)
+        : Promise.resolve(null),
+    ])
     let entries: Entry[] = []
     if (learnerView) {
-      const page = await api.get<Page<Entry>>(`/v1/learners/${a.learnerId}/entries?limit=100`).catch(() => ({ items: [] as Entry[], nextCursor: null }))
+      const page = await api
+        .get<Page<Entry>>(`/v1/learners/${a.learnerId}/entries?limit=100`)
+        .catch(() => ({ items: [] as Entry[], nextCursor: null }))
       entries = page.items.filter((e) => a.sourceEntryIds.includes(e.id))
     }
     return { a, orgs, rule, entries }
@@ -355,7 +502,9 @@ export function ApplicationDetail({ id, learnerView, decide }: { id: string; lea
   return (
     <div>
       <p>
-        <a href={learnerView ? '#/learner/applications' : '#/reviewer'}>← {t('返回列表', 'Back to the list')}</a>
+        <a href={learnerView ? '#/learner/applications' : '#/reviewer'}>
+          ← {t('返回列表', 'Back to the list')}
+        </a>
       </p>
       <Loading state={state} />
       {d ? (
@@ -377,13 +526,24 @@ export function ApplicationDetail({ id, learnerView, decide }: { id: string; lea
                 <dt>{t('认定学分', 'Credits')}</dt>
                 <dd class="big">{d.a.award.credits}</dd>
                 <dt>{t('依据规则', 'Rule')}</dt>
-                <dd>{d.a.rule ? `${d.a.rule.code} v${d.a.rule.version}` : t('本人申请（无规则）', 'learner request (no rule)')}</dd>
+                <dd>
+                  {d.a.rule
+                    ? `${d.a.rule.code} v${d.a.rule.version}`
+                    : t('本人申请（无规则）', 'learner request (no rule)')}
+                </dd>
                 <dt>{t('审核步骤', 'Steps')}</dt>
                 <dd>
                   <ol>
                     {d.a.steps.map((s, i) => (
                       <li key={i} aria-current={d.a.step === i + 1 ? 'step' : undefined}>
-                        {s.orgId ? d.orgs.get(s.orgId)?.name : s.regionCode ? t(`行政区划 ${s.regionCode} 的认证中心`, `centers of region ${s.regionCode}`) : s.role}
+                        {s.orgId
+                          ? d.orgs.get(s.orgId)?.name
+                          : s.regionCode
+                            ? t(
+                                `行政区划 ${s.regionCode} 的认证中心`,
+                                `centers of region ${s.regionCode}`,
+                              )
+                            : s.role}
                         {d.a.step === i + 1 ? ` ← ${t('当前', 'current')}` : ''}
                       </li>
                     ))}
@@ -411,10 +571,18 @@ export function ApplicationDetail({ id, learnerView, decide }: { id: string; lea
                 <RuleExplain rule={d.rule} orgs={d.orgs} />
               ) : d.a.rule ? (
                 <p>
-                  {t(`依据规则 ${d.a.rule.code} 第 ${d.a.rule.version} 版；认定课程、学分与触发的限额见左侧，每一步的审核意见见下方办理轨迹。`, `Under rule ${d.a.rule.code} version ${d.a.rule.version}; the award and limits are on the left, each decision and its reason in the trail below.`)}
+                  {t(
+                    `依据规则 ${d.a.rule.code} 第 ${d.a.rule.version} 版；认定课程、学分与触发的限额见左侧，每一步的审核意见见下方办理轨迹。`,
+                    `Under rule ${d.a.rule.code} version ${d.a.rule.version}; the award and limits are on the left, each decision and its reason in the trail below.`,
+                  )}
                 </p>
               ) : (
-                <p>{t('本人申请，不依据规则；由审核人员按申请说明与证据判断。', 'A learner’s own request, under no rule; reviewers judge it on the statement and evidence.')}</p>
+                <p>
+                  {t(
+                    '本人申请，不依据规则；由审核人员按申请说明与证据判断。',
+                    'A learner’s own request, under no rule; reviewers judge it on the statement and evidence.',
+                  )}
+                </p>
               )}
             </Section>
           </div>
@@ -445,17 +613,29 @@ export function ApplicationDetail({ id, learnerView, decide }: { id: string; lea
             </ol>
           </Section>
           {learnerView && ['rejected', 'open', 'in_review', 'appealed'].includes(d.a.status) ? (
-            <Section title={d.a.status === 'rejected' ? t('申诉', 'Appeal') : t('撤回申请', 'Withdraw')}>
+            <Section
+              title={d.a.status === 'rejected' ? t('申诉', 'Appeal') : t('撤回申请', 'Withdraw')}
+            >
               <Form
                 label={t('申诉或撤回', 'Appeal or withdraw')}
                 submit={d.a.status === 'rejected' ? t('提交申诉', 'Appeal') : t('撤回', 'Withdraw')}
                 onSubmit={async () => {
-                  await api.post(`/v1/applications/${d.a.id}/${d.a.status === 'rejected' ? 'appeal' : 'withdrawal'}`, { reason: reason.trim() }, newKey())
+                  await api.post(
+                    `/v1/applications/${d.a.id}/${d.a.status === 'rejected' ? 'appeal' : 'withdrawal'}`,
+                    { reason: reason.trim() },
+                    newKey(),
+                  )
                   setReason('')
                   state.reload()
                 }}
               >
-                <Field label={t('理由', 'Reason')} name="reason" value={reason} onInput={setReason} required />
+                <Field
+                  label={t('理由', 'Reason')}
+                  name="reason"
+                  value={reason}
+                  onInput={setReason}
+                  required
+                />
               </Form>
             </Section>
           ) : null}
@@ -471,28 +651,53 @@ export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { nam
   const a = rule.award ?? {}
   const source =
     s.kind === 'certificate'
-      ? t(`1+X证书 ${s.typeCode}，等级 ${(s.levels ?? [s.minLevel ? `≥${s.minLevel}` : '']).map(w).join('/')}`, `1+X certificate ${s.typeCode}, level ${(s.levels ?? [s.minLevel ?? '']).join('/')}`)
+      ? t(
+          `1+X证书 ${s.typeCode}，等级 ${(s.levels ?? [s.minLevel ? `≥${s.minLevel}` : '']).map(w).join('/')}`,
+          `1+X certificate ${s.typeCode}, level ${(s.levels ?? [s.minLevel ?? '']).join('/')}`,
+        )
       : s.kind === 'course'
-        ? t(`课程 ${s.code ?? s.titlePattern ?? ''}${s.orgId ? `（${orgs.get(s.orgId)?.name ?? ''}）` : ''}${s.minScore ? `，成绩≥${s.minScore}` : ''}`, `course ${s.code ?? s.titlePattern ?? ''}${s.minScore ? `, score ≥ ${s.minScore}` : ''}`)
+        ? t(
+            `课程 ${s.code ?? s.titlePattern ?? ''}${s.orgId ? `（${orgs.get(s.orgId)?.name ?? ''}）` : ''}${s.minScore ? `，成绩≥${s.minScore}` : ''}`,
+            `course ${s.code ?? s.titlePattern ?? ''}${s.minScore ? `, score ≥ ${s.minScore}` : ''}`,
+          )
         : `${w(s.kind)}${s.minHours ? t(`，不少于${s.minHours}学时`, `, at least ${s.minHours} hours`) : ''}${s.minLevel ? `，≥${w(s.minLevel)}` : ''}`
   return (
     <dl>
       <dt>{t('规则', 'Rule')}</dt>
       <dd>
-        {rule.name} <code>{rule.code} v{rule.version}</code>
+        {rule.name}{' '}
+        <code>
+          {rule.code} v{rule.version}
+        </code>
       </dd>
       <dt>{t('何种成果', 'What matches')}</dt>
       <dd>{source}</dd>
       <dt>{t('认定为', 'Awards')}</dt>
       <dd>
-        {a.courseCode} {a.courseName}（{w(a.courseType)}），{a.credits ? t(`${a.credits} 学分`, `${a.credits} credits`) : t(`每学时 ${a.creditsPerHour} 学分（${a.rounding}）`, `${a.creditsPerHour} credits an hour (${a.rounding})`)}
+        {a.courseCode} {a.courseName}（{w(a.courseType)}），
+        {a.credits
+          ? t(`${a.credits} 学分`, `${a.credits} credits`)
+          : t(
+              `每学时 ${a.creditsPerHour} 学分（${a.rounding}）`,
+              `${a.creditsPerHour} credits an hour (${a.rounding})`,
+            )}
       </dd>
       {rule.conditions ? (
         <>
           <dt>{t('条件', 'Conditions')}</dt>
           <dd>
-            {rule.conditions.maxAgeMonths ? t(`成果取得不超过${rule.conditions.maxAgeMonths}个月；`, `no older than ${rule.conditions.maxAgeMonths} months; `) : ''}
-            {rule.conditions.programCodes ? t(`适用专业 ${rule.conditions.programCodes.join('、')}`, `programs ${rule.conditions.programCodes.join(', ')}`) : ''}
+            {rule.conditions.maxAgeMonths
+              ? t(
+                  `成果取得不超过${rule.conditions.maxAgeMonths}个月；`,
+                  `no older than ${rule.conditions.maxAgeMonths} months; `,
+                )
+              : ''}
+            {rule.conditions.programCodes
+              ? t(
+                  `适用专业 ${rule.conditions.programCodes.join('、')}`,
+                  `programs ${rule.conditions.programCodes.join(', ')}`,
+                )
+              : ''}
           </dd>
         </>
       ) : null}
@@ -508,7 +713,12 @@ export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { nam
       ) : null}
       <dt>{t('审核方式', 'Review')}</dt>
       <dd>
-        {rule.review?.mode === 'auto' ? t('自动认定', 'automatic') : t(`人工审核，${rule.review?.steps?.length ?? 0}步，${rule.review?.dueDays ?? '-'}天内办结`, `manual, ${rule.review?.steps?.length ?? 0} steps, ${rule.review?.dueDays ?? '-'} days`)}
+        {rule.review?.mode === 'auto'
+          ? t('自动认定', 'automatic')
+          : t(
+              `人工审核，${rule.review?.steps?.length ?? 0}步，${rule.review?.dueDays ?? '-'}天内办结`,
+              `manual, ${rule.review?.steps?.length ?? 0} steps, ${rule.review?.dueDays ?? '-'} days`,
+            )}
       </dd>
       <dt>{t('有效期', 'Valid')}</dt>
       <dd>
@@ -519,7 +729,14 @@ export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { nam
 }
 
 interface SimulationResult {
-  items: { rule: { code: string; version: number }; sourceRef: string; award: { courseCode: string; courseName: string; credits: string | null }; limitsApplied: { limit: string; message: string }[]; refused: { limit: string; message: string } | null; review: string }[]
+  items: {
+    rule: { code: string; version: number }
+    sourceRef: string
+    award: { courseCode: string; courseName: string; credits: string | null }
+    limitsApplied: { limit: string; message: string }[]
+    refused: { limit: string; message: string } | null
+    review: string
+  }[]
   totalCredits: string
   remaining: { year: string | null; term: string | null; program: string | null }
   messages: string[]
@@ -553,7 +770,14 @@ export function SimulationView({ r }: { r: SimulationResult }) {
                   {i.award.courseCode} {i.award.courseName}
                 </td>
                 <td>{i.refused ? '0' : i.award.credits}</td>
-                <td>{[...i.limitsApplied.map((l) => l.message), i.refused ? `✗ ${i.refused.message}` : ''].filter(Boolean).join('; ')}</td>
+                <td>
+                  {[
+                    ...i.limitsApplied.map((l) => l.message),
+                    i.refused ? `✗ ${i.refused.message}` : '',
+                  ]
+                    .filter(Boolean)
+                    .join('; ')}
+                </td>
                 <td>{i.review === 'auto' ? t('自动', 'auto') : t('人工', 'manual')}</td>
               </tr>
             ))}
@@ -563,7 +787,9 @@ export function SimulationView({ r }: { r: SimulationResult }) {
         <p>{t('没有规则匹配这些成果。', 'No rule matches these outcomes.')}</p>
       )}
       <p>
-        {t('剩余额度', 'Remaining')}: {t('本年', 'year')} {r.remaining.year ?? '—'} · {t('本学期', 'term')} {r.remaining.term ?? '—'} · {t('本专业', 'program')} {r.remaining.program ?? '—'}
+        {t('剩余额度', 'Remaining')}: {t('本年', 'year')} {r.remaining.year ?? '—'} ·{' '}
+        {t('本学期', 'term')} {r.remaining.term ?? '—'} · {t('本专业', 'program')}{' '}
+        {r.remaining.program ?? '—'}
       </p>
       {r.messages.length ? (
         <ul>
@@ -577,24 +803,78 @@ export function SimulationView({ r }: { r: SimulationResult }) {
 }
 
 /** The hypothetical outcome fields shared by the learner's and the reviewer's simulators. */
-export function HypotheticalFields({ h, set }: { h: Record<string, string>; set: (k: string) => (v: string) => void }) {
+export function HypotheticalFields({
+  h,
+  set,
+}: {
+  h: Record<string, string>
+  set: (k: string) => (v: string) => void
+}) {
   return (
     <fieldset>
       <legend>{t('假设的学习成果（可选）', 'A hypothetical outcome (optional)')}</legend>
-      <Select label={t('类别', 'Kind')} name="hKind" value={h.kind ?? ''} onInput={set('kind')} options={[['', t('不添加', 'none')], ...['certificate', 'course', 'training', 'competition', 'work'].map((k): [string, string] => [k, w(k)])]} />
-      <Field label={t('名称', 'Title')} name="hTitle" value={h.title ?? ''} onInput={set('title')} />
-      <Field label={t('证书代码（证书）', 'Type code (certificates)')} name="hTypeCode" value={h.typeCode ?? ''} onInput={set('typeCode')} placeholder="WEB-FE" />
-      <Field label={t('等级', 'Level')} name="hLevel" value={h.level ?? ''} onInput={set('level')} placeholder="intermediate / provincial" />
-      <Field label={t('学时', 'Hours')} name="hHours" value={h.hours ?? ''} onInput={set('hours')} />
-      <Field label={t('学分', 'Credits')} name="hCredits" value={h.credits ?? ''} onInput={set('credits')} />
-      <Field label={t('日期', 'Date')} name="hOccurredOn" type="date" value={h.occurredOn ?? today()} onInput={set('occurredOn')} />
+      <Select
+        label={t('类别', 'Kind')}
+        name="hKind"
+        value={h.kind ?? ''}
+        onInput={set('kind')}
+        options={[
+          ['', t('不添加', 'none')],
+          ...['certificate', 'course', 'training', 'competition', 'work'].map(
+            (k): [string, string] => [k, w(k)],
+          ),
+        ]}
+      />
+      <Field
+        label={t('名称', 'Title')}
+        name="hTitle"
+        value={h.title ?? ''}
+        onInput={set('title')}
+      />
+      <Field
+        label={t('证书代码（证书）', 'Type code (certificates)')}
+        name="hTypeCode"
+        value={h.typeCode ?? ''}
+        onInput={set('typeCode')}
+        placeholder="WEB-FE"
+      />
+      <Field
+        label={t('等级', 'Level')}
+        name="hLevel"
+        value={h.level ?? ''}
+        onInput={set('level')}
+        placeholder="intermediate / provincial"
+      />
+      <Field
+        label={t('学时', 'Hours')}
+        name="hHours"
+        value={h.hours ?? ''}
+        onInput={set('hours')}
+      />
+      <Field
+        label={t('学分', 'Credits')}
+        name="hCredits"
+        value={h.credits ?? ''}
+        onInput={set('credits')}
+      />
+      <Field
+        label={t('日期', 'Date')}
+        name="hOccurredOn"
+        type="date"
+        value={h.occurredOn ?? today()}
+        onInput={set('occurredOn')}
+      />
     </fieldset>
   )
 }
 
 export function hypothetical(h: Record<string, string>) {
   if (!h.kind) return undefined
-  const o: Record<string, string> = { kind: h.kind, title: h.title || w(h.kind), occurredOn: h.occurredOn || today() }
+  const o: Record<string, string> = {
+    kind: h.kind,
+    title: h.title || w(h.kind),
+    occurredOn: h.occurredOn || today(),
+  }
   for (const k of ['typeCode', 'level', 'hours', 'credits']) if (h[k]) o[k] = h[k]!
   return [o]
 }
@@ -605,23 +885,51 @@ function Simulate({ learnerId }: { learnerId: string }) {
   const [program, setProgram] = useState('')
   const [h, setH] = useState<Record<string, string>>({})
   const [result, setResult] = useState<SimulationResult | null>(null)
-  const schools = [...(orgs.data?.values() ?? [])].filter((o) => (o as { kind: string }).kind === 'school')
+  const schools = [...(orgs.data?.values() ?? [])].filter(
+    (o) => (o as { kind: string }).kind === 'school',
+  )
   useEffect(() => {
     if (!target && schools[0]) setTarget(schools[0].id)
   }, [schools.length])
   return (
     <Section title={t('学分模拟：如果……能认定多少？', 'What if: what would be recognized?')}>
-      <p>{t('用您账户中已有的成果（以及一个假设的成果）试算目标学校按现行规则能认定的学分、触发的限额和剩余额度。不会提交任何申请。', 'Try your existing outcomes (and a hypothetical one) against the target school’s current rules. Nothing is submitted.')}</p>
+      <p>
+        {t(
+          '用您账户中已有的成果（以及一个假设的成果）试算目标学校按现行规则能认定的学分、触发的限额和剩余额度。不会提交任何申请。',
+          'Try your existing outcomes (and a hypothetical one) against the target school’s current rules. Nothing is submitted.',
+        )}
+      </p>
       <Form
         label={t('学分模拟', 'Simulation')}
         submit={t('模拟', 'Simulate')}
         onSubmit={async () => {
           const outcomes = hypothetical(h)
-          setResult(await api.post<SimulationResult>('/v1/simulations', { learnerId, targetOrgId: target, programCode: program.trim(), ...(outcomes ? { outcomes } : {}) }))
+          setResult(
+            await api.post<SimulationResult>('/v1/simulations', {
+              learnerId,
+              targetOrgId: target,
+              programCode: program.trim(),
+              ...(outcomes ? { outcomes } : {}),
+            }),
+          )
         }}
       >
-        <Select label={t('目标学校', 'Target school')} name="targetOrgId" value={target} onInput={setTarget} options={schools.map((o) => [o.id, o.name])} required />
-        <Field label={t('专业代码', 'Program code')} name="programCode" value={program} onInput={setProgram} required placeholder="P-WEB" />
+        <Select
+          label={t('目标学校', 'Target school')}
+          name="targetOrgId"
+          value={target}
+          onInput={setTarget}
+          options={schools.map((o) => [o.id, o.name])}
+          required
+        />
+        <Field
+          label={t('专业代码', 'Program code')}
+          name="programCode"
+          value={program}
+          onInput={setProgram}
+          required
+          placeholder="P-WEB"
+        />
         <HypotheticalFields h={h} set={(k) => (v) => setH({ ...h, [k]: v })} />
       </Form>
       {result ? <SimulationView r={result} /> : null}
@@ -655,12 +963,30 @@ function Shares() {
           submit={t('生成链接', 'Create link')}
           onSubmit={async () => {
             const expiresAt = new Date(Date.now() + Number(days) * 86_400_000).toISOString()
-            setMade(await api.post<Share>('/v1/shares', { scope: 'all', expiresAt, ...(label.trim() ? { label: label.trim() } : {}) }, newKey()))
+            setMade(
+              await api.post<Share>(
+                '/v1/shares',
+                { scope: 'all', expiresAt, ...(label.trim() ? { label: label.trim() } : {}) },
+                newKey(),
+              ),
+            )
             state.reload()
           }}
         >
-          <Field label={t('用途说明', 'Label')} name="label" value={label} onInput={setLabel} placeholder={t('如：投递简历', 'e.g. job application')} />
-          <Select label={t('有效天数', 'Valid for')} name="days" value={days} onInput={setDays} options={['7', '30', '90', '365'].map((d) => [d, t(`${d}天`, `${d} days`)])} />
+          <Field
+            label={t('用途说明', 'Label')}
+            name="label"
+            value={label}
+            onInput={setLabel}
+            placeholder={t('如：投递简历', 'e.g. job application')}
+          />
+          <Select
+            label={t('有效天数', 'Valid for')}
+            name="days"
+            value={days}
+            onInput={setDays}
+            options={['7', '30', '90', '365'].map((d) => [d, t(`${d}天`, `${d} days`)])}
+          />
         </Form>
         {made?.token ? <ShareLink token={made.token} /> : null}
       </Section>
@@ -725,13 +1051,23 @@ function ShareLink({ token }: { token: string }) {
           {url}
         </a>
       </p>
-      {qr ? <img src={qr} width={220} height={220} alt={t('分享链接二维码', 'QR code of the share link')} /> : null}
+      {qr ? (
+        <img
+          src={qr}
+          width={220}
+          height={220}
+          alt={t('分享链接二维码', 'QR code of the share link')}
+        />
+      ) : null}
     </div>
   )
 }
 
 function Credential({ learnerId, entryId }: { learnerId: string; entryId: string }) {
-  const state = useLoad(() => api.get<Record<string, any>>(`/v1/learners/${learnerId}/credentials/${entryId}`), [entryId])
+  const state = useLoad(
+    () => api.get<Record<string, any>>(`/v1/learners/${learnerId}/credentials/${entryId}`),
+    [entryId],
+  )
   const [share, setShare] = useState<string | null>(null)
   const [error, setError] = useState<unknown>(null)
   const vc = state.data
@@ -757,11 +1093,18 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
               <dt>{t('类型', 'Type')}</dt>
               <dd>{([] as string[]).concat(vc.type).join(', ')}</dd>
               <dt>{t('签发方', 'Issuer')}</dt>
-              <dd>{typeof vc.issuer === 'string' ? vc.issuer : (vc.issuer?.name ?? vc.issuer?.id)}</dd>
+              <dd>
+                {typeof vc.issuer === 'string' ? vc.issuer : (vc.issuer?.name ?? vc.issuer?.id)}
+              </dd>
               <dt>{t('签发时间', 'Valid from')}</dt>
               <dd>{fmtDate(vc.validFrom ?? vc.issuanceDate)}</dd>
               <dt>{t('证明', 'Proof')}</dt>
-              <dd>{([] as any[]).concat(vc.proof ?? []).map((p) => p.cryptosuite ?? p.type).join(', ')}</dd>
+              <dd>
+                {([] as any[])
+                  .concat(vc.proof ?? [])
+                  .map((p) => p.cryptosuite ?? p.type)
+                  .join(', ')}
+              </dd>
             </dl>
             <p class="actions">
               <button type="button" onClick={download}>
@@ -774,7 +1117,16 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
                   setError(null)
                   try {
                     const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString()
-                    const s = await api.post<Share>('/v1/shares', { scope: 'selected', entryIds: [entryId], expiresAt, label: t('凭证二维码', 'Credential QR code') }, newKey())
+                    const s = await api.post<Share>(
+                      '/v1/shares',
+                      {
+                        scope: 'selected',
+                        entryIds: [entryId],
+                        expiresAt,
+                        label: t('凭证二维码', 'Credential QR code'),
+                      },
+                      newKey(),
+                    )
                     setShare(s.token ?? null)
                   } catch (err) {
                     setError(err)
@@ -788,9 +1140,7 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
             {share ? <ShareLink token={share} /> : null}
           </Section>
           <Section title={t('凭证内容', 'Credential document')}>
-            <pre class="json">
-              {JSON.stringify(vc, null, 2)}
-            </pre>
+            <pre class="json">{JSON.stringify(vc, null, 2)}</pre>
           </Section>
         </div>
       ) : null}

@@ -4,7 +4,8 @@ import { t, w } from '../i18n'
 import { errorsByPath, Field, Form } from '../ui'
 
 function homeOf(roles: string[]) {
-  for (const r of ['admin', 'reviewer', 'issuer', 'registrar', 'learner']) if (roles.includes(r)) return `#/${r}`
+  for (const r of ['admin', 'reviewer', 'issuer', 'registrar', 'learner'])
+    if (roles.includes(r)) return `#/${r}`
   return '#/learner'
 }
 
@@ -13,7 +14,9 @@ export function Home() {
   return (
     <div>
       <section class="hero card">
-        <h1>{t('河南省学分银行 · 终身学习账户', 'Henan Credit Bank · lifelong learning account')}</h1>
+        <h1>
+          {t('河南省学分银行 · 终身学习账户', 'Henan Credit Bank · lifelong learning account')}
+        </h1>
         <p>
           {t(
             '每位学习者一个终身学习账户：课程学分、培训学时、竞赛获奖、1+X职业技能等级证书都记在账上，按互认标准在学校之间认定转换，随时可以分享和验证。',
@@ -38,20 +41,36 @@ export function Home() {
       <div class="grid">
         <section class="card">
           <h2>{t('学习者', 'Learners')}</h2>
-          <p>{t('认领账户，查看账单与时间轴，跟踪认定申请，模拟“如果…会认定多少学分”，生成分享链接与可验证凭证。', 'Claim your account, read your statement and timeline, follow applications, simulate recognition, share and download verifiable credentials.')}</p>
+          <p>
+            {t(
+              '认领账户，查看账单与时间轴，跟踪认定申请，模拟“如果…会认定多少学分”，生成分享链接与可验证凭证。',
+              'Claim your account, read your statement and timeline, follow applications, simulate recognition, share and download verifiable credentials.',
+            )}
+          </p>
         </section>
         <section class="card">
           <h2>{t('院校与培训机构', 'Schools and training bodies')}</h2>
-          <p>{t('为学习者开户、登记专业，录入学习成果，批量导入CSV并逐行查看错误，冲正错误记录。', 'Open accounts, enroll, post outcomes, upload CSV batches with every bad row explained, reverse entries.')}</p>
+          <p>
+            {t(
+              '为学习者开户、登记专业，录入学习成果，批量导入CSV并逐行查看错误，冲正错误记录。',
+              'Open accounts, enroll, post outcomes, upload CSV batches with every bad row explained, reverse entries.',
+            )}
+          </p>
         </section>
         <section class="card">
           <h2>{t('认证中心', 'Recognition centers')}</h2>
-          <p>{t('按到期时间处理审核队列，查看证据与规则说明，维护互认标准的新版本并模拟。', 'Work the review queue by due date with evidence and rule explanations; keep versioned standards and simulate them.')}</p>
+          <p>
+            {t(
+              '按到期时间处理审核队列，查看证据与规则说明，维护互认标准的新版本并模拟。',
+              'Work the review queue by due date with evidence and rule explanations; keep versioned standards and simulate them.',
+            )}
+          </p>
         </section>
         <section class="card">
           <h2>{t('公众查验', 'Public checks')}</h2>
           <p>
-            <a href="#/verify">{t('1+X证书查验', 'Verify a 1+X certificate')}</a> · <a href="#/verify-credential">{t('验证凭证文件', 'Verify a credential file')}</a>
+            <a href="#/verify">{t('1+X证书查验', 'Verify a 1+X certificate')}</a> ·{' '}
+            <a href="#/verify-credential">{t('验证凭证文件', 'Verify a credential file')}</a>
           </p>
         </section>
       </div>
@@ -79,11 +98,27 @@ export function SignIn() {
           location.hash = nextFromHash(homeOf(auth.current?.claims.roles ?? []))
         }}
       >
-        <Field label={t('用户名', 'Username')} name="username" value={username} onInput={setUsername} required autoComplete="username" />
-        <Field label={t('密码', 'Password')} name="password" type="password" value={password} onInput={setPassword} required autoComplete="current-password" />
+        <Field
+          label={t('用户名', 'Username')}
+          name="username"
+          value={username}
+          onInput={setUsername}
+          required
+          autoComplete="username"
+        />
+        <Field
+          label={t('密码', 'Password')}
+          name="password"
+          type="password"
+          value={password}
+          onInput={setPassword}
+          required
+          autoComplete="current-password"
+        />
       </Form>
       <p>
-        {t('还没有账号？', 'No account yet?')} <a href="#/signup">{t('学习者注册', 'Sign up as a learner')}</a>
+        {t('还没有账号？', 'No account yet?')}{' '}
+        <a href="#/signup">{t('学习者注册', 'Sign up as a learner')}</a>
       </p>
     </section>
   )
@@ -96,14 +131,23 @@ export function SignUp() {
   return (
     <section class="card narrow">
       <h1>{t('学习者注册', 'Learner sign-up')}</h1>
-      <p>{t(`注册后即可认领您的${w('learner')}账户。`, 'After signing up you can claim your learning account.')}</p>
+      <p>
+        {t(
+          `注册后即可认领您的${w('learner')}账户。`,
+          'After signing up you can claim your learning account.',
+        )}
+      </p>
       <Form
         label={t('学习者注册', 'Learner sign-up')}
         submit={t('注册', 'Sign up')}
         onSubmit={async () => {
           setErrors({})
           try {
-            await api.anon('POST', '/v1/auth/register', { username: f.username.trim(), password: f.password, displayName: f.displayName.trim() })
+            await api.anon('POST', '/v1/auth/register', {
+              username: f.username.trim(),
+              password: f.password,
+              displayName: f.displayName.trim(),
+            })
           } catch (err) {
             setErrors(errorsByPath(err))
             throw err
@@ -112,9 +156,35 @@ export function SignUp() {
           location.hash = '#/learner/claim'
         }}
       >
-        <Field label={t('用户名', 'Username')} name="username" value={f.username} onInput={set('username')} required autoComplete="username" hint={t('3–64位字母、数字或 . _ @ -', '3–64 letters, digits or . _ @ -')} error={errors.username} />
-        <Field label={t('姓名（显示名）', 'Display name')} name="displayName" value={f.displayName} onInput={set('displayName')} required error={errors.displayName} />
-        <Field label={t('密码', 'Password')} name="password" type="password" value={f.password} onInput={set('password')} required autoComplete="new-password" hint={t('至少10位', 'At least 10 characters')} error={errors.password} />
+        <Field
+          label={t('用户名', 'Username')}
+          name="username"
+          value={f.username}
+          onInput={set('username')}
+          required
+          autoComplete="username"
+          hint={t('3–64位字母、数字或 . _ @ -', '3–64 letters, digits or . _ @ -')}
+          error={errors.username}
+        />
+        <Field
+          label={t('姓名（显示名）', 'Display name')}
+          name="displayName"
+          value={f.displayName}
+          onInput={set('displayName')}
+          required
+          error={errors.displayName}
+        />
+        <Field
+          label={t('密码', 'Password')}
+          name="password"
+          type="password"
+          value={f.password}
+          onInput={set('password')}
+          required
+          autoComplete="new-password"
+          hint={t('至少10位', 'At least 10 characters')}
+          error={errors.password}
+        />
       </Form>
     </section>
   )

@@ -1,7 +1,7 @@
 import { useId, useState } from 'preact/hooks'
 import { ApiError, api } from '../api'
 import { t, w } from '../i18n'
-import { Field, fmtDate, Form, Loading, ProblemBox, useLoad } from '../ui'
+import { Field, Form, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
 
 interface Verification {
   status: string
@@ -18,20 +18,46 @@ export function VerifyCertificate() {
   return (
     <section class="card narrow">
       <h1>{t('1+X证书查验', 'Verify a 1+X certificate')}</h1>
-      <p>{t('输入证书编号和持证人姓名。结果只显示证书状态，不显示其他个人信息。', 'Enter the certificate number and the holder’s name. Only the status is shown.')}</p>
+      <p>
+        {t(
+          '输入证书编号和持证人姓名。结果只显示证书状态，不显示其他个人信息。',
+          'Enter the certificate number and the holder’s name. Only the status is shown.',
+        )}
+      </p>
       <Form
         label={t('证书查验', 'Certificate verification')}
         submit={t('查验', 'Verify')}
         onSubmit={async () => {
           setResult(null)
-          setResult(await api.anon<Verification>('POST', '/v1/certificates/verify', { number: number.trim(), holderName: holderName.trim() }))
+          setResult(
+            await api.anon<Verification>('POST', '/v1/certificates/verify', {
+              number: number.trim(),
+              holderName: holderName.trim(),
+            }),
+          )
         }}
       >
-        <Field label={t('证书编号', 'Certificate number')} name="number" value={number} onInput={setNumber} required />
-        <Field label={t('持证人姓名', 'Holder name')} name="holderName" value={holderName} onInput={setHolderName} required />
+        <Field
+          label={t('证书编号', 'Certificate number')}
+          name="number"
+          value={number}
+          onInput={setNumber}
+          required
+        />
+        <Field
+          label={t('持证人姓名', 'Holder name')}
+          name="holderName"
+          value={holderName}
+          onInput={setHolderName}
+          required
+        />
       </Form>
       {result ? (
-        <div class={`result ${result.status === 'valid' ? 'ok' : 'bad'}`} role="status" aria-live="polite">
+        <div
+          class={`result ${result.status === 'valid' ? 'ok' : 'bad'}`}
+          role="status"
+          aria-live="polite"
+        >
           <p class="big">{w(result.status)}</p>
           {result.typeCode ? (
             <dl>
@@ -64,9 +90,14 @@ export async function verifyDocument(doc: Record<string, unknown>): Promise<Repo
   const types = ([] as unknown[]).concat(doc.type ?? [])
   const presentation = types.includes('VerifiablePresentation')
   try {
-    return await api.anon<Report>('POST', presentation ? '/presentations/verify' : '/credentials/verify', presentation ? { verifiablePresentation: doc } : { verifiableCredential: doc })
+    return await api.anon<Report>(
+      'POST',
+      presentation ? '/presentations/verify' : '/credentials/verify',
+      presentation ? { verifiablePresentation: doc } : { verifiableCredential: doc },
+    )
   } catch (err) {
-    if (err instanceof ApiError && typeof (err.problem as unknown as Report).verified === 'boolean') return err.problem as unknown as Report
+    if (err instanceof ApiError && typeof (err.problem as unknown as Report).verified === 'boolean')
+      return err.problem as unknown as Report
     throw err
   }
 }
@@ -74,7 +105,9 @@ export async function verifyDocument(doc: Record<string, unknown>): Promise<Repo
 export function ReportView({ report }: { report: Report }) {
   return (
     <div class={`result ${report.verified ? 'ok' : 'bad'}`} role="status" aria-live="polite">
-      <p class="big">{report.verified ? t('验证通过', 'Verified') : t('验证未通过', 'Not verified')}</p>
+      <p class="big">
+        {report.verified ? t('验证通过', 'Verified') : t('验证未通过', 'Not verified')}
+      </p>
       {report.checks?.length ? (
         <p>
           {t('已检查：', 'Checked: ')}
@@ -106,13 +139,22 @@ export function VerifyCredential() {
     try {
       setReport(await verifyDocument(JSON.parse(source)))
     } catch (err) {
-      setError(err instanceof SyntaxError ? new Error(t('文件不是有效的JSON', 'The file is not valid JSON')) : err)
+      setError(
+        err instanceof SyntaxError
+          ? new Error(t('文件不是有效的JSON', 'The file is not valid JSON'))
+          : err,
+      )
     }
   }
   return (
     <section class="card narrow">
       <h1>{t('验证可验证凭证', 'Verify a verifiable credential')}</h1>
-      <p>{t('选择下载的凭证文件（JSON，W3C VC 2.0 / Open Badges 3.0 / CLR 2.0），或粘贴其内容。', 'Choose a downloaded credential file (JSON) or paste it.')}</p>
+      <p>
+        {t(
+          '选择下载的凭证文件（JSON，W3C VC 2.0 / Open Badges 3.0 / CLR 2.0），或粘贴其内容。',
+          'Choose a downloaded credential file (JSON) or paste it.',
+        )}
+      </p>
       <div class="field">
         <label for={fileId}>{t('凭证文件', 'Credential file')}</label>
         <input
@@ -131,7 +173,14 @@ export function VerifyCredential() {
       </div>
       <div class="field">
         <label for={`${fileId}-text`}>{t('或粘贴JSON', 'Or paste the JSON')}</label>
-        <textarea id={`${fileId}-text`} name="credentialJson" rows={6} class="mono" value={text} onInput={(e) => setText((e.target as HTMLTextAreaElement).value)} />
+        <textarea
+          id={`${fileId}-text`}
+          name="credentialJson"
+          rows={6}
+          class="mono"
+          value={text}
+          onInput={(e) => setText((e.target as HTMLTextAreaElement).value)}
+        />
       </div>
       <button type="button" onClick={() => run(text)} disabled={!text.trim()}>
         {t('验证', 'Verify')}
@@ -145,12 +194,23 @@ export function VerifyCredential() {
 interface SharedView {
   share: { label: string | null; expiresAt: string }
   learner: { accountNo: string | null }
-  items: { id: string; category: string; title: string; at: string; status: string; orgName: string | null; data: Record<string, unknown> }[]
+  items: {
+    id: string
+    category: string
+    title: string
+    at: string
+    status: string
+    orgName: string | null
+    data: Record<string, unknown>
+  }[]
   presentation: Record<string, unknown>
 }
 
 export function SharedRecord({ token }: { token: string }) {
-  const state = useLoad(() => api.anon<SharedView>('GET', `/v1/shared/${encodeURIComponent(token)}`), [token])
+  const state = useLoad(
+    () => api.anon<SharedView>('GET', `/v1/shared/${encodeURIComponent(token)}`),
+    [token],
+  )
   const [report, setReport] = useState<Report | null>(null)
   const v = state.data
   return (
@@ -160,7 +220,8 @@ export function SharedRecord({ token }: { token: string }) {
       {v ? (
         <>
           <p>
-            {v.share.label ? <strong>{v.share.label}</strong> : null} {t('学习账号', 'Account')} {v.learner.accountNo} · {t('有效期至', 'valid until')} {fmtDate(v.share.expiresAt)}
+            {v.share.label ? <strong>{v.share.label}</strong> : null} {t('学习账号', 'Account')}{' '}
+            {v.learner.accountNo} · {t('有效期至', 'valid until')} {fmtDate(v.share.expiresAt)}
           </p>
           <table>
             <caption>{t('分享的记录', 'Shared entries')}</caption>
@@ -185,7 +246,10 @@ export function SharedRecord({ token }: { token: string }) {
               ))}
             </tbody>
           </table>
-          <button type="button" onClick={async () => setReport(await verifyDocument(v.presentation))}>
+          <button
+            type="button"
+            onClick={async () => setReport(await verifyDocument(v.presentation))}
+          >
             {t('验证签名与状态', 'Verify signatures and status')}
           </button>
           {report ? <ReportView report={report} /> : null}

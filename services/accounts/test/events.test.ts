@@ -230,7 +230,7 @@ t.test(
     const acct = (
       await app.inject({ method: 'GET', url: `/v1/learners/${l.id}/account`, headers: a.admin })
     ).json()
-    t.match(acct.balances, { total: { credits: '4.00' }, recognized: { credits: '4.00' } })
+    t.match(acct.balances, { total: { credits: '8.00' }, recognized: { credits: '4.00' } })
     await eventually(async () =>
       a.platform.transport
         .events('accounts.credit.recognized')

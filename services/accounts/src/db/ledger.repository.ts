@@ -296,6 +296,22 @@ export function findAccount(db: Kysely<AccountsDB>, learnerId: string) {
   return db.selectFrom('account').selectAll().where('learner_id', '=', learnerId).executeTakeFirst()
 }
 
+/**
+ * The account's totals: the sum of every entry's credits and hours, recognized credits included
+ * (a reversal cancels its original, so what remains is the sum of the active entries). Summed over
+ * the per-kind balances, so the total always equals the kinds shown beside it.
+ */
+export function totalsOf(db: Kysely<AccountsDB>, learnerId: string) {
+  return db
+    .selectFrom('balance')
+    .select([
+      sql<string>`coalesce(sum(credits), 0)::numeric(14, 2)::text`.as('credits'),
+      sql<string>`coalesce(sum(hours), 0)::numeric(14, 1)::text`.as('hours'),
+    ])
+    .where('learner_id', '=', learnerId)
+    .executeTakeFirstOrThrow()
+}
+
 export function balancesOf(db: Kysely<AccountsDB>, learnerId: string) {
   return db
     .selectFrom('balance')

@@ -8,6 +8,7 @@ import {
   findAccount,
   type StatementFilter,
   statementQuery,
+  totalsOf,
 } from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import type { Access } from './access.js'
@@ -57,17 +58,18 @@ export async function statement(
 }
 
 export async function accountSummary(db: Kysely<AccountsDB>, learnerId: string) {
-  const [learner, account, balances] = await Promise.all([
+  const [learner, account, balances, total] = await Promise.all([
     findLearner(db, learnerId),
     findAccount(db, learnerId),
     balancesOf(db, learnerId),
+    totalsOf(db, learnerId),
   ])
   if (!learner || !account) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
   return {
     learnerId,
     accountNo: learner.account_no,
     balances: {
-      total: { credits: account.total_credits, hours: account.total_hours },
+      total,
       recognized: { credits: account.recognized_credits },
       byKind: Object.fromEntries(
         balances.map((b) => [

@@ -144,7 +144,9 @@ export const Account = Type.Object({
   learnerId: Id,
   accountNo: Type.String(),
   balances: Type.Object({
-    total: Amounts,
+    total: Type.Object(Amounts.properties, {
+      description: 'every entry summed, recognized credits included: the sum of byKind',
+    }),
     recognized: Type.Object({ credits: Type.String() }),
     byKind: Type.Record(
       Type.String(),

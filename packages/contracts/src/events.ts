@@ -2,6 +2,7 @@ import type { Static, TSchema } from 'typebox'
 import { accountsEvents } from './events/accounts.js'
 import { certificatesEvents } from './events/certificates.js'
 import { identityEvents } from './events/identity.js'
+import { portfolioEvents } from './events/portfolio.js'
 import { recognitionEvents } from './events/recognition.js'
 
 export * from './events/accounts.js'
@@ -17,6 +18,7 @@ export const eventPayloads = {
   ...accountsEvents,
   ...certificatesEvents,
   ...recognitionEvents,
+  ...portfolioEvents,
 } as const satisfies Record<string, TSchema>
 
 export type EventType = keyof typeof eventPayloads

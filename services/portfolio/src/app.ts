@@ -7,6 +7,7 @@ import type { CredentialContext } from './domain/credentials.js'
 import { consumedTopics, projectionHandlers } from './domain/projection.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
+import { notificationRoutes } from './routes/notifications.routes.js'
 import { shareRoutes } from './routes/shares.routes.js'
 import { timelineRoutes } from './routes/timeline.routes.js'
 import { vcApiRoutes } from './routes/vc-api.routes.js'
@@ -33,7 +34,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     service: 'portfolio',
     schema: SCHEMA,
     platform: o.platform,
-    publishes: false,
+    publishes: true,
     consumes: { topics: consumedTopics, handlers: projectionHandlers() },
     startWorkers: o.startWorkers,
   })
@@ -47,4 +48,5 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   await vcApiRoutes(app, ctx)
   await shareRoutes(app, ctx)
   await app.register(evidenceRoutes)
+  await notificationRoutes(app)
 }

@@ -1,3 +1,4 @@
+import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { buildPortfolio, fixtures, ids } from './helper.js'
 
@@ -68,6 +69,21 @@ t.test('evidence: PDF, PNG and JPEG judged by their bytes, stored once per sha25
   )
   t.equal(theirs.statusCode, 201)
   t.equal(await count('evidence_blob'), blobs, 'the bytes are stored once, whoever uploads them')
+  // Recognition learns whose each file is from one event per evidence row (none for a repeat).
+  const added = await eventually(async () => {
+    const evs = pf.platform.transport
+      .events('portfolio.evidence.added')
+      .filter((e) => e.data.sha256 === disguised.json().sha256)
+    return evs.length === 2 ? evs : undefined
+  })
+  t.same(added.map((e) => e.data.evidenceId).sort(), [disguised.json().id, theirs.json().id].sort())
+  t.same(added.find((e) => e.data.evidenceId === theirs.json().id)?.data, {
+    evidenceId: theirs.json().id,
+    learnerId: other.learnerId,
+    sha256: theirs.json().sha256,
+    mediaType: 'image/png',
+    sizeBytes: png.length,
+  })
 
   const got = await app.inject({
     method: 'GET',

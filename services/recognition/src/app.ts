@@ -31,7 +31,7 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
     platform: o.platform,
     publishes: true,
     consumes: {
-      topics: ['creditbank.accounts.v1', 'creditbank.identity.v1'],
+      topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
       handlers: workerHandlers(cache, publish, o.workerStats),
     },
     startWorkers: o.startWorkers,

@@ -13,7 +13,10 @@ export type UpstreamName = (typeof upstreamNames)[number]
  * they are the only paths where two services share a first segment.
  */
 const table: [RegExp, UpstreamName][] = [
-  [/^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence)(\/|$)/, 'portfolio'],
+  [
+    /^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence|notifications|record\.pdf)(\/|$)/,
+    'portfolio',
+  ],
   [/^\/v1\/(auth|me|organizations|users|clients|keys)(\/|$)/, 'identity'],
   [/^\/\.well-known\//, 'identity'],
   [/^\/v1\/(learners|enrollments|outcomes|entries)(\/|$)/, 'accounts'],

@@ -73,6 +73,8 @@ export const recognitionEvents = {
       status: ApplicationStatus,
       step: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
       dueAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
+      /** The learner's evidence files attached to the application (portfolio lets reviewers in scope read them). */
+      evidenceIds: Type.Optional(Type.Array(Id, { maxItems: 20 })),
     },
     { additionalProperties: false },
   ),
@@ -87,6 +89,8 @@ export const recognitionEvents = {
       status: ApplicationStatus,
       /** The next step when the chain moves on. */
       nextStep: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
+      /** When the next step is due (the chain moved on). */
+      dueAt: Type.Optional(Nullable(Type.String({ format: 'date-time' }))),
     },
     { additionalProperties: false },
   ),

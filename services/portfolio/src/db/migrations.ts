@@ -127,4 +127,31 @@ export const migrations: Migrations = {
       `create unique index status_list_open on status_list (issuer_id) where closed_at is null`,
     ],
   },
+  // Notifications (issue 14): kept from the events portfolio already consumes, one per event id
+  // (a replay inserts nothing), so owned state a rebuild leaves alone: read marks survive it.
+  // application_watch remembers each pending application's due date, for "due" notifications.
+  '2026-12-06T0003_portfolio_notifications': {
+    up: [
+      `create table notification (
+        id uuid primary key,
+        learner_id uuid not null,
+        kind text not null,
+        at timestamptz not null,
+        ref_id uuid,
+        org_id uuid,
+        data jsonb not null,
+        read_at timestamptz
+      )`,
+      `create index notification_learner on notification (learner_id, (read_at is not null), at desc, id desc)`,
+      `create table application_watch (
+        application_id uuid primary key,
+        learner_id uuid not null,
+        target_org_id uuid not null,
+        course_name text not null,
+        due_at timestamptz,
+        open boolean not null
+      )`,
+      `create index application_watch_due on application_watch (learner_id, due_at) where open`,
+    ],
+  },
 }

@@ -111,7 +111,29 @@ export interface ShareAccessTable {
   client_ip: string | null
 }
 
+export interface NotificationTable {
+  id: string
+  learner_id: string
+  kind: string
+  at: ColumnType<Date, Date | string, Date | string>
+  ref_id: string | null
+  org_id: string | null
+  data: Json
+  read_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
+}
+
+export interface ApplicationWatchTable {
+  application_id: string
+  learner_id: string
+  target_org_id: string
+  course_name: string
+  due_at: ColumnType<Date | null, Date | string | null, Date | string | null>
+  open: boolean
+}
+
 export interface PortfolioDB extends EventTables {
+  notification: NotificationTable
+  application_watch: ApplicationWatchTable
   timeline_item: TimelineItemTable
   learner: LearnerTable
   organization: OrganizationTable

@@ -11,6 +11,11 @@ import {
 import type { PortfolioDB } from '../db/schema.js'
 import { portfolioErrors } from './errors.js'
 
+type Publish = (
+  trx: Kysely<PortfolioDB>,
+  events: { type: 'portfolio.evidence.added'; subject: string; data: Record<string, unknown> }[],
+) => Promise<unknown>
+
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
 /** The media type from the first bytes (the "magic number"); the name and the declared type are not trusted. */
@@ -58,6 +63,7 @@ export async function addEvidence(
   actor: string,
   bytes: Buffer,
   filename: string | null,
+  publish: Publish,
 ) {
   if (bytes.length === 0) throw portfolioErrors.PORTFOLIO_EVIDENCE_EMPTY()
   const mediaType = sniff(bytes)
@@ -79,7 +85,23 @@ export async function addEvidence(
       size_bytes: bytes.length,
       created_by: actor,
     })
-    if (inserted) return { status: 201, evidence: inserted }
+    if (inserted) {
+      // Recognition learns whose file it is, so an application may name only the learner's own.
+      await publish(trx, [
+        {
+          type: 'portfolio.evidence.added',
+          subject: learnerId,
+          data: {
+            evidenceId: inserted.id,
+            learnerId,
+            sha256,
+            mediaType,
+            sizeBytes: bytes.length,
+          },
+        },
+      ])
+      return { status: 201, evidence: inserted }
+    }
     const existing = await findEvidenceByHash(trx, learnerId, sha256)
     if (!existing) throw new Error('evidence vanished')
     return { status: 200, evidence: existing }

@@ -11,6 +11,7 @@ import {
   upsertLearner,
   upsertOrganization,
 } from '../db/timeline.repository.js'
+import { notify } from './notifications.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -184,6 +185,7 @@ const effects: Record<
 export async function applyEvent(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
   await effects[event.type]?.(trx, event)
   await project(trx, event)
+  await notify(trx, event)
 }
 
 /**

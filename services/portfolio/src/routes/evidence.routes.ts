@@ -66,7 +66,9 @@ export async function evidenceRoutes(app: FastifyInstance) {
         p.subject,
         body,
         request.query.filename ?? null,
+        (trx, events) => app.events.write(trx, events),
       )
+      app.events.committed()
       reply.code(out.status)
       return evidenceView(out.evidence)
     },

@@ -5,8 +5,9 @@ type Db = Kysely<RecognitionDB>
 
 export type ApplicationRow = Omit<
   ApplicationTable,
-  'appealed' | 'flags' | 'created_at' | 'updated_at' | 'limits_applied' | 'steps'
+  'appealed' | 'flags' | 'created_at' | 'updated_at' | 'limits_applied' | 'steps' | 'evidence_ids'
 > & {
+  evidence_ids: string[]
   appealed: boolean
   flags: string[]
   created_at: Date
@@ -24,9 +25,11 @@ export type NewApplication = Omit<
   | 'limits_applied'
   | 'steps'
   | 'recognized_entry_id'
+  | 'evidence_ids'
 > & {
   limits_applied: string
   steps: string
+  evidence_ids?: string[]
 }
 
 /** Inserts; for rule applications a second insert of the same (entry, rule version, program) returns undefined. */
@@ -260,4 +263,24 @@ export async function listApplications(db: Db, f: ListFilter) {
     if (f.after) q = q.where('id', '<', f.after.id)
   }
   return (await q.execute()) as ApplicationRow[]
+}
+
+export function insertEvidence(db: Db, row: { id: string; learner_id: string }) {
+  return db
+    .insertInto('evidence')
+    .values(row)
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute()
+}
+
+/** The ids among `ids` that are evidence files of this learner. */
+export async function evidenceOf(db: Db, learnerId: string, ids: readonly string[]) {
+  if (ids.length === 0) return new Set<string>()
+  const rows = await db
+    .selectFrom('evidence')
+    .select('id')
+    .where('learner_id', '=', learnerId)
+    .where('id', 'in', ids)
+    .execute()
+  return new Set(rows.map((r) => r.id))
 }

@@ -148,4 +148,15 @@ export const migrations: Migrations = {
       )`,
     ],
   },
+  // Evidence (issue 14): whose each evidence file is (from portfolio.evidence.added), and the files
+  // an application names.
+  '2026-12-06T0002_recognition_evidence': {
+    up: [
+      `create table evidence (
+        id uuid primary key,
+        learner_id uuid not null
+      )`,
+      `alter table application add column evidence_ids uuid[] not null default '{}'`,
+    ],
+  },
 }

@@ -110,8 +110,14 @@ export interface ApplicationTable {
   appealed: Generated<boolean>
   flags: Generated<string[]>
   recognized_entry_id: string | null
+  evidence_ids: Generated<string[]>
   created_at: Timestamp
   updated_at: Timestamp
+}
+
+export interface EvidenceTable {
+  id: string
+  learner_id: string
 }
 
 export interface ApplicationTrailTable {
@@ -144,6 +150,7 @@ export interface RecognitionDB extends EventTables {
   application: ApplicationTable
   application_trail: ApplicationTrailTable
   source_use: SourceUseTable
+  evidence: EvidenceTable
   idempotency_key: {
     actor: string
     key: string

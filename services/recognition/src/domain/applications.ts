@@ -84,6 +84,8 @@ export interface OpenArgs {
   openedBy: string
   statement: string | null
   sourceEntryIds: string[]
+  /** The learner's evidence files named by the application (checked by the caller). */
+  evidenceIds?: string[]
   /** The learner's applications that count at the target; the new one is appended. */
   counted: CountedApplication[]
   now: Date
@@ -148,6 +150,7 @@ export function planUnderRule(
       opened_by: a.openedBy,
       opened_on: day,
       counted_on: a.outcome.occurredOn,
+      ...(a.evidenceIds?.length ? { evidence_ids: a.evidenceIds } : {}),
     },
   }
 }
@@ -240,6 +243,7 @@ export function openedEvent(app: ApplicationRow) {
       status: app.status === 'approved' ? 'open' : app.status,
       step: app.status === 'approved' ? null : app.step,
       dueAt: app.due_at ? new Date(app.due_at).toISOString() : null,
+      ...(app.evidence_ids?.length ? { evidenceIds: app.evidence_ids } : {}),
     },
   }
 }
@@ -324,7 +328,7 @@ export async function decide(
   await lockLearner(trx, app.learner_id)
   const k = app.step ?? 1
   const steps = stepsOf(app)
-  const decided = (status: string, nextStep: number | null) => ({
+  const decided = (status: string, nextStep: number | null, dueAt: Date | null = null) => ({
     type: 'recognition.application.decided',
     subject: app.learner_id,
     data: {
@@ -335,6 +339,7 @@ export async function decide(
       reason: body.reason,
       status,
       nextStep,
+      ...(dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
     },
   })
   if (body.decision === 'reject') {
@@ -391,7 +396,7 @@ export async function decide(
         reason: body.reason,
       },
     ])
-    await publish(trx, [decided('in_review', k + 1)])
+    await publish(trx, [decided('in_review', k + 1, updated?.due_at ?? null)])
     return updated
   }
   await publish(trx, [decided('approved', null)])

@@ -15,6 +15,7 @@ export const recognitionErrors = defineErrors({
   RECOGNITION_ALLIANCE_CODE_TAKEN: ['conflict', 'Another alliance has this code'],
   RECOGNITION_APPLICATION_NOT_FOUND: ['not_found', 'No such application'],
   RECOGNITION_ENTRY_NOT_YOURS: ['invalid', 'These entries are not usable outcomes of yours'],
+  RECOGNITION_EVIDENCE_NOT_YOURS: ['invalid', 'These evidence files are not files of yours'],
   RECOGNITION_NOT_ENROLLED: [
     'invalid',
     'You are not enrolled in this program at this organization',

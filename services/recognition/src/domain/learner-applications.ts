@@ -6,6 +6,7 @@ import {
   type ApplicationRow,
   activeApplications,
   addTrail,
+  evidenceOf,
   insertApplication,
 } from '../db/application.repository.js'
 import { findEntries, isEnrolled } from '../db/projection.repository.js'
@@ -25,6 +26,7 @@ export interface LearnerApplicationBody {
   targetOrgId: string
   programCode: string
   statement?: string
+  evidenceIds?: string[]
   award?: { courseCode: string; courseName: string; courseType: string; credits: string }
 }
 
@@ -47,6 +49,19 @@ async function ownEntries(trx: Db, learnerId: string, ids: string[]) {
     problems.push({ path: '/sourceEntryIds', message: 'has duplicates' })
   if (problems.length) throw recognitionErrors.RECOGNITION_ENTRY_NOT_YOURS(undefined, problems)
   return ids.map((id) => byId.get(id)!)
+}
+
+/** The learner's own evidence files; another's or an unknown id gets the same answer. */
+async function ownEvidence(trx: Db, learnerId: string, ids: string[]) {
+  const mine = await evidenceOf(trx, learnerId, ids)
+  const problems: FieldError[] = ids.flatMap((id, i) =>
+    mine.has(id)
+      ? []
+      : [{ path: `/evidenceIds/${i}`, message: 'is not an evidence file of yours' }],
+  )
+  if (new Set(ids).size !== ids.length)
+    problems.push({ path: '/evidenceIds', message: 'has duplicates' })
+  if (problems.length) throw recognitionErrors.RECOGNITION_EVIDENCE_NOT_YOURS(undefined, problems)
 }
 
 function refuse(refusals: Refusal[]): never {
@@ -75,6 +90,8 @@ export async function applyAsLearner(
   const learnerId = p.learner
   await lockLearner(trx, learnerId)
   const entries = await ownEntries(trx, learnerId, body.sourceEntryIds)
+  const evidenceIds = body.evidenceIds ?? []
+  await ownEvidence(trx, learnerId, evidenceIds)
   if (!(await isEnrolled(trx, learnerId, body.targetOrgId, body.programCode))) {
     throw recognitionErrors.RECOGNITION_NOT_ENROLLED(undefined, [
       {
@@ -104,6 +121,7 @@ export async function applyAsLearner(
       openedBy: p.subject,
       statement: body.statement ?? null,
       sourceEntryIds: body.sourceEntryIds,
+      evidenceIds,
       counted,
       now,
       publish,
@@ -158,6 +176,7 @@ export async function applyAsLearner(
     step_region: null,
     step_alliance_id: null,
     statement: body.statement ?? null,
+    evidence_ids: evidenceIds,
     opened_by: p.subject,
     opened_on: today(now),
     counted_on: primary.occurredOn,

@@ -6,6 +6,7 @@ import {
   activeApplicationsAt,
   activeKey,
   addTrail,
+  insertEvidence,
   type NewApplication,
   updateApplication,
 } from '../db/application.repository.js'
@@ -271,6 +272,14 @@ export function workerHandlers(
       await lockLearner(db, d.learnerId)
       await markReversed(db, d.reversedEntryId, d.postedAt)
       await onEntryReversed(db, d.reversedEntryId, publish)
+    },
+
+    // Whose each evidence file is: an application may name only the learner's own.
+    'portfolio.evidence.added': async (trx, event) => {
+      await insertEvidence(trx as Db, {
+        id: event.data.evidenceId,
+        learner_id: event.data.learnerId,
+      })
     },
 
     'accounts.credit.recognized': async (trx, event) => {

@@ -156,6 +156,9 @@ export const Application = Type.Object({
   origin: Type.String(),
   rule: Nullable(RuleRef),
   sourceEntryIds: Type.Array(Id),
+  evidenceIds: Type.Array(Id, {
+    description: 'the learner’s evidence files named by the application',
+  }),
   award: AwardView,
   limitsApplied: Type.Array(LimitApplied),
   status: Type.String(),
@@ -179,6 +182,16 @@ export const Application = Type.Object({
     Type.Object({
       at: Type.String({ format: 'date-time' }),
       actor: Type.String(),
+      by: Type.Object(
+        {
+          role: Type.Enum(['learner', 'reviewer', 'system']),
+          orgId: Nullable(Id),
+        },
+        {
+          description:
+            'who took the step, for showing: a role and, for reviewers, the organization',
+        },
+      ),
       action: Type.String(),
       step: Nullable(Type.Integer()),
       reason: Nullable(Type.String()),
@@ -193,6 +206,12 @@ export const ApplicationBody = Type.Object(
     targetOrgId: Id,
     programCode: ProgramCode,
     statement: Type.Optional(Type.String({ maxLength: 2_000 })),
+    evidenceIds: Type.Optional(
+      Type.Array(Id, {
+        maxItems: 20,
+        description: 'evidence files of the learner (uploaded to portfolio) the reviewers may read',
+      }),
+    ),
     award: Type.Optional(
       Type.Object(
         {

@@ -1,0 +1,20 @@
+import Type from 'typebox'
+import { Id } from '../primitives.js'
+
+/** Portfolio's events. Subject (Kafka key) = learnerId. No file names (free text), no bytes. */
+export const portfolioEvents = {
+  /**
+   * A learner kept an evidence file: recognition learns whose it is, so an application may name
+   * only the learner's own files.
+   */
+  'portfolio.evidence.added': Type.Object(
+    {
+      evidenceId: Id,
+      learnerId: Id,
+      sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
+      mediaType: Type.String(),
+      sizeBytes: Type.Integer({ minimum: 1 }),
+    },
+    { additionalProperties: false },
+  ),
+}

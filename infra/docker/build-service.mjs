@@ -2,7 +2,8 @@
 // Workspace packages and most npm dependencies are bundled; the few that read files from their
 // own package folder at run time (the OpenAPI UI, embedded PGlite's wasm) stay external and are
 // listed in bundle/package.json so the image installs exactly those.
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { copyFileSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { build } from 'esbuild'
@@ -12,10 +13,20 @@ const service = process.argv[2]
 if (!service) throw new Error('usage: build-service.mjs <service>')
 const dir = join(root, 'services', service)
 const external = ['@fastify/swagger-ui', '@electric-sql/pglite', 'kysely-pglite-dialect', 'pg-native']
+// portfolio's printable records: pdfkit reads its own data files at run time, so it stays external;
+// of the CJK font package only the one font file used is copied beside the bundle (not its 90 MB).
+const serviceExternal = { portfolio: ['pdfkit'] }
+const serviceFiles = {
+  portfolio: [['@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf', 'fonts/NotoSansSC_400Regular.ttf']],
+}
 
 function versionOf(name) {
-  for (const pkg of ['service-kit', 'db']) {
-    const deps = JSON.parse(readFileSync(join(root, 'packages', pkg, 'package.json'), 'utf8')).dependencies ?? {}
+  const manifests = [
+    ...['service-kit', 'db'].map((pkg) => join(root, 'packages', pkg, 'package.json')),
+    join(root, 'services', service, 'package.json'),
+  ]
+  for (const file of manifests) {
+    const deps = JSON.parse(readFileSync(file, 'utf8')).dependencies ?? {}
     if (deps[name]) return deps[name]
   }
   return undefined
@@ -32,11 +43,18 @@ await build({
   format: 'esm',
   target: 'node20',
   sourcemap: true,
-  external,
+  external: [...external, ...(serviceExternal[service] ?? [])],
   banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   logLevel: 'warning',
 })
-const dependencies = Object.fromEntries(external.map((n) => [n, versionOf(n)]).filter(([, v]) => v))
+const dependencies = Object.fromEntries(
+  [...external, ...(serviceExternal[service] ?? [])].map((n) => [n, versionOf(n)]).filter(([, v]) => v),
+)
+const requireFromService = createRequire(join(dir, 'package.json'))
+for (const [from, to] of serviceFiles[service] ?? []) {
+  mkdirSync(dirname(join(dir, 'bundle', to)), { recursive: true })
+  copyFileSync(requireFromService.resolve(from), join(dir, 'bundle', to))
+}
 writeFileSync(
   join(dir, 'bundle', 'package.json'),
   `${JSON.stringify(

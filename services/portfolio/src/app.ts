@@ -8,6 +8,7 @@ import { consumedTopics, projectionHandlers } from './domain/projection.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
+import { recordRoutes } from './routes/record.routes.js'
 import { shareRoutes } from './routes/shares.routes.js'
 import { timelineRoutes } from './routes/timeline.routes.js'
 import { vcApiRoutes } from './routes/vc-api.routes.js'
@@ -42,6 +43,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     db: app.db as Kysely<PortfolioDB>,
     issuers: new Issuers(sealKey),
     publicBaseUrl: (o.publicBaseUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
+    sealKey,
   }
   await timelineRoutes(app, o.platform)
   await credentialRoutes(app, ctx)
@@ -49,4 +51,5 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   await shareRoutes(app, ctx)
   await app.register(evidenceRoutes)
   await notificationRoutes(app)
+  await recordRoutes(app, ctx)
 }

@@ -22,7 +22,7 @@ const table: [RegExp, UpstreamName][] = [
   [/^\/v1\/(learners|enrollments|outcomes|entries)(\/|$)/, 'accounts'],
   [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],
   [/^\/v1\/(rules|alliances|applications|simulations)(\/|$)/, 'recognition'],
-  [/^\/v1\/(shares|shared|evidence|admin\/timeline)(\/|$)/, 'portfolio'],
+  [/^\/v1\/(shares|shared|evidence|records|admin\/timeline)(\/|$)/, 'portfolio'],
   [/^\/(credentials|presentations|status-lists)(\/|$)/, 'portfolio'],
 ]
 

@@ -22,6 +22,8 @@ export const accountsEvents = {
       category: Type.String(),
       openedByOrgId: Nullable(Id),
       birthDate: Nullable(DateOnly),
+      /** The learner's name as the account holds it: portfolio prints it on shared views and records. */
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     },
     { additionalProperties: false },
   ),

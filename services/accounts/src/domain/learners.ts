@@ -123,6 +123,7 @@ export async function openLearner(
         category: learner.category,
         openedByOrgId,
         birthDate: learner.birth_date,
+        name: learner.name,
       },
     },
   ])

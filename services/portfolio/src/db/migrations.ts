@@ -154,4 +154,22 @@ export const migrations: Migrations = {
       `create index application_watch_due on application_watch (learner_id, due_at) where open`,
     ],
   },
+  // Shares and printable records (issue 14): the learner's name (from accounts.learner.opened) for
+  // shared views and records; the share's token sealed, so its owner can show the same link and QR
+  // code again; each printed record's canonical form, found by its digest.
+  '2026-12-06T0004_portfolio_records': {
+    up: [
+      `alter table learner add column name text`,
+      `alter table share add column token_sealed text`,
+      `create table record (
+        digest text primary key check (digest ~ '^[0-9a-f]{64}$'),
+        code text not null unique,
+        learner_id uuid not null,
+        share_id uuid references share (id),
+        canonical text not null,
+        created_at timestamptz not null default now()
+      )`,
+      `create index record_learner on record (learner_id, created_at)`,
+    ],
+  },
 }

@@ -25,6 +25,7 @@ export interface LearnerTable {
   learner_id: string
   account_no: string
   opened_at: ColumnType<Date, Date | string, Date | string>
+  name: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface OrganizationTable {
@@ -97,6 +98,7 @@ export interface ShareTable {
   scope: string
   entry_ids: string[]
   label: string | null
+  token_sealed: ColumnType<string | null, string | null | undefined, string | null>
   expires_at: ColumnType<Date, Date | string, Date | string>
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_by: string
@@ -131,7 +133,17 @@ export interface ApplicationWatchTable {
   open: boolean
 }
 
+export interface RecordTable {
+  digest: string
+  code: string
+  learner_id: string
+  share_id: string | null
+  canonical: string
+  created_at: Timestamp
+}
+
 export interface PortfolioDB extends EventTables {
+  record: RecordTable
   notification: NotificationTable
   application_watch: ApplicationWatchTable
   timeline_item: TimelineItemTable

@@ -10,6 +10,7 @@ export function insertShare(
     scope: string
     entry_ids: string[]
     label: string | null
+    token_sealed: string
     expires_at: string
     created_by: string
   },

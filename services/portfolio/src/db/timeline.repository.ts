@@ -153,7 +153,7 @@ export async function existingRefIds(db: Kysely<PortfolioDB>, learnerId: string,
 
 export async function upsertLearner(
   db: Kysely<PortfolioDB>,
-  row: { learner_id: string; account_no: string; opened_at: string },
+  row: { learner_id: string; account_no: string; opened_at: string; name: string | null },
 ) {
   await db
     .insertInto('learner')

@@ -41,6 +41,8 @@ export interface CredentialContext {
   db: Kysely<PortfolioDB>
   issuers: Issuers
   publicBaseUrl: string
+  /** Seals what must be shown again but not kept in the clear (share tokens). */
+  sealKey: Buffer
 }
 
 export const PLATFORM_NAME = '学分银行 Credit Bank'

@@ -46,5 +46,10 @@ export const portfolioErrors = defineErrors({
     'invalid',
     'Some selected entries are not in this learner’s record',
   ],
+  PORTFOLIO_SHARE_LINK_GONE: [
+    'conflict',
+    'This share is revoked or expired, or was made before links were kept; make a new one',
+  ],
+  PORTFOLIO_RECORD_NOT_FOUND: ['not_found', 'No printed record has this code'],
   PORTFOLIO_SHARED_VIEW_GONE: ['not_found', 'This link is unknown, expired or revoked'],
 })

@@ -170,6 +170,7 @@ const effects: Record<
       learner_id: String(event.data.learnerId),
       account_no: String(event.data.accountNo),
       opened_at: event.time,
+      name: s(event.data.name),
     })
   },
   'accounts.entry.reversed': async (trx, { data: d }) => {

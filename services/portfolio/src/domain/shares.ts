@@ -1,5 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FieldError } from '@creditbank/contracts'
+import { decrypt, encrypt } from '@creditbank/service-kit'
 import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -16,6 +17,7 @@ import {
 import { existingRefIds, findLearner, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueCredentialsFor } from './credentials.js'
 import { portfolioErrors } from './errors.js'
+import { recordItems } from './record.js'
 import { itemView } from './timeline.js'
 
 const MAX_EXPIRY_MS = 366 * 24 * 3600 * 1000
@@ -61,7 +63,7 @@ export interface NewShare {
 /** A share: a random 256-bit token, kept only as its sha256; the token is in the first answer alone. */
 export async function createShare(
   trx: Kysely<PortfolioDB>,
-  publicBaseUrl: string,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
   learnerId: string,
   actor: string,
   input: NewShare,
@@ -97,10 +99,37 @@ export async function createShare(
     scope: input.scope,
     entry_ids: ids,
     label: input.label ?? null,
+    token_sealed: encrypt(ctx.sealKey, token),
     expires_at: new Date(expires).toISOString(),
     created_by: actor,
   })
-  return { ...shareView(row), token, url: `${publicBaseUrl}/v1/shared/${token}` }
+  return { ...shareView(row), ...linksOf(ctx.publicBaseUrl, token) }
+}
+
+/** The API URL of the shared view and the page a person opens (the QR code's). */
+function linksOf(publicBaseUrl: string, token: string) {
+  return {
+    token,
+    url: `${publicBaseUrl}/v1/shared/${token}`,
+    pageUrl: `${publicBaseUrl}/#/shared/${token}`,
+  }
+}
+
+/**
+ * The link of one of the learner's active shares again (its token is kept sealed), so a QR code or
+ * a copy button shows the same share rather than making a new one each time.
+ */
+export async function shareLink(
+  db: Kysely<PortfolioDB>,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
+  learnerId: string,
+  id: string,
+) {
+  const s = await findShare(db, id)
+  if (!s || s.learner_id !== learnerId) throw portfolioErrors.PORTFOLIO_SHARE_NOT_FOUND()
+  if (s.revoked_at || s.expires_at.getTime() <= Date.now() || !s.token_sealed)
+    throw portfolioErrors.PORTFOLIO_SHARE_LINK_GONE()
+  return linksOf(ctx.publicBaseUrl, decrypt(ctx.sealKey, s.token_sealed))
 }
 
 export async function sharesPage(
@@ -142,6 +171,36 @@ function network(ip: string | undefined) {
   return `${ip.split(':').slice(0, 3).join(':')}::/48`
 }
 
+/** An active share by its token, the access logged for the learner; else the link is gone (404). */
+export async function accessShare(
+  db: Kysely<PortfolioDB>,
+  token: string,
+  meta: { userAgent?: string; ip?: string },
+) {
+  const share = await findShareByTokenHash(db, hashToken(token))
+  if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now())
+    throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
+  await logAccess(db, {
+    id: uuidv7(),
+    share_id: share.id,
+    user_agent: meta.userAgent?.slice(0, 300) ?? null,
+    client_ip: network(meta.ip),
+  })
+  return share
+}
+
+/** What a share shows: the entries it names (or all), never account or application details. */
+export async function sharedRows(
+  db: Kysely<PortfolioDB>,
+  share: { learner_id: string; scope: string; entry_ids: string[] },
+) {
+  const rows = await timelineRows(db, share.learner_id, {
+    limit: 1_000,
+    ...(share.scope === 'selected' ? { ids: share.entry_ids } : {}),
+  })
+  return rows.filter((r) => SHAREABLE.has(r.category)).slice(0, MAX_SHARED_ITEMS)
+}
+
 /**
  * The shared view: only what the share names (entries, never account details), each access logged
  * for the learner, and a presentation of credentials anyone can verify offline.
@@ -151,22 +210,11 @@ export async function openShared(
   token: string,
   meta: { userAgent?: string; ip?: string },
 ) {
-  const share = await findShareByTokenHash(ctx.db, hashToken(token))
-  if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now())
-    throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
-  await logAccess(ctx.db, {
-    id: uuidv7(),
-    share_id: share.id,
-    user_agent: meta.userAgent?.slice(0, 300) ?? null,
-    client_ip: network(meta.ip),
-  })
-  const rows = await timelineRows(ctx.db, share.learner_id, {
-    limit: 1_000,
-    ...(share.scope === 'selected' ? { ids: share.entry_ids } : {}),
-  })
-  const items = rows.filter((r) => SHAREABLE.has(r.category)).slice(0, MAX_SHARED_ITEMS)
+  const share = await accessShare(ctx.db, token, meta)
+  const items = await sharedRows(ctx.db, share)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
   const learner = await findLearner(ctx.db, share.learner_id)
+  const verified = new Map(recordItems(items).map((i) => [i.ref, i]))
   return {
     share: {
       id: share.id,
@@ -174,8 +222,24 @@ export async function openShared(
       label: share.label,
       expiresAt: share.expires_at.toISOString(),
     },
-    learner: { accountNo: learner?.account_no ?? null },
-    items: items.map(itemView),
+    learner: { accountNo: learner?.account_no ?? null, name: learner?.name ?? null },
+    items: items.map((r) => {
+      const v = verified.get(r.ref_id ?? r.event_id)
+      return {
+        ...itemView(r),
+        // Who issued what to whom, and whether it holds today. A certificate's ledger copy has none:
+        // the certificate's own line says it.
+        verification: v
+          ? {
+              status: v.status,
+              issuer: v.issuer,
+              holder: learner?.name ?? null,
+              occurredOn: v.occurredOn,
+              validUntil: v.validUntil,
+            }
+          : null,
+      }
+    }),
     presentation: vc.createPresentation({
       verifiableCredential: credentials,
       id: `urn:uuid:${uuidv7()}`,

@@ -12,7 +12,7 @@ import Type from 'typebox'
 import type { PortfolioDB } from '../db/schema.js'
 import { selfLearner } from '../domain/access.js'
 import type { CredentialContext } from '../domain/credentials.js'
-import { createShare, openShared, revoke, sharesPage } from '../domain/shares.js'
+import { createShare, openShared, revoke, shareLink, sharesPage } from '../domain/shares.js'
 import { errorResponses, JsonDocument, TimelineItem } from './schemas.js'
 
 const Access = Type.Object({
@@ -32,8 +32,28 @@ const Share = Type.Object({
   accessCount: Type.Integer(),
   accesses: Type.Array(Access, { description: 'the latest accesses, newest first (at most 20)' }),
   token: Type.Optional(Type.String({ description: 'shown once, in the first answer only' })),
-  url: Type.Optional(Type.String()),
+  url: Type.Optional(Type.String({ description: 'the shared view (JSON)' })),
+  pageUrl: Type.Optional(
+    Type.String({ description: 'the page a person opens: the QR code’s link' }),
+  ),
 })
+
+const Link = Type.Object({
+  token: Type.String(),
+  url: Type.String({ description: 'the shared view (JSON)' }),
+  pageUrl: Type.String({ description: 'the page a person opens: the QR code’s link' }),
+})
+
+const Verification = Type.Union([
+  Type.Object({
+    status: Type.Enum(['valid', 'expired', 'revoked']),
+    issuer: Type.Union([Type.String(), Type.Null()]),
+    holder: Type.Union([Type.String(), Type.Null()]),
+    occurredOn: Type.String({ format: 'date' }),
+    validUntil: Type.Union([Type.String({ format: 'date' }), Type.Null()]),
+  }),
+  Type.Null(),
+])
 
 export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -71,14 +91,14 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
           status: 201,
           body: await createShare(
             trx as Kysely<PortfolioDB>,
-            ctx.publicBaseUrl,
+            ctx,
             learnerId,
             p.subject,
             request.body,
           ),
         }),
         // A replay must not show the token again: it is kept nowhere but in the first answer.
-        ({ token: _token, url: _url, ...rest }) => rest,
+        ({ token: _token, url: _url, pageUrl: _pageUrl, ...rest }) => rest,
       )
     },
   )
@@ -111,6 +131,24 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
         limit,
       )
       return { items: page.items, nextCursor: page.last ? encodeCursor([page.last]) : null }
+    },
+  )
+
+  r.get(
+    '/v1/shares/:id/link',
+    {
+      preHandler: requireRole(['learner']),
+      schema: {
+        tags: ['shares'],
+        summary:
+          'The link of one of the caller’s active shares again, for its QR code and copy button (no new share)',
+        params: Type.Object({ id: Id }, { additionalProperties: false }),
+        response: { 200: Link, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      reply.header('cache-control', 'no-store')
+      return shareLink(db, ctx, selfLearner(principalOf(request)), request.params.id)
     },
   )
 
@@ -152,8 +190,13 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
               label: Type.Union([Type.String(), Type.Null()]),
               expiresAt: Type.String({ format: 'date-time' }),
             }),
-            learner: Type.Object({ accountNo: Type.Union([Type.String(), Type.Null()]) }),
-            items: Type.Array(TimelineItem),
+            learner: Type.Object({
+              accountNo: Type.Union([Type.String(), Type.Null()]),
+              name: Type.Union([Type.String(), Type.Null()]),
+            }),
+            items: Type.Array(
+              Type.Object({ ...TimelineItem.properties, verification: Verification }),
+            ),
             presentation: JsonDocument,
           }),
           ...errorResponses,

@@ -131,3 +131,60 @@ t.test(
     )
   },
 )
+
+t.test('the simulator answers for exactly the entries chosen', async (t) => {
+  const learner = randomUUID()
+  const target = await r.organization('school')
+  await r.createRule({
+    code: `MATH-${target.slice(-6)}`,
+    name: '高等数学 → 高等数学',
+    targetOrgId: target,
+    source: { kind: 'course', code: 'MATH1' },
+    award: {
+      courseCode: 'MATH101',
+      courseName: '高等数学',
+      courseType: 'foundation',
+      credits: '4',
+    },
+    review: { mode: 'manual', steps: [{ role: 'reviewer', orgId: target }], dueDays: 15 },
+    validFrom: '2020-01-01',
+    validTo: null,
+  })
+  const math = r.outcome(learner, {
+    kind: 'course',
+    title: '高等数学',
+    code: 'MATH1',
+    credits: '4',
+  })
+  const art = r.outcome(learner, { kind: 'course', title: '美术', code: 'ART1', credits: '2' })
+  const theirs = r.outcome(randomUUID(), {
+    kind: 'course',
+    title: '高等数学',
+    code: 'MATH1',
+    credits: '4',
+  })
+  await r.deliver([r.enrollment(learner, target, 'P-MATH'), math, art, theirs])
+  const simulate = (payload: Record<string, unknown>) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/simulations',
+      headers: r.learner(learner),
+      payload: { targetOrgId: target, programCode: 'P-MATH', ...payload },
+    })
+  const chosen = (await simulate({ sourceEntryIds: [math.data.entryId] })).json()
+  t.same(
+    chosen.items.map((i: { sourceRef: string }) => i.sourceRef),
+    [math.data.entryId],
+  )
+  t.equal(chosen.items[0].award.courseCode, 'MATH101')
+  const other = (await simulate({ sourceEntryIds: [art.data.entryId] })).json()
+  t.same(other.items, [], 'an entry no rule takes gives nothing')
+  const foreign = (await simulate({ sourceEntryIds: [theirs.data.entryId] })).json()
+  t.same(foreign.items, [], 'another learner’s entry is not simulated')
+  const both = await simulate({
+    sourceEntryIds: [math.data.entryId],
+    entryIds: [math.data.entryId],
+  })
+  t.equal(both.statusCode, 422)
+  t.equal(both.json().code, 'RECOGNITION_ENTRIES_AMBIGUOUS')
+})

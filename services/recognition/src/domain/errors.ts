@@ -36,6 +36,7 @@ export const recognitionErrors = defineErrors({
   RECOGNITION_OUT_OF_SCOPE: ['forbidden', "The current review step is not in your center's scope"],
   RECOGNITION_OWN_APPLICATION: ['forbidden', 'Nobody decides on their own application'],
   RECOGNITION_NOT_LEARNER: ['forbidden', 'Only the learner may do this'],
+  RECOGNITION_ENTRIES_AMBIGUOUS: ['invalid', 'Give sourceEntryIds or entryIds, not both'],
   RECOGNITION_LEARNER_REQUIRED: [
     'invalid',
     'Name the learner (learnerId) or give hypothetical outcomes',

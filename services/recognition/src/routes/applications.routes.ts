@@ -254,7 +254,12 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     },
     async (request) => {
       const p = principalOf(request)
-      const body = { ...request.body }
+      const { sourceEntryIds, ...rest } = request.body
+      if (sourceEntryIds && rest.entryIds)
+        throw recognitionErrors.RECOGNITION_ENTRIES_AMBIGUOUS(undefined, [
+          { path: '/entryIds', message: 'give sourceEntryIds or entryIds, not both' },
+        ])
+      const body = { ...rest, ...(sourceEntryIds ? { entryIds: sourceEntryIds } : {}) }
       const staff = p.roles.includes('reviewer') || p.roles.includes('registrar')
       if (!staff || (p.roles.includes('learner') && body.learnerId === undefined)) {
         // A learner simulates for themselves only.

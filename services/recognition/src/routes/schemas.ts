@@ -263,6 +263,14 @@ export const SimulationBody = Type.Object(
   {
     learnerId: Type.Optional(Id),
     entryIds: Type.Optional(Type.Array(Id, { minItems: 1, maxItems: 100 })),
+    sourceEntryIds: Type.Optional(
+      Type.Array(Id, {
+        minItems: 1,
+        maxItems: 100,
+        description:
+          'the entries an application would name (the same field as POST /v1/applications); entryIds is its older name',
+      }),
+    ),
     outcomes: Type.Optional(Type.Array(HypotheticalOutcome, { minItems: 1, maxItems: 100 })),
     targetOrgId: Id,
     programCode: ProgramCode,

@@ -245,3 +245,39 @@ t.test(
     t.equal(goneRecord.statusCode, 404)
   },
 )
+
+t.test('the timeline is dated by when the learning happened, posting time second', async (t) => {
+  const late = f.outcome({ title: '早年的培训', kind: 'training', occurredOn: '2019-03-01' })
+  await pf.apply(late)
+  const page = (
+    await app.inject({
+      method: 'GET',
+      url: `/v1/learners/${f.learnerId}/timeline?limit=100`,
+      headers: me,
+    })
+  ).json()
+  const days = page.items.map((i: { occurredOn: string }) => i.occurredOn)
+  t.same(days, [...days].sort().reverse(), 'newest learning first')
+  const item = page.items.find((i: { title: string }) => i.title === '早年的培训')
+  t.equal(item.occurredOn, '2019-03-01')
+  t.ok(Date.parse(item.at) > Date.parse('2026-01-01'), 'posted later; its posting time is kept')
+  t.equal(page.items.at(-1).title, '早年的培训', 'posted last, learned first: it is at the end')
+  // Paged two at a time: the same items in the same order.
+  const seen: string[] = []
+  let cursor: string | null = null
+  do {
+    const p = (
+      await app.inject({
+        method: 'GET',
+        url: `/v1/learners/${f.learnerId}/timeline?limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        headers: me,
+      })
+    ).json() as { items: { id: string }[]; nextCursor: string | null }
+    seen.push(...p.items.map((i) => i.id))
+    cursor = p.nextCursor
+  } while (cursor)
+  t.same(
+    seen,
+    page.items.map((i: { id: string }) => i.id),
+  )
+})

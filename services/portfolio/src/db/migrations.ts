@@ -172,4 +172,17 @@ export const migrations: Migrations = {
       `create index record_learner on record (learner_id, created_at)`,
     ],
   },
+  // The timeline is dated by when the learning happened (an outcome's occurredOn, a certificate's
+  // issue date), the posting time second; other items by their China-time day.
+  '2026-12-06T0005_portfolio_timeline_occurred_on': {
+    up: [
+      `alter table timeline_item add column occurred_on date`,
+      `update timeline_item set occurred_on = coalesce(
+        case when data ->> 'occurredOn' ~ '^\\d{4}-\\d{2}-\\d{2}$' then (data ->> 'occurredOn')::date end,
+        case when data ->> 'issuedOn' ~ '^\\d{4}-\\d{2}-\\d{2}$' then (data ->> 'issuedOn')::date end,
+        (at at time zone 'Asia/Shanghai')::date)`,
+      `alter table timeline_item alter column occurred_on set not null`,
+      `create index timeline_item_learner_occurred on timeline_item (learner_id, occurred_on desc, at desc, event_id desc)`,
+    ],
+  },
 }

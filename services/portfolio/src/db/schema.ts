@@ -19,6 +19,7 @@ export interface TimelineItemTable {
   data: Json
   provenance: Json
   status: Generated<string>
+  occurred_on: ColumnType<string, string, string>
 }
 
 export interface LearnerTable {

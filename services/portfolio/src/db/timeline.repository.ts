@@ -12,6 +12,7 @@ export interface NewTimelineItem {
   org_id: string | null
   data: Record<string, unknown>
   provenance: Record<string, unknown>
+  occurred_on: string
 }
 
 export async function insertTimelineItem(db: Kysely<PortfolioDB>, item: NewTimelineItem) {
@@ -44,10 +45,11 @@ export async function markItems(
   return [...new Set(rows.map((r) => r.ref_id).filter((r): r is string => r !== null))]
 }
 
+/** Newest learning first: by when it happened, then by when it was posted. */
 export function timelineRows(
   db: Kysely<PortfolioDB>,
   learnerId: string,
-  o: { limit: number; after?: [string, string]; ids?: string[] },
+  o: { limit: number; after?: [string, string, string]; ids?: string[] },
 ) {
   let q = db
     .selectFrom('timeline_item as t')
@@ -63,19 +65,21 @@ export function timelineRows(
       't.data',
       't.provenance',
       't.status',
+      't.occurred_on',
       'o.name as org_name',
     ])
     .where('t.learner_id', '=', learnerId)
+    .orderBy('t.occurred_on', 'desc')
     .orderBy('t.at', 'desc')
     .orderBy('t.event_id', 'desc')
     .limit(o.limit + 1)
   if (o.after) {
-    const [at, id] = o.after
+    const [on, at, id] = o.after
     q = q.where((eb) =>
       eb(
-        eb.refTuple('t.at', 't.event_id'),
+        eb.refTuple('t.occurred_on', 't.at', 't.event_id'),
         '<',
-        eb.tuple(sql<Date>`${at}::timestamptz`, sql<string>`${id}::uuid`),
+        eb.tuple(sql<string>`${on}::date`, sql<Date>`${at}::timestamptz`, sql<string>`${id}::uuid`),
       ),
     )
   }
@@ -103,6 +107,7 @@ export function findCredentialable(db: Kysely<PortfolioDB>, learnerId: string, r
       't.data',
       't.provenance',
       't.status',
+      't.occurred_on',
       'o.name as org_name',
       'l.account_no',
     ])
@@ -128,6 +133,7 @@ export function credentialableRows(db: Kysely<PortfolioDB>, learnerId: string, l
       't.data',
       't.provenance',
       't.status',
+      't.occurred_on',
       'o.name as org_name',
     ])
     .where('t.learner_id', '=', learnerId)

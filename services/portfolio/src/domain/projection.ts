@@ -12,6 +12,7 @@ import {
   upsertOrganization,
 } from '../db/timeline.repository.js'
 import { notify } from './notifications.js'
+import { chinaDate } from './record.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -115,6 +116,14 @@ function provenanceOf(event: CloudEvent<Data>, org: string | null) {
   }
 }
 
+const DAY = /^\d{4}-\d{2}-\d{2}$/
+
+/** When the learning happened: an outcome's date, a certificate's issue date, else the event's China-time day. */
+function occurredOn(d: Data, time: string) {
+  for (const v of [d.occurredOn, d.issuedOn]) if (typeof v === 'string' && DAY.test(v)) return v
+  return chinaDate(time)
+}
+
 async function project(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
   const d = event.data
   const learnerId = s(d.learnerId)
@@ -131,6 +140,7 @@ async function project(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
     org_id: shape.org,
     data: d,
     provenance: provenanceOf(event, shape.org),
+    occurred_on: occurredOn(d, event.time),
   })
   // The ledger's copy of a certificate may arrive after the certificate's revocation (another topic):
   // the result must not depend on which topic was read first, live or in a rebuild.

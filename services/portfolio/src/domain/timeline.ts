@@ -12,6 +12,7 @@ export function itemView(r: TimelineRow) {
     entryId: r.ref_id,
     title: r.title,
     at: r.at.toISOString(),
+    occurredOn: String(r.occurred_on),
     status: r.status,
     orgId: r.org_id,
     orgName: r.org_name ?? null,
@@ -30,16 +31,26 @@ export function itemView(r: TimelineRow) {
   }
 }
 
-/** A learner's timeline, newest first; the cursor is the (time, event id) of the last item. */
+/** A learner's timeline, newest learning first; the cursor is the last item's (day, time, event id). */
 export async function timelinePage(
   db: Kysely<PortfolioDB>,
   learnerId: string,
   q: { limit?: number; cursor?: string },
 ) {
   const limit = q.limit ?? 20
-  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
-  if (after && (Number.isNaN(Date.parse(after[0])) || !/^[0-9a-f-]{36}$/.test(after[1])))
-    decodeCursor('!', 2)
+  const after = decodeCursor(q.cursor, 3) as [string, string, string] | undefined
+  if (
+    after &&
+    (!/^\d{4}-\d{2}-\d{2}$/.test(String(after[0])) ||
+      Number.isNaN(Date.parse(after[1])) ||
+      !/^[0-9a-f-]{36}$/.test(after[2]))
+  )
+    decodeCursor('!', 3)
   const rows = await timelineRows(db, learnerId, { limit, ...(after ? { after } : {}) })
-  return toPage(rows, limit, (r) => [r.at.toISOString(), r.event_id], itemView)
+  return toPage(
+    rows,
+    limit,
+    (r) => [String(r.occurred_on), r.at.toISOString(), r.event_id],
+    itemView,
+  )
 }

@@ -46,7 +46,12 @@ export const TimelineItem = Type.Object({
     description: 'the entry, certificate or application the item is about',
   }),
   title: Type.String(),
-  at: Type.String({ format: 'date-time' }),
+  at: Type.String({ format: 'date-time', description: 'when it was posted' }),
+  occurredOn: Type.String({
+    format: 'date',
+    description:
+      'when the learning happened (an outcome’s date, a certificate’s issue date; else the China-time day it was posted): the timeline’s order',
+  }),
   status: Type.String({ description: 'active, reversed or revoked' }),
   orgId: Type.Union([Id, Type.Null()]),
   orgName: Type.Union([Type.String(), Type.Null()]),

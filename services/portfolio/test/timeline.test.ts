@@ -75,10 +75,14 @@ t.test(
     t.equal(res.statusCode, 200, `answers 200${res.statusCode === 200 ? '' : `: ${res.body}`}`)
     const { items, nextCursor } = res.json()
     t.equal(nextCursor, null)
-    t.same(
-      items.map((i: { category: string }) => i.category).sort(),
-      ['account', 'application', 'certificate', 'outcome', 'recognized', 'reversal'],
-    )
+    t.same(items.map((i: { category: string }) => i.category).sort(), [
+      'account',
+      'application',
+      'certificate',
+      'outcome',
+      'recognized',
+      'reversal',
+    ])
     // Newest learning first (when it happened), then newest posting (issue 14).
     const order = items.map((i: { occurredOn: string; at: string }) => `${i.occurredOn} ${i.at}`)
     t.same(order, [...order].sort().reverse())

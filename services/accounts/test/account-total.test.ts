@@ -78,6 +78,16 @@ t.test('the total includes recognized credits and equals the sum of the kinds', 
     t.equal(sum, 950, 'the kinds add up to the total')
   }
 
+  const statement = (
+    await app.inject({
+      method: 'GET',
+      url: `/v1/learners/${l.id}/entries?limit=100`,
+      headers: a.learnerAuth(l.id),
+    })
+  ).json().items as { id: string; reversedBy: { reason: string } | null }[]
+  t.match(statement.find((e) => e.id === wrong.id)?.reversedBy, { reason: '录入错误' })
+  t.equal(statement.find((e) => e.id === web.id)?.reversedBy, null, 'an active entry is not marked')
+
   const other = await a.openLearner()
   const hidden = await app.inject({
     method: 'GET',

@@ -273,6 +273,17 @@ export function entryUses(db: Kysely<AccountsDB>, entryIds: string[]) {
     .execute()
 }
 
+/** The reversals of the given entries (at most one each). */
+export function reversalsOf(db: Kysely<AccountsDB>, learnerId: string, entryIds: string[]) {
+  if (entryIds.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('ledger_entry')
+    .select(['id', 'reverses_entry_id', 'reason', 'posted_at'])
+    .where('learner_id', '=', learnerId)
+    .where('reverses_entry_id', 'in', entryIds)
+    .execute()
+}
+
 export async function insertEntryUses(
   db: Kysely<AccountsDB>,
   rows: {

@@ -6,6 +6,7 @@ import {
   chainSlice,
   entryUses,
   findAccount,
+  reversalsOf,
   type StatementFilter,
   statementQuery,
   totalsOf,
@@ -43,17 +44,29 @@ export async function statement(
     ...(after ? { after: { occurredOn: String(after[0]), seq: String(after[1]) } } : {}),
   }
   const rows = (await statementQuery(db, filter).execute()) as LedgerEntryRow[]
-  const uses = await entryUses(
-    db,
-    rows.slice(0, limit).map((r) => r.id),
-  )
+  const ids = rows.slice(0, limit).map((r) => r.id)
+  const [uses, reversals] = await Promise.all([entryUses(db, ids), reversalsOf(db, learnerId, ids)])
   const byEntry = new Map<string, typeof uses>()
   for (const u of uses) byEntry.set(u.entry_id, [...(byEntry.get(u.entry_id) ?? []), u])
+  const reversedBy = new Map(reversals.map((r) => [r.reverses_entry_id as string, r]))
   return toPage(
     rows,
     limit,
     (r) => [r.occurred_on, String(r.seq)],
-    (r) => entryView(r, byEntry.get(r.id) ?? []),
+    (r) => {
+      const rev = reversedBy.get(r.id)
+      return {
+        ...entryView(r, byEntry.get(r.id) ?? []),
+        // An entry that was reversed (a certificate's when it was revoked) says so, and why.
+        reversedBy: rev
+          ? {
+              entryId: rev.id,
+              reason: rev.reason,
+              at: new Date(rev.posted_at).toISOString(),
+            }
+          : null,
+      }
+    },
   )
 }
 

@@ -111,6 +111,21 @@ export const Entry = Type.Object({
     Type.Object({ targetOrgId: Id, courseCode: Type.String(), applicationId: Id }),
     { description: 'where this outcome was recognized' },
   ),
+  reversedBy: Type.Optional(
+    Nullable(
+      Type.Object(
+        {
+          entryId: Id,
+          reason: Nullable(Type.String()),
+          at: Type.String({ format: 'date-time' }),
+        },
+        {
+          description:
+            'set when this entry was reversed (a certificate entry when the certificate was revoked): it no longer counts and offers no credential',
+        },
+      ),
+    ),
+  ),
 })
 
 export const BatchBody = Type.Object(

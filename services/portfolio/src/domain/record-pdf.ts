@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
+import { create as parseFont } from 'fontkit'
 import PDFDocument from 'pdfkit'
 import QRCode from 'qrcode'
 import type { RecordBody } from './record.js'
@@ -9,8 +10,8 @@ const FONT_FILE = 'NotoSansSC_400Regular.ttf'
 
 /**
  * Noto Sans SC (SIL OFL) from @expo-google-fonts/noto-sans-sc: beside the bundle in a container
- * image (infra/docker/build-service.mjs copies this one file), else from the package. Read once;
- * pdfkit embeds only the glyphs a record uses, so a record is a few tens of KB.
+ * image (infra/docker/build-service.mjs copies this one file), else from the package. pdfkit
+ * embeds only the glyphs a record uses, so a record is a few tens of KB.
  */
 function loadFont(): Buffer {
   const beside = fileURLToPath(new URL(`./fonts/${FONT_FILE}`, import.meta.url))
@@ -18,7 +19,11 @@ function loadFont(): Buffer {
   const require = createRequire(import.meta.url)
   return readFileSync(require.resolve(`@expo-google-fonts/noto-sans-sc/400Regular/${FONT_FILE}`))
 }
-let font: Buffer | undefined
+/**
+ * Parsed once per process and handed to every document (pdfkit takes a fontkit font as is; each
+ * document makes its own subset): parsing the 10 MB font was most of a record's time.
+ */
+let font: ReturnType<typeof parseFont> | undefined
 
 const KIND: Record<string, [string, string]> = {
   course: ['课程', 'Course'],
@@ -131,11 +136,11 @@ async function footer(doc: PDFKit.PDFDocument, verifyUrl: string, digest: string
 
 /** The printable record as PDF bytes: a header, the entries, a QR code and the digest. */
 export async function renderRecordPdf(r: RecordBody, verifyUrl: string, digest: string) {
-  font ??= loadFont()
+  font ??= parseFont(loadFont())
   const doc = new PDFDocument({
     size: 'A4',
     margin: 50,
-    // A font buffer as the default: pdfkit then never loads its built-in Helvetica metrics.
+    // Our font as the default: pdfkit then never loads its built-in Helvetica metrics.
     font: font as unknown as string,
     info: {
       Title: '学习成果证明 Certificate of Learning Outcomes',

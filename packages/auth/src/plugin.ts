@@ -46,7 +46,8 @@ export const authPlugin = fp<AuthOptions>(
         algorithms: ['EdDSA'],
         allowedIss: options.issuer,
         allowedAud: options.audience,
-        requiredClaims: ['exp', 'iat', 'sub', 'jti'],
+        // fast-jwt checks iss and aud only when present: a token without them must not pass.
+        requiredClaims: ['exp', 'iat', 'sub', 'jti', 'iss', 'aud'],
         maxAge: 15 * 60 * 1000 + 5_000,
         clockTolerance: 5,
         // A client sends the same token for its whole life: its signature is checked once, and

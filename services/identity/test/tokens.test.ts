@@ -165,6 +165,8 @@ t.test('forged, expired and misdirected tokens are all 401', async (t) => {
     'not yet valid': signWith({ nbf: now + 600 }),
     'wrong audience': signWith({ aud: 'someone-else' }),
     'wrong issuer': signWith({ iss: 'https://evil.example' }),
+    'no audience': signWith({ aud: undefined }),
+    'no issuer': signWith({ iss: undefined }),
     'unknown kid': signWith({}, 'no-such-kid', stranger),
     'known kid, foreign key': signWith({}, key.kid, stranger),
     'tampered payload': `${gh}.${b64({ ...claims, roles: ['admin', 'reviewer'], sub: 'someone' })}.${gs}`,

@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import { type TypeBoxTypeProvider, TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
+import { installJsonDepthLimit } from './body-limits.js'
 import { installMetrics } from './metrics.js'
 import { installErrorHandler } from './problem.js'
 import { refuseUnstorableText } from './storable-text.js'
@@ -74,6 +75,7 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   app.withTypeProvider<TypeBoxTypeProvider>()
   app.addSchema(ProblemDetails)
   installErrorHandler(app)
+  installJsonDepthLimit(app)
   refuseUnstorableText(app)
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)

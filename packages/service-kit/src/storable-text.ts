@@ -1,5 +1,6 @@
 import { AppError, type FieldError } from '@creditbank/contracts'
 import type { FastifyInstance } from 'fastify'
+import { bodyErrors, MAX_JSON_DEPTH, MAX_WALK_VALUES } from './body-limits.js'
 
 /** Half of a UTF-16 surrogate pair. */
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/
@@ -7,18 +8,36 @@ const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[
 /**
  * Where a parsed request part holds unstorable text. Postgres refuses a NUL in text, and a lone
  * surrogate reaches it as U+FFFD, so what was stored would no longer be what was hashed or signed.
+ * The walk keeps its own stack (no recursion) and is bounded in depth and in values visited: it
+ * throws BODY_TOO_DEEP or BODY_TOO_COMPLEX past them.
  */
-export function unstorableText(value: unknown, path = '', out: FieldError[] = []): FieldError[] {
-  if (typeof value === 'string') {
-    if (value.includes('\u0000') || LONE_SURROGATE.test(value))
-      out.push({
-        path: path || '/',
-        message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
-      })
-  } else if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) unstorableText(value[i], `${path}/${i}`, out)
-  } else if (isPlainObject(value)) {
-    for (const key of Object.keys(value)) unstorableText(value[key], `${path}/${key}`, out)
+export function unstorableText(value: unknown): FieldError[] {
+  const out: FieldError[] = []
+  const stack: { value: unknown; path: string; depth: number }[] = [{ value, path: '', depth: 0 }]
+  let visited = 0
+  while (stack.length) {
+    const at = stack.pop()!
+    if (++visited > MAX_WALK_VALUES) throw bodyErrors.BODY_TOO_COMPLEX()
+    const v = at.value
+    if (typeof v === 'string') {
+      if (v.includes('\u0000') || LONE_SURROGATE.test(v))
+        out.push({
+          path: at.path || '/',
+          message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
+        })
+      continue
+    }
+    const children = Array.isArray(v)
+      ? v.map((item, i) => [String(i), item] as const)
+      : isPlainObject(v)
+        ? Object.keys(v).map((key) => [key, v[key]] as const)
+        : []
+    if (children.length && at.depth >= MAX_JSON_DEPTH) throw bodyErrors.BODY_TOO_DEEP()
+    // Pushed in reverse so fields are reported in document order.
+    for (let i = children.length - 1; i >= 0; i--) {
+      const [key, child] = children[i]!
+      stack.push({ value: child, path: `${at.path}/${key}`, depth: at.depth + 1 })
+    }
   }
   return out
 }

@@ -1,6 +1,14 @@
 import { Writable } from 'node:stream'
 import { AppError } from '@creditbank/contracts'
-import { buildServer, configSchema, loadConfig, redactPaths } from '@creditbank/service-kit'
+import {
+  buildServer,
+  configSchema,
+  loadConfig,
+  MAX_JSON_DEPTH,
+  MAX_WALK_VALUES,
+  redactPaths,
+  unstorableText,
+} from '@creditbank/service-kit'
 import pino from 'pino'
 import t from 'tap'
 import Type from 'typebox'
@@ -145,3 +153,59 @@ t.test(
     t.equal(bytes.statusCode, 200, 'an uploaded file is bytes, not text')
   },
 )
+
+t.test(
+  'deep or huge JSON is a 400 naming the limit, before anything walks it (issue 19, fault 2)',
+  async (t) => {
+    const app = await buildServer({ service: 'kit-test', logLevel: 'silent' })
+    t.teardown(() => app.close())
+    let handled = 0
+    app.post('/things', async (request) => {
+      handled += 1
+      return { body: request.body }
+    })
+    const post = (payload: string) =>
+      app.inject({
+        method: 'POST',
+        url: '/things',
+        headers: { 'content-type': 'application/json' },
+        payload,
+      })
+    const nested = (n: number, open: string, close: string) => `${open.repeat(n)}${close.repeat(n)}`
+    const deepObject = `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`
+    for (const [name, body] of [
+      ['10,000 nested arrays', nested(10_000, '[', ']')],
+      ['a 5,000-deep object', deepObject],
+      [`${MAX_JSON_DEPTH + 1} nested arrays`, nested(MAX_JSON_DEPTH + 1, '[', ']')],
+    ] as const) {
+      const res = await post(body)
+      t.equal(res.statusCode, 400, name)
+      t.match(res.headers['content-type'], /application\/problem\+json/)
+      t.equal(res.json().code, 'BODY_TOO_DEEP', name)
+      t.match(res.json().title, String(MAX_JSON_DEPTH), `${name}: the answer names the limit`)
+    }
+    t.equal(handled, 0, 'no handler saw a refused body')
+    const atLimit = await post(nested(MAX_JSON_DEPTH, '[', ']'))
+    t.equal(atLimit.statusCode, 200, 'nesting up to the limit is fine')
+    const brackets = await post(JSON.stringify({ text: `${'['.repeat(500)} \\" {{{ "` }))
+    t.equal(brackets.statusCode, 200, 'brackets and escaped quotes inside strings do not count')
+    t.equal((await post('{"a": [1, 2')).json().code, 'BODY_MALFORMED', 'bad JSON is still 400')
+    const poisoned = await post('{"__proto__": {"admin": true}}')
+    t.equal(poisoned.statusCode, 400, 'prototype poisoning is still refused')
+  },
+)
+
+t.test('the storable-text walk is bounded in depth and in values, without recursion', async (t) => {
+  let deep: unknown = 'x\u0000'
+  for (let i = 0; i < 10_000; i++) deep = [deep]
+  t.throws(() => unstorableText(deep), { code: 'BODY_TOO_DEEP' })
+  const wide = Array.from({ length: MAX_WALK_VALUES + 1 }, () => 1)
+  t.throws(() => unstorableText(wide), { code: 'BODY_TOO_COMPLEX' })
+  let fine: unknown = 'x\u0000'
+  for (let i = 0; i < MAX_JSON_DEPTH; i++) fine = { a: fine }
+  t.same(
+    unstorableText(fine).map((e) => e.path),
+    [`${'/a'.repeat(MAX_JSON_DEPTH)}`],
+    'a deep but allowed value is still checked',
+  )
+})

@@ -246,3 +246,17 @@ t.test('retired keys leave the JWKS once their tokens have expired', async (t) =
     'a token of the dropped key is refused',
   )
 })
+
+t.test(
+  'a 5,000-deep JSON object on the token route, without a token, is a 400 (issue 19)',
+  async (t) => {
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/auth/token',
+      headers: { 'content-type': 'application/json' },
+      payload: `${'{"a":'.repeat(5_000)}1${'}'.repeat(5_000)}`,
+    })
+    t.equal(res.statusCode, 400)
+    t.equal(res.json().code, 'BODY_TOO_DEEP')
+  },
+)

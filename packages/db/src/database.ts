@@ -28,8 +28,11 @@ export interface DatabaseOptions {
   /** A PGlite data dir dump to start from (tests start from a migrated template). */
   loadDataDir?: Blob | File
   poolMax?: number
-  /** Told about errors on idle pooled connections (they are discarded either way). */
-  onIdleError?: (err: Error) => void
+  /**
+   * Told when a pooled connection breaks (a restart, a dropped database), idle or checked out;
+   * the pool discards it either way.
+   */
+  onConnectionError?: (err: Error) => void
   /** Upper bound for one statement, so a stuck query cannot hold a connection forever. */
   statementTimeoutMs?: number
 }
@@ -55,9 +58,14 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     statement_timeout: options.statementTimeoutMs ?? 30_000,
     types: pgTypes,
   })
-  // An idle connection closed by the server (a restart, a dropped database) must not crash the
-  // process: the pool discards it and the next query opens a new one.
-  pool.on('error', (err) => options.onIdleError?.(err))
+  // A connection closed by the server (a restart, a dropped database) must not crash the process.
+  // pg-pool listens on idle clients only; a checked-out one (a transaction waiting on Kafka, a
+  // consumer's handler) would emit 'error' to nobody, which Node turns into an exit. Its query
+  // fails instead, and the pool drops it on release (it is no longer queryable).
+  pool.on('error', () => {}) // told below, once, for idle and checked-out clients alike
+  pool.on('connect', (client) => {
+    client.on('error', (err) => options.onConnectionError?.(err))
+  })
   const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
   return {
     kind: 'postgres',

@@ -16,7 +16,7 @@ const logger = pino({ level: o.logLevel, name: o.name })
 const database = await openDatabase({
   url: o.databaseUrl,
   poolMax: 1,
-  onIdleError: (err) => logger.warn({ err }, 'idle database connection closed'),
+  onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
 })
 const transport = new KafkaTransport({ brokers: o.brokers, clientId: o.clientId, logger })
 const relay = new OutboxRelay({

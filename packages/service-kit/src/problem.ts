@@ -1,7 +1,10 @@
 import { AppError, errorStatus, type FieldError } from '@creditbank/contracts'
+import { databaseUnavailable } from '@creditbank/db'
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
 const PROBLEM_BASE = 'https://creditbank.example/problems/'
+/** What a 503 asks the client to wait: a Postgres restart takes a few seconds. */
+const RETRY_AFTER_S = 2
 
 export function sendProblem(
   reply: FastifyReply,
@@ -80,6 +83,17 @@ export function installErrorHandler(app: FastifyInstance) {
           'BAD_REQUEST',
           'The request is not valid',
           fe.message,
+        )
+      }
+      if (databaseUnavailable(err)) {
+        // A restart or an outage, not a bug: the client may send the same request again.
+        request.log.warn({ err: (err as Error).message }, 'database unavailable')
+        reply.header('retry-after', String(RETRY_AFTER_S))
+        return sendProblem(
+          reply,
+          503,
+          'DATABASE_UNAVAILABLE',
+          'The service cannot reach its database; try again shortly',
         )
       }
       request.log.error({ err }, 'request failed')

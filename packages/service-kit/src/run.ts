@@ -46,7 +46,7 @@ export async function createPlatform(
     database = await openDatabase({
       url: config.DATABASE_URL,
       poolMax: config.DB_POOL_MAX,
-      onIdleError: (err) => logger.warn({ err }, 'idle database connection closed'),
+      onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
     })
   } else {
     mkdirSync(config.DATA_DIR, { recursive: true })

@@ -29,6 +29,46 @@ export interface ServerOptions {
   trustProxy?: string
 }
 
+/**
+ * How long one readiness check may take before it counts as failing: a probe (Kubernetes' 1 s
+ * default, compose's 3 s) must get an answer, and a broker or database that does not answer in
+ * time is not ready.
+ */
+export const READY_CHECK_TIMEOUT_MS = 600
+
+/**
+ * Runs every readiness check at once, each bounded by `timeoutMs`. A check still running from an
+ * earlier probe is awaited rather than started again, so probes against an unreachable broker or
+ * database do not pile up connection attempts.
+ */
+export function boundedChecks(checks: Map<string, () => Promise<boolean>>, timeoutMs: number) {
+  const running = new Map<string, Promise<boolean>>()
+  const run = (name: string, check: () => Promise<boolean>) => {
+    let p = running.get(name)
+    if (!p) {
+      p = check()
+        .catch(() => false)
+        .finally(() => running.delete(name))
+      running.set(name, p)
+    }
+    return p
+  }
+  return async (): Promise<Record<string, 'ok' | 'failing'>> => {
+    const entries = await Promise.all(
+      [...checks].map(async ([name, check]) => {
+        let timer: NodeJS.Timeout | undefined
+        const late = new Promise<boolean>((r) => {
+          timer = setTimeout(() => r(false), timeoutMs)
+        })
+        const ok = await Promise.race([run(name, check), late])
+        clearTimeout(timer)
+        return [name, ok ? 'ok' : 'failing'] as const
+      }),
+    )
+    return Object.fromEntries(entries)
+  }
+}
+
 /** Paths in logs never carry personal data, and these fields never reach a log line. */
 export const redactPaths = [
   'req.headers.authorization',
@@ -99,14 +139,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
   installMetrics(app, o.service)
   app.decorate('readiness', new Map<string, () => Promise<boolean>>())
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }))
+  const readiness = boundedChecks(app.readiness, READY_CHECK_TIMEOUT_MS)
   app.get('/health/ready', { schema: { hide: true } }, async (_request, reply) => {
-    const checks: Record<string, 'ok' | 'failing'> = {}
-    for (const [name, check] of app.readiness) {
-      checks[name] = await check().then(
-        (ok) => (ok ? 'ok' : 'failing'),
-        () => 'failing',
-      )
-    }
+    const checks = await readiness()
     const ready = Object.values(checks).every((c) => c === 'ok')
     reply.code(ready ? 200 : 503)
     return { status: ready ? 'ok' : 'failing', checks }

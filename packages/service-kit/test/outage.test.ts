@@ -1,0 +1,108 @@
+import { createServer, type Socket } from 'node:net'
+import { openDatabase } from '@creditbank/db'
+import { KafkaTransport, MemoryTransport } from '@creditbank/events'
+import { buildServer, type Platform, servicePlatform } from '@creditbank/service-kit'
+import { sql } from 'kysely'
+import pino from 'pino'
+import t, { type Test } from 'tap'
+
+/** A port that accepts connections and never answers: a broker or database that hangs. */
+async function silentPort(t: Test) {
+  const sockets = new Set<Socket>()
+  const server = createServer((s) => sockets.add(s))
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  t.teardown(() => {
+    for (const s of sockets) s.destroy()
+    server.close()
+  })
+  return (server.address() as { port: number }).port
+}
+
+/** A port nothing listens on. */
+async function closedPort() {
+  const server = createServer()
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
+  const { port } = server.address() as { port: number }
+  await new Promise((r) => server.close(r))
+  return port
+}
+
+async function serviceOn(t: Test, platform: Platform) {
+  const app = await buildServer({ service: 'kit-outage', logLevel: 'silent' })
+  await app.register(servicePlatform, {
+    service: 'kit-outage',
+    schema: 'kit_outage',
+    platform,
+    publishes: true,
+    startWorkers: false,
+  })
+  app.get('/thing', async () => {
+    await sql`select 1`.execute(app.db)
+    return { ok: true }
+  })
+  await app.ready()
+  t.teardown(() => app.close())
+  return app
+}
+
+const base = {
+  resolveKey: async () => undefined,
+  issuer: 'i',
+  audience: 'a',
+}
+
+async function timedReady(app: Awaited<ReturnType<typeof serviceOn>>) {
+  const started = Date.now()
+  const res = await app.inject({ method: 'GET', url: '/health/ready' })
+  return { res, ms: Date.now() - started }
+}
+
+t.test(
+  'readiness answers 503 within 1 s when the broker hangs or is gone (it took 12–20 s)',
+  async (t) => {
+    for (const [name, port] of [
+      ['a closed port', await closedPort()],
+      ['a port that never answers', await silentPort(t)],
+    ] as const) {
+      const transport = new KafkaTransport({
+        brokers: [`127.0.0.1:${port}`],
+        clientId: 'kit-outage',
+        logger: pino({ level: 'silent' }),
+      })
+      const database = await openDatabase({ url: process.env.DATABASE_URL ?? 'postgres://x' })
+      t.teardown(() => database.close())
+      const app = await serviceOn(t, { ...base, database, transport })
+      for (let probe = 1; probe <= 3; probe++) {
+        const { res, ms } = await timedReady(app)
+        t.equal(res.statusCode, 503, `${name}, probe ${probe}: not ready`)
+        t.equal(res.json().checks.events, 'failing', `${name}: the broker check fails`)
+        t.ok(ms < 1_000, `${name}, probe ${probe}: answered in ${ms} ms`)
+      }
+      await transport.close()
+    }
+  },
+)
+
+t.test(
+  'while the database is out of reach, requests are 503 with Retry-After and readiness says so within 1 s',
+  async (t) => {
+    for (const [name, port] of [
+      ['refused', await closedPort()],
+      ['hanging', await silentPort(t)],
+    ] as const) {
+      const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:${port}/x` })
+      t.teardown(() => database.close())
+      const app = await serviceOn(t, { ...base, database, transport: new MemoryTransport() })
+      const { res, ms } = await timedReady(app)
+      t.equal(res.statusCode, 503, `${name}: not ready`)
+      t.equal(res.json().checks.database, 'failing')
+      t.ok(ms < 1_000, `${name}: readiness answered in ${ms} ms`)
+      if (name === 'hanging') continue // a hanging connect ends with the pool's connect timeout
+      const thing = await app.inject({ method: 'GET', url: '/thing' })
+      t.equal(thing.statusCode, 503, `${name}: a request is 503, not 500`)
+      t.equal(thing.headers['content-type'], 'application/problem+json; charset=utf-8')
+      t.equal(thing.headers['retry-after'], '2')
+      t.equal(thing.json().code, 'DATABASE_UNAVAILABLE')
+    }
+  },
+)

@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import pg from 'pg'
+import { Listener, type NotificationHandler } from './listen.js'
 
 /** OIDs whose text form we keep as strings: exact decimals, 64-bit integers and plain dates. */
 const NUMERIC = 1700
@@ -17,6 +18,13 @@ export interface Database {
   /** The embedded engine, when there is one. */
   readonly pglite?: PGlite
   ping(): Promise<void>
+  /**
+   * Postgres only: LISTEN on a channel over a connection of its own (opened on first use, opened
+   * again after a restart); resolves to a function that stops listening.
+   */
+  listen?(channel: string, handler: NotificationHandler): Promise<() => Promise<void>>
+  /** Postgres only: NOTIFY a channel, outside any transaction. */
+  notify?(channel: string, payload: string): Promise<void>
   close(): Promise<void>
 }
 
@@ -67,13 +75,24 @@ function openPostgres(url: string, options: DatabaseOptions): Database {
     client.on('error', (err) => options.onConnectionError?.(err))
   })
   const kysely = new Kysely<any>({ dialect: new PostgresDialect({ pool }) })
+  let listener: Listener | undefined
   return {
     kind: 'postgres',
     kysely,
     ping: async () => {
       await sql`select 1`.execute(kysely)
     },
-    close: () => kysely.destroy(),
+    listen: (channel, handler) => {
+      listener ??= new Listener(url, options.onConnectionError)
+      return listener.listen(channel, handler)
+    },
+    notify: async (channel, payload) => {
+      await sql`select pg_notify(${channel}, ${payload})`.execute(kysely)
+    },
+    close: async () => {
+      await listener?.close()
+      await kysely.destroy()
+    },
   }
 }
 

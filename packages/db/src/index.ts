@@ -1,4 +1,5 @@
 export * from './database.js'
 export * from './json-rows.js'
+export type { NotificationHandler } from './listen.js'
 export * from './migrate.js'
 export * from './unavailable.js'

@@ -39,6 +39,8 @@ export interface ConsumerOptions {
   retryBaseMs?: number
   /** The most events one transaction applies when a handler takes batches (default 100, at most 1,000). */
   maxBatch?: number
+  /** Told after a transaction that applied events committed (a handler may have written events). */
+  applied?: () => void
   /** Is the database reachable? While it is not, failures are not the event's fault. */
   ping?: () => Promise<void>
 }
@@ -169,6 +171,7 @@ export class EventConsumer {
       await handler(trx, event)
       this.stats.applied += 1
     })
+    this.o.applied?.()
   }
 
   private async handleBatch(ds: Delivery[]) {
@@ -186,6 +189,7 @@ export class EventConsumer {
     }
     this.stats.applied += counts.applied
     this.stats.duplicates += counts.duplicates
+    if (counts.applied) this.o.applied?.()
     for (const { d, s } of sorted) {
       if ('reject' in s) await this.deadLetter(d, s.reject, 0)
       else if ('ignore' in s) this.stats.ignored += 1

@@ -8,6 +8,7 @@ import {
   type Producer,
 } from 'kafkajs'
 import type { Logger } from 'pino'
+import { KafkaLogFilter } from './kafka-log.js'
 import {
   DEFAULT_MAX_BATCH,
   type Delivery,
@@ -55,13 +56,13 @@ export class KafkaTransport implements Transport {
       requestTimeout: options.requestTimeoutMs ?? 30_000,
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
       logLevel: logLevel.WARN,
-      logCreator:
-        () =>
-        ({ level, log: entry }) => {
-          const { message, ...rest } = entry
-          if (level <= logLevel.ERROR) log.error(rest, message)
-          else log.warn(rest, message)
-        },
+      logCreator: () => {
+        const filter = new KafkaLogFilter(log)
+        return ({ level, log: entry }) => {
+          const { message, timestamp: _t, logger: _l, ...rest } = entry
+          filter.write(level, message, rest)
+        }
+      },
     })
     this.admin = this.kafka.admin()
     this.producer = this.kafka.producer({

@@ -2,7 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { forSchema, openDatabase } from '@creditbank/db'
 import pino from 'pino'
 import { KafkaTransport } from './kafka-transport.js'
-import { OutboxRelay } from './relay.js'
+import { OutboxRelay, outboxSignal } from './relay.js'
 import type { RelayThreadSettings } from './relay-thread.js'
 
 /**
@@ -24,6 +24,8 @@ const relay = new OutboxRelay({
   name: o.schema,
   transport,
   logger,
+  // Wakes from the service's other replicas; this process's commits arrive as 'wake' messages.
+  signal: outboxSignal(database, o.schema),
   ...(o.idleMs !== undefined ? { idleMs: o.idleMs } : {}),
 })
 
@@ -37,5 +39,5 @@ port.on('message', (message: 'wake' | 'stop') => {
   })()
 })
 await transport.connect()
-relay.start()
+await relay.start()
 port.postMessage('started')

@@ -8,6 +8,7 @@ import {
   type EventHandler,
   type NewEvent,
   OutboxRelay,
+  outboxSignal,
   type Relay,
   RelayThread,
   type RelayThreadSettings,
@@ -28,6 +29,7 @@ export interface Platform {
   audience: string
   /** Partitions for event topics created at start. */
   partitions?: number
+  /** The relays' fallback poll (commits wake them); DEFAULT_POLL_MS when absent. */
   relayIdleMs?: number
   /**
    * Set where a relay can run on a thread of its own (Postgres and Kafka; see RelayThread): the
@@ -82,7 +84,7 @@ export const servicePlatform = fp<ServicePlatformOptions>(
     const { platform } = o
     const db = forSchema<any>(platform.database, o.schema)
     const logger = app.log as never
-    const idleMs = platform.relayIdleMs ?? 20
+    const idleMs = platform.relayIdleMs
     const thread =
       platform.relayThread && (o.relayThread || platform.relayThread.everyService)
         ? platform.relayThread
@@ -103,7 +105,14 @@ export const servicePlatform = fp<ServicePlatformOptions>(
             db,
             logger,
           )
-        : new OutboxRelay({ db, name: o.schema, transport: platform.transport, logger, idleMs })
+        : new OutboxRelay({
+            db,
+            name: o.schema,
+            transport: platform.transport,
+            logger,
+            idleMs,
+            signal: outboxSignal(platform.database, o.schema),
+          })
     const consumer = o.consumes
       ? new EventConsumer({
           groupId: `creditbank.${o.service}`,
@@ -113,6 +122,8 @@ export const servicePlatform = fp<ServicePlatformOptions>(
           transport: platform.transport,
           logger,
           ping: () => platform.database.ping(),
+          // A handler may have written events: publish them now, not at the relay's next poll.
+          applied: () => relay?.wake(),
         })
       : undefined
     const source = `/creditbank/${o.service}`

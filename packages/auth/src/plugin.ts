@@ -30,13 +30,19 @@ export const authErrors = defineErrors({
  */
 export const authPlugin = fp<AuthOptions>(
   async (app, options) => {
+    // A key source that failed (identity's own key table while its database restarts) is not a
+    // bad token: that error is answered as itself (503), not as a 401.
+    const keySourceFailed = new WeakMap<FastifyRequest, unknown>()
     await app.register(fastifyJwt, {
       secret: {
-        public: async (_request: FastifyRequest, token: unknown) => {
+        public: async (request: FastifyRequest, token: unknown) => {
           const kid = (token as { header?: { kid?: unknown } })?.header?.kid
           if (typeof kid !== 'string')
             throw authErrors.AUTH_TOKEN_INVALID('The token names no key (kid)')
-          const pem = await options.resolveKey(kid)
+          const pem = await options.resolveKey(kid).catch((err: unknown) => {
+            keySourceFailed.set(request, err)
+            throw err
+          })
           if (!pem) throw authErrors.AUTH_TOKEN_INVALID('The token is signed with an unknown key')
           return pem
         },
@@ -66,6 +72,7 @@ export const authPlugin = fp<AuthOptions>(
         request.principal = principalFromClaims(claims.payload ?? claims)
       } catch (err) {
         if (err instanceof AppError) throw err
+        if (keySourceFailed.has(request)) throw keySourceFailed.get(request)
         throw authErrors.AUTH_TOKEN_INVALID()
       }
     })

@@ -16,6 +16,8 @@ export interface RelayThreadSettings {
   name: string
   logLevel: string
   idleMs?: number
+  /** A prefix of every topic (KAFKA_NAMESPACE). */
+  namespace?: string
 }
 
 /** Where the thread's entry is: beside this module, as TypeScript in the workspace or bundled JavaScript in an image. */
@@ -23,6 +25,21 @@ const entry = new URL(
   import.meta.url.endsWith('.ts') ? './relay-worker.ts' : './relay-worker.js',
   import.meta.url,
 )
+
+/**
+ * How to start the thread. Under `node --import tsx` (a service run from source) Node 20 does not
+ * carry the TypeScript hooks into a worker, which then cannot load relay-worker.ts and ended
+ * (and was restarted) every second: it registers them itself first. tap's loader and the
+ * bundled JavaScript need nothing.
+ */
+function workerEntry(): [URL | string, { eval?: boolean }] {
+  const tsx = process.execArgv.some(
+    (a, i, all) => /^tsx(\/esm)?$/.test(a) && all[i - 1] === '--import',
+  )
+  if (!entry.pathname.endsWith('.ts') || !tsx) return [entry, {}]
+  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}) })`
+  return [code, { eval: true }]
+}
 
 /**
  * Runs a service's OutboxRelay (the same class, the same guarantees) on a worker thread, with its
@@ -53,7 +70,9 @@ export class RelayThread implements Relay {
     this.stopping = false
     // 4 MB semi-spaces, as the images give a service (infra/docker/Dockerfile), whatever the process's
     // own flags say: the thread holds a batch of a few hundred events at a time.
-    const worker = new Worker(entry, {
+    const [script, how] = workerEntry()
+    const worker = new Worker(script, {
+      ...how,
       workerData: this.settings,
       name: `${this.settings.schema}-outbox-relay`,
       resourceLimits: { maxYoungGenerationSizeMb: 12, maxOldGenerationSizeMb: 128 },

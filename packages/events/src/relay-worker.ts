@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import { forSchema, openDatabase } from '@creditbank/db'
 import pino from 'pino'
 import { KafkaTransport } from './kafka-transport.js'
+import { withNamespace } from './namespaced-transport.js'
 import { OutboxRelay, outboxSignal } from './relay.js'
 import type { RelayThreadSettings } from './relay-thread.js'
 
@@ -18,7 +19,10 @@ const database = await openDatabase({
   poolMax: 1,
   onConnectionError: (err) => logger.warn({ err: err.message }, 'database connection lost'),
 })
-const transport = new KafkaTransport({ brokers: o.brokers, clientId: o.clientId, logger })
+const transport = withNamespace(
+  new KafkaTransport({ brokers: o.brokers, clientId: o.clientId, logger }),
+  o.namespace,
+)
 const relay = new OutboxRelay({
   db: forSchema(database, o.schema),
   name: o.schema,

@@ -12,6 +12,13 @@ export const commonConfig = {
   DB_POOL_MAX: Type.Integer({ minimum: 1, maximum: 100, default: 10 }),
   DATA_DIR: Type.String({ default: './data' }),
   KAFKA_BROKERS: Type.Optional(Type.String({ pattern: '^[^,\\s]+(,[^,\\s]+)*$' })),
+  KAFKA_NAMESPACE: Type.Optional(
+    Type.String({
+      pattern: '^[A-Za-z0-9._-]{1,60}$',
+      description:
+        'a prefix for every topic and consumer group, for several systems on one broker (the drills run a cluster beside the developers’)',
+    }),
+  ),
   RELAY_THREAD: Type.Optional(
     Type.Boolean({
       description:

@@ -35,7 +35,10 @@ export interface Platform {
    * Set where a relay can run on a thread of its own (Postgres and Kafka; see RelayThread): the
    * services that ask for one get it, or every service that publishes with `everyService`.
    */
-  relayThread?: Pick<RelayThreadSettings, 'databaseUrl' | 'brokers' | 'clientId' | 'logLevel'> & {
+  relayThread?: Pick<
+    RelayThreadSettings,
+    'databaseUrl' | 'brokers' | 'clientId' | 'logLevel' | 'namespace'
+  > & {
     everyService?: boolean
   }
 }
@@ -98,6 +101,7 @@ export const servicePlatform = fp<ServicePlatformOptions>(
               brokers: thread.brokers,
               clientId: `${thread.clientId}-relay`,
               logLevel: thread.logLevel,
+              ...(thread.namespace ? { namespace: thread.namespace } : {}),
               schema: o.schema,
               name: o.service,
               idleMs,

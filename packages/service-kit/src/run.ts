@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { jwksKeyResolver, type KeyResolver } from '@creditbank/auth'
 import { type Database, type Migrations, migrate, openDatabase } from '@creditbank/db'
-import { KafkaTransport, MemoryTransport, type Transport } from '@creditbank/events'
+import { KafkaTransport, MemoryTransport, type Transport, withNamespace } from '@creditbank/events'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import pino, { type Logger } from 'pino'
 import type { TObject } from 'typebox'
@@ -15,6 +15,7 @@ type CommonConfig = { [K in keyof typeof commonConfig]: unknown } & {
   DB_POOL_MAX: number
   DATA_DIR: string
   KAFKA_BROKERS?: string
+  KAFKA_NAMESPACE?: string
   RELAY_THREAD?: boolean
   JWT_ISSUER: string
   JWT_AUDIENCE: string
@@ -53,7 +54,10 @@ export async function createPlatform(
     database = await openDatabase({ dataDir: join(config.DATA_DIR, 'pglite') })
   }
   const transport: Transport = config.KAFKA_BROKERS
-    ? new KafkaTransport({ brokers: config.KAFKA_BROKERS.split(','), clientId, logger })
+    ? withNamespace(
+        new KafkaTransport({ brokers: config.KAFKA_BROKERS.split(','), clientId, logger }),
+        config.KAFKA_NAMESPACE,
+      )
     : new MemoryTransport()
   await transport.connect()
   const relayThread =
@@ -63,6 +67,7 @@ export async function createPlatform(
           brokers: config.KAFKA_BROKERS.split(','),
           clientId,
           logLevel: config.LOG_LEVEL,
+          ...(config.KAFKA_NAMESPACE ? { namespace: config.KAFKA_NAMESPACE } : {}),
           everyService: config.RELAY_THREAD === true,
         }
       : undefined

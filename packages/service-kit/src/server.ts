@@ -106,6 +106,9 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
     requestTimeout: o.requestTimeoutMs ?? 15_000,
     bodyLimit: o.bodyLimitBytes ?? 2_000_000,
     return503OnClosing: true,
+    // onReady connects the relay (on a thread of its own, for accounts) and consumers to the
+    // broker; on a busy machine that took longer than Fastify's 10 s default, and the start failed.
+    pluginTimeout: 60_000,
     // Per-address limits must see the client behind the gateway, not the gateway itself.
     trustProxy: o.trustProxy ?? 'loopback',
     routerOptions: { maxParamLength: 200 },

@@ -1,4 +1,6 @@
 export * from './database.js'
+export * from './private-postgres.js'
+export * from './processes.js'
 export * from './service.js'
 export * from './tokens.js'
 export * from './transport.js'

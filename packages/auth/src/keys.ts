@@ -1,7 +1,32 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
 
-/** Finds the public key (PEM) for a token's `kid`, or nothing when the kid is unknown. */
-export type KeyResolver = (kid: string) => Promise<string | undefined>
+/**
+ * Finds the public key (PEM) for a token's `kid`, or nothing when the kid is unknown. `forget`
+ * drops a cached key (it was revoked): the next token naming it makes the cache look again.
+ */
+export type KeyResolver = ((kid: string) => Promise<string | undefined>) & {
+  forget?(kid: string): void
+}
+
+/** The most revoked kids remembered; beyond, the oldest are forgotten (their tokens have long expired). */
+const MAX_REVOKED = 1_000
+
+/**
+ * Kids identity revoked in an emergency (`identity.signing-key.revoked`): their tokens are
+ * refused even where a verification was cached before the revocation.
+ */
+export class RevokedKeys {
+  private readonly kids = new Set<string>()
+
+  add(kid: string) {
+    this.kids.add(kid)
+    if (this.kids.size > MAX_REVOKED) this.kids.delete(this.kids.values().next().value!)
+  }
+
+  has(kid: string) {
+    return this.kids.has(kid)
+  }
+}
 
 export interface Jwk extends JsonWebKey {
   kid: string
@@ -52,7 +77,7 @@ export function jwksKeyResolver(
     fetchedAt = Date.now()
   }
 
-  return async (kid) => {
+  const resolve: KeyResolver = async (kid) => {
     const age = Date.now() - fetchedAt
     if (age > cacheMs || (!keys.has(kid) && age > minRefreshMs)) {
       inFlight ??= refresh().finally(() => {
@@ -62,4 +87,11 @@ export function jwksKeyResolver(
     }
     return keys.get(kid)
   }
+  // A revoked key: dropped now, and the next token (of whatever key) makes the cache fetch the set
+  // again at once, so a new key signing since the emergency rotation is not refused meanwhile.
+  resolve.forget = (kid) => {
+    keys.delete(kid)
+    fetchedAt = 0
+  }
+  return resolve
 }

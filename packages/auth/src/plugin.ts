@@ -2,7 +2,7 @@ import { AppError, defineErrors } from '@creditbank/contracts'
 import fastifyJwt from '@fastify/jwt'
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify'
 import fp from 'fastify-plugin'
-import type { KeyResolver } from './keys.js'
+import type { KeyResolver, RevokedKeys } from './keys.js'
 import { type AccessClaims, type Principal, principalFromClaims, type Role } from './principal.js'
 
 declare module 'fastify' {
@@ -15,6 +15,8 @@ export interface AuthOptions {
   issuer: string
   audience: string
   resolveKey: KeyResolver
+  /** Kids revoked in an emergency: their tokens are refused (see RevokedKeys). */
+  revoked?: RevokedKeys
 }
 
 export const authErrors = defineErrors({
@@ -68,7 +70,13 @@ export const authPlugin = fp<AuthOptions>(
       if (!/^Bearer [A-Za-z0-9_\-.]+$/.test(header))
         throw authErrors.AUTH_TOKEN_INVALID('The authorization header is not a bearer token')
       try {
-        const claims = (await request.jwtVerify()) as { payload?: AccessClaims } & AccessClaims
+        const claims = (await request.jwtVerify()) as {
+          payload?: AccessClaims
+          header?: { kid?: string }
+        } & AccessClaims
+        // After the verification (fast-jwt may answer it from its cache, made before a revocation).
+        if (claims.header?.kid && options.revoked?.has(claims.header.kid))
+          throw authErrors.AUTH_TOKEN_INVALID('The token is signed with a revoked key')
         request.principal = principalFromClaims(claims.payload ?? claims)
       } catch (err) {
         if (err instanceof AppError) throw err

@@ -132,7 +132,8 @@ export class KafkaTransport implements Transport {
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
     })
     await consumer.connect()
-    for (const topic of options.topics) await consumer.subscribe({ topic, fromBeginning: true })
+    for (const topic of options.topics)
+      await consumer.subscribe({ topic, fromBeginning: options.fromBeginning ?? true })
     const delivery = (topic: string, partition: number, message: KafkaMessage): Delivery => ({
       topic,
       partition,

@@ -82,7 +82,9 @@ export class MemoryTransport implements Transport {
     if (g.handle) throw new Error(`group ${options.groupId} already has a consumer in this process`)
     for (const t of options.topics) {
       g.topics.add(t)
-      this.log(t)
+      const l = this.log(t)
+      if (options.fromBeginning === false && !g.offsets.has(t))
+        g.offsets.set(t, l.base + l.items.length)
     }
     g.handle = options.handle
     g.handleBatch = options.handleBatch

@@ -31,6 +31,11 @@ export interface SubscribeOptions {
   handleBatch?(deliveries: Delivery[]): Promise<void>
   /** The most messages one `handleBatch` call gets (default 100). */
   maxBatch?: number
+  /**
+   * Where a new group starts: at each topic's beginning (the default: a service's consumer must
+   * see every event) or its end (a process that only needs what happens from now on).
+   */
+  fromBeginning?: boolean
 }
 
 export const DEFAULT_MAX_BATCH = 100

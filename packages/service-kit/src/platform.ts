@@ -1,5 +1,4 @@
-import type { KeyResolver } from '@creditbank/auth'
-import { authPlugin } from '@creditbank/auth'
+import { authPlugin, type KeyResolver, RevokedKeys } from '@creditbank/auth'
 import { topics as contractTopics } from '@creditbank/contracts'
 import { type Database, forSchema } from '@creditbank/db'
 import {
@@ -12,12 +11,14 @@ import {
   type Relay,
   RelayThread,
   type RelayThreadSettings,
+  type Subscription,
   type Transport,
   writeOutbox,
 } from '@creditbank/events'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Kysely } from 'kysely'
+import { watchKeyRevocations } from './key-revocations.js'
 import { eventFlowMetrics } from './metrics.js'
 
 /** What a process shares between the services it runs: one database, one transport, one key source. */
@@ -139,10 +140,12 @@ export const servicePlatform = fp<ServicePlatformOptions>(
       relay,
       consumer,
     } satisfies ServiceEvents)
+    const revoked = new RevokedKeys()
     await app.register(authPlugin, {
       issuer: platform.issuer,
       audience: platform.audience,
       resolveKey: platform.resolveKey,
+      revoked,
     })
     app.readiness.set('database', async () => {
       await platform.database.ping()
@@ -158,14 +161,23 @@ export const servicePlatform = fp<ServicePlatformOptions>(
       deadLettered: consumer ? () => consumer.stats.deadLettered : undefined,
     })
     if (o.startWorkers === false) return
+    let revocations: Subscription | undefined
     app.addHook('onReady', async () => {
       await platform.transport.ensureTopics(
         contractTopics.map((name) => ({ name, partitions: platform.partitions ?? 6 })),
       )
       await relay?.start()
       await consumer?.start()
+      revocations = await watchKeyRevocations({
+        transport: platform.transport,
+        service: o.service,
+        revoked,
+        resolveKey: platform.resolveKey,
+        logger,
+      })
     })
     app.addHook('onClose', async () => {
+      await revocations?.stop()
       await consumer?.stop()
       await relay?.stop()
     })

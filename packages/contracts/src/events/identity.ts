@@ -32,4 +32,9 @@ export const identityEvents = {
     { kid: Type.String(), previousKid: Type.Union([Type.String(), Type.Null()]) },
     { additionalProperties: false },
   ),
+  /** A key revoked in an emergency: every service stops accepting its tokens at once. */
+  'identity.signing-key.revoked': Type.Object(
+    { kid: Type.String(), revokedAt: Type.String({ format: 'date-time' }) },
+    { additionalProperties: false },
+  ),
 }

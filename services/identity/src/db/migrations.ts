@@ -61,4 +61,9 @@ export const migrations: Migrations = {
       `create index login_failure_username on login_failure (username, failed_at)`,
     ],
   },
+  // Issue 19: a key revoked in an emergency leaves the JWKS at once, whatever its tokens' age.
+  '2026-12-20T0001_signing_key_revoked': {
+    up: ['alter table signing_key add column revoked_at timestamptz'],
+    down: ['alter table signing_key drop column revoked_at'],
+  },
 }

@@ -49,6 +49,7 @@ export interface SigningKeyTable {
   public_jwk: ColumnType<Record<string, unknown>, string, string>
   created_at: Timestamp
   retired_at: Date | null
+  revoked_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface LoginFailureTable {

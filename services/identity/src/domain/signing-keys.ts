@@ -37,12 +37,13 @@ export async function currentSigningKey(
 
 /**
  * Rotation: a new key signs from now on; the old one stays published until every token it
- * signed has expired (one token lifetime), so nobody is logged out by a rotation.
+ * signed has expired (one token lifetime), so nobody is logged out by a rotation. Revoking the
+ * old key (it leaked) drops it from the JWKS at once, and every token it signed with it.
  */
-export async function rotateSigningKey(trx: Kysely<IdentityDB>, sealKey: Buffer) {
+export async function rotateSigningKey(trx: Kysely<IdentityDB>, sealKey: Buffer, revoke = false) {
   await sql`select pg_advisory_xact_lock(hashtext('identity.signing_key'))`.execute(trx)
   const previous = await activeKey(trx)
-  await retireActiveKeys(trx, new Date())
+  await retireActiveKeys(trx, new Date(), revoke)
   const next = newKey(sealKey)
   await insertKey(trx, next)
   return { kid: next.kid, previousKid: previous?.kid ?? null }

@@ -172,7 +172,22 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
       schema: {
         tags: ['auth'],
         summary:
-          'Rotate the token signing key; the old key stays published until its tokens expire',
+          'Rotate the token signing key; the old key stays published until its tokens expire, or, with `revokePrevious`, is withdrawn at once (every service refuses its tokens within seconds)',
+        // A body is optional: a plain rotation sends none.
+        body: Type.Union([
+          Type.Object(
+            {
+              revokePrevious: Type.Optional(
+                Type.Boolean({
+                  description:
+                    'the old key leaked: drop it from the JWKS now and refuse its tokens everywhere',
+                }),
+              ),
+            },
+            { additionalProperties: false },
+          ),
+          Type.Null(),
+        ]),
         response: {
           201: Type.Object({
             kid: Type.String(),
@@ -182,10 +197,22 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
         },
       },
     },
-    async (_request, reply) => {
+    async (request, reply) => {
+      const revoke = request.body?.revokePrevious === true
       const out = await db.transaction().execute(async (trx) => {
-        const rotated = await rotateSigningKey(trx, sealKey)
-        await app.events.write(trx, [{ type: 'identity.signing-key.rotated', data: rotated }])
+        const rotated = await rotateSigningKey(trx, sealKey, revoke)
+        const revokedAt = new Date().toISOString()
+        await app.events.write(trx, [
+          { type: 'identity.signing-key.rotated', data: rotated },
+          ...(revoke && rotated.previousKid
+            ? [
+                {
+                  type: 'identity.signing-key.revoked',
+                  data: { kid: rotated.previousKid, revokedAt },
+                },
+              ]
+            : []),
+        ])
         return rotated
       })
       app.events.committed()

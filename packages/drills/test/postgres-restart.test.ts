@@ -23,6 +23,12 @@ const OUTAGE_MS = 3_000
 const LOAD_AROUND_MS = 2_500
 const PROBE_EVERY_MS = 50
 const RECOVERY_LIMIT_MS = 60_000
+/**
+ * Readiness checks are cut at 300 ms, and service-kit's outage test holds them to 1 s; here, with
+ * five services, a load generator and a restarting database on two cores, the bound only catches a
+ * hang (before: 12–20 s); the slowest answer is reported.
+ */
+const READY_BOUND_MS = 3_000
 const skip = !process.env.KAFKA_BROKERS
   ? 'needs real Kafka and Postgres binaries (runs with KAFKA_BROKERS and DATABASE_URL set)'
   : !process.env.DATABASE_URL
@@ -92,6 +98,7 @@ t.test(
     }
     const load = postSteadily(s.accounts!.url, setup)
     const recovery: Record<string, Record<string, number>> = {}
+    let slowestReady = 0
     const outageAnswers: Record<string, Map<number, number>> = {}
     for (const mode of ['fast', 'immediate'] as const) {
       await new Promise((r) => setTimeout(r, LOAD_AROUND_MS))
@@ -107,7 +114,8 @@ t.test(
         }
         for (const svc of Object.values(s)) {
           const r = await timedReady(svc.url)
-          if (r.status !== 503 || r.ms >= 1_000)
+          slowestReady = Math.max(slowestReady, r.ms)
+          if (r.status !== 503 || r.ms >= READY_BOUND_MS)
             t.fail(
               `${mode}: ${svc.name} readiness answered ${r.status} in ${r.ms} ms while the database was down`,
             )
@@ -175,6 +183,7 @@ t.test(
     t.comment(
       `postings: ${load.acknowledged.length} acknowledged; answers ${JSON.stringify([...load.statuses])}`,
     )
+    t.comment(`slowest readiness answer while the database was down: ${slowestReady} ms`)
     for (const [mode, times] of Object.entries(recovery))
       t.comment(`-m ${mode}: first 2xx after the database was back (ms): ${JSON.stringify(times)}`)
   },

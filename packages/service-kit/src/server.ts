@@ -34,7 +34,7 @@ export interface ServerOptions {
  * default, compose's 3 s) must get an answer, and a broker or database that does not answer in
  * time is not ready.
  */
-export const READY_CHECK_TIMEOUT_MS = 600
+export const READY_CHECK_TIMEOUT_MS = 300
 
 /**
  * Runs every readiness check at once, each bounded by `timeoutMs`. A check still running from an

@@ -14,8 +14,9 @@ if (!service) throw new Error('usage: build-service.mjs <service>')
 const dir = join(root, 'services', service)
 const external = ['@fastify/swagger-ui', '@electric-sql/pglite', 'kysely-pglite-dialect', 'pg-native']
 // portfolio's printable records: pdfkit reads its own data files at run time, so it stays external;
+// so does sharp (evidence images), which loads its native libvips binary;
 // of the CJK font package only the one font file used is copied beside the bundle (not its 90 MB).
-const serviceExternal = { portfolio: ['pdfkit'] }
+const serviceExternal = { portfolio: ['pdfkit', 'sharp'] }
 const serviceFiles = {
   portfolio: [['@expo-google-fonts/noto-sans-sc/400Regular/NotoSansSC_400Regular.ttf', 'fonts/NotoSansSC_400Regular.ttf']],
 }

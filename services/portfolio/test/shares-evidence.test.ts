@@ -1,5 +1,6 @@
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
+import { plainJpeg, plainPdf, plainPng } from './evidence-files.js'
 import { buildPortfolio, fixtures, ids } from './helper.js'
 
 const pf = await buildPortfolio()
@@ -20,12 +21,9 @@ const count = async (table: 'evidence' | 'evidence_blob' | 'share' | 'share_acce
         .executeTakeFirstOrThrow()
     ).n,
   )
-const png = Buffer.concat([
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-  Buffer.from('fake png body'),
-])
-const pdf = Buffer.from('%PDF-1.7\n% a tiny pdf\n')
-const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46])
+const png = await plainPng()
+const pdf = await plainPdf()
+const jpeg = await plainJpeg()
 const exe = Buffer.concat([Buffer.from('MZ'), Buffer.alloc(100)])
 const upload = (
   body: Buffer,

@@ -36,6 +36,23 @@ export const portfolioErrors = defineErrors({
     'Only PDF, PNG and JPEG files are accepted (judged by their bytes)',
   ],
   PORTFOLIO_EVIDENCE_EMPTY: ['bad_request', 'The file is empty'],
+  PORTFOLIO_EVIDENCE_PDF_INVALID: [
+    'invalid',
+    'The PDF cannot be read: it is damaged, cut short or not really a PDF',
+  ],
+  PORTFOLIO_EVIDENCE_PDF_ENCRYPTED: [
+    'invalid',
+    'The PDF is encrypted or password-protected; upload a copy without a password',
+  ],
+  PORTFOLIO_EVIDENCE_PDF_SCRIPT: [
+    'invalid',
+    'The PDF contains JavaScript, a launch action or an XFA form; upload a plain copy (print to PDF)',
+  ],
+  PORTFOLIO_EVIDENCE_IMAGE_INVALID: [
+    'invalid',
+    'The image cannot be read: it is damaged, cut short or not really a PNG or JPEG',
+  ],
+  PORTFOLIO_EVIDENCE_IMAGE_TOO_LARGE: ['too_large', 'The image has too many pixels'],
   PORTFOLIO_EVIDENCE_NOT_FOUND: ['not_found', 'No such evidence file'],
   PORTFOLIO_SHARE_NOT_FOUND: ['not_found', 'No such share'],
   PORTFOLIO_SHARE_EXPIRY_INVALID: [

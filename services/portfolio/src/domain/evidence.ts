@@ -10,6 +10,8 @@ import {
 } from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { portfolioErrors } from './errors.js'
+import { cleanImage } from './evidence-image.js'
+import { checkPdf } from './evidence-pdf.js'
 
 type Publish = (
   trx: Kysely<PortfolioDB>,
@@ -53,21 +55,35 @@ export function evidenceView(e: {
 }
 
 /**
+ * What is stored of an uploaded file: a PDF as it came once it has been parsed and found to be
+ * unencrypted and free of scripts; an image with its metadata (EXIF, GPS position, XMP, comments)
+ * taken out and decoded in full. Anything else is refused with a code naming the problem.
+ */
+export async function acceptedContent(bytes: Buffer) {
+  if (bytes.length === 0) throw portfolioErrors.PORTFOLIO_EVIDENCE_EMPTY()
+  const mediaType = sniff(bytes)
+  if (!mediaType) throw portfolioErrors.PORTFOLIO_EVIDENCE_TYPE_UNSUPPORTED()
+  if (mediaType === 'application/pdf') {
+    await checkPdf(bytes)
+    return { mediaType, content: bytes }
+  }
+  return { mediaType, content: await cleanImage(bytes, mediaType) }
+}
+
+/**
  * Keeps a learner's evidence file: the bytes once per sha256 (bytea in Postgres, so a backup of the
  * database is a backup of the files), one evidence row per learner and file. The same file again
- * answers the existing row (200), not a copy.
+ * answers the existing row (200), not a copy. The sha256 is of the stored bytes.
  */
 export async function addEvidence(
   db: Kysely<PortfolioDB>,
   learnerId: string,
   actor: string,
-  bytes: Buffer,
+  upload: Buffer,
   filename: string | null,
   publish: Publish,
 ) {
-  if (bytes.length === 0) throw portfolioErrors.PORTFOLIO_EVIDENCE_EMPTY()
-  const mediaType = sniff(bytes)
-  if (!mediaType) throw portfolioErrors.PORTFOLIO_EVIDENCE_TYPE_UNSUPPORTED()
+  const { mediaType, content: bytes } = await acceptedContent(upload)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   return db.transaction().execute(async (trx) => {
     await insertBlob(trx, {

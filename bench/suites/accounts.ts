@@ -73,7 +73,7 @@ const http = httpClient(128)
 
 const call = http.call
 
-function vmRssMb(pid: number) {
+export function vmRssMb(pid: number) {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8')
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024
 }
@@ -85,7 +85,7 @@ function mainThreadCpuMs(pid: number) {
 }
 const CLOCK_TICKS = 100
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer()
     s.once('error', reject)
@@ -97,7 +97,7 @@ function freePort(): Promise<number> {
 }
 
 /** identity's JWKS for the bench's own signing key, so the child trusts the bench's tokens. */
-async function jwksServer(jwk: unknown) {
+export async function jwksServer(jwk: unknown) {
   const { createServer: http } = await import('node:http')
   const server = http((req, res) => {
     res.setHeader('content-type', 'application/json')
@@ -110,7 +110,7 @@ async function jwksServer(jwk: unknown) {
   }
 }
 
-async function startService(
+export async function startService(
   ctx: BenchContext,
   entry: string,
   databaseUrl: string,
@@ -157,7 +157,7 @@ async function startService(
   throw new Error(`accounts not ready: ${out}`)
 }
 
-async function stopService(child: ChildProcess) {
+export async function stopService(child: ChildProcess) {
   if (child.exitCode !== null) return
   const exited = new Promise((r) => child.once('exit', r))
   child.kill('SIGTERM')
@@ -166,7 +166,7 @@ async function stopService(child: ChildProcess) {
 }
 
 /** Learners with empty accounts, straight in SQL (the opening path is not what is measured). */
-async function seedLearners(db: Database, prefix: string, n: number) {
+export async function seedLearners(db: Database, prefix: string, n: number) {
   await sql`insert into accounts.learner (id, account_no, national_id_hash, national_id_sealed, national_id_masked, name, birth_date, category)
     select gen_random_uuid(), ${prefix} || g, md5(${prefix} || g) || md5('h' || g), 'sealed', 'masked', 'bench', date '1990-01-01', 'other' from generate_series(1, ${n}::int) g`.execute(
     db.kysely,
@@ -222,7 +222,7 @@ async function bulkEntries(db: Database, prefix: string, org: string, log: (m: s
  * postings churn are vacuumed, as autovacuum would have done in the meantime. Without it every
  * phase would also pay for the dead outbox rows of all the phases before it.
  */
-async function settle(db: Database) {
+export async function settle(db: Database) {
   const until = Date.now() + 60_000
   while (
     Number(
@@ -240,7 +240,7 @@ async function settle(db: Database) {
     )
 }
 
-async function ledgerSize(db: Database) {
+export async function ledgerSize(db: Database) {
   return Number(
     (await sql<{ n: string }>`select count(*) as n from accounts.ledger_entry`.execute(db.kysely))
       .rows[0]!.n,
@@ -248,7 +248,7 @@ async function ledgerSize(db: Database) {
 }
 
 /** Sequential statement requests (50 entries, newest first) for random learners; client-side latency. */
-async function statementLatency(port: number, learners: string[], auth: string) {
+export async function statementLatency(port: number, learners: string[], auth: string) {
   const times: number[] = []
   for (let i = 0; i < 300; i++)
     await call(
@@ -303,7 +303,7 @@ async function sampled<T>(pid: number, work: () => Promise<T>) {
   }
 }
 
-async function closedLoop(ms: number, one: () => Promise<void>) {
+export async function closedLoop(ms: number, one: () => Promise<void>) {
   let done = 0
   const until = performance.now() + ms
   const started = performance.now()
@@ -318,7 +318,7 @@ async function closedLoop(ms: number, one: () => Promise<void>) {
   return done / ((performance.now() - started) / 1000)
 }
 
-async function httpPosting(port: number, learners: string[], auth: string) {
+export async function httpPosting(port: number, learners: string[], auth: string) {
   const res = await call(port, 'POST', '/v1/outcomes', JSON.stringify(posting(learners)), {
     authorization: auth,
     'idempotency-key': randomUUID(),
@@ -365,7 +365,7 @@ function sqlPostingAlone(db: Kysely<AccountsDB>, org: string, actor: string, lea
  * Batches of BATCH outcomes, `streams.length` requests in flight: each stream is one school
  * posting for its own learners (so the streams do not queue behind each other's account locks).
  */
-async function batches(port: number, streams: { learners: string[]; auth: string }[]) {
+export async function batches(port: number, streams: { learners: string[]; auth: string }[]) {
   const body = (learners: string[]) =>
     JSON.stringify({ items: Array.from({ length: BATCH }, () => posting(learners)) })
   const send = async (payload: string, auth: string) => {

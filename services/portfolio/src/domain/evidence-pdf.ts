@@ -4,14 +4,7 @@
  * and nothing in it runs: no JavaScript anywhere (document, names tree, open action, annotation or
  * field actions), no launch action, no XFA form (which carries its own scripts).
  */
-import {
-  PDFArray,
-  PDFDict,
-  PDFDocument,
-  PDFName,
-  type PDFObject,
-  PDFStream,
-} from 'pdf-lib'
+import { PDFArray, PDFDict, PDFDocument, PDFName, type PDFObject, PDFStream } from 'pdf-lib'
 import { portfolioErrors } from './errors.js'
 
 /** Keys whose mere presence means a script: an action's /JS, the names tree's /JavaScript, XFA. */

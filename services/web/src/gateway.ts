@@ -4,12 +4,19 @@ import replyFrom from '@fastify/reply-from'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
+import { Balancer, type BalancerOptions, parseBases } from './balancer.js'
 import { eventFlow } from './event-flow.js'
 import { ownerOf, type UpstreamName, upstreamNames } from './routing.js'
 
 export interface GatewayOptions {
-  /** Base URL of each service, e.g. `{ identity: 'http://127.0.0.1:3001', ... }`. */
-  upstreams: Record<UpstreamName, string>
+  /**
+   * Base URL of each service, e.g. `{ identity: 'http://127.0.0.1:3001', ... }`: one URL, a
+   * comma-separated list or an array (one per replica), or a name that resolves to every replica
+   * (`http://accounts:3002` under docker compose --scale). Requests take the replicas in turn.
+   */
+  upstreams: Record<UpstreamName, string | readonly string[]>
+  /** How replicas are found and left out when they fail (tests shorten the times). */
+  balancing?: BalancerOptions
   /** The built pages (index.html and assets/); no pages are served when absent. */
   pagesDir?: string
   logger?: Logger
@@ -49,13 +56,27 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
     requestTimeoutMs: 120_000,
   })
   const timeout = o.upstreamTimeoutMs ?? 60_000
+  const balancers = Object.fromEntries(
+    upstreamNames.map((name) => {
+      const value = o.upstreams[name]
+      const bases = typeof value === 'string' ? parseBases(value) : [...value]
+      return [name, new Balancer(bases, o.balancing)]
+    }),
+  ) as Record<UpstreamName, Balancer>
 
   for (const name of upstreamNames) {
+    // Ready when at least one replica of the service is.
     app.readiness.set(name, async () => {
-      const res = await fetch(`${o.upstreams[name]}/health/ready`, {
-        signal: AbortSignal.timeout(2_000),
-      })
-      return res.ok
+      const replicas = await balancers[name].all()
+      const answers = await Promise.all(
+        replicas.map((base) =>
+          fetch(`${base}/health/ready`, { signal: AbortSignal.timeout(2_000) }).then(
+            (res) => res.ok,
+            () => false,
+          ),
+        ),
+      )
+      return answers.includes(true)
     })
   }
 
@@ -88,7 +109,8 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
           `/#/shared/${encodeURIComponent(request.url.slice('/v1/shared/'.length).split('?')[0] ?? '')}`,
         )
       }
-      return reply.from(`${o.upstreams[owner]}${request.url}`, {
+      const base = await balancers[owner].next()
+      return reply.from(`${base}${request.url}`, {
         rewriteRequestHeaders: (req, headers) => ({
           ...headers,
           'x-request-id': req.id,
@@ -97,7 +119,11 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
           'x-forwarded-proto': req.protocol,
         }),
         onError: (rep, { error }) => {
-          rep.log.warn({ err: error, service: owner }, 'upstream failed')
+          rep.log.warn({ err: error, service: owner, replica: base }, 'upstream failed')
+          // A replica that refused or dropped the connection is left out for a while; one that was
+          // only slow is not (the next request may be quick).
+          if (!/timeout/i.test(String((error as { code?: string }).code ?? error.name)))
+            balancers[owner].markDown(base)
           sendProblem(
             rep as FastifyReply,
             503,
@@ -114,7 +140,7 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
 
   app.get('/gateway/event-flow', { schema: { hide: true } }, async (request, reply) => {
     // Admins only: the caller's token is checked by identity itself.
-    const me = await fetch(`${o.upstreams.identity}/v1/me`, {
+    const me = await fetch(`${await balancers.identity.next()}/v1/me`, {
       headers: { authorization: String(request.headers.authorization ?? '') },
       signal: AbortSignal.timeout(5_000),
     }).catch(() => null)
@@ -123,7 +149,10 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
     const body = (await me.json().catch(() => ({}))) as { roles?: string[] }
     if (!body.roles?.includes('admin'))
       return sendProblem(reply, 403, 'FORBIDDEN', 'Only platform admins see the event flow')
-    return eventFlow(o.upstreams)
+    const one = await Promise.all(upstreamNames.map((n) => balancers[n].next()))
+    return eventFlow(
+      Object.fromEntries(upstreamNames.map((n, i) => [n, one[i]!])) as Record<UpstreamName, string>,
+    )
   })
 
   if (o.pagesDir && existsSync(o.pagesDir)) {

@@ -6,7 +6,7 @@
  * run); embedded, it is reported as skipped.
  */
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -92,6 +92,8 @@ t.test(
     url.pathname = `/${name}`
     const db = await openDatabase({ url: url.toString(), poolMax: 2 })
     const dataDir = mkdtempSync(join(tmpdir(), 'cb-cluster-'))
+    const pagesDir = join(dataDir, 'pages')
+    mkdirSync(pagesDir)
     const kafka = new Kafka({ brokers: brokers!.split(','), logLevel: logLevel.NOTHING })
     const kafkaAdmin = kafka.admin()
     await kafkaAdmin.connect()
@@ -120,7 +122,7 @@ t.test(
       replicas: 2,
       dataDir,
       secrets,
-      pagesDir: mkdtempSync(join(tmpdir(), 'cb-cluster-pages-')),
+      pagesDir,
       port: () => freePort(),
       env: { DB_POOL_MAX: '4' },
       // Eleven processes start at once; on a busy two-core machine that takes minutes.
@@ -221,8 +223,13 @@ t.test(
     )
 
     // Both portfolio replicas are members of its group, each holding some of the partitions.
-    const { groups } = await kafkaAdmin.describeGroups([PORTFOLIO_GROUP])
-    const members = groups[0]?.members ?? []
+    // (after any rebalance the replicas' start caused has settled)
+    let group = (await kafkaAdmin.describeGroups([PORTFOLIO_GROUP])).groups[0]
+    for (let i = 0; i < 60 && group?.state !== 'Stable'; i++) {
+      await new Promise((r) => setTimeout(r, 1_000))
+      group = (await kafkaAdmin.describeGroups([PORTFOLIO_GROUP])).groups[0]
+    }
+    const members = group?.members ?? []
     const held = members.map(
       (m) =>
         AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[ACCOUNTS_TOPIC] ??

@@ -1,5 +1,5 @@
-import { createServer } from 'node:net'
 import { KafkaTransport } from '@creditbank/events'
+import { closedPort } from '@creditbank/testing'
 import pino from 'pino'
 import t from 'tap'
 
@@ -10,14 +10,6 @@ function recording() {
   const at = (level: 'warn' | 'error') =>
     lines.filter((l) => l.level === (level === 'warn' ? 40 : 50))
   return { logger, lines, at }
-}
-
-async function closedPort() {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
 }
 
 t.test(

@@ -2,6 +2,7 @@ import { createServer, type Socket } from 'node:net'
 import { openDatabase } from '@creditbank/db'
 import { KafkaTransport, MemoryTransport } from '@creditbank/events'
 import { buildServer, type Platform, servicePlatform } from '@creditbank/service-kit'
+import { closedPort } from '@creditbank/testing'
 import { sql } from 'kysely'
 import pino from 'pino'
 import t, { type Test } from 'tap'
@@ -19,13 +20,6 @@ async function silentPort(t: Test) {
 }
 
 /** A port nothing listens on. */
-async function closedPort() {
-  const server = createServer()
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r))
-  const { port } = server.address() as { port: number }
-  await new Promise((r) => server.close(r))
-  return port
-}
 
 async function serviceOn(t: Test, platform: Platform) {
   const app = await buildServer({ service: 'kit-outage', logLevel: 'silent' })

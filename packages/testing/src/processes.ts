@@ -17,6 +17,11 @@ export function freePort(): Promise<number> {
   })
 }
 
+/** A port nothing listens on (a broker or database that is gone). */
+export async function closedPort(): Promise<number> {
+  return freePort()
+}
+
 export const serviceNames = [
   'identity',
   'accounts',

@@ -39,6 +39,12 @@ export interface RecordItem {
   status: 'valid' | 'expired' | 'revoked'
 }
 
+/** Revoked (or reversed) first, then expired by the China-time day, else valid. */
+function statusOf(revoked: boolean, validUntil: string | null, today: string) {
+  if (revoked) return 'revoked' as const
+  return validUntil !== null && validUntil < today ? ('expired' as const) : ('valid' as const)
+}
+
 function itemOf(r: TimelineRow, today: string): RecordItem {
   const d = r.data as Data
   const cert = r.category === 'certificate'
@@ -56,12 +62,7 @@ function itemOf(r: TimelineRow, today: string): RecordItem {
     level: str(d.level),
     number: cert ? str(d.number) : null,
     validUntil,
-    status:
-      r.status !== 'active'
-        ? 'revoked'
-        : validUntil !== null && validUntil < today
-          ? 'expired'
-          : 'valid',
+    status: statusOf(r.status !== 'active', validUntil, today),
   }
 }
 
@@ -172,11 +173,7 @@ export async function findRecord(db: Kysely<PortfolioDB>, codeOrDigest: string) 
   const today = chinaDate()
   const items = body.items.map((i) => ({
     ...i,
-    status: revoked.has(i.ref)
-      ? ('revoked' as const)
-      : i.validUntil !== null && i.validUntil < today
-        ? ('expired' as const)
-        : ('valid' as const),
+    status: statusOf(revoked.has(i.ref), i.validUntil, today),
   }))
   return {
     digest: row.digest,

@@ -60,7 +60,7 @@ export interface NewShare {
   label?: string
 }
 
-/** A share: a random 256-bit token, kept only as its sha256; the token is in the first answer alone. */
+/** A share: a random 256-bit token, looked up by its sha256 and kept sealed for its owner (shareLink). */
 export async function createShare(
   trx: Kysely<PortfolioDB>,
   ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,

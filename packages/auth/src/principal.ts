@@ -13,6 +13,8 @@ export interface Principal {
   scopes: string[]
   /** Organizations where the caller holds the admin role (org admins manage their own org). */
   adminOf: string[]
+  /** The user's session version when the token was issued: identity refuses older ones (disable, password reset). */
+  sessionVersion: number
 }
 
 /** The claims identity puts in an access token. */
@@ -24,6 +26,8 @@ export interface AccessClaims {
   learner?: string
   scope?: string
   orgAdmin?: string[]
+  /** Session version (users): raised when an admin disables the user or resets their password. */
+  sv?: number
   iss: string
   aud: string | string[]
   exp: number
@@ -43,5 +47,6 @@ export function principalFromClaims(c: AccessClaims): Principal {
     learner: c.learner ?? null,
     scopes: typeof c.scope === 'string' && c.scope ? c.scope.split(' ') : [],
     adminOf: Array.isArray(c.orgAdmin) ? c.orgAdmin : [],
+    sessionVersion: typeof c.sv === 'number' ? c.sv : 0,
   }
 }

@@ -6,12 +6,15 @@ import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
 import type { IdentityDB } from './db/schema.js'
 import { findUserByUsername } from './db/user.repository.js'
+import { tokenStanding } from './db/user-admin.repository.js'
+import { identityErrors } from './domain/errors.js'
 import { jwks } from './domain/signing-keys.js'
 import type { TokenSettings } from './domain/tokens.js'
 import { createUser } from './domain/users.js'
 import { handlers } from './events/handlers.js'
 import { adminRoutes, keyRoutes } from './routes/admin.routes.js'
 import { authRoutes } from './routes/auth.routes.js'
+import { staffRoutes } from './routes/staff.routes.js'
 
 export const SCHEMA = 'identity'
 
@@ -54,8 +57,10 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
   })
   // Per-address limits on the sign-in routes (per replica); per-username lockout lives in Postgres.
   await app.register(rateLimit, { global: false })
+  refuseEndedSessions(app, app.db as Kysely<IdentityDB>)
   await authRoutes(app, settings)
   await adminRoutes(app)
+  await staffRoutes(app)
   await keyRoutes(app, sealKey)
   if (o.bootstrapAdmin)
     await ensureBootstrapAdmin(app.db as Kysely<IdentityDB>, o.bootstrapAdmin, app)
@@ -82,4 +87,19 @@ async function ensureBootstrapAdmin(
       // Another replica may have created it at the same moment.
       if (!(await findUserByUsername(db, admin.username))) throw err
     })
+}
+
+/**
+ * identity answers a disabled user's tokens, and tokens issued before a password reset, with 401
+ * at once (one primary-key read per authenticated request). The other services verify tokens
+ * offline: for them such a token works until it expires (15 minutes at most).
+ */
+function refuseEndedSessions(app: FastifyInstance, db: Kysely<IdentityDB>) {
+  app.addHook('onRequest', async (request) => {
+    const p = request.principal
+    if (p?.kind !== 'user') return
+    const u = await tokenStanding(db, p.subject)
+    if (u && (u.disabled_at || p.sessionVersion < u.session_version))
+      throw identityErrors.IDENTITY_TOKEN_REVOKED()
+  })
 }

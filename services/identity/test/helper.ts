@@ -64,3 +64,29 @@ export async function createOrg(
   if (res.statusCode !== 201) throw new Error(res.body)
   return res.json() as { id: string; code: string }
 }
+
+export const STAFF_PASSWORD = 'a long enough password'
+let staffSeq = 0
+
+/** A staff user created by the platform admin; `signIn: false` skips the (scrypt-costly) sign-in. */
+export async function createStaff(
+  id: Identity,
+  memberships: { orgId: string; role: string }[],
+  displayName = '张老师',
+  signIn = true,
+) {
+  staffSeq += 1
+  const username = `staff${staffSeq}_${Math.random().toString(36).slice(2, 6)}`
+  const res = await id.app.inject({
+    method: 'POST',
+    url: '/v1/users',
+    headers: id.admin,
+    payload: { username, password: STAFF_PASSWORD, displayName, memberships },
+  })
+  if (res.statusCode !== 201) throw new Error(res.body)
+  const user = res.json() as { id: string }
+  const headers: Record<string, string> = signIn
+    ? id.bearer(await id.login(username, STAFF_PASSWORD))
+    : {}
+  return { username, id: user.id, headers }
+}

@@ -66,4 +66,38 @@ export const migrations: Migrations = {
     up: ['alter table signing_key add column revoked_at timestamptz'],
     down: ['alter table signing_key drop column revoked_at'],
   },
+  // Staff administration (issue 15): disabling, password resets, client revocation, the audit trail.
+  '2026-12-20T0101_administration': {
+    up: [
+      `alter table app_user add column disabled_at timestamptz`,
+      `alter table app_user add column disabled_reason text`,
+      // A reset password works once, to choose a new one, until it expires.
+      `alter table app_user add column password_change_required boolean not null default false`,
+      `alter table app_user add column temporary_password_expires_at timestamptz`,
+      // Carried in tokens as \`sv\`; raised by a disable or a reset, so identity refuses older tokens.
+      `alter table app_user add column session_version int not null default 0`,
+      `alter table app_user add column last_sign_in_at timestamptz`,
+      `alter table api_client add column revoked_at timestamptz`,
+      `alter table api_client add column revoked_by uuid`,
+      `create index membership_org on membership (org_id, user_id)`,
+      `create index api_client_org on api_client (org_id, client_id)`,
+      // Who did what to whom, when and from where; never updated or deleted by the service.
+      `create table audit_event (
+        id uuid primary key,
+        at timestamptz not null default now(),
+        actor_id text not null,
+        actor_name text not null,
+        action text not null,
+        target_kind text not null,
+        target_id text not null,
+        target_label text not null,
+        org_ids uuid[] not null default '{}',
+        ip text,
+        user_agent text,
+        detail jsonb not null default '{}'
+      )`,
+      `create index audit_event_org_ids on audit_event using gin (org_ids)`,
+      `create index audit_event_actor on audit_event (actor_id, id)`,
+    ],
+  },
 }

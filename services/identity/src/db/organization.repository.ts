@@ -1,4 +1,5 @@
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
+import { likeEscaped } from './like.js'
 import type { IdentityDB, OrganizationTable } from './schema.js'
 
 export type OrganizationRow = Omit<OrganizationTable, 'created_at'> & { created_at: Date }
@@ -42,7 +43,7 @@ export async function countOrganizations(db: Kysely<IdentityDB>, ids: string[]) 
 
 export function listOrganizations(
   db: Kysely<IdentityDB>,
-  f: { kind?: string; regionCode?: string; after?: string; limit: number },
+  f: { kind?: string; regionCode?: string; q?: string; after?: string; limit: number },
 ) {
   let q = db
     .selectFrom('organization')
@@ -51,6 +52,34 @@ export function listOrganizations(
     .limit(f.limit + 1)
   if (f.kind) q = q.where('kind', '=', f.kind)
   if (f.regionCode) q = q.where('region_code', '=', f.regionCode)
+  if (f.q) {
+    const term = `%${likeEscaped(f.q.toLowerCase())}%`
+    q = q.where((eb) =>
+      eb.or([eb(sql`lower(name)`, 'like', term), eb(sql`lower(code)`, 'like', term)]),
+    )
+  }
   if (f.after) q = q.where('id', '>', f.after)
   return q.execute() as Promise<OrganizationRow[]>
+}
+
+export function findOrganizationForUpdate(db: Kysely<IdentityDB>, id: string) {
+  return db
+    .selectFrom('organization')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst() as Promise<OrganizationRow | undefined>
+}
+
+export async function updateOrganizationRow(
+  db: Kysely<IdentityDB>,
+  id: string,
+  set: Partial<Pick<OrganizationRow, 'name' | 'region_code' | 'school_level'>>,
+) {
+  return (await db
+    .updateTable('organization')
+    .set(set)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()) as OrganizationRow
 }

@@ -23,6 +23,12 @@ export interface AppUserTable {
   learner_id: string | null
   self_registered: Generated<boolean>
   created_at: Timestamp
+  disabled_at: Date | null
+  disabled_reason: string | null
+  password_change_required: Generated<boolean>
+  temporary_password_expires_at: Date | null
+  session_version: Generated<number>
+  last_sign_in_at: Date | null
 }
 
 export interface MembershipTable {
@@ -41,6 +47,23 @@ export interface ApiClientTable {
   scopes: string[]
   created_by: string
   created_at: Timestamp
+  revoked_at: Date | null
+  revoked_by: string | null
+}
+
+export interface AuditEventTable {
+  id: string
+  at: Timestamp
+  actor_id: string
+  actor_name: string
+  action: string
+  target_kind: string
+  target_id: string
+  target_label: string
+  org_ids: string[]
+  ip: string | null
+  user_agent: string | null
+  detail: ColumnType<Record<string, unknown>, string, string>
 }
 
 export interface SigningKeyTable {
@@ -64,6 +87,7 @@ export interface IdentityDB extends EventTables {
   api_client: ApiClientTable
   signing_key: SigningKeyTable
   login_failure: LoginFailureTable
+  audit_event: AuditEventTable
   idempotency_key: {
     actor: string
     key: string

@@ -10,7 +10,25 @@ export interface UserRow {
   learner_id: string | null
   self_registered: boolean
   created_at: Date
+  disabled_at: Date | null
+  disabled_reason: string | null
+  password_change_required: boolean
+  temporary_password_expires_at: Date | null
+  session_version: number
+  last_sign_in_at: Date | null
 }
+
+/** What a new user starts with; the administration columns start empty. */
+export type NewUserRow = Pick<
+  UserRow,
+  | 'id'
+  | 'username'
+  | 'password_hash'
+  | 'display_name'
+  | 'platform_admin'
+  | 'learner_id'
+  | 'self_registered'
+>
 
 export function findUserByUsername(db: Kysely<IdentityDB>, username: string) {
   return db
@@ -26,7 +44,7 @@ export function findUser(db: Kysely<IdentityDB>, id: string) {
   >
 }
 
-export async function insertUser(db: Kysely<IdentityDB>, row: Omit<UserRow, 'created_at'>) {
+export async function insertUser(db: Kysely<IdentityDB>, row: NewUserRow) {
   return (await db
     .insertInto('app_user')
     .values(row)

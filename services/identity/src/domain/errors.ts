@@ -21,4 +21,27 @@ export const identityErrors = defineErrors({
   ],
   IDENTITY_USER_NOT_FOUND: ['not_found', 'No such user'],
   IDENTITY_ORG_NOT_SELECTABLE: ['forbidden', 'The user is not a member of that organization'],
+  IDENTITY_USER_DISABLED: ['forbidden', 'This account is disabled; ask an administrator'],
+  IDENTITY_PASSWORD_CHANGE_REQUIRED: [
+    'forbidden',
+    'The password was reset: choose a new password to sign in',
+  ],
+  IDENTITY_TEMPORARY_PASSWORD_EXPIRED: [
+    'unauthenticated',
+    'The temporary password has expired; ask an administrator for a new one',
+  ],
+  IDENTITY_PASSWORD_REUSED: ['invalid', 'The new password must differ from the current one'],
+  IDENTITY_TOKEN_REVOKED: [
+    'unauthenticated',
+    'This sign-in has ended (account disabled or password reset); sign in again',
+  ],
+  IDENTITY_USER_ALREADY_DISABLED: ['conflict', 'The account is already disabled'],
+  IDENTITY_USER_NOT_DISABLED: ['conflict', 'The account is not disabled'],
+  IDENTITY_NOT_ON_SELF: [
+    'invalid',
+    'Administrators cannot disable or reset their own account; another administrator must',
+  ],
+  IDENTITY_CLIENT_NOT_FOUND: ['not_found', 'No such client'],
+  IDENTITY_CLIENT_ALREADY_REVOKED: ['conflict', 'The client is already revoked'],
+  IDENTITY_ORGANIZATION_EDIT_INVALID: ['invalid', 'The organization cannot be changed this way'],
 })

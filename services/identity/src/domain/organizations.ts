@@ -2,10 +2,13 @@ import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   findOrganizationByCode,
+  findOrganizationForUpdate,
   insertOrganization,
   type OrganizationRow,
+  updateOrganizationRow,
 } from '../db/organization.repository.js'
 import type { IdentityDB } from '../db/schema.js'
+import { type AuditActor, recordAudit } from './audit.js'
 import { identityErrors } from './errors.js'
 
 export interface NewOrganization {
@@ -30,7 +33,7 @@ export function organizationView(o: OrganizationRow) {
 
 type Publish = (
   trx: Kysely<IdentityDB>,
-  events: { type: string; data: unknown }[],
+  events: { type: string; subject?: string; data: unknown }[],
 ) => Promise<unknown>
 
 /**
@@ -67,18 +70,71 @@ export async function registerOrganization(
     school_level: schoolLevel,
     created_by: actor,
   })
-  await publish(trx, [
-    {
-      type: 'identity.organization.registered',
-      data: {
-        organizationId: organization.id,
-        code: organization.code,
-        name: organization.name,
-        kind: organization.kind,
-        regionCode: organization.region_code,
-        schoolLevel,
-      },
-    },
-  ])
+  await publish(trx, [registration(organization)])
   return { status: 201, organization }
+}
+
+/**
+ * The organization as it is now. An edit publishes it again under the same type: every
+ * service's projection keeps the latest registration (an upsert by id), and the organization's id
+ * as the key keeps registration and edits in order on one partition.
+ */
+function registration(o: OrganizationRow) {
+  return {
+    type: 'identity.organization.registered',
+    subject: o.id,
+    data: {
+      organizationId: o.id,
+      code: o.code,
+      name: o.name,
+      kind: o.kind,
+      regionCode: o.region_code,
+      schoolLevel: o.school_level,
+    },
+  }
+}
+
+export interface OrganizationEdit {
+  name?: string
+  regionCode?: string
+  schoolLevel?: string | null
+}
+
+/**
+ * Platform admins correct an organization's name, region or school level. The code (its natural
+ * key, in institutions' systems) and the kind (what it may do everywhere) do not change. An edit
+ * that changes nothing writes nothing.
+ */
+export async function updateOrganization(
+  trx: Kysely<IdentityDB>,
+  id: string,
+  edit: OrganizationEdit,
+  actor: AuditActor,
+  publish: Publish,
+) {
+  const before = await findOrganizationForUpdate(trx, id)
+  if (!before) throw identityErrors.IDENTITY_ORGANIZATION_NOT_FOUND()
+  const schoolLevel = edit.schoolLevel === undefined ? before.school_level : edit.schoolLevel
+  if ((before.kind === 'school') !== (schoolLevel !== null))
+    throw identityErrors.IDENTITY_SCHOOL_LEVEL_INVALID(undefined, [
+      { path: '/schoolLevel', message: 'required for schools and only for schools' },
+    ])
+  const after = {
+    name: edit.name?.trim() ?? before.name,
+    region_code: edit.regionCode ?? before.region_code,
+    school_level: schoolLevel,
+  }
+  const changed = (Object.keys(after) as (keyof typeof after)[]).filter(
+    (k) => after[k] !== before[k],
+  )
+  if (changed.length === 0) return before
+  const updated = await updateOrganizationRow(trx, id, after)
+  await recordAudit(trx, actor, {
+    action: 'organization.updated',
+    target: { kind: 'organization', id, label: `${updated.name} (${updated.code})` },
+    orgIds: [id],
+    detail: Object.fromEntries(changed.map((k) => [k, { from: before[k], to: after[k] }])),
+  })
+  await publish(trx, [registration(updated)])
+  return updated
 }

@@ -13,7 +13,7 @@ import {
   type UserRow,
 } from '../db/user.repository.js'
 import { identityErrors } from './errors.js'
-import { decoyHash, verifySecret } from './passwords.js'
+import { decoyHash, hashSecret, verifySecret } from './passwords.js'
 import { currentSigningKey } from './signing-keys.js'
 
 export interface TokenSettings {
@@ -68,20 +68,22 @@ export async function userClaims(db: Kysely<IdentityDB>, user: UserRow, orgId?: 
     ...(org ? { org } : {}),
     ...(user.learner_id ? { learner: user.learner_id } : {}),
     ...(orgAdmin.length ? { orgAdmin } : {}),
+    ...(user.session_version ? { sv: user.session_version } : {}),
     memberships,
   }
 }
 
 /**
- * The password grant. Unknown user and wrong password fail the same way, after the same work;
- * a username with too many recent failures is locked for the window whatever the password.
+ * The user behind a username and password, or an error. Unknown user and wrong password fail the
+ * same way, after the same work; a username with too many recent failures is locked for the
+ * window whatever the password. Only the right password learns that the account is disabled or
+ * that its temporary password has expired.
  */
-export async function passwordGrant(
+async function authenticate(
   db: Kysely<IdentityDB>,
   s: TokenSettings,
   username: string,
   password: string,
-  orgId?: string,
 ) {
   if ((await recentLoginFailures(db, username, s.failureWindowMs)) >= s.maxFailures)
     throw identityErrors.IDENTITY_LOGIN_LOCKED()
@@ -92,8 +94,69 @@ export async function passwordGrant(
     throw identityErrors.IDENTITY_CREDENTIALS_INVALID()
   }
   await clearLoginFailures(db, username)
+  if (user.disabled_at) throw identityErrors.IDENTITY_USER_DISABLED()
+  const expires = user.temporary_password_expires_at
+  if (user.password_change_required && expires && expires.getTime() <= Date.now())
+    throw identityErrors.IDENTITY_TEMPORARY_PASSWORD_EXPIRED()
+  return user
+}
+
+async function signIn(db: Kysely<IdentityDB>, s: TokenSettings, user: UserRow, orgId?: string) {
   const { memberships: _m, ...claims } = await userClaims(db, user, orgId)
-  return sign(db, s, claims)
+  const token = await sign(db, s, claims)
+  await db
+    .updateTable('app_user')
+    .set({ last_sign_in_at: new Date() })
+    .where('id', '=', user.id)
+    .execute()
+  return token
+}
+
+/** The password grant; after an admin's reset, it answers that a new password must be chosen. */
+export async function passwordGrant(
+  db: Kysely<IdentityDB>,
+  s: TokenSettings,
+  username: string,
+  password: string,
+  orgId?: string,
+) {
+  const user = await authenticate(db, s, username, password)
+  if (user.password_change_required) throw identityErrors.IDENTITY_PASSWORD_CHANGE_REQUIRED()
+  return signIn(db, s, user, orgId)
+}
+
+/**
+ * A new password for the one given (a temporary one after a reset, or the current one), and a
+ * token. Throttled and checked exactly as the password grant; `changed` runs in the transaction
+ * of the change (the audit entry).
+ */
+export async function changePassword(
+  db: Kysely<IdentityDB>,
+  s: TokenSettings,
+  input: { username: string; password: string; newPassword: string; orgId?: string },
+  changed: (trx: Kysely<IdentityDB>, user: UserRow) => Promise<void>,
+) {
+  const user = await authenticate(db, s, input.username, input.password)
+  if (input.newPassword === input.password)
+    throw identityErrors.IDENTITY_PASSWORD_REUSED(undefined, [
+      { path: '/newPassword', message: 'must differ from the current password' },
+    ])
+  const hash = await hashSecret(input.newPassword)
+  const updated = await db.transaction().execute(async (trx) => {
+    const row = (await trx
+      .updateTable('app_user')
+      .set({
+        password_hash: hash,
+        password_change_required: false,
+        temporary_password_expires_at: null,
+      })
+      .where('id', '=', user.id)
+      .returningAll()
+      .executeTakeFirstOrThrow()) as UserRow
+    await changed(trx, row)
+    return row
+  })
+  return signIn(db, s, updated, input.orgId)
 }
 
 export async function clientCredentialsGrant(
@@ -104,7 +167,8 @@ export async function clientCredentialsGrant(
 ) {
   const client = await findClient(db, clientId)
   const ok = await verifySecret(clientSecret, client?.secret_hash ?? (await decoyHash()))
-  if (!client || !ok) throw identityErrors.IDENTITY_CREDENTIALS_INVALID()
+  // A revoked client fails as an unknown one does.
+  if (!client || !ok || client.revoked_at) throw identityErrors.IDENTITY_CREDENTIALS_INVALID()
   return sign(db, s, {
     sub: client.client_id,
     typ: 'client',

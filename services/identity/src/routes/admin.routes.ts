@@ -1,5 +1,5 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { Id, OrganizationKind, PageQuery, RegionCode } from '@creditbank/contracts'
+import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
@@ -7,9 +7,14 @@ import type { Kysely } from 'kysely'
 import Type from 'typebox'
 import { findOrganization, listOrganizations } from '../db/organization.repository.js'
 import type { IdentityDB } from '../db/schema.js'
+import { auditActor, recordAudit } from '../domain/audit.js'
 import { createClient } from '../domain/clients.js'
 import { identityErrors } from '../domain/errors.js'
-import { organizationView, registerOrganization } from '../domain/organizations.js'
+import {
+  organizationView,
+  registerOrganization,
+  updateOrganization,
+} from '../domain/organizations.js'
 import { rotateSigningKey } from '../domain/signing-keys.js'
 import { assertCanManage, createUser } from '../domain/users.js'
 import {
@@ -19,7 +24,9 @@ import {
   NewOrganizationBody,
   NewUserBody,
   Organization,
+  OrganizationEditBody,
   OrganizationPage,
+  OrganizationQuery,
   User,
 } from './schemas.js'
 
@@ -40,14 +47,21 @@ export async function adminRoutes(app: FastifyInstance) {
     },
     async (request, reply) => {
       const p = principalOf(request)
+      const actor = await auditActor(db, request, p)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, organization } = await registerOrganization(
+        const { status, organization: o } = await registerOrganization(
           trx,
           request.body,
           p.subject,
           app.events.write,
         )
-        return { status, body: organizationView(organization) }
+        if (status === 201)
+          await recordAudit(trx, actor, {
+            action: 'organization.registered',
+            target: { kind: 'organization', id: o.id, label: `${o.name} (${o.code})` },
+            orgIds: [o.id],
+          })
+        return { status, body: organizationView(o) }
       })
       app.events.committed()
       return out
@@ -61,14 +75,7 @@ export async function adminRoutes(app: FastifyInstance) {
       schema: {
         tags: ['organizations'],
         summary: 'List organizations',
-        querystring: Type.Object(
-          {
-            ...PageQuery.properties,
-            kind: Type.Optional(OrganizationKind),
-            regionCode: Type.Optional(RegionCode),
-          },
-          { additionalProperties: false },
-        ),
+        querystring: OrganizationQuery,
         response: { 200: OrganizationPage, ...errorResponses },
       },
     },
@@ -79,6 +86,7 @@ export async function adminRoutes(app: FastifyInstance) {
       const rows = await listOrganizations(db, {
         kind: q.kind,
         regionCode: q.regionCode,
+        q: q.q,
         after,
         limit,
       })
@@ -104,6 +112,33 @@ export async function adminRoutes(app: FastifyInstance) {
     },
   )
 
+  r.patch(
+    '/v1/organizations/:id',
+    {
+      preHandler: requireRole(['admin']),
+      schema: {
+        tags: ['organizations'],
+        summary:
+          'Correct the name, region or school level of an organization (platform admins; code and kind stay)',
+        params: Type.Object({ id: Id }),
+        body: OrganizationEditBody,
+        response: { 200: Organization, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const actor = await auditActor(db, request, p)
+      const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
+        status: 200,
+        body: organizationView(
+          await updateOrganization(trx, request.params.id, request.body, actor, app.events.write),
+        ),
+      }))
+      app.events.committed()
+      return out
+    },
+  )
+
   r.post(
     '/v1/users',
     {
@@ -121,10 +156,22 @@ export async function adminRoutes(app: FastifyInstance) {
         p,
         request.body.memberships.map((m) => m.orgId),
       )
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
-        status: 201,
-        body: await createUser(trx, request.body, { selfRegistered: false }, app.events.write),
-      }))
+      const actor = await auditActor(db, request, p)
+      const out = await idempotent(db, request, reply, p.subject, async (trx) => {
+        const user = await createUser(
+          trx,
+          request.body,
+          { selfRegistered: false },
+          app.events.write,
+        )
+        await recordAudit(trx, actor, {
+          action: 'user.created',
+          target: { kind: 'user', id: user.id, label: `${user.displayName} (${user.username})` },
+          orgIds: user.memberships.map((m) => m.orgId),
+          detail: { memberships: user.memberships },
+        })
+        return { status: 201, body: user }
+      })
       app.events.committed()
       return out
     },
@@ -144,15 +191,22 @@ export async function adminRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const p = principalOf(request)
       assertCanManage(p, [request.body.orgId])
+      const actor = await auditActor(db, request, p)
       const out = await idempotent(
         db,
         request,
         reply,
         p.subject,
-        async (trx) => ({
-          status: 201,
-          body: await createClient(trx, request.body, p.subject, app.events.write),
-        }),
+        async (trx) => {
+          const client = await createClient(trx, request.body, p.subject, app.events.write)
+          await recordAudit(trx, actor, {
+            action: 'client.created',
+            target: { kind: 'client', id: client.clientId, label: client.name },
+            orgIds: [client.orgId],
+            detail: { scopes: client.scopes },
+          })
+          return { status: 201, body: client }
+        },
         // A replay must not show the secret again: it is kept nowhere but in the first answer.
         ({ clientSecret: _secret, ...rest }) => rest,
       )
@@ -199,6 +253,7 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
     },
     async (request, reply) => {
       const revoke = request.body?.revokePrevious === true
+      const actor = await auditActor(db, request, principalOf(request))
       const out = await db.transaction().execute(async (trx) => {
         const rotated = await rotateSigningKey(trx, sealKey, revoke)
         const revokedAt = new Date().toISOString()
@@ -213,6 +268,12 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
               ]
             : []),
         ])
+        await recordAudit(trx, actor, {
+          action: 'signing_key.rotated',
+          target: { kind: 'signing_key', id: rotated.kid, label: rotated.kid },
+          orgIds: [],
+          detail: { previousKid: rotated.previousKid, revokedPrevious: revoke },
+        })
         return rotated
       })
       app.events.committed()

@@ -6,16 +6,25 @@ import type { Kysely } from 'kysely'
 import Type from 'typebox'
 import type { IdentityDB } from '../db/schema.js'
 import { findUser, membershipsOf } from '../db/user.repository.js'
+import { actorAt, recordAudit } from '../domain/audit.js'
 import { identityErrors } from '../domain/errors.js'
 import { jwks } from '../domain/signing-keys.js'
 import {
+  changePassword,
   clientCredentialsGrant,
   passwordGrant,
   type TokenSettings,
   userClaims,
 } from '../domain/tokens.js'
 import { createUser, userView } from '../domain/users.js'
-import { errorResponses, RegisterBody, Token, TokenBody, User } from './schemas.js'
+import {
+  errorResponses,
+  PasswordChangeBody,
+  RegisterBody,
+  Token,
+  TokenBody,
+  User,
+} from './schemas.js'
 
 function missing(field: string) {
   return new AppError('bad_request', 'VALIDATION_FAILED', `${field} is required for this grant`, [
@@ -58,6 +67,30 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
       if (!b.clientId) throw missing('clientId')
       if (!b.clientSecret) throw missing('clientSecret')
       return clientCredentialsGrant(db, settings, b.clientId, b.clientSecret)
+    },
+  )
+
+  r.post(
+    '/v1/auth/password',
+    {
+      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      schema: {
+        tags: ['auth'],
+        summary:
+          'Choose a new password (required after an admin reset: the temporary password signs in only here) → a token',
+        security: [],
+        body: PasswordChangeBody,
+        response: { 200: Token, ...errorResponses },
+      },
+    },
+    async (request) => {
+      return changePassword(db, settings, request.body, async (trx, user) =>
+        recordAudit(trx, actorAt(request, user.id, user.username), {
+          action: 'user.password_changed',
+          target: { kind: 'user', id: user.id, label: `${user.display_name} (${user.username})` },
+          orgIds: (await membershipsOf(trx, user.id)).map((m) => m.org_id),
+        }),
+      )
     },
   )
 

@@ -4,6 +4,7 @@ import { consumedTopics, handlers } from './events/handlers.js'
 import { installCsvParser } from './routes/csv.js'
 import { learnerRoutes } from './routes/learners.routes.js'
 import { ledgerRoutes } from './routes/ledger.routes.js'
+import { lookupRoutes } from './routes/lookup.routes.js'
 
 export const SCHEMA = 'accounts'
 
@@ -37,4 +38,5 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   installCsvParser(app)
   await learnerRoutes(app, piiKey)
   await ledgerRoutes(app)
+  await lookupRoutes(app, piiKey)
 }

@@ -3,9 +3,11 @@ import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import { SCHEMA } from './db/schema.js'
 import { holderNameKeys } from './domain/holder-name.js'
+import { httpLearnerDirectory, type LearnerDirectory } from './domain/learner-directory.js'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { certificateRoutes } from './routes/certificates.routes.js'
+import { listRoutes } from './routes/list.routes.js'
 import { oversightRoutes } from './routes/oversight.routes.js'
 import { verificationRoutes } from './routes/verification.routes.js'
 
@@ -17,6 +19,10 @@ export interface CertificatesOptions {
   secretKeyHex: string
   /** Public verification, per client address and per replica. */
   verifyRateLimit?: { max: number; windowS: number }
+  /** Where accounts answers look-ups of learners (ACCOUNTS_URL). */
+  accountsUrl?: string
+  /** Instead of `accountsUrl`: how learners are looked up (tests pass a real accounts app's). */
+  learners?: LearnerDirectory
   startWorkers?: boolean
 }
 
@@ -37,7 +43,9 @@ export default async function certificatesApp(app: FastifyInstance, o: Certifica
   })
   await app.register(rateLimit, { global: false })
   await catalogRoutes(app)
-  await certificateRoutes(app, keys)
+  const learners = o.learners ?? httpLearnerDirectory(o.accountsUrl ?? 'http://127.0.0.1:3002')
+  await certificateRoutes(app, keys, learners)
+  await listRoutes(app, keys, learners)
   await verificationRoutes(app, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
   await oversightRoutes(app)
 }

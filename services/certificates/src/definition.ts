@@ -14,5 +14,6 @@ export const definition: ServiceDefinition<Omit<CertificatesOptions, 'platform'>
   options: (c) => ({
     secretKeyHex: c.CERTIFICATES_SECRET_KEY,
     verifyRateLimit: { max: c.VERIFY_RATE_LIMIT_MAX, windowS: c.VERIFY_RATE_LIMIT_WINDOW_S },
+    accountsUrl: c.ACCOUNTS_URL,
   }),
 }

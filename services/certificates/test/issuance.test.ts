@@ -476,6 +476,24 @@ t.test(
   },
 )
 
+t.test(
+  'when accounts does not answer, issuing by 身份证号 is a 503 and writes nothing',
+  async (t) => {
+    const before = await written()
+    const body = {
+      ...cert(0, { issuedOn: '2025-07-01' }),
+      learnerId: undefined,
+      nationalId: '11010519491231002X',
+    }
+    for (const res of [await issue(body), await batch([body])]) {
+      t.equal(res.statusCode, 503)
+      t.equal(res.json().code, 'CERTIFICATES_ACCOUNTS_UNAVAILABLE')
+      t.notOk(res.body.includes('11010519491231002X'), 'the national id is not echoed')
+    }
+    t.same(await written(), before)
+  },
+)
+
 t.test('every certificate was announced exactly once', async (t) => {
   const total = await h.count('certificate')
   await eventually(

@@ -219,3 +219,59 @@ export async function oversightCounts(
     limit ${maxGroups + 1}`.execute(db)
   return rows.rows
 }
+
+export interface CertificateFilter {
+  /** The issuing organization; undefined for admins looking across all. */
+  orgId?: string
+  number?: string
+  learnerId?: string
+  holderNameHash?: string
+  typeCode?: string
+  level?: string
+  status?: 'valid' | 'revoked' | 'expired'
+  issuedFrom?: string
+  issuedTo?: string
+  /** The (issuedOn, id) of the last certificate of the previous page. */
+  before?: [string, string]
+  limit: number
+}
+
+/**
+ * A page of certificates, latest issue date first, `limit + 1` rows. An organization's list walks
+ * `certificate_org_issued` backwards; a learner's `certificate_learner`; a number is one probe.
+ */
+export function listCertificates(db: Kysely<CertificatesDB>, f: CertificateFilter, today: string) {
+  let q = withNames(db)
+    .orderBy('c.issued_on', 'desc')
+    .orderBy('c.id', 'desc')
+    .limit(f.limit + 1)
+  if (f.orgId) q = q.where('c.evaluation_org_id', '=', f.orgId)
+  if (f.number) q = q.where('c.number', '=', f.number)
+  if (f.learnerId) q = q.where('c.learner_id', '=', f.learnerId)
+  if (f.holderNameHash) q = q.where('c.holder_name_hash', '=', f.holderNameHash)
+  if (f.typeCode) q = q.where('c.type_code', '=', f.typeCode)
+  if (f.level) q = q.where('c.level', '=', f.level)
+  if (f.issuedFrom) q = q.where('c.issued_on', '>=', f.issuedFrom)
+  if (f.issuedTo) q = q.where('c.issued_on', '<=', f.issuedTo)
+  if (f.status === 'revoked') q = q.where('c.revoked_at', 'is not', null)
+  else if (f.status) {
+    q = q
+      .where('c.revoked_at', 'is', null)
+      .where('c.expires_on', f.status === 'expired' ? '<=' : '>', today)
+  }
+  if (f.before) {
+    const [issuedOn, id] = f.before
+    q = q.where(sql<boolean>`(c.issued_on, c.id) < (${issuedOn}::date, ${id}::uuid)`)
+  }
+  return q.execute() as Promise<CertificateRow[]>
+}
+
+/** By id or by number (numbers are upper case; people type them in any case). */
+export function findCertificateByRef(db: Kysely<CertificatesDB>, ref: CertificateRef) {
+  const q = withNames(db)
+  return (
+    'id' in ref ? q.where('c.id', '=', ref.id) : q.where('c.number', '=', ref.number)
+  ).executeTakeFirst() as Promise<CertificateRow | undefined>
+}
+
+export type CertificateRef = { id: string } | { number: string }

@@ -74,4 +74,12 @@ export const migrations: Migrations = {
       // No other indexes yet: each one costs every batch insert; listings will bring theirs.
     ],
   },
+  // Issuers' and admins' lists (issue 15): an organization's certificates newest issue first, and
+  // a learner's. Two more indexes for every batch insert to maintain (see decision 0530).
+  '2026-12-06T0101_certificate_lists': {
+    up: [
+      `create index certificate_org_issued on certificate (evaluation_org_id, issued_on, id)`,
+      `create index certificate_learner on certificate (learner_id, issued_on, id)`,
+    ],
+  },
 }

@@ -1,8 +1,10 @@
 import type { Principal } from '@creditbank/auth'
 import type { Kysely } from 'kysely'
 import {
+  type CertificateRef,
   type CertificateRow,
   findCertificate,
+  findCertificateByRef,
   findCertificateForUpdate,
   findForVerification,
   markRevoked,
@@ -35,9 +37,24 @@ export function certificateView(c: CertificateRow, keys: HolderNameKeys, today =
   }
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/**
+ * A path's `{idOrNumber}`: a UUID is an id; anything else a number, in upper case. The two cannot
+ * be confused: numbers end in a 4-digit year and a 7-digit sequence, ids in 12 hex digits.
+ */
+export function certificateRef(idOrNumber: string): CertificateRef {
+  const s = idOrNumber.trim()
+  return UUID.test(s) ? { id: s.toLowerCase() } : { number: s.toUpperCase() }
+}
+
 /** The holder, staff or clients of the issuing organization, and platform admins; nobody else learns it exists. */
-export async function readCertificate(db: Kysely<CertificatesDB>, id: string, p: Principal) {
-  const c = await findCertificate(db, id)
+export async function readCertificate(
+  db: Kysely<CertificatesDB>,
+  ref: CertificateRef,
+  p: Principal,
+) {
+  const c = await findCertificateByRef(db, ref)
   const allowed =
     c &&
     (p.roles.includes('admin') ||
@@ -53,12 +70,13 @@ export async function readCertificate(db: Kysely<CertificatesDB>, id: string, p:
  */
 export async function revokeCertificate(
   trx: Kysely<CertificatesDB>,
-  id: string,
+  ref: CertificateRef,
   reason: string,
   p: Principal,
   publish: Publish,
 ) {
-  const c = await findCertificateForUpdate(trx, id)
+  const id = 'id' in ref ? ref.id : (await findCertificateByRef(trx, ref))?.id
+  const c = id ? await findCertificateForUpdate(trx, id) : undefined
   if (!c || p.org === null || p.org !== c.evaluation_org_id)
     throw certificatesErrors.CERTIFICATES_CERTIFICATE_NOT_FOUND()
   if (c.revoked_at !== null)
@@ -66,7 +84,7 @@ export async function revokeCertificate(
       `revoked at ${c.revoked_at.toISOString()}`,
     )
   const at = new Date()
-  if (!(await markRevoked(trx, id, reason, p.subject, at)))
+  if (!(await markRevoked(trx, c.id, reason, p.subject, at)))
     throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED()
   await publish(trx, [
     {
@@ -82,7 +100,7 @@ export async function revokeCertificate(
       },
     },
   ])
-  return (await findCertificate(trx, id))!
+  return (await findCertificate(trx, c.id))!
 }
 
 export type Verification =

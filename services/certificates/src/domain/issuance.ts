@@ -43,12 +43,27 @@ export interface IssueContext {
   today?: string
 }
 
+/** What the look-up of learners by 身份证号 already found wrong, row by row. */
+export interface EarlierProblems {
+  errors: FieldError[]
+  /** Rows whose learner could not be found: their learnerId is a placeholder, not checked again. */
+  unresolved: Set<number>
+  /** Rows whose learner accounts found by 身份证号. */
+  lookedUp: Set<number>
+}
+
+const NO_PROBLEMS: EarlierProblems = { errors: [], unresolved: new Set(), lookedUp: new Set() }
+
 export interface Issued {
   index: number
   created: boolean
   id: string
   number: string
   learnerId: string
+  holderName: string
+  typeCode: string
+  level: string
+  issuedOn: string
 }
 
 /** Numbers read aloud and printed: `WEB-FE-2025-0000123` (type, year, sequence in that type and year). */
@@ -93,6 +108,7 @@ async function prepare(
   keys: HolderNameKeys,
   today: string,
   path: (i: number) => string,
+  earlier: EarlierProblems,
 ) {
   const types = await findTypes(trx, [...new Set(items.map((i) => i.typeCode))])
   const forbidden: FieldError[] = []
@@ -114,7 +130,7 @@ async function prepare(
   })
   const decimal = once(normalizeFee)
   const fen = once(toFen)
-  const errors: FieldError[] = []
+  const errors: FieldError[] = [...earlier.errors]
   const seen = new Map<string, number>()
   const prepared: Prepared[] = []
   items.forEach((item, i) => {
@@ -124,7 +140,14 @@ async function prepare(
     if (!type) bad('typeCode', `no certificate type ${item.typeCode}`)
     else if (!type.levels.includes(item.level))
       bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
-    if (!learners.has(item.learnerId)) bad('learnerId', 'no such learner')
+    const resolved = !earlier.unresolved.has(i)
+    if (resolved && !learners.has(item.learnerId))
+      earlier.lookedUp.has(i)
+        ? bad(
+            'nationalId',
+            'the account was opened moments ago and is not known here yet; try again in a minute',
+          )
+        : bad('learnerId', 'no such learner')
     const name = normalizeHolderName(item.holderName)
     if (!name) bad('holderName', 'is empty')
     const date = dateProblem(item.issuedOn)
@@ -137,13 +160,13 @@ async function prepare(
       )
     }
     const key = naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn)
-    const first = seen.get(key)
+    const first = resolved ? seen.get(key) : undefined
     if (first !== undefined)
       errors.push({
         path: path(i),
         message: `the same certificate as ${path(first)} (type, learner, level and date)`,
       })
-    else seen.set(key, i)
+    else if (resolved) seen.set(key, i)
     if (type) {
       prepared.push({
         item,
@@ -164,6 +187,16 @@ async function prepare(
   return prepared
 }
 
+/** What a row of the answer says about its certificate, for a preview or a report. */
+const described = (r: Prepared) => ({
+  index: r.index,
+  learnerId: r.item.learnerId,
+  holderName: r.item.holderName.trim(),
+  typeCode: r.item.typeCode,
+  level: r.item.level,
+  issuedOn: r.item.issuedOn,
+})
+
 /**
  * Issues certificates in the caller's transaction: all rows are validated first (any problem → an
  * error listing every bad row, nothing written); rows already issued under their natural key
@@ -176,9 +209,10 @@ export async function issueCertificates(
   p: Principal,
   ctx: IssueContext,
   path: (i: number) => string,
+  earlier: EarlierProblems = NO_PROBLEMS,
 ): Promise<Issued[]> {
   const today = ctx.today ?? todayInChina()
-  const prepared = await prepare(trx, items, p, ctx.keys, today, path)
+  const prepared = await prepare(trx, items, p, ctx.keys, today, path, earlier)
   // Lock first, then look for existing rows: two identical requests at once cannot both insert.
   const counters = await lockCounters(trx, [
     ...new Map(
@@ -198,12 +232,21 @@ export async function issueCertificates(
   )
   const initial = new Map(counters)
   const conflicts: FieldError[] = []
+  const revoked: FieldError[] = []
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
   const events: Parameters<Publish>[1] = []
   for (const r of prepared) {
     const { item, type } = r
     const found = existing.get(naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn))
+    if (found?.revoked_at) {
+      // A replay must not bring a revoked certificate back, nor answer "issued" with it.
+      revoked.push({
+        path: path(r.index),
+        message: `${found.number} was issued for this learner, type, level and date and revoked on ${todayInChina(found.revoked_at)}; a new certificate takes the date of the new assessment`,
+      })
+      continue
+    }
     if (found) {
       const same =
         found.holder_name_hash === r.nameHash &&
@@ -214,13 +257,7 @@ export async function issueCertificates(
           path: path(r.index),
           message: `${found.number} was issued for this learner, type, level and date with other details`,
         })
-      out.push({
-        index: r.index,
-        created: false,
-        id: found.id,
-        number: found.number,
-        learnerId: found.learner_id,
-      })
+      out.push({ ...described(r), created: false, id: found.id, number: found.number })
       continue
     }
     const key = counterKey(item.typeCode, r.year)
@@ -243,13 +280,7 @@ export async function issueCertificates(
       issued_by: p.subject,
     }
     fresh.push(row)
-    out.push({
-      index: r.index,
-      created: true,
-      id: row.id,
-      number: row.number,
-      learnerId: row.learner_id,
-    })
+    out.push({ ...described(r), created: true, id: row.id, number: row.number })
     events.push({
       type: 'certificates.certificate.issued',
       subject: row.learner_id,
@@ -269,6 +300,11 @@ export async function issueCertificates(
       },
     })
   }
+  if (revoked.length)
+    throw certificatesErrors.CERTIFICATES_CERTIFICATE_REVOKED(
+      revoked.length === 1 ? revoked[0]!.message : undefined,
+      [...revoked, ...conflicts],
+    )
   if (conflicts.length)
     throw certificatesErrors.CERTIFICATES_CERTIFICATE_CONFLICT(undefined, conflicts)
   if (fresh.length === 0) return out

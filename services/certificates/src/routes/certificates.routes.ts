@@ -1,30 +1,44 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { idempotent } from '@creditbank/service-kit'
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
-import Type from 'typebox'
 import { findCertificate } from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
-import { certificateView, readCertificate, revokeCertificate } from '../domain/certificates.js'
+import { batchAnswer, dryRun, previewOf } from '../domain/batch.js'
+import {
+  certificateRef,
+  certificateView,
+  readCertificate,
+  revokeCertificate,
+} from '../domain/certificates.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { issueCertificates } from '../domain/issuance.js'
+import { type IssueRequest, resolveRequests } from '../domain/issue-requests.js'
+import type { LearnerDirectory } from '../domain/learner-directory.js'
 import {
   BatchBody,
   BatchResult,
   Certificate,
+  DryRunQuery,
   errorResponses,
+  IdOrNumberParams,
   IssueBody,
   RevocationBody,
 } from './schemas.js'
 
 const issuers = requireRole(['issuer'], ['certificates:write'])
 
-export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKeys) {
+export async function certificateRoutes(
+  app: FastifyInstance,
+  keys: HolderNameKeys,
+  learners: LearnerDirectory,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<CertificatesDB>
   const ctx = { keys, publish: app.events.write }
+  const resolve = (request: FastifyRequest, items: IssueRequest[], path: (i: number) => string) =>
+    resolveRequests(items, learners, String(request.headers.authorization ?? ''), path)
 
   r.post(
     '/v1/certificates',
@@ -33,15 +47,16 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       schema: {
         tags: ['certificates'],
         summary:
-          'Issue a certificate (the owning evaluation organization only); the natural key (type, learner, level, date) makes a repeat answer the first',
+          'Issue a certificate (the owning evaluation organization only) to a learner named by nationalId + holderName or learnerId; the natural key (type, learner, level, date) makes a repeat answer the first, unless that one was revoked (409)',
         body: IssueBody,
         response: { 200: Certificate, 201: Certificate, ...errorResponses },
       },
     },
     async (request, reply) => {
       const p = principalOf(request)
+      const { inputs, earlier } = await resolve(request, [request.body], () => '')
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const [issued] = await issueCertificates(trx, [request.body], p, ctx, () => '')
+        const [issued] = await issueCertificates(trx, inputs, p, ctx, () => '', earlier)
         const row = (await findCertificate(trx, issued!.id))!
         return { status: issued!.created ? 201 : 200, body: certificateView(row, keys) }
       })
@@ -57,31 +72,22 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       schema: {
         tags: ['certificates'],
         summary:
-          'Issue up to 1,000 certificates: validated whole first, any bad row → 422 listing every bad row and nothing written; else one transaction',
+          'Issue up to 1,000 certificates: validated whole first, any bad row → 422 listing every bad row and nothing written; else one transaction. ?dryRun=true previews without writing',
+        querystring: DryRunQuery,
         body: BatchBody,
         response: { 200: BatchResult, 201: BatchResult, ...errorResponses },
       },
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const issued = await issueCertificates(
-          trx,
-          request.body.items,
-          p,
-          ctx,
-          (i) => `/items/${i}`,
-        )
-        const created = issued.filter((i) => i.created).length
-        return {
-          status: created > 0 ? 201 : 200,
-          body: {
-            items: issued,
-            created,
-            existing: issued.length - created,
-          },
-        }
-      })
+      const path = (i: number) => `/items/${i}`
+      const { inputs, earlier, accountNos } = await resolve(request, request.body.items, path)
+      const issue = async (trx: Kysely<CertificatesDB>) => {
+        const issued = await issueCertificates(trx, inputs, p, ctx, path, earlier)
+        return batchAnswer(issued, accountNos)
+      }
+      if (request.query.dryRun) return previewOf(await dryRun(db, issue))
+      const out = await idempotent(db, request, reply, p.subject, issue)
       app.events.committed()
       return out
     },
@@ -95,12 +101,15 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
         tags: ['certificates'],
         summary:
           'One certificate: for its holder, the issuing organization and admins (others get 404)',
-        params: Type.Object({ id: Id }),
+        params: IdOrNumberParams,
         response: { 200: Certificate, ...errorResponses },
       },
     },
     async (request) =>
-      certificateView(await readCertificate(db, request.params.id, principalOf(request)), keys),
+      certificateView(
+        await readCertificate(db, certificateRef(request.params.id), principalOf(request)),
+        keys,
+      ),
   )
 
   r.post(
@@ -109,8 +118,9 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       preHandler: issuers,
       schema: {
         tags: ['certificates'],
-        summary: 'Revoke a certificate, with a reason (the issuing organization only; once)',
-        params: Type.Object({ id: Id }),
+        summary:
+          'Revoke a certificate by id or number, with a reason (the issuing organization only; once)',
+        params: IdOrNumberParams,
         body: RevocationBody,
         response: { 200: Certificate, ...errorResponses },
       },
@@ -120,7 +130,13 @@ export async function certificateRoutes(app: FastifyInstance, keys: HolderNameKe
       const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
         status: 200,
         body: certificateView(
-          await revokeCertificate(trx, request.params.id, request.body.reason, p, app.events.write),
+          await revokeCertificate(
+            trx,
+            certificateRef(request.params.id),
+            request.body.reason,
+            p,
+            app.events.write,
+          ),
           keys,
         ),
       }))

@@ -13,7 +13,8 @@ export const errorResponses = {
   429: problem,
 }
 
-const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
+const Nullable = <T extends Type.TSchema>(s: T, description?: string) =>
+  Type.Union([s, Type.Null()], description ? { description } : {})
 /** Free text: Postgres text cannot hold NUL, so it is refused here rather than failing in SQL. */
 export const Text = (minLength: number, maxLength: number, description?: string) =>
   Type.String({
@@ -35,7 +36,6 @@ const Score = Type.String({
   pattern: '^(100(\\.0{1,2})?|\\d{1,2}(\\.\\d{1,2})?)$',
   description: 'decimal score 0–100, up to 2 places',
 })
-const HolderName = Text(1, 100)
 
 export const NewTypeBody = Type.Object(
   {
@@ -73,12 +73,24 @@ export const CertificateType = Type.Object({
 })
 export const CertificateTypePage = Page(CertificateType)
 
+export const NationalId = Type.String({
+  minLength: 1,
+  maxLength: 40,
+  description:
+    '身份证号 (18 characters); never stored here, passed to accounts to find the learner',
+})
+
 export const IssueBody = Type.Object(
   {
     typeCode: TypeCode,
     level: Level,
-    learnerId: Id,
-    holderName: HolderName,
+    learnerId: Type.Optional(Id),
+    nationalId: Type.Optional(NationalId),
+    holderName: Text(
+      1,
+      100,
+      "the name printed on the certificate; with nationalId, the learner's name",
+    ),
     score: Type.Optional(Nullable(Score)),
     issuedOn: DateOnly,
     feeCharged: Type.Optional(Nullable(Fee)),
@@ -112,18 +124,43 @@ export const Certificate = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 })
 
+export const DryRunQuery = Type.Object(
+  {
+    dryRun: Type.Optional(
+      Type.Boolean({ description: 'validate and preview what would be issued; write nothing' }),
+    ),
+  },
+  { additionalProperties: false },
+)
+
 export const BatchResult = Type.Object({
   items: Type.Array(
     Type.Object({
       index: Type.Integer(),
-      id: Id,
-      number: Type.String(),
+      id: Nullable(Id, 'null in a dry run for a certificate not issued yet'),
+      number: Nullable(Type.String(), 'null in a dry run for a certificate not issued yet'),
       learnerId: Id,
-      created: Type.Boolean(),
+      accountNo: Nullable(Type.String(), 'where the learner was found by nationalId'),
+      holderName: Type.String(),
+      typeCode: Type.String(),
+      level: Level,
+      issuedOn: DateOnly,
+      created: Type.Boolean({ description: 'issued by this request (would be, in a dry run)' }),
     }),
   ),
   created: Type.Integer(),
   existing: Type.Integer(),
+  dryRun: Type.Boolean(),
+})
+
+/** `{id}` of a certificate path: its UUID or its number (any case). */
+export const IdOrNumberParams = Type.Object({
+  id: Type.String({
+    minLength: 1,
+    maxLength: 40,
+    pattern: '^[A-Za-z0-9-]+$',
+    description: 'the certificate id (UUID) or its number, e.g. WEB-FE-2025-0000123',
+  }),
 })
 
 export const RevocationBody = Type.Object({ reason: Text(2, 500) }, { additionalProperties: false })
@@ -131,7 +168,7 @@ export const RevocationBody = Type.Object({ reason: Text(2, 500) }, { additional
 export const VerifyBody = Type.Object(
   {
     number: Type.String({ minLength: 1, maxLength: 40, pattern: '^[A-Za-z0-9-]+$' }),
-    holderName: HolderName,
+    holderName: Text(1, 100),
   },
   { additionalProperties: false },
 )

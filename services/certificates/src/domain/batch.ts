@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely'
+import type { CertificatesDB } from '../db/schema.js'
+import type { Issued } from './issuance.js'
+
+/** A batch's answer: each row, with the account number where the learner was found by 身份证号. */
+export function batchAnswer(issued: Issued[], accountNos: (string | null)[]) {
+  const created = issued.filter((i) => i.created).length
+  return {
+    status: created > 0 ? 201 : 200,
+    body: {
+      items: issued.map((i) => ({ ...i, accountNo: accountNos[i.index] ?? null })),
+      created,
+      existing: issued.length - created,
+      dryRun: false,
+    },
+  }
+}
+
+class Rollback<T> extends Error {
+  constructor(readonly value: T) {
+    super('dry run: rolled back')
+  }
+}
+
+/**
+ * Runs `work` exactly as a real request would, in a transaction that is then rolled back: the
+ * preview is what would be written at that moment (every check, conflicts included), and nothing
+ * is. It takes the same counter locks as a real batch, for as long as the batch takes.
+ */
+export async function dryRun<T>(
+  db: Kysely<CertificatesDB>,
+  work: (trx: Kysely<CertificatesDB>) => Promise<T>,
+): Promise<T> {
+  try {
+    await db.transaction().execute(async (trx) => {
+      throw new Rollback(await work(trx))
+    })
+  } catch (err) {
+    if (err instanceof Rollback) return err.value as T
+    throw err
+  }
+  throw new Error('a dry run cannot commit')
+}
+
+/** New certificates have no id or number until they are issued for real: the preview says null. */
+export function previewOf(out: ReturnType<typeof batchAnswer>) {
+  return {
+    ...out.body,
+    dryRun: true,
+    items: out.body.items.map((i) => (i.created ? { ...i, id: null, number: null } : i)),
+  }
+}

@@ -17,7 +17,7 @@ const table: [RegExp, UpstreamName][] = [
     /^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence|notifications|record\.pdf)(\/|$)/,
     'portfolio',
   ],
-  [/^\/v1\/(auth|me|organizations|users|clients|keys)(\/|$)/, 'identity'],
+  [/^\/v1\/(auth|me|organizations|users|clients|keys|audit)(\/|$)/, 'identity'],
   [/^\/\.well-known\//, 'identity'],
   [/^\/v1\/(learners|enrollments|outcomes|entries)(\/|$)/, 'accounts'],
   [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],

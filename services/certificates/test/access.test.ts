@@ -352,7 +352,7 @@ t.test('no kind of bad input gets a 5xx, and each is problem+json', async (t) =>
     {
       name: 'an unknown route',
       method: 'GET',
-      url: '/v1/certificates',
+      url: '/v1/certificate',
       headers: h.admin,
       status: 404,
     },

@@ -221,10 +221,10 @@ t.test(
       ],
       [
         'an unknown field',
-        cert(3, { nationalId: '410105200001011234' }),
+        cert(3, { studentNo: '2023010101' }),
         400,
         'VALIDATION_FAILED',
-        '/nationalId',
+        '/studentNo',
       ],
     ]
     for (const [name, payload, status, code, path] of cases) {

@@ -1,0 +1,204 @@
+// The browser journeys' harness: one embedded run (PGlite, in-process bus, demo data) started as
+// a child process on a temporary data dir, one headless Chromium, and the helpers every role's
+// journeys use. Each role's journeys live in their own module beside this one (learner.ts, …) and
+// are run in order by ../e2e.test.ts against this one server: seeding the demo data takes most of
+// a minute, so it is done once.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import type { Browser, Page } from 'playwright-core'
+import type { Test } from 'tap'
+
+export type Tap = Test
+export type { Page }
+
+export const CHROMIUM = '/usr/bin/chromium'
+const here = dirname(fileURLToPath(import.meta.url))
+const root = resolve(here, '../../../..')
+const artifacts = join(here, '../artifacts')
+
+export interface Journey {
+  /** Short name, used by E2E_ONLY=name,name to run a subset while working on a module. */
+  name: string
+  title: string
+  run(t: Tap, e: E2E): Promise<void>
+}
+
+export interface PageOptions {
+  /** 390×844 with touch, as most learners see the pages. */
+  phone?: boolean
+  lang?: 'zh' | 'en'
+}
+
+export interface E2E {
+  base: string
+  dataDir: string
+  secrets: Record<string, string>
+  demoPassword: string
+  newPage(options?: PageOptions): Promise<Page>
+  signIn(page: Page, username: string, password?: string): Promise<void>
+  /** Reloads the page until `text` appears (events take a moment to travel). */
+  until(page: Page, text: string | RegExp, timeoutMs?: number): Promise<void>
+  screenshot(page: Page, name: string): Promise<void>
+  /** True when the page is no wider than its viewport (nothing to scroll sideways on a phone). */
+  fitsWidth(page: Page): Promise<boolean>
+  /** A fresh, valid 18-digit 身份证号 (check digit per GB 11643). */
+  nationalId(): string
+}
+
+/** Starts the embedded run and the browser; both are stopped by `t`'s teardown. */
+export async function start(t: Tap): Promise<E2E> {
+  const { chromium: pw } = await import('playwright-core')
+  mkdirSync(artifacts, { recursive: true })
+  const dataDir = mkdtempSync(join(tmpdir(), 'creditbank-e2e-'))
+  // 3400–3905: clear of the machine's own services (MariaDB 3306, …).
+  const offset = 400 + Math.floor(Math.random() * 500)
+  const base = `http://127.0.0.1:${3000 + offset}`
+
+  const { DATABASE_URL: _d, KAFKA_BROKERS: _k, ...parentEnv } = process.env
+  const child: ChildProcess = spawn(
+    join(root, 'node_modules/.bin/tsx'),
+    ['services/web/src/embedded.ts'],
+    {
+      cwd: root,
+      env: { ...parentEnv, DATA_DIR: dataDir, PORT_OFFSET: String(offset), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  )
+  let output = ''
+  const keep = (b: Buffer) => {
+    output = (output + b.toString()).slice(-20_000)
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  t.teardown(() => {
+    if (child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM')
+      } catch {}
+    }
+    rmSync(dataDir, { recursive: true, force: true })
+  })
+
+  const startedAt = Date.now()
+  let loaded = false
+  await new Promise<void>((ok, fail) => {
+    const timer = setInterval(() => {
+      if (output.includes('demo data loaded')) loaded = true
+      if (output.includes('all ready in')) {
+        clearInterval(timer)
+        ok()
+      } else if (child.exitCode !== null || Date.now() - startedAt > 480_000) {
+        clearInterval(timer)
+        fail(new Error(`the embedded run did not become ready:\n${output.slice(-3000)}`))
+      }
+    }, 250)
+  })
+  t.comment(
+    `embedded run with demo data ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
+  )
+  t.ok(loaded || output.includes('demo data loaded'), 'the demo data loaded completely')
+  const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<
+    string,
+    string
+  >
+  const demoPassword = secrets.DEMO_PASSWORD!
+
+  const browser: Browser = await pw.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  })
+  t.teardown(() => browser.close())
+
+  let shot = 0
+  const e2e: E2E = {
+    base,
+    dataDir,
+    secrets,
+    demoPassword,
+    async newPage({ phone = false, lang = 'zh' } = {}) {
+      const context = await browser.newContext({
+        baseURL: base,
+        acceptDownloads: true,
+        locale: lang === 'zh' ? 'zh-CN' : 'en-US',
+        ...(phone
+          ? { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true }
+          : { viewport: { width: 1280, height: 800 } }),
+      })
+      // The pages keep the chosen language in localStorage; a context starts with the one asked for.
+      await context.addInitScript({
+        content: `localStorage.getItem('creditbank.lang') || localStorage.setItem('creditbank.lang', '${lang}')`,
+      })
+      const page = await context.newPage()
+      page.setDefaultTimeout(30_000)
+      return page
+    },
+    async signIn(page, username, password = demoPassword) {
+      // The token endpoint allows 30 sign-ins a minute per address: a 429 waits and retries.
+      for (let attempt = 0; ; attempt++) {
+        await page.goto('/#/login')
+        await page
+          .locator('input[autocomplete="username"], input[name="username"]')
+          .first()
+          .fill(username)
+        await page.locator('input[type="password"]').first().fill(password)
+        await page.locator('form button[type="submit"]').first().click()
+        const alert = page.getByRole('alert')
+        await Promise.race([
+          page.waitForURL((url) => !url.hash.startsWith('#/login')),
+          alert.waitFor(),
+        ])
+        if (!page.url().includes('#/login')) return
+        const text = (await alert.textContent()) ?? ''
+        if (attempt >= 6 || !/429|RATE_LIMITED|频繁|too many/i.test(text))
+          throw new Error(`sign-in of ${username} failed: ${text}`)
+        await page.waitForTimeout(15_000)
+      }
+    },
+    async until(page, text, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs
+      for (;;) {
+        if ((await page.getByText(text).count()) > 0) return
+        if (Date.now() > deadline) throw new Error(`"${text}" did not appear on ${page.url()}`)
+        await page.waitForTimeout(500)
+        await page.reload()
+        await page.waitForLoadState('networkidle')
+      }
+    },
+    async screenshot(page, name) {
+      shot += 1
+      await page.screenshot({
+        path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
+        fullPage: true,
+      })
+    },
+    async fitsWidth(page) {
+      return page.evaluate<boolean>(
+        'document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1',
+      )
+    },
+    nationalId,
+  }
+  return e2e
+}
+
+const WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+export function nationalId() {
+  const seq = String(100 + Math.floor(Math.random() * 899))
+  const first17 = `410102${1995 + Math.floor(Math.random() * 10)}0${1 + Math.floor(Math.random() * 9)}1${Math.floor(Math.random() * 9)}${seq}`
+  let sum = 0
+  for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!
+  return `${first17}${'10X98765432'[sum % 11]}`
+}

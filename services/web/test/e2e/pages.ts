@@ -5,9 +5,9 @@ export const journey: Journey = {
   title: 'issuer, reviewer, admin and public pages render',
   async run(t, e) {
     const pages: [string, string, string, string | RegExp][] = [
-      ['issuer.miit', '/#/issuer', 'issuer-issue', '颁发1+X职业技能等级证书'],
+      ['issuer.miit', '/#/issuer/issue', 'issuer-issue', '颁发1+X职业技能等级证书'],
       ['issuer.miit', '/#/issuer/batch', 'issuer-batch', '批量颁发'],
-      ['issuer.miit', '/#/issuer/revoke', 'issuer-revoke', '撤销证书'],
+      ['issuer.miit', '/#/issuer/revoke', 'issuer-revoke', '按证书编号撤销'],
       ['reviewer.hnvc', '/#/reviewer/rules', 'reviewer-rules', '互认标准（转换规则）'],
       ['reviewer.hnvc', '/#/reviewer/rules/HN-X-WEB-C201', 'reviewer-rule', /HN-X-WEB-C201/],
       ['reviewer.hnvc', '/#/reviewer/simulate', 'reviewer-simulate', '规则模拟'],

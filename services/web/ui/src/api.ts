@@ -123,7 +123,8 @@ export async function request<T = any>(
   let payload: BodyInit | undefined
   if (body !== undefined) {
     headers['content-type'] = o.contentType ?? 'application/json'
-    payload = typeof body === 'string' ? body : JSON.stringify(body)
+    // A file (evidence) travels as it is; everything else as JSON.
+    payload = typeof body === 'string' || body instanceof Blob ? body : JSON.stringify(body)
   }
   const res = await fetch(path, {
     method,
@@ -160,6 +161,30 @@ export const api = {
   del: <T = any>(path: string) => request<T>('DELETE', path),
   anon: <T = any>(method: string, path: string, body?: unknown) =>
     request<T>(method, path, body, { anonymous: true }),
+}
+
+/**
+ * A file the signed-in person may fetch (a PDF of their record): links cannot carry the token, so
+ * the page fetches it and hands the browser a local copy to save under `filename`.
+ */
+export async function download(path: string, filename: string) {
+  if (session && session.claims.exp * 1000 < Date.now() + 10_000)
+    await auth.refresh().catch(() => false)
+  const res = await fetch(path, {
+    headers: session ? { authorization: `Bearer ${session.token}` } : {},
+  })
+  if (!res.ok) {
+    const data = await res.json().catch(() => ({}))
+    throw new ApiError({ status: res.status, ...(data as object) } as Problem)
+  }
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = filename
+  document.body.append(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
 }
 
 export interface Page<T> {

@@ -5,7 +5,7 @@ import { auth } from './api'
 import { currentLang, onLang, setLang, t, w } from './i18n'
 import { AdminPage } from './pages/admin'
 import { IssuerPage } from './pages/issuer'
-import { LearnerPage } from './pages/learner'
+import { LearnerPage, onUnread, unreadCount } from './pages/learner'
 import { Home, SignIn, SignUp } from './pages/public'
 import { RegistrarPage } from './pages/registrar'
 import { ReviewerPage } from './pages/reviewer'
@@ -74,6 +74,7 @@ function Header() {
         >
           {currentLang() === 'zh' ? 'English' : '中文'}
         </button>
+        {s?.claims.learner ? <UnreadMark learnerId={s.claims.learner} /> : null}
         {s ? (
           <>
             <span class="who">{s.username}</span>
@@ -93,6 +94,29 @@ function Header() {
         )}
       </div>
     </header>
+  )
+}
+
+/** The learner's unread messages, read again on every page change. */
+function UnreadMark({ learnerId }: { learnerId: string }) {
+  const [unread, setUnread] = useState(0)
+  useEffect(() => onUnread(setUnread), [])
+  useEffect(() => {
+    const read = () => void unreadCount(learnerId).catch(() => {})
+    read()
+    window.addEventListener('hashchange', read)
+    return () => window.removeEventListener('hashchange', read)
+  }, [learnerId])
+  return (
+    <a href="#/learner/notifications" class="unread-mark">
+      {t('消息', 'Messages')}
+      {unread ? (
+        <span class="badge">
+          {unread > 99 ? '99+' : unread}
+          <span class="sr-only">{t('条未读', ' unread')}</span>
+        </span>
+      ) : null}
+    </a>
   )
 }
 

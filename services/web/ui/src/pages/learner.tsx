@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks'
 import QRCode from 'qrcode'
-import { api, auth, newKey, organizations, type Page } from '../api'
+import { ApiError, api, auth, download, newKey, organizations, type Page, request } from '../api'
 import { t, w } from '../i18n'
 import {
   errorsByPath,
@@ -12,6 +12,7 @@ import {
   ProblemBox,
   Section,
   Select,
+  TextArea,
   today,
   useLoad,
 } from '../ui'
@@ -29,9 +30,12 @@ export interface Entry {
   grade: { score: string; scale: string } | null
   level: string | null
   occurredOn: string
+  postedAt?: string
   reversesEntryId: string | null
   reason: string | null
   usedAt: { targetOrgId: string; courseCode: string; applicationId: string }[]
+  /** Set when the entry was reversed (a certificate's when it was revoked): it no longer counts. */
+  reversedBy?: { entryId: string; reason: string | null; at: string } | null
 }
 
 export interface Application {
@@ -42,6 +46,7 @@ export interface Application {
   origin: string
   rule: { code: string; version: number } | null
   sourceEntryIds: string[]
+  evidenceIds?: string[]
   award: { courseCode: string; courseName: string; courseType: string; credits: string | null }
   limitsApplied: { limit: string; from: string; to: string; message: string }[]
   status: string
@@ -51,15 +56,26 @@ export interface Application {
   overdue: boolean
   statement: string | null
   flags: string[]
-  trail: { at: string; actor: string; action: string; step: number | null; reason: string | null }[]
+  recognizedEntryId?: string | null
+  trail: {
+    at: string
+    actor: string
+    /** Who took the step, for showing: never a person's id. */
+    by?: { role: 'learner' | 'reviewer' | 'system'; orgId: string | null }
+    action: string
+    step: number | null
+    reason: string | null
+  }[]
 }
 
 const tabs: [string, string, string][] = [
   ['', '账户与账单', 'Account & statement'],
   ['timeline', '时间轴', 'Timeline'],
-  ['applications', '认定申请', 'Applications'],
+  ['apply', '申请认定', 'Apply'],
+  ['applications', '我的申请', 'My applications'],
   ['simulate', '学分模拟', 'What if'],
-  ['shares', '分享', 'Shares'],
+  ['shares', '分享与证明', 'Share & print'],
+  ['notifications', '消息', 'Messages'],
 ]
 
 export function Tabs({
@@ -99,8 +115,10 @@ export function LearnerPage({ path }: { path: string[] }) {
       {sub === 'timeline' ? <Timeline learnerId={learnerId} /> : null}
       {sub === 'applications' && arg ? <ApplicationDetail id={arg} learnerView /> : null}
       {sub === 'applications' && !arg ? <Applications learnerId={learnerId} /> : null}
+      {sub === 'apply' ? <Apply learnerId={learnerId} /> : null}
       {sub === 'simulate' ? <Simulate learnerId={learnerId} /> : null}
-      {sub === 'shares' ? <Shares /> : null}
+      {sub === 'shares' ? <Shares learnerId={learnerId} /> : null}
+      {sub === 'notifications' ? <Notifications learnerId={learnerId} /> : null}
       {sub === 'credential' && arg ? <Credential learnerId={learnerId} entryId={arg} /> : null}
       {!sub ? <Account learnerId={learnerId} /> : null}
     </div>
@@ -190,6 +208,8 @@ interface AccountView {
 
 function Account({ learnerId }: { learnerId: string }) {
   const [kind, setKind] = useState('')
+  const [pdfError, setPdfError] = useState<unknown>(null)
+  const [pdfBusy, setPdfBusy] = useState(false)
   const state = useLoad(async () => {
     const [profile, account, entries, chain, orgs] = await Promise.all([
       api.get<{ name: string; accountNo: string; nationalIdMasked: string; category: string }>(
@@ -205,12 +225,47 @@ function Account({ learnerId }: { learnerId: string }) {
     return { profile, account, entries, chain, orgs }
   }, [learnerId, kind])
   const d = state.data
+  const b = d?.account.balances
   return (
     <div>
       <h1>{t('我的学习账户', 'My learning account')}</h1>
       <Loading state={state} />
-      {d ? (
+      {d && b ? (
         <>
+          <section class="card" aria-labelledby="total-h">
+            <h2 id="total-h">{t('累计', 'In total')}</h2>
+            <div class="grid">
+              <div>
+                <p class="total">
+                  <span class="big" data-testid="total-credits">
+                    {b.total.credits}
+                  </span>
+                  <span>{t('学分', 'credits')}</span>
+                  <span>
+                    {b.total.hours} {t('学时', 'hours')}
+                  </span>
+                </p>
+                <p class="hint">
+                  {t(
+                    `含认定学分 ${b.recognized.credits}`,
+                    `including ${b.recognized.credits} recognized credits`,
+                  )}
+                </p>
+              </div>
+              <dl aria-label={t('按类别', 'By kind')}>
+                {Object.entries(b.byKind).map(([k, v]) => (
+                  <>
+                    <dt>{w(k)}</dt>
+                    <dd>
+                      {t(`${v.credits} 学分`, `${v.credits} credits`)}
+                      {Number(v.hours) ? ` · ${t(`${v.hours} 学时`, `${v.hours} hours`)}` : ''} ·{' '}
+                      {t(`${v.entryCount} 条`, `${v.entryCount} entries`)}
+                    </dd>
+                  </>
+                ))}
+              </dl>
+            </div>
+          </section>
           <div class="grid">
             <Section title={d.profile.name}>
               <dl>
@@ -231,24 +286,41 @@ function Account({ learnerId }: { learnerId: string }) {
                 </dd>
               </dl>
             </Section>
-            <Section title={t('余额', 'Balances')}>
-              <dl>
-                <dt>{t('累计学分', 'Total credits')}</dt>
-                <dd class="big">{d.account.balances.total.credits}</dd>
-                <dt>{t('累计学时', 'Total hours')}</dt>
-                <dd>{d.account.balances.total.hours}</dd>
-                <dt>{t('认定学分', 'Recognized credits')}</dt>
-                <dd>{d.account.balances.recognized.credits}</dd>
-                {Object.entries(d.account.balances.byKind).map(([k, b]) => (
-                  <>
-                    <dt>{w(k)}</dt>
-                    <dd>
-                      {b.credits} {t('学分', 'credits')} · {b.hours} {t('学时', 'hours')} ·{' '}
-                      {b.entryCount} {t('条', 'entries')}
-                    </dd>
-                  </>
-                ))}
-              </dl>
+            <Section title={t('学习成果证明', 'Printable record')}>
+              <p>
+                {t(
+                  '一份可打印的PDF“学习成果证明”：列出全部有效记录、发放机构和日期，附查验二维码和校验码，任何人都可在本站核对。',
+                  'A printable PDF of every active entry with issuers and dates, a QR code and a verification code anyone can check here.',
+                )}
+              </p>
+              <p class="actions">
+                <button
+                  type="button"
+                  disabled={pdfBusy}
+                  onClick={async () => {
+                    setPdfError(null)
+                    setPdfBusy(true)
+                    try {
+                      await download(
+                        `/v1/learners/${learnerId}/record.pdf`,
+                        `${t('学习成果证明', 'learning-record')}-${today()}.pdf`,
+                      )
+                    } catch (err) {
+                      setPdfError(err)
+                    } finally {
+                      setPdfBusy(false)
+                    }
+                  }}
+                >
+                  {pdfBusy
+                    ? t('正在生成…', 'Preparing…')
+                    : t('下载学习成果证明（PDF）', 'Download the record (PDF)')}
+                </button>
+                <a class="button secondary" href="#/learner/shares">
+                  {t('分享给他人', 'Share it')}
+                </a>
+              </p>
+              <ProblemBox error={pdfError} />
             </Section>
           </div>
           <Section title={t('账单', 'Statement')} id="statement">
@@ -268,7 +340,7 @@ function Account({ learnerId }: { learnerId: string }) {
               entries={d.entries.items}
               orgs={d.orgs}
               action={(e) =>
-                e.reversesEntryId ? null : (
+                e.reversesEntryId || e.reversedBy ? null : (
                   <a href={`#/learner/credential/${e.id}`}>{t('凭证', 'Credential')}</a>
                 )
               }
@@ -277,6 +349,16 @@ function Account({ learnerId }: { learnerId: string }) {
         </>
       ) : null}
     </div>
+  )
+}
+
+/** A reversed entry (a revoked certificate's) no longer counts; the mark says which. */
+function ReversedMark({ e }: { e: Entry }) {
+  if (!e.reversedBy) return null
+  return (
+    <span class="stamp">
+      {e.kind === 'certificate' ? t('证书已撤销', 'certificate revoked') : t('已冲正', 'reversed')}
+    </span>
   )
 }
 
@@ -290,48 +372,82 @@ export function EntryTable({
   action?: (e: Entry) => preact.ComponentChildren
 }) {
   if (!entries.length) return <p>{t('暂无记录。', 'No entries yet.')}</p>
+  const L = {
+    date: t('日期', 'Date'),
+    kind: t('类别', 'Kind'),
+    title: t('内容', 'Title'),
+    org: t('机构', 'Organization'),
+    credits: t('学分', 'Credits'),
+    hours: t('学时', 'Hours'),
+    grade: t('成绩/等级', 'Grade/level'),
+    used: t('用途', 'Used at'),
+    action: t('操作', 'Action'),
+  }
   return (
     <div class="scroll">
-      <table>
+      <table class="cards entries">
         <caption class="sr-only">{t('记录', 'Entries')}</caption>
         <thead>
           <tr>
-            <th scope="col">#</th>
-            <th scope="col">{t('日期', 'Date')}</th>
-            <th scope="col">{t('类别', 'Kind')}</th>
-            <th scope="col">{t('内容', 'Title')}</th>
-            <th scope="col">{t('机构', 'Organization')}</th>
-            <th scope="col">{t('学分', 'Credits')}</th>
-            <th scope="col">{t('学时', 'Hours')}</th>
-            <th scope="col">{t('成绩/等级', 'Grade/level')}</th>
-            <th scope="col">{t('用途', 'Used at')}</th>
-            {action ? <th scope="col">{t('操作', 'Action')}</th> : null}
+            <th scope="col">{L.date}</th>
+            <th scope="col">{L.kind}</th>
+            <th scope="col">{L.title}</th>
+            <th scope="col">{L.org}</th>
+            <th scope="col">{L.credits}</th>
+            <th scope="col">{L.hours}</th>
+            <th scope="col">{L.grade}</th>
+            <th scope="col">{L.used}</th>
+            {action ? <th scope="col">{L.action}</th> : null}
           </tr>
         </thead>
         <tbody>
           {entries.map((e) => (
-            <tr key={e.id} class={e.reversesEntryId ? 'muted' : undefined}>
-              <td>{e.seq}</td>
-              <td>{e.occurredOn}</td>
-              <td>
+            <tr
+              key={e.id}
+              class={e.reversesEntryId || e.reversedBy ? 'muted' : undefined}
+              data-entry={e.id}
+            >
+              <td data-label={L.date}>
+                <span>
+                  <time dateTime={e.occurredOn}>{e.occurredOn}</time>
+                  {e.postedAt ? (
+                    <small class="hint posted">
+                      {t('记账', 'posted')} {fmtDate(e.postedAt)}
+                    </small>
+                  ) : null}
+                </span>
+              </td>
+              <td data-label={L.kind}>
                 {e.reversesEntryId
                   ? w('reversal')
                   : w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind)}
               </td>
-              <td>
-                {e.title}
-                {e.reason ? <small class="hint"> {e.reason}</small> : null}
+              <td data-label={L.title}>
+                <span>
+                  {e.title} <ReversedMark e={e} />
+                  {e.reversedBy?.reason ? (
+                    <small class="hint"> {e.reversedBy.reason}</small>
+                  ) : e.reason ? (
+                    <small class="hint"> {e.reason}</small>
+                  ) : null}
+                </span>
               </td>
-              <td>{orgs.get(e.orgId)?.name ?? ''}</td>
-              <td>{e.credits ?? ''}</td>
-              <td>{e.hours ?? ''}</td>
-              <td>{e.grade ? `${e.grade.score}/${e.grade.scale}` : w(e.level)}</td>
-              <td>
+              <td data-label={L.org}>{orgs.get(e.orgId)?.name ?? ''}</td>
+              <td data-label={L.credits} class="num">
+                {e.credits ?? ''}
+              </td>
+              <td data-label={L.hours} class="num">
+                {e.hours ?? ''}
+              </td>
+              <td data-label={L.grade}>
+                {e.grade ? `${e.grade.score}/${e.grade.scale}` : w(e.level)}
+              </td>
+              <td data-label={L.used}>
                 {e.usedAt
                   .map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`)
                   .join('; ')}
               </td>
-              {action ? <td>{action(e)}</td> : null}
+              {action ? <td data-label={L.action}>{action(e)}</td> : null}
             </tr>
           ))}
         </tbody>
@@ -557,9 +673,7 @@ export function ApplicationDetail({
                   <h3>{t('触发的限额', 'Limits applied')}</h3>
                   <ul>
                     {d.a.limitsApplied.map((l) => (
-                      <li key={l.limit}>
-                        <code>{l.limit}</code> {l.from} → {l.to}：{l.message}
-                      </li>
+                      <li key={l.limit}>{limitText(l)}</li>
                     ))}
                   </ul>
                 </>
@@ -604,10 +718,10 @@ export function ApplicationDetail({
           <Section title={t('办理轨迹', 'Trail')}>
             <ol class="timeline">
               {d.a.trail.map((s, i) => (
-                <li key={i}>
-                  <time dateTime={s.at}>{fmtDate(s.at)}</time> <strong>{s.action}</strong>
-                  {s.step ? ` · ${t('第', 'step ')}${s.step}${t('步', '')}` : ''} · {s.actor}
-                  {s.reason ? <p class="reason">{s.reason}</p> : null}
+                <li key={i} data-action={s.action}>
+                  <time dateTime={s.at}>{fmtDate(s.at)}</time>{' '}
+                  <strong>{trailText(s, d.a, d.orgs)}</strong>
+                  {trailReason(s) ? <p class="reason">{trailReason(s)}</p> : null}
                 </li>
               ))}
             </ol>
@@ -772,8 +886,8 @@ export function SimulationView({ r }: { r: SimulationResult }) {
                 <td>{i.refused ? '0' : i.award.credits}</td>
                 <td>
                   {[
-                    ...i.limitsApplied.map((l) => l.message),
-                    i.refused ? `✗ ${i.refused.message}` : '',
+                    ...i.limitsApplied.map(limitText),
+                    i.refused ? `✗ ${refusalText(i.refused)}` : '',
                   ]
                     .filter(Boolean)
                     .join('; ')}
@@ -786,18 +900,7 @@ export function SimulationView({ r }: { r: SimulationResult }) {
       ) : (
         <p>{t('没有规则匹配这些成果。', 'No rule matches these outcomes.')}</p>
       )}
-      <p>
-        {t('剩余额度', 'Remaining')}: {t('本年', 'year')} {r.remaining.year ?? '—'} ·{' '}
-        {t('本学期', 'term')} {r.remaining.term ?? '—'} · {t('本专业', 'program')}{' '}
-        {r.remaining.program ?? '—'}
-      </p>
-      {r.messages.length ? (
-        <ul>
-          {r.messages.map((m) => (
-            <li key={m}>{m}</li>
-          ))}
-        </ul>
-      ) : null}
+      <RemainingWords r={r} />
     </div>
   )
 }
@@ -949,7 +1052,7 @@ interface Share {
   token?: string
 }
 
-function Shares() {
+function Shares({ learnerId: _learnerId }: { learnerId: string }) {
   const state = useLoad(() => api.get<Page<Share>>('/v1/shares?limit=100'))
   const [label, setLabel] = useState('')
   const [days, setDays] = useState('30')
@@ -1143,6 +1246,728 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
             <pre class="json">{JSON.stringify(vc, null, 2)}</pre>
           </Section>
         </div>
+      ) : null}
+    </div>
+  )
+}
+
+// -- words for what the services record ---------------------------------------------------------
+
+const limitNames: Record<string, [string, string]> = {
+  capToSourceCredits: ['成果本身的学分', 'the credits the outcome carries'],
+  maxCreditsPerSource: ['每个来源的认定上限', 'the limit per source'],
+  maxCreditsPerSourceOrg: ['同一来源机构的认定上限', 'the limit per source organization'],
+  maxCreditsPerProgram: ['本专业的认定上限', 'the program’s limit'],
+  maxCreditsPerTerm: ['每学期的认定上限', 'the limit per term'],
+  maxCreditsPerYear: ['每年的认定上限', 'the yearly limit'],
+}
+
+/** A limit that lowered an award, in the reader's language (the service's message is English). */
+export function limitText(l: { limit: string; from?: string; to?: string }) {
+  const [zh, en] = limitNames[l.limit] ?? [l.limit, l.limit]
+  return t(
+    `受${zh}限制，学分由 ${l.from} 调整为 ${l.to}`,
+    `capped from ${l.from} to ${l.to} by ${en}`,
+  )
+}
+
+/** Why a limit refused an award, in the reader's language. */
+export function refusalText(r: { limit: string }) {
+  if (r.limit === 'duplicate')
+    return t(
+      '这条成果已用于认定同一门课程，不能重复认定',
+      'this outcome is already used for the same course',
+    )
+  if (r.limit === 'oneSourcePerCourse')
+    return t(
+      '这门课程已由其他成果认定，每门课程只认定一个来源',
+      'this course is already recognized from another outcome (one source per course)',
+    )
+  if (r.limit === 'oneCoursePerSource')
+    return t(
+      '这条成果已认定过另一门课程，每条成果只认定一门课程',
+      'this outcome already replaces another course (one course per outcome)',
+    )
+  const [zh, en] = limitNames[r.limit] ?? [r.limit, r.limit]
+  return t(`${zh}已用完`, `${en} is used up`)
+}
+
+/** One line of an application's trail as a person reads it: who (an organization, never a person's id) did what. */
+export function trailText(
+  s: Application['trail'][number],
+  a: Application,
+  orgs: Map<string, { name: string }>,
+) {
+  const role = s.by?.role ?? (s.actor === 'system' ? 'system' : 'learner')
+  const org =
+    (s.by?.orgId ? orgs.get(s.by.orgId)?.name : undefined) ??
+    orgs.get(a.targetOrgId)?.name ??
+    t('审核机构', 'the reviewing organization')
+  const step = s.step ? t(`第${s.step}步：`, `Step ${s.step}: `) : ''
+  switch (s.action) {
+    case 'opened':
+      return role === 'system'
+        ? t(
+            '学分银行按互认标准为您自动开立了申请',
+            'Opened for you automatically under a recognition standard',
+          )
+        : t('您提交了认定申请', 'You applied for recognition')
+    case 'step_approved':
+      return t(`${step}${org} 审核通过`, `${step}approved by ${org}`)
+    case 'approved':
+      return role === 'system'
+        ? t('符合互认标准，自动认定', 'Approved automatically under the standard')
+        : t(`${step}${org} 同意认定`, `${step}approved by ${org}`)
+    case 'rejected':
+      return role === 'system'
+        ? t('未予认定', 'Rejected')
+        : t(`${step}${org} 未予认定`, `${step}rejected by ${org}`)
+    case 'appealed':
+      return t('您提出了申诉', 'You appealed')
+    case 'withdrawn':
+      return role === 'system'
+        ? t(
+            '一条来源记录被发布机构冲正，申请已关闭',
+            'Closed: a source entry was reversed by the organization that posted it',
+          )
+        : t('您撤回了申请', 'You withdrew the application')
+    case 'source_reversed':
+      return t(
+        '认定后，一条来源记录被发布机构冲正',
+        'A source entry was reversed after the approval',
+      )
+    case 'recognized':
+      return t(
+        `${a.award.credits ?? ''} 学分已记入您的学习账户`,
+        `${a.award.credits ?? ''} credits were posted to the account`,
+      )
+    default:
+      return t('办理记录', 'A step')
+  }
+}
+
+/** The reason a person wrote (a reviewer's, the learner's); the system's own notes are English and say nothing more than the line. */
+export function trailReason(s: Application['trail'][number]) {
+  const role = s.by?.role ?? (s.actor === 'system' ? 'system' : 'learner')
+  if (role === 'system' || !s.reason) return null
+  return s.action === 'rejected' ? t(`理由：${s.reason}`, `Because: ${s.reason}`) : s.reason
+}
+
+/** An entry in words: what, where, when. */
+export function entryWords(e: Entry, orgs: Map<string, { name: string }>) {
+  return [e.title, orgs.get(e.orgId)?.name ?? '', e.occurredOn].filter(Boolean).join(' · ')
+}
+
+export function entryAmount(e: Entry) {
+  const parts: string[] = []
+  if (e.credits && Number(e.credits) !== 0)
+    parts.push(t(`${e.credits} 学分`, `${e.credits} credits`))
+  if (e.hours && Number(e.hours) !== 0) parts.push(t(`${e.hours} 学时`, `${e.hours} hours`))
+  if (e.grade)
+    parts.push(
+      t(`成绩 ${e.grade.score}/${e.grade.scale}`, `grade ${e.grade.score}/${e.grade.scale}`),
+    )
+  if (e.level) parts.push(w(e.level))
+  return parts.join(' · ')
+}
+
+// -- applying for recognition ---------------------------------------------------------------------
+
+interface Enrollment {
+  id: string
+  orgId: string
+  programCode: string
+  programName: string
+  startedOn: string
+}
+
+interface Evidence {
+  id: string
+  filename: string | null
+  mediaType: string
+  sizeBytes: number
+  createdAt: string
+}
+
+/** The learner's own schools and programs: the default target of the simulator and the form. */
+function enrollmentsOf(learnerId: string) {
+  return api
+    .get<Page<Enrollment>>(`/v1/learners/${learnerId}/enrollments?limit=100`)
+    .then((p) => p.items)
+}
+
+/** Entries a learner can still use as a source: not reversed, not a reversal, not itself a recognized credit. */
+function usable(e: Entry) {
+  return !e.reversesEntryId && !e.reversedBy && e.entryCode !== 'recognition.approved'
+}
+
+function fileSize(n: number) {
+  return n >= 1_048_576
+    ? `${(n / 1_048_576).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(n / 1024))} KB`
+}
+
+/** The file's name as the service takes it: no slashes or control characters, at most 200. */
+function safeName(name: string) {
+  const kept = [...name].filter((c) => c >= ' ' && c !== '/' && c !== '\\').join('')
+  return (kept || 'file').slice(0, 200)
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+
+function Apply({ learnerId }: { learnerId: string }) {
+  const state = useLoad(async () => {
+    const [enrollments, entries, evidence, orgs] = await Promise.all([
+      enrollmentsOf(learnerId),
+      api.get<Page<Entry>>(`/v1/learners/${learnerId}/entries?limit=100`),
+      api.get<Page<Evidence>>(`/v1/learners/${learnerId}/evidence?limit=100`),
+      organizations(),
+    ])
+    return { enrollments, entries: entries.items.filter(usable), evidence: evidence.items, orgs }
+  }, [learnerId])
+  const d = state.data
+  const [target, setTarget] = useState('')
+  const [chosen, setChosen] = useState<string[]>([])
+  const [statement, setStatement] = useState('')
+  const [files, setFiles] = useState<Evidence[]>([])
+  const [picked, setPicked] = useState<string[]>([])
+  const [uploading, setUploading] = useState(false)
+  const [uploadError, setUploadError] = useState<unknown>(null)
+  const [award, setAward] = useState({
+    courseCode: '',
+    courseName: '',
+    courseType: 'elective',
+    credits: '',
+  })
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [sim, setSim] = useState<{ key: string; r?: SimulationResult; error?: unknown } | null>(
+    null,
+  )
+  const enrollment = d?.enrollments.find((e) => e.id === target) ?? d?.enrollments[0]
+  const key = enrollment ? `${enrollment.id}|${chosen.join(',')}` : ''
+  useEffect(() => {
+    if (d && !target && d.enrollments[0]) setTarget(d.enrollments[0].id)
+    if (d && !files.length && d.evidence.length) setFiles(d.evidence)
+  }, [d])
+  // The simulator's answer for exactly the chosen entries and target, asked again on each change.
+  useEffect(() => {
+    if (!enrollment || !chosen.length) {
+      setSim(null)
+      return
+    }
+    let live = true
+    const timer = setTimeout(() => {
+      api
+        .post<SimulationResult>('/v1/simulations', {
+          targetOrgId: enrollment.orgId,
+          programCode: enrollment.programCode,
+          sourceEntryIds: chosen,
+        })
+        .then(
+          (r) => live && setSim({ key, r }),
+          (error) => live && setSim({ key, error }),
+        )
+    }, 250)
+    return () => {
+      live = false
+      clearTimeout(timer)
+    }
+  }, [key])
+  const current = sim?.key === key ? sim : null
+  const matched = current?.r?.items.filter((i) => !i.refused) ?? []
+  const needsAward = !!current?.r && matched.length === 0
+  const toggle = (id: string) =>
+    setChosen(chosen.includes(id) ? chosen.filter((x) => x !== id) : [...chosen, id])
+  const upload = async (list: FileList | null) => {
+    if (!list?.length) return
+    setUploadError(null)
+    setUploading(true)
+    try {
+      for (const file of [...list]) {
+        const ev = await request<Evidence>(
+          'POST',
+          `/v1/learners/${learnerId}/evidence?filename=${encodeURIComponent(safeName(file.name))}`,
+          file,
+          { contentType: file.type || 'application/octet-stream' },
+        )
+        setFiles((f) => [ev, ...f.filter((x) => x.id !== ev.id)])
+        setPicked((p) => (p.includes(ev.id) ? p : [...p, ev.id]))
+      }
+    } catch (err) {
+      setUploadError(err)
+    } finally {
+      setUploading(false)
+    }
+  }
+  return (
+    <div>
+      <h1>{t('申请学分认定', 'Apply for recognition')}</h1>
+      <p>
+        {t(
+          '选择要认定到的学校和专业、用来申请的学习成果，写明理由并附上证明材料。提交前会先显示按现行互认标准的预计结果。',
+          'Choose the school and program, the outcomes you apply with, a statement and evidence files. Before you send it you see what the current standards would give.',
+        )}
+      </p>
+      <Loading state={state} />
+      {d && !d.enrollments.length ? (
+        <Notice>
+          {t(
+            '您还没有在任何学校登记专业。只有在您就读的学校和专业才能申请认定；请先联系学校教务处登记。',
+            'You are not enrolled in any program yet. You can apply only where you study; ask your school to enroll you first.',
+          )}
+        </Notice>
+      ) : null}
+      {d?.enrollments.length ? (
+        <Form
+          label={t('认定申请', 'Application')}
+          submit={t('提交申请', 'Send the application')}
+          class="apply"
+          onSubmit={async () => {
+            setErrors({})
+            if (!enrollment) return
+            if (!chosen.length) {
+              setErrors({
+                sourceEntryIds: t('请至少选择一条学习成果', 'Choose at least one outcome'),
+              })
+              throw new Error(t('请至少选择一条学习成果。', 'Choose at least one outcome.'))
+            }
+            if (!current?.r)
+              throw new Error(
+                t('请等待预计结果显示后再提交。', 'Wait for the expected result before sending.'),
+              )
+            // The entry a rule matched goes first: the application is matched on its first entry.
+            const first = matched[0]?.sourceRef
+            const ordered = first ? [first, ...chosen.filter((x) => x !== first)] : chosen
+            const body = {
+              targetOrgId: enrollment.orgId,
+              programCode: enrollment.programCode,
+              sourceEntryIds: ordered,
+              ...(statement.trim() ? { statement: statement.trim() } : {}),
+              ...(picked.length ? { evidenceIds: picked } : {}),
+              ...(needsAward
+                ? {
+                    award: {
+                      courseCode: award.courseCode.trim(),
+                      courseName: award.courseName.trim(),
+                      courseType: award.courseType,
+                      credits: award.credits.trim(),
+                    },
+                  }
+                : {}),
+            }
+            const idem = newKey()
+            let made: Application | null = null
+            for (let attempt = 0; !made; attempt++) {
+              try {
+                made = await api.post<Application>('/v1/applications', body, idem)
+              } catch (err) {
+                // A file uploaded a moment ago reaches recognition through an event: wait for it.
+                if (
+                  attempt < 8 &&
+                  err instanceof ApiError &&
+                  err.problem.code === 'RECOGNITION_EVIDENCE_NOT_YOURS'
+                ) {
+                  await sleep(500)
+                  continue
+                }
+                setErrors(errorsByPath(err))
+                throw err
+              }
+            }
+            location.hash = `#/learner/applications/${made.id}`
+          }}
+        >
+          <Select
+            label={t('认定到（学校 · 专业）', 'Recognized at (school · program)')}
+            name="target"
+            value={enrollment?.id ?? ''}
+            onInput={setTarget}
+            options={d.enrollments.map((e) => [
+              e.id,
+              `${d.orgs.get(e.orgId)?.name ?? ''} · ${e.programName}`,
+            ])}
+            required
+            error={errors.programCode ?? errors.targetOrgId}
+          />
+          <fieldset aria-describedby="pick-hint">
+            <legend>{t('用哪些学习成果申请', 'The outcomes you apply with')}</legend>
+            <small id="pick-hint" class="hint">
+              {t('最多选择10条。', 'Up to 10.')}
+            </small>
+            {errors.sourceEntryIds ? <p class="error-text">{errors.sourceEntryIds}</p> : null}
+            {d.entries.length ? (
+              <ul class="picks">
+                {d.entries.map((e) => (
+                  <li key={e.id}>
+                    <label class="pick">
+                      <input
+                        type="checkbox"
+                        name="sourceEntryIds"
+                        value={e.id}
+                        checked={chosen.includes(e.id)}
+                        disabled={!chosen.includes(e.id) && chosen.length >= 10}
+                        onChange={() => toggle(e.id)}
+                      />
+                      <span>
+                        <strong>{e.title}</strong> <span class="tag">{w(e.kind)}</span>
+                        <br />
+                        <small>
+                          {d.orgs.get(e.orgId)?.name ?? ''} · {e.occurredOn}
+                          {entryAmount(e) ? ` · ${entryAmount(e)}` : ''}
+                        </small>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t('账户中还没有可用的学习成果。', 'No usable outcomes in your account yet.')}</p>
+            )}
+          </fieldset>
+          <section class="expected" aria-live="polite" aria-labelledby="expected-h">
+            <h2 id="expected-h">{t('预计结果', 'What to expect')}</h2>
+            {!chosen.length ? (
+              <p class="hint">
+                {t(
+                  '选择学习成果后，这里显示按现行互认标准的预计结果。',
+                  'Choose outcomes to see what the current standards would give.',
+                )}
+              </p>
+            ) : !current ? (
+              <p>{t('正在试算…', 'Working it out…')}</p>
+            ) : current.error ? (
+              <ProblemBox error={current.error} />
+            ) : current.r ? (
+              <ExpectedResult r={current.r} entries={d.entries} />
+            ) : null}
+          </section>
+          {needsAward ? (
+            <fieldset>
+              <legend>{t('您申请认定的课程', 'The course you ask to be recognized')}</legend>
+              <p class="hint">
+                {t(
+                  '没有互认标准匹配这些成果，由学校审核员按您的说明和材料判断。请写明想替代的课程。',
+                  'No standard matches these outcomes; the school’s reviewers judge on your statement and evidence. Name the course you ask for.',
+                )}
+              </p>
+              <Field
+                label={t('课程代码', 'Course code')}
+                name="courseCode"
+                value={award.courseCode}
+                onInput={(v) => setAward({ ...award, courseCode: v })}
+                required
+                error={errors['award/courseCode']}
+              />
+              <Field
+                label={t('课程名称', 'Course name')}
+                name="courseName"
+                value={award.courseName}
+                onInput={(v) => setAward({ ...award, courseName: v })}
+                required
+                error={errors['award/courseName']}
+              />
+              <Select
+                label={t('课程类型', 'Course type')}
+                name="courseType"
+                value={award.courseType}
+                onInput={(v) => setAward({ ...award, courseType: v })}
+                options={['foundation', 'core', 'elective'].map((k) => [k, w(k)])}
+              />
+              <Field
+                label={t('申请学分', 'Credits asked for')}
+                name="credits"
+                value={award.credits}
+                onInput={(v) => setAward({ ...award, credits: v })}
+                required
+                hint={t('如 2 或 1.5', 'e.g. 2 or 1.5')}
+                error={errors['award/credits'] ?? errors.award}
+              />
+            </fieldset>
+          ) : null}
+          <TextArea
+            label={t('申请说明', 'Statement')}
+            name="statement"
+            value={statement}
+            onInput={setStatement}
+            rows={4}
+            hint={t(
+              '写明这些成果与课程的关系，最多2000字。',
+              'How these outcomes cover the course; up to 2,000 characters.',
+            )}
+          />
+          <fieldset>
+            <legend>{t('证明材料', 'Evidence files')}</legend>
+            <div class="field">
+              <label for="evidence-file">
+                {t(
+                  '上传文件（PDF、PNG或JPEG，每个不超过10MB）',
+                  'Upload files (PDF, PNG or JPEG, up to 10 MB each)',
+                )}
+              </label>
+              <input
+                id="evidence-file"
+                type="file"
+                multiple
+                accept="application/pdf,image/png,image/jpeg"
+                disabled={uploading}
+                onChange={async (e) => {
+                  const input = e.target as HTMLInputElement
+                  await upload(input.files)
+                  input.value = ''
+                }}
+              />
+            </div>
+            {uploading ? <p aria-live="polite">{t('正在上传…', 'Uploading…')}</p> : null}
+            <ProblemBox error={uploadError} />
+            {errors.evidenceIds ? <p class="error-text">{errors.evidenceIds}</p> : null}
+            {files.length ? (
+              <ul class="picks">
+                {files.map((f) => (
+                  <li key={f.id}>
+                    <label class="pick">
+                      <input
+                        type="checkbox"
+                        name="evidenceIds"
+                        value={f.id}
+                        checked={picked.includes(f.id)}
+                        onChange={() =>
+                          setPicked(
+                            picked.includes(f.id)
+                              ? picked.filter((x) => x !== f.id)
+                              : [...picked, f.id],
+                          )
+                        }
+                      />
+                      <span>
+                        {f.filename ?? t('未命名文件', 'unnamed file')}{' '}
+                        <small class="hint">
+                          {fileSize(f.sizeBytes)} · {fmtDate(f.createdAt)}
+                        </small>
+                      </span>
+                    </label>
+                  </li>
+                ))}
+              </ul>
+            ) : null}
+          </fieldset>
+        </Form>
+      ) : null}
+    </div>
+  )
+}
+
+/** The simulator's answer for the chosen entries, in words. */
+function ExpectedResult({ r, entries }: { r: SimulationResult; entries: Entry[] }) {
+  const titleOf = (ref: string) => entries.find((e) => e.id === ref)?.title ?? ''
+  const ok = r.items.filter((i) => !i.refused)
+  return (
+    <div>
+      {ok.length ? (
+        <p class="big">
+          {t(`预计可认定 ${r.totalCredits} 学分`, `Expected: ${r.totalCredits} credits`)}
+        </p>
+      ) : (
+        <p class="big">{t('没有互认标准匹配', 'No standard matches')}</p>
+      )}
+      {r.items.length ? (
+        <ul>
+          {r.items.map((i) => (
+            <li key={i.rule.code + i.sourceRef}>
+              {i.refused
+                ? t(
+                    `“${titleOf(i.sourceRef)}”不能认定为 ${i.award.courseName}：${refusalText(i.refused)}`,
+                    `“${titleOf(i.sourceRef)}” cannot replace ${i.award.courseName}: ${refusalText(i.refused)}`,
+                  )
+                : t(
+                    `“${titleOf(i.sourceRef)}”可认定为 ${i.award.courseName}（${i.award.courseCode}）${i.award.credits} 学分，${i.review === 'auto' ? '自动认定' : '需人工审核'}`,
+                    `“${titleOf(i.sourceRef)}” would replace ${i.award.courseName} (${i.award.courseCode}) for ${i.award.credits} credits, ${i.review === 'auto' ? 'automatically' : 'after review'}`,
+                  )}
+              {i.limitsApplied.length ? (
+                <small class="hint"> {i.limitsApplied.map(limitText).join('；')}</small>
+              ) : null}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <RemainingWords r={r} />
+    </div>
+  )
+}
+
+function RemainingWords({ r }: { r: SimulationResult }) {
+  const parts = (
+    [
+      ['year', '本年', 'this year'],
+      ['term', '本学期', 'this term'],
+      ['program', '本专业', 'in this program'],
+    ] as const
+  )
+    .filter(([k]) => r.remaining[k] !== null)
+    .map(([k, zh, en]) =>
+      t(`${zh}还可认定 ${r.remaining[k]} 学分`, `${r.remaining[k]} credits left ${en}`),
+    )
+  return parts.length ? <p class="hint">{parts.join('；')}</p> : null
+}
+
+// -- notifications --------------------------------------------------------------------------------
+
+interface Notification {
+  id: string
+  kind: string
+  at: string
+  read: boolean
+  refId: string | null
+  orgId: string | null
+  orgName: string | null
+  data: Record<string, unknown>
+}
+
+/** What a notification says, in the reader's language. */
+export function notificationText(n: Notification) {
+  const org = n.orgName ?? ''
+  const d = n.data as Record<string, string | number | undefined>
+  const title = String(d.title ?? d.courseName ?? d.typeName ?? '')
+  switch (n.kind) {
+    case 'outcome_posted':
+      return t(`${org} 为您记入了学习成果“${title}”`, `${org} posted “${title}” to your account`)
+    case 'entry_reversed':
+      return t(`${org} 冲正了记录“${title}”`, `${org} reversed “${title}”`)
+    case 'certificate_issued':
+      return t(
+        `${org} 为您颁发了证书“${title}${d.level ? `（${w(String(d.level))}）` : ''}”`,
+        `${org} issued you the certificate “${title}${d.level ? ` (${w(String(d.level))})` : ''}”`,
+      )
+    case 'certificate_revoked':
+      return t(`${org} 撤销了证书“${title}”`, `${org} revoked the certificate “${title}”`)
+    case 'application_opened':
+      return t(
+        `认定申请“${title}”已开立，由 ${org} 办理`,
+        `The application “${title}” was opened at ${org}`,
+      )
+    case 'application_step_approved':
+      return t(
+        `认定申请“${title}”第${d.step ?? ''}步审核通过`,
+        `Step ${d.step ?? ''} of the application “${title}” was approved`,
+      )
+    case 'application_approved':
+      return t(
+        `认定申请“${title}”已通过，${d.credits ?? ''} 学分`,
+        `The application “${title}” was approved: ${d.credits ?? ''} credits`,
+      )
+    case 'application_rejected':
+      return d.reason
+        ? t(
+            `认定申请“${title}”未予认定，理由：${d.reason}`,
+            `The application “${title}” was rejected: ${d.reason}`,
+          )
+        : t(`认定申请“${title}”未予认定`, `The application “${title}” was rejected`)
+    case 'application_closed':
+      return t(`认定申请“${title}”已关闭`, `The application “${title}” was closed`)
+    case 'application_due':
+      return t(
+        `认定申请“${title}”已超过办理期限，仍在等待审核`,
+        `The application “${title}” is past its due date and still waiting`,
+      )
+    default:
+      return t('您有一条新消息', 'A new message')
+  }
+}
+
+function notificationLink(n: Notification) {
+  if (n.kind.startsWith('application_') && n.refId) return `#/learner/applications/${n.refId}`
+  if (n.kind === 'outcome_posted' || n.kind === 'entry_reversed') return '#/learner'
+  return '#/learner/timeline'
+}
+
+/** Unread messages of the signed-in learner: the header's mark reads it, the list page changes it. */
+const unreadListeners = new Set<(n: number) => void>()
+export function onUnread(f: (n: number) => void) {
+  unreadListeners.add(f)
+  return () => unreadListeners.delete(f)
+}
+function tellUnread(n: number) {
+  for (const f of unreadListeners) f(n)
+}
+export async function unreadCount(learnerId: string) {
+  const page = await api.get<{ unread: number }>(`/v1/learners/${learnerId}/notifications?limit=1`)
+  tellUnread(page.unread)
+  return page.unread
+}
+
+function Notifications({ learnerId }: { learnerId: string }) {
+  const state = useLoad(async () => {
+    const page = await api.get<Page<Notification> & { unread: number }>(
+      `/v1/learners/${learnerId}/notifications?limit=100`,
+    )
+    tellUnread(page.unread)
+    return page
+  }, [learnerId])
+  const [error, setError] = useState<unknown>(null)
+  const mark = async (body: { ids: string[] } | { all: true }) => {
+    setError(null)
+    try {
+      const r = await api.post<{ unread: number }>(
+        `/v1/learners/${learnerId}/notifications/read`,
+        body,
+      )
+      tellUnread(r.unread)
+      state.reload()
+    } catch (err) {
+      setError(err)
+    }
+  }
+  const items = state.data?.items ?? []
+  return (
+    <div>
+      <h1>{t('我的消息', 'My messages')}</h1>
+      <Loading state={state} />
+      <ProblemBox error={error} />
+      {state.data ? (
+        <>
+          <p class="actions">
+            <span>
+              {state.data.unread
+                ? t(`${state.data.unread} 条未读`, `${state.data.unread} unread`)
+                : t('没有未读消息', 'Nothing unread')}
+            </span>
+            {state.data.unread ? (
+              <button type="button" class="secondary" onClick={() => mark({ all: true })}>
+                {t('全部标为已读', 'Mark all read')}
+              </button>
+            ) : null}
+          </p>
+          {items.length ? (
+            <ul class="notifications">
+              {items.map((n) => (
+                <li key={n.id} class={n.read ? 'read' : 'unread'}>
+                  {n.read ? null : <span class="dot" aria-hidden="true" />}
+                  <div>
+                    <a
+                      href={notificationLink(n)}
+                      onClick={() => {
+                        if (!n.read) void mark({ ids: [n.id] })
+                      }}
+                    >
+                      {notificationText(n)}
+                    </a>
+                    <br />
+                    <small class="hint">
+                      {n.read ? '' : `${t('未读', 'Unread')} · `}
+                      <time dateTime={n.at}>{fmtDate(n.at)}</time>
+                    </small>
+                  </div>
+                  {n.read ? null : (
+                    <button type="button" class="link" onClick={() => mark({ ids: [n.id] })}>
+                      {t('标为已读', 'Mark read')}
+                    </button>
+                  )}
+                </li>
+              ))}
+            </ul>
+          ) : (
+            <p>{t('还没有消息。', 'No messages yet.')}</p>
+          )}
+        </>
       ) : null}
     </div>
   )

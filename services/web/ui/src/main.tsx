@@ -9,7 +9,7 @@ import { LearnerPage, onUnread, unreadCount } from './pages/learner'
 import { Home, SignIn, SignUp } from './pages/public'
 import { RegistrarPage } from './pages/registrar'
 import { ReviewerPage } from './pages/reviewer'
-import { SharedRecord, VerifyCertificate, VerifyCredential } from './pages/verify'
+import { RecordCheck, SharedRecord, VerifyCertificate, VerifyCredential } from './pages/verify'
 
 /** Hash routes (`#/learner/applications/…`): the gateway serves one page for all of them. */
 function useRoute() {
@@ -159,6 +159,9 @@ function App() {
       break
     case 'shared':
       page = <SharedRecord token={rest[0] ?? ''} />
+      break
+    case 'record':
+      page = <RecordCheck code={rest[0] ?? ''} />
       break
     case 'learner':
       page =

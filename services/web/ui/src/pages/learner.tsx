@@ -1042,21 +1042,65 @@ function Simulate({ learnerId }: { learnerId: string }) {
 
 interface Share {
   id: string
-  scope: string
+  scope: 'all' | 'selected'
+  entryIds: string[]
   label: string | null
   expiresAt: string
+  revokedAt: string | null
   active: boolean
   accessCount: number
   accesses: { at: string; userAgent: string | null }[]
   url?: string
   token?: string
+  pageUrl?: string
 }
 
-function Shares({ learnerId: _learnerId }: { learnerId: string }) {
-  const state = useLoad(() => api.get<Page<Share>>('/v1/shares?limit=100'))
+interface ShareLinkData {
+  token: string
+  pageUrl: string
+}
+
+/** The link of an existing share again (no new share): for the QR code and the copy button. */
+const linkCache = new Map<string, Promise<ShareLinkData>>()
+function linkOf(shareId: string) {
+  let p = linkCache.get(shareId)
+  if (!p) {
+    p = api.get<ShareLinkData>(`/v1/shares/${shareId}/link`)
+    p.catch(() => linkCache.delete(shareId))
+    linkCache.set(shareId, p)
+  }
+  return p
+}
+
+function shareState(s: Share) {
+  if (s.revokedAt) return t('已撤销', 'revoked')
+  if (!s.active) return t('已过期', 'expired')
+  return t('有效', 'active')
+}
+
+function Shares({ learnerId }: { learnerId: string }) {
+  const state = useLoad(async () => {
+    const [shares, entries, orgs] = await Promise.all([
+      api.get<Page<Share>>('/v1/shares?limit=100'),
+      api.get<Page<Entry>>(`/v1/learners/${learnerId}/entries?limit=100`),
+      organizations(),
+    ])
+    return {
+      shares: shares.items,
+      entries: entries.items.filter((e) => !e.reversesEntryId && !e.reversedBy),
+      orgs,
+    }
+  }, [learnerId])
   const [label, setLabel] = useState('')
   const [days, setDays] = useState('30')
-  const [made, setMade] = useState<Share | null>(null)
+  const [scope, setScope] = useState<'all' | 'selected'>('all')
+  const [chosen, setChosen] = useState<string[]>([])
+  const [errors, setErrors] = useState<Record<string, string>>({})
+  const [made, setMade] = useState<{ id: string; link: ShareLinkData } | null>(null)
+  const [open, setOpen] = useState<string | null>(null)
+  const [confirming, setConfirming] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const d = state.data
   return (
     <div>
       <h1>{t('分享我的学习档案', 'Share my record')}</h1>
@@ -1065,23 +1109,102 @@ function Shares({ learnerId: _learnerId }: { learnerId: string }) {
           label={t('新建分享', 'New share')}
           submit={t('生成链接', 'Create link')}
           onSubmit={async () => {
+            setErrors({})
+            if (scope === 'selected' && !chosen.length) {
+              setErrors({ entryIds: t('请至少选择一条记录', 'Choose at least one entry') })
+              throw new Error(t('请至少选择一条记录。', 'Choose at least one entry.'))
+            }
             const expiresAt = new Date(Date.now() + Number(days) * 86_400_000).toISOString()
-            setMade(
-              await api.post<Share>(
+            try {
+              const s = await api.post<Share>(
                 '/v1/shares',
-                { scope: 'all', expiresAt, ...(label.trim() ? { label: label.trim() } : {}) },
+                {
+                  scope,
+                  ...(scope === 'selected' ? { entryIds: chosen } : {}),
+                  expiresAt,
+                  ...(label.trim() ? { label: label.trim() } : {}),
+                },
                 newKey(),
-              ),
-            )
+              )
+              if (s.token && s.pageUrl) {
+                linkCache.set(s.id, Promise.resolve({ token: s.token, pageUrl: s.pageUrl }))
+                setMade({ id: s.id, link: { token: s.token, pageUrl: s.pageUrl } })
+              }
+            } catch (err) {
+              setErrors(errorsByPath(err))
+              throw err
+            }
+            setChosen([])
+            setLabel('')
             state.reload()
           }}
         >
+          <fieldset>
+            <legend>{t('分享哪些记录', 'What to share')}</legend>
+            <label class="radio">
+              <input
+                type="radio"
+                name="scope"
+                value="all"
+                checked={scope === 'all'}
+                onChange={() => setScope('all')}
+              />
+              {t('全部有效记录', 'Every active entry')}
+            </label>
+            <label class="radio">
+              <input
+                type="radio"
+                name="scope"
+                value="selected"
+                checked={scope === 'selected'}
+                onChange={() => setScope('selected')}
+              />
+              {t('只分享选中的记录', 'Only the entries I choose')}
+            </label>
+            {scope === 'selected' && d ? (
+              <>
+                {errors.entryIds ? <p class="error-text">{errors.entryIds}</p> : null}
+                <ul class="picks">
+                  {d.entries.map((e) => (
+                    <li key={e.id}>
+                      <label class="pick">
+                        <input
+                          type="checkbox"
+                          name="entryIds"
+                          value={e.id}
+                          checked={chosen.includes(e.id)}
+                          onChange={() =>
+                            setChosen(
+                              chosen.includes(e.id)
+                                ? chosen.filter((x) => x !== e.id)
+                                : [...chosen, e.id],
+                            )
+                          }
+                        />
+                        <span>
+                          <strong>{e.title}</strong>{' '}
+                          <span class="tag">
+                            {w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind)}
+                          </span>
+                          <br />
+                          <small>
+                            {d.orgs.get(e.orgId)?.name ?? ''} · {e.occurredOn}
+                          </small>
+                        </span>
+                      </label>
+                    </li>
+                  ))}
+                </ul>
+              </>
+            ) : null}
+          </fieldset>
           <Field
             label={t('用途说明', 'Label')}
             name="label"
             value={label}
             onInput={setLabel}
             placeholder={t('如：投递简历', 'e.g. job application')}
+            error={errors.label}
           />
           <Select
             label={t('有效天数', 'Valid for')}
@@ -1091,69 +1214,140 @@ function Shares({ learnerId: _learnerId }: { learnerId: string }) {
             options={['7', '30', '90', '365'].map((d) => [d, t(`${d}天`, `${d} days`)])}
           />
         </Form>
-        {made?.token ? <ShareLink token={made.token} /> : null}
+        {made ? <ShareLink link={made.link} /> : null}
       </Section>
       <Section title={t('我的分享', 'My shares')}>
         <Loading state={state} />
-        {state.data?.items.length ? (
-          <table>
-            <caption class="sr-only">{t('分享', 'Shares')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('用途', 'Label')}</th>
-                <th scope="col">{t('有效期至', 'Expires')}</th>
-                <th scope="col">{t('访问次数', 'Accesses')}</th>
-                <th scope="col">{t('最近访问', 'Last access')}</th>
-                <th scope="col">{t('操作', 'Action')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((s) => (
-                <tr key={s.id} class={s.active ? undefined : 'muted'}>
-                  <td>{s.label}</td>
-                  <td>{fmtDate(s.expiresAt)}</td>
-                  <td>{s.accessCount}</td>
-                  <td>{fmtDate(s.accesses[0]?.at)}</td>
-                  <td>
-                    {s.active ? (
-                      <button
-                        type="button"
-                        class="link"
-                        onClick={async () => {
-                          await api.del(`/v1/shares/${s.id}`)
-                          state.reload()
-                        }}
-                      >
+        <ProblemBox error={error} />
+        {d && !d.shares.length ? <p>{t('还没有分享。', 'No shares yet.')}</p> : null}
+        {d?.shares.length ? (
+          <ul class="shares">
+            {d.shares.map((s) => (
+              <li key={s.id} class={s.active ? 'card' : 'card muted-card'} data-share={s.id}>
+                <p>
+                  <strong>{s.label ?? t('未命名分享', 'Unnamed share')}</strong>{' '}
+                  <span class={`tag ${s.active ? 'ok' : 'warn'}`}>{shareState(s)}</span>
+                </p>
+                <p class="hint">
+                  {s.scope === 'all'
+                    ? t('全部有效记录', 'every active entry')
+                    : t(
+                        `选中的 ${s.entryIds.length} 条记录`,
+                        `${s.entryIds.length} chosen entries`,
+                      )}{' '}
+                  · {t('有效期至', 'until')} {fmtDate(s.expiresAt)} ·{' '}
+                  {t(`访问 ${s.accessCount} 次`, `${s.accessCount} visits`)}
+                  {s.accesses[0] ? ` · ${t('最近', 'last')} ${fmtDate(s.accesses[0].at)}` : ''}
+                </p>
+                {s.active ? (
+                  <p class="actions">
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-expanded={open === s.id}
+                      onClick={() => setOpen(open === s.id ? null : s.id)}
+                    >
+                      {open === s.id
+                        ? t('收起链接', 'Hide the link')
+                        : t('链接与二维码', 'Link and QR code')}
+                    </button>
+                    {confirming === s.id ? null : (
+                      <button type="button" class="link" onClick={() => setConfirming(s.id)}>
                         {t('撤销', 'Revoke')}
                       </button>
-                    ) : (
-                      t('已失效', 'inactive')
                     )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                  </p>
+                ) : null}
+                {confirming === s.id ? (
+                  <div class="confirm" role="alertdialog" aria-label={t('确认撤销', 'Confirm')}>
+                    <p>
+                      {t(
+                        '撤销后这个链接和二维码立即失效，无法恢复。确定撤销吗？',
+                        'The link and QR code stop working at once, for good. Revoke it?',
+                      )}
+                    </p>
+                    <p class="actions">
+                      <button
+                        type="button"
+                        onClick={async () => {
+                          setError(null)
+                          try {
+                            await api.del(`/v1/shares/${s.id}`)
+                            linkCache.delete(s.id)
+                            if (made?.id === s.id) setMade(null)
+                            setConfirming(null)
+                            setOpen(null)
+                            state.reload()
+                          } catch (err) {
+                            setError(err)
+                          }
+                        }}
+                      >
+                        {t('确定撤销', 'Revoke')}
+                      </button>
+                      <button type="button" class="secondary" onClick={() => setConfirming(null)}>
+                        {t('取消', 'Cancel')}
+                      </button>
+                    </p>
+                  </div>
+                ) : null}
+                {open === s.id && s.active ? <StoredShareLink shareId={s.id} /> : null}
+              </li>
+            ))}
+          </ul>
         ) : null}
       </Section>
     </div>
   )
 }
 
-function ShareLink({ token }: { token: string }) {
-  const url = `${location.origin}/v1/shared/${token}`
-  const [qr, setQr] = useState('')
-  useEffect(() => {
-    QRCode.toDataURL(url, { margin: 1, width: 220 }).then(setQr, () => setQr(''))
-  }, [url])
+function StoredShareLink({ shareId }: { shareId: string }) {
+  const state = useLoad(() => linkOf(shareId), [shareId])
   return (
-    <div class="share-link" role="status">
-      <p>{t('链接只显示这一次，请立即复制：', 'The link is shown once; copy it now:')}</p>
-      <p>
-        <a href={`#/shared/${token}`} class="mono">
-          {url}
-        </a>
-      </p>
+    <>
+      <Loading state={state} />
+      {state.data ? <ShareLink link={state.data} /> : null}
+    </>
+  )
+}
+
+/** A share's page link with a copy button, its QR code, and its printable record. */
+function ShareLink({ link }: { link: ShareLinkData }) {
+  const [qr, setQr] = useState('')
+  const [copied, setCopied] = useState<boolean | null>(null)
+  const inputId = `link-${link.token.slice(0, 8)}`
+  useEffect(() => {
+    QRCode.toDataURL(link.pageUrl, { margin: 1, width: 220 }).then(setQr, () => setQr(''))
+  }, [link.pageUrl])
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(link.pageUrl)
+      setCopied(true)
+    } catch {
+      // No clipboard (an older browser, no permission): select the text for a manual copy.
+      const input = document.getElementById(inputId) as HTMLInputElement | null
+      input?.select()
+      setCopied(document.execCommand?.('copy') ?? false)
+    }
+  }
+  return (
+    <div class="share-link">
+      <div class="field">
+        <label for={inputId}>{t('分享链接', 'Share link')}</label>
+        <div class="copy-row">
+          <input id={inputId} class="mono grow" readOnly value={link.pageUrl} />
+          <button type="button" onClick={copy}>
+            {t('复制链接', 'Copy link')}
+          </button>
+        </div>
+        <small class="hint" role="status" aria-live="polite">
+          {copied === true
+            ? t('已复制到剪贴板', 'Copied')
+            : copied === false
+              ? t('请长按或右键手动复制', 'Copy it by hand (long press or right click)')
+              : ''}
+        </small>
+      </div>
       {qr ? (
         <img
           src={qr}
@@ -1162,8 +1356,44 @@ function ShareLink({ token }: { token: string }) {
           alt={t('分享链接二维码', 'QR code of the share link')}
         />
       ) : null}
+      <p class="actions">
+        <a href={link.pageUrl.slice(link.pageUrl.indexOf('#'))}>
+          {t('打开分享页面', 'Open the shared page')}
+        </a>
+        <a href={`/v1/shared/${link.token}/record.pdf`} download>
+          {t('这份分享的学习成果证明（PDF）', 'Printable record of this share (PDF)')}
+        </a>
+      </p>
     </div>
   )
+}
+
+/** The QR code of one credential: its active share of that entry alone if there is one, else a new one. */
+async function credentialShare(entryId: string): Promise<ShareLinkData> {
+  const page = await api.get<Page<Share>>('/v1/shares?limit=100')
+  const kept = page.items.find(
+    (s) =>
+      s.active && s.scope === 'selected' && s.entryIds.length === 1 && s.entryIds[0] === entryId,
+  )
+  if (kept) {
+    try {
+      return await linkOf(kept.id)
+    } catch {
+      // Made before links were kept: a new share below.
+    }
+  }
+  const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString()
+  const s = await api.post<Share>(
+    '/v1/shares',
+    {
+      scope: 'selected',
+      entryIds: [entryId],
+      expiresAt,
+      label: t('凭证二维码', 'Credential QR code'),
+    },
+    newKey(),
+  )
+  return { token: s.token ?? '', pageUrl: s.pageUrl ?? '' }
 }
 
 function Credential({ learnerId, entryId }: { learnerId: string; entryId: string }) {
@@ -1171,7 +1401,7 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
     () => api.get<Record<string, any>>(`/v1/learners/${learnerId}/credentials/${entryId}`),
     [entryId],
   )
-  const [share, setShare] = useState<string | null>(null)
+  const [share, setShare] = useState<ShareLinkData | null>(null)
   const [error, setError] = useState<unknown>(null)
   const vc = state.data
   const download = () => {
@@ -1219,18 +1449,7 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
                 onClick={async () => {
                   setError(null)
                   try {
-                    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString()
-                    const s = await api.post<Share>(
-                      '/v1/shares',
-                      {
-                        scope: 'selected',
-                        entryIds: [entryId],
-                        expiresAt,
-                        label: t('凭证二维码', 'Credential QR code'),
-                      },
-                      newKey(),
-                    )
-                    setShare(s.token ?? null)
+                    setShare(await credentialShare(entryId))
                   } catch (err) {
                     setError(err)
                   }
@@ -1240,7 +1459,7 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
               </button>
             </p>
             <ProblemBox error={error} />
-            {share ? <ShareLink token={share} /> : null}
+            {share ? <ShareLink link={share} /> : null}
           </Section>
           <Section title={t('凭证内容', 'Credential document')}>
             <pre class="json">{JSON.stringify(vc, null, 2)}</pre>

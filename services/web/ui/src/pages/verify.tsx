@@ -191,20 +191,56 @@ export function VerifyCredential() {
   )
 }
 
+interface LineVerification {
+  status: 'valid' | 'expired' | 'revoked'
+  issuer: string | null
+  holder: string | null
+  occurredOn: string
+  validUntil: string | null
+}
+
 interface SharedView {
   share: { label: string | null; expiresAt: string }
-  learner: { accountNo: string | null }
+  learner: { accountNo: string | null; name: string | null }
   items: {
     id: string
     category: string
     title: string
     at: string
+    occurredOn?: string
     status: string
     orgName: string | null
     data: Record<string, unknown>
+    verification?: LineVerification | null
   }[]
   presentation: Record<string, unknown>
 }
+
+const statusWords: Record<string, [string, string]> = {
+  valid: ['有效', 'valid'],
+  expired: ['已过期', 'expired'],
+  revoked: ['已撤销', 'revoked'],
+  reversed: ['已冲正', 'reversed'],
+  active: ['有效', 'valid'],
+}
+const statusText = (s: string) => {
+  const pair = statusWords[s]
+  return pair ? t(pair[0], pair[1]) : w(s)
+}
+
+/** Who issued what to whom, and whether it holds: one shared line's verification in words. */
+function verificationText(title: string, v: LineVerification) {
+  const who = v.issuer ?? t('发放机构', 'the issuer')
+  const whom = v.holder ?? t('持有人', 'the holder')
+  const until = v.validUntil ? t(`，有效期至 ${v.validUntil}`, `, valid until ${v.validUntil}`) : ''
+  return t(
+    `${who} 于 ${v.occurredOn} 向 ${whom} 颁发“${title}”${until}：${statusText(v.status)}`,
+    `${who} issued “${title}” to ${whom} on ${v.occurredOn}${until}: ${statusText(v.status)}`,
+  )
+}
+
+const kindOf = (i: SharedView['items'][number]) =>
+  i.category === 'outcome' && typeof i.data.kind === 'string' ? i.data.kind : i.category
 
 export function SharedRecord({ token }: { token: string }) {
   const state = useLoad(
@@ -212,47 +248,272 @@ export function SharedRecord({ token }: { token: string }) {
     [token],
   )
   const [report, setReport] = useState<Report | null>(null)
+  const [error, setError] = useState<unknown>(null)
   const v = state.data
+  // A certificate's ledger copy carries no verification: its certificate line says it.
+  const items = v?.items.filter((i) => i.verification !== null) ?? []
+  const L = {
+    date: t('日期', 'Date'),
+    kind: t('类别', 'Kind'),
+    title: t('内容', 'Title'),
+    issuer: t('发放机构', 'Issuer'),
+    status: t('状态', 'Status'),
+  }
   return (
     <section class="card">
-      <h1>{t('学习者分享的学习档案', 'A shared learning record')}</h1>
+      <h1>
+        {v?.learner.name
+          ? t(`${v.learner.name} 分享的学习档案`, `${v.learner.name}’s shared learning record`)
+          : t('学习者分享的学习档案', 'A shared learning record')}
+      </h1>
       <Loading state={state} />
       {v ? (
         <>
-          <p>
-            {v.share.label ? <strong>{v.share.label}</strong> : null} {t('学习账号', 'Account')}{' '}
-            {v.learner.accountNo} · {t('有效期至', 'valid until')} {fmtDate(v.share.expiresAt)}
-          </p>
-          <table>
-            <caption>{t('分享的记录', 'Shared entries')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('日期', 'Date')}</th>
-                <th scope="col">{t('类别', 'Kind')}</th>
-                <th scope="col">{t('内容', 'Title')}</th>
-                <th scope="col">{t('机构', 'Organization')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {v.items.map((i) => (
-                <tr key={i.id}>
-                  <td>{fmtDate(i.at)}</td>
-                  <td>{w(i.category)}</td>
-                  <td>{i.title}</td>
-                  <td>{i.orgName}</td>
-                  <td>{i.status === 'active' ? t('有效', 'active') : w(i.status)}</td>
+          <dl>
+            {v.learner.name ? (
+              <>
+                <dt>{t('姓名', 'Name')}</dt>
+                <dd data-testid="shared-name">{v.learner.name}</dd>
+              </>
+            ) : null}
+            <dt>{t('学习账号', 'Account')}</dt>
+            <dd class="mono">{v.learner.accountNo}</dd>
+            {v.share.label ? (
+              <>
+                <dt>{t('用途', 'Purpose')}</dt>
+                <dd>{v.share.label}</dd>
+              </>
+            ) : null}
+            <dt>{t('链接有效期至', 'Link valid until')}</dt>
+            <dd>{fmtDate(v.share.expiresAt)}</dd>
+          </dl>
+          <div class="scroll">
+            <table class="cards">
+              <caption>{t('分享的记录', 'Shared entries')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{L.date}</th>
+                  <th scope="col">{L.kind}</th>
+                  <th scope="col">{L.title}</th>
+                  <th scope="col">{L.issuer}</th>
+                  <th scope="col">{L.status}</th>
                 </tr>
-              ))}
-            </tbody>
-          </table>
-          <button
-            type="button"
-            onClick={async () => setReport(await verifyDocument(v.presentation))}
+              </thead>
+              <tbody>
+                {items.map((i) => {
+                  const status = i.verification?.status ?? i.status
+                  return (
+                    <tr key={i.id}>
+                      <td data-label={L.date}>{i.occurredOn ?? fmtDate(i.at)}</td>
+                      <td data-label={L.kind}>{w(kindOf(i))}</td>
+                      <td data-label={L.title}>{i.title}</td>
+                      <td data-label={L.issuer}>{i.verification?.issuer ?? i.orgName}</td>
+                      <td
+                        data-label={L.status}
+                        class={status === 'valid' || status === 'active' ? 'ok' : 'warn'}
+                      >
+                        {statusText(status)}
+                      </td>
+                    </tr>
+                  )
+                })}
+              </tbody>
+            </table>
+          </div>
+          <p class="actions">
+            <a class="button secondary" href={`/v1/shared/${token}/record.pdf`} download>
+              {t('下载学习成果证明（PDF）', 'Download the printable record (PDF)')}
+            </a>
+            <button
+              type="button"
+              onClick={async () => {
+                setError(null)
+                try {
+                  setReport(await verifyDocument(v.presentation))
+                } catch (err) {
+                  setError(err)
+                }
+              }}
+            >
+              {t('验证签名与状态', 'Verify signatures and status')}
+            </button>
+          </p>
+          <ProblemBox error={error} />
+          {report ? (
+            <div class={`result ${report.verified ? 'ok' : 'bad'}`} role="status">
+              <p class="big">
+                {report.verified
+                  ? t('签名验证通过', 'The signatures verify')
+                  : t('签名验证未通过', 'The signatures do not verify')}
+              </p>
+              <ul class="verdicts">
+                {items
+                  .filter((i) => i.verification)
+                  .map((i) => (
+                    <li key={i.id} class={i.verification!.status === 'valid' ? 'ok' : 'bad'}>
+                      {verificationText(i.title, i.verification!)}
+                    </li>
+                  ))}
+              </ul>
+              {report.problemDetails?.length ? (
+                <ul>
+                  {report.problemDetails.map((p) => (
+                    <li key={p.check + p.title}>{p.title}</li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : null}
+        </>
+      ) : null}
+    </section>
+  )
+}
+
+// -- the printed record (学习成果证明), checked by its digest -----------------------------------------
+
+interface RecordAnswer {
+  digest: string
+  code: string
+  canonical: string
+  printedAt: string
+  valid: boolean
+  record: {
+    title: string
+    learner: { name: string | null; accountNo: string | null }
+    scope: string
+    asOf: string
+    items: {
+      ref: string
+      kind: string
+      title: string
+      issuer: string | null
+      occurredOn: string
+      credits: string | null
+      hours: string | null
+      level: string | null
+      number: string | null
+      validUntil: string | null
+      status: 'valid' | 'expired' | 'revoked'
+    }[]
+  }
+}
+
+async function sha256Hex(text: string) {
+  const bytes = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text))
+  return [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, '0')).join('')
+}
+
+/** `#/record/<digest or code>`: what a printed record said, re-hashed here, and what holds today. */
+export function RecordCheck({ code }: { code: string }) {
+  const [input, setInput] = useState(code)
+  const state = useLoad(async () => {
+    if (!code) return null
+    const r = await api.anon<RecordAnswer>('GET', `/v1/records/${encodeURIComponent(code)}`)
+    // What is shown is what was printed: the canonical text must hash to the digest asked for.
+    const hash = crypto?.subtle ? await sha256Hex(r.canonical) : null
+    const matches =
+      hash !== null && hash === r.digest && r.digest.startsWith(code.toLowerCase().slice(0, 16))
+    return { r, hash, matches }
+  }, [code])
+  const d = state.data
+  const L = {
+    date: t('日期', 'Date'),
+    title: t('内容', 'Title'),
+    issuer: t('发放机构', 'Issuer'),
+    amount: t('学分/学时', 'Credits/hours'),
+    status: t('今日状态', 'Status today'),
+  }
+  return (
+    <section class="card">
+      <h1>{t('学习成果证明查验', 'Check a printed learning record')}</h1>
+      <form
+        class="inline"
+        onSubmit={(e) => {
+          e.preventDefault()
+          const v = input.trim().replace(/\s+/g, '')
+          if (v) location.hash = `#/record/${v}`
+        }}
+      >
+        <Field
+          label={t(
+            '校验码（证明上的16位码或完整摘要）',
+            'Verification code (16 characters, or the full digest)',
+          )}
+          name="code"
+          value={input}
+          onInput={setInput}
+          required
+          pattern="[0-9a-fA-F]{16}([0-9a-fA-F]{48})?"
+        />
+        <button type="submit">{t('查验', 'Check')}</button>
+      </form>
+      <Loading state={state} />
+      {d ? (
+        <>
+          <div
+            class={`result ${d.matches && d.r.valid ? 'ok' : 'bad'}`}
+            role="status"
+            aria-live="polite"
           >
-            {t('验证签名与状态', 'Verify signatures and status')}
-          </button>
-          {report ? <ReportView report={report} /> : null}
+            <p class="big" data-testid="record-verdict">
+              {!d.matches
+                ? t('内容与校验码不符', 'The content does not match the code')
+                : d.r.valid
+                  ? t('证明真实，所列记录今日仍然有效', 'Genuine, and every line still holds today')
+                  : t(
+                      '证明真实，但部分记录今日已失效',
+                      'Genuine, but some lines no longer hold today',
+                    )}
+            </p>
+            <p>
+              {t(
+                `${d.r.record.learner.name ?? ''}（学习账号 ${d.r.record.learner.accountNo ?? ''}）的学习成果证明，截至 ${d.r.record.asOf}，打印于 ${fmtDate(d.r.printedAt)}。`,
+                `The learning record of ${d.r.record.learner.name ?? ''} (account ${d.r.record.learner.accountNo ?? ''}) as of ${d.r.record.asOf}, printed ${fmtDate(d.r.printedAt)}.`,
+              )}
+            </p>
+            <p class="small mono">
+              {t('摘要', 'Digest')} {d.r.digest}
+            </p>
+          </div>
+          <div class="scroll">
+            <table class="cards">
+              <caption>{t('证明所列记录', 'The lines of the record')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{L.date}</th>
+                  <th scope="col">{L.title}</th>
+                  <th scope="col">{L.issuer}</th>
+                  <th scope="col">{L.amount}</th>
+                  <th scope="col">{L.status}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {d.r.record.items.map((i) => (
+                  <tr key={i.ref}>
+                    <td data-label={L.date}>{i.occurredOn}</td>
+                    <td data-label={L.title}>
+                      {i.title}
+                      {i.number ? <small class="hint"> {i.number}</small> : null}
+                    </td>
+                    <td data-label={L.issuer}>{i.issuer}</td>
+                    <td data-label={L.amount}>
+                      {[
+                        i.credits ? t(`${i.credits} 学分`, `${i.credits} credits`) : '',
+                        i.hours ? t(`${i.hours} 学时`, `${i.hours} hours`) : '',
+                        i.level ? w(i.level) : '',
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
+                    </td>
+                    <td data-label={L.status} class={i.status === 'valid' ? 'ok' : 'warn'}>
+                      {statusText(i.status)}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
         </>
       ) : null}
     </section>

@@ -458,18 +458,78 @@ export function EntryTable({
 
 interface TimelineItem {
   id: string
+  type?: string
   category: string
   entryId: string | null
   title: string
   at: string
+  occurredOn?: string
   status: string
   orgName: string | null
+  data?: Record<string, unknown>
   provenance: {
     source: string
     eventType: string
     actor: string | null
     reason: string | null
     rule: { code?: string; version?: number } | null
+  }
+}
+
+const categoryWords: Record<string, [string, string]> = {
+  account: ['账户', 'Account'],
+  enrollment: ['入学', 'Enrollment'],
+  outcome: ['学习成果', 'Outcome'],
+  reversal: ['冲正', 'Reversal'],
+  recognized: ['认定学分', 'Recognized'],
+  certificate: ['证书', 'Certificate'],
+  revocation: ['证书撤销', 'Revocation'],
+  application: ['认定申请', 'Application'],
+  decision: ['审核', 'Review'],
+  other: ['其他', 'Other'],
+}
+
+/** One timeline item in words, from its event type and data (the service's title is a mix of both languages). */
+function timelineText(i: TimelineItem) {
+  const d = (i.data ?? {}) as Record<string, any>
+  const course = String(d.award?.courseName ?? d.courseName ?? '')
+  const type = i.type ?? i.provenance.eventType
+  switch (type) {
+    case 'accounts.learner.opened':
+      return t(`开立学习账户 ${d.accountNo ?? ''}`, `Account ${d.accountNo ?? ''} opened`)
+    case 'accounts.learner.claimed':
+      return t('认领了学习账户', 'You claimed the account')
+    case 'accounts.enrollment.created':
+      return t(`入学：${d.programName ?? i.title}`, `Enrolled: ${d.programName ?? i.title}`)
+    case 'accounts.outcome.posted':
+      return `${w(String(d.kind ?? 'outcome'))}：${d.title ?? i.title}`
+    case 'accounts.credit.recognized':
+      return t(
+        `认定学分：${d.title ?? d.courseName ?? ''} ${d.credits ?? ''} 学分`,
+        `Recognized: ${d.title ?? d.courseName ?? ''}, ${d.credits ?? ''} credits`,
+      )
+    case 'accounts.entry.reversed':
+      return t(`记录被冲正：${i.title}`, `Entry reversed: ${i.title}`)
+    case 'certificates.certificate.issued':
+      return t(`获得证书：${i.title}`, `Certificate issued: ${i.title}`)
+    case 'certificates.certificate.revoked':
+      return t(`证书被撤销：${i.title}`, `Certificate revoked: ${i.title}`)
+    case 'recognition.application.opened':
+      return t(`认定申请开立：${course}`, `Application opened: ${course}`)
+    case 'recognition.application.decided':
+      return d.decision === 'reject'
+        ? t(`第${d.step ?? ''}步未予认定`, `Step ${d.step ?? ''}: rejected`)
+        : t(`第${d.step ?? ''}步审核通过`, `Step ${d.step ?? ''}: approved`)
+    case 'recognition.application.approved':
+      return t(`认定申请通过：${course}`, `Application approved: ${course}`)
+    case 'recognition.application.rejected':
+      return t(`认定申请未通过：${course}`, `Application rejected: ${course}`)
+    case 'recognition.application.withdrawn':
+      return t(`认定申请已撤回：${course}`, `Application withdrawn: ${course}`)
+    case 'recognition.application.appealed':
+      return t(`提出申诉：${course}`, `Appealed: ${course}`)
+    default:
+      return i.title
   }
 }
 
@@ -481,25 +541,48 @@ function Timeline({ learnerId }: { learnerId: string }) {
   return (
     <div>
       <h1>{t('终身学习时间轴', 'Lifelong learning timeline')}</h1>
+      <p class="hint">
+        {t(
+          '按学习发生的日期排列；每条下方是记入账户的时间。',
+          'In the order the learning happened; under each, when it was posted.',
+        )}
+      </p>
       <Loading state={state} />
       {state.data ? (
         <ol class="timeline">
-          {state.data.items.map((i) => (
-            <li key={i.id} class={i.status !== 'active' ? 'muted' : undefined}>
-              <time dateTime={i.at}>{fmtDate(i.at)}</time> <span class="tag">{w(i.category)}</span>{' '}
-              <strong>{i.title}</strong>
-              {i.orgName ? <span> · {i.orgName}</span> : null}
-              {i.status !== 'active' ? <span class="tag warn">{w(i.status)}</span> : null}
-              <small class="hint">
-                {' '}
-                {t('来源', 'source')}: {i.provenance.source} / {i.provenance.eventType}
-                {i.provenance.rule?.code
-                  ? ` · ${t('规则', 'rule')} ${i.provenance.rule.code} v${i.provenance.rule.version}`
-                  : ''}
-                {i.provenance.reason ? ` · ${i.provenance.reason}` : ''}
-              </small>
-            </li>
-          ))}
+          {state.data.items.map((i) => {
+            const d = (i.data ?? {}) as Record<string, any>
+            const appId = typeof d.applicationId === 'string' ? d.applicationId : null
+            const cat = categoryWords[i.category]
+            const reviewerReason =
+              i.category === 'decision' && typeof d.reason === 'string' ? d.reason : null
+            return (
+              <li key={i.id} class={i.status !== 'active' ? 'muted' : undefined}>
+                <time dateTime={i.occurredOn ?? i.at}>{i.occurredOn ?? fmtDate(i.at)}</time>{' '}
+                <span class="tag">{cat ? t(cat[0], cat[1]) : i.category}</span>{' '}
+                <strong>
+                  {appId ? (
+                    <a href={`#/learner/applications/${appId}`}>{timelineText(i)}</a>
+                  ) : (
+                    timelineText(i)
+                  )}
+                </strong>
+                {i.orgName ? <span> · {i.orgName}</span> : null}
+                {i.status === 'reversed' ? (
+                  <span class="stamp">{t('已冲正', 'reversed')}</span>
+                ) : i.status === 'revoked' ? (
+                  <span class="stamp">{t('已撤销', 'revoked')}</span>
+                ) : null}
+                {reviewerReason ? <p class="reason">{reviewerReason}</p> : null}
+                <small class="hint posted">
+                  {t('记账', 'posted')} {fmtDate(i.at)}
+                  {i.provenance.rule?.code
+                    ? ` · ${t('依据互认标准', 'under standard')} ${i.provenance.rule.code}`
+                    : ''}
+                </small>
+              </li>
+            )
+          })}
         </ol>
       ) : null}
     </div>
@@ -539,42 +622,60 @@ export function ApplicationTable({
   base: string
 }) {
   if (!items.length) return <p>{t('暂无申请。', 'No applications.')}</p>
+  const L = {
+    course: t('认定课程', 'Course'),
+    target: t('认定学校', 'Target'),
+    credits: t('学分', 'Credits'),
+    origin: t('来源', 'Origin'),
+    status: t('状态', 'Status'),
+    due: t('截止', 'Due'),
+  }
   return (
     <div class="scroll">
-      <table>
+      <table class="cards">
         <caption class="sr-only">{t('认定申请', 'Applications')}</caption>
         <thead>
           <tr>
-            <th scope="col">{t('认定课程', 'Course')}</th>
-            <th scope="col">{t('认定学校', 'Target')}</th>
-            <th scope="col">{t('学分', 'Credits')}</th>
-            <th scope="col">{t('来源', 'Origin')}</th>
-            <th scope="col">{t('状态', 'Status')}</th>
-            <th scope="col">{t('截止', 'Due')}</th>
+            <th scope="col">{L.course}</th>
+            <th scope="col">{L.target}</th>
+            <th scope="col">{L.credits}</th>
+            <th scope="col">{L.origin}</th>
+            <th scope="col">{L.status}</th>
+            <th scope="col">{L.due}</th>
           </tr>
         </thead>
         <tbody>
           {items.map((a) => (
             <tr key={a.id}>
-              <td>
+              <td data-label={L.course}>
                 <a href={`${base}/${a.id}`}>
                   {a.award.courseName} ({a.award.courseCode})
                 </a>
               </td>
-              <td>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
-              <td>{a.award.credits}</td>
-              <td>
+              <td data-label={L.target}>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
+              <td data-label={L.credits} class="num">
+                {a.award.credits}
+              </td>
+              <td data-label={L.origin}>
                 {a.origin === 'rule'
-                  ? t(`规则 ${a.rule?.code}`, `rule ${a.rule?.code}`)
-                  : t('本人申请', 'learner')}
+                  ? t(`按互认标准 ${a.rule?.code}`, `standard ${a.rule?.code}`)
+                  : t('本人申请', 'your own')}
               </td>
-              <td>
-                <span class={`status ${a.status}`}>{w(a.status)}</span>
-                {a.step ? ` · ${t('第', 'step ')}${a.step}${t('步', '')}` : ''}
+              <td data-label={L.status}>
+                <span>
+                  <span class={`status ${a.status}`}>{w(a.status)}</span>
+                  {a.step && ['open', 'in_review', 'appealed'].includes(a.status)
+                    ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}`
+                    : ''}
+                </span>
               </td>
-              <td class={a.overdue ? 'overdue' : undefined}>
-                {fmtDate(a.dueAt)}
-                {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
+              <td data-label={L.due} class={a.overdue ? 'overdue' : undefined}>
+                {['open', 'in_review', 'appealed'].includes(a.status) ? (
+                  <span>
+                    {fmtDate(a.dueAt)}
+                    {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
+                  </span>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -605,13 +706,22 @@ export function ApplicationDetail({
         : Promise.resolve(null),
     ])
     let entries: Entry[] = []
+    let files: Evidence[] = []
     if (learnerView) {
-      const page = await api
-        .get<Page<Entry>>(`/v1/learners/${a.learnerId}/entries?limit=100`)
-        .catch(() => ({ items: [] as Entry[], nextCursor: null }))
+      const [page, evidence] = await Promise.all([
+        api
+          .get<Page<Entry>>(`/v1/learners/${a.learnerId}/entries?limit=100`)
+          .catch(() => ({ items: [] as Entry[], nextCursor: null })),
+        a.evidenceIds?.length
+          ? api
+              .get<Page<Evidence>>(`/v1/learners/${a.learnerId}/evidence?limit=100`)
+              .catch(() => ({ items: [] as Evidence[], nextCursor: null }))
+          : Promise.resolve({ items: [] as Evidence[], nextCursor: null }),
+      ])
       entries = page.items.filter((e) => a.sourceEntryIds.includes(e.id))
+      files = evidence.items.filter((f) => a.evidenceIds?.includes(f.id))
     }
-    return { a, orgs, rule, entries }
+    return { a, orgs, rule, entries, files }
   }, [id])
   const [reason, setReason] = useState('')
   const d = state.data
@@ -703,6 +813,19 @@ export function ApplicationDetail({
           {learnerView && d.entries.length ? (
             <Section title={t('证据（来源记录）', 'Evidence (source entries)')}>
               <EntryTable entries={d.entries} orgs={d.orgs} />
+              {d.files.length ? (
+                <>
+                  <h3>{t('证明材料', 'Evidence files')}</h3>
+                  <ul>
+                    {d.files.map((f) => (
+                      <li key={f.id}>
+                        {f.filename ?? t('未命名文件', 'unnamed file')}{' '}
+                        <small class="hint">{fileSize(f.sizeBytes)}</small>
+                      </li>
+                    ))}
+                  </ul>
+                </>
+              ) : null}
             </Section>
           ) : (
             <Section title={t('证据（来源记录）', 'Evidence (source entries)')}>

@@ -20,9 +20,13 @@ export interface AuthOptions {
 }
 
 export const authErrors = defineErrors({
-  AUTH_TOKEN_MISSING: ['unauthenticated', 'A bearer token is required'],
-  AUTH_TOKEN_INVALID: ['unauthenticated', 'The bearer token is not valid'],
-  AUTH_FORBIDDEN: ['forbidden', 'This caller may not do this'],
+  AUTH_TOKEN_MISSING: ['unauthenticated', 'A bearer token is required', '请先登录'],
+  AUTH_TOKEN_INVALID: [
+    'unauthenticated',
+    'The bearer token is not valid',
+    '登录已失效，请重新登录',
+  ],
+  AUTH_FORBIDDEN: ['forbidden', 'This caller may not do this', '你没有权限这样做'],
 })
 
 /**

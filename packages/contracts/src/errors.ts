@@ -18,6 +18,43 @@ export interface FieldError {
   /** JSON pointer to the field, e.g. `/items/3/credits`. */
   path: string
   message: string
+  /** What is wrong with the field, stable (`FIELD_REQUIRED`, `FIELD_TOO_LONG`, …; see fieldErrorText). */
+  code?: string
+  /** The bound a FIELD_TOO_* code refers to (a length, a count or a number). */
+  limit?: number
+}
+
+/** The languages answers are given in: Simplified Chinese, and English by default. */
+export type Lang = 'zh' | 'en'
+
+/** `zh` when the client asks for Chinese first (`Accept-Language: zh-CN,…`), else `en`. */
+export function langOf(acceptLanguage: string | string[] | undefined): Lang {
+  const first = (Array.isArray(acceptLanguage) ? acceptLanguage[0] : acceptLanguage) ?? ''
+  return /^\s*zh\b/i.test(first) ? 'zh' : 'en'
+}
+
+/** A field error's message in each language, by its code; `{limit}` is the bound. */
+export const fieldErrorText: Record<string, readonly [en: string, zh: string]> = {
+  FIELD_REQUIRED: ['is required', '必填'],
+  FIELD_TYPE: ['has the wrong type', '类型不正确'],
+  FIELD_FORMAT: ['is not in the expected format', '格式不正确'],
+  FIELD_TOO_LONG: ['is longer than {limit} characters', '不能超过 {limit} 个字符'],
+  FIELD_TOO_SHORT: ['is shorter than {limit} characters', '不能少于 {limit} 个字符'],
+  FIELD_TOO_SMALL: ['is below {limit}', '不能小于 {limit}'],
+  FIELD_TOO_BIG: ['is above {limit}', '不能大于 {limit}'],
+  FIELD_TOO_MANY: ['has more than {limit} items', '不能超过 {limit} 项'],
+  FIELD_TOO_FEW: ['has fewer than {limit} items', '不能少于 {limit} 项'],
+  FIELD_CHOICE: ['is not one of the allowed values', '不是可选的值'],
+  FIELD_UNKNOWN: ['is not a known field', '不是可接受的字段'],
+  FIELD_INVALID: ['is not valid', '不正确'],
+  FIELD_UNSTORABLE: ['contains characters that cannot be stored', '包含无法保存的字符'],
+}
+
+/** A field error's message in `lang`, from its code; the given message when it has no code. */
+export function fieldMessage(e: FieldError, lang: Lang): string {
+  const text = e.code ? fieldErrorText[e.code] : undefined
+  if (!text) return e.message
+  return text[lang === 'zh' ? 1 : 0].replace('{limit}', String(e.limit ?? ''))
 }
 
 export class AppError extends Error {
@@ -29,6 +66,8 @@ export class AppError extends Error {
     readonly errors?: FieldError[],
     /** The general title of the code; `message` is the detail of this occurrence. */
     readonly title: string = message,
+    /** The title in Simplified Chinese, for clients that ask for it. */
+    readonly titleZh?: string,
   ) {
     super(message)
     this.name = 'AppError'
@@ -48,14 +87,18 @@ export const errorStatus: Record<ErrorKind, number> = {
   unavailable: 503,
 }
 
-/** Defines a module's errors once: `const errors = defineErrors({ X: ['not_found', 'No such x'] })`. */
-export function defineErrors<const T extends Record<string, readonly [ErrorKind, string]>>(
-  defs: T,
-) {
+/**
+ * Defines a module's errors once, each with its title in English and in Simplified Chinese:
+ * `defineErrors({ X_NOT_FOUND: ['not_found', 'No such x', '没有这个 x'] })`. The compiler refuses a
+ * code without its Chinese title, so every page can show every error in the reader's language.
+ */
+export function defineErrors<
+  const T extends Record<string, readonly [kind: ErrorKind, en: string, zh: string]>,
+>(defs: T) {
   const out = {} as { [K in keyof T]: (detail?: string, fieldErrors?: FieldError[]) => AppError }
-  for (const [code, [kind, title]] of Object.entries(defs)) {
+  for (const [code, [kind, title, zh]] of Object.entries(defs)) {
     ;(out as Record<string, unknown>)[code] = (detail?: string, fieldErrors?: FieldError[]) =>
-      new AppError(kind, code, detail ?? title, fieldErrors, title)
+      new AppError(kind, code, detail ?? title, fieldErrors, title, zh)
   }
   return out
 }

@@ -12,8 +12,16 @@ export const MAX_JSON_DEPTH = 64
 export const MAX_WALK_VALUES = 250_000
 
 export const bodyErrors = defineErrors({
-  BODY_TOO_DEEP: ['bad_request', `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`],
-  BODY_TOO_COMPLEX: ['bad_request', `The request holds more than ${MAX_WALK_VALUES} values`],
+  BODY_TOO_DEEP: [
+    'bad_request',
+    `The JSON body nests deeper than ${MAX_JSON_DEPTH} levels`,
+    '提交的数据层级过深',
+  ],
+  BODY_TOO_COMPLEX: [
+    'bad_request',
+    `The request holds more than ${MAX_WALK_VALUES} values`,
+    '提交的数据项过多',
+  ],
 })
 
 /**

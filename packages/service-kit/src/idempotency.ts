@@ -17,10 +17,15 @@ export const idempotencyTablesV1: readonly string[] = [
 ]
 
 export const idempotencyErrors = defineErrors({
-  IDEMPOTENCY_KEY_REUSED: ['invalid', 'This Idempotency-Key was used with another request'],
+  IDEMPOTENCY_KEY_REUSED: [
+    'invalid',
+    'This Idempotency-Key was used with another request',
+    '这个请求编号已用于另一个请求',
+  ],
   IDEMPOTENCY_KEY_MALFORMED: [
     'bad_request',
     'The Idempotency-Key header must be 1 to 200 visible characters',
+    '请求编号须为 1 到 200 个可见字符',
   ],
 })
 

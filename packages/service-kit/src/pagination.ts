@@ -1,7 +1,11 @@
 import { defineErrors } from '@creditbank/contracts'
 
 const errors = defineErrors({
-  CURSOR_MALFORMED: ['bad_request', 'The cursor is not one this API gave out'],
+  CURSOR_MALFORMED: [
+    'bad_request',
+    'The cursor is not one this API gave out',
+    '翻页标记无效，请从第一页重新查看',
+  ],
 })
 
 /** Cursors are opaque to clients: the position of the last item, base64url-encoded. */

@@ -24,6 +24,7 @@ export function unstorableText(value: unknown): FieldError[] {
         out.push({
           path: at.path || '/',
           message: 'contains a NUL character or an unpaired surrogate, which cannot be stored',
+          code: 'FIELD_UNSTORABLE',
         })
       continue
     }
@@ -65,6 +66,7 @@ export function refuseUnstorableText(app: FastifyInstance) {
         errors.map((e) => `${e.path} ${e.message}`).join('; '),
         errors,
         'The request is not valid',
+        '填写的内容有误',
       )
   })
 }

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream'
-import { AppError } from '@creditbank/contracts'
+import { AppError, defineErrors } from '@creditbank/contracts'
 import {
   buildServer,
   configSchema,
@@ -88,6 +88,56 @@ t.test('errors are problem+json with stable codes; 5xx carry no internals', asyn
   t.match(missing.json(), { status: 404, code: 'NOT_FOUND' })
   t.ok(boom.headers['x-request-id'], 'every answer names its request id')
 })
+
+t.test(
+  'problems speak the language asked for: titles and coded field messages, same code',
+  async (t) => {
+    const app = await buildServer({ service: 'kit-test', logger: pino({ level: 'silent' }) })
+    t.teardown(() => app.close())
+    const errors = defineErrors({ KIT_GONE: ['not_found', 'No such thing', '没有这个东西'] })
+    app.get('/gone', async () => {
+      throw errors.KIT_GONE('thing 7 is gone')
+    })
+    app.post(
+      '/things',
+      {
+        schema: {
+          body: Type.Object(
+            {
+              nationalId: Type.String({ pattern: '^[0-9]{17}[0-9X]$' }),
+              title: Type.String({ minLength: 1, maxLength: 5 }),
+            },
+            { additionalProperties: false },
+          ),
+        },
+      },
+      async () => ({ ok: true }),
+    )
+    await app.ready()
+    const zh = { 'accept-language': 'zh-CN,zh;q=0.9,en;q=0.8' }
+    const gone = await app.inject({ method: 'GET', url: '/gone', headers: zh })
+    t.match(gone.json(), { code: 'KIT_GONE', title: '没有这个东西', detail: 'thing 7 is gone' })
+    t.equal(gone.headers['content-language'], 'zh-CN')
+    const goneEn = await app.inject({ method: 'GET', url: '/gone' })
+    t.match(goneEn.json(), { code: 'KIT_GONE', title: 'No such thing' }, 'English by default')
+
+    const body = { nationalId: '4101', title: 'far too long' }
+    const bad = await app.inject({ method: 'POST', url: '/things', payload: body, headers: zh })
+    t.equal(bad.statusCode, 400)
+    t.match(bad.json(), { code: 'VALIDATION_FAILED', title: '填写的内容有误' })
+    t.notMatch(
+      bad.json().errors,
+      [{ message: /\^|\[0-9\]|must/ }],
+      'no regular expression, no Ajv words',
+    )
+    const byPath = Object.fromEntries(bad.json().errors.map((e: { path: string }) => [e.path, e]))
+    t.match(byPath['/nationalId'], { code: 'FIELD_FORMAT', message: '格式不正确' })
+    t.match(byPath['/title'], { code: 'FIELD_TOO_LONG', limit: 5, message: '不能超过 5 个字符' })
+    const en = await app.inject({ method: 'POST', url: '/things', payload: {} })
+    t.match(en.json().errors, [{ code: 'FIELD_REQUIRED', message: 'is required' }])
+    t.notMatch(en.body, /must (have|match)/, 'English messages are ours too')
+  },
+)
 
 t.test('health, OpenAPI and metrics are served', async (t) => {
   const { app } = await serverWithLogs()

@@ -95,7 +95,7 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
           reply,
           404,
           'GATEWAY_ROUTE_NOT_FOUND',
-          'No service serves this path',
+          ['No service serves this path', '找不到这个地址'],
           `${request.method} ${request.url.split('?')[0]}`,
         )
       if (
@@ -128,7 +128,7 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
             rep as FastifyReply,
             503,
             'GATEWAY_UPSTREAM_UNAVAILABLE',
-            `The ${owner} service is not answering`,
+            [`The ${owner} service is not answering`, '服务暂时无响应，请稍后再试'],
             'It may still be starting, or not be running in this deployment.',
           )
         },
@@ -145,10 +145,16 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
       signal: AbortSignal.timeout(5_000),
     }).catch(() => null)
     if (!me || me.status === 401)
-      return sendProblem(reply, 401, 'UNAUTHENTICATED', 'A valid admin token is required')
+      return sendProblem(reply, 401, 'UNAUTHENTICATED', [
+        'A valid admin token is required',
+        '请以平台管理员身份登录',
+      ])
     const body = (await me.json().catch(() => ({}))) as { roles?: string[] }
     if (!body.roles?.includes('admin'))
-      return sendProblem(reply, 403, 'FORBIDDEN', 'Only platform admins see the event flow')
+      return sendProblem(reply, 403, 'FORBIDDEN', [
+        'Only platform admins see the event flow',
+        '只有平台管理员可以查看事件流',
+      ])
     const one = await Promise.all(upstreamNames.map((n) => balancers[n].next()))
     return eventFlow(
       Object.fromEntries(upstreamNames.map((n, i) => [n, one[i]!])) as Record<UpstreamName, string>,

@@ -27,9 +27,14 @@ import {
 } from './schemas.js'
 
 function missing(field: string) {
-  return new AppError('bad_request', 'VALIDATION_FAILED', `${field} is required for this grant`, [
-    { path: `/${field}`, message: 'is required for this grant' },
-  ])
+  return new AppError(
+    'bad_request',
+    'VALIDATION_FAILED',
+    `${field} is required for this grant`,
+    [{ path: `/${field}`, message: 'is required for this grant', code: 'FIELD_REQUIRED' }],
+    'The request is not valid',
+    '填写的内容有误',
+  )
 }
 
 export async function authRoutes(app: FastifyInstance, settings: TokenSettings) {

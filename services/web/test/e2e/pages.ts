@@ -51,5 +51,34 @@ export const journey: Journey = {
     await visitor.getByRole('heading', { name: 'Verify a 1+X certificate' }).waitFor()
     await e.screenshot(visitor, 'public-verify-certificate-en')
     t.pass('pages rendered')
+
+    // A mistake is explained in the page's language, by field, without server sentences or patterns.
+    for (const lang of ['zh', 'en'] as const) {
+      const page = await e.newPage({ lang, phone: true })
+      await page.goto('/#/signup')
+      await page.locator('input[name="username"]').fill('x')
+      await page.locator('input[name="displayName"]').fill(lang === 'zh' ? '张三' : 'Zhang San')
+      await page.locator('input[name="password"]').fill('short')
+      await page.locator('form button[type="submit"]').click()
+      const alert = page.getByRole('alert')
+      await alert.waitFor()
+      const text = (await alert.textContent()) ?? ''
+      if (lang === 'zh') {
+        t.match(text, /填写的内容有误/, 'the problem in Chinese')
+        t.match(text, /密码：不能少于 10 个字符/, 'the field by its label, the limit in words')
+      } else {
+        t.match(text, /The request is not valid/, 'the problem in English')
+        t.match(text, /Password: is shorter than 10 characters/)
+      }
+      t.notMatch(text, /must|\^|\[0-9|\\d/, 'no validator wording or regular expression')
+      t.equal(
+        await page.locator('input[name="password"][aria-invalid="true"]').count(),
+        1,
+        'the field is marked',
+      )
+      t.ok(await e.fitsWidth(page), 'nothing scrolls sideways at 390 px')
+      await e.screenshot(page, `signup-error-${lang}-phone`)
+      await page.context().close()
+    }
   },
 }

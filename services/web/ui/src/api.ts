@@ -1,11 +1,12 @@
 // The pages' only way to the services: the gateway's API, with the signed-in person's token.
+import { currentLang } from './i18n'
 
 export interface Problem {
   status: number
   code?: string
   title?: string
   detail?: string
-  errors?: { path: string; message: string }[]
+  errors?: { path: string; message: string; code?: string; limit?: number }[]
 }
 
 export class ApiError extends Error {
@@ -117,7 +118,11 @@ export async function request<T = any>(
 ): Promise<T> {
   if (!o.anonymous && session && session.claims.exp * 1000 < Date.now() + 10_000)
     await auth.refresh().catch(() => false)
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const headers: Record<string, string> = {
+    accept: 'application/json',
+    // Problems come back with their titles and field messages in the page's language.
+    'accept-language': currentLang() === 'zh' ? 'zh-CN,zh;q=0.9' : 'en',
+  }
   if (!o.anonymous && session) headers.authorization = `Bearer ${session.token}`
   if (o.key) headers['idempotency-key'] = o.key
   let payload: BodyInit | undefined

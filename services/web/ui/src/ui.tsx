@@ -1,7 +1,7 @@
 import type { ComponentChildren } from 'preact'
 import { useEffect, useId, useState } from 'preact/hooks'
 import { ApiError, type Problem } from './api'
-import { t } from './i18n'
+import { currentLang, t } from './i18n'
 
 /** A labelled form control; its error (if any) is announced and tied to it. */
 export function Field(props: {
@@ -123,28 +123,99 @@ export function TextArea(props: {
   )
 }
 
-/** An error answer, with every field the service named. */
-export function ProblemBox({ error }: { error: unknown }) {
+/** A field's name in the person's language, from the last named segment of its JSON pointer. */
+const fieldNames: Record<string, [string, string]> = {
+  nationalId: ['身份证号', 'National id'],
+  name: ['姓名', 'Name'],
+  displayName: ['姓名', 'Name'],
+  username: ['用户名', 'Username'],
+  password: ['密码', 'Password'],
+  newPassword: ['新密码', 'New password'],
+  birthDate: ['出生日期', 'Birth date'],
+  title: ['名称', 'Title'],
+  code: ['代码', 'Code'],
+  credits: ['学分', 'Credits'],
+  hours: ['学时', 'Hours'],
+  occurredOn: ['日期', 'Date'],
+  issuedOn: ['发证日期', 'Issue date'],
+  kind: ['类别', 'Kind'],
+  level: ['等级', 'Level'],
+  statement: ['申请说明', 'Statement'],
+  reason: ['理由', 'Reason'],
+  studentNo: ['学号', 'Student number'],
+  programCode: ['专业代码', 'Program code'],
+  programName: ['专业名称', 'Program name'],
+  certificateNo: ['证书编号', 'Certificate number'],
+  number: ['编号', 'Number'],
+  expiresAt: ['有效期', 'Expiry'],
+  gradeScore: ['成绩', 'Grade'],
+}
+
+/** "姓名", "第 3 项 学分", … for a field error's path; `labels` (the form's own) come first. */
+export function fieldLabel(path: string, labels: Record<string, string> = {}): string {
+  const parts = path.replace(/^\w+:/, '').split('/').filter(Boolean)
+  const last = [...parts].reverse().find((p) => !/^\d+$/.test(p)) ?? ''
+  const name = labels[last] ?? (fieldNames[last] ? t(...fieldNames[last]) : last)
+  const index = parts.find((p) => /^\d+$/.test(p))
+  return index === undefined
+    ? name
+    : `${t(`第 ${Number(index) + 1} 项`, `item ${Number(index) + 1}`)} ${name}`
+}
+
+const HAN = /[\u4e00-\u9fff]/
+
+/** A field error's message as the service gave it in the page's language, or a plain word. */
+function fieldText(message: string) {
+  return currentLang() === 'en' || HAN.test(message) ? message : '不正确'
+}
+
+/** What went wrong when there is no answer from the server at all, or an answer without a title. */
+function fallbackTitle(p: Problem) {
+  if (p.status === 0)
+    return t(
+      '无法连接服务器，请检查网络后重试',
+      'The server cannot be reached; check the connection and try again',
+    )
+  if (p.status === 429) return t('操作过于频繁，请稍后再试', 'Too many requests; try again shortly')
+  if (p.status >= 500)
+    return t('服务暂时不可用，请稍后再试', 'The service is unavailable; try again shortly')
+  if (p.status === 404) return t('未找到', 'Not found')
+  if (p.status === 403) return t('你没有权限这样做', 'You may not do this')
+  if (p.status === 401) return t('请重新登录', 'Please sign in again')
+  return t('提交的内容有误', 'The request is not valid')
+}
+
+/**
+ * An error answer in the person's language: the title the service gave in that language (the
+ * pages ask for it with Accept-Language), each field it named with the field's label, and the
+ * English detail only on English pages. The code is shown small, for support.
+ */
+export function ProblemBox({ error, labels }: { error: unknown; labels?: Record<string, string> }) {
   if (!error) return null
-  const p: Problem =
-    error instanceof ApiError
-      ? error.problem
-      : { status: 0, detail: error instanceof Error ? error.message : String(error) }
+  const p: Problem = error instanceof ApiError ? error.problem : { status: 0 }
+  const lang = currentLang()
+  const title = p.title && (lang === 'en' || HAN.test(p.title)) ? p.title : fallbackTitle(p)
   return (
     <div class="problem" role="alert">
-      <strong>
-        {p.title ?? t('出错了', 'Something went wrong')}
-        {p.code ? <code class="code"> {p.code}</code> : null}
-      </strong>
-      {p.detail ? <p>{p.detail}</p> : null}
+      <strong>{title}</strong>
+      {p.detail && lang === 'en' && !p.errors?.length ? <p>{p.detail}</p> : null}
       {p.errors?.length ? (
         <ul>
           {p.errors.map((e) => (
             <li key={e.path + e.message}>
-              <code>{e.path}</code> {e.message}
+              {fieldLabel(e.path, labels)}
+              {t('：', ': ')}
+              {lang === 'en' || /[\u4e00-\u9fff]/.test(e.message)
+                ? e.message
+                : t('不正确', 'is not valid')}
             </li>
           ))}
         </ul>
+      ) : null}
+      {p.code ? (
+        <small class="code">
+          {t('错误代码', 'Error code')} {p.code}
+        </small>
       ) : null}
     </div>
   )
@@ -188,14 +259,21 @@ export function Form(props: {
 }) {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<unknown>(null)
+  const [labels, setLabels] = useState<Record<string, string>>({})
   const submit = async (e: Event) => {
     e.preventDefault()
     if (busy) return
+    const form = e.currentTarget as HTMLFormElement
     setBusy(true)
     setError(null)
+    for (const el of form.querySelectorAll('[data-server-invalid]')) {
+      el.removeAttribute('aria-invalid')
+      el.removeAttribute('data-server-invalid')
+    }
     try {
       await props.onSubmit()
     } catch (err) {
+      setLabels(markInvalid(form, err))
       setError(err)
     } finally {
       setBusy(false)
@@ -204,12 +282,38 @@ export function Form(props: {
   return (
     <form onSubmit={submit} aria-label={props.label} class={props.class} noValidate>
       {props.children}
-      <ProblemBox error={error} />
+      <ProblemBox error={error} labels={labels} />
       <button type="submit" disabled={busy} aria-busy={busy ? 'true' : undefined}>
         {busy ? t('请稍候…', 'Please wait…') : props.submit}
       </button>
     </form>
   )
+}
+
+/**
+ * Marks the controls a problem's field errors name (by their `name`), moves focus to the first,
+ * and returns their visible labels so the error list uses the words on the page.
+ */
+function markInvalid(form: HTMLFormElement, err: unknown): Record<string, string> {
+  const labels: Record<string, string> = {}
+  if (!(err instanceof ApiError)) return labels
+  let first: HTMLElement | null = null
+  for (const e of err.problem.errors ?? []) {
+    const name = e.path
+      .split('/')
+      .filter((p) => p && !/^\d+$/.test(p))
+      .pop()
+    if (!name) continue
+    const el = form.querySelector<HTMLElement>(`[name="${CSS.escape(name)}"]`)
+    if (!el) continue
+    el.setAttribute('aria-invalid', 'true')
+    el.setAttribute('data-server-invalid', '')
+    first ??= el
+    const label = el.id ? form.querySelector(`label[for="${CSS.escape(el.id)}"]`) : null
+    if (label?.textContent) labels[name] = label.textContent.replace(/\s*\*\s*$/, '').trim()
+  }
+  first?.focus()
+  return labels
 }
 
 export function Loading({ state }: { state: { loading: boolean; error?: unknown } }) {
@@ -245,6 +349,6 @@ export function fmtDate(iso: string | null | undefined) {
 export function errorsByPath(err: unknown): Record<string, string> {
   const out: Record<string, string> = {}
   if (err instanceof ApiError)
-    for (const e of err.problem.errors ?? []) out[e.path.replace(/^\//, '')] = e.message
+    for (const e of err.problem.errors ?? []) out[e.path.replace(/^\//, '')] = fieldText(e.message)
   return out
 }

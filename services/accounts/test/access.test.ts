@@ -11,6 +11,8 @@ t.teardown(() => a.close())
 const { app } = a
 const schoolA = await a.registerOrg('school')
 const schoolB = await a.registerOrg('school')
+// Posts for L without being one of the callers: an organization that posted for a learner knows them.
+const schoolC = await a.registerOrg('school')
 const pL = person()
 const pM = person()
 const L = (await a.openLearner(pL)).id
@@ -27,7 +29,7 @@ const post = async (org: string, learner: string) =>
     })
   ).json().id as string
 await post(schoolA, L)
-await post(schoolB, L)
+await post(schoolC, L)
 await post(schoolB, M)
 
 const callers: Record<string, Record<string, string> | undefined> = {

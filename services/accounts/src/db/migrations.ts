@@ -111,4 +111,19 @@ export const migrations: Migrations = {
       `create index entry_use_application on entry_use (application_id)`,
     ],
   },
+  // 学号: a school's own number for a learner (issue 15), so registrars and their spreadsheets name
+  // learners as they do; one number names one learner at one organization.
+  '2026-12-06T0001_student_numbers': {
+    up: [
+      `create table student_number (
+        org_id uuid not null references organization (id),
+        student_no text not null,
+        learner_id uuid not null references learner (id),
+        created_by text not null,
+        created_at timestamptz not null default now(),
+        primary key (org_id, student_no)
+      )`,
+      `create index student_number_learner on student_number (learner_id, org_id)`,
+    ],
+  },
 }

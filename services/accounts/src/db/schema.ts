@@ -96,6 +96,15 @@ export interface EntryUseTable {
   created_at: Timestamp
 }
 
+/** 学号: an organization's own number for a learner; one number names one learner there. */
+export interface StudentNumberTable {
+  org_id: string
+  student_no: string
+  learner_id: string
+  created_by: string
+  created_at: Timestamp
+}
+
 export interface AccountsDB extends EventTables {
   organization: OrganizationTable
   learner: LearnerTable
@@ -104,6 +113,7 @@ export interface AccountsDB extends EventTables {
   enrollment: EnrollmentTable
   ledger_entry: LedgerEntryTable
   entry_use: EntryUseTable
+  student_number: StudentNumberTable
   idempotency_key: {
     actor: string
     key: string

@@ -1,6 +1,6 @@
 import type { Principal } from '@creditbank/auth'
 import type { Kysely } from 'kysely'
-import { isEnrolled } from '../db/enrollment.repository.js'
+import { knowsLearner } from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
@@ -8,11 +8,11 @@ import { accountsErrors } from './errors.js'
 /**
  * How a caller may see a learner:
  * - `all`: the learner themself (token `learner` claim) or a platform admin;
- * - `org`: staff or a system client of an organization where the learner is enrolled: the profile,
- *   that organization's enrollments and the entries it posted;
+ * - `org`: staff or a system client of an organization that knows the learner (enrolled there,
+ *   given a 学号 there, or with an outcome it posted): the profile, that organization's
+ *   enrollments and the entries it posted;
  * - otherwise the learner does not exist for the caller (404).
- * Shares granted by the learner (portfolio) will add a third way in; until then enrollment is the
- * only standing relation between an organization and a learner.
+ * Shares granted by the learner (portfolio) will add another way in.
  */
 export type Access = { scope: 'all' } | { scope: 'org'; orgId: string }
 
@@ -29,7 +29,7 @@ export async function accessTo(
     const staff =
       p.kind === 'client' ||
       p.roles.some((r) => r === 'registrar' || r === 'issuer' || r === 'reviewer')
-    if (staff && p.org && (await isEnrolled(db, learnerId, p.org))) {
+    if (staff && p.org && (await knowsLearner(db, learnerId, p.org))) {
       // The organization knows the learner, but balances and the chain are the learner's to share.
       if (!allowOrg) throw accountsErrors.ACCOUNTS_NOT_SHARED()
       return { scope: 'org', orgId: p.org }

@@ -10,15 +10,18 @@ import { findOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
 import type { Publish } from './ledger.js'
+import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
 export interface NewEnrollment {
   learnerId: string
   programCode: string
   programName: string
   startedOn: string
+  /** The learner's 学号 at this school: later rows and look-ups may name them by it. */
+  studentNo?: string
 }
 
-export function enrollmentView(e: EnrollmentRow) {
+export function enrollmentView(e: EnrollmentRow & { student_no?: string | null }) {
   return {
     id: e.id,
     learnerId: e.learner_id,
@@ -26,6 +29,7 @@ export function enrollmentView(e: EnrollmentRow) {
     programCode: e.program_code,
     programName: e.program_name,
     startedOn: e.started_on,
+    studentNo: e.student_no ?? null,
     createdAt: e.created_at.toISOString(),
   }
 }
@@ -45,6 +49,14 @@ export async function enroll(
   if (!org) throw accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()
   if (org.kind !== 'school') throw accountsErrors.ACCOUNTS_NOT_A_SCHOOL()
   if (!(await findLearner(trx, input.learnerId))) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  const studentNo = input.studentNo === undefined ? undefined : normalizeStudentNo(input.studentNo)
+  if (
+    studentNo !== undefined &&
+    !(await giveStudentNos(trx, orgId, actor, [{ learnerId: input.learnerId, studentNo }]))[0]
+  )
+    throw accountsErrors.ACCOUNTS_STUDENT_NO_TAKEN(undefined, [
+      { path: '/studentNo', message: 'names another learner at this school' },
+    ])
   const row = await insertEnrollment(trx, {
     id: uuidv7(),
     learner_id: input.learnerId,
@@ -62,7 +74,7 @@ export async function enroll(
       existing.started_on !== input.startedOn
     )
       throw accountsErrors.ACCOUNTS_ENROLLMENT_CONFLICT()
-    return { status: 200 as const, enrollment: existing }
+    return { status: 200 as const, enrollment: { ...existing, student_no: studentNo ?? null } }
   }
   await publish(trx, [
     {
@@ -78,5 +90,5 @@ export async function enroll(
       },
     },
   ])
-  return { status: 201 as const, enrollment: row }
+  return { status: 201 as const, enrollment: { ...row, student_no: studentNo ?? null } }
 }

@@ -68,6 +68,16 @@ export const accountsErrors = defineErrors({
     'Some items of the batch are not valid; nothing was written',
     '批量数据中有错误的行，未写入任何记录',
   ],
+  ACCOUNTS_STUDENT_NO_TAKEN: [
+    'conflict',
+    'This 学号 already names another learner at this school',
+    '这个学号在本校已属于另一位学习者',
+  ],
+  ACCOUNTS_FIND_INVALID: [
+    'invalid',
+    'Name the learner by one way: 身份证号 and name, 学号, account number, or name and birth date',
+    '请用一种方式查找学习者：身份证号和姓名、学号、学习账号，或姓名和出生日期',
+  ],
   ACCOUNTS_EXTERNAL_REF_CONFLICT: [
     'conflict',
     'This externalRef was already posted with other content',

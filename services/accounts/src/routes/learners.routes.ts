@@ -10,6 +10,7 @@ import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
+import { findLearners } from '../domain/find.js'
 import { claimLearner, learnerView, lookupLearner, openLearner } from '../domain/learners.js'
 import {
   ClaimBody,
@@ -17,6 +18,8 @@ import {
   EnrollmentBody,
   EnrollmentPage,
   errorResponses,
+  FindBody,
+  FoundLearners,
   Learner,
   LearnerParams,
   LookupBody,
@@ -70,6 +73,24 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
       },
     },
     async (request) => lookupLearner(db, piiKey, request.body),
+  )
+
+  r.post(
+    '/v1/learners/find',
+    {
+      preHandler: requireRole(['registrar', 'admin'], ['learners:write']),
+      schema: {
+        tags: ['learners'],
+        summary:
+          'Find a learner as staff name them: 身份证号 + name, 学号, account number, or name + birth date',
+        body: FindBody,
+        response: { 200: FoundLearners, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request)
+      return { items: await findLearners(db, piiKey, request.body, p.org ?? undefined) }
+    },
   )
 
   r.post(

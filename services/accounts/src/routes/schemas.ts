@@ -25,6 +25,9 @@ const NationalId = Type.String({
 })
 const PersonName = Type.String({ minLength: 1, maxLength: 100 })
 
+/** 学号 as schools write them: letters, digits and signs, no spaces. */
+export const StudentNo = Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' })
+
 export const OpenLearnerBody = Type.Object(
   {
     nationalId: NationalId,
@@ -60,6 +63,32 @@ export const Learner = Type.Object({
   claimed: Type.Boolean(),
   openedAt: Type.String({ format: 'date-time' }),
 })
+export const FindBody = Type.Object(
+  {
+    nationalId: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    name: Type.Optional(PersonName),
+    studentNo: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    accountNo: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+    birthDate: Type.Optional(DateOnly),
+  },
+  {
+    additionalProperties: false,
+    description:
+      'One way: nationalId + name, studentNo (at the caller’s organization), accountNo, or name + birthDate (among learners the organization knows)',
+  },
+)
+export const FoundLearners = Type.Object({
+  items: Type.Array(
+    Type.Object({
+      ...Learner.properties,
+      studentNo: Nullable(Type.String({ description: 'the 学号 at the caller’s organization' })),
+      knownHere: Type.Boolean({
+        description:
+          'enrolled, given a 学号 or posted for by the caller’s organization: its entries can be read',
+      }),
+    }),
+  ),
+})
 export const LookupResult = Type.Object({ id: Id, accountNo: Type.String() })
 
 export const EnrollmentBody = Type.Object(
@@ -68,6 +97,7 @@ export const EnrollmentBody = Type.Object(
     programCode: Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' }),
     programName: Type.String({ minLength: 1, maxLength: 200 }),
     startedOn: DateOnly,
+    studentNo: Type.Optional(StudentNo),
   },
   { additionalProperties: false },
 )
@@ -78,6 +108,7 @@ export const Enrollment = Type.Object({
   programCode: Type.String(),
   programName: Type.String(),
   startedOn: DateOnly,
+  studentNo: Nullable(Type.String({ description: "the learner's 学号 at this school" })),
   createdAt: Type.String({ format: 'date-time' }),
 })
 

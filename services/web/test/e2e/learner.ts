@@ -44,16 +44,22 @@ export const journey: Journey = {
     await registrar.getByLabel('专业代码').fill('P-RAIL')
     await registrar.getByLabel('专业名称').fill('铁道机车运用与维护')
     await registrar.getByRole('button', { name: '提交' }).click()
-    const learnerId = (await registrar.getByTestId('learner-id').textContent())?.trim() ?? ''
-    t.match(learnerId, /^[0-9a-f-]{36}$/, 'the registrar found the same account')
+    await registrar.getByTestId('enrolled').waitFor()
+    t.ok(
+      (await registrar.getByTestId('enrolled').textContent())?.includes(name),
+      'the registrar found the same account',
+    )
     await e.screenshot(registrar, 'registrar-enroll')
     await registrar.goto('/#/registrar/outcome')
-    await registrar.getByLabel('学习者编号').fill(learnerId)
+    await registrar.getByRole('textbox', { name: /^身份证号/ }).fill(id)
+    await registrar.getByRole('textbox', { name: /^姓名/ }).fill(name)
+    await registrar.getByRole('button', { name: '查找' }).click()
+    await registrar.getByTestId('found-name').waitFor()
     await registrar.getByLabel('类别', { exact: true }).selectOption('competition')
     await registrar.getByLabel(/^名称/).fill('河南省职业院校技能大赛 电力机车检修 二等奖')
-    await registrar.getByLabel(/^等级/).fill('provincial')
+    await registrar.getByLabel('获奖等级').selectOption('provincial')
     await registrar.getByRole('button', { name: '录入' }).click()
-    await registrar.getByTestId('entry-id').waitFor()
+    await registrar.getByTestId('posted').waitFor()
     await e.screenshot(registrar, 'registrar-outcome')
 
     // The posted outcome appears in the learner's statement.

@@ -1,5 +1,5 @@
 import { useId, useState } from 'preact/hooks'
-import { ApiError, api, newKey, organizations, type Page, request } from '../api'
+import { ApiError, api, newKey, type Page, request } from '../api'
 import { t, w } from '../i18n'
 import {
   errorsByPath,
@@ -13,7 +13,7 @@ import {
   today,
   useLoad,
 } from '../ui'
-import { type Entry, EntryTable, Tabs } from './learner'
+import { type Entry, Tabs } from './learner'
 
 const tabs: [string, string, string][] = [
   ['', '开户与登记专业', 'Enroll'],
@@ -54,12 +54,13 @@ function Enroll() {
     category: 'student',
     programCode: '',
     programName: '',
+    studentNo: '',
     startedOn: today(),
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [done, setDone] = useState<{
     accountNo: string
-    learnerId: string
+    name: string
     enrolled: boolean
   } | null>(null)
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
@@ -78,7 +79,7 @@ function Enroll() {
           setErrors({})
           setDone(null)
           try {
-            const l = await api.post<{ id: string; accountNo: string }>(
+            const l = await api.post<{ id: string; accountNo: string; name: string }>(
               '/v1/learners',
               {
                 nationalId: f.nationalId.trim().toUpperCase(),
@@ -96,12 +97,17 @@ function Enroll() {
                   programCode: f.programCode.trim(),
                   programName: f.programName.trim() || f.programCode.trim(),
                   startedOn: f.startedOn,
+                  ...(f.studentNo.trim() ? { studentNo: f.studentNo.trim() } : {}),
                 },
                 newKey(),
               )
               enrolled = true
             }
-            setDone({ accountNo: l.accountNo, learnerId: l.id, enrolled })
+            setDone({
+              accountNo: l.accountNo,
+              name: l.name,
+              enrolled,
+            })
           } catch (err) {
             setErrors(errorsByPath(err))
             throw err
@@ -148,6 +154,17 @@ function Enroll() {
           error={errors.programName}
         />
         <Field
+          label={t('学号', 'Student no.')}
+          name="studentNo"
+          value={f.studentNo}
+          onInput={set('studentNo')}
+          error={errors.studentNo}
+          hint={t(
+            '本校学号，之后可按学号查找和导入',
+            'your school’s number: find and import by it later',
+          )}
+        />
+        <Field
           label={t('入学日期', 'Started on')}
           name="startedOn"
           type="date"
@@ -158,11 +175,11 @@ function Enroll() {
       </Form>
       {done ? (
         <Notice>
-          {t('已开户', 'Account')} <span class="mono">{done.accountNo}</span>
-          {done.enrolled ? t('，并已登记专业。', ', enrolled.') : '。'}{' '}
-          {t('学习者编号', 'Learner id')}:{' '}
-          <span class="mono" data-testid="learner-id">
-            {done.learnerId}
+          <span data-testid="enrolled">
+            {done.name} · {t('学习账号', 'account')} <span class="mono">{done.accountNo}</span>
+            {done.enrolled
+              ? t('，已登记专业。', ', enrolled.')
+              : t('（已开户）。', ' (account open).')}
           </span>
         </Notice>
       ) : null}
@@ -170,57 +187,315 @@ function Enroll() {
   )
 }
 
-/** Finds a learner's id from the national id and name (never put in a URL). */
-function LearnerPicker({ value, onChange }: { value: string; onChange: (id: string) => void }) {
-  const [nationalId, setNationalId] = useState('')
-  const [name, setName] = useState('')
-  const [error, setError] = useState<unknown>(null)
+/** A learner as the registrar found them: never named by our internal id on the page. */
+export interface Found {
+  id: string
+  accountNo: string
+  name: string
+  nationalIdMasked: string
+  birthDate: string
+  category: string
+  studentNo: string | null
+  knownHere: boolean
+}
+
+type RegEntry = Entry & {
+  reversedBy?: { entryId: string; reason: string | null; at: string } | null
+}
+
+/** A button whose action waits: disabled and marked busy until it is done; errors go to onError. */
+export function BusyButton(props: {
+  onClick: () => Promise<void>
+  children: preact.ComponentChildren
+  class?: string
+  onError?: (err: unknown) => void
+  disabled?: boolean
+}) {
+  const [busy, setBusy] = useState(false)
   return (
-    <fieldset>
-      <legend>{t('学习者', 'Learner')}</legend>
-      <Field
-        label={t('学习者编号', 'Learner id')}
-        name="learnerId"
-        value={value}
-        onInput={onChange}
-        required
-        hint={t('或用身份证号和姓名查找', 'or look it up by national id and name')}
-      />
-      <div class="inline">
-        <Field
-          label={t('身份证号', 'National id')}
-          name="lookupNationalId"
-          value={nationalId}
-          onInput={setNationalId}
-          autoComplete="off"
-        />
-        <Field label={t('姓名', 'Name')} name="lookupName" value={name} onInput={setName} />
-        <button
-          type="button"
-          class="secondary"
-          onClick={async () => {
-            setError(null)
-            try {
-              const r = await api.post<{ id: string }>('/v1/learners/lookup', {
-                nationalId: nationalId.trim().toUpperCase(),
-                name: name.trim(),
-              })
-              onChange(r.id)
-            } catch (err) {
-              setError(err)
-            }
-          }}
-        >
-          {t('查找', 'Look up')}
-        </button>
-      </div>
-      <ProblemBox error={error} />
-    </fieldset>
+    <button
+      type="button"
+      class={props.class}
+      disabled={busy || props.disabled}
+      aria-busy={busy ? 'true' : undefined}
+      onClick={async () => {
+        if (busy) return
+        setBusy(true)
+        props.onError?.(null)
+        try {
+          await props.onClick()
+        } catch (err) {
+          props.onError?.(err)
+        } finally {
+          setBusy(false)
+        }
+      }}
+    >
+      {busy ? t('请稍候…', 'Please wait…') : props.children}
+    </button>
+  )
+}
+
+type Way = 'nationalId' | 'studentNo' | 'accountNo' | 'birth'
+
+/**
+ * Finds a learner as the school names them: 身份证号 and name, 学号, account number, or name and
+ * birth date. Not found by 身份证号: the account can be opened here (as the enroll tab does).
+ */
+function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
+  const [way, setWay] = useState<Way>('nationalId')
+  const [f, setF] = useState({
+    nationalId: '',
+    name: '',
+    studentNo: '',
+    accountNo: '',
+    birthDate: '',
+    category: 'student',
+  })
+  const [results, setResults] = useState<Found[] | null>(null)
+  const [asked, setAsked] = useState<typeof f | null>(null)
+  const [openError, setOpenError] = useState<unknown>(null)
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const ways: [Way, string][] = [
+    ['nationalId', t('身份证号 + 姓名', '身份证号 + name')],
+    ['studentNo', t('学号', 'Student no.')],
+    ['accountNo', t('学习账号', 'Account no.')],
+    ['birth', t('姓名 + 出生日期', 'Name + birth date')],
+  ]
+  const body = () => {
+    if (way === 'nationalId')
+      return { nationalId: f.nationalId.trim().toUpperCase(), name: f.name.trim() }
+    if (way === 'studentNo') return { studentNo: f.studentNo.trim() }
+    if (way === 'accountNo') return { accountNo: f.accountNo.trim().toUpperCase() }
+    return { name: f.name.trim(), birthDate: f.birthDate }
+  }
+  return (
+    <div class="finder">
+      <Form
+        label={t('查找学习者', 'Find the learner')}
+        submit={t('查找', 'Find')}
+        onSubmit={async () => {
+          setResults(null)
+          setOpenError(null)
+          onFound(null)
+          const r = await api.post<{ items: Found[] }>('/v1/learners/find', body())
+          setResults(r.items)
+          setAsked({ ...f })
+          if (r.items.length === 1) onFound(r.items[0]!)
+        }}
+      >
+        <fieldset>
+          <legend>{t('查找方式', 'Find by')}</legend>
+          {ways.map(([v, label]) => (
+            <label class="radio" key={v}>
+              <input
+                type="radio"
+                name="way"
+                value={v}
+                checked={way === v}
+                onChange={() => {
+                  setWay(v)
+                  setResults(null)
+                }}
+              />
+              {label}
+            </label>
+          ))}
+        </fieldset>
+        <div class="inline">
+          {way === 'nationalId' ? (
+            <Field
+              label={t('身份证号', 'National id number')}
+              name="findNationalId"
+              value={f.nationalId}
+              onInput={set('nationalId')}
+              required
+              autoComplete="off"
+            />
+          ) : null}
+          {way === 'nationalId' || way === 'birth' ? (
+            <Field
+              label={t('姓名', 'Name')}
+              name="findName"
+              value={f.name}
+              onInput={set('name')}
+              required
+            />
+          ) : null}
+          {way === 'birth' ? (
+            <Field
+              label={t('出生日期', 'Birth date')}
+              name="findBirthDate"
+              type="date"
+              value={f.birthDate}
+              onInput={set('birthDate')}
+              required
+            />
+          ) : null}
+          {way === 'studentNo' ? (
+            <Field
+              label={t('学号', 'Student no.')}
+              name="findStudentNo"
+              value={f.studentNo}
+              onInput={set('studentNo')}
+              required
+              hint={t('本校登记专业时填写的学号', 'as given when enrolled at this school')}
+            />
+          ) : null}
+          {way === 'accountNo' ? (
+            <Field
+              label={t('学习账号', 'Account number')}
+              name="findAccountNo"
+              value={f.accountNo}
+              onInput={set('accountNo')}
+              required
+              placeholder="CB2026…"
+            />
+          ) : null}
+        </div>
+      </Form>
+      {results && results.length === 0 ? (
+        <div class="notice" role="status">
+          <p>{t('未找到这位学习者。', 'No learner found.')}</p>
+          {way === 'nationalId' && asked?.nationalId && asked.name ? (
+            <div class="inline">
+              <Select
+                label={t('学习者类别', 'Category')}
+                name="openCategory"
+                value={f.category}
+                onInput={set('category')}
+                options={categories.map((c) => [c, w(c)])}
+              />
+              <BusyButton
+                class="secondary"
+                onError={setOpenError}
+                onClick={async () => {
+                  const l = await api.post<Found>(
+                    '/v1/learners',
+                    {
+                      nationalId: asked.nationalId.trim().toUpperCase(),
+                      name: asked.name.trim(),
+                      category: f.category,
+                    },
+                    newKey(),
+                  )
+                  const opened = { ...l, studentNo: null, knownHere: false }
+                  setResults([opened])
+                  onFound(opened)
+                }}
+              >
+                {t('为其开立学习账户', 'Open an account for them')}
+              </BusyButton>
+            </div>
+          ) : null}
+          <ProblemBox error={openError} />
+        </div>
+      ) : null}
+      {results && results.length > 1 ? (
+        <fieldset>
+          <legend>{t('找到多位学习者，请选择', 'Several learners found: choose one')}</legend>
+          {results.map((l) => (
+            <label class="radio" key={l.id}>
+              <input type="radio" name="pick" onChange={() => onFound(l)} />
+              {l.name} · {l.nationalIdMasked} · <span class="mono">{l.accountNo}</span>
+            </label>
+          ))}
+        </fieldset>
+      ) : null}
+    </div>
+  )
+}
+
+/** Who the learner is, and what this organization has posted for them (with a reversal action). */
+function LearnerCard({
+  learner,
+  version,
+  onReverse,
+}: {
+  learner: Found
+  version: number
+  onReverse?: (e: RegEntry) => void
+}) {
+  const state = useLoad(
+    async () =>
+      learner.knownHere
+        ? (await api.get<Page<RegEntry>>(`/v1/learners/${learner.id}/entries?limit=100`)).items
+        : [],
+    [learner.id, learner.knownHere, version],
+  )
+  return (
+    <section class="card learner-card" aria-label={t('学习者', 'Learner')}>
+      <h3 data-testid="found-name">{learner.name}</h3>
+      <dl>
+        <dt>{t('身份证号', 'National id')}</dt>
+        <dd class="mono">{learner.nationalIdMasked}</dd>
+        <dt>{t('学习账号', 'Account no.')}</dt>
+        <dd class="mono">{learner.accountNo}</dd>
+        {learner.studentNo ? (
+          <>
+            <dt>{t('学号', 'Student no.')}</dt>
+            <dd class="mono">{learner.studentNo}</dd>
+          </>
+        ) : null}
+      </dl>
+      <h4>{t('本机构录入的记录', 'Entries your organization posted')}</h4>
+      <Loading state={state} />
+      {state.data && state.data.length === 0 ? (
+        <p class="hint">
+          {t('本机构尚无这位学习者的记录。', 'No entries from your organization yet.')}
+        </p>
+      ) : null}
+      {state.data && state.data.length > 0 ? (
+        <div class="scroll">
+          <table class="entries">
+            <caption class="sr-only">
+              {t('本机构录入的记录', 'Entries your organization posted')}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('日期', 'Date')}</th>
+                <th scope="col">{t('类别', 'Kind')}</th>
+                <th scope="col">{t('内容', 'Title')}</th>
+                <th scope="col">{t('学分', 'Credits')}</th>
+                <th scope="col">{t('学时', 'Hours')}</th>
+                <th scope="col">{t('状态', 'Status')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.data.map((e) => (
+                <tr key={e.id} class={e.reversesEntryId ? 'muted' : undefined} data-entry={e.title}>
+                  <td>{e.occurredOn}</td>
+                  <td>{e.reversesEntryId ? w('reversal') : w(e.kind)}</td>
+                  <td>
+                    {e.title}
+                    {e.reason ? <small class="hint"> {e.reason}</small> : null}
+                  </td>
+                  <td>{e.credits ?? ''}</td>
+                  <td>{e.hours ?? ''}</td>
+                  <td>
+                    {e.reversedBy ? (
+                      <span class="status rejected">{t('已冲正', 'Reversed')}</span>
+                    ) : e.reversesEntryId ? null : onReverse && e.entryCode === 'outcome.posted' ? (
+                      <button type="button" class="link" onClick={() => onReverse(e)}>
+                        {t('冲正', 'Reverse')}
+                      </button>
+                    ) : (
+                      <span class="status approved">{t('有效', 'Valid')}</span>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </section>
   )
 }
 
 function PostOutcome() {
-  const [learnerId, setLearnerId] = useState('')
+  const [learner, setLearner] = useState<Found | null>(null)
+  const [version, setVersion] = useState(0)
   const [f, setF] = useState({
     kind: 'course',
     title: '',
@@ -239,116 +514,150 @@ function PostOutcome() {
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
   return (
     <Section title={t('录入学习成果', 'Post an outcome')}>
-      <Form
-        label={t('录入学习成果', 'Post an outcome')}
-        submit={t('录入', 'Post')}
-        onSubmit={async () => {
-          setErrors({})
+      <LearnerFinder
+        onFound={(l) => {
+          setLearner(l)
           setPosted(null)
-          const body: Record<string, unknown> = {
-            learnerId: learnerId.trim(),
-            kind: f.kind,
-            title: f.title.trim(),
-            occurredOn: f.occurredOn,
-          }
-          for (const k of ['code', 'credits', 'hours', 'level', 'category', 'externalRef'] as const)
-            if (f[k].trim()) body[k] = f[k].trim()
-          if (f.score.trim()) body.grade = { score: f.score.trim(), scale: f.scale.trim() || '100' }
-          try {
-            setPosted(await api.post<Entry>('/v1/outcomes', body, newKey()))
-          } catch (err) {
-            setErrors(errorsByPath(err))
-            throw err
-          }
         }}
-      >
-        <LearnerPicker value={learnerId} onChange={setLearnerId} />
-        <Select
-          label={t('类别', 'Kind')}
-          name="kind"
-          value={f.kind}
-          onInput={set('kind')}
-          options={['course', 'training', 'competition', 'work'].map((k) => [k, w(k)])}
-        />
-        <Field
-          label={t('名称', 'Title')}
-          name="title"
-          value={f.title}
-          onInput={set('title')}
-          required
-          error={errors.title}
-        />
-        <Field
-          label={t('课程代码', 'Code')}
-          name="code"
-          value={f.code}
-          onInput={set('code')}
-          error={errors.code}
-        />
-        <Field
-          label={t('学分', 'Credits')}
-          name="credits"
-          value={f.credits}
-          onInput={set('credits')}
-          error={errors.credits}
-          hint={t('如 3 或 2.5', 'e.g. 3 or 2.5')}
-        />
-        <Field
-          label={t('学时', 'Hours')}
-          name="hours"
-          value={f.hours}
-          onInput={set('hours')}
-          error={errors.hours}
-        />
-        <Field
-          label={t('成绩', 'Score')}
-          name="score"
-          value={f.score}
-          onInput={set('score')}
-          error={errors['grade/score'] ?? errors.grade}
-        />
-        <Field label={t('满分', 'Scale')} name="scale" value={f.scale} onInput={set('scale')} />
-        <Field
-          label={t(
-            '等级（竞赛：school/city/provincial/national）',
-            'Level (competitions: school/city/provincial/national)',
-          )}
-          name="level"
-          value={f.level}
-          onInput={set('level')}
-          error={errors.level}
-        />
-        <Field
-          label={t('培训对象类别', 'Training category')}
-          name="category"
-          value={f.category}
-          onInput={set('category')}
-          error={errors.category}
-        />
-        <Field
-          label={t('取得日期', 'Occurred on')}
-          name="occurredOn"
-          type="date"
-          value={f.occurredOn}
-          onInput={set('occurredOn')}
-          required
-          error={errors.occurredOn}
-        />
-        <Field
-          label={t('本机构业务编号（防重复）', 'External reference (natural key)')}
-          name="externalRef"
-          value={f.externalRef}
-          onInput={set('externalRef')}
-          error={errors.externalRef}
-        />
-      </Form>
-      {posted ? (
+      />
+      {learner ? <LearnerCard learner={learner} version={version} /> : null}
+      {learner ? (
+        <Form
+          label={t('录入学习成果', 'Post an outcome')}
+          submit={t('录入', 'Post')}
+          onSubmit={async () => {
+            setErrors({})
+            setPosted(null)
+            const body: Record<string, unknown> = {
+              learnerId: learner.id,
+              kind: f.kind,
+              title: f.title.trim(),
+              occurredOn: f.occurredOn,
+            }
+            for (const k of [
+              'code',
+              'credits',
+              'hours',
+              'level',
+              'category',
+              'externalRef',
+            ] as const)
+              if (f[k].trim()) body[k] = f[k].trim()
+            if (f.score.trim())
+              body.grade = { score: f.score.trim(), scale: f.scale.trim() || '100' }
+            try {
+              setPosted(await api.post<Entry>('/v1/outcomes', body, newKey()))
+              setLearner({ ...learner, knownHere: true })
+              setVersion((n) => n + 1)
+            } catch (err) {
+              setErrors(errorsByPath(err))
+              throw err
+            }
+          }}
+        >
+          <p>
+            {t('为', 'For ')}
+            <strong>{learner.name}</strong>
+            {t('录入：', ':')}
+          </p>
+          <Select
+            label={t('类别', 'Kind')}
+            name="kind"
+            value={f.kind}
+            onInput={set('kind')}
+            options={['course', 'training', 'competition', 'work'].map((k) => [k, w(k)])}
+          />
+          <Field
+            label={t('名称', 'Title')}
+            name="title"
+            value={f.title}
+            onInput={set('title')}
+            required
+            error={errors.title}
+          />
+          <Field
+            label={t('课程代码', 'Code')}
+            name="code"
+            value={f.code}
+            onInput={set('code')}
+            error={errors.code}
+          />
+          <div class="inline">
+            <Field
+              label={t('学分', 'Credits')}
+              name="credits"
+              value={f.credits}
+              onInput={set('credits')}
+              error={errors.credits}
+              hint={t('如 3 或 2.5', 'e.g. 3 or 2.5')}
+            />
+            <Field
+              label={t('学时', 'Hours')}
+              name="hours"
+              value={f.hours}
+              onInput={set('hours')}
+              error={errors.hours}
+            />
+          </div>
+          <div class="inline">
+            <Field
+              label={t('成绩', 'Score')}
+              name="score"
+              value={f.score}
+              onInput={set('score')}
+              error={errors['grade/score'] ?? errors.grade}
+            />
+            <Field label={t('满分', 'Scale')} name="scale" value={f.scale} onInput={set('scale')} />
+          </div>
+          {f.kind === 'competition' ? (
+            <Select
+              label={t('获奖等级', 'Award level')}
+              name="level"
+              value={f.level}
+              onInput={set('level')}
+              error={errors.level}
+              options={[
+                ['', t('请选择', 'Choose')],
+                ...['school', 'city', 'provincial', 'national', 'international'].map(
+                  (k): [string, string] => [k, k === 'school' ? t('校级', 'School') : w(k)],
+                ),
+              ]}
+            />
+          ) : null}
+          {f.kind === 'training' ? (
+            <Field
+              label={t('培训类别', 'Training category')}
+              name="category"
+              value={f.category}
+              onInput={set('category')}
+              error={errors.category}
+            />
+          ) : null}
+          <Field
+            label={t('取得日期', 'Occurred on')}
+            name="occurredOn"
+            type="date"
+            value={f.occurredOn}
+            onInput={set('occurredOn')}
+            required
+            error={errors.occurredOn}
+          />
+          <Field
+            label={t('本机构业务编号（防重复）', 'Your reference (prevents duplicates)')}
+            name="externalRef"
+            value={f.externalRef}
+            onInput={set('externalRef')}
+            error={errors.externalRef}
+          />
+        </Form>
+      ) : null}
+      {posted && learner ? (
         <Notice>
-          {t('已入账：第', 'Posted: entry #')}
-          {posted.seq}
-          {t('条记录', '')} ·{' '}
-          <span class="mono" data-testid="entry-id">
-            {posted.id}
+          <span data-testid="posted">
+            {t(
+              `已为 ${learner.name} 录入“${posted.title}”（第 ${posted.seq} 条记录）。`,
+              `Posted “${posted.title}” for ${learner.name} (entry #${posted.seq}).`,
+            )}
           </span>
         </Notice>
       ) : null}
@@ -488,75 +797,70 @@ function Batch() {
   )
 }
 
+/** Reversal: find the learner, pick the entry, confirm with what it is; a reversed entry says so. */
 function Reverse() {
-  const [learnerId, setLearnerId] = useState('')
-  const [shown, setShown] = useState('')
-  const [entryId, setEntryId] = useState('')
+  const [learner, setLearner] = useState<Found | null>(null)
+  const [version, setVersion] = useState(0)
+  const [entry, setEntry] = useState<RegEntry | null>(null)
   const [reason, setReason] = useState('')
-  const [done, setDone] = useState<Entry | null>(null)
-  const state = useLoad(
-    async () =>
-      shown
-        ? {
-            page: await api.get<Page<Entry>>(`/v1/learners/${shown}/entries?limit=100`),
-            orgs: await organizations(),
-          }
-        : null,
-    [shown, done?.id],
-  )
+  const [done, setDone] = useState<{ title: string; name: string } | null>(null)
   return (
-    <div>
-      <Section title={t('查看本机构录入的记录', 'Entries your organization posted')}>
-        <LearnerPicker value={learnerId} onChange={setLearnerId} />
-        <button
-          type="button"
-          onClick={() => setShown(learnerId.trim())}
-          disabled={!learnerId.trim()}
-        >
-          {t('显示记录', 'Show entries')}
-        </button>
-        <Loading state={state} />
-        {state.data ? (
-          <EntryTable
-            entries={state.data.page.items}
-            orgs={state.data.orgs}
-            action={(e) =>
-              e.reversesEntryId || e.entryCode !== 'outcome.posted' ? null : (
-                <button type="button" class="link" onClick={() => setEntryId(e.id)}>
-                  {t('冲正此条', 'Reverse this')}
-                </button>
-              )
-            }
-          />
-        ) : null}
-      </Section>
-      <Section title={t('冲正一条记录', 'Reverse an entry')}>
-        <p>
-          {t(
-            '记录不会被修改或删除：冲正会追加一条抵消记录，原记录保留。',
-            'Nothing is edited or deleted: a reversing entry is appended and the original stays.',
-          )}
-        </p>
+    <Section title={t('冲正一条记录', 'Reverse an entry')}>
+      <p>
+        {t(
+          '记录不会被修改或删除：冲正会追加一条抵消记录，原记录保留并标为已冲正。',
+          'Nothing is edited or deleted: a reversing entry is appended and the original stays, marked reversed.',
+        )}
+      </p>
+      <LearnerFinder
+        onFound={(l) => {
+          setLearner(l)
+          setEntry(null)
+          setDone(null)
+        }}
+      />
+      {learner ? (
+        <LearnerCard
+          learner={learner}
+          version={version}
+          onReverse={(e) => {
+            setEntry(e)
+            setDone(null)
+            setReason('')
+          }}
+        />
+      ) : null}
+      {entry && learner ? (
         <Form
-          label={t('冲正', 'Reverse')}
-          submit={t('冲正', 'Reverse')}
+          label={t('确认冲正', 'Confirm the reversal')}
+          class="card confirm"
+          submit={t('确认冲正', 'Reverse it')}
           onSubmit={async () => {
-            setDone(
-              await api.post<Entry>(
-                `/v1/entries/${entryId.trim()}/reversal`,
-                { reason: reason.trim() },
-                newKey(),
-              ),
+            await api.post<Entry>(
+              `/v1/entries/${entry.id}/reversal`,
+              { reason: reason.trim() },
+              newKey(),
             )
+            setDone({ title: entry.title, name: learner.name })
+            setEntry(null)
+            setVersion((n) => n + 1)
           }}
         >
-          <Field
-            label={t('记录编号', 'Entry id')}
-            name="entryId"
-            value={entryId}
-            onInput={setEntryId}
-            required
-          />
+          <h3>{t('确认冲正这条记录？', 'Reverse this entry?')}</h3>
+          <dl data-testid="confirm-entry">
+            <dt>{t('学习者', 'Learner')}</dt>
+            <dd>{learner.name}</dd>
+            <dt>{t('内容', 'Title')}</dt>
+            <dd>
+              {w(entry.kind)} · {entry.title}
+            </dd>
+            <dt>{t('学分', 'Credits')}</dt>
+            <dd>{entry.credits ?? '—'}</dd>
+            <dt>{t('学时', 'Hours')}</dt>
+            <dd>{entry.hours ?? '—'}</dd>
+            <dt>{t('日期', 'Date')}</dt>
+            <dd>{entry.occurredOn}</dd>
+          </dl>
           <Field
             label={t('冲正原因', 'Reason')}
             name="reason"
@@ -564,16 +868,19 @@ function Reverse() {
             onInput={setReason}
             required
           />
+          <button type="button" class="secondary" onClick={() => setEntry(null)}>
+            {t('取消', 'Cancel')}
+          </button>
         </Form>
-        {done ? (
-          <Notice>
-            {t(
-              `已冲正，冲正记录为第 ${done.seq} 条。`,
-              `Reversed; the reversing entry is #${done.seq}.`,
-            )}
-          </Notice>
-        ) : null}
-      </Section>
-    </div>
+      ) : null}
+      {done ? (
+        <Notice>
+          {t(
+            `已冲正 ${done.name} 的“${done.title}”。`,
+            `Reversed “${done.title}” for ${done.name}.`,
+          )}
+        </Notice>
+      ) : null}
+    </Section>
   )
 }

@@ -1,6 +1,7 @@
 import { useId, useState } from 'preact/hooks'
 import { ApiError, api, newKey, type Page, request } from '../api'
 import { t, w } from '../i18n'
+import { BusyButton, Confirm } from '../staff-ui'
 import {
   errorsByPath,
   Field,
@@ -201,39 +202,6 @@ export interface Found {
 
 type RegEntry = Entry & {
   reversedBy?: { entryId: string; reason: string | null; at: string } | null
-}
-
-/** A button whose action waits: disabled and marked busy until it is done; errors go to onError. */
-export function BusyButton(props: {
-  onClick: () => Promise<void>
-  children: preact.ComponentChildren
-  class?: string
-  onError?: (err: unknown) => void
-  disabled?: boolean
-}) {
-  const [busy, setBusy] = useState(false)
-  return (
-    <button
-      type="button"
-      class={props.class}
-      disabled={busy || props.disabled}
-      aria-busy={busy ? 'true' : undefined}
-      onClick={async () => {
-        if (busy) return
-        setBusy(true)
-        props.onError?.(null)
-        try {
-          await props.onClick()
-        } catch (err) {
-          props.onError?.(err)
-        } finally {
-          setBusy(false)
-        }
-      }}
-    >
-      {busy ? t('请稍候…', 'Please wait…') : props.children}
-    </button>
-  )
 }
 
 type Way = 'nationalId' | 'studentNo' | 'accountNo' | 'birth'
@@ -447,7 +415,7 @@ function LearnerCard({
       ) : null}
       {state.data && state.data.length > 0 ? (
         <div class="scroll">
-          <table class="entries">
+          <table class="entries cards">
             <caption class="sr-only">
               {t('本机构录入的记录', 'Entries your organization posted')}
             </caption>
@@ -464,15 +432,17 @@ function LearnerCard({
             <tbody>
               {state.data.map((e) => (
                 <tr key={e.id} class={e.reversesEntryId ? 'muted' : undefined} data-entry={e.title}>
-                  <td>{e.occurredOn}</td>
-                  <td>{e.reversesEntryId ? w('reversal') : w(e.kind)}</td>
-                  <td>
+                  <td data-label={t('日期', 'Date')}>{e.occurredOn}</td>
+                  <td data-label={t('类别', 'Kind')}>
+                    {e.reversesEntryId ? w('reversal') : w(e.kind)}
+                  </td>
+                  <td data-label={t('内容', 'Title')}>
                     {e.title}
                     {e.reason ? <small class="hint"> {e.reason}</small> : null}
                   </td>
-                  <td>{e.credits ?? ''}</td>
-                  <td>{e.hours ?? ''}</td>
-                  <td>
+                  <td data-label={t('学分', 'Credits')}>{e.credits ?? ''}</td>
+                  <td data-label={t('学时', 'Hours')}>{e.hours ?? ''}</td>
+                  <td data-label={t('状态', 'Status')}>
                     {e.reversedBy ? (
                       <span class="status rejected">{t('已冲正', 'Reversed')}</span>
                     ) : e.reversesEntryId ? null : onReverse && e.entryCode === 'outcome.posted' ? (
@@ -831,22 +801,21 @@ function Reverse() {
         />
       ) : null}
       {entry && learner ? (
-        <Form
-          label={t('确认冲正', 'Confirm the reversal')}
-          class="card confirm"
-          submit={t('确认冲正', 'Reverse it')}
-          onSubmit={async () => {
+        <Confirm
+          title={t('确认冲正这条记录？', 'Reverse this entry?')}
+          confirm={t('确认冲正', 'Reverse it')}
+          ready={reason.trim() !== ''}
+          onClose={() => setEntry(null)}
+          onConfirm={async () => {
             await api.post<Entry>(
               `/v1/entries/${entry.id}/reversal`,
               { reason: reason.trim() },
               newKey(),
             )
             setDone({ title: entry.title, name: learner.name })
-            setEntry(null)
             setVersion((n) => n + 1)
           }}
         >
-          <h3>{t('确认冲正这条记录？', 'Reverse this entry?')}</h3>
           <dl data-testid="confirm-entry">
             <dt>{t('学习者', 'Learner')}</dt>
             <dd>{learner.name}</dd>
@@ -861,6 +830,12 @@ function Reverse() {
             <dt>{t('日期', 'Date')}</dt>
             <dd>{entry.occurredOn}</dd>
           </dl>
+          <p class="hint">
+            {t(
+              '冲正后这条记录不再计入学分，且不能再次冲正。',
+              'Once reversed, the entry no longer counts and cannot be reversed again.',
+            )}
+          </p>
           <Field
             label={t('冲正原因', 'Reason')}
             name="reason"
@@ -868,10 +843,7 @@ function Reverse() {
             onInput={setReason}
             required
           />
-          <button type="button" class="secondary" onClick={() => setEntry(null)}>
-            {t('取消', 'Cancel')}
-          </button>
-        </Form>
+        </Confirm>
       ) : null}
       {done ? (
         <Notice>

@@ -115,7 +115,10 @@ t.test(
       404,
       'unknown id',
     )
-    t.equal((await get(h.admin, 'not-a-uuid')).statusCode, 400)
+    // The path takes an id or a certificate number: a well-formed unknown number is not found,
+    // characters no number has are a bad request.
+    t.equal((await get(h.admin, 'NO-SUCH-0001')).statusCode, 404, 'unknown number')
+    t.equal((await get(h.admin, 'not_a_number')).statusCode, 400, 'not an id nor a number')
     t.equal(
       (await app.inject({ method: 'GET', url: `/v1/certificates/${current.id}` })).statusCode,
       401,

@@ -9,6 +9,7 @@ import { catalogRoutes } from './routes/catalog.routes.js'
 import { certificateRoutes } from './routes/certificates.routes.js'
 import { listRoutes } from './routes/list.routes.js'
 import { oversightRoutes } from './routes/oversight.routes.js'
+import { sheetRoutes } from './routes/sheet.routes.js'
 import { verificationRoutes } from './routes/verification.routes.js'
 
 export { SCHEMA }
@@ -46,6 +47,7 @@ export default async function certificatesApp(app: FastifyInstance, o: Certifica
   const learners = o.learners ?? httpLearnerDirectory(o.accountsUrl ?? 'http://127.0.0.1:3002')
   await certificateRoutes(app, keys, learners)
   await listRoutes(app, keys, learners)
+  await sheetRoutes(app, keys, learners)
   await verificationRoutes(app, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
   await oversightRoutes(app)
 }

@@ -60,6 +60,11 @@ export const certificatesErrors = defineErrors({
     'Learners cannot be looked up right now (the accounts service is not answering); try again',
     '暂时无法查找学习者（账户服务无响应），请稍后再试',
   ],
+  CERTIFICATES_SHEET_INVALID: [
+    'invalid',
+    'The spreadsheet cannot be read as a batch of certificates (the detail says why)',
+    '无法按批量颁发表格读取该文件',
+  ],
   CERTIFICATES_LEARNER_LOOKUP_FORBIDDEN: [
     'forbidden',
     'This caller may not look learners up by national id or account number',

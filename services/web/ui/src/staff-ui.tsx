@@ -2,7 +2,8 @@
 // they are waiting, a copy button, cursor paging and file downloads.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useId, useRef, useState } from 'preact/hooks'
-import { t } from './i18n'
+import { ApiError, auth, type Problem } from './api'
+import { currentLang, t } from './i18n'
 import './staff.css'
 import { ProblemBox } from './ui'
 
@@ -212,4 +213,34 @@ export function csvBlob(rows: (string | number | null | undefined)[][]) {
 /** A 身份证号 as staff see it in lists: the region and the last two characters. */
 export function maskId(id: string) {
   return id.length > 8 ? `${id.slice(0, 4)}${'*'.repeat(id.length - 6)}${id.slice(-2)}` : id
+}
+
+/**
+ * Files to and from the API (templates, spreadsheets): the signed-in person's token, the page's
+ * language for the messages, and problems thrown as the JSON requests throw them.
+ */
+export async function fileRequest(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: Blob,
+  key?: string,
+): Promise<Response> {
+  const headers: Record<string, string> = {
+    'accept-language': currentLang() === 'zh' ? 'zh-CN' : 'en',
+  }
+  const s = auth.current
+  if (s && s.claims.exp * 1000 < Date.now() + 10_000) await auth.refresh().catch(() => false)
+  const token = auth.current?.token
+  if (token) headers.authorization = `Bearer ${token}`
+  if (key) headers['idempotency-key'] = key
+  if (body) headers['content-type'] = body.type || 'application/octet-stream'
+  const res = await fetch(path, { method, headers, ...(body ? { body } : {}) })
+  if (!res.ok) {
+    let problem: Record<string, unknown> = {}
+    try {
+      problem = (await res.json()) as Record<string, unknown>
+    } catch {}
+    throw new ApiError({ status: res.status, ...problem } as Problem)
+  }
+  return res
 }

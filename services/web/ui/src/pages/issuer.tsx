@@ -1,7 +1,7 @@
 import { useState } from 'preact/hooks'
 import { ApiError, api, auth, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
-import { Confirm, Pager, usePager } from '../staff-ui'
+import { BusyButton, Confirm, csvBlob, download, fileRequest, Pager, usePager } from '../staff-ui'
 import {
   errorsByPath,
   Field,
@@ -12,7 +12,6 @@ import {
   ProblemBox,
   Section,
   Select,
-  TextArea,
   today,
   useLoad,
 } from '../ui'
@@ -330,8 +329,8 @@ function CertificateList() {
           <tbody>
             {list.data.items.map((c) => (
               <tr key={c.id} class={c.status === 'revoked' ? 'revoked' : undefined}>
-                <td data-label={t('证书编号', 'Number')} class="mono">
-                  {c.number}
+                <td data-label={t('证书编号', 'Number')}>
+                  <span class="mono">{c.number}</span>
                 </td>
                 <td data-label={t('持证人', 'Holder')}>{c.holderName}</td>
                 <td data-label={t('证书', 'Certificate')}>{typeName(c.typeCode) || c.typeName}</td>
@@ -583,82 +582,336 @@ function Issue() {
   )
 }
 
+interface FileRow {
+  row: number
+  number: string | null
+  accountNo: string | null
+  holderName: string
+  typeCode: string
+  level: string
+  issuedOn: string
+  created: boolean
+}
+interface FileResult {
+  items: FileRow[]
+  created: number
+  existing: number
+  dryRun: boolean
+  file: { format: string; ignored: string[] }
+}
+
+/** The sheet's columns in words, for errors that name a field. */
+const fieldWords: Record<string, [string, string]> = {
+  typeCode: ['证书类型代码', 'type code'],
+  level: ['等级', 'level'],
+  nationalId: ['身份证号', '身份证号'],
+  name: ['姓名', 'name'],
+  holderName: ['姓名', 'name'],
+  score: ['成绩', 'score'],
+  issuedOn: ['发证日期', 'issue date'],
+}
+
+interface BadRow {
+  line: number
+  messages: string[]
+}
+
+/** The errors of an upload by line: paths are `/rows/<line>/<field>` (or `/rows/<line>`). */
+function badRows(err: unknown): BadRow[] {
+  if (!(err instanceof ApiError)) return []
+  const byLine = new Map<number, string[]>()
+  for (const e of err.problem.errors ?? []) {
+    const [, root, line, field] = e.path.split('/')
+    if (root !== 'rows') continue
+    const words = field ? fieldWords[field] : undefined
+    // Cell messages already name their column ("发证日期（G列）: …"); others get the field's name.
+    const text =
+      !field || e.message.includes('：') || e.message.includes(': ')
+        ? e.message
+        : `${words ? t(...words) : field}：${e.message}`
+    const n = Number(line)
+    byLine.set(n, [...(byLine.get(n) ?? []), text])
+  }
+  return [...byLine.entries()]
+    .sort((a, b) => a[0] - b[0])
+    .map(([line, messages]) => ({ line, messages }))
+}
+
+/** Why a whole file was refused (old .xls, missing columns…), in the page's language. */
+function fileProblem(err: unknown): string | null {
+  if (!(err instanceof ApiError)) return null
+  return err.problem.errors?.find((e) => e.path === '/file')?.message ?? null
+}
+
+const levelWord = (l: string) => w(l)
+
+function reportOf(r: FileResult) {
+  return csvBlob([
+    [
+      t('行号', 'Line'),
+      t('证书编号', 'Number'),
+      t('姓名', 'Name'),
+      t('学习账户', 'Account'),
+      t('证书类型代码', 'Type'),
+      t('等级', 'Level'),
+      t('发证日期', 'Issued on'),
+      t('结果', 'Result'),
+    ],
+    ...r.items.map((i) => [
+      i.row,
+      i.number ?? '',
+      i.holderName,
+      i.accountNo ?? '',
+      i.typeCode,
+      levelWord(i.level),
+      i.issuedOn,
+      r.dryRun
+        ? i.created
+          ? t('将颁发', 'to issue')
+          : t('已存在', 'exists')
+        : i.created
+          ? t('已颁发', 'issued')
+          : t('已存在', 'existed'),
+    ]),
+  ])
+}
+
+function errorReportOf(rows: BadRow[]) {
+  return csvBlob([
+    [t('行号', 'Line'), t('问题', 'Problem')],
+    ...rows.flatMap((r) => r.messages.map((m) => [r.line, m])),
+  ])
+}
+
+const PREVIEW_ROWS = 50
+
+/**
+ * Batch issuance from the evaluation organization's own spreadsheet: the template, a dry run that
+ * shows what would be issued, then all or nothing after a confirmation, and a report to keep.
+ */
 function Batch() {
-  const [csv, setCsv] = useState('')
-  const [done, setDone] = useState<{ created: number; existing: number } | null>(null)
-  const [bad, setBad] = useState<{ line: number; messages: string[] }[]>([])
-  return (
-    <Section title={t('批量颁发', 'Issue a batch')}>
-      <p>
-        {t('每行一张证书，表头：', 'One certificate a row, header: ')}
-        <code>typeCode,level,learnerId,holderName,score,issuedOn</code>
-      </p>
-      <Form
-        label={t('批量颁发', 'Batch')}
-        submit={t('批量颁发', 'Issue all')}
-        onSubmit={async () => {
-          setDone(null)
-          setBad([])
-          const [header, ...rows] = csv.trim().split(/\r?\n/)
-          const cols = (header ?? '').split(',').map((c) => c.trim())
-          const items = rows
-            .filter((r) => r.trim())
-            .map((r) => {
-              const cells = r.split(',').map((c) => c.trim())
-              const o: Record<string, string> = {}
-              cols.forEach((c, i) => {
-                if (cells[i]) o[c] = cells[i]!
-              })
-              return o
-            })
-          try {
-            setDone(await api.post('/v1/certificates/batch', { items }, newKey()))
-          } catch (err) {
-            if (err instanceof ApiError && err.problem.errors?.length) {
-              const m = new Map<number, string[]>()
-              for (const e of err.problem.errors) {
-                const i = /^\/?items\/(\d+)/.exec(e.path)
-                const line = i ? Number(i[1]) + 2 : 0
-                m.set(line, [
-                  ...(m.get(line) ?? []),
-                  `${e.path.replace(/^\/?items\/\d+\/?/, '')} ${e.message}`,
-                ])
-              }
-              setBad([...m.entries()].map(([line, messages]) => ({ line, messages })))
-            }
-            throw err
-          }
-        }}
-      >
-        <TextArea
-          label={t('CSV内容', 'CSV')}
-          name="csv"
-          value={csv}
-          onInput={setCsv}
-          rows={8}
-          mono
-          required
-        />
-      </Form>
-      {done ? (
-        <Notice>
+  const [file, setFile] = useState<File | null>(null)
+  const [key, setKey] = useState(newKey())
+  const [preview, setPreview] = useState<FileResult | null>(null)
+  const [done, setDone] = useState<FileResult | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const [bad, setBad] = useState<BadRow[]>([])
+  const [asking, setAsking] = useState(false)
+  const [templateError, setTemplateError] = useState<unknown>(null)
+  const send = async (dryRun: boolean) => {
+    setError(null)
+    if (!file) {
+      setError(new Error(t('请先选择表格文件。', 'Choose a sheet first.')))
+      return null
+    }
+    setBad([])
+    try {
+      const res = await fileRequest(
+        'POST',
+        `/v1/certificates/batch/file${dryRun ? '?dryRun=true' : ''}`,
+        file,
+        dryRun ? undefined : key,
+      )
+      return (await res.json()) as FileResult
+    } catch (err) {
+      setError(err)
+      setBad(badRows(err))
+      return null
+    }
+  }
+  const shown = (r: FileResult) => (
+    <>
+      {r.dryRun ? (
+        <p class="preview-counts">
           {t(
-            `已颁发 ${done.created} 张，已存在 ${done.existing} 张。`,
-            `${done.created} issued, ${done.existing} already there.`,
+            `预览：将颁发 ${r.created} 张，已颁发过 ${r.existing} 张（不会重复颁发）。尚未写入。`,
+            `Preview: ${r.created} to issue, ${r.existing} already issued (not issued twice). Nothing written yet.`,
           )}
-        </Notice>
+        </p>
       ) : null}
-      {bad.length ? (
-        <ul class="problem">
-          {bad.map((b) => (
-            <li key={b.line}>
-              {t('第', 'Line ')}
-              {b.line}
-              {t('行：', ': ')}
-              {b.messages.join('; ')}
-            </li>
+      {r.file.ignored.length ? (
+        <p class="hint">
+          {t('未使用的列：', 'Columns not used: ')}
+          {r.file.ignored.join(t('、', ', '))}
+        </p>
+      ) : null}
+      <table class="cards">
+        <caption class="sr-only">{r.dryRun ? t('预览', 'Preview') : t('结果', 'Result')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{t('行号', 'Line')}</th>
+            <th scope="col">{t('姓名', 'Name')}</th>
+            <th scope="col">{t('证书', 'Certificate')}</th>
+            <th scope="col">{t('等级', 'Level')}</th>
+            <th scope="col">{t('发证日期', 'Issued on')}</th>
+            <th scope="col">{t('证书编号', 'Number')}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {r.items.slice(0, PREVIEW_ROWS).map((i) => (
+            <tr key={i.row}>
+              <td data-label={t('行号', 'Line')}>{i.row}</td>
+              <td data-label={t('姓名', 'Name')}>{i.holderName}</td>
+              <td data-label={t('证书', 'Certificate')}>{i.typeCode}</td>
+              <td data-label={t('等级', 'Level')}>{w(i.level)}</td>
+              <td data-label={t('发证日期', 'Issued on')}>{i.issuedOn}</td>
+              <td data-label={t('证书编号', 'Number')}>
+                {i.number ? (
+                  <span class="mono">{i.number}</span>
+                ) : (
+                  <span class="tag ok">{t('新', 'new')}</span>
+                )}
+                {!i.created ? <span class="tag"> {t('已存在', 'exists')}</span> : null}
+              </td>
+            </tr>
           ))}
-        </ul>
+        </tbody>
+      </table>
+      {r.items.length > PREVIEW_ROWS ? (
+        <p class="hint">
+          {t(
+            `仅显示前 ${PREVIEW_ROWS} 行，共 ${r.items.length} 行；完整内容见报告。`,
+            `The first ${PREVIEW_ROWS} of ${r.items.length} rows; the report has them all.`,
+          )}
+        </p>
+      ) : null}
+    </>
+  )
+  return (
+    <Section title={t('批量颁发', 'Issue a batch')} id="batch">
+      <p>
+        {t(
+          '用 Excel（.xlsx）或 CSV 表格一次颁发多张证书：每行一张，按身份证号和姓名找到学习者。全部正确才会颁发，任何一行有错都不会写入。',
+          'Issue many certificates from an Excel (.xlsx) or CSV sheet: one a row, learners found by 身份证号 and name. All rows or none: any bad row and nothing is written.',
+        )}
+      </p>
+      <div class="actions">
+        <BusyButton
+          class="secondary"
+          onError={setTemplateError}
+          onClick={async () => {
+            setTemplateError(null)
+            const res = await fileRequest('GET', '/v1/certificates/batch/template')
+            download('证书批量颁发模板.xlsx', await res.blob())
+          }}
+        >
+          {t('下载模板（Excel）', 'Download the template (Excel)')}
+        </BusyButton>
+      </div>
+      <ProblemBox error={templateError} />
+      <div class="field file-input">
+        <label for="batch-file">{t('选择表格文件', 'Choose the sheet')}</label>
+        <input
+          id="batch-file"
+          name="file"
+          type="file"
+          accept=".xlsx,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          onChange={(e) => {
+            const f = (e.target as HTMLInputElement).files?.[0] ?? null
+            setFile(f)
+            setKey(newKey())
+            setPreview(null)
+            setDone(null)
+            setError(null)
+            setBad([])
+          }}
+        />
+        <small class="hint">
+          {t(
+            '最多 10,000 行；列：证书类型代码、等级、身份证号、姓名、成绩、发证日期',
+            'Up to 10,000 rows; columns: type code, level, 身份证号, name, score, issue date',
+          )}
+        </small>
+      </div>
+      <div class="actions">
+        <BusyButton
+          onClick={async () => {
+            setDone(null)
+            setPreview(await send(true))
+          }}
+        >
+          {t('检查并预览', 'Check and preview')}
+        </BusyButton>
+      </div>
+      {/* Rows named by line below, and the file's reason, say it better than the problem's list. */}
+      {fileProblem(error) ? (
+        <div class="problem" role="alert">
+          <strong>{(error as ApiError).problem.title}</strong>
+          <p>{fileProblem(error)}</p>
+        </div>
+      ) : bad.length ? null : (
+        <ProblemBox error={error} />
+      )}
+      {bad.length ? (
+        <div class="problem">
+          <p>
+            {t(
+              `共 ${bad.length} 行有问题，未颁发任何证书。请在表格中改正后重新上传：`,
+              `${bad.length} row(s) have problems; nothing was issued. Correct them in the sheet and upload again:`,
+            )}
+          </p>
+          <ul class="rows-bad">
+            {bad.map((b) => (
+              <li key={b.line}>
+                <strong>{t(`第 ${b.line} 行`, `Line ${b.line}`)}</strong>：{b.messages.join('；')}
+              </li>
+            ))}
+          </ul>
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => download(t('错误报告.csv', 'problems.csv'), errorReportOf(bad))}
+          >
+            {t('下载错误报告', 'Download the problems')}
+          </button>
+        </div>
+      ) : null}
+      {preview && !done ? (
+        <div class="card inset">
+          {shown(preview)}
+          <div class="actions">
+            <button type="button" disabled={preview.created === 0} onClick={() => setAsking(true)}>
+              {t(`颁发这 ${preview.created} 张证书`, `Issue these ${preview.created}`)}
+            </button>
+          </div>
+        </div>
+      ) : null}
+      {done ? (
+        <div class="card inset">
+          <Notice>
+            {t(
+              `已颁发 ${done.created} 张证书，已存在 ${done.existing} 张。`,
+              `${done.created} certificates issued, ${done.existing} already there.`,
+            )}
+          </Notice>
+          {shown(done)}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() => download(t('颁发结果.csv', 'issued.csv'), reportOf(done))}
+          >
+            {t('下载结果报告（CSV）', 'Download the report (CSV)')}
+          </button>
+        </div>
+      ) : null}
+      {asking && preview ? (
+        <Confirm
+          title={t('确认批量颁发？', 'Issue the batch?')}
+          confirm={t(`颁发 ${preview.created} 张`, `Issue ${preview.created}`)}
+          danger={false}
+          onClose={() => setAsking(false)}
+          onConfirm={async () => {
+            const r = await send(false)
+            if (r) setDone(r)
+          }}
+        >
+          <p>
+            {t(
+              `将按“${file?.name ?? ''}”颁发 ${preview.created} 张证书（已存在的 ${preview.existing} 张不会重复颁发）。证书颁发后只能撤销，不能删除。`,
+              `${preview.created} certificates will be issued from “${file?.name ?? ''}” (the ${preview.existing} already issued are not issued again). Issued certificates can be revoked, not deleted.`,
+            )}
+          </p>
+        </Confirm>
       ) : null}
     </Section>
   )

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useId, useState } from 'preact/hooks'
 import QRCode from 'qrcode'
 import { ApiError, api, auth, download, newKey, organizations, type Page, request } from '../api'
 import { t, w } from '../i18n'
@@ -1235,7 +1235,7 @@ function Shares({ learnerId }: { learnerId: string }) {
             setErrors({})
             if (scope === 'selected' && !chosen.length) {
               setErrors({ entryIds: t('请至少选择一条记录', 'Choose at least one entry') })
-              throw new Error(t('请至少选择一条记录。', 'Choose at least one entry.'))
+              throw pageProblem(t('请至少选择一条记录。', 'Choose at least one entry.'))
             }
             const expiresAt = new Date(Date.now() + Number(days) * 86_400_000).toISOString()
             try {
@@ -1438,7 +1438,7 @@ function StoredShareLink({ shareId }: { shareId: string }) {
 function ShareLink({ link }: { link: ShareLinkData }) {
   const [qr, setQr] = useState('')
   const [copied, setCopied] = useState<boolean | null>(null)
-  const inputId = `link-${link.token.slice(0, 8)}`
+  const inputId = useId()
   useEffect(() => {
     QRCode.toDataURL(link.pageUrl, { margin: 1, width: 220 }).then(setQr, () => setQr(''))
   }, [link.pageUrl])
@@ -1691,7 +1691,9 @@ export function trailText(
 /** The reason a person wrote (a reviewer's, the learner's); the system's own notes are English and say nothing more than the line. */
 export function trailReason(s: Application['trail'][number]) {
   const role = s.by?.role ?? (s.actor === 'system' ? 'system' : 'learner')
-  if (role === 'system' || !s.reason) return null
+  // Opening and posting lines carry the service's own note (English), never a person's words.
+  if (role === 'system' || !s.reason || s.action === 'opened' || s.action === 'recognized')
+    return null
   return s.action === 'rejected' ? t(`理由：${s.reason}`, `Because: ${s.reason}`) : s.reason
 }
 
@@ -1753,6 +1755,11 @@ function fileSize(n: number) {
 function safeName(name: string) {
   const kept = [...name].filter((c) => c >= ' ' && c !== '/' && c !== '\\').join('')
   return (kept || 'file').slice(0, 200)
+}
+
+/** A problem the page itself finds before asking a service, shown by ProblemBox like a service's. */
+function pageProblem(title: string) {
+  return new ApiError({ status: 422, title })
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -1871,10 +1878,10 @@ function Apply({ learnerId }: { learnerId: string }) {
               setErrors({
                 sourceEntryIds: t('请至少选择一条学习成果', 'Choose at least one outcome'),
               })
-              throw new Error(t('请至少选择一条学习成果。', 'Choose at least one outcome.'))
+              throw pageProblem(t('请至少选择一条学习成果。', 'Choose at least one outcome.'))
             }
             if (!current?.r)
-              throw new Error(
+              throw pageProblem(
                 t('请等待预计结果显示后再提交。', 'Wait for the expected result before sending.'),
               )
             // The entry a rule matched goes first: the application is matched on its first entry.

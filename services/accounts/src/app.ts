@@ -2,6 +2,7 @@ import { type Platform, parseKey, servicePlatform } from '@creditbank/service-ki
 import type { FastifyInstance } from 'fastify'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { installCsvParser } from './routes/csv.js'
+import { importRoutes } from './routes/imports.routes.js'
 import { learnerRoutes } from './routes/learners.routes.js'
 import { ledgerRoutes } from './routes/ledger.routes.js'
 import { lookupRoutes } from './routes/lookup.routes.js'
@@ -39,4 +40,5 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   await learnerRoutes(app, piiKey)
   await ledgerRoutes(app)
   await lookupRoutes(app, piiKey)
+  await importRoutes(app, piiKey)
 }

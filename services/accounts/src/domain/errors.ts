@@ -73,6 +73,11 @@ export const accountsErrors = defineErrors({
     'This 学号 already names another learner at this school',
     '这个学号在本校已属于另一位学习者',
   ],
+  ACCOUNTS_IMPORT_INVALID: [
+    'invalid',
+    'The file has problems; nothing was written',
+    '文件中有错误，未写入任何记录',
+  ],
   ACCOUNTS_FIND_INVALID: [
     'invalid',
     'Name the learner by one way: 身份证号 and name, 学号, account number, or name and birth date',

@@ -1,0 +1,304 @@
+import { jsonRows } from '@creditbank/db'
+import { encrypt } from '@creditbank/service-kit'
+import { type Kysely, sql } from 'kysely'
+import { uuidv7 } from 'uuidv7'
+import { findLearnersByHashes } from '../db/lookup.repository.js'
+import type { AccountsDB } from '../db/schema.js'
+import { findByStudentNos } from '../db/student-number.repository.js'
+import { accountNoFor } from './account-no.js'
+import { GENESIS_HASH } from './chain.js'
+import { identify } from './learners.js'
+import type { Publish } from './ledger.js'
+import { maskNationalId } from './national-id.js'
+import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
+
+/** How a row of a batch or a spreadsheet names its learner. */
+export interface PersonRef {
+  learnerId?: string
+  nationalId?: string
+  name?: string
+  studentNo?: string
+  /** For an account opened by this row. */
+  learnerCategory?: string
+}
+
+/** A problem with how a row names its learner: the field, a code and the English words. */
+export interface PersonProblem {
+  field: 'nationalId' | 'name' | 'studentNo' | 'learnerId'
+  code: string
+  message: string
+  params?: Record<string, string | number>
+}
+
+export interface Resolved {
+  id: string
+  accountNo: string
+  name: string
+  /** Opened by this request. */
+  opened: boolean
+}
+
+const categories = new Set([
+  'student',
+  'unemployed_graduate',
+  'veteran',
+  'migrant_worker',
+  'farmer',
+  'disabled',
+  'laid_off_worker',
+  'employee',
+  'other',
+])
+
+/**
+ * Resolves the learners a batch names, set-wise (a handful of statements for any number of rows):
+ * `learnerId` as it is; 身份证号 + 姓名 found by the keyed hash, and — when `open` — an account
+ * opened for each person not found yet, as POST /v1/learners does (one per person however many
+ * rows name them, the same 身份证号 under another name refused); 学号 at the caller's
+ * organization. A row with both a 身份证号 and a 学号 must name one learner; with `giveNumbers`
+ * (enrollments) the 学号 is given to them. Rows with problems are answered with them; nothing
+ * is written for them, and the caller rolls back when there are any.
+ */
+export async function resolvePeople(
+  trx: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  refs: PersonRef[],
+  o: {
+    orgId: string
+    actor: string
+    open: boolean
+    giveNumbers: boolean
+    publish: Publish
+  },
+): Promise<{
+  resolved: (Resolved | undefined)[]
+  problems: { index: number; problem: PersonProblem }[]
+}> {
+  const problems: { index: number; problem: PersonProblem }[] = []
+  const resolved: (Resolved | undefined)[] = new Array(refs.length)
+  const fail = (index: number, problem: PersonProblem) => problems.push({ index, problem })
+
+  // 身份证号 + 姓名: validated and hashed, then one probe per distinct person.
+  type Who = { hash: string; id: string; name: string; birthDate: string; index: number[] }
+  const named: { i: number; who: ReturnType<typeof identify> }[] = []
+  refs.forEach((r, i) => {
+    if (r.nationalId === undefined && r.name === undefined) return
+    if (r.nationalId === undefined || r.name === undefined) {
+      if (r.studentNo !== undefined || r.learnerId !== undefined) return
+      fail(i, {
+        field: r.nationalId === undefined ? 'nationalId' : 'name',
+        code: 'ROW_PERSON_INCOMPLETE',
+        message: 'a 身份证号 goes with the name',
+      })
+      return
+    }
+    try {
+      named.push({ i, who: identify(piiKey, { nationalId: r.nationalId, name: r.name }) })
+    } catch (err) {
+      const e = err as { errors?: { message: string }[] }
+      fail(i, {
+        field: 'nationalId',
+        code: 'ROW_NATIONAL_ID_INVALID',
+        message: e.errors?.[0]?.message ?? 'is not a valid 身份证号',
+      })
+    }
+  })
+  const existing = new Map(
+    (await findLearnersByHashes(trx, [...new Set(named.map((n) => n.who.hash))])).map((l) => [
+      l.national_id_hash,
+      l,
+    ]),
+  )
+  // The name on record decides; for a new person, the first row that names them.
+  const people = new Map<string, Who>()
+  const whoOf: (Who | undefined)[] = []
+  for (const { i, who } of named) {
+    const l = existing.get(who.hash)
+    if (l && l.name !== who.name) {
+      fail(i, {
+        field: 'name',
+        code: 'ROW_IDENTITY_CONFLICT',
+        message: 'this 身份证号 is registered under another name',
+      })
+      continue
+    }
+    const seen = people.get(who.hash)
+    if (seen && seen.name !== who.name) {
+      fail(i, {
+        field: 'name',
+        code: 'ROW_NAME_DIFFERS_IN_FILE',
+        message: `the same 身份证号 has another name in item ${seen.index[0]}`,
+        params: { item: seen.index[0]! },
+      })
+      continue
+    }
+    if (seen) seen.index.push(i)
+    else people.set(who.hash, { ...who, index: [i] })
+    whoOf[i] = people.get(who.hash)
+  }
+  const missing = [...people.values()].filter((who) => !existing.has(who.hash))
+  const opened = new Map<string, Resolved>()
+  if (missing.length && !o.open) {
+    for (const who of missing)
+      for (const i of who.index)
+        fail(i, {
+          field: 'nationalId',
+          code: 'ROW_LEARNER_NOT_FOUND',
+          message: 'no learner account with this 身份证号 and name',
+        })
+  } else if (missing.length) {
+    for (const [hash, r] of await openMany(trx, piiKey, missing, refs, o)) opened.set(hash, r)
+  }
+  whoOf.forEach((who, i) => {
+    if (!who) return
+    const l = existing.get(who.hash)
+    if (l && l.name === who.name)
+      resolved[i] = { id: l.id, accountNo: l.account_no, name: l.name, opened: false }
+    else if (opened.has(who.hash)) resolved[i] = opened.get(who.hash)
+  })
+
+  // 学号 at this organization.
+  const nos = refs.map((r) =>
+    r.studentNo === undefined ? undefined : normalizeStudentNo(r.studentNo),
+  )
+  const byNo = await findByStudentNos(
+    trx,
+    o.orgId,
+    nos.filter((n): n is string => !!n),
+  )
+  const give: { i: number; learnerId: string; studentNo: string }[] = []
+  const failed = new Set(problems.map((p) => p.index))
+  nos.forEach((no, i) => {
+    if (no === undefined || failed.has(i)) return
+    const named = byNo.get(no)
+    const r = resolved[i]
+    if (r) {
+      if (named && named !== r.id)
+        fail(i, {
+          field: 'studentNo',
+          code: 'ROW_STUDENT_NO_OTHER_LEARNER',
+          message: 'this 学号 names another learner at your organization',
+        })
+      else if (!named && o.giveNumbers) give.push({ i, learnerId: r.id, studentNo: no })
+      return
+    }
+    if (refs[i]!.learnerId !== undefined) return
+    if (!named)
+      fail(i, {
+        field: 'studentNo',
+        code: 'ROW_STUDENT_NO_UNKNOWN',
+        message: 'no learner has this 学号 at your organization',
+      })
+    else resolved[i] = { id: named, accountNo: '', name: '', opened: false }
+  })
+  if (give.length) {
+    // Two rows giving one new number to two people: the second is refused.
+    const ok = await giveStudentNos(trx, o.orgId, o.actor, give)
+    give.forEach((g, k) => {
+      if (!ok[k])
+        fail(g.i, {
+          field: 'studentNo',
+          code: 'ROW_STUDENT_NO_OTHER_LEARNER',
+          message: 'this 学号 names another learner at your organization',
+        })
+    })
+  }
+  // Names and account numbers of the learners found by 学号 (for previews and reports).
+  const bare = [...new Set(resolved.filter((r) => r && !r.accountNo).map((r) => r!.id))]
+  if (bare.length) {
+    const rows = await trx
+      .selectFrom('learner')
+      .select(['id', 'account_no', 'name'])
+      .where('id', 'in', bare)
+      .execute()
+    const byId = new Map(rows.map((l) => [l.id, l]))
+    resolved.forEach((r, i) => {
+      const l = r && !r.accountNo ? byId.get(r.id) : undefined
+      if (l) resolved[i] = { ...r!, accountNo: l.account_no, name: l.name }
+    })
+  }
+  return { resolved, problems }
+}
+
+/**
+ * Opens the accounts of people not found, in three statements: the learners, their accounts and
+ * the accounts.learner.opened events. A person opened meanwhile by another transaction (the
+ * unique hash kept their row) is read back instead.
+ */
+async function openMany(
+  trx: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  people: { hash: string; id: string; name: string; birthDate: string; index: number[] }[],
+  refs: PersonRef[],
+  o: { orgId: string; publish: Publish },
+) {
+  const serials = await sql<{ n: string }>`
+    select nextval('accounts.account_no_seq')::text as n from generate_series(1, ${people.length})`.execute(
+    trx,
+  )
+  const year = new Date().getUTCFullYear()
+  const rows = people.map((p, k) => {
+    const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
+    return {
+      id: uuidv7(),
+      account_no: accountNoFor(year, serials.rows[k]!.n),
+      national_id_hash: p.hash,
+      national_id_sealed: encrypt(piiKey, p.id),
+      national_id_masked: maskNationalId(p.id),
+      name: p.name,
+      birth_date: p.birthDate,
+      category: asked && categories.has(asked) ? asked : 'other',
+      opened_by_org_id: o.orgId,
+    }
+  })
+  const values = jsonRows(rows, {
+    id: 'uuid',
+    account_no: 'text',
+    national_id_hash: 'text',
+    national_id_sealed: 'text',
+    national_id_masked: 'text',
+    name: 'text',
+    birth_date: 'date',
+    category: 'text',
+    opened_by_org_id: 'uuid',
+  })
+  const inserted = await trx
+    .insertInto('learner')
+    .columns(values.names)
+    .expression(values.select)
+    .onConflict((oc) => oc.column('national_id_hash').doNothing())
+    .returning(['id', 'account_no', 'national_id_hash', 'name', 'category', 'birth_date'])
+    .execute()
+  if (inserted.length) {
+    const accounts = jsonRows(
+      inserted.map((l) => ({ learner_id: l.id, head_hash: GENESIS_HASH })),
+      { learner_id: 'uuid', head_hash: 'text' },
+    )
+    await trx.insertInto('account').columns(accounts.names).expression(accounts.select).execute()
+    await o.publish(
+      trx,
+      inserted.map((l) => ({
+        type: 'accounts.learner.opened',
+        subject: l.id,
+        data: {
+          learnerId: l.id,
+          accountNo: l.account_no,
+          category: l.category,
+          openedByOrgId: o.orgId,
+          birthDate: String(l.birth_date),
+          name: l.name,
+        },
+      })),
+    )
+  }
+  const out = new Map<string, Resolved>(
+    inserted.map((l) => [
+      l.national_id_hash,
+      { id: l.id, accountNo: l.account_no, name: l.name, opened: true },
+    ]),
+  )
+  const raced = people.filter((p) => !out.has(p.hash)).map((p) => p.hash)
+  for (const l of await findLearnersByHashes(trx, raced))
+    out.set(l.national_id_hash, { id: l.id, accountNo: l.account_no, name: l.name, opened: false })
+  return out
+}

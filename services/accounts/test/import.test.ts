@@ -1,0 +1,350 @@
+import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
+import iconv from 'iconv-lite'
+import t from 'tap'
+import { buildAccounts, counts, nationalId, person } from './helper.js'
+import { readXlsxRows } from './sheet-rows.js'
+
+/**
+ * Registrars import the spreadsheets they keep (issue 15): .xlsx and CSV (UTF-8, GB18030), Chinese
+ * or English headers, learners by 身份证号 + 姓名 (opened when new) or by 学号; a dry run previews,
+ * every bad row and cell is named, nothing is written unless everything is right.
+ */
+const a = await buildAccounts()
+t.teardown(() => a.close())
+const { app } = a
+const school = await a.registerOrg('school')
+const other = await a.registerOrg('school')
+const me = a.registrar(school)
+
+const upload = (
+  kind: 'outcomes' | 'enrollments',
+  body: Buffer | string,
+  o: { type?: string; query?: string; headers?: Record<string, string> } = {},
+) =>
+  app.inject({
+    method: 'POST',
+    url: `/v1/${kind}/import${o.query ? `?${o.query}` : ''}`,
+    headers: {
+      ...me,
+      'content-type': o.type ?? XLSX_TYPE,
+      'accept-language': 'zh-CN,zh;q=0.9',
+      ...o.headers,
+    },
+    payload: body,
+  })
+
+const xlsx = (headers: string[], rows: (string | number | null)[][]) =>
+  writeTable('xlsx', { sheet: '成绩', headers, rows })
+
+const outcomeHeaders = [
+  '序号',
+  '身份证号',
+  '姓名',
+  '学号',
+  '课程名称',
+  '学分',
+  '成绩',
+  '日期',
+  '外部编号',
+]
+
+// A learner the school enrolled with a 学号, and one with an account but nothing here yet.
+const enrolled = person({ name: '李学号' })
+const enrolledL = await a.openLearner(enrolled)
+await app.inject({
+  method: 'POST',
+  url: '/v1/enrollments',
+  headers: me,
+  payload: {
+    learnerId: enrolledL.id,
+    programCode: 'P-WEB',
+    programName: '网页设计',
+    startedOn: '2024-09-01',
+    studentNo: 'S2024001',
+  },
+})
+const known = person({ name: '王已有' })
+const knownL = await a.openLearner(known)
+
+t.test('a good .xlsx: previewed, then written once, with new accounts opened', async (t) => {
+  const fresh = { nationalId: nationalId(), name: '赵新生' }
+  const file = await xlsx(outcomeHeaders, [
+    [1, fresh.nationalId, fresh.name, null, '网页设计', 4, 85, '2024-06-30', 'IMP-1'],
+    [2, known.nationalId, known.name, null, '数据库', '3.5', '优秀', '202406', 'IMP-2'],
+    [3, null, null, 'S2024001', '计算机网络', 2, 78, '2024年6月30日', 'IMP-3'],
+    [4, fresh.nationalId, fresh.name, null, '体育', 1, '合格', '2024/6/1', 'IMP-4'],
+  ])
+  const before = await counts(a.db)
+  const preview = await upload('outcomes', file, { query: 'dryRun=true' })
+  t.equal(preview.statusCode, 200, preview.body)
+  const p = preview.json()
+  t.match(p, { dryRun: true, format: 'xlsx', rowCount: 4, created: 4, openedLearners: 1 })
+  t.same(p.ignoredColumns, ['序号'])
+  t.match(p.rows, [
+    {
+      row: 2,
+      name: '赵新生',
+      newLearner: true,
+      title: '网页设计',
+      credits: '4.00',
+      status: 'created',
+      entryId: null,
+    },
+    {
+      row: 3,
+      name: '王已有',
+      accountNo: knownL.accountNo,
+      newLearner: false,
+      grade: '优秀/五级制',
+      occurredOn: '2024-06-01',
+    },
+    { row: 4, name: '李学号', accountNo: enrolledL.accountNo, occurredOn: '2024-06-30' },
+    { row: 5, name: '赵新生', grade: '合格/二级制' },
+  ])
+  t.equal(p.rows[0].accountNo, p.rows[3].accountNo, 'one account for one person named twice')
+  t.same(await counts(a.db), before, 'a dry run writes nothing, not even the new account')
+
+  const key = { 'idempotency-key': 'import-good-1' }
+  const done = await upload('outcomes', file, { headers: key })
+  t.equal(done.statusCode, 201, done.body)
+  t.match(done.json(), { dryRun: false, created: 4, existing: 0, openedLearners: 1 })
+  t.ok(done.json().rows.every((r: { entryId: string | null }) => r.entryId))
+  const after = await counts(a.db)
+  t.equal(after.entries, before.entries + 4)
+  t.equal(after.learners, before.learners + 1)
+
+  const replay = await upload('outcomes', file, { headers: key })
+  t.equal(replay.headers['idempotency-replayed'], 'true')
+  t.same(replay.json(), done.json(), 'a replay answers the first answer')
+  t.same(await counts(a.db), after, 'and writes nothing')
+  const again = await upload('outcomes', file)
+  t.equal(again.statusCode, 200, 'the same file again: every 外部编号 answers its entry')
+  t.match(again.json(), { created: 0, existing: 4, openedLearners: 0 })
+  t.same(await counts(a.db), after)
+
+  const report = await upload('outcomes', file, { query: 'report=xlsx' })
+  t.equal(report.headers['content-type'], XLSX_TYPE)
+  t.match(report.headers['content-disposition'], /attachment/)
+  const rows = await readXlsxRows(report.rawPayload, ['行号', '结果', '姓名', '学习账号'])
+  t.same(rows[0], ['行号', '结果', '姓名', '学习账号'])
+  t.same(rows[1]!.slice(0, 3), ['2', '已存在', '赵新生'])
+})
+
+t.test(
+  'bad rows: every bad cell named by row and column, in Chinese or English; nothing written',
+  async (t) => {
+    const newcomer = { nationalId: nationalId(), name: '钱未写' }
+    const file = await xlsx(outcomeHeaders, [
+      [1, newcomer.nationalId, newcomer.name, null, '网页设计', 4, 85, '2024-06-30', 'BAD-1'],
+      [2, '41010519900101123X', '孙错号', null, '网页设计', 4, 85, '2024-06-30', 'BAD-2'],
+      [3, known.nationalId, '王别名', null, '网页设计', 4, 85, '2024-06-30', 'BAD-3'],
+      [4, null, null, 'NO-SUCH', '网页设计', 4, 85, '2024-06-30', 'BAD-4'],
+      [5, known.nationalId, known.name, null, '网页设计', 'abc', 85, '2099-01-01', 'BAD-5'],
+      [6, known.nationalId, known.name, null, '网页设计', null, null, '2024-06-30', 'BAD-6'],
+      [7, known.nationalId, known.name, null, '网页设计', 4, 120, '2024-06-30', 'BAD-1'],
+      [8, null, null, null, '网页设计', 4, 85, '2024-06-30', 'BAD-8'],
+    ])
+    const before = await counts(a.db)
+    const res = await upload('outcomes', file)
+    t.equal(res.statusCode, 422, res.body)
+    const body = res.json()
+    t.equal(body.code, 'ACCOUNTS_IMPORT_INVALID')
+    t.equal(body.title, '文件中有错误，未写入任何记录')
+    const got = body.errors.map(
+      (e: { row: number; column: string; letter: string; code: string }) => [
+        e.row,
+        e.column,
+        e.code,
+      ],
+    )
+    t.same(got, [
+      [3, '身份证号', 'ROW_NATIONAL_ID_INVALID'],
+      [4, '姓名', 'ROW_IDENTITY_CONFLICT'],
+      [5, '学号', 'ROW_STUDENT_NO_UNKNOWN'],
+      [6, '学分', 'CELL_NUMBER_INVALID'],
+      [6, '日期', 'ROW_DATE_FUTURE'],
+      [7, '学分', 'ROW_COURSE_NEEDS_AMOUNT'],
+      [7, '成绩', 'ROW_COURSE_NEEDS_GRADE'],
+      [8, '成绩', 'ROW_SCORE_ABOVE_SCALE'],
+      [8, '外部编号', 'ROW_REF_REPEATED'],
+      [9, '身份证号', 'ROW_NO_LEARNER'],
+    ])
+    const letters = Object.fromEntries(
+      body.errors.map((e: { column: string; letter: string }) => [e.column, e.letter]),
+    )
+    t.same(letters, {
+      身份证号: 'B',
+      姓名: 'C',
+      学号: 'D',
+      学分: 'F',
+      成绩: 'G',
+      日期: 'H',
+      外部编号: 'I',
+    })
+    const repeated = body.errors.find((e: { code: string }) => e.code === 'ROW_REF_REPEATED')
+    t.equal(repeated.message, '外部编号与第 2 行重复', 'a repeat names the row it repeats')
+    t.notOk(res.body.includes('must match'), 'no schema wording')
+    t.same(await counts(a.db), before, 'nothing written: no entry, and no account for the good row')
+
+    const en = await upload('outcomes', file, { headers: { 'accept-language': 'en' } })
+    t.equal(en.json().title, 'The file has problems; nothing was written')
+    t.equal(
+      en.json().errors.find((e: { code: string }) => e.code === 'ROW_STUDENT_NO_UNKNOWN').message,
+      'No learner has this 学号 here (enroll them with it first, or give 身份证号 and name)',
+    )
+    const report = await upload('outcomes', file, { query: 'report=csv' })
+    t.equal(report.statusCode, 422)
+    t.match(report.headers['content-type'], /text\/csv/)
+    t.match(report.body, /行号,列,问题/)
+    t.match(report.body, /3,身份证号（B）,/)
+  },
+)
+
+t.test('a GB18030 CSV with English headers, as Excel saves "CSV" in China', async (t) => {
+  const fresh = { nationalId: nationalId(), name: '周国标' }
+  const text = [
+    'nationalId,name,kind,title,hours,occurredOn,externalRef',
+    `${fresh.nationalId},${fresh.name},培训,岗前安全培训,16,2024-03-01,GB-1`,
+    `${known.nationalId},${known.name},training,电工作业,8.5,20240302,GB-2`,
+  ].join('\r\n')
+  const bytes = iconv.encode(text, 'gb18030')
+  t.throws(() => new TextDecoder('utf-8', { fatal: true }).decode(bytes), 'not UTF-8')
+  const res = await upload('outcomes', bytes, { type: 'text/csv' })
+  t.equal(res.statusCode, 201, res.body)
+  t.match(res.json(), { format: 'csv', encoding: 'gb18030', created: 2, openedLearners: 1 })
+  t.match(res.json().rows, [
+    { name: '周国标', title: '岗前安全培训', hours: '16.0' },
+    { hours: '8.5' },
+  ])
+})
+
+t.test("another school's 学号 names nobody here", async (t) => {
+  const file = await xlsx(
+    ['学号', '课程名称', '学分', '成绩', '日期'],
+    [['S2024001', '网页设计', 4, 85, '2024-06-30']],
+  )
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/import',
+    headers: { ...a.registrar(other), 'content-type': XLSX_TYPE, 'accept-language': 'zh-CN' },
+    payload: file,
+  })
+  t.equal(res.statusCode, 422)
+  t.match(res.json().errors, [{ row: 2, column: '学号', code: 'ROW_STUDENT_NO_UNKNOWN' }])
+})
+
+t.test('files refused as a whole, with a clear code', async (t) => {
+  const before = await counts(a.db)
+  const many = ['身份证号,姓名,课程名称,学分,成绩,日期']
+  for (let i = 0; i < 10_001; i++)
+    many.push(`${known.nationalId},${known.name},课${i},1,80,2024-06-30`)
+  const tooMany = await upload('outcomes', many.join('\n'), { type: 'text/csv' })
+  t.equal(tooMany.statusCode, 422)
+  t.equal(tooMany.json().code, 'SHEET_TOO_MANY_ROWS')
+  t.match(tooMany.json().title, /10000/)
+  const noHeader = await upload('outcomes', 'a,b\n1,2\n', { type: 'text/csv' })
+  t.equal(noHeader.json().code, 'SHEET_HEADER_NOT_FOUND')
+  const xls = await upload('outcomes', Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]), {
+    type: 'application/vnd.ms-excel',
+  })
+  t.equal(xls.json().code, 'SHEET_XLS_NOT_SUPPORTED')
+  t.equal((await upload('outcomes', '', { type: 'text/csv' })).statusCode, 422)
+  const anon = await app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/import',
+    headers: { 'content-type': 'text/csv' },
+    payload: 'x',
+  })
+  t.equal(anon.statusCode, 401)
+  const learner = await app.inject({
+    method: 'POST',
+    url: '/v1/outcomes/import',
+    headers: { ...a.learnerAuth(knownL.id), 'content-type': 'text/csv' },
+    payload: 'x',
+  })
+  t.equal(learner.statusCode, 403)
+  t.same(await counts(a.db), before)
+})
+
+t.test('enroll in bulk: accounts opened, 学号 given, then outcomes by 学号', async (t) => {
+  const p1 = { nationalId: nationalId(), name: '吴一' }
+  const file = await xlsx(
+    ['身份证号', '姓名', '学号', '人员类别', '专业代码', '专业名称', '入学日期'],
+    [
+      [p1.nationalId, p1.name, 'S2025001', '退役军人', '510201', '计算机应用技术', '2025-09-01'],
+      [known.nationalId, known.name, 'S2025002', null, '510201', '计算机应用技术', '2025-09-01'],
+    ],
+  )
+  const preview = await upload('enrollments', file, { query: 'dryRun=true' })
+  t.equal(preview.statusCode, 200, preview.body)
+  t.match(preview.json(), { created: 2, openedLearners: 1 })
+  t.same(
+    (
+      await a.db
+        .selectFrom('student_number')
+        .selectAll()
+        .where('student_no', '=', 'S2025001')
+        .execute()
+    ).length,
+    0,
+  )
+  const res = await upload('enrollments', file)
+  t.equal(res.statusCode, 201, res.body)
+  t.match(res.json().rows, [
+    { name: '吴一', newLearner: true, studentNo: 'S2025001', status: 'created' },
+    { name: '王已有', newLearner: false, status: 'created' },
+  ])
+  const opened = await a.db
+    .selectFrom('learner')
+    .select('category')
+    .where('name', '=', '吴一')
+    .executeTakeFirstOrThrow()
+  t.equal(opened.category, 'veteran', 'the category of the row')
+  t.equal((await upload('enrollments', file)).json().existing, 2, 'again: already there')
+
+  const clash = await xlsx(
+    ['身份证号', '姓名', '学号', '专业代码', '专业名称', '入学日期'],
+    [[known.nationalId, known.name, 'S2025001', '510202', '软件技术', '2025-09-01']],
+  )
+  const refused = await upload('enrollments', clash)
+  t.equal(refused.statusCode, 422)
+  t.match(refused.json().errors, [{ column: '学号', code: 'ROW_STUDENT_NO_OTHER_LEARNER' }])
+
+  const byNo = await upload(
+    'outcomes',
+    await xlsx(
+      ['学号', '课程名称', '学分', '成绩', '日期'],
+      [['S2025001', '高等数学', 4, 90, '2025-12-30']],
+    ),
+  )
+  t.equal(byNo.statusCode, 201, byNo.body)
+  t.match(byNo.json().rows, [{ name: '吴一' }])
+
+  const trainer = await a.registerOrg('training_body')
+  const notSchool = await app.inject({
+    method: 'POST',
+    url: '/v1/enrollments/import',
+    headers: { ...a.registrar(trainer), 'content-type': XLSX_TYPE },
+    payload: file,
+  })
+  t.equal(notSchool.json().code, 'ACCOUNTS_NOT_A_SCHOOL')
+})
+
+t.test('the Chinese templates are read back by the importer itself', async (t) => {
+  for (const kind of ['outcomes', 'enrollments'] as const) {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/imports/templates/${kind}`,
+      headers: me,
+    })
+    t.equal(res.statusCode, 200)
+    t.equal(res.headers['content-type'], XLSX_TYPE)
+    // Its header is found and complete: an empty template is refused only for having no rows.
+    const back = await upload(kind, res.rawPayload)
+    t.equal(back.json().code, 'SHEET_EMPTY', kind)
+  }
+  t.equal(
+    (await app.inject({ method: 'GET', url: '/v1/imports/templates/outcomes' })).statusCode,
+    401,
+  )
+})

@@ -979,35 +979,59 @@ interface SimulationResult {
   messages: string[]
 }
 
-export function SimulationView({ r }: { r: SimulationResult }) {
+export function SimulationView({
+  r,
+  titles,
+}: {
+  r: SimulationResult
+  /** Entry titles by id, to say which outcome each line is about. */
+  titles?: Map<string, string>
+}) {
+  const L = {
+    source: t('成果', 'Outcome'),
+    rule: t('规则', 'Rule'),
+    course: t('课程', 'Course'),
+    credits: t('学分', 'Credits'),
+    limits: t('限额/拒绝', 'Limits / refusal'),
+    review: t('审核', 'Review'),
+  }
   return (
     <div role="status" aria-live="polite">
       <p class="big">
         {t('预计可认定', 'Would be recognized')}: {r.totalCredits} {t('学分', 'credits')}
       </p>
       {r.items.length ? (
-        <table>
+        <table class="cards">
           <caption class="sr-only">{t('模拟结果', 'Simulation')}</caption>
           <thead>
             <tr>
-              <th scope="col">{t('规则', 'Rule')}</th>
-              <th scope="col">{t('课程', 'Course')}</th>
-              <th scope="col">{t('学分', 'Credits')}</th>
-              <th scope="col">{t('限额/拒绝', 'Limits / refusal')}</th>
-              <th scope="col">{t('审核', 'Review')}</th>
+              {titles ? <th scope="col">{L.source}</th> : null}
+              <th scope="col">{L.rule}</th>
+              <th scope="col">{L.course}</th>
+              <th scope="col">{L.credits}</th>
+              <th scope="col">{L.limits}</th>
+              <th scope="col">{L.review}</th>
             </tr>
           </thead>
           <tbody>
             {r.items.map((i) => (
               <tr key={i.rule.code + i.sourceRef}>
-                <td>
+                {titles ? (
+                  <td data-label={L.source}>
+                    {titles.get(i.sourceRef) ??
+                      (i.sourceRef.startsWith('hypothetical')
+                        ? t('假设的成果', 'the hypothetical outcome')
+                        : '')}
+                  </td>
+                ) : null}
+                <td data-label={L.rule}>
                   {i.rule.code} v{i.rule.version}
                 </td>
-                <td>
+                <td data-label={L.course}>
                   {i.award.courseCode} {i.award.courseName}
                 </td>
-                <td>{i.refused ? '0' : i.award.credits}</td>
-                <td>
+                <td data-label={L.credits}>{i.refused ? '0' : i.award.credits}</td>
+                <td data-label={L.limits}>
                   {[
                     ...i.limitsApplied.map(limitText),
                     i.refused ? `✗ ${refusalText(i.refused)}` : '',
@@ -1015,7 +1039,9 @@ export function SimulationView({ r }: { r: SimulationResult }) {
                     .filter(Boolean)
                     .join('; ')}
                 </td>
-                <td>{i.review === 'auto' ? t('自动', 'auto') : t('人工', 'manual')}</td>
+                <td data-label={L.review}>
+                  {i.review === 'auto' ? t('自动', 'auto') : t('人工', 'manual')}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -1106,60 +1132,93 @@ export function hypothetical(h: Record<string, string>) {
 }
 
 function Simulate({ learnerId }: { learnerId: string }) {
-  const orgs = useLoad(() => organizations())
+  const state = useLoad(async () => {
+    const [orgs, enrollments, entries] = await Promise.all([
+      organizations(),
+      enrollmentsOf(learnerId),
+      api.get<Page<Entry>>(`/v1/learners/${learnerId}/entries?limit=100`),
+    ])
+    return { orgs, enrollments, entries: entries.items }
+  }, [learnerId])
+  const d = state.data
+  // The learner's own schools and programs first; another school by its program code.
+  const [choice, setChoice] = useState('')
   const [target, setTarget] = useState('')
   const [program, setProgram] = useState('')
   const [h, setH] = useState<Record<string, string>>({})
   const [result, setResult] = useState<SimulationResult | null>(null)
-  const schools = [...(orgs.data?.values() ?? [])].filter(
-    (o) => (o as { kind: string }).kind === 'school',
-  )
-  useEffect(() => {
-    if (!target && schools[0]) setTarget(schools[0].id)
-  }, [schools.length])
+  const schools = [...(d?.orgs.values() ?? [])].filter((o) => o.kind === 'school')
+  const current = choice || d?.enrollments[0]?.id || 'other'
+  const enrollment = d?.enrollments.find((e) => e.id === current)
+  const titles = new Map(d?.entries.map((e) => [e.id, e.title]) ?? [])
   return (
-    <Section title={t('学分模拟：如果……能认定多少？', 'What if: what would be recognized?')}>
+    <div>
+      <h1>{t('学分模拟：如果……能认定多少？', 'What if: what would be recognized?')}</h1>
       <p>
         {t(
           '用您账户中已有的成果（以及一个假设的成果）试算目标学校按现行规则能认定的学分、触发的限额和剩余额度。不会提交任何申请。',
           'Try your existing outcomes (and a hypothetical one) against the target school’s current rules. Nothing is submitted.',
         )}
       </p>
-      <Form
-        label={t('学分模拟', 'Simulation')}
-        submit={t('模拟', 'Simulate')}
-        onSubmit={async () => {
-          const outcomes = hypothetical(h)
-          setResult(
-            await api.post<SimulationResult>('/v1/simulations', {
-              learnerId,
-              targetOrgId: target,
-              programCode: program.trim(),
-              ...(outcomes ? { outcomes } : {}),
-            }),
-          )
-        }}
-      >
-        <Select
-          label={t('目标学校', 'Target school')}
-          name="targetOrgId"
-          value={target}
-          onInput={setTarget}
-          options={schools.map((o) => [o.id, o.name])}
-          required
-        />
-        <Field
-          label={t('专业代码', 'Program code')}
-          name="programCode"
-          value={program}
-          onInput={setProgram}
-          required
-          placeholder="P-WEB"
-        />
-        <HypotheticalFields h={h} set={(k) => (v) => setH({ ...h, [k]: v })} />
-      </Form>
-      {result ? <SimulationView r={result} /> : null}
-    </Section>
+      <Loading state={state} />
+      {d ? (
+        <section class="card">
+          <Form
+            label={t('学分模拟', 'Simulation')}
+            submit={t('模拟', 'Simulate')}
+            onSubmit={async () => {
+              const outcomes = hypothetical(h)
+              const targetOrgId = enrollment?.orgId ?? (target || schools[0]?.id || '')
+              setResult(
+                await api.post<SimulationResult>('/v1/simulations', {
+                  learnerId,
+                  targetOrgId,
+                  programCode: enrollment?.programCode ?? program.trim(),
+                  ...(outcomes ? { outcomes } : {}),
+                }),
+              )
+            }}
+          >
+            <Select
+              label={t('认定到（学校 · 专业）', 'Recognized at (school · program)')}
+              name="choice"
+              value={current}
+              onInput={setChoice}
+              options={[
+                ...d.enrollments.map((e): [string, string] => [
+                  e.id,
+                  `${d.orgs.get(e.orgId)?.name ?? ''} · ${e.programName}`,
+                ]),
+                ['other', t('其他学校…', 'Another school…')],
+              ]}
+              required
+            />
+            {enrollment ? null : (
+              <>
+                <Select
+                  label={t('目标学校', 'Target school')}
+                  name="targetOrgId"
+                  value={target || schools[0]?.id || ''}
+                  onInput={setTarget}
+                  options={schools.map((o) => [o.id, o.name])}
+                  required
+                />
+                <Field
+                  label={t('专业代码', 'Program code')}
+                  name="programCode"
+                  value={program}
+                  onInput={setProgram}
+                  required
+                  placeholder="P-WEB"
+                />
+              </>
+            )}
+            <HypotheticalFields h={h} set={(k) => (v) => setH({ ...h, [k]: v })} />
+          </Form>
+          {result ? <SimulationView r={result} titles={titles} /> : null}
+        </section>
+      ) : null}
+    </div>
   )
 }
 

@@ -411,9 +411,12 @@ export function RecordCheck({ code }: { code: string }) {
     if (!code) return null
     const r = await api.anon<RecordAnswer>('GET', `/v1/records/${encodeURIComponent(code)}`)
     // What is shown is what was printed: the canonical text must hash to the digest asked for.
-    const hash = crypto?.subtle ? await sha256Hex(r.canonical) : null
+    const hash = globalThis.crypto?.subtle ? await sha256Hex(r.canonical) : null
+    // null: this browser cannot hash (not a secure context); said as such, not as a mismatch.
     const matches =
-      hash !== null && hash === r.digest && r.digest.startsWith(code.toLowerCase().slice(0, 16))
+      hash === null
+        ? null
+        : hash === r.digest && r.digest.startsWith(code.toLowerCase().slice(0, 16))
     return { r, hash, matches }
   }, [code])
   const d = state.data
@@ -457,14 +460,22 @@ export function RecordCheck({ code }: { code: string }) {
             aria-live="polite"
           >
             <p class="big" data-testid="record-verdict">
-              {!d.matches
-                ? t('内容与校验码不符', 'The content does not match the code')
-                : d.r.valid
-                  ? t('证明真实，所列记录今日仍然有效', 'Genuine, and every line still holds today')
-                  : t(
-                      '证明真实，但部分记录今日已失效',
-                      'Genuine, but some lines no longer hold today',
-                    )}
+              {d.matches === null
+                ? t(
+                    '此浏览器无法核对摘要；以下是登记的证明内容',
+                    'This browser cannot check the digest; below is the record as registered',
+                  )
+                : !d.matches
+                  ? t('内容与校验码不符', 'The content does not match the code')
+                  : d.r.valid
+                    ? t(
+                        '证明真实，所列记录今日仍然有效',
+                        'Genuine, and every line still holds today',
+                      )
+                    : t(
+                        '证明真实，但部分记录今日已失效',
+                        'Genuine, but some lines no longer hold today',
+                      )}
             </p>
             <p>
               {t(

@@ -20,6 +20,8 @@ export interface Claims {
   roles: string[]
   org?: string
   learner?: string
+  /** Organizations the person administers (a membership `admin`), decision 0531. */
+  orgAdmin?: string[]
   exp: number
 }
 
@@ -85,6 +87,26 @@ export const auth = {
     )
     remembered = { username, password, ...(orgId ? { orgId } : {}) }
     set({ token: r.accessToken, claims: decode(r.accessToken), username })
+  },
+  /**
+   * After an admin reset: the temporary password signs in only here, with the new one chosen
+   * (403 IDENTITY_PASSWORD_CHANGE_REQUIRED from the token endpoint sends the page here).
+   */
+  async changePassword(username: string, password: string, newPassword: string) {
+    const r = await request<{ accessToken: string }>(
+      'POST',
+      '/v1/auth/password',
+      { username, password, newPassword },
+      { anonymous: true },
+    )
+    remembered = { username, password: newPassword }
+    set({ token: r.accessToken, claims: decode(r.accessToken), username })
+  },
+  /** Platform admins, and the admins of an organization (their people, clients and trail). */
+  administers() {
+    return (
+      !!session && (session.claims.roles.includes('admin') || !!session.claims.orgAdmin?.length)
+    )
   },
   /** Signs in again with the remembered password; false when the page has none (after a reload). */
   async refresh(): Promise<boolean> {
@@ -163,6 +185,8 @@ export const api = {
   post: <T = any>(path: string, body: unknown, key?: string) =>
     request<T>('POST', path, body, key ? { key } : {}),
   put: <T = any>(path: string, body: unknown) => request<T>('PUT', path, body),
+  patch: <T = any>(path: string, body: unknown, key?: string) =>
+    request<T>('PATCH', path, body, key ? { key } : {}),
   del: <T = any>(path: string) => request<T>('DELETE', path),
   anon: <T = any>(method: string, path: string, body?: unknown) =>
     request<T>(method, path, body, { anonymous: true }),

@@ -51,7 +51,7 @@ function Header() {
       <nav aria-label={t('主导航', 'Main')}>
         <ul>
           {roleHome
-            .filter(([role]) => auth.has(role))
+            .filter(([role]) => (role === 'admin' ? auth.administers() : auth.has(role)))
             .map(([role, href]) => (
               <li key={role}>
                 <a href={href}>{w(role)}</a>
@@ -181,7 +181,7 @@ function App() {
       page = guarded('reviewer', <ReviewerPage path={rest} />)
       break
     case 'admin':
-      page = guarded('admin', <AdminPage path={rest} />)
+      page = auth.administers() ? <AdminPage path={rest} /> : <NeedRole need="admin" />
       break
     default:
       page = <Home />

@@ -1,15 +1,29 @@
 import { useState } from 'preact/hooks'
-import { api, forgetOrganizations, newKey, organizations, type Page } from '../api'
+import { api, auth, forgetOrganizations, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { errorsByPath, Field, Form, Loading, Notice, Section, Select, useLoad } from '../ui'
+import { Confirm, CopyButton, Pager, usePager } from '../staff-ui'
+import {
+  errorsByPath,
+  Field,
+  Form,
+  fmtDate,
+  Loading,
+  Notice,
+  Section,
+  Select,
+  useLoad,
+} from '../ui'
 import { Tabs } from './learner'
 
-const tabs: [string, string, string][] = [
+const platformTabs: [string, string, string][] = [
   ['', '机构', 'Organizations'],
   ['users', '用户', 'Users'],
   ['clients', '系统客户端', 'Clients'],
+  ['audit', '操作日志', 'Audit'],
   ['events', '事件流健康', 'Event flow'],
 ]
+/** Organization admins administer their own people and clients, and see their trail. */
+const orgAdminTabs = platformTabs.filter(([p]) => p === 'users' || p === 'clients' || p === 'audit')
 
 const kinds = ['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center']
 const levels = [
@@ -28,16 +42,20 @@ const levelZh: Record<string, string> = {
   undergraduate: '普通本科',
   open_university: '开放大学',
 }
+const levelWord = (l: string | null) => (l ? t(levelZh[l] ?? l, l.replaceAll('_', ' ')) : '')
 
 export function AdminPage({ path }: { path: string[] }) {
-  const sub = path[0] ?? ''
+  const platform = auth.has('admin')
+  const tabs = platform ? platformTabs : orgAdminTabs
+  const sub = path[0] ?? (platform ? '' : 'users')
   return (
     <div>
       <Tabs base="admin" items={tabs} current={sub} />
-      {sub === '' ? <Organizations /> : null}
+      {sub === '' && platform ? <Organizations /> : null}
       {sub === 'users' ? <Users /> : null}
       {sub === 'clients' ? <Clients /> : null}
-      {sub === 'events' ? <EventFlow /> : null}
+      {sub === 'audit' ? <Audit /> : null}
+      {sub === 'events' && platform ? <EventFlow /> : null}
     </div>
   )
 }
@@ -53,10 +71,18 @@ interface Org {
 
 function Organizations() {
   const [kind, setKind] = useState('')
-  const state = useLoad(
-    () => api.get<Page<Org>>(`/v1/organizations?limit=100${kind ? `&kind=${kind}` : ''}`),
-    [kind],
-  )
+  const [q, setQ] = useState('')
+  const [query, setQuery] = useState('')
+  const pager = usePager([kind, query])
+  const state = useLoad(() => {
+    const params = new URLSearchParams({ limit: '20' })
+    if (kind) params.set('kind', kind)
+    if (query) params.set('q', query)
+    if (pager.cursor) params.set('cursor', pager.cursor)
+    return api.get<Page<Org>>(`/v1/organizations?${params}`)
+  }, [kind, query, pager.cursor])
+  const [editing, setEditing] = useState<Org | null>(null)
+  const [notice, setNotice] = useState('')
   const [f, setF] = useState({
     code: '',
     name: '',
@@ -65,50 +91,86 @@ function Organizations() {
     schoolLevel: 'higher_vocational',
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
+  const [registered, setRegistered] = useState('')
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
   return (
     <div>
       <Section title={t('机构', 'Organizations')}>
-        <Select
-          label={t('类型筛选', 'Filter by kind')}
-          name="kindFilter"
-          value={kind}
-          onInput={setKind}
-          options={[['', t('全部', 'All')], ...kinds.map((k): [string, string] => [k, w(k)])]}
-        />
+        <form
+          class="filter-grid"
+          aria-label={t('查找机构', 'Find organizations')}
+          onSubmit={(e) => {
+            e.preventDefault()
+            setQuery(q.trim())
+          }}
+        >
+          <Field label={t('名称或代码', 'Name or code')} name="q" value={q} onInput={setQ} />
+          <Select
+            label={t('类型筛选', 'Filter by kind')}
+            name="kindFilter"
+            value={kind}
+            onInput={setKind}
+            options={[['', t('全部', 'All')], ...kinds.map((k): [string, string] => [k, w(k)])]}
+          />
+          <div class="field">
+            <span aria-hidden="true">&nbsp;</span>
+            <button type="submit">{t('查找', 'Search')}</button>
+          </div>
+        </form>
+        {notice ? <Notice>{notice}</Notice> : null}
         <Loading state={state} />
         {state.data ? (
-          <div class="scroll">
-            <table>
-              <caption class="sr-only">{t('机构', 'Organizations')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('代码', 'Code')}</th>
-                  <th scope="col">{t('名称', 'Name')}</th>
-                  <th scope="col">{t('类型', 'Kind')}</th>
-                  <th scope="col">{t('行政区划', 'Region')}</th>
-                  <th scope="col">{t('办学层次', 'Level')}</th>
-                  <th scope="col">ID</th>
+          <table class="cards">
+            <caption class="sr-only">{t('机构', 'Organizations')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('代码', 'Code')}</th>
+                <th scope="col">{t('名称', 'Name')}</th>
+                <th scope="col">{t('类型', 'Kind')}</th>
+                <th scope="col">{t('行政区划', 'Region')}</th>
+                <th scope="col">{t('办学层次', 'Level')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('操作', 'Actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {state.data.items.map((o) => (
+                <tr key={o.id}>
+                  <td data-label={t('代码', 'Code')}>{o.code}</td>
+                  <td data-label={t('名称', 'Name')}>{o.name}</td>
+                  <td data-label={t('类型', 'Kind')}>{w(o.kind)}</td>
+                  <td data-label={t('行政区划', 'Region')}>{o.regionCode}</td>
+                  <td data-label={t('办学层次', 'Level')}>{levelWord(o.schoolLevel)}</td>
+                  <td class="row-actions">
+                    <button
+                      type="button"
+                      class="secondary"
+                      aria-label={t(`修改 ${o.name}`, `Edit ${o.name}`)}
+                      onClick={() => {
+                        setNotice('')
+                        setEditing(o)
+                      }}
+                    >
+                      {t('修改', 'Edit')}
+                    </button>
+                  </td>
                 </tr>
-              </thead>
-              <tbody>
-                {state.data.items.map((o) => (
-                  <tr key={o.id}>
-                    <td>{o.code}</td>
-                    <td>{o.name}</td>
-                    <td>{w(o.kind)}</td>
-                    <td>{o.regionCode}</td>
-                    <td>
-                      {o.schoolLevel
-                        ? t(levelZh[o.schoolLevel] ?? o.schoolLevel, o.schoolLevel)
-                        : ''}
-                    </td>
-                    <td class="mono small">{o.id}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <Pager pager={pager} nextCursor={state.data?.nextCursor} />
+        {editing ? (
+          <EditOrganization
+            org={editing}
+            onClose={() => setEditing(null)}
+            onDone={(o) => {
+              forgetOrganizations()
+              setNotice(t(`已保存 ${o.name}。`, `${o.name} saved.`))
+              state.reload()
+            }}
+          />
         ) : null}
       </Section>
       <Section title={t('登记机构', 'Register an organization')}>
@@ -117,8 +179,9 @@ function Organizations() {
           submit={t('登记', 'Register')}
           onSubmit={async () => {
             setErrors({})
+            setRegistered('')
             try {
-              await api.post(
+              const o = await api.post<Org>(
                 '/v1/organizations',
                 {
                   code: f.code.trim(),
@@ -129,6 +192,7 @@ function Organizations() {
                 },
                 newKey(),
               )
+              setRegistered(o.name)
             } catch (err) {
               setErrors(errorsByPath(err))
               throw err
@@ -174,12 +238,67 @@ function Organizations() {
               name="schoolLevel"
               value={f.schoolLevel}
               onInput={set('schoolLevel')}
-              options={levels.map((l) => [l, t(levelZh[l] ?? l, l)])}
+              options={levels.map((l) => [l, levelWord(l)])}
             />
           ) : null}
         </Form>
+        {registered ? (
+          <Notice>{t(`已登记 ${registered}。`, `${registered} registered.`)}</Notice>
+        ) : null}
       </Section>
     </div>
+  )
+}
+
+/** Name, region and school level can be corrected; code and kind stay (decision 0531). */
+function EditOrganization(props: { org: Org; onClose: () => void; onDone: (o: Org) => void }) {
+  const o = props.org
+  const [f, setF] = useState({
+    name: o.name,
+    regionCode: o.regionCode,
+    schoolLevel: o.schoolLevel ?? '',
+  })
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const changes: Record<string, string | null> = {}
+  if (f.name.trim() !== o.name) changes.name = f.name.trim()
+  if (f.regionCode.trim() !== o.regionCode) changes.regionCode = f.regionCode.trim()
+  if (o.kind === 'school' && (f.schoolLevel || null) !== o.schoolLevel)
+    changes.schoolLevel = f.schoolLevel || null
+  return (
+    <Confirm
+      title={t(`修改机构：${o.name}`, `Edit ${o.name}`)}
+      confirm={t('保存修改', 'Save')}
+      danger={false}
+      ready={Object.keys(changes).length > 0}
+      onClose={props.onClose}
+      onConfirm={async () => {
+        props.onDone(await api.patch<Org>(`/v1/organizations/${o.id}`, changes, newKey()))
+      }}
+    >
+      <p class="hint">
+        {t(
+          `代码 ${o.code} 和类型（${w(o.kind)}）不能修改。修改会通知所有服务，并记入操作日志。`,
+          `The code ${o.code} and kind (${w(o.kind)}) stay. Every service learns the change; it is in the audit trail.`,
+        )}
+      </p>
+      <Field label={t('机构名称', 'Name')} name="name" value={f.name} onInput={set('name')} />
+      <Field
+        label={t('行政区划代码（6位）', 'Region code (6 digits)')}
+        name="regionCode"
+        value={f.regionCode}
+        onInput={set('regionCode')}
+        hint={t('决定审核员的管辖范围', 'Decides reviewers’ scope')}
+      />
+      {o.kind === 'school' ? (
+        <Select
+          label={t('办学层次', 'School level')}
+          name="schoolLevel"
+          value={f.schoolLevel}
+          onInput={set('schoolLevel')}
+          options={levels.map((l) => [l, levelWord(l)])}
+        />
+      ) : null}
+    </Confirm>
   )
 }
 
@@ -198,7 +317,316 @@ function OrgSelect({ value, onInput }: { value: string; onInput: (v: string) => 
   )
 }
 
+interface StaffUser {
+  id: string
+  username: string
+  displayName: string
+  platformAdmin: boolean
+  memberships: { orgId: string; orgName: string; orgCode: string; role: string }[]
+  disabled: boolean
+  disabledAt: string | null
+  disabledReason: string | null
+  passwordChangeRequired: boolean
+  lastSignInAt: string | null
+}
+
+const roleWord = (r: string) => (r === 'admin' ? t('机构管理员', 'Organization admin') : w(r))
+
+function UserFacts({ u }: { u: StaffUser }) {
+  return (
+    <dl class="facts">
+      <dt>{t('姓名', 'Name')}</dt>
+      <dd>{u.displayName}</dd>
+      <dt>{t('用户名', 'Username')}</dt>
+      <dd class="mono">{u.username}</dd>
+      <dt>{t('所在机构', 'Organizations')}</dt>
+      <dd>
+        {u.platformAdmin ? `${t('平台管理员', 'Platform admin')} ` : ''}
+        {u.memberships.map((m) => `${m.orgName}（${roleWord(m.role)}）`).join(t('、', ', ')) ||
+          (u.platformAdmin ? '' : t('无', 'none'))}
+      </dd>
+    </dl>
+  )
+}
+
+type UserAction = { kind: 'disable' | 'enable' | 'reset'; user: StaffUser }
+
 function Users() {
+  const [q, setQ] = useState('')
+  const [status, setStatus] = useState('')
+  const [role, setRole] = useState('')
+  const [query, setQuery] = useState({ q: '', status: '', role: '' })
+  const pager = usePager([query])
+  const list = useLoad(() => {
+    const params = new URLSearchParams({ limit: '20' })
+    if (query.q) params.set('q', query.q)
+    if (query.status) params.set('status', query.status)
+    if (query.role) params.set('role', query.role)
+    if (pager.cursor) params.set('cursor', pager.cursor)
+    return api.get<Page<StaffUser>>(`/v1/users?${params}`)
+  }, [query, pager.cursor])
+  const [acting, setActing] = useState<UserAction | null>(null)
+  const [notice, setNotice] = useState('')
+  const [temporary, setTemporary] = useState<{
+    user: StaffUser
+    password: string
+    expiresAt: string
+  } | null>(null)
+  const me = auth.current?.claims.sub
+  return (
+    <div>
+      <Section title={t('用户', 'Users')} id="users">
+        <form
+          class="filter-grid"
+          aria-label={t('查找用户', 'Find users')}
+          onSubmit={(e) => {
+            e.preventDefault()
+            setQuery({ q: q.trim(), status, role })
+          }}
+        >
+          <Field label={t('用户名或姓名', 'Username or name')} name="q" value={q} onInput={setQ} />
+          <Select
+            label={t('状态', 'Status')}
+            name="status"
+            value={status}
+            onInput={setStatus}
+            options={[
+              ['', t('全部', 'All')],
+              ['active', t('正常', 'Active')],
+              ['disabled', t('已停用', 'Disabled')],
+            ]}
+          />
+          <Select
+            label={t('角色', 'Role')}
+            name="role"
+            value={role}
+            onInput={setRole}
+            options={[
+              ['', t('全部', 'All')],
+              ...['registrar', 'issuer', 'reviewer', 'admin'].map((r): [string, string] => [
+                r,
+                roleWord(r),
+              ]),
+            ]}
+          />
+          <div class="field">
+            <span aria-hidden="true">&nbsp;</span>
+            <button type="submit">{t('查找', 'Search')}</button>
+          </div>
+        </form>
+        {notice ? <Notice>{notice}</Notice> : null}
+        {temporary ? (
+          <div class="notice" role="status">
+            <p>
+              {t(
+                `已为 ${temporary.user.displayName}（${temporary.user.username}）重置密码。临时密码只显示这一次，请当面或电话告知本人；本人用它登录后须设置新密码。`,
+                `The password of ${temporary.user.displayName} (${temporary.user.username}) was reset. The temporary password is shown this once: give it to them in person or by phone; signing in with it asks for a new password.`,
+              )}
+            </p>
+            <p>
+              <span class="secret" data-testid="temporary-password">
+                {temporary.password}
+              </span>{' '}
+              <CopyButton text={temporary.password} label={t('复制临时密码', 'Copy')} />
+            </p>
+            <p class="hint">
+              {t('有效期至', 'Valid until')} {fmtDate(temporary.expiresAt)}
+            </p>
+            <button type="button" class="link" onClick={() => setTemporary(null)}>
+              {t('已告知，隐藏', 'Done, hide it')}
+            </button>
+          </div>
+        ) : null}
+        <Loading state={list} />
+        {list.data && !list.data.items.length ? (
+          <p>{t('没有符合条件的用户。', 'No user matches.')}</p>
+        ) : null}
+        {list.data?.items.length ? (
+          <table class="cards">
+            <caption class="sr-only">{t('用户', 'Users')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('姓名', 'Name')}</th>
+                <th scope="col">{t('用户名', 'Username')}</th>
+                <th scope="col">{t('机构与角色', 'Organization and role')}</th>
+                <th scope="col">{t('状态', 'Status')}</th>
+                <th scope="col">{t('最近登录', 'Last sign-in')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('操作', 'Actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((u) => (
+                <tr key={u.id} class={u.disabled ? 'revoked' : undefined}>
+                  <td data-label={t('姓名', 'Name')}>{u.displayName}</td>
+                  <td data-label={t('用户名', 'Username')}>
+                    <span class="mono">{u.username}</span>
+                  </td>
+                  <td data-label={t('机构与角色', 'Organization')}>
+                    {u.platformAdmin ? t('平台管理员', 'Platform admin') : null}
+                    {u.memberships.map((m) => (
+                      <div key={m.orgId + m.role}>
+                        {m.orgName} · {roleWord(m.role)}
+                      </div>
+                    ))}
+                  </td>
+                  <td data-label={t('状态', 'Status')}>
+                    {u.disabled ? (
+                      <span class="status cert-revoked">{t('已停用', 'Disabled')}</span>
+                    ) : (
+                      <span class="status cert-valid">{t('正常', 'Active')}</span>
+                    )}
+                    {u.passwordChangeRequired ? (
+                      <span class="tag warn"> {t('待改密码', 'Must change password')}</span>
+                    ) : null}
+                  </td>
+                  <td data-label={t('最近登录', 'Last sign-in')}>
+                    {u.lastSignInAt ? fmtDate(u.lastSignInAt) : t('从未', 'never')}
+                  </td>
+                  <td class="row-actions">
+                    {u.id === me ? (
+                      <span class="hint">{t('（本人）', '(you)')}</span>
+                    ) : (
+                      <>
+                        {u.disabled ? (
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={t(`启用 ${u.username}`, `Enable ${u.username}`)}
+                            onClick={() => setActing({ kind: 'enable', user: u })}
+                          >
+                            {t('启用', 'Enable')}
+                          </button>
+                        ) : (
+                          <button
+                            type="button"
+                            class="secondary"
+                            aria-label={t(`停用 ${u.username}`, `Disable ${u.username}`)}
+                            onClick={() => setActing({ kind: 'disable', user: u })}
+                          >
+                            {t('停用', 'Disable')}
+                          </button>
+                        )}
+                        <button
+                          type="button"
+                          class="secondary"
+                          aria-label={t(
+                            `重置 ${u.username} 的密码`,
+                            `Reset ${u.username}’s password`,
+                          )}
+                          onClick={() => setActing({ kind: 'reset', user: u })}
+                        >
+                          {t('重置密码', 'Reset password')}
+                        </button>
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <Pager pager={pager} nextCursor={list.data?.nextCursor} />
+        {acting ? (
+          <UserActionDialog
+            action={acting}
+            onClose={() => setActing(null)}
+            onDone={(text, reset) => {
+              setNotice(text)
+              setTemporary(reset ?? null)
+              list.reload()
+            }}
+          />
+        ) : null}
+      </Section>
+      <NewUser onCreated={list.reload} />
+    </div>
+  )
+}
+
+function UserActionDialog(props: {
+  action: UserAction
+  onClose: () => void
+  onDone: (notice: string, reset?: { user: StaffUser; password: string; expiresAt: string }) => void
+}) {
+  const { kind, user: u } = props.action
+  const [reason, setReason] = useState('')
+  const who = `${u.displayName}（${u.username}）`
+  const title =
+    kind === 'disable'
+      ? t(`停用 ${who}？`, `Disable ${u.displayName} (${u.username})?`)
+      : kind === 'enable'
+        ? t(`启用 ${who}？`, `Enable ${u.displayName} (${u.username})?`)
+        : t(`重置 ${who} 的密码？`, `Reset the password of ${u.displayName} (${u.username})?`)
+  return (
+    <Confirm
+      title={title}
+      confirm={
+        kind === 'disable'
+          ? t('确认停用', 'Disable')
+          : kind === 'enable'
+            ? t('确认启用', 'Enable')
+            : t('确认重置', 'Reset')
+      }
+      danger={kind !== 'enable'}
+      onClose={props.onClose}
+      onConfirm={async () => {
+        if (kind === 'disable') {
+          await api.post(
+            `/v1/users/${u.id}/disable`,
+            reason.trim() ? { reason: reason.trim() } : {},
+            newKey(),
+          )
+          props.onDone(t(`已停用 ${who}。`, `${u.username} disabled.`))
+        } else if (kind === 'enable') {
+          await api.post(`/v1/users/${u.id}/enable`, {}, newKey())
+          props.onDone(t(`已启用 ${who}。`, `${u.username} enabled.`))
+        } else {
+          const r = await api.post<{
+            user: StaffUser
+            temporaryPassword?: string
+            expiresAt: string
+          }>(`/v1/users/${u.id}/password-reset`, {}, newKey())
+          props.onDone(
+            '',
+            r.temporaryPassword
+              ? { user: r.user, password: r.temporaryPassword, expiresAt: r.expiresAt }
+              : undefined,
+          )
+        }
+      }}
+    >
+      <UserFacts u={u} />
+      <p>
+        {kind === 'disable'
+          ? t(
+              '停用后此人不能登录；已登录的会话在身份服务立即失效，在其他服务最迟 15 分钟内失效。可随时重新启用。',
+              'They cannot sign in; their sessions end at once in identity and within 15 minutes elsewhere. They can be enabled again.',
+            )
+          : kind === 'enable'
+            ? t(
+                '启用后此人可以再次登录（原来的会话不会恢复）。',
+                'They can sign in again (old sessions do not come back).',
+              )
+            : t(
+                '将生成一个临时密码（只显示一次，72 小时内有效）。此人现有的会话立即结束，用临时密码登录后必须设置新密码。',
+                'A temporary password is made (shown once, valid 72 hours). Their sessions end now; signing in with it asks for a new password.',
+              )}
+      </p>
+      {kind === 'disable' ? (
+        <Field
+          label={t('停用原因（可选）', 'Reason (optional)')}
+          name="reason"
+          value={reason}
+          onInput={setReason}
+        />
+      ) : null}
+    </Confirm>
+  )
+}
+
+function NewUser({ onCreated }: { onCreated: () => void }) {
   const [f, setF] = useState({
     username: '',
     displayName: '',
@@ -231,6 +659,7 @@ function Users() {
               newKey(),
             )
             setDone(u.username)
+            onCreated()
           } catch (err) {
             setErrors(errorsByPath(err))
             throw err
@@ -269,10 +698,7 @@ function Users() {
           name="role"
           value={f.role}
           onInput={set('role')}
-          options={['registrar', 'issuer', 'reviewer', 'admin'].map((r) => [
-            r,
-            r === 'admin' ? t('机构管理员', 'Organization admin') : w(r),
-          ])}
+          options={['registrar', 'issuer', 'reviewer', 'admin'].map((r) => [r, roleWord(r)])}
         />
       </Form>
       {done ? <Notice>{t(`已创建用户 ${done}`, `User ${done} created`)}</Notice> : null}
@@ -288,7 +714,134 @@ const scopes = [
   'credentials:issue',
 ]
 
+interface ClientListed {
+  clientId: string
+  name: string
+  orgName: string
+  orgCode: string
+  scopes: string[]
+  createdAt: string
+  revokedAt: string | null
+}
+
 function Clients() {
+  const [includeRevoked, setIncludeRevoked] = useState(false)
+  const pager = usePager([includeRevoked])
+  const list = useLoad(() => {
+    const params = new URLSearchParams({ limit: '20' })
+    if (includeRevoked) params.set('includeRevoked', 'true')
+    if (pager.cursor) params.set('cursor', pager.cursor)
+    return api.get<Page<ClientListed>>(`/v1/clients?${params}`)
+  }, [includeRevoked, pager.cursor])
+  const [revoking, setRevoking] = useState<ClientListed | null>(null)
+  const [notice, setNotice] = useState('')
+  return (
+    <div>
+      <Section title={t('系统客户端', 'System clients')}>
+        <label class="check">
+          <input
+            type="checkbox"
+            name="includeRevoked"
+            checked={includeRevoked}
+            onChange={(e) => setIncludeRevoked((e.target as HTMLInputElement).checked)}
+          />
+          {t('显示已吊销的', 'Show revoked ones')}
+        </label>
+        {notice ? <Notice>{notice}</Notice> : null}
+        <Loading state={list} />
+        {list.data && !list.data.items.length ? (
+          <p>{t('没有系统客户端。', 'No system client.')}</p>
+        ) : null}
+        {list.data?.items.length ? (
+          <table class="cards">
+            <caption class="sr-only">{t('系统客户端', 'System clients')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('名称', 'Name')}</th>
+                <th scope="col">{t('机构', 'Organization')}</th>
+                <th scope="col">clientId</th>
+                <th scope="col">{t('权限范围', 'Scopes')}</th>
+                <th scope="col">{t('创建时间', 'Created')}</th>
+                <th scope="col">
+                  <span class="sr-only">{t('操作', 'Actions')}</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {list.data.items.map((c) => (
+                <tr key={c.clientId} class={c.revokedAt ? 'revoked' : undefined}>
+                  <td data-label={t('名称', 'Name')}>{c.name}</td>
+                  <td data-label={t('机构', 'Organization')}>{c.orgName}</td>
+                  <td data-label="clientId">
+                    <span class="mono small">{c.clientId}</span>
+                  </td>
+                  <td data-label={t('权限范围', 'Scopes')}>
+                    {c.scopes.map((s) => (
+                      <code key={s} class="small">
+                        {s}{' '}
+                      </code>
+                    ))}
+                  </td>
+                  <td data-label={t('创建时间', 'Created')}>{fmtDate(c.createdAt)}</td>
+                  <td class="row-actions">
+                    {c.revokedAt ? (
+                      <span class="status cert-revoked">
+                        {t('已吊销', 'Revoked')} {fmtDate(c.revokedAt)}
+                      </span>
+                    ) : (
+                      <button
+                        type="button"
+                        class="secondary"
+                        aria-label={t(`吊销 ${c.name}`, `Revoke ${c.name}`)}
+                        onClick={() => {
+                          setNotice('')
+                          setRevoking(c)
+                        }}
+                      >
+                        {t('吊销', 'Revoke')}
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : null}
+        <Pager pager={pager} nextCursor={list.data?.nextCursor} />
+        {revoking ? (
+          <Confirm
+            title={t(`吊销客户端“${revoking.name}”？`, `Revoke the client “${revoking.name}”?`)}
+            confirm={t('确认吊销', 'Revoke')}
+            onClose={() => setRevoking(null)}
+            onConfirm={async () => {
+              await api.del(`/v1/clients/${encodeURIComponent(revoking.clientId)}`)
+              setNotice(t(`已吊销 ${revoking.name}。`, `${revoking.name} revoked.`))
+              list.reload()
+            }}
+          >
+            <dl class="facts">
+              <dt>{t('机构', 'Organization')}</dt>
+              <dd>{revoking.orgName}</dd>
+              <dt>clientId</dt>
+              <dd class="mono">{revoking.clientId}</dd>
+              <dt>{t('权限范围', 'Scopes')}</dt>
+              <dd>{revoking.scopes.join(', ')}</dd>
+            </dl>
+            <p>
+              {t(
+                '吊销后该系统不能再获取令牌，已取得的令牌最迟 15 分钟内失效。不能撤回，需要时请新建客户端。',
+                'The system can no longer get tokens; tokens it holds expire within 15 minutes. This cannot be undone: make a new client if needed.',
+              )}
+            </p>
+          </Confirm>
+        ) : null}
+      </Section>
+      <NewClient onCreated={list.reload} />
+    </div>
+  )
+}
+
+function NewClient({ onCreated }: { onCreated: () => void }) {
   const [name, setName] = useState('')
   const [orgId, setOrgId] = useState('')
   const [chosen, setChosen] = useState<string[]>(['outcomes:write'])
@@ -316,6 +869,7 @@ function Clients() {
               newKey(),
             ),
           )
+          onCreated()
         }}
       >
         <Field
@@ -354,12 +908,163 @@ function Clients() {
           {made.clientSecret ? (
             <>
               {' '}
-              · clientSecret <span class="mono">{made.clientSecret}</span>{' '}
-              {t('（只显示这一次）', '(shown once)')}
+              · clientSecret <span class="secret">{made.clientSecret}</span>{' '}
+              <CopyButton text={made.clientSecret} /> {t('（只显示这一次）', '(shown once)')}
             </>
           ) : null}
         </Notice>
       ) : null}
+    </Section>
+  )
+}
+
+const actionWords: Record<string, [string, string]> = {
+  'organization.registered': ['登记机构', 'Organization registered'],
+  'organization.updated': ['修改机构', 'Organization edited'],
+  'user.created': ['新建用户', 'User created'],
+  'user.disabled': ['停用用户', 'User disabled'],
+  'user.enabled': ['启用用户', 'User enabled'],
+  'user.password_reset': ['重置密码', 'Password reset'],
+  'user.password_changed': ['本人修改密码', 'Password changed by the user'],
+  'client.created': ['新建客户端', 'Client created'],
+  'client.revoked': ['吊销客户端', 'Client revoked'],
+  'signing_key.rotated': ['轮换签名密钥', 'Signing key rotated'],
+}
+function actionWord(action: string) {
+  const pair = actionWords[action]
+  return pair ? t(...pair) : action
+}
+const fieldWords: Record<string, [string, string]> = {
+  name: ['名称', 'name'],
+  regionCode: ['行政区划', 'region'],
+  scopes: ['权限范围', 'scopes'],
+  schoolLevel: ['办学层次', 'school level'],
+  reason: ['原因', 'reason'],
+  expiresAt: ['有效期至', 'valid until'],
+}
+
+/** An entry's detail in words: an edit's fields from → to, a reason, an expiry, memberships. */
+function detailWords(detail: Record<string, unknown>, orgs: Map<string, { name: string }>) {
+  return Object.entries(detail)
+    .map(([k, v]) => {
+      const pair = fieldWords[k]
+      const name = pair ? t(...pair) : k
+      if (k === 'memberships' && Array.isArray(v))
+        return (v as { orgId?: string; role?: string }[])
+          .map((m) => `${orgs.get(m.orgId ?? '')?.name ?? ''} · ${roleWord(m.role ?? '')}`)
+          .join(t('、', ', '))
+      if (Array.isArray(v)) return `${name}：${v.map(String).join(', ')}`
+      if (v && typeof v === 'object' && 'from' in v && 'to' in v) {
+        const c = v as { from: unknown; to: unknown }
+        return `${name}：${String(c.from ?? '—')} → ${String(c.to ?? '—')}`
+      }
+      return `${name}：${k === 'expiresAt' ? fmtDate(String(v)) : typeof v === 'string' ? v : JSON.stringify(v)}`
+    })
+    .join('；')
+}
+
+interface AuditEntry {
+  id: string
+  at: string
+  actor: { id: string; name: string }
+  action: string
+  target: { kind: string; id: string; label: string }
+  ip: string | null
+  detail: Record<string, unknown>
+}
+
+function Audit() {
+  const [f, setF] = useState({ action: '', from: '', to: '' })
+  const [query, setQuery] = useState(f)
+  const pager = usePager([query])
+  const list = useLoad(() => {
+    const params = new URLSearchParams({ limit: '30' })
+    if (query.action) params.set('action', query.action)
+    // Whole days in China's time: from the first day's start to the last day's end.
+    if (query.from) params.set('from', `${query.from}T00:00:00+08:00`)
+    if (query.to) params.set('to', `${query.to}T23:59:59.999+08:00`)
+    if (pager.cursor) params.set('cursor', pager.cursor)
+    return api.get<Page<AuditEntry>>(`/v1/audit?${params}`)
+  }, [query, pager.cursor])
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const orgs = useLoad(() => organizations())
+  return (
+    <Section title={t('操作日志', 'Audit trail')} id="audit">
+      <p class="hint">
+        {t(
+          '管理员的每项操作：谁、何时、从哪里、对谁做了什么。',
+          'Every administrative action: who did what to whom, when and from where.',
+        )}
+      </p>
+      <form
+        class="filter-grid"
+        aria-label={t('筛选日志', 'Filter the trail')}
+        onSubmit={(e) => {
+          e.preventDefault()
+          setQuery({ ...f })
+        }}
+      >
+        <Select
+          label={t('操作', 'Action')}
+          name="action"
+          value={f.action}
+          onInput={set('action')}
+          options={[
+            ['', t('全部', 'All')],
+            ...Object.entries(actionWords).map(([a, words]): [string, string] => [a, t(...words)]),
+          ]}
+        />
+        <Field
+          label={t('从', 'From')}
+          name="from"
+          type="date"
+          value={f.from}
+          onInput={set('from')}
+        />
+        <Field label={t('至', 'To')} name="to" type="date" value={f.to} onInput={set('to')} />
+        <div class="field">
+          <span aria-hidden="true">&nbsp;</span>
+          <button type="submit">{t('筛选', 'Filter')}</button>
+        </div>
+      </form>
+      <Loading state={list} />
+      {list.data && !list.data.items.length ? <p>{t('没有记录。', 'No entries.')}</p> : null}
+      {list.data?.items.length ? (
+        <table class="cards">
+          <caption class="sr-only">{t('操作日志', 'Audit trail')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('时间', 'When')}</th>
+              <th scope="col">{t('操作人', 'Who')}</th>
+              <th scope="col">{t('操作', 'Action')}</th>
+              <th scope="col">{t('对象', 'On')}</th>
+              <th scope="col">{t('详情', 'Detail')}</th>
+              <th scope="col">{t('来源地址', 'From')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((a) => (
+              <tr key={a.id}>
+                <td data-label={t('时间', 'When')}>{fmtDate(a.at)}</td>
+                <td data-label={t('操作人', 'Who')} class="nowrap">
+                  {a.actor.name}
+                </td>
+                <td data-label={t('操作', 'Action')} class="nowrap">
+                  {actionWord(a.action)}
+                </td>
+                <td data-label={t('对象', 'On')}>{a.target.label}</td>
+                <td data-label={t('详情', 'Detail')}>
+                  {detailWords(a.detail, orgs.data ?? new Map())}
+                </td>
+                <td data-label={t('来源地址', 'From')}>
+                  <span class="small">{a.ip ?? ''}</span>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      ) : null}
+      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
     </Section>
   )
 }

@@ -1,12 +1,13 @@
 import { useState } from 'preact/hooks'
-import { api, auth } from '../api'
+import { ApiError, api, auth } from '../api'
 import { t, w } from '../i18n'
 import { errorsByPath, Field, Form } from '../ui'
 
 function homeOf(roles: string[]) {
   for (const r of ['admin', 'reviewer', 'issuer', 'registrar', 'learner'])
     if (roles.includes(r)) return `#/${r}`
-  return '#/learner'
+  // An organization's admin (no role of their own there) administers its people.
+  return auth.administers() ? '#/admin' : '#/learner'
 }
 
 export function Home() {
@@ -87,6 +88,18 @@ function nextFromHash(fallback: string) {
 export function SignIn() {
   const [username, setUsername] = useState('')
   const [password, setPassword] = useState('')
+  const [mustChange, setMustChange] = useState(false)
+  if (mustChange)
+    return (
+      <NewPassword
+        username={username.trim()}
+        password={password}
+        onBack={() => {
+          setPassword('')
+          setMustChange(false)
+        }}
+      />
+    )
   return (
     <section class="card narrow">
       <h1>{t('登录', 'Sign in')}</h1>
@@ -94,7 +107,19 @@ export function SignIn() {
         label={t('登录', 'Sign in')}
         submit={t('登录', 'Sign in')}
         onSubmit={async () => {
-          await auth.signIn(username.trim(), password)
+          try {
+            await auth.signIn(username.trim(), password)
+          } catch (err) {
+            // A reset password signs in only to choose a new one (decision 0531).
+            if (
+              err instanceof ApiError &&
+              err.problem.code === 'IDENTITY_PASSWORD_CHANGE_REQUIRED'
+            ) {
+              setMustChange(true)
+              return
+            }
+            throw err
+          }
           location.hash = nextFromHash(homeOf(auth.current?.claims.roles ?? []))
         }}
       >
@@ -119,6 +144,63 @@ export function SignIn() {
       <p>
         {t('还没有账号？', 'No account yet?')}{' '}
         <a href="#/signup">{t('学习者注册', 'Sign up as a learner')}</a>
+      </p>
+    </section>
+  )
+}
+
+/** After an admin reset: the temporary password and a new one, then signed in. */
+function NewPassword(props: { username: string; password: string; onBack: () => void }) {
+  const [next, setNext] = useState('')
+  const [again, setAgain] = useState('')
+  const [mismatch, setMismatch] = useState('')
+  return (
+    <section class="card narrow">
+      <h1>{t('设置新密码', 'Choose a new password')}</h1>
+      <p>
+        {t(
+          `管理员已重置 ${props.username} 的密码。请设置一个只有你知道的新密码，之后用新密码登录。`,
+          `An administrator reset the password of ${props.username}. Choose a new one that only you know; you sign in with it from now on.`,
+        )}
+      </p>
+      <Form
+        label={t('设置新密码', 'Choose a new password')}
+        submit={t('保存并登录', 'Save and sign in')}
+        onSubmit={async () => {
+          setMismatch('')
+          if (next !== again) {
+            setMismatch(t('两次输入的新密码不一致', 'The two entries differ'))
+            return
+          }
+          await auth.changePassword(props.username, props.password, next)
+          location.hash = nextFromHash(homeOf(auth.current?.claims.roles ?? []))
+        }}
+      >
+        <Field
+          label={t('新密码', 'New password')}
+          name="newPassword"
+          type="password"
+          value={next}
+          onInput={setNext}
+          required
+          autoComplete="new-password"
+          hint={t('至少 10 个字符', 'At least 10 characters')}
+        />
+        <Field
+          label={t('再次输入新密码', 'New password again')}
+          name="newPasswordAgain"
+          type="password"
+          value={again}
+          onInput={setAgain}
+          required
+          autoComplete="new-password"
+          error={mismatch || undefined}
+        />
+      </Form>
+      <p>
+        <button type="button" class="link" onClick={props.onBack}>
+          {t('返回登录', 'Back to sign-in')}
+        </button>
       </p>
     </section>
   )

@@ -84,6 +84,7 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
     {
       row: 2,
       name: '赵新生',
+      accountNo: '',
       newLearner: true,
       title: '网页设计',
       credits: '4.00',
@@ -101,7 +102,7 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
     { row: 4, name: '李学号', accountNo: enrolledL.accountNo, occurredOn: '2024-06-30' },
     { row: 5, name: '赵新生', grade: '合格/二级制' },
   ])
-  t.equal(p.rows[0].accountNo, p.rows[3].accountNo, 'one account for one person named twice')
+  t.equal(p.rows[3].accountNo, '', 'no number before the account is opened')
   t.same(await counts(a.db), before, 'a dry run writes nothing, not even the new account')
 
   const key = { 'idempotency-key': 'import-good-1' }
@@ -109,6 +110,12 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
   t.equal(done.statusCode, 201, done.body)
   t.match(done.json(), { dryRun: false, created: 4, existing: 0, openedLearners: 1 })
   t.ok(done.json().rows.every((r: { entryId: string | null }) => r.entryId))
+  t.equal(
+    done.json().rows[0].accountNo,
+    done.json().rows[3].accountNo,
+    'one account for one person named twice',
+  )
+  t.match(done.json().rows[0].accountNo, /^CB\d+$/)
   const after = await counts(a.db)
   t.equal(after.entries, before.entries + 4)
   t.equal(after.learners, before.learners + 1)

@@ -289,7 +289,7 @@ export async function importOutcomes(
     const created = e.posted_at.getTime() >= startedAt
     return {
       row: r.row,
-      ...learnerOf(people.resolved[i]),
+      ...learnerOf(people.resolved[i], dryRun),
       kind: item.kind,
       title: item.title,
       credits: e.credits,
@@ -303,8 +303,13 @@ export async function importOutcomes(
   return answerOf(read, dryRun, rows, people.resolved)
 }
 
-function learnerOf(r: Resolved | undefined): RowLearner {
-  return { name: r?.name ?? '', accountNo: r?.accountNo ?? '', newLearner: r?.opened ?? false }
+/** A dry run's new accounts have no number yet: the one drawn for them is not kept. */
+function learnerOf(r: Resolved | undefined, dryRun: boolean): RowLearner {
+  return {
+    name: r?.name ?? '',
+    accountNo: r && !(dryRun && r.opened) ? r.accountNo : '',
+    newLearner: r?.opened ?? false,
+  }
 }
 
 function answerOf<R extends { status: string }>(
@@ -473,7 +478,7 @@ export async function importEnrollments(
   const rows = read.rows.map(
     (r, i): EnrollmentRowAnswer => ({
       row: r.row,
-      ...learnerOf(people.resolved[i]),
+      ...learnerOf(people.resolved[i], dryRun),
       studentNo: r.values.studentNo ?? null,
       programCode: r.values.programCode ?? '',
       programName: r.values.programName ?? '',

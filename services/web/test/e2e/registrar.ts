@@ -1,3 +1,4 @@
+import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
 import type { Journey } from './harness.js'
 
 /**
@@ -7,7 +8,8 @@ import type { Journey } from './harness.js'
  */
 export const journey: Journey = {
   name: 'registrar',
-  title: 'a registrar finds learners by 学号 and 身份证号, posts, and reverses with a confirmation',
+  title:
+    'a registrar finds learners by 学号 and 身份证号, posts, imports a spreadsheet, reverses with a confirmation',
   async run(t, e) {
     const studentNo = `E2E${Date.now().toString().slice(-8)}`
     const name = '冯学勤'
@@ -38,6 +40,55 @@ export const journey: Journey = {
     await registrar.locator('tr[data-entry="机械制图"]').waitFor()
     t.pass("the posted outcome shows in the learner's entries at this school")
     await e.screenshot(registrar, 'registrar-outcome-found')
+
+    // The school's own spreadsheet: Chinese headers, a new person by 身份证号 + 姓名, the enrolled
+    // one by 学号, and a bad row; every bad cell is named by row and column, nothing is written.
+    const headers = ['序号', '身份证号', '姓名', '学号', '课程名称', '学分', '成绩', '日期']
+    const newcomer = [e.nationalId(), '褚新同学']
+    const good = [
+      [1, ...newcomer, null, '电工基础', 3, 90, '2025-06-30'],
+      [2, null, null, studentNo, '机车构造', 2.5, '优秀', '202506'],
+    ]
+    const sheet = async (rows: unknown[][]) => ({
+      name: '成绩.xlsx',
+      mimeType: XLSX_TYPE,
+      buffer: await writeTable('xlsx', { sheet: '成绩', headers, rows: rows as never }),
+    })
+    await registrar.goto('/#/registrar/batch')
+    const fileInput = registrar.getByLabel('选择表格文件（.xlsx 或 .csv）')
+    await fileInput.setInputFiles(
+      await sheet([...good, [3, null, null, studentNo, '铁道概论', 'abc', 75, '2099-01-01']]),
+    )
+    await registrar.getByRole('button', { name: '检查并预览' }).click()
+    const problems = registrar.getByTestId('import-problems')
+    await problems.waitFor()
+    const named = await problems
+      .locator('tbody tr')
+      .evaluateAll((rows) => rows.map((r) => r.textContent ?? ''))
+    t.match(
+      named,
+      [/^4学分.*“abc”不是有效的数字/, /^4日期.*日期晚于今天/],
+      'bad cells by row and column',
+    )
+    t.ok((await problems.textContent())?.includes('未写入任何记录'), 'nothing was written')
+    await e.screenshot(registrar, 'registrar-import-problems')
+    await fileInput.setInputFiles(await sheet(good))
+    await registrar.getByRole('button', { name: '检查并预览' }).click()
+    const summary = registrar.getByTestId('import-summary')
+    await summary.waitFor()
+    t.match(
+      await summary.textContent(),
+      /将新增 2 条.*将为 1 位学习者新开账户/,
+      'the preview says what will be written',
+    )
+    await e.screenshot(registrar, 'registrar-import-preview')
+    await registrar.getByRole('button', { name: '确认导入 2 行' }).click()
+    await registrar.getByTestId('import-done').waitFor()
+    t.match(await registrar.getByTestId('import-done').textContent(), /新增 2 条/)
+    const download = registrar.waitForEvent('download')
+    await registrar.getByRole('button', { name: '下载导入结果（Excel）' }).click()
+    t.match((await download).suggestedFilename(), /导入结果\.xlsx$/, 'the result as a spreadsheet')
+    await e.screenshot(registrar, 'registrar-import-done')
     await registrar.context().close()
 
     // On a phone, in English: reverse it after a confirmation naming the entry.
@@ -66,6 +117,25 @@ export const journey: Journey = {
       'a reversed entry offers no second reversal',
     )
     await e.screenshot(phone, 'registrar-reversed-phone-en')
+
+    // Enrolling from a sheet, previewed on the phone.
+    await phone.goto('/#/registrar/enroll-batch')
+    await phone.getByLabel('Choose the sheet (.xlsx or .csv)').setInputFiles({
+      name: 'enroll.xlsx',
+      mimeType: XLSX_TYPE,
+      buffer: await writeTable('xlsx', {
+        sheet: '学籍',
+        headers: ['身份证号', '姓名', '学号', '专业代码', '专业名称', '入学日期'],
+        rows: [
+          [e.nationalId(), '卫新生', `${studentNo}B`, 'P-RAIL', '铁道机车运用与维护', '2025-09-01'],
+        ],
+      }),
+    })
+    await phone.getByRole('button', { name: 'Check and preview' }).click()
+    await phone.getByTestId('import-summary').waitFor()
+    t.match(await phone.getByTestId('import-summary').textContent(), /1 to write.*1 new account/)
+    await e.screenshot(phone, 'registrar-enroll-import-phone-en')
+    t.ok(await e.fitsWidth(phone), 'the preview fits a phone')
     await phone.context().close()
   },
 }

@@ -1,7 +1,7 @@
-import { useId, useState } from 'preact/hooks'
-import { ApiError, api, newKey, type Page, request } from '../api'
+import { useState } from 'preact/hooks'
+import { ApiError, api, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
-import { BusyButton, Confirm } from '../staff-ui'
+import { BusyButton, Confirm, csvBlob, download, fileRequest } from '../staff-ui'
 import {
   errorsByPath,
   Field,
@@ -19,7 +19,8 @@ import { type Entry, Tabs } from './learner'
 const tabs: [string, string, string][] = [
   ['', '开户与登记专业', 'Enroll'],
   ['outcome', '录入学习成果', 'Post an outcome'],
-  ['batch', 'CSV批量导入', 'CSV batch'],
+  ['batch', '批量导入成果', 'Import outcomes'],
+  ['enroll-batch', '批量登记学籍', 'Enroll from a sheet'],
   ['reverse', '冲正', 'Reverse'],
 ]
 
@@ -30,7 +31,8 @@ export function RegistrarPage({ path }: { path: string[] }) {
       <Tabs base="registrar" items={tabs} current={sub} />
       {sub === '' ? <Enroll /> : null}
       {sub === 'outcome' ? <PostOutcome /> : null}
-      {sub === 'batch' ? <Batch /> : null}
+      {sub === 'batch' ? <SheetImport kind="outcomes" /> : null}
+      {sub === 'enroll-batch' ? <SheetImport kind="enrollments" /> : null}
       {sub === 'reverse' ? <Reverse /> : null}
     </div>
   )
@@ -635,135 +637,367 @@ function PostOutcome() {
   )
 }
 
-const csvHelp =
-  'learnerId,kind,title,code,credits,hours,gradeScore,gradeScale,level,category,occurredOn,externalRef'
-
-/** Item n of the batch is CSV line n + 2 (line 1 is the header). */
-function rowOf(path: string) {
-  const m = /^\/?items\/(\d+)(\/.*)?$/.exec(path)
-  return m ? { line: Number(m[1]) + 2, field: (m[2] ?? '').replace(/^\//, '') } : null
+/** What an import answers, row by row (see accounts' POST /v1/{outcomes,enrollments}/import). */
+interface ImportRow {
+  row: number
+  name: string
+  accountNo: string
+  newLearner: boolean
+  status: 'created' | 'existing'
+  kind?: string
+  title?: string
+  credits?: string | null
+  hours?: string | null
+  grade?: string | null
+  occurredOn?: string
+  studentNo?: string | null
+  programCode?: string
+  programName?: string
+  startedOn?: string
+}
+interface ImportAnswer {
+  dryRun: boolean
+  format: 'xlsx' | 'csv'
+  ignoredColumns: string[]
+  rowCount: number
+  created: number
+  existing: number
+  openedLearners: number
+  rows: ImportRow[]
+}
+interface RowProblem {
+  path: string
+  row?: number
+  column?: string
+  letter?: string
+  code?: string
+  message: string
 }
 
-function Batch() {
-  const fileId = useId()
-  const [csv, setCsv] = useState('')
-  const [result, setResult] = useState<{ created: number; existing: number } | null>(null)
-  const [problem, setProblem] = useState<ApiError | null>(null)
-  const [other, setOther] = useState<unknown>(null)
-  const lines = csv.split(/\r?\n/)
-  const rows =
-    problem?.problem.errors?.map((e) => ({ ...rowOf(e.path), message: e.message, path: e.path })) ??
-    []
-  const byLine = new Map<number, { field: string; message: string }[]>()
-  for (const r of rows)
-    if (r.line)
-      byLine.set(r.line, [
-        ...(byLine.get(r.line) ?? []),
-        { field: r.field ?? '', message: r.message },
-      ])
-  const submit = async () => {
-    setResult(null)
-    setProblem(null)
-    setOther(null)
+/** Rows shown on the page; the report has them all. */
+const SHOWN = 100
+
+const kinds = {
+  outcomes: {
+    title: ['批量导入学习成果', 'Import outcomes from a spreadsheet'],
+    template: '学习成果导入模板.xlsx',
+    columns: '身份证号、姓名（或学号）、课程名称、学分或学时、成绩、日期',
+    columnsEn: '身份证号 and 姓名 (or 学号), title, credits or hours, grade, date',
+  },
+  enrollments: {
+    title: ['批量登记学籍', 'Enroll from a spreadsheet'],
+    template: '学籍注册导入模板.xlsx',
+    columns: '身份证号、姓名、学号、专业代码、专业名称、入学日期',
+    columnsEn: '身份证号, 姓名, 学号, program code and name, start date',
+  },
+} as const
+
+/**
+ * The registrar's own spreadsheet in: a template to start from, the file checked and previewed
+ * (nothing written), then written all at once; every bad row and cell named by row and column;
+ * the result, preview or problems to download.
+ */
+function SheetImport({ kind }: { kind: 'outcomes' | 'enrollments' }) {
+  const k = kinds[kind]
+  const [file, setFile] = useState<File | null>(null)
+  const [key, setKey] = useState(newKey())
+  const [preview, setPreview] = useState<ImportAnswer | null>(null)
+  const [done, setDone] = useState<ImportAnswer | null>(null)
+  const [problems, setProblems] = useState<RowProblem[] | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const url = `/v1/${kind}/import`
+  const reset = () => {
+    setPreview(null)
+    setDone(null)
+    setProblems(null)
+    setError(null)
+  }
+  /** Row problems are listed; a file refused as a whole (or anything else) goes to the ProblemBox. */
+  const catching = async (run: () => Promise<void>) => {
+    setError(null)
     try {
-      setResult(
-        await request('POST', '/v1/outcomes/batch', csv, {
-          contentType: 'text/csv',
-          key: newKey(),
-        }),
-      )
+      await run()
     } catch (err) {
-      if (err instanceof ApiError && err.problem.errors?.length) setProblem(err)
-      else setOther(err)
+      const rows =
+        err instanceof ApiError ? (err.problem.errors as RowProblem[] | undefined) : undefined
+      if (rows?.length && rows[0]!.row !== undefined) setProblems(rows)
+      else setError(err)
     }
   }
+  const stem = file?.name.replace(/\.[^.]+$/, '') ?? kind
   return (
-    <Section title={t('CSV批量导入学习成果', 'Upload a CSV batch')}>
+    <Section title={t(k.title[0], k.title[1])}>
       <p>
-        {t('第一行为表头，列：', 'A header row, columns: ')}
-        <code>{csvHelp}</code>
         {t(
-          '。全部有效才会一次写入；有任何一行错误则一条也不写，并逐行说明原因。最多1000行。',
-          '. All rows valid → all written at once; any bad row → nothing written and every bad row explained. Up to 1,000 rows.',
+          `用贵校已有的 Excel（.xlsx）或 CSV 表格导入，表头可用中文或英文。每行须有：${k.columns}。先检查并预览，确认后一次写入；任何一行有错都不会写入。每个文件最多 10000 行。`,
+          `Import the Excel (.xlsx) or CSV sheet you keep, with Chinese or English headers. Each row needs: ${k.columnsEn}. Check and preview first, then write it all at once; any bad row and nothing is written. Up to 10,000 rows a file.`,
         )}
+        {kind === 'outcomes'
+          ? t(
+              '身份证号对应的学习者还没有账户时，会按身份证号和姓名为其开户。',
+              'A person without an account yet gets one, from the 身份证号 and name.',
+            )
+          : null}
       </p>
-      <div class="field">
-        <label for={fileId}>{t('选择CSV文件', 'Choose a CSV file')}</label>
+      <div class="actions">
+        <BusyButton
+          class="secondary"
+          onError={setError}
+          onClick={async () => {
+            const res = await fileRequest('GET', `/v1/imports/templates/${kind}`)
+            download(k.template, await res.blob())
+          }}
+        >
+          {t('下载模板（Excel）', 'Download the template (Excel)')}
+        </BusyButton>
+      </div>
+      <div class="field file-input">
+        <label for={`${kind}-file`}>
+          {t('选择表格文件（.xlsx 或 .csv）', 'Choose the sheet (.xlsx or .csv)')}
+        </label>
         <input
-          id={fileId}
-          name="csvFile"
+          id={`${kind}-file`}
+          name="file"
           type="file"
-          accept=".csv,text/csv"
-          onChange={async (e) => {
-            const file = (e.target as HTMLInputElement).files?.[0]
-            if (file) setCsv(await file.text())
+          accept=".xlsx,.csv,.txt,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+          onChange={(e) => {
+            setFile((e.target as HTMLInputElement).files?.[0] ?? null)
+            setKey(newKey())
+            reset()
           }}
         />
       </div>
-      <div class="field">
-        <label for={`${fileId}-text`}>{t('或直接粘贴CSV内容', 'Or paste the CSV')}</label>
-        <textarea
-          id={`${fileId}-text`}
-          name="csv"
-          rows={8}
-          class="mono"
-          value={csv}
-          onInput={(e) => setCsv((e.target as HTMLTextAreaElement).value)}
-        />
+      <div class="actions">
+        <BusyButton
+          onError={setError}
+          onClick={() =>
+            catching(async () => {
+              reset()
+              if (!file) throw new Error(t('请先选择文件', 'Choose a file first'))
+              const res = await fileRequest('POST', `${url}?dryRun=true`, file)
+              setPreview((await res.json()) as ImportAnswer)
+            })
+          }
+        >
+          {t('检查并预览', 'Check and preview')}
+        </BusyButton>
       </div>
-      <button type="button" onClick={submit} disabled={!csv.trim()}>
-        {t('上传并校验', 'Upload')}
-      </button>
-      <ProblemBox error={other} />
-      {result ? (
-        <Notice>
-          {t(
-            `导入成功：新增 ${result.created} 条，已存在 ${result.existing} 条。`,
-            `Imported: ${result.created} new, ${result.existing} already there.`,
-          )}
-        </Notice>
-      ) : null}
-      {problem ? (
-        <div class="problem" role="alert">
+      <ProblemBox error={error} />
+
+      {problems ? (
+        <div class="problem" role="alert" data-testid="import-problems">
           <strong>
             {t(
-              `有 ${byLine.size} 行有误，未写入任何记录。`,
-              `${byLine.size} bad rows; nothing was written.`,
-            )}{' '}
-            <code>{problem.problem.code}</code>
+              `${new Set(problems.map((p) => p.row)).size} 行有问题，未写入任何记录。请在表格中改正后重新上传：`,
+              `${new Set(problems.map((p) => p.row)).size} row(s) have problems; nothing was written. Correct them in the sheet and upload again:`,
+            )}
           </strong>
-          <table class="bad-rows">
-            <caption>{t('错误行', 'Bad rows')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('行号', 'Line')}</th>
-                <th scope="col">{t('内容', 'Row')}</th>
-                <th scope="col">{t('问题', 'Problems')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {[...byLine.entries()]
-                .sort((a, b) => a[0] - b[0])
-                .map(([line, errs]) => (
-                  <tr key={line} data-line={line}>
-                    <td>{line}</td>
-                    <td class="mono">{lines[line - 1] ?? ''}</td>
-                    <td>
-                      <ul>
-                        {errs.map((e) => (
-                          <li key={e.field + e.message}>
-                            {e.field ? <code>{e.field}</code> : null} {e.message}
-                          </li>
-                        ))}
-                      </ul>
+          <div class="scroll">
+            <table class="bad-rows cards">
+              <caption class="sr-only">{t('错误明细', 'Problems')}</caption>
+              <thead>
+                <tr>
+                  <th scope="col">{t('行号', 'Row')}</th>
+                  <th scope="col">{t('列', 'Column')}</th>
+                  <th scope="col">{t('问题', 'Problem')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {problems.slice(0, SHOWN * 2).map((p) => (
+                  <tr key={p.path} data-row={p.row}>
+                    <td data-label={t('行号', 'Row')}>{p.row}</td>
+                    <td data-label={t('列', 'Column')}>
+                      {p.column}
+                      {p.letter ? <span class="hint">（{p.letter}）</span> : null}
                     </td>
+                    <td data-label={t('问题', 'Problem')}>{p.message}</td>
                   </tr>
                 ))}
-            </tbody>
-          </table>
+              </tbody>
+            </table>
+          </div>
+          {problems.length > SHOWN * 2 ? (
+            <p>
+              {t(
+                `另有 ${problems.length - SHOWN * 2} 处问题见错误明细。`,
+                `${problems.length - SHOWN * 2} more in the report.`,
+              )}
+            </p>
+          ) : null}
+          <button
+            type="button"
+            class="secondary"
+            onClick={() =>
+              download(
+                t(`${stem}-错误明细.csv`, `${stem}-problems.csv`),
+                csvBlob([
+                  [t('行号', 'Row'), t('列', 'Column'), t('问题', 'Problem')],
+                  ...problems.map((p) => [
+                    p.row,
+                    `${p.column ?? ''}${p.letter ? `（${p.letter}）` : ''}`,
+                    p.message,
+                  ]),
+                ]),
+              )
+            }
+          >
+            {t('下载错误明细', 'Download the problems')}
+          </button>
+        </div>
+      ) : null}
+
+      {preview && !done ? (
+        <div class="card" data-testid="import-preview">
+          <h3>{t('预览：尚未写入', 'Preview: nothing written yet')}</h3>
+          <p data-testid="import-summary">
+            {t(
+              `共 ${preview.rowCount} 行：将新增 ${preview.created} 条，已存在 ${preview.existing} 条（不会重复写入）；将为 ${preview.openedLearners} 位学习者新开账户。`,
+              `${preview.rowCount} row(s): ${preview.created} to write, ${preview.existing} already there (not written again); ${preview.openedLearners} new account(s) to open.`,
+            )}
+          </p>
+          {preview.ignoredColumns.length ? (
+            <p class="hint">
+              {t('未使用的列：', 'Columns not used: ')}
+              {preview.ignoredColumns.join(t('、', ', '))}
+            </p>
+          ) : null}
+          <ImportRows kind={kind} rows={preview.rows} />
+          <div class="actions">
+            <BusyButton
+              onError={setError}
+              onClick={() =>
+                catching(async () => {
+                  if (!file) return
+                  const res = await fileRequest('POST', url, file, key)
+                  setDone((await res.json()) as ImportAnswer)
+                  setPreview(null)
+                })
+              }
+            >
+              {t(`确认导入 ${preview.rowCount} 行`, `Import ${preview.rowCount} row(s)`)}
+            </BusyButton>
+            <BusyButton
+              class="secondary"
+              onError={setError}
+              onClick={async () => {
+                if (!file) return
+                const res = await fileRequest('POST', `${url}?dryRun=true&report=xlsx`, file)
+                download(t(`${stem}-导入预览.xlsx`, `${stem}-preview.xlsx`), await res.blob())
+              }}
+            >
+              {t('下载预览（Excel）', 'Download the preview (Excel)')}
+            </BusyButton>
+          </div>
+        </div>
+      ) : null}
+
+      {done ? (
+        <div class="notice" role="status" data-testid="import-done">
+          <p>
+            <strong>
+              {t(
+                `导入成功：新增 ${done.created} 条，已存在 ${done.existing} 条，新开账户 ${done.openedLearners} 个。`,
+                `Imported: ${done.created} new, ${done.existing} already there, ${done.openedLearners} accounts opened.`,
+              )}
+            </strong>
+          </p>
+          <BusyButton
+            class="secondary"
+            onError={setError}
+            onClick={async () => {
+              if (!file) return
+              // The same file and key again: the first answer, as a spreadsheet; nothing is written.
+              const res = await fileRequest('POST', `${url}?report=xlsx`, file, key)
+              download(t(`${stem}-导入结果.xlsx`, `${stem}-result.xlsx`), await res.blob())
+            }}
+          >
+            {t('下载导入结果（Excel）', 'Download the result (Excel)')}
+          </BusyButton>
+          <ImportRows kind={kind} rows={done.rows} />
         </div>
       ) : null}
     </Section>
+  )
+}
+
+function ImportRows({ kind, rows }: { kind: 'outcomes' | 'enrollments'; rows: ImportRow[] }) {
+  return (
+    <>
+      <div class="scroll">
+        <table class="cards import-rows">
+          <caption class="sr-only">{t('逐行结果', 'Row by row')}</caption>
+          <thead>
+            <tr>
+              <th scope="col">{t('行号', 'Row')}</th>
+              <th scope="col">{t('姓名', 'Name')}</th>
+              <th scope="col">{t('学习账号', 'Account no.')}</th>
+              {kind === 'outcomes' ? (
+                <>
+                  <th scope="col">{t('内容', 'Title')}</th>
+                  <th scope="col">{t('学分', 'Credits')}</th>
+                  <th scope="col">{t('学时', 'Hours')}</th>
+                  <th scope="col">{t('日期', 'Date')}</th>
+                </>
+              ) : (
+                <>
+                  <th scope="col">{t('学号', 'Student no.')}</th>
+                  <th scope="col">{t('专业', 'Program')}</th>
+                  <th scope="col">{t('入学日期', 'Start date')}</th>
+                </>
+              )}
+              <th scope="col">{t('结果', 'Result')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.slice(0, SHOWN).map((r) => (
+              <tr key={r.row} data-row={r.row}>
+                <td data-label={t('行号', 'Row')}>{r.row}</td>
+                <td data-label={t('姓名', 'Name')}>
+                  {r.name}
+                  {r.newLearner ? <span class="tag ok">{t('新开户', 'new account')}</span> : null}
+                </td>
+                <td data-label={t('学习账号', 'Account no.')}>
+                  {r.accountNo ? (
+                    <span class="mono">{r.accountNo}</span>
+                  ) : (
+                    <span class="hint">{t('（开户时生成）', '(given on opening)')}</span>
+                  )}
+                </td>
+                {kind === 'outcomes' ? (
+                  <>
+                    <td data-label={t('内容', 'Title')}>
+                      {w(r.kind)} · {r.title}
+                    </td>
+                    <td data-label={t('学分', 'Credits')}>{r.credits ?? ''}</td>
+                    <td data-label={t('学时', 'Hours')}>{r.hours ?? ''}</td>
+                    <td data-label={t('日期', 'Date')}>{r.occurredOn}</td>
+                  </>
+                ) : (
+                  <>
+                    <td data-label={t('学号', 'Student no.')}>{r.studentNo ?? ''}</td>
+                    <td data-label={t('专业', 'Program')}>
+                      {r.programCode} {r.programName}
+                    </td>
+                    <td data-label={t('入学日期', 'Start date')}>{r.startedOn}</td>
+                  </>
+                )}
+                <td data-label={t('结果', 'Result')}>
+                  {r.status === 'created' ? t('新增', 'new') : t('已存在', 'already there')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      {rows.length > SHOWN ? (
+        <p class="hint">
+          {t(
+            `仅显示前 ${SHOWN} 行，全部 ${rows.length} 行见下载的表格。`,
+            `The first ${SHOWN} rows; all ${rows.length} are in the download.`,
+          )}
+        </p>
+      ) : null}
+    </>
   )
 }
 

@@ -127,6 +127,8 @@ export const journey: Journey = {
       .first()
       .waitFor()
     await fits(learner, 'the applications list')
+    const ruleApplication =
+      (await learner.getByRole('link', { name: /铁道机车专业技能实训/ }).getAttribute('href')) ?? ''
     await e.screenshot(learner, 'learner-applications-phone')
 
     // A reviewer of the school decides in another browser.
@@ -139,6 +141,20 @@ export const journey: Journey = {
     await reviewer.getByRole('button', { name: '提交审核意见' }).click()
     await reviewer.locator('h1 .status.approved').waitFor()
     await e.screenshot(reviewer, 'reviewer-decided')
+
+    // The school reverses the award (entered by mistake): the rule's application on it closes.
+    const award = '河南省职业院校技能大赛 电力机车检修 二等奖'
+    await registrar.goto('/#/registrar/reverse')
+    await registrar.getByRole('textbox', { name: /^身份证号/ }).fill(id)
+    await registrar.getByRole('textbox', { name: /^姓名/ }).fill(name)
+    await registrar.getByRole('button', { name: '查找' }).click()
+    await registrar
+      .locator(`tr[data-entry="${award}"]`)
+      .getByRole('button', { name: '冲正' })
+      .click()
+    await registrar.getByLabel('冲正原因').fill('获奖等级录入有误')
+    await registrar.getByRole('button', { name: '确认冲正' }).click()
+    await registrar.getByText(`已冲正 ${name} 的“${award}”。`).waitFor()
 
     // The learner follows it: the trail in words, the organization rather than a person's id.
     await learner.goto(`/#/learner/applications/${applicationId}`)
@@ -158,15 +174,27 @@ export const journey: Journey = {
     await e.screenshot(learner, 'learner-application-approved-phone')
 
     // Messages: the header's mark, the list, read.
-    await learner.locator('a.unread-mark .badge').waitFor()
-    await learner.locator('a.unread-mark').click()
+    // On a phone the mark sits beside the menu button, outside the menu.
+    const mark = learner.locator('header a.unread-mark.phone-only')
+    await mark.locator('.badge').waitFor()
+    t.ok(await mark.isVisible(), 'the unread mark shows on the phone’s one-line header')
+    await mark.click()
     await learner.getByRole('heading', { name: '我的消息' }).waitFor()
     await e.until(learner, /认定申请“机车乘务作业实训”已通过/)
     await fits(learner, 'the messages')
     await e.screenshot(learner, 'learner-messages-phone')
     await learner.getByRole('button', { name: '全部标为已读' }).click()
     await learner.getByText('没有未读消息').waitFor()
-    t.equal(await learner.locator('a.unread-mark .badge').count(), 0, 'the unread mark is gone')
+    t.equal(await mark.locator('.badge').count(), 0, 'the unread mark is gone')
+
+    // The rule's application on the reversed award was closed; the trail says why, in words.
+    await learner.goto(`/${ruleApplication}`)
+    await e.until(learner, '一条来源记录被发布机构冲正，申请已关闭')
+    t.ok(
+      await learner.getByText('学分银行按互认标准为您自动开立了申请').isVisible(),
+      'opened by the standard, closed by the reversal',
+    )
+    await e.screenshot(learner, 'learner-rule-application-closed-phone')
 
     // At a desk: one total including the recognized credits, the PDF record and the credential.
     const desk = await e.newPage()
@@ -177,6 +205,19 @@ export const journey: Journey = {
       (await desk.getByTestId('total-credits').textContent())?.trim(),
       '2.00',
       'the total includes the recognized credits',
+    )
+    await e.until(desk, '已冲正')
+    // The original is marked; it and its reversal line offer no credential.
+    const awardRows = desk.locator('table.entries tbody tr', { hasText: award })
+    t.equal(await awardRows.count(), 2, 'the award and its reversal are both in the statement')
+    t.ok(
+      await awardRows.filter({ has: desk.locator('.stamp', { hasText: '已冲正' }) }).isVisible(),
+      'the reversed award is marked',
+    )
+    t.equal(
+      await awardRows.getByRole('link', { name: '凭证' }).count(),
+      0,
+      'and offers no credential',
     )
     const [pdfResponse, pdf] = await Promise.all([
       desk.waitForResponse((r) => r.url().endsWith('/record.pdf')),
@@ -290,7 +331,12 @@ export const journey: Journey = {
       await fits(learner, shotName)
       await e.screenshot(learner, shotName)
     }
+    await learner.getByRole('button', { name: '菜单' }).click()
     await learner.getByRole('button', { name: 'English' }).click()
+    t.ok(
+      (await learner.locator('header.top').boundingBox())!.height < 60,
+      'the phone’s header is one line',
+    )
     for (const [path, heading, shotName] of [
       ['/#/learner', 'My learning account', 'learner-account-en-phone'],
       ['/#/learner/apply', 'Apply for recognition', 'learner-apply-en-phone'],

@@ -38,8 +38,20 @@ const roleHome: [string, string][] = [
 
 function Header() {
   const s = auth.current
+  // On a phone the links and the session sit behind one menu button, so the header is one line.
+  const [open, setOpen] = useState(false)
+  useEffect(() => {
+    const close = () => setOpen(false)
+    const escape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
+    window.addEventListener('hashchange', close)
+    window.addEventListener('keydown', escape)
+    return () => {
+      window.removeEventListener('hashchange', close)
+      window.removeEventListener('keydown', escape)
+    }
+  }, [])
   return (
-    <header class="top">
+    <header class={open ? 'top menu-open' : 'top'}>
       {/* A button, not a #main link: the hash is the page's route. */}
       <button type="button" class="skip" onClick={() => document.getElementById('main')?.focus()}>
         {t('跳到正文', 'Skip to content')}
@@ -48,67 +60,91 @@ function Header() {
         {t('学分银行', 'Credit Bank')}{' '}
         <small>{t('终身学习账户', 'Lifelong learning account')}</small>
       </a>
-      <nav aria-label={t('主导航', 'Main')}>
-        <ul>
-          {roleHome
-            .filter(([role]) => (role === 'admin' ? auth.administers() : auth.has(role)))
-            .map(([role, href]) => (
-              <li key={role}>
-                <a href={href}>{w(role)}</a>
-              </li>
-            ))}
-          <li>
-            <a href="#/verify">{t('证书查验', 'Verify a certificate')}</a>
-          </li>
-          <li>
-            <a href="#/verify-credential">{t('凭证验证', 'Verify a credential')}</a>
-          </li>
-        </ul>
-      </nav>
-      <div class="session">
-        <button
-          type="button"
-          class="link"
-          lang={currentLang() === 'zh' ? 'en' : 'zh-CN'}
-          onClick={() => setLang(currentLang() === 'zh' ? 'en' : 'zh')}
-        >
-          {currentLang() === 'zh' ? 'English' : '中文'}
-        </button>
-        {s?.claims.learner ? <UnreadMark learnerId={s.claims.learner} /> : null}
-        {s ? (
-          <>
-            <span class="who">{s.username}</span>
-            <button
-              type="button"
-              class="link"
-              onClick={() => {
-                auth.signOut()
-                location.hash = '#/'
-              }}
-            >
-              {t('退出', 'Sign out')}
-            </button>
-          </>
-        ) : (
-          <a href="#/login">{t('登录', 'Sign in')}</a>
-        )}
+      {s?.claims.learner ? (
+        <UnreadMark learnerId={s.claims.learner} listenOnly class="phone-only" />
+      ) : null}
+      <button
+        type="button"
+        class="menu-toggle"
+        aria-expanded={open ? 'true' : 'false'}
+        aria-controls="top-menu"
+        onClick={() => setOpen(!open)}
+      >
+        {t('菜单', 'Menu')}
+      </button>
+      <div id="top-menu" class="menu">
+        <nav aria-label={t('主导航', 'Main')}>
+          <ul>
+            {roleHome
+              .filter(([role]) => (role === 'admin' ? auth.administers() : auth.has(role)))
+              .map(([role, href]) => (
+                <li key={role}>
+                  <a href={href}>{w(role)}</a>
+                </li>
+              ))}
+            <li>
+              <a href="#/verify">{t('证书查验', 'Verify a certificate')}</a>
+            </li>
+            <li>
+              <a href="#/verify-credential">{t('凭证验证', 'Verify a credential')}</a>
+            </li>
+          </ul>
+        </nav>
+        <div class="session">
+          <button
+            type="button"
+            class="link"
+            lang={currentLang() === 'zh' ? 'en' : 'zh-CN'}
+            onClick={() => setLang(currentLang() === 'zh' ? 'en' : 'zh')}
+          >
+            {currentLang() === 'zh' ? 'English' : '中文'}
+          </button>
+          {s?.claims.learner ? <UnreadMark learnerId={s.claims.learner} /> : null}
+          {s ? (
+            <>
+              <span class="who">{s.username}</span>
+              <button
+                type="button"
+                class="link"
+                onClick={() => {
+                  auth.signOut()
+                  location.hash = '#/'
+                }}
+              >
+                {t('退出', 'Sign out')}
+              </button>
+            </>
+          ) : (
+            <a href="#/login">{t('登录', 'Sign in')}</a>
+          )}
+        </div>
       </div>
     </header>
   )
 }
 
 /** The learner's unread messages, read again on every page change. */
-function UnreadMark({ learnerId }: { learnerId: string }) {
+function UnreadMark({
+  learnerId,
+  listenOnly,
+  class: className,
+}: {
+  learnerId: string
+  /** A second mark (the phone's, beside the menu button) shows what the first one read. */
+  listenOnly?: boolean
+  class?: string
+}) {
   const [unread, setUnread] = useState(0)
   useEffect(() => onUnread(setUnread), [])
   useEffect(() => {
+    if (listenOnly) return
     const read = () => void unreadCount(learnerId).catch(() => {})
     read()
     window.addEventListener('hashchange', read)
     return () => window.removeEventListener('hashchange', read)
-  }, [learnerId])
+  }, [learnerId, listenOnly])
   return (
-    <a href="#/learner/notifications" class="unread-mark">
+    <a href="#/learner/notifications" class={`unread-mark ${className ?? ''}`}>
       {t('消息', 'Messages')}
       {unread ? (
         <span class="badge">

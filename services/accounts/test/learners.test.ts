@@ -47,6 +47,7 @@ t.test(
       accountNo: l.accountNo,
       category: 'student',
       openedByOrgId: school,
+      nationalIdMasked: l.nationalIdMasked,
     })
     t.equal(ev.subject, l.id)
     t.notOk(

@@ -24,6 +24,11 @@ export const accountsEvents = {
       birthDate: Nullable(DateOnly),
       /** The learner's name as the account holds it: portfolio prints it on shared views and records. */
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      /**
+       * The 身份证号 masked as accounts keeps it (first 6 and last 4): recognition shows reviewers
+       * who the learner is without the number itself (decision 0540).
+       */
+      nationalIdMasked: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     },
     { additionalProperties: false },
   ),

@@ -14,6 +14,8 @@ export const portfolioEvents = {
       sha256: Type.String({ pattern: '^[0-9a-f]{64}$' }),
       mediaType: Type.String(),
       sizeBytes: Type.Integer({ minimum: 1 }),
+      /** The name the learner gave the file, so reviewers see it by name (decision 0540). */
+      filename: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     },
     { additionalProperties: false },
   ),

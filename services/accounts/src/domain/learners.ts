@@ -124,6 +124,7 @@ export async function openLearner(
         openedByOrgId,
         birthDate: learner.birth_date,
         name: learner.name,
+        nationalIdMasked: learner.national_id_masked,
       },
     },
   ])

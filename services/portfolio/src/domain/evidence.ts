@@ -113,6 +113,7 @@ export async function addEvidence(
             sha256,
             mediaType,
             sizeBytes: bytes.length,
+            filename,
           },
         },
       ])

@@ -1,4 +1,4 @@
-import { type Kysely, sql, type Updateable } from 'kysely'
+import { type Expression, type Kysely, type SqlBool, sql, type Updateable } from 'kysely'
 import type { ApplicationTable, RecognitionDB, SourceUseTable } from './schema.js'
 
 type Db = Kysely<RecognitionDB>
@@ -134,6 +134,8 @@ export async function updateApplication(
 export interface TrailRow {
   application_id: string
   actor: string
+  /** The organization a reviewer decided for (an escalated step's is the parent center). */
+  actor_org_id?: string | null
   action: string
   step: number | null
   reason: string | null
@@ -217,16 +219,54 @@ export interface ListFilter {
   learnerId?: string
   targetOrgId?: string
   status?: string
-  /** A reviewer's queue: current step in their scope. */
+  /** A reviewer's queue: current step in their scope, or overdue and escalated to their center. */
   queue?: {
     orgId: string
     regionCode: string | null
     allianceIds: string[]
     notLearner: string | null
   }
+  /**
+   * A reviewer's search and history (decision 0542): applications of their organization as the
+   * target, with any step in their scope, one they decided, or escalated to them now.
+   */
+  inScope?: {
+    orgId: string
+    regionCode: string | null
+    allianceIds: string[]
+    subject: string
+  }
+  /** Part of the learner's name, or their account number. */
+  learner?: string
+  ruleCode?: string
+  /** Opened on or after / on or before (dates). */
+  from?: string
+  to?: string
+  decidedBy?: string
   after?: { dueAt: string | null; id: string }
   limit: number
 }
+
+/** The region one level up of a char(6) column, as `parentRegion` in scope.ts computes it. */
+const parentOf = (col: string) =>
+  sql`(case when substr(${sql.ref(col)}, 5, 2) <> '00' then substr(${sql.ref(col)}, 1, 4) || '00' when substr(${sql.ref(col)}, 3, 2) <> '00' then substr(${sql.ref(col)}, 1, 2) || '0000' end)`
+
+/** Overdue, pending, and the current step's region (its own, or its center's) is a child of `region`. */
+const escalatedTo = (db: Db, region: string) =>
+  sql<boolean>`(application.status in ('open', 'in_review', 'appealed') and application.due_at < now() and (${parentOf('application.step_region')} = ${region} or application.step_org_id in (${db
+    .selectFrom('organization as o')
+    .select('o.id')
+    .where('o.kind', '=', 'recognition_center')
+    .where(sql<boolean>`${parentOf('o.region_code')} = ${region}`)})))`
+
+/** A reviewer decided a step of the application (their trail line). */
+const decidedBy = (db: Db, subject: string) =>
+  sql<boolean>`exists (${db
+    .selectFrom('application_trail as t')
+    .select('t.seq')
+    .whereRef('t.application_id', '=', 'application.id')
+    .where('t.actor', '=', subject)
+    .where('t.action', 'in', ['step_approved', 'approved', 'rejected'])})`
 
 export async function listApplications(db: Db, f: ListFilter) {
   let q = db
@@ -236,11 +276,46 @@ export async function listApplications(db: Db, f: ListFilter) {
   if (f.learnerId) q = q.where('learner_id', '=', f.learnerId)
   if (f.targetOrgId) q = q.where('target_org_id', '=', f.targetOrgId)
   if (f.status) q = q.where('status', '=', f.status)
+  if (f.ruleCode) q = q.where('rule_code', '=', f.ruleCode)
+  if (f.from) q = q.where('opened_on', '>=', f.from)
+  if (f.to) q = q.where('opened_on', '<=', f.to)
+  if (f.decidedBy) q = q.where(decidedBy(db, f.decidedBy))
+  if (f.learner) {
+    const text = f.learner
+    q = q.where(
+      'learner_id',
+      'in',
+      db
+        .selectFrom('learner')
+        .select('id')
+        .where(sql<boolean>`(position(${text} in name) > 0 or account_no = ${text})`),
+    )
+  }
+  if (f.inScope) {
+    const s = f.inScope
+    q = q.where((eb) => {
+      const ors: Expression<SqlBool>[] = [
+        eb('target_org_id', '=', s.orgId),
+        sql<boolean>`steps @> ${JSON.stringify([{ orgId: s.orgId }])}::jsonb`,
+        decidedBy(db, s.subject),
+      ]
+      if (s.regionCode) {
+        ors.push(sql<boolean>`steps @> ${JSON.stringify([{ regionCode: s.regionCode }])}::jsonb`)
+        ors.push(escalatedTo(db, s.regionCode))
+      }
+      for (const a of s.allianceIds)
+        ors.push(sql<boolean>`steps @> ${JSON.stringify([{ allianceId: a }])}::jsonb`)
+      return eb.or(ors)
+    })
+  }
   if (f.queue) {
     const s = f.queue
     q = q.where('status', 'in', pendingStatuses).where((eb) => {
-      const ors = [eb('step_org_id', '=', s.orgId)]
-      if (s.regionCode) ors.push(eb('step_region', '=', s.regionCode))
+      const ors: Expression<SqlBool>[] = [eb('step_org_id', '=', s.orgId)]
+      if (s.regionCode) {
+        ors.push(eb('step_region', '=', s.regionCode))
+        ors.push(escalatedTo(db, s.regionCode))
+      }
       if (s.allianceIds.length) ors.push(eb('step_alliance_id', 'in', s.allianceIds))
       return eb.or(ors)
     })
@@ -265,7 +340,34 @@ export async function listApplications(db: Db, f: ListFilter) {
   return (await q.execute()) as ApplicationRow[]
 }
 
-export function insertEvidence(db: Db, row: { id: string; learner_id: string }) {
+/** Who each learner is, for the pages (from accounts.learner.opened). */
+export async function upsertLearner(
+  db: Db,
+  l: { id: string; account_no: string; name: string | null; national_id_masked: string | null },
+) {
+  await db
+    .insertInto('learner')
+    .values(l)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet({
+        account_no: l.account_no,
+        name: l.name,
+        national_id_masked: l.national_id_masked,
+      }),
+    )
+    .execute()
+}
+
+export function insertEvidence(
+  db: Db,
+  row: {
+    id: string
+    learner_id: string
+    media_type: string | null
+    size_bytes: number | null
+    filename: string | null
+  },
+) {
   return db
     .insertInto('evidence')
     .values(row)

@@ -159,4 +159,33 @@ export const migrations: Migrations = {
       `alter table application add column evidence_ids uuid[] not null default '{}'`,
     ],
   },
+  // Reviewers at work (issue 15, decision 0540): who the learner is (from accounts.learner.opened),
+  // the evidence files by name, every read of one, and the indexes
+  // the reviewers' search uses.
+  '2026-12-06T0003_recognition_reviewers': {
+    up: [
+      `create table learner (
+        id uuid primary key,
+        account_no text not null,
+        name text,
+        national_id_masked text
+      )`,
+      `create index learner_name on learner (name)`,
+      `alter table evidence add column media_type text`,
+      `alter table evidence add column size_bytes int`,
+      `alter table evidence add column filename text`,
+      `create table evidence_read (
+        seq bigint generated always as identity primary key,
+        evidence_id uuid not null,
+        application_id uuid not null references application (id),
+        actor text not null,
+        org_id uuid,
+        at timestamptz not null default now()
+      )`,
+      `create index evidence_read_evidence on evidence_read (evidence_id, seq)`,
+      `create index application_steps on application using gin (steps jsonb_path_ops)`,
+      `create index application_rule on application (rule_code, created_at)`,
+      `alter table application_trail add column actor_org_id uuid`,
+    ],
+  },
 }

@@ -118,6 +118,25 @@ export interface ApplicationTable {
 export interface EvidenceTable {
   id: string
   learner_id: string
+  media_type: string | null
+  size_bytes: number | null
+  filename: string | null
+}
+
+export interface LearnerTable {
+  id: string
+  account_no: string
+  name: string | null
+  national_id_masked: string | null
+}
+
+export interface EvidenceReadTable {
+  seq: Generated<string>
+  evidence_id: string
+  application_id: string
+  actor: string
+  org_id: string | null
+  at: Timestamp
 }
 
 export interface ApplicationTrailTable {
@@ -125,6 +144,7 @@ export interface ApplicationTrailTable {
   application_id: string
   at: Timestamp
   actor: string
+  actor_org_id: string | null
   action: string
   step: number | null
   reason: string | null
@@ -151,6 +171,8 @@ export interface RecognitionDB extends EventTables {
   application_trail: ApplicationTrailTable
   source_use: SourceUseTable
   evidence: EvidenceTable
+  evidence_read: EvidenceReadTable
+  learner: LearnerTable
   idempotency_key: {
     actor: string
     key: string

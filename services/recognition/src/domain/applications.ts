@@ -13,6 +13,7 @@ import {
   type NewApplication,
   pendingApplicationsUsing,
   type TrailRow,
+  trailsOf,
   updateApplication,
 } from '../db/application.repository.js'
 import type { EntryRow } from '../db/projection.repository.js'
@@ -23,7 +24,14 @@ import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } fr
 import type { ActiveRule, OutcomeFacts } from './rule-index.js'
 import type { ReviewStep } from './rule-spec.js'
 import type { Publish } from './rules.js'
-import { currentStep, isOwn, type ReviewerScope, stepInScope, stepsOf } from './scope.js'
+import {
+  currentStep,
+  decisionFor,
+  type ReviewerScope,
+  stepInScope,
+  stepRegion,
+  stepsOf,
+} from './scope.js'
 
 type Db = Kysely<RecognitionDB>
 const DEFAULT_DUE_DAYS = 15
@@ -256,6 +264,7 @@ async function approve(
   reason: string,
   step: number | null,
   publish: Publish,
+  actorOrgId: string | null = null,
 ) {
   if (!(await claimSources(trx, claimsOf(app))))
     throw recognitionErrors.RECOGNITION_SOURCE_ALREADY_USED()
@@ -267,7 +276,9 @@ async function approve(
       step_region: null,
       step_alliance_id: null,
     })
-  await addTrail(trx, [{ application_id: app.id, actor, action: 'approved', step, reason }])
+  await addTrail(trx, [
+    { application_id: app.id, actor, actor_org_id: actorOrgId, action: 'approved', step, reason },
+  ])
   await publish(trx, [approvedEvent(app)])
 }
 
@@ -311,20 +322,20 @@ export async function decide(
 ) {
   const app = await findApplication(trx, id, true)
   if (!app) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
-  const step = currentStep(app)
-  const inScope = stepInScope(step, scope)
+  const region = await stepRegion(trx, currentStep(app))
+  const may = decisionFor(p, app, scope, region, await trailsOf(trx, [app.id]), now.getTime())
   const seesIt =
-    inScope ||
+    may.allowed ||
+    may.escalated ||
     stepsOf(app).some((s) => stepInScope(s, scope)) ||
     p.org === app.target_org_id ||
     p.roles.includes('admin')
   if (!seesIt) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
-  if (!decidable.includes(app.status))
+  if (may.code === 'RECOGNITION_TRANSITION_INVALID')
     throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
       `A ${app.status} application takes no decision`,
     )
-  if (isOwn(p, app)) throw recognitionErrors.RECOGNITION_OWN_APPLICATION()
-  if (!inScope) throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE()
+  if (may.code) throw recognitionErrors[may.code]()
   await lockLearner(trx, app.learner_id)
   const k = app.step ?? 1
   const steps = stepsOf(app)
@@ -354,6 +365,7 @@ export async function decide(
       {
         application_id: app.id,
         actor: p.subject,
+        actor_org_id: p.org ?? null,
         action: 'rejected',
         step: k,
         reason: body.reason,
@@ -391,6 +403,7 @@ export async function decide(
       {
         application_id: app.id,
         actor: p.subject,
+        actor_org_id: p.org ?? null,
         action: 'step_approved',
         step: k,
         reason: body.reason,
@@ -400,7 +413,7 @@ export async function decide(
     return updated
   }
   await publish(trx, [decided('approved', null)])
-  await approve(trx, app, p.subject, body.reason, k, publish)
+  await approve(trx, app, p.subject, body.reason, k, publish, p.org ?? null)
   return (await findApplication(trx, app.id))!
 }
 

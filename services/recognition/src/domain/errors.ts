@@ -65,6 +65,21 @@ export const recognitionErrors = defineErrors({
     'Nobody decides on their own application',
     '不能审核自己的申请',
   ],
+  RECOGNITION_ALREADY_DECIDED: [
+    'forbidden',
+    'You decided a step of this application already; another person decides this one',
+    '你已审核过这份申请的一个环节，本环节须由其他人审核',
+  ],
+  RECOGNITION_NOT_REVIEWER: [
+    'forbidden',
+    'Only reviewers decide applications',
+    '只有审核人员可以审核申请',
+  ],
+  RECOGNITION_EVIDENCE_NOT_FOUND: [
+    'not_found',
+    'No such evidence file in an application you review',
+    '你审核的申请中没有这份证明材料',
+  ],
   RECOGNITION_NOT_LEARNER: [
     'forbidden',
     'Only the learner may do this',

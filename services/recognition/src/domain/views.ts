@@ -1,16 +1,87 @@
 import type { ApplicationRow } from '../db/application.repository.js'
+import type { EntryRow } from '../db/projection.repository.js'
+import type { EvidenceTable, LearnerTable } from '../db/schema.js'
 import { credits, showCredits } from './decimal.js'
+import { DECISIONS, type DecisionBar } from './scope.js'
+
+/**
+ * What a reviewer needs beside the application itself (decision 0540): who the learner is, the
+ * source entries in words, the evidence files by name, and whether the caller may decide now.
+ */
+export interface ReviewContext {
+  learner: LearnerTable | undefined
+  entries: EntryRow[]
+  evidence: EvidenceTable[]
+  decision: { allowed: boolean; code: DecisionBar | null; escalated: boolean }
+}
+
+/** 身份证号 shown as its first 4 and last 4 characters: 4101**********123X. */
+export function maskForReviewers(masked: string | null) {
+  if (!masked || masked.length < 8) return null
+  return `${masked.slice(0, 4)}${'*'.repeat(masked.length - 8)}${masked.slice(-4)}`
+}
+
+export function learnerOf(l: LearnerTable | undefined) {
+  return l
+    ? {
+        name: l.name,
+        accountNo: l.account_no,
+        nationalIdMasked: maskForReviewers(l.national_id_masked),
+      }
+    : null
+}
+
+function sourceOf(e: EntryRow) {
+  return {
+    id: e.id,
+    kind: e.kind,
+    title: e.title,
+    code: e.code,
+    orgId: e.org_id,
+    occurredOn: e.occurred_on,
+    credits: e.credits === null ? null : showCredits(credits(e.credits)),
+    hours: e.hours === null ? null : String(Number(e.hours)),
+    grade: e.score === null ? null : { score: e.score, scale: e.scale },
+    level: e.level,
+    category: e.category,
+    typeCode: e.type_code,
+    reversed: e.reversed_at !== null,
+  }
+}
+
+export function contextView(a: ApplicationRow, c: ReviewContext) {
+  return {
+    learner: learnerOf(c.learner),
+    sources: a.source_entry_ids.flatMap((id) => {
+      const e = c.entries.find((x) => x.id.toLowerCase() === id.toLowerCase())
+      return e ? [sourceOf(e)] : []
+    }),
+    evidence: a.evidence_ids.flatMap((id) => {
+      const f = c.evidence.find((x) => x.id.toLowerCase() === id.toLowerCase())
+      return [
+        {
+          id,
+          filename: f?.filename ?? null,
+          mediaType: f?.media_type ?? null,
+          sizeBytes: f?.size_bytes ?? null,
+        },
+      ]
+    }),
+    decision: c.decision,
+  }
+}
 
 export interface TrailRow {
   application_id: string
   at: Date | string
   actor: string
+  actor_org_id?: string | null
   action: string
   step: number | null
   reason: string | null
 }
 
-const REVIEWER_ACTIONS = new Set(['step_approved', 'approved', 'rejected'])
+const REVIEWER_ACTIONS = DECISIONS
 
 /**
  * Who took a trail step, as a person reads it: the learner, the system (a rule, an automatic
@@ -20,7 +91,8 @@ function byOf(a: ApplicationRow, t: TrailRow) {
   if (t.actor === 'system') return { role: 'system' as const, orgId: null }
   if (REVIEWER_ACTIONS.has(t.action)) {
     const steps = (a.steps ?? []) as { orgId?: string }[]
-    const orgId = (t.step ? steps[t.step - 1]?.orgId : undefined) ?? a.target_org_id
+    const orgId =
+      t.actor_org_id ?? (t.step ? steps[t.step - 1]?.orgId : undefined) ?? a.target_org_id
     return { role: 'reviewer' as const, orgId }
   }
   return { role: 'learner' as const, orgId: null }

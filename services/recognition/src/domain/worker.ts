@@ -9,6 +9,7 @@ import {
   insertEvidence,
   type NewApplication,
   updateApplication,
+  upsertLearner,
 } from '../db/application.repository.js'
 import {
   type EntryRow,
@@ -279,6 +280,20 @@ export function workerHandlers(
       await insertEvidence(trx as Db, {
         id: event.data.evidenceId,
         learner_id: event.data.learnerId,
+        media_type: event.data.mediaType,
+        size_bytes: event.data.sizeBytes,
+        filename: event.data.filename ?? null,
+      })
+    },
+
+    // Who the learner is, for the reviewers of their applications (decision 0540).
+    'accounts.learner.opened': async (trx, event) => {
+      const d = event.data
+      await upsertLearner(trx as Db, {
+        id: d.learnerId,
+        account_no: d.accountNo,
+        name: d.name ?? null,
+        national_id_masked: d.nationalIdMasked ?? null,
       })
     },
 

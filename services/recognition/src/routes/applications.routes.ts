@@ -1,4 +1,4 @@
-import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
+import { type Principal, principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
@@ -16,10 +16,11 @@ import type { RecognitionDB } from '../db/schema.js'
 import { appeal, decide, withdraw } from '../domain/applications.js'
 import { recognitionErrors } from '../domain/errors.js'
 import { applyAsLearner } from '../domain/learner-applications.js'
+import { reviewContexts } from '../domain/review-context.js'
 import type { RuleCache } from '../domain/rule-cache.js'
-import { maySee, reviewerScope } from '../domain/scope.js'
+import { maySeeNow, type ReviewerScope, reviewerScope } from '../domain/scope.js'
 import { simulate } from '../domain/simulation.js'
-import { applicationView } from '../domain/views.js'
+import { applicationView, contextView } from '../domain/views.js'
 import {
   Application,
   ApplicationBody,
@@ -35,8 +36,18 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<RecognitionDB>
 
-  const view = async (row: ApplicationRow, trx: Kysely<RecognitionDB> = db) =>
-    applicationView(row, await trailsOf(trx, [row.id]))
+  /** An application with what its reader needs beside it: the learner, sources, files, their decision. */
+  const view = async (
+    row: ApplicationRow,
+    p: Principal,
+    trx: Kysely<RecognitionDB> = db,
+    scope?: ReviewerScope | null,
+  ) => {
+    const trail = await trailsOf(trx, [row.id])
+    const s = scope === undefined ? await reviewerScope(trx, p) : scope
+    const c = (await reviewContexts(trx, p, s, [row], trail)).get(row.id)!
+    return { ...applicationView(row, trail), ...contextView(row, c) }
+  }
 
   r.post(
     '/v1/applications',
@@ -53,7 +64,7 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
         const row = await applyAsLearner(trx, p, request.body, cache, app.events.write)
-        return { status: 201, body: await view(row, trx) }
+        return { status: 201, body: await view(row, p, trx, null) }
       })
       app.events.committed()
       return out
@@ -76,6 +87,19 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
               Type.Enum(['open', 'in_review', 'approved', 'rejected', 'withdrawn', 'appealed']),
             ),
             learnerId: Type.Optional(Id),
+            learner: Type.Optional(
+              Type.String({
+                minLength: 1,
+                maxLength: 50,
+                description: 'part of the learner’s name, or their account number',
+              }),
+            ),
+            rule: Type.Optional(
+              Type.String({ minLength: 1, maxLength: 64, description: 'rule code' }),
+            ),
+            from: Type.Optional(Type.String({ format: 'date', description: 'opened on or after' })),
+            to: Type.Optional(Type.String({ format: 'date', description: 'opened on or before' })),
+            decidedByMe: Type.Optional(Type.Boolean()),
           },
           { additionalProperties: false },
         ),
@@ -86,9 +110,17 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const p = principalOf(request)
       const q = request.query
       const limit = q.limit ?? 20
-      const f: ListFilter = { limit, ...(q.status ? { status: q.status } : {}) }
+      const f: ListFilter = {
+        limit,
+        ...(q.status ? { status: q.status } : {}),
+        ...(q.learner?.trim() ? { learner: q.learner.trim() } : {}),
+        ...(q.rule ? { ruleCode: q.rule } : {}),
+        ...(q.from ? { from: q.from } : {}),
+        ...(q.to ? { to: q.to } : {}),
+        ...(q.decidedByMe ? { decidedBy: p.subject } : {}),
+      }
+      const scope = await reviewerScope(db, p)
       if (q.queue === 'mine') {
-        const scope = await reviewerScope(db, p)
         if (!scope)
           throw recognitionErrors.RECOGNITION_OUT_OF_SCOPE(
             'Only reviewers of an organization have a queue',
@@ -100,6 +132,10 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         const c = decodeCursor(q.cursor, 1)
         if (c) f.after = { dueAt: null, id: c[0] as string }
         if (p.roles.includes('admin')) {
+          if (q.learnerId) f.learnerId = q.learnerId
+        } else if (scope && p.kind === 'user') {
+          // A reviewer searches everything in their scope, the ones they decided included.
+          f.inScope = { ...scope, subject: p.subject }
           if (q.learnerId) f.learnerId = q.learnerId
         } else if (
           p.kind === 'user' &&
@@ -126,12 +162,14 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         db,
         page.map((a) => a.id),
       )
-      const items = page.map((a) =>
-        applicationView(
+      const contexts = await reviewContexts(db, p, scope, page, trails)
+      const items = page.map((a) => ({
+        ...applicationView(
           a,
           trails.filter((t) => t.application_id === a.id),
         ),
-      )
+        ...contextView(a, contexts.get(a.id)!),
+      }))
       const last = more ? page[page.length - 1] : undefined
       const nextCursor = last
         ? encodeCursor(
@@ -158,9 +196,10 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     async (request) => {
       const p = principalOf(request)
       const row = await findApplication(db, request.params.id)
-      if (!row || !maySee(p, row, await reviewerScope(db, p)))
+      const scope = await reviewerScope(db, p)
+      if (!row || !(await maySeeNow(db, p, row, scope)))
         throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
-      return view(row)
+      return view(row, p, db, scope)
     },
   )
 
@@ -182,7 +221,12 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const out = await db
         .transaction()
         .execute(async (trx) =>
-          view(await decide(trx, request.params.id, p, scope, request.body, app.events.write), trx),
+          view(
+            await decide(trx, request.params.id, p, scope, request.body, app.events.write),
+            p,
+            trx,
+            scope,
+          ),
         )
       app.events.committed()
       return out
@@ -206,7 +250,12 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
       const out = await db
         .transaction()
         .execute(async (trx) =>
-          view(await appeal(trx, request.params.id, p, request.body.reason, app.events.write), trx),
+          view(
+            await appeal(trx, request.params.id, p, request.body.reason, app.events.write),
+            p,
+            trx,
+            null,
+          ),
         )
       app.events.committed()
       return out
@@ -232,7 +281,9 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         .execute(async (trx) =>
           view(
             await withdraw(trx, request.params.id, p, request.body.reason, app.events.write),
+            p,
             trx,
+            null,
           ),
         )
       app.events.committed()

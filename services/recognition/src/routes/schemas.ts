@@ -178,6 +178,60 @@ export const Application = Type.Object({
   recognizedEntryId: Nullable(Id),
   createdAt: Type.String({ format: 'date-time' }),
   updatedAt: Type.String({ format: 'date-time' }),
+  learner: Type.Optional(
+    Nullable(
+      Type.Object({
+        name: Nullable(Type.String()),
+        accountNo: Type.String(),
+        nationalIdMasked: Nullable(
+          Type.String({ description: 'first 4 and last 4: 4101**********123X' }),
+        ),
+      }),
+    ),
+  ),
+  sources: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Id,
+        kind: Type.String(),
+        title: Type.String(),
+        code: Nullable(Type.String()),
+        orgId: Id,
+        occurredOn: Type.String({ format: 'date' }),
+        credits: Nullable(Type.String()),
+        hours: Nullable(Type.String()),
+        grade: Nullable(Type.Object({ score: Type.String(), scale: Nullable(Type.String()) })),
+        level: Nullable(Type.String()),
+        category: Nullable(Type.String()),
+        typeCode: Nullable(Type.String()),
+        reversed: Type.Boolean(),
+      }),
+      { description: 'the source entries in words' },
+    ),
+  ),
+  evidence: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Id,
+        filename: Nullable(Type.String()),
+        mediaType: Nullable(Type.String()),
+        sizeBytes: Nullable(Type.Integer()),
+      }),
+    ),
+  ),
+  decision: Type.Optional(
+    Type.Object(
+      {
+        allowed: Type.Boolean(),
+        code: Nullable(Type.String()),
+        escalated: Type.Boolean(),
+      },
+      {
+        description:
+          'whether the caller may decide the current step now; if not, the code that says why',
+      },
+    ),
+  ),
   trail: Type.Array(
     Type.Object({
       at: Type.String({ format: 'date-time' }),

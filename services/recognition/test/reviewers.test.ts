@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto'
+import t from 'tap'
+import { buildRecognition, monthsAgo } from './helper.js'
+
+// Issue 15, reviewers (decisions 0540–0543): what a reviewer sees of an application, separation
+// of duties, search and history, and overdue steps escalated to the parent center.
+const r = await buildRecognition()
+t.teardown(() => r.close())
+const { app } = r
+
+const province = await r.organization('recognition_center', '410000')
+const city = await r.organization('recognition_center', '410100')
+const otherCity = await r.organization('recognition_center', '410200')
+
+/** A learner the worker knows by name, with a course outcome, enrolled at `target`. */
+async function learnerWithCourse(target: string, program: string, name = '王小明') {
+  const learner = randomUUID()
+  const course = r.outcome(learner, {
+    kind: 'course',
+    title: '高等数学',
+    code: 'MATH1',
+    credits: '4',
+    hours: '64',
+    grade: { score: '88', scale: '100' },
+    occurredOn: monthsAgo(3),
+  })
+  await r.deliver([
+    {
+      type: 'accounts.learner.opened',
+      subject: learner,
+      data: {
+        learnerId: learner,
+        accountNo: `CB${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`,
+        category: 'student',
+        openedByOrgId: null,
+        birthDate: '2003-03-01',
+        name,
+        nationalIdMasked: '410105********123X',
+      },
+    },
+    r.enrollment(learner, target, program),
+    course,
+  ])
+  return { learner, entryId: course.data.entryId as string }
+}
+
+/** A manual rule of `target` over MATH1 with the given steps. */
+async function rule(target: string, steps: Record<string, string>[], dueDays = 15) {
+  const code = `RV-${randomUUID().slice(0, 8)}`
+  await r.createRule({
+    code,
+    name: '高等数学 → 高等数学',
+    targetOrgId: target,
+    source: { kind: 'course', code: 'MATH1' },
+    award: {
+      courseCode: 'MATH101',
+      courseName: '高等数学',
+      courseType: 'foundation',
+      credits: '4',
+    },
+    review: { mode: 'manual', steps: steps.map((s) => ({ role: 'reviewer', ...s })), dueDays },
+    validFrom: '2020-01-01',
+  })
+  return code
+}
+
+const get = (id: string, headers: Record<string, string>) =>
+  app.inject({ method: 'GET', url: `/v1/applications/${id}`, headers })
+const decide = (
+  id: string,
+  headers: Record<string, string>,
+  decision: 'approve' | 'reject' = 'approve',
+) =>
+  app.inject({
+    method: 'POST',
+    url: `/v1/applications/${id}/decisions`,
+    headers,
+    payload: { decision, reason: `${decision} — 材料齐全` },
+  })
+const list = (query: string, headers: Record<string, string>) =>
+  app.inject({ method: 'GET', url: `/v1/applications?${query}`, headers })
+
+/** Everything a refused decision must leave as it was. */
+const snapshot = async (id: string) => ({
+  app: await r.db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst(),
+  trail: await r.count('application_trail'),
+})
+
+t.test(
+  'the application as a reviewer needs it: learner, sources in words, files, decision',
+  async (t) => {
+    const school = await r.organization('school')
+    await rule(school, [{ orgId: school }])
+    const { learner, entryId } = await learnerWithCourse(school, 'P-MATH', '李华')
+    await r.deliver([
+      {
+        type: 'portfolio.evidence.added',
+        subject: learner,
+        data: {
+          evidenceId: randomUUID(),
+          learnerId: learner,
+          sha256: 'b'.repeat(64),
+          mediaType: 'application/pdf',
+          sizeBytes: 2048,
+          filename: '成绩单.pdf',
+        },
+      },
+    ])
+    const [a] = await r.applicationsOf(learner)
+    t.ok(a, 'the rule opened an application')
+    const seen = await get(a!.id, r.reviewer(school, { sub: 'rev-li' }))
+    t.equal(seen.statusCode, 200)
+    const v = seen.json()
+    t.match(v.learner, { name: '李华', nationalIdMasked: '4101**********123X' })
+    t.match(v.learner.accountNo, /^CB\d{10}$/)
+    t.same(v.sources, [
+      {
+        id: entryId,
+        kind: 'course',
+        title: '高等数学',
+        code: 'MATH1',
+        orgId: v.sources[0].orgId,
+        occurredOn: monthsAgo(3),
+        credits: '4',
+        hours: '64',
+        grade: { score: '88', scale: '100' },
+        level: null,
+        category: null,
+        typeCode: null,
+        reversed: false,
+      },
+    ])
+    t.same(v.evidence, [], 'a rule application names no files')
+    t.same(v.decision, { allowed: true, code: null, escalated: false })
+    const registrar = (await get(a!.id, r.registrar(school))).json()
+    t.match(registrar.decision, { allowed: false, code: 'RECOGNITION_NOT_REVIEWER' })
+
+    // A learner's application with a file: the reviewer sees the file by name.
+    const file = randomUUID()
+    await r.deliver([
+      {
+        type: 'portfolio.evidence.added',
+        subject: learner,
+        data: {
+          evidenceId: file,
+          learnerId: learner,
+          sha256: 'c'.repeat(64),
+          mediaType: 'application/pdf',
+          sizeBytes: 4096,
+          filename: '获奖证书.pdf',
+        },
+      },
+    ])
+    const other = r.outcome(learner, { kind: 'course', title: '大学英语', code: 'ENG1' })
+    await r.deliver([other])
+    const applied = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: r.learner(learner),
+      payload: {
+        sourceEntryIds: [other.data.entryId],
+        targetOrgId: school,
+        programCode: 'P-MATH',
+        evidenceIds: [file],
+        award: {
+          courseCode: 'ENG101',
+          courseName: '大学英语',
+          courseType: 'foundation',
+          credits: '2',
+        },
+      },
+    })
+    t.equal(applied.statusCode, 201)
+    t.same(applied.json().evidence, [
+      { id: file, filename: '获奖证书.pdf', mediaType: 'application/pdf', sizeBytes: 4096 },
+    ])
+    t.match(applied.json().decision, { allowed: false, code: 'RECOGNITION_NOT_REVIEWER' })
+  },
+)
+
+t.test('separation of duties: one person decides at most one step', async (t) => {
+  const school = await r.organization('school')
+  await rule(school, [{ orgId: school }, { orgId: school }])
+  const { learner } = await learnerWithCourse(school, 'P-SOD')
+  const [a] = await r.applicationsOf(learner)
+  const zhang = r.reviewer(school, { sub: 'rev-zhang' })
+  const zhao = r.reviewer(school, { sub: 'rev-zhao' })
+  t.equal((await decide(a!.id, zhang)).statusCode, 200, 'step 1 by 张')
+  const before = await snapshot(a!.id)
+  const again = await decide(a!.id, zhang)
+  t.equal(again.statusCode, 403)
+  t.equal(again.json().code, 'RECOGNITION_ALREADY_DECIDED')
+  t.same(await snapshot(a!.id), before, 'the refusal changes nothing')
+  t.match((await get(a!.id, zhang)).json().decision, {
+    allowed: false,
+    code: 'RECOGNITION_ALREADY_DECIDED',
+  })
+  t.match((await get(a!.id, zhao)).json().decision, { allowed: true })
+  const rejected = await decide(a!.id, zhao, 'reject')
+  t.equal(rejected.statusCode, 200, 'step 2 by 赵')
+
+  // The appeal goes back to step 2: neither 张 nor 赵 (who rejected it) decides it again.
+  const appealed = await app.inject({
+    method: 'POST',
+    url: `/v1/applications/${a!.id}/appeal`,
+    headers: r.learner(learner),
+    payload: { reason: '请复核' },
+  })
+  t.equal(appealed.statusCode, 200)
+  for (const who of [zhang, zhao]) {
+    const res = await decide(a!.id, who)
+    t.equal(res.statusCode, 403)
+    t.equal(res.json().code, 'RECOGNITION_ALREADY_DECIDED')
+  }
+  const qian = r.reviewer(school, { sub: 'rev-qian' })
+  const done = await decide(a!.id, qian)
+  t.equal(done.statusCode, 200, 'a third person decides the appeal')
+  t.equal(done.json().status, 'approved')
+})
+
+t.test('a reviewer never decides an application where they are the learner', async (t) => {
+  const school = await r.organization('school')
+  await rule(school, [{ orgId: school }])
+  const { learner } = await learnerWithCourse(school, 'P-OWN')
+  const [a] = await r.applicationsOf(learner)
+  // A colleague's reviewer account that is also this learner's (the rule opened it, not them).
+  const self = r.reviewer(school, { sub: 'rev-self', learner })
+  const before = await snapshot(a!.id)
+  const res = await decide(a!.id, self)
+  t.equal(res.statusCode, 403)
+  t.equal(res.json().code, 'RECOGNITION_OWN_APPLICATION')
+  t.same(await snapshot(a!.id), before, 'nothing written')
+  t.match((await get(a!.id, self)).json().decision, {
+    allowed: false,
+    code: 'RECOGNITION_OWN_APPLICATION',
+  })
+  const queue = (await list('queue=mine', self)).json()
+  t.notOk(
+    queue.items.some((i: { id: string }) => i.id === a!.id),
+    'their own is not in their queue',
+  )
+  t.equal((await decide(a!.id, r.reviewer(school, { sub: 'rev-colleague' }))).statusCode, 200)
+})
+
+t.test('search and history in scope, paged', async (t) => {
+  const school = await r.organization('school')
+  const code = await rule(school, [{ regionCode: '410200' }])
+  const people = ['周杰', '周敏', '吴刚']
+  const ids: string[] = []
+  for (const name of people) {
+    const { learner } = await learnerWithCourse(school, 'P-SEARCH', name)
+    ids.push((await r.applicationsOf(learner))[0]!.id)
+  }
+  const center = r.reviewer(otherCity, { sub: 'rev-center' })
+  t.equal((await decide(ids[2]!, center, 'reject')).statusCode, 200)
+
+  const queue = (await list('queue=mine', center)).json()
+  t.ok(queue.items, JSON.stringify(queue))
+  t.notOk(
+    queue.items.some((i: { id: string }) => i.id === ids[2]),
+    'the queue holds pending ones only',
+  )
+  const all = (await list(`rule=${code}`, center)).json()
+  t.same(all.items.map((i: { id: string }) => i.id).sort(), [...ids].sort(), 'all three')
+  t.ok(all.items.every((i: { learner: { name: string } }) => people.includes(i.learner.name)))
+  const zhou = (await list(`rule=${code}&learner=${encodeURIComponent('周')}`, center)).json()
+  t.same(zhou.items.map((i: { learner: { name: string } }) => i.learner.name).sort(), [
+    '周敏',
+    '周杰',
+  ])
+  const mine = (await list(`decidedByMe=true&status=rejected`, center)).json()
+  t.same(
+    mine.items.map((i: { id: string }) => i.id),
+    [ids[2]],
+    'the ones they decided, with their status',
+  )
+  const today = new Date().toISOString().slice(0, 10)
+  t.equal((await list(`rule=${code}&from=${today}&to=${today}`, center)).json().items.length, 3)
+  t.equal((await list(`rule=${code}&to=2020-01-01`, center)).json().items.length, 0)
+
+  const p1 = (await list(`rule=${code}&limit=2`, center)).json()
+  t.equal(p1.items.length, 2)
+  t.ok(p1.nextCursor)
+  const p2 = (
+    await list(`rule=${code}&limit=2&cursor=${encodeURIComponent(p1.nextCursor)}`, center)
+  ).json()
+  t.equal(p2.items.length, 1)
+  t.same(
+    [...p1.items, ...p2.items].map((i: { id: string }) => i.id).sort(),
+    [...ids].sort(),
+    'the pages hold each once',
+  )
+
+  // Nothing of it for a center out of scope.
+  const stranger = (await list(`rule=${code}`, r.reviewer(city, { sub: 'rev-x' }))).json()
+  t.same(stranger.items, [])
+  const bad = await list('from=yesterday', center)
+  t.equal(bad.statusCode, 400)
+})
+
+t.test('an overdue step escalates to the parent center', async (t) => {
+  const school = await r.organization('school')
+  await rule(school, [{ orgId: city }, { orgId: school }], 5)
+  const { learner } = await learnerWithCourse(school, 'P-LATE')
+  const [a] = await r.applicationsOf(learner)
+  const provincial = r.reviewer(province, { sub: 'rev-province' })
+
+  // Not yet overdue: the province has nothing to do with it.
+  t.equal((await decide(a!.id, provincial)).statusCode, 404)
+  t.notOk(
+    (await list('queue=mine', provincial)).json().items.some((i: { id: string }) => i.id === a!.id),
+  )
+
+  await r.db
+    .updateTable('application')
+    .set({ due_at: new Date(Date.now() - 86_400_000) })
+    .where('id', '=', a!.id)
+    .execute()
+  const queue = (await list('queue=mine', provincial)).json()
+  const item = queue.items.find((i: { id: string }) => i.id === a!.id)
+  t.match(item, { overdue: true, decision: { allowed: true, escalated: true } })
+  const cityQueue = (await list('queue=mine', r.reviewer(city, { sub: 'rev-city' }))).json()
+  t.match(
+    cityQueue.items.find((i: { id: string }) => i.id === a!.id),
+    { overdue: true, decision: { allowed: true, escalated: false } },
+    'the city center still may take it',
+  )
+  t.same(
+    (await list('queue=mine', r.reviewer(otherCity, { sub: 'rev-o' })))
+      .json()
+      .items.filter((i: { id: string }) => i.id === a!.id),
+    [],
+    'another city does not',
+  )
+  const res = await decide(a!.id, provincial)
+  t.equal(res.statusCode, 200)
+  t.match(res.json().trail.at(-1), {
+    action: 'step_approved',
+    step: 1,
+    by: { role: 'reviewer', orgId: province },
+  })
+  t.match(res.json(), { status: 'in_review', step: 2 })
+
+  // The next step is at a school: overdue, it does not escalate.
+  await r.db
+    .updateTable('application')
+    .set({ due_at: new Date(Date.now() - 86_400_000) })
+    .where('id', '=', a!.id)
+    .execute()
+  t.equal(
+    (await decide(a!.id, r.reviewer(province, { sub: 'rev-province-2' }))).statusCode,
+    404,
+    'a school’s step is not the province’s, overdue or not',
+  )
+  const history = (await list('decidedByMe=true', provincial)).json()
+  t.ok(
+    history.items.some((i: { id: string }) => i.id === a!.id),
+    'the province finds what it decided',
+  )
+  t.equal((await get(a!.id, provincial)).statusCode, 200)
+})

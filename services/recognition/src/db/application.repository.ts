@@ -264,7 +264,7 @@ const decidedBy = (db: Db, subject: string) =>
   sql<boolean>`exists (${db
     .selectFrom('application_trail as t')
     .select('t.seq')
-    .whereRef('t.application_id', '=', 'application.id')
+    .where(sql<boolean>`t.application_id = application.id`)
     .where('t.actor', '=', subject)
     .where('t.action', 'in', ['step_approved', 'approved', 'rejected'])})`
 

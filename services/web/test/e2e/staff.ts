@@ -46,7 +46,7 @@ export const journey: Journey = {
     await desk.getByLabel('持证人姓名').fill(liu.name)
     await desk.getByRole('button', { name: '查找', exact: true }).click()
     // The search's answer replaces the first page: only 刘洋's two certificates are left.
-    await desk.waitForFunction(() => document.querySelectorAll('tbody tr').length === 2)
+    await desk.waitForFunction("document.querySelectorAll('tbody tr').length === 2")
     const revokedRow = desk.locator('tr', { hasText: 'WEB-FE-2025-0000004' })
     await revokedRow.getByText('已撤销').waitFor()
     t.equal(

@@ -122,6 +122,14 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
 
   const replay = await upload('outcomes', file, { headers: key })
   t.equal(replay.headers['idempotency-replayed'], 'true')
+  const otherFile = await xlsx(outcomeHeaders, [
+    [1, known.nationalId, known.name, null, '别的课', 1, 80, '2024-06-30', 'IMP-9'],
+  ])
+  t.equal(
+    (await upload('outcomes', otherFile, { headers: key })).json().code,
+    'IDEMPOTENCY_KEY_REUSED',
+    'the same key with another file is refused',
+  )
   t.same(replay.json(), done.json(), 'a replay answers the first answer')
   t.same(await counts(a.db), after, 'and writes nothing')
   const again = await upload('outcomes', file)
@@ -256,6 +264,10 @@ t.test('files refused as a whole, with a clear code', async (t) => {
   })
   t.equal(xls.json().code, 'SHEET_XLS_NOT_SUPPORTED')
   t.equal((await upload('outcomes', '', { type: 'text/csv' })).statusCode, 422)
+  const huge = await upload('outcomes', Buffer.alloc(10 * 1024 * 1024 + 1, 0x41), {
+    type: 'text/csv',
+  })
+  t.equal(huge.statusCode, 413, 'a file over 10 MB')
   const anon = await app.inject({
     method: 'POST',
     url: '/v1/outcomes/import',
@@ -348,7 +360,7 @@ t.test('the Chinese templates are read back by the importer itself', async (t) =
     t.equal(res.headers['content-type'], XLSX_TYPE)
     // Its header is found and complete: an empty template is refused only for having no rows.
     const back = await upload(kind, res.rawPayload)
-    t.equal(back.json().code, 'SHEET_EMPTY', kind)
+    t.equal(back.json().code, 'SHEET_EMPTY', `${kind}: ${back.body.slice(0, 300)}`)
   }
   t.equal(
     (await app.inject({ method: 'GET', url: '/v1/imports/templates/outcomes' })).statusCode,

@@ -1,6 +1,13 @@
 import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Journey, Page } from './harness.js'
+
+// axe-core, run in the page through the DevTools protocol (the pages' CSP allows no inline script).
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
 
 // A 1×1 PNG: an evidence file the portfolio service accepts (it judges the type by the bytes).
 const PNG = Buffer.from(
@@ -20,6 +27,14 @@ export const journey: Journey = {
     const id = e.nationalId()
     const fits = async (page: Page, what: string) =>
       t.ok(await e.fitsWidth(page), `${what}: nothing to scroll sideways`)
+    /** WCAG 2 A and AA rules of axe-core: no violations on the page as it stands. */
+    const accessible = async (page: Page, what: string) => {
+      await page.evaluate(axeSource)
+      const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
+        axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
+          r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+      t.same(found, [], `${what}: axe-core finds no violations`)
+    }
 
     // Most learners use a phone: sign-up, claim and applying happen at 390×844.
     const learner = await e.newPage({ phone: true })
@@ -110,6 +125,7 @@ export const journey: Journey = {
       'the uploaded evidence file is attached',
     )
     await fits(learner, 'the application form')
+    await accessible(learner, 'the application form')
     await e.screenshot(learner, 'learner-apply-phone')
     await learner.getByRole('button', { name: '提交申请' }).click()
     await learner.waitForURL(/#\/learner\/applications\/[0-9a-f-]{36}$/)
@@ -171,6 +187,7 @@ export const journey: Journey = {
       /[A-Za-z]{3,}/,
       'no English (raw event words, service notes) in the Chinese trail',
     )
+    await accessible(learner, 'the approved application')
     await e.screenshot(learner, 'learner-application-approved-phone')
 
     // Messages: the header's mark, the list, read.
@@ -182,6 +199,7 @@ export const journey: Journey = {
     await learner.getByRole('heading', { name: '我的消息' }).waitFor()
     await e.until(learner, /认定申请“机车乘务作业实训”已通过/)
     await fits(learner, 'the messages')
+    await accessible(learner, 'the messages')
     await e.screenshot(learner, 'learner-messages-phone')
     await learner.getByRole('button', { name: '全部标为已读' }).click()
     await learner.getByText('没有未读消息').waitFor()
@@ -199,6 +217,14 @@ export const journey: Journey = {
     // At a desk: one total including the recognized credits, the PDF record and the credential.
     const desk = await e.newPage()
     await e.signIn(desk, username, password)
+    await desk.waitForFunction(() => document.activeElement?.tagName === 'H1', undefined, {
+      timeout: 5_000,
+    })
+    t.equal(
+      await desk.evaluate(() => document.activeElement?.textContent),
+      '我的学习账户',
+      'after signing in, focus is on the page’s heading',
+    )
     await desk.goto('/#/learner')
     await e.until(desk, '认定学分')
     t.equal(
@@ -229,6 +255,7 @@ export const journey: Journey = {
     const pdfFile = join(e.dataDir, 'record.pdf')
     await pdf.saveAs(pdfFile)
     t.equal(readFileSync(pdfFile).subarray(0, 5).toString(), '%PDF-', 'a PDF was downloaded')
+    await accessible(desk, 'the account')
     await e.screenshot(desk, 'learner-account-desktop')
     await desk.getByLabel('类别筛选').selectOption('recognized')
     await desk.getByRole('link', { name: '凭证', exact: true }).first().click()
@@ -273,6 +300,7 @@ export const journey: Journey = {
     await shares.first().waitFor()
     t.equal(await shares.count(), 2, 'showing the QR code made no new share')
     await fits(learner, 'the shares')
+    await accessible(learner, 'the shares')
     await e.screenshot(learner, 'learner-shares-phone')
 
     // The public opens the link, in English at a desk and in Chinese on a phone.
@@ -293,9 +321,11 @@ export const journey: Journey = {
       'who issued what to whom, and that it is valid',
     )
     await fits(visitor, 'the shared page')
+    await accessible(visitor, 'the shared page')
     await e.screenshot(visitor, 'public-shared-en')
     await visitor.goto(`/#/record/${digest}`)
     await visitor.getByText('Genuine, and every line still holds today').waitFor()
+    await accessible(visitor, 'the record check')
     await e.screenshot(visitor, 'public-record-check-en')
     await visitor.goto('/#/verify-credential')
     await visitor.getByLabel('Credential file').setInputFiles(file)

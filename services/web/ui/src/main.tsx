@@ -1,5 +1,5 @@
 import { render } from 'preact'
-import { useEffect, useState } from 'preact/hooks'
+import { useEffect, useRef, useState } from 'preact/hooks'
 import './styles.css'
 import { auth } from './api'
 import { currentLang, onLang, setLang, t, w } from './i18n'
@@ -156,6 +156,34 @@ function UnreadMark({
   )
 }
 
+/**
+ * After a navigation (a sign-in lands on a new route too) focus moves to the new page's heading,
+ * so a screen reader starts there. Pages load their data first, so the heading is waited for
+ * (at most 3 s); focus the person has meanwhile put elsewhere is left alone.
+ */
+function useHeadingFocus(route: string) {
+  const first = useRef(true)
+  useEffect(() => {
+    if (first.current) {
+      first.current = false
+      return
+    }
+    const from = document.activeElement
+    let tries = 0
+    const timer = setInterval(() => {
+      const h = document.querySelector<HTMLElement>('main h1')
+      const now = document.activeElement
+      const untouched = now === from || now === document.body || now === null
+      if (h || !untouched || ++tries > 30) clearInterval(timer)
+      if (h && untouched) {
+        h.tabIndex = -1
+        h.focus()
+      }
+    }, 100)
+    return () => clearInterval(timer)
+  }, [route])
+}
+
 function NeedRole({ need }: { need: string }) {
   return (
     <div class="card">
@@ -172,6 +200,7 @@ function App() {
   useRerender(auth.subscribe)
   useRerender(onLang)
   const parts = useRoute()
+  useHeadingFocus(parts.join('/'))
   const [head, ...rest] = parts
   const area = (head ?? '').split('?')[0]
   useEffect(() => {

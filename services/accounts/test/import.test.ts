@@ -1,4 +1,5 @@
 import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
+import { eventually } from '@creditbank/testing'
 import iconv from 'iconv-lite'
 import t from 'tap'
 import { buildAccounts, counts, nationalId, person } from './helper.js'
@@ -118,6 +119,15 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
   t.match(done.json().rows[0].accountNo, /^CB\d+$/)
   const after = await counts(a.db)
   t.equal(after.entries, before.entries + 4)
+  const openedEvents = () =>
+    a.platform.transport
+      .events<{ name: string; nationalIdMasked?: string }>('accounts.learner.opened')
+      .map((e) => e.data)
+      .filter((d) => d.name === fresh.name)
+  await eventually(async () => openedEvents().length > 0)
+  t.match(openedEvents(), [
+    { nationalIdMasked: `${fresh.nationalId.slice(0, 6)}********${fresh.nationalId.slice(-4)}` },
+  ])
   t.equal(after.learners, before.learners + 1)
 
   const replay = await upload('outcomes', file, { headers: key })

@@ -267,7 +267,15 @@ async function openMany(
     .columns(values.names)
     .expression(values.select)
     .onConflict((oc) => oc.column('national_id_hash').doNothing())
-    .returning(['id', 'account_no', 'national_id_hash', 'name', 'category', 'birth_date'])
+    .returning([
+      'id',
+      'account_no',
+      'national_id_hash',
+      'national_id_masked',
+      'name',
+      'category',
+      'birth_date',
+    ])
     .execute()
   if (inserted.length) {
     const accounts = jsonRows(
@@ -287,6 +295,7 @@ async function openMany(
           openedByOrgId: o.orgId,
           birthDate: String(l.birth_date),
           name: l.name,
+          nationalIdMasked: l.national_id_masked,
         },
       })),
     )

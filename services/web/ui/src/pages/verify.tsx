@@ -252,6 +252,8 @@ export function SharedRecord({ token }: { token: string }) {
   const v = state.data
   // A certificate's ledger copy carries no verification: its certificate line says it.
   const items = v?.items.filter((i) => i.verification !== null) ?? []
+  const verified = items.filter((i) => i.verification)
+  const bad = verified.filter((i) => i.verification!.status !== 'valid').length
   const L = {
     date: t('日期', 'Date'),
     kind: t('类别', 'Kind'),
@@ -320,6 +322,24 @@ export function SharedRecord({ token }: { token: string }) {
               </tbody>
             </table>
           </div>
+          <section aria-labelledby="verdicts-h">
+            <h2 id="verdicts-h">{t('核验结果', 'Verification')}</h2>
+            <p>
+              {bad
+                ? t(
+                    `${bad} 条记录今日已失效（已撤销或已过期），其余有效。`,
+                    `${bad} of the entries no longer hold today (revoked or expired); the rest are valid.`,
+                  )
+                : t('所有记录今日有效。', 'Every entry holds today.')}
+            </p>
+            <ul class="verdicts">
+              {verified.map((i) => (
+                <li key={i.id} class={i.verification!.status === 'valid' ? 'ok' : 'bad'}>
+                  {verificationText(i.title, i.verification!)}
+                </li>
+              ))}
+            </ul>
+          </section>
           <p class="actions">
             <a class="button secondary" href={`/v1/shared/${token}/record.pdf`} download>
               {t('下载学习成果证明（PDF）', 'Download the printable record (PDF)')}
@@ -346,15 +366,6 @@ export function SharedRecord({ token }: { token: string }) {
                   ? t('签名验证通过', 'The signatures verify')
                   : t('签名验证未通过', 'The signatures do not verify')}
               </p>
-              <ul class="verdicts">
-                {items
-                  .filter((i) => i.verification)
-                  .map((i) => (
-                    <li key={i.id} class={i.verification!.status === 'valid' ? 'ok' : 'bad'}>
-                      {verificationText(i.title, i.verification!)}
-                    </li>
-                  ))}
-              </ul>
               {report.problemDetails?.length ? (
                 <ul>
                   {report.problemDetails.map((p) => (

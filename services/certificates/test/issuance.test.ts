@@ -1,6 +1,6 @@
+import { chinaDate } from '@creditbank/contracts'
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
-import { todayInChina } from '../src/domain/status.js'
 import { buildCertificates, PROBLEM_JSON } from './helper.js'
 
 const h = await buildCertificates()
@@ -15,7 +15,7 @@ const web = await h.type(org!.id)
 const elder = await h.type(otherOrg!.id, { name: '老年照护' })
 const learners = await h.learners(30)
 const issuer = h.issuerOf(org!.id)
-const today = todayInChina()
+const today = chinaDate()
 
 const cert = (i: number, extra: Record<string, unknown> = {}) => ({
   typeCode: web.code,

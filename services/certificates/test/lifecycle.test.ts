@@ -1,6 +1,7 @@
+import { chinaDate } from '@creditbank/contracts'
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
-import { addYears, certificateStatus, todayInChina } from '../src/domain/status.js'
+import { addYears, certificateStatus } from '../src/domain/status.js'
 import { buildCertificates, PROBLEM_JSON } from './helper.js'
 
 const h = await buildCertificates({ verifyRateLimit: { max: 20, windowS: 60 } })
@@ -19,7 +20,7 @@ const elder = await h.type(org!.id, {
 const maternal = await h.type(otherOrg!.id, { name: '母婴护理', validityYears: 5 })
 const learners = await h.learners(12)
 const issuer = h.issuerOf(org!.id)
-const today = todayInChina()
+const today = chinaDate()
 
 async function issue(learner: number, extra: Record<string, unknown> = {}, headers = issuer) {
   const res = await app.inject({
@@ -72,7 +73,7 @@ t.test(
       'revocation wins over expiry',
     )
     t.equal(
-      todayInChina(new Date('2025-12-31T16:30:00Z')),
+      chinaDate(new Date('2025-12-31T16:30:00Z')),
       '2026-01-01',
       'the day turns at midnight in China',
     )

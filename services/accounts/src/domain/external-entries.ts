@@ -1,4 +1,5 @@
 import type { EventPayload } from '@creditbank/contracts'
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import {
   findByApplication,
@@ -11,7 +12,6 @@ import {
 import type { AccountsDB } from '../db/schema.js'
 import { credits as toCredits } from './decimal.js'
 import { appendEntries, draft, outcomePostedEvent, type Publish } from './ledger.js'
-import { todayInChina } from './outcomes.js'
 import { appendReversal } from './reversals.js'
 
 /** Raised for an event this service cannot apply; the consumer retries, then parks it. */
@@ -98,7 +98,7 @@ export async function recordRecognition(
       outcome_code: a.courseCode,
       credits: toCredits(a.credits),
       category: a.courseType,
-      occurred_on: todayInChina(),
+      occurred_on: chinaDate(),
       application_id: a.applicationId,
       posted_by: 'recognition',
     }),

@@ -1,3 +1,4 @@
+import { chinaDate } from '@creditbank/contracts'
 import { encrypt, keyedHash } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -21,7 +22,6 @@ import {
   normalizeName,
   normalizeNationalId,
 } from './national-id.js'
-import { todayInChina } from './outcomes.js'
 
 export const categories = [
   'student',
@@ -45,7 +45,7 @@ export interface PersonInput {
 /** The person behind a national id: validated, normalized, and its keyed hash. Never logged. */
 export function identify(piiKey: Buffer, input: PersonInput) {
   const id = normalizeNationalId(input.nationalId)
-  const problem = nationalIdProblem(id, todayInChina())
+  const problem = nationalIdProblem(id, chinaDate())
   if (problem)
     throw accountsErrors.ACCOUNTS_NATIONAL_ID_INVALID(undefined, [
       { path: '/nationalId', message: problem },

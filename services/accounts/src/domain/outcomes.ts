@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AppError, FieldError } from '@creditbank/contracts'
-import { Credits, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
+import { Credits, chinaDate, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
 import { outboxInsert } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import Type, { type Static } from 'typebox'
@@ -53,11 +53,6 @@ export const kindsByOrganizationKind: Record<string, readonly string[]> = {
 }
 
 const checkItem = Compile(OutcomeItem)
-
-/** Today in China (UTC+8): an outcome dated today in Zhengzhou is not in the future. */
-export function todayInChina(now = new Date()) {
-  return new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
-}
 
 function schemaErrors(item: unknown, base: string): FieldError[] {
   if (checkItem.Check(item)) return []
@@ -208,7 +203,7 @@ export async function postRequests(
       o,
     ]),
   )
-  const today = todayInChina()
+  const today = chinaDate()
   const results: (PostingResult | AppError)[] = []
   const checked = requests.map((r, n) => {
     const org = orgs.get(r.orgId)

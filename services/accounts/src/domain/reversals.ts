@@ -1,10 +1,10 @@
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { findEntry, findReversalOf, lockAccounts } from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { negate } from './decimal.js'
 import { accountsErrors } from './errors.js'
 import { appendEntries, draft, type Publish, reversedEvent } from './ledger.js'
-import { todayInChina } from './outcomes.js'
 
 /**
  * Appends the entry that cancels `original`: the same kind of balance moves back by the same
@@ -32,7 +32,7 @@ export async function appendReversal(
       outcome_code: original.outcome_code,
       credits: negate(original.credits),
       hours: negate(original.hours),
-      occurred_on: todayInChina(),
+      occurred_on: chinaDate(),
       certificate_id: original.certificate_id,
       reverses_entry_id: original.id,
       reason,

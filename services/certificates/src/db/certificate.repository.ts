@@ -164,7 +164,7 @@ export function findForVerification(db: Kysely<CertificatesDB>, number: string) 
     .executeTakeFirst()
 }
 
-/** The SQL twin of domain/status.ts `certificateStatus`, with `today` from `todayInChina`. */
+/** The SQL twin of domain/status.ts `certificateStatus`, with `today` from `chinaDate`. */
 export function statusSql(today: string) {
   return sql<string>`case when c.revoked_at is not null then 'revoked' when c.expires_on <= ${today}::date then 'expired' else 'valid' end`
 }

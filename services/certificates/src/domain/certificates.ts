@@ -1,4 +1,5 @@
 import type { Principal } from '@creditbank/auth'
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import {
   type CertificateRef,
@@ -13,9 +14,9 @@ import type { CertificatesDB } from '../db/schema.js'
 import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
 import { type HolderNameKeys, hashHolderName, sameHash, unsealHolderName } from './holder-name.js'
-import { certificateStatus, todayInChina } from './status.js'
+import { certificateStatus } from './status.js'
 
-export function certificateView(c: CertificateRow, keys: HolderNameKeys, today = todayInChina()) {
+export function certificateView(c: CertificateRow, keys: HolderNameKeys, today = chinaDate()) {
   return {
     id: c.id,
     number: c.number,

@@ -1,5 +1,6 @@
 import type { Principal } from '@creditbank/auth'
 import type { FieldError } from '@creditbank/contracts'
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -22,7 +23,7 @@ import {
   sealHolderName,
 } from './holder-name.js'
 import { normalizeFee, toFen } from './money.js'
-import { addYears, isCalendarDate, todayInChina } from './status.js'
+import { addYears, isCalendarDate } from './status.js'
 
 /** The 1+X certificate pilot began in 2019: nothing can have been issued before. */
 export const FIRST_ISSUE_DATE = '2019-01-01'
@@ -211,7 +212,7 @@ export async function issueCertificates(
   path: (i: number) => string,
   earlier: EarlierProblems = NO_PROBLEMS,
 ): Promise<Issued[]> {
-  const today = ctx.today ?? todayInChina()
+  const today = ctx.today ?? chinaDate()
   const prepared = await prepare(trx, items, p, ctx.keys, today, path, earlier)
   // Lock first, then look for existing rows: two identical requests at once cannot both insert.
   const counters = await lockCounters(trx, [
@@ -243,7 +244,7 @@ export async function issueCertificates(
       // A replay must not bring a revoked certificate back, nor answer "issued" with it.
       revoked.push({
         path: path(r.index),
-        message: `${found.number} was issued for this learner, type, level and date and revoked on ${todayInChina(found.revoked_at)}; a new certificate takes the date of the new assessment`,
+        message: `${found.number} was issued for this learner, type, level and date and revoked on ${chinaDate(found.revoked_at)}; a new certificate takes the date of the new assessment`,
       })
       continue
     }

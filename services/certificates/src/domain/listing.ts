@@ -1,4 +1,5 @@
 import type { Principal } from '@creditbank/auth'
+import { chinaDate } from '@creditbank/contracts'
 import { decodeCursor, toPage } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import { type CertificateFilter, listCertificates } from '../db/certificate.repository.js'
@@ -7,7 +8,6 @@ import { certificateView } from './certificates.js'
 import { certificatesErrors } from './errors.js'
 import { type HolderNameKeys, hashHolderName, normalizeHolderName } from './holder-name.js'
 import type { LearnerDirectory, PersonRef } from './learner-directory.js'
-import { todayInChina } from './status.js'
 
 /** The filters of `GET /v1/certificates`, also accepted by the POST search. */
 export interface ListQuery {
@@ -52,7 +52,7 @@ export async function listPage(
   q: ListQuery & { holderNameHash?: string },
 ) {
   const limit = q.limit ?? 20
-  const today = todayInChina()
+  const today = chinaDate()
   const filter: CertificateFilter = {
     orgId: listScope(p, q.orgId),
     number: q.number?.trim().toUpperCase(),

@@ -1,3 +1,4 @@
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import {
   type GroupDimension,
@@ -6,7 +7,6 @@ import {
 } from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { certificatesErrors } from './errors.js'
-import { todayInChina } from './status.js'
 
 export const DIMENSIONS = ['type', 'level', 'region', 'month', 'org', 'status'] as const
 const fieldOf: Record<GroupDimension, string> = {
@@ -48,7 +48,7 @@ export async function oversight(
   dims: GroupDimension[],
   filter: OversightFilter,
 ) {
-  const rows = await oversightCounts(db, dims, filter, todayInChina(), MAX_GROUPS)
+  const rows = await oversightCounts(db, dims, filter, chinaDate(), MAX_GROUPS)
   const truncated = rows.length > MAX_GROUPS
   const items = rows.slice(0, MAX_GROUPS).map((r) => {
     const item: Record<string, string | number> = {}

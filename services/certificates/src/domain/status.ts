@@ -1,7 +1,8 @@
+import { chinaDate } from '@creditbank/contracts'
 /**
  * A certificate's status, computed in exactly one place. Every view, the public verification and
  * the oversight report call this (or, in SQL, `statusSql` in certificate.repository.ts, which
- * takes `today` from `todayInChina` and is tested to agree with this function).
+ * takes `today` from `chinaDate` and is tested to agree with this function).
  *
  * Revocation wins over expiry; a certificate is valid up to the day before `expiresOn`
  * (issuedOn + validityYears), and expired from `expiresOn` on, by the calendar in China.
@@ -10,22 +11,10 @@ export type CertificateStatus = 'valid' | 'revoked' | 'expired'
 
 export function certificateStatus(
   c: { revokedAt: Date | string | null; expiresOn: string },
-  today: string = todayInChina(),
+  today: string = chinaDate(),
 ): CertificateStatus {
   if (c.revokedAt !== null) return 'revoked'
   return c.expiresOn <= today ? 'expired' : 'valid'
-}
-
-const chinaDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/** Today's date ('YYYY-MM-DD') in China Standard Time, where the certificates are issued and read. */
-export function todayInChina(now: Date = new Date()): string {
-  return chinaDate.format(now)
 }
 
 /**

@@ -1,4 +1,5 @@
-import { type Kysely, sql } from 'kysely'
+import { chinaDate } from '@creditbank/contracts'
+import type { Kysely } from 'kysely'
 import type { RecognitionDB } from './schema.js'
 
 type Db = Kysely<RecognitionDB>
@@ -108,15 +109,13 @@ export async function listLatestRules(
   return (await q.execute()) as RuleVersionRow[]
 }
 
-/** What the matcher is built from: every filed (latest) version still valid today or later, and alliance members. */
+/** What the matcher is built from: every filed (latest) version valid today (in China) or later, and alliance members. */
 export async function loadActive(db: Db) {
   const rules = (await db
     .selectFrom('rule_match_key as k')
     .innerJoin('rule_version as v', 'v.id', 'k.rule_version_id')
     .select(['v.id', 'v.code', 'v.version', 'v.spec'])
-    .where((eb) =>
-      eb.or([eb('v.valid_to', 'is', null), eb('v.valid_to', '>=', sql<string>`current_date`)]),
-    )
+    .where((eb) => eb.or([eb('v.valid_to', 'is', null), eb('v.valid_to', '>=', chinaDate())]))
     .execute()) as { id: string; code: string; version: number; spec: unknown }[]
   const members = await db.selectFrom('alliance_member').select(['alliance_id', 'org_id']).execute()
   return { rules, members }

@@ -1,4 +1,5 @@
 import type { Principal } from '@creditbank/auth'
+import { chinaDate } from '@creditbank/contracts'
 import type { NewEvent } from '@creditbank/events'
 import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -55,8 +56,6 @@ export function outcomeOf(e: EntryRow): OutcomeFacts {
     occurredOn: e.occurred_on,
   }
 }
-
-export const today = (now = new Date()) => now.toISOString().slice(0, 10)
 
 function stepColumns(step: ReviewStep | undefined, dueDays: number | null, now: Date) {
   return {
@@ -117,7 +116,7 @@ export function planUnderRule(
   a: Omit<OpenArgs, 'publish'>,
 ): { row: NewApplication } | { refusal: Refusal } {
   const { spec } = a.rule
-  const day = today(a.now)
+  const day = chinaDate(a.now)
   const base = baseCredits(spec, a.outcome)
   if (base === null || base === 0n)
     return {

@@ -1,5 +1,6 @@
 import type { Principal } from '@creditbank/auth'
 import type { FieldError } from '@creditbank/contracts'
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -12,7 +13,7 @@ import {
 import { findEntries, isEnrolled } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
-import { lockLearner, openedEvent, openUnderRule, outcomeOf, today } from './applications.js'
+import { lockLearner, openedEvent, openUnderRule, outcomeOf } from './applications.js'
 import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
 import type { CountedApplication, Refusal } from './limits.js'
@@ -109,7 +110,7 @@ export async function applyAsLearner(
   )) as CountedApplication[]
   const index = await cache.at(await currentGeneration(trx), trx)
   const matches = index
-    .match(primary, [{ orgId: body.targetOrgId, programCode: body.programCode }], today(now))
+    .match(primary, [{ orgId: body.targetOrgId, programCode: body.programCode }], chinaDate(now))
     .filter((m) => !body.award || m.rule.spec.award.courseCode === body.award.courseCode)
   const refusals: Refusal[] = []
   for (const m of matches) {
@@ -178,7 +179,7 @@ export async function applyAsLearner(
     statement: body.statement ?? null,
     evidence_ids: evidenceIds,
     opened_by: p.subject,
-    opened_on: today(now),
+    opened_on: chinaDate(now),
     counted_on: primary.occurredOn,
   })
   await addTrail(trx, [

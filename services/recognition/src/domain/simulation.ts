@@ -1,9 +1,10 @@
+import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { activeApplications } from '../db/application.repository.js'
 import { findEntries, usableEntries } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
-import { outcomeOf, today } from './applications.js'
+import { outcomeOf } from './applications.js'
 import { showCredits } from './decimal.js'
 import { baseCredits, type CountedApplication, evaluateLimits } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
@@ -83,7 +84,7 @@ export async function simulate(
     ? ((await activeApplications(db, input.learnerId, input.targetOrgId)) as CountedApplication[])
     : []
   const index = await cache.at(await currentGeneration(db), db)
-  const day = today()
+  const day = chinaDate()
   const target = [{ orgId: input.targetOrgId, programCode: input.programCode }]
   const items = []
   const messages: string[] = []

@@ -1,4 +1,5 @@
 import type { EventPayload } from '@creditbank/contracts'
+import { chinaDate } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandler } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import {
@@ -30,7 +31,6 @@ import {
   openUnderRule,
   outcomeOf,
   planUnderRule,
-  today,
   writeOpenings,
 } from './applications.js'
 import type { CountedApplication } from './limits.js'
@@ -209,7 +209,7 @@ async function outcomesPosted(
   )
   if (news.length === 0) return
   const index = await cache.at(generation, db)
-  const day = today()
+  const day = chinaDate()
   const items = news.map((d) => {
     const outcome = factsOf(d)
     return { outcome, matches: index.match(outcome, targets.get(d.learnerId.toLowerCase())!, day) }
@@ -258,7 +258,7 @@ export function workerHandlers(
       if (!fresh) return
       const index = await cache.at(await currentGeneration(db), db)
       const target = [{ orgId: d.orgId, programCode: d.programCode }]
-      const day = today()
+      const day = chinaDate()
       // Outcomes earned before the enrollment count too, oldest first.
       for (const entry of await usableEntries(db, d.learnerId)) {
         const outcome = outcomeOf(entry)

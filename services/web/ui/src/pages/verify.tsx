@@ -102,6 +102,18 @@ export async function verifyDocument(doc: Record<string, unknown>): Promise<Repo
   }
 }
 
+const checkWords: Record<string, [string, string, string]> = {
+  // check: [zh name, en name, zh failure]
+  schema: ['格式', 'format', '凭证格式不符合标准'],
+  signature: ['签名', 'signature', '签名无效：内容被改动过，或不是声称的机构签发'],
+  expiry: ['有效期', 'validity dates', '不在有效期内'],
+  status: ['状态', 'status', '已被签发机构撤销'],
+}
+const checkName = (c: string) => {
+  const words = checkWords[c]
+  return words ? t(words[0], words[1]) : c
+}
+
 export function ReportView({ report }: { report: Report }) {
   return (
     <div class={`result ${report.verified ? 'ok' : 'bad'}`} role="status" aria-live="polite">
@@ -111,19 +123,25 @@ export function ReportView({ report }: { report: Report }) {
       {report.checks?.length ? (
         <p>
           {t('已检查：', 'Checked: ')}
-          {report.checks.join(', ')}
+          {report.checks.map(checkName).join(t('、', ', '))}
         </p>
       ) : null}
       {report.problemDetails?.length ? (
         <ul>
           {report.problemDetails.map((p) => (
             <li key={p.check + p.title}>
-              <strong>{p.title}</strong> {p.detail}
+              {/* The service's detail is English: Chinese pages say what failed in their words. */}
+              {t(
+                checkWords[p.check]?.[2] ?? `${checkName(p.check)}检查未通过`,
+                `${p.title}: ${p.detail}`,
+              )}
             </li>
           ))}
         </ul>
       ) : null}
-      {report.warnings?.length ? <p>{report.warnings.join('; ')}</p> : null}
+      {report.warnings?.length ? (
+        <p>{t(`${report.warnings.length} 条提示`, report.warnings.join('; '))}</p>
+      ) : null}
     </div>
   )
 }
@@ -369,7 +387,12 @@ export function SharedRecord({ token }: { token: string }) {
               {report.problemDetails?.length ? (
                 <ul>
                   {report.problemDetails.map((p) => (
-                    <li key={p.check + p.title}>{p.title}</li>
+                    <li key={p.check + p.title}>
+                      {t(
+                        checkWords[p.check]?.[2] ?? `${checkName(p.check)}检查未通过`,
+                        `${p.title}: ${p.detail}`,
+                      )}
+                    </li>
                   ))}
                 </ul>
               ) : null}

@@ -38,7 +38,7 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   })
   installCsvParser(app)
   await learnerRoutes(app, piiKey)
-  await ledgerRoutes(app)
+  await ledgerRoutes(app, piiKey)
   await lookupRoutes(app, piiKey)
   await importRoutes(app, piiKey)
 }

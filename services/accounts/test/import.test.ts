@@ -377,3 +377,58 @@ t.test('the Chinese templates are read back by the importer itself', async (t) =
     401,
   )
 })
+
+t.test('the JSON batch names learners as a sheet does: 身份证号 + name, or 学号', async (t) => {
+  const fresh = { nationalId: nationalId(), name: '郑批量' }
+  const course = (over: Record<string, unknown>) => ({
+    kind: 'course',
+    title: '网页设计',
+    credits: '4',
+    grade: { score: '85', scale: '100' },
+    occurredOn: '2024-06-30',
+    ...over,
+  })
+  const batch = (items: unknown[], headers: Record<string, string> = {}) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/batch',
+      headers: { ...me, ...headers },
+      payload: { items },
+    })
+  const before = await counts(a.db)
+  const bad = await batch([
+    course({ nationalId: '123', name: '某人' }),
+    course({ studentNo: 'NOBODY' }),
+    course({ nationalId: fresh.nationalId, name: fresh.name, learnerId: knownL.id }),
+    course({ nationalId: fresh.nationalId, name: fresh.name, credits: '4.567' }),
+  ])
+  t.equal(bad.statusCode, 422, bad.body)
+  t.same(
+    bad
+      .json()
+      .errors.map((e: { path: string }) => e.path)
+      .sort(),
+    ['/items/0/nationalId', '/items/1/studentNo', '/items/2/learnerId', '/items/3/credits'],
+  )
+  t.same(await counts(a.db), before, 'nothing written, no account opened')
+
+  const items = [
+    course({ nationalId: fresh.nationalId, name: fresh.name, learnerCategory: 'veteran' }),
+    course({ studentNo: 'S2024001', title: '数据库' }),
+    course({ learnerId: knownL.id, title: '体育' }),
+  ]
+  const ok = await batch(items, { 'idempotency-key': 'json-by-person' })
+  t.equal(ok.statusCode, 201, ok.body)
+  t.match(ok.json(), { created: 3 })
+  t.equal(ok.json().items[1].learnerId, enrolledL.id, 'by 学号')
+  const opened = await a.db
+    .selectFrom('learner')
+    .select(['id', 'category'])
+    .where('name', '=', fresh.name)
+    .executeTakeFirstOrThrow()
+  t.equal(ok.json().items[0].learnerId, opened.id)
+  t.equal(opened.category, 'veteran')
+  const replay = await batch(items, { 'idempotency-key': 'json-by-person' })
+  t.equal(replay.headers['idempotency-replayed'], 'true')
+  t.same(replay.json(), ok.json())
+})

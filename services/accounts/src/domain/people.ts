@@ -311,3 +311,65 @@ async function openMany(
     out.set(l.national_id_hash, { id: l.id, accountNo: l.account_no, name: l.name, opened: false })
   return out
 }
+
+const PERSON_FIELDS = ['nationalId', 'name', 'studentNo', 'learnerCategory'] as const
+
+/**
+ * Batch items (JSON) that name their learner as a spreadsheet row does — `nationalId` + `name`
+ * (the account opened when there is none; `learnerCategory` for it), or `studentNo` — get the
+ * learner's id in their place; items with `learnerId` pass as they are. Answers the items to post
+ * and the problems of the ones that named nobody (their learnerId a stand-in that is never used:
+ * the caller refuses the batch when there are problems).
+ */
+export async function itemsByPerson(
+  trx: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  items: unknown[],
+  o: { orgId: string; actor: string; publish: Publish },
+): Promise<{ items: unknown[]; problems: { path: string; message: string; code: string }[] }> {
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x)
+  const named = (x: unknown) => isObject(x) && PERSON_FIELDS.some((f) => x[f] !== undefined)
+  if (!items.some(named)) return { items, problems: [] }
+  const problems: { path: string; message: string; code: string }[] = []
+  const refs: PersonRef[] = items.map((x, i) => {
+    if (!named(x)) return {}
+    const r = x as Record<string, unknown>
+    const ref: PersonRef = {}
+    for (const f of PERSON_FIELDS) {
+      const v = r[f]
+      if (v === undefined) continue
+      if (typeof v !== 'string' || v.length === 0 || v.length > 100)
+        problems.push({ path: `/items/${i}/${f}`, message: 'is not valid', code: 'FIELD_INVALID' })
+      else ref[f] = v
+    }
+    if (r.learnerId !== undefined)
+      problems.push({
+        path: `/items/${i}/learnerId`,
+        message: 'name the learner one way: learnerId, nationalId + name, or studentNo',
+        code: 'FIELD_INVALID',
+      })
+    return ref
+  })
+  const { resolved, problems: found } = await resolvePeople(trx, piiKey, refs, {
+    ...o,
+    open: true,
+    giveNumbers: false,
+  })
+  for (const { index, problem } of found)
+    problems.push({
+      path: `/items/${index}/${problem.field}`,
+      message: problem.message,
+      code: problem.code,
+    })
+  const NIL = '00000000-0000-7000-8000-000000000000'
+  return {
+    problems,
+    items: items.map((x, i) => {
+      if (!named(x)) return x
+      const rest = { ...(x as Record<string, unknown>) }
+      for (const f of PERSON_FIELDS) delete rest[f]
+      return { ...rest, learnerId: resolved[i]?.id ?? NIL }
+    }),
+  }
+}

@@ -1,5 +1,5 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { Id } from '@creditbank/contracts'
+import { AppError, Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { idempotencyKeyOf, idempotent, requestHash } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
@@ -9,9 +9,10 @@ import { findEntries } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg } from '../domain/access.js'
 import { PostingCombiner } from '../domain/combiner.js'
-import { conflictOnDuplicate } from '../domain/errors.js'
+import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { type EntryView, entryView } from '../domain/ledger.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
+import { itemsByPerson } from '../domain/people.js'
 import { reverseEntry } from '../domain/reversals.js'
 import { accountSummary, statement, verifyChain } from '../domain/statement.js'
 import {
@@ -48,7 +49,7 @@ async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<Batch
   }
 }
 
-export async function ledgerRoutes(app: FastifyInstance) {
+export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<AccountsDB>
   const combiner = new PostingCombiner(db, app.events.source)
@@ -89,7 +90,7 @@ export async function ledgerRoutes(app: FastifyInstance) {
         tags: ['ledger'],
         summary: 'Post up to 1,000 outcomes as JSON `{ items }` or text/csv; all or nothing',
         description:
-          'CSV: a header row and one outcome a row, columns learnerId,kind,title,code,credits,hours,gradeScore,gradeScale,level,category,occurredOn,externalRef (any order; empty cells are absent fields).',
+          'Each item names its learner by learnerId, or by nationalId + name (the account opened when there is none, with learnerCategory), or by studentNo at your organization. CSV: a header row and one outcome a row, columns learnerId,kind,title,code,credits,hours,gradeScore,gradeScale,level,category,occurredOn,externalRef (any order; empty cells are absent fields).',
         body: BatchBody,
         response: { 200: BatchResult, 201: BatchResult, ...errorResponses },
       },
@@ -104,14 +105,27 @@ export async function ledgerRoutes(app: FastifyInstance) {
           reply,
           p.subject,
           async (trx) => {
-            const res = await postOutcomes(
-              trx,
-              request.body.items,
+            const named = await itemsByPerson(trx, piiKey, request.body.items, {
               orgId,
-              p.subject,
-              app.events.source,
-              false,
-            )
+              actor: p.subject,
+              publish: app.events.write,
+            })
+            let res: Awaited<ReturnType<typeof postOutcomes>>
+            try {
+              res = await postOutcomes(trx, named.items, orgId, p.subject, app.events.source, false)
+            } catch (err) {
+              // Every bad item named at once: who the item names, and what else is wrong with it.
+              if (!named.problems.length || !(err instanceof AppError) || !err.errors) throw err
+              const unnamed = new Set(named.problems.map((e) => e.path.split('/')[2]))
+              throw accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, [
+                ...named.problems,
+                ...err.errors.filter(
+                  (e) => !(e.path.endsWith('/learnerId') && unnamed.has(e.path.split('/')[2])),
+                ),
+              ])
+            }
+            if (named.problems.length)
+              throw accountsErrors.ACCOUNTS_BATCH_INVALID(undefined, named.problems)
             return {
               status: res.status,
               body: {

@@ -230,6 +230,13 @@ export const journey: Journey = {
     await orgDialog.getByRole('button', { name: '保存修改' }).click()
     await admin.getByText('已保存 河南开放大学（E2E）。').waitFor()
     t.pass('client revoked and organization edited')
+
+    // The province's oversight: the certificate statistics as charts with Chinese labels.
+    await admin.goto('/#/admin/oversight')
+    await admin.getByTestId('oversight-total').waitFor()
+    await admin.locator('.chart svg text', { hasText: 'Web前端开发' }).first().waitFor()
+    t.pass('the oversight charts draw their Chinese labels')
+    await e.screenshot(admin, 'admin-oversight')
     await admin.context().close()
 
     // -- the admin on a phone, in English -------------------------------------------------------
@@ -243,6 +250,10 @@ export const journey: Journey = {
     await small.locator('td', { hasText: 'Password reset' }).first().waitFor()
     t.ok(await e.fitsWidth(small), 'the audit trail fits a phone')
     await e.screenshot(small, 'admin-audit-phone-en')
+    await small.goto('/#/admin/oversight')
+    await small.locator('.chart svg text', { hasText: 'Valid or expired' }).first().waitFor()
+    t.ok(await e.fitsWidth(small), 'the charts fit a phone')
+    await e.screenshot(small, 'admin-oversight-phone-en')
     await small.context().close()
   },
 }

@@ -14,12 +14,14 @@ import {
   useLoad,
 } from '../ui'
 import { Tabs } from './learner'
+import { Oversight } from './oversight'
 
 const platformTabs: [string, string, string][] = [
   ['', '机构', 'Organizations'],
   ['users', '用户', 'Users'],
   ['clients', '系统客户端', 'Clients'],
   ['audit', '操作日志', 'Audit'],
+  ['oversight', '监管统计', 'Oversight'],
   ['events', '事件流健康', 'Event flow'],
 ]
 /** Organization admins administer their own people and clients, and see their trail. */
@@ -55,6 +57,7 @@ export function AdminPage({ path }: { path: string[] }) {
       {sub === 'users' ? <Users /> : null}
       {sub === 'clients' ? <Clients /> : null}
       {sub === 'audit' ? <Audit /> : null}
+      {sub === 'oversight' && platform ? <Oversight /> : null}
       {sub === 'events' && platform ? <EventFlow /> : null}
     </div>
   )

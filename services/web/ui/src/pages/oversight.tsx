@@ -1,0 +1,372 @@
+import { useEffect, useRef, useState } from 'preact/hooks'
+import { api, organizations, type Page } from '../api'
+import { currentLang, t, w } from '../i18n'
+import { Field, Loading, Section, Select, useLoad } from '../ui'
+
+interface Row {
+  typeCode?: string
+  level?: string
+  regionCode?: string
+  month?: string
+  evaluationOrgId?: string
+  status?: string
+  count: number
+  revoked: number
+  feesCharged: string
+}
+interface Report {
+  items: Row[]
+  truncated: boolean
+}
+
+/** Province-level region names (GB/T 2260, first two digits). */
+const provinces: Record<string, [string, string]> = {
+  '11': ['北京市', 'Beijing'],
+  '12': ['天津市', 'Tianjin'],
+  '13': ['河北省', 'Hebei'],
+  '14': ['山西省', 'Shanxi'],
+  '31': ['上海市', 'Shanghai'],
+  '32': ['江苏省', 'Jiangsu'],
+  '33': ['浙江省', 'Zhejiang'],
+  '37': ['山东省', 'Shandong'],
+  '41': ['河南省', 'Henan'],
+  '42': ['湖北省', 'Hubei'],
+  '43': ['湖南省', 'Hunan'],
+  '44': ['广东省', 'Guangdong'],
+  '61': ['陕西省', 'Shaanxi'],
+}
+/** Henan's cities (the province this deployment serves), by their first four digits. */
+const henanCities: Record<string, [string, string]> = {
+  '4101': ['郑州市', 'Zhengzhou'],
+  '4102': ['开封市', 'Kaifeng'],
+  '4103': ['洛阳市', 'Luoyang'],
+  '4104': ['平顶山市', 'Pingdingshan'],
+  '4105': ['安阳市', 'Anyang'],
+  '4106': ['鹤壁市', 'Hebi'],
+  '4107': ['新乡市', 'Xinxiang'],
+  '4108': ['焦作市', 'Jiaozuo'],
+  '4109': ['濮阳市', 'Puyang'],
+  '4110': ['许昌市', 'Xuchang'],
+  '4111': ['漯河市', 'Luohe'],
+  '4112': ['三门峡市', 'Sanmenxia'],
+  '4113': ['南阳市', 'Nanyang'],
+  '4114': ['商丘市', 'Shangqiu'],
+  '4115': ['信阳市', 'Xinyang'],
+  '4116': ['周口市', 'Zhoukou'],
+  '4117': ['驻马店市', 'Zhumadian'],
+  '4190': ['济源市', 'Jiyuan'],
+}
+export function regionName(code: string) {
+  const city = henanCities[code.slice(0, 4)]
+  if (city && code.slice(2) !== '0000') return t(...city)
+  const p = provinces[code.slice(0, 2)]
+  return p ? t(...p) : code
+}
+
+const FONT = 'system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
+
+/**
+ * One chart: ECharts loaded on first use, drawn as SVG, redrawn on resize and language change,
+ * with a description for screen readers (the aria component) and the numbers in a table below.
+ */
+function Chart(props: { option: Record<string, unknown>; label: string; height?: number }) {
+  const el = useRef<HTMLDivElement>(null)
+  const [failed, setFailed] = useState<unknown>(null)
+  useEffect(() => {
+    let chart: { setOption(o: unknown): void; resize(): void; dispose(): void } | null = null
+    let live = true
+    const resize = () => chart?.resize()
+    import('../charts').then(
+      ({ echarts }) => {
+        if (!live || !el.current) return
+        chart = echarts.init(el.current, null, {
+          renderer: 'svg',
+          locale: currentLang() === 'zh' ? 'ZH' : 'EN',
+        })
+        chart.setOption({
+          aria: { enabled: true },
+          textStyle: { fontFamily: FONT },
+          tooltip: { trigger: 'axis' },
+          animation: false,
+          ...props.option,
+        })
+        window.addEventListener('resize', resize)
+      },
+      (err) => live && setFailed(err),
+    )
+    return () => {
+      live = false
+      window.removeEventListener('resize', resize)
+      chart?.dispose()
+    }
+  }, [JSON.stringify(props.option), currentLang()])
+  if (failed)
+    return (
+      <p class="hint">
+        {t('图表无法加载，请看下方表格。', 'The chart cannot load; see the table below.')}
+      </p>
+    )
+  return (
+    <div
+      ref={el}
+      class="chart"
+      role="img"
+      aria-label={props.label}
+      style={{ width: '100%', height: `${props.height ?? 300}px` }}
+    />
+  )
+}
+
+function NumbersTable(props: { rows: [string, number, number, string?][]; what: string }) {
+  return (
+    <details>
+      <summary>{t('查看数字', 'The numbers')}</summary>
+      <table class="cards">
+        <caption class="sr-only">{props.what}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{props.what}</th>
+            <th scope="col">{t('证书数', 'Certificates')}</th>
+            <th scope="col">{t('其中撤销', 'Revoked')}</th>
+            {props.rows.some((r) => r[3] !== undefined) ? (
+              <th scope="col">{t('收费（元）', 'Fees (CNY)')}</th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.map(([name, count, revoked, fees]) => (
+            <tr key={name}>
+              <td data-label={props.what}>{name}</td>
+              <td data-label={t('证书数', 'Certificates')}>{count}</td>
+              <td data-label={t('其中撤销', 'Revoked')}>{revoked}</td>
+              {fees !== undefined ? (
+                <td data-label={t('收费（元）', 'Fees (CNY)')}>{fees}</td>
+              ) : null}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </details>
+  )
+}
+
+const bars = (names: string[], rows: Row[], horizontal = false) => {
+  const category = { type: 'category', data: names, axisLabel: { interval: 0, hideOverlap: true } }
+  const value = { type: 'value', minInterval: 1 }
+  return {
+    grid: { left: horizontal ? 8 : 40, right: 16, top: 36, bottom: 8, containLabel: true },
+    legend: { top: 0 },
+    xAxis: horizontal ? value : category,
+    yAxis: horizontal ? { ...category, inverse: true } : value,
+    series: [
+      {
+        name: t('有效及过期', 'Valid or expired'),
+        type: 'bar',
+        stack: 'all',
+        barMaxWidth: 28,
+        data: rows.map((r) => r.count - r.revoked),
+        itemStyle: { color: '#1e7b34' },
+      },
+      {
+        name: t('已撤销', 'Revoked'),
+        type: 'bar',
+        stack: 'all',
+        data: rows.map((r) => r.revoked),
+        itemStyle: { color: '#b3261e' },
+      },
+    ],
+  }
+}
+
+/**
+ * The province's oversight of 1+X certificates: the counts that certificates already keeps
+ * (GET /v1/oversight/certificates), by month, type, level, region and evaluation organization.
+ */
+export function Oversight() {
+  const [f, setF] = useState({ from: '', to: '', typeCode: '' })
+  const [query, setQuery] = useState(f)
+  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const types = useLoad(() =>
+    api.get<Page<{ code: string; name: string; nameEn: string | null }>>(
+      '/v1/certificate-types?limit=100',
+    ),
+  )
+  const orgs = useLoad(() => organizations())
+  const report = useLoad(async () => {
+    const params = (groupBy: string) => {
+      const p = new URLSearchParams({ groupBy })
+      if (query.from) p.set('from', query.from)
+      if (query.to) p.set('to', query.to)
+      if (query.typeCode) p.set('typeCode', query.typeCode)
+      return `/v1/oversight/certificates?${p}`
+    }
+    const [month, type, level, region, org] = await Promise.all(
+      ['month', 'type', 'level', 'region', 'org'].map((g) => api.get<Report>(params(g))),
+    )
+    return { month: month!, type: type!, level: level!, region: region!, org: org! }
+  }, [query])
+  const typeName = (code = '') => {
+    const ty = types.data?.items.find((x) => x.code === code)
+    return ty ? (currentLang() === 'zh' ? ty.name : (ty.nameEn ?? ty.name)) : code
+  }
+  const orgName = (id = '') => orgs.data?.get(id)?.name ?? id
+  const r = report.data
+  const total = r?.level.items.reduce((s, x) => s + x.count, 0) ?? 0
+  const revoked = r?.level.items.reduce((s, x) => s + x.revoked, 0) ?? 0
+  const byMonth = [...(r?.month.items ?? [])].sort((a, b) =>
+    (a.month ?? '').localeCompare(b.month ?? ''),
+  )
+  const byType = [...(r?.type.items ?? [])].sort((a, b) => b.count - a.count)
+  const byRegion = [...(r?.region.items ?? [])].sort((a, b) => b.count - a.count)
+  const byOrg = [...(r?.org.items ?? [])].sort((a, b) => b.count - a.count).slice(0, 15)
+  return (
+    <div>
+      <Section title={t('1+X 证书监管统计', '1+X certificate oversight')} id="oversight">
+        <form
+          class="filter-grid"
+          aria-label={t('统计范围', 'Scope')}
+          onSubmit={(e) => {
+            e.preventDefault()
+            setQuery({ ...f })
+          }}
+        >
+          <Field
+            label={t('发证日期从', 'Issued from')}
+            name="from"
+            type="date"
+            value={f.from}
+            onInput={set('from')}
+          />
+          <Field
+            label={t('发证日期至', 'Issued to')}
+            name="to"
+            type="date"
+            value={f.to}
+            onInput={set('to')}
+          />
+          <Select
+            label={t('证书类型', 'Type')}
+            name="typeCode"
+            value={f.typeCode}
+            onInput={set('typeCode')}
+            options={[
+              ['', t('全部', 'All')],
+              ...(types.data?.items ?? []).map((x): [string, string] => [x.code, x.name]),
+            ]}
+          />
+          <div class="field">
+            <span aria-hidden="true">&nbsp;</span>
+            <button type="submit">{t('统计', 'Show')}</button>
+          </div>
+        </form>
+        <Loading state={report} />
+        {r ? (
+          <p class="big" data-testid="oversight-total">
+            {t(
+              `共 ${total} 张证书，其中撤销 ${revoked} 张`,
+              `${total} certificates, ${revoked} revoked`,
+            )}
+          </p>
+        ) : null}
+      </Section>
+      {r ? (
+        <div class="chart-row">
+          <Section title={t('按月份', 'By month')}>
+            <Chart
+              label={t('按发证月份的证书数', 'Certificates by month of issue')}
+              option={{
+                ...bars(
+                  byMonth.map((x) => x.month ?? ''),
+                  byMonth,
+                ),
+              }}
+            />
+            <NumbersTable
+              what={t('月份', 'Month')}
+              rows={byMonth.map((x) => [x.month ?? '', x.count, x.revoked])}
+            />
+          </Section>
+          <Section title={t('按证书类型', 'By type')}>
+            <Chart
+              label={t('按证书类型的证书数', 'Certificates by type')}
+              height={Math.max(220, byType.length * 36 + 60)}
+              option={bars(
+                byType.map((x) => typeName(x.typeCode)),
+                byType,
+                true,
+              )}
+            />
+            <NumbersTable
+              what={t('证书类型', 'Type')}
+              rows={byType.map((x) => [typeName(x.typeCode), x.count, x.revoked, x.feesCharged])}
+            />
+          </Section>
+          <Section title={t('按等级', 'By level')}>
+            <Chart
+              label={t('按等级的证书数', 'Certificates by level')}
+              option={{
+                tooltip: { trigger: 'item' },
+                legend: { top: 0 },
+                series: [
+                  {
+                    type: 'pie',
+                    top: 24,
+                    color: ['#14539a', '#1e7b34', '#a15c00'],
+                    // Counts inside the ring and names in the legend: nothing to clip on a phone.
+                    label: {
+                      position: 'inside',
+                      formatter: '{c}',
+                      color: '#fff',
+                      fontWeight: 'bold',
+                    },
+                    radius: ['35%', '70%'],
+                    data: r.level.items.map((x) => ({ name: w(x.level), value: x.count })),
+                  },
+                ],
+              }}
+            />
+            <NumbersTable
+              what={t('等级', 'Level')}
+              rows={r.level.items.map((x) => [w(x.level), x.count, x.revoked])}
+            />
+          </Section>
+          <Section title={t('按发证机构所在地区', 'By region of the issuer')}>
+            <Chart
+              label={t('按地区的证书数', 'Certificates by region')}
+              height={Math.max(220, byRegion.length * 36 + 60)}
+              option={bars(
+                byRegion.map((x) => regionName(x.regionCode ?? '')),
+                byRegion,
+                true,
+              )}
+            />
+            <NumbersTable
+              what={t('地区', 'Region')}
+              rows={byRegion.map((x) => [regionName(x.regionCode ?? ''), x.count, x.revoked])}
+            />
+          </Section>
+          <Section title={t('按培训评价组织（前 15）', 'By evaluation organization (top 15)')}>
+            <Chart
+              label={t('按培训评价组织的证书数', 'Certificates by evaluation organization')}
+              height={Math.max(220, byOrg.length * 36 + 60)}
+              option={bars(
+                byOrg.map((x) => orgName(x.evaluationOrgId)),
+                byOrg,
+                true,
+              )}
+            />
+            <NumbersTable
+              what={t('机构', 'Organization')}
+              rows={byOrg.map((x) => [
+                orgName(x.evaluationOrgId),
+                x.count,
+                x.revoked,
+                x.feesCharged,
+              ])}
+            />
+          </Section>
+        </div>
+      ) : null}
+    </div>
+  )
+}

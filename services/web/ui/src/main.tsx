@@ -42,12 +42,12 @@ function Header() {
   const [open, setOpen] = useState(false)
   useEffect(() => {
     const close = () => setOpen(false)
-    const escape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
+    const onEscape = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false)
     window.addEventListener('hashchange', close)
-    window.addEventListener('keydown', escape)
+    window.addEventListener('keydown', onEscape)
     return () => {
       window.removeEventListener('hashchange', close)
-      window.removeEventListener('keydown', escape)
+      window.removeEventListener('keydown', onEscape)
     }
   }, [])
   return (

@@ -432,3 +432,25 @@ t.test('the JSON batch names learners as a sheet does: 身份证号 + name, or �
   t.equal(replay.headers['idempotency-replayed'], 'true')
   t.same(replay.json(), ok.json())
 })
+
+t.test(
+  'machine exports by learnerId: named in the answer; a bad id is a row problem',
+  async (t) => {
+    const csv = (rows: string[]) =>
+      upload('outcomes', ['learnerId,title,credits,gradeScore,occurredOn', ...rows].join('\n'), {
+        type: 'text/csv',
+      })
+    const ok = await csv([`${knownL.id},机器导出,2,80,2024-06-30`])
+    t.equal(ok.statusCode, 201, ok.body)
+    t.match(ok.json().rows, [{ name: known.name, accountNo: knownL.accountNo }])
+    const bad = await csv([
+      'not-a-uuid,机器导出,2,80,2024-06-30',
+      '0190aaaa-0000-7000-8000-00000000beef,x,2,80,2024-06-30',
+    ])
+    t.equal(bad.statusCode, 422, bad.body)
+    t.match(bad.json().errors, [
+      { row: 2, column: 'learnerId' },
+      { row: 3, column: 'learnerId' },
+    ])
+  },
+)

@@ -38,6 +38,8 @@ export interface Resolved {
   opened: boolean
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 const categories = new Set([
   'student',
   'unemployed_graduate',
@@ -203,7 +205,13 @@ export async function resolvePeople(
         })
     })
   }
-  // Names and account numbers of the learners found by 学号 (for previews and reports).
+  // Machine rows by learnerId: named too, when the id is one (postRequests says when it is not).
+  refs.forEach((r, i) => {
+    if (resolved[i] || failed.has(i) || r.learnerId === undefined || !UUID.test(r.learnerId)) return
+    if (r.nationalId === undefined && r.studentNo === undefined)
+      resolved[i] = { id: r.learnerId.toLowerCase(), accountNo: '', name: '', opened: false }
+  })
+  // Names and account numbers of the learners found by 学号 or id (for previews and reports).
   const bare = [...new Set(resolved.filter((r) => r && !r.accountNo).map((r) => r!.id))]
   if (bare.length) {
     const rows = await trx

@@ -245,6 +245,14 @@ export const staff: StaffSeed[] = [
     description: '郑州铁路职业技术学院 学分认定审核员',
   },
   {
+    // Separation of duties (decision 0541): the department's step is another person's.
+    username: 'reviewer.hnvc.dept',
+    displayName: '陈静（系部审核）',
+    orgCode: 'HN-HNVC',
+    role: 'reviewer',
+    description: '河南职业技术学院 信息工程系 学分认定审核员',
+  },
+  {
     username: 'reviewer.hnvc',
     displayName: '朱红（教务处审核）',
     orgCode: 'HN-HNVC',

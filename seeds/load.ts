@@ -476,7 +476,7 @@ async function reviews(c: Ctx) {
   // 王晓明: Web前端开发（中级）→ 网页设计 approved through all four steps of the Henan chain.
   let a = await waitFor(c, 'wang', 'WEB201', admin)
   const chain: [string, string][] = [
-    ['reviewer.hnvc', '系部审核：证书等级与专业方向一致，同意认定。'],
+    ['reviewer.hnvc.dept', '系部审核：证书等级与专业方向一致，同意认定。'],
     ['reviewer.hnvc', '教务处复核：未修读该课程，无重复认定，同意。'],
     ['reviewer.miit', '评价组织核验：证书真实有效。'],
     ['reviewer.hncb', '学分银行确认：符合互认标准，予以认定。'],

@@ -160,6 +160,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     // Keys are fetched through the gateway, so any identity replica answers.
     IDENTITY_URL: web.url,
     PUBLIC_BASE_URL: o.secrets.PUBLIC_BASE_URL ?? web.url,
+    // Portfolio asks recognition to grant reviewers' reads of evidence; any replica answers.
+    RECOGNITION_URL: web.url,
   }
   const gatewayEnv: Record<string, string> = {
     PORT: String(web.port),

@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import { Issuers } from './credentials/issuers.js'
 import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
+import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grants.js'
 import { consumedTopics, projectionHandlers } from './domain/projection.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
@@ -22,6 +23,10 @@ export interface PortfolioOptions {
   /** The gateway's public URL: status list and share links are built on it. */
   publicBaseUrl?: string
   startWorkers?: boolean
+  /** Where recognition grants reviewers' reads of evidence files (RECOGNITION_URL). */
+  recognitionUrl?: string
+  /** Instead of `recognitionUrl`: how grants are asked (tests pass a stand-in). */
+  evidenceGrants?: EvidenceGrants
 }
 
 /**
@@ -49,7 +54,9 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   await credentialRoutes(app, ctx)
   await vcApiRoutes(app, ctx)
   await shareRoutes(app, ctx)
-  await app.register(evidenceRoutes)
+  await app.register(evidenceRoutes, {
+    grants: o.evidenceGrants ?? httpEvidenceGrants(o.recognitionUrl ?? 'http://127.0.0.1:3004'),
+  })
   await notificationRoutes(app)
   await recordRoutes(app, ctx)
 }

@@ -10,4 +10,6 @@ export const portfolioConfig = configSchema({
     pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
     default: 'http://127.0.0.1:3000',
   }),
+  /** recognition, asked whether a reviewer may read an evidence file (with the reviewer's token). */
+  RECOGNITION_URL: Type.String({ default: 'http://127.0.0.1:3004', pattern: '^https?://' }),
 })

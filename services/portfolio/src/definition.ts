@@ -11,5 +11,9 @@ export const definition: ServiceDefinition<Omit<PortfolioOptions, 'platform'>> =
   port: 3005,
   app: portfolioApp,
   config: portfolioConfig,
-  options: (c) => ({ secretKeyHex: c.PORTFOLIO_SECRET_KEY, publicBaseUrl: c.PUBLIC_BASE_URL }),
+  options: (c) => ({
+    secretKeyHex: c.PORTFOLIO_SECRET_KEY,
+    publicBaseUrl: c.PUBLIC_BASE_URL,
+    recognitionUrl: c.RECOGNITION_URL,
+  }),
 }

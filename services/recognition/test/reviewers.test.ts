@@ -359,3 +359,84 @@ t.test('an overdue step escalates to the parent center', async (t) => {
   )
   t.equal((await get(a!.id, provincial)).statusCode, 200)
 })
+
+t.test(
+  'evidence files: reviewers in scope read them, and only they; every read logged',
+  async (t) => {
+    const school = await r.organization('school')
+    const { learner } = await learnerWithCourse(school, 'P-FILE')
+    const file = randomUUID()
+    const unnamed = randomUUID()
+    const other = r.outcome(learner, { kind: 'course', title: '大学物理', code: 'PHY1' })
+    await r.deliver([
+      other,
+      ...[file, unnamed].map((evidenceId) => ({
+        type: 'portfolio.evidence.added',
+        subject: learner,
+        data: {
+          evidenceId,
+          learnerId: learner,
+          sha256: 'd'.repeat(64),
+          mediaType: 'image/png',
+          sizeBytes: 10,
+          filename: null,
+        },
+      })),
+    ])
+    const applied = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: r.learner(learner),
+      payload: {
+        sourceEntryIds: [other.data.entryId],
+        targetOrgId: school,
+        programCode: 'P-FILE',
+        evidenceIds: [file],
+        award: {
+          courseCode: 'PHY101',
+          courseName: '大学物理',
+          courseType: 'foundation',
+          credits: '3',
+        },
+      },
+    })
+    t.equal(applied.statusCode, 201)
+    const id = applied.json().id
+    const read = (evidenceId: string, headers: Record<string, string>, appId = id) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/applications/${appId}/evidence/${evidenceId}/reads`,
+        headers,
+      })
+    const reads = () =>
+      r.db.selectFrom('evidence_read').selectAll().where('application_id', '=', id).execute()
+
+    const ok = await read(file, r.reviewer(school, { sub: 'rev-file' }))
+    t.equal(ok.statusCode, 201)
+    t.match(ok.json(), { applicationId: id, evidenceId: file, learnerId: learner })
+    t.match(await reads(), [{ evidence_id: file, actor: 'rev-file', org_id: school }], 'logged')
+
+    const refusals = [
+      await read(unnamed, r.reviewer(school)), // the learner's file, but not named by it
+      await read(file, r.reviewer(await r.organization('school'))), // another school's reviewer
+      await read(file, r.reviewer(province)), // a center with no step of it
+      await read(file, r.reviewer(school), randomUUID()), // no such application
+    ]
+    t.same(
+      refusals.map((x) => [x.statusCode, x.json().code]),
+      Array(4).fill([404, 'RECOGNITION_EVIDENCE_NOT_FOUND']),
+      'the same answer whatever the reason',
+    )
+    const notReviewers = [
+      await read(file, r.learner(learner)),
+      await read(file, r.registrar(school)),
+      await read(file, r.admin),
+    ]
+    t.same(
+      notReviewers.map((x) => x.statusCode),
+      [403, 403, 403],
+      'the learner reads their file at portfolio; registrars and admins do not read it here',
+    )
+    t.equal((await reads()).length, 1, 'refusals are not logged as reads')
+  },
+)

@@ -66,6 +66,7 @@ const merged: Record<string, string | undefined> = {
   ...secrets,
   PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`,
   ACCOUNTS_URL: `http://127.0.0.1:${3002 + portOffset}`,
+  RECOGNITION_URL: `http://127.0.0.1:${3004 + portOffset}`,
   ...process.env,
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

@@ -10,9 +10,10 @@ import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as pages } from './e2e/pages.js'
 import { journey as registrar } from './e2e/registrar.js'
+import { journey as reviewer } from './e2e/reviewer.js'
 import { journey as staff } from './e2e/staff.js'
 
-const journeys: Journey[] = [learner, registrar, pages, staff]
+const journeys: Journey[] = [learner, registrar, pages, staff, reviewer]
 
 const enabled =
   process.env.E2E === '1' ||

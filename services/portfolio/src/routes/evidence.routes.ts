@@ -8,6 +8,7 @@ import { listEvidence } from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { assertSelf } from '../domain/access.js'
 import { addEvidence, EVIDENCE_MAX_BYTES, evidenceView, readEvidence } from '../domain/evidence.js'
+import type { EvidenceGrants } from '../domain/evidence-grants.js'
 import { errorResponses, LearnerParams } from './schemas.js'
 
 const Evidence = Type.Object({
@@ -25,7 +26,7 @@ const Evidence = Type.Object({
  * judged from the bytes alone. This plugin is encapsulated so its catch-all body parser touches
  * no other route.
  */
-export async function evidenceRoutes(app: FastifyInstance) {
+export async function evidenceRoutes(app: FastifyInstance, o: { grants: EvidenceGrants }) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = app.db as Kysely<PortfolioDB>
   app.removeAllContentTypeParsers()
@@ -103,20 +104,33 @@ export async function evidenceRoutes(app: FastifyInstance) {
   r.get(
     '/v1/evidence/:id',
     {
-      preHandler: requireRole(['learner']),
+      preHandler: requireRole(['learner', 'reviewer']),
       schema: {
         tags: ['evidence'],
-        summary: 'The file itself, with its sha256 in ETag and Repr-Digest',
+        summary:
+          'The file itself, with its sha256 in ETag and Repr-Digest: for its learner, or for a reviewer of an application that names it (`application`; recognition grants and logs each read)',
         params: Type.Object({ id: Id }, { additionalProperties: false }),
+        querystring: Type.Object(
+          { application: Type.Optional(Id) },
+          { additionalProperties: false },
+        ),
         response: { 200: Type.Unknown({ description: 'the file bytes' }), ...errorResponses },
       },
     },
     async (request, reply) => {
-      const { evidence, content } = await readEvidence(
-        db,
-        request.params.id,
-        principalOf(request).learner,
-      )
+      const p = principalOf(request)
+      const own = p.roles.includes('learner') ? p.learner : null
+      const { application } = request.query
+      // A reviewer's read: recognition decides and logs it; the file must be that learner's.
+      const granted =
+        application && p.roles.includes('reviewer')
+          ? await o.grants.grant(
+              application,
+              request.params.id,
+              request.headers.authorization ?? '',
+            )
+          : null
+      const { evidence, content } = await readEvidence(db, request.params.id, granted ?? own)
       reply
         .type(evidence.media_type)
         .header('etag', `"${evidence.sha256}"`)

@@ -234,6 +234,55 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
   )
 
   r.post(
+    '/v1/applications/:id/evidence/:evidenceId/reads',
+    {
+      preValidation: requireRole(['reviewer']),
+      schema: {
+        tags: ['applications'],
+        summary:
+          'A reviewer in scope is about to read one of the application’s evidence files: the read is logged and granted (portfolio asks this with the reviewer’s token before serving the file)',
+        params: Type.Object({ id: Id, evidenceId: Id }),
+        response: {
+          201: Type.Object({
+            applicationId: Id,
+            evidenceId: Id,
+            learnerId: Id,
+            readAt: Type.String({ format: 'date-time' }),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request)
+      const { id, evidenceId } = request.params
+      const row = await findApplication(db, id)
+      const scope = await reviewerScope(db, p)
+      // Reviewers in scope only (decision 0544): not the learner's own grant, not an admin's.
+      const named = row?.evidence_ids.some((e) => e.toLowerCase() === evidenceId.toLowerCase())
+      if (!row || !named || !scope || !(await maySeeNow(db, p, row, scope)))
+        throw recognitionErrors.RECOGNITION_EVIDENCE_NOT_FOUND()
+      const read = await db
+        .insertInto('evidence_read')
+        .values({
+          evidence_id: evidenceId,
+          application_id: row.id,
+          actor: p.subject,
+          org_id: p.org,
+        })
+        .returning('at')
+        .executeTakeFirstOrThrow()
+      reply.code(201)
+      return {
+        applicationId: row.id,
+        evidenceId,
+        learnerId: row.learner_id,
+        readAt: new Date(read.at).toISOString(),
+      }
+    },
+  )
+
+  r.post(
     '/v1/applications/:id/appeal',
     {
       preValidation: requireRole(['learner']),

@@ -1,23 +1,54 @@
 import { useState } from 'preact/hooks'
 import { api, newKey, organizations, type Page } from '../api'
-import { t } from '../i18n'
-import { Field, Form, Loading, Notice, Section, Select, TextArea, useLoad } from '../ui'
+import { t, w } from '../i18n'
+import { Pager, usePager } from '../staff-ui'
+import { Field, Form, fmtDate, Loading, Notice, Section, Select, TextArea, useLoad } from '../ui'
 import {
   type Application,
-  ApplicationDetail,
-  ApplicationTable,
   HypotheticalFields,
   hypothetical,
+  limitText,
   RuleExplain,
   SimulationView,
   Tabs,
+  trailReason,
+  trailText,
 } from './learner'
 
 const tabs: [string, string, string][] = [
   ['', '审核队列', 'Queue'],
+  ['search', '查询与历史', 'Search & history'],
   ['rules', '互认标准', 'Rules'],
   ['simulate', '规则模拟', 'Simulate'],
 ]
+
+/** An application as the service shows it to reviewers (decisions 0540–0543). */
+export interface Review extends Application {
+  learner?: { name: string | null; accountNo: string; nationalIdMasked: string | null } | null
+  sources?: {
+    id: string
+    kind: string
+    title: string
+    code: string | null
+    orgId: string
+    occurredOn: string
+    credits: string | null
+    hours: string | null
+    grade: { score: string; scale: string | null } | null
+    level: string | null
+    category: string | null
+    reversed: boolean
+  }[]
+  evidence?: {
+    id: string
+    filename: string | null
+    mediaType: string | null
+    sizeBytes: number | null
+  }[]
+  decision?: { allowed: boolean; code: string | null; escalated: boolean }
+}
+
+type Orgs = Map<string, { name: string }>
 
 export function ReviewerPage({ path }: { path: string[] }) {
   const [sub, arg] = path
@@ -25,18 +56,96 @@ export function ReviewerPage({ path }: { path: string[] }) {
     <div>
       <Tabs base="reviewer" items={tabs} current={sub === 'applications' ? '' : (sub ?? '')} />
       {!sub ? <Queue /> : null}
-      {sub === 'applications' && arg ? (
-        <ApplicationDetail id={arg} decide={(a, reload) => <Decide app={a} reload={reload} />} />
-      ) : null}
+      {sub === 'applications' && arg ? <ReviewDetail id={arg} /> : null}
+      {sub === 'search' ? <Search /> : null}
       {sub === 'rules' ? <Rules code={arg} /> : null}
       {sub === 'simulate' ? <SimulateRules /> : null}
     </div>
   )
 }
 
+const pending = (a: Application) => ['open', 'in_review', 'appealed'].includes(a.status)
+
+/** The learner as reviewers name them: name, account number, 身份证号 masked. */
+function learnerLine(a: Review) {
+  if (!a.learner) return t('（学习者信息未同步）', '(learner not known yet)')
+  return [a.learner.name ?? '', a.learner.accountNo, a.learner.nationalIdMasked ?? '']
+    .filter(Boolean)
+    .join(' · ')
+}
+
+/** Applications as cards on a phone: who, what, under which rule, where it stands, when due. */
+function ReviewTable({ items, orgs }: { items: Review[]; orgs: Orgs }) {
+  if (!items.length) return <p>{t('没有符合条件的申请。', 'No applications match.')}</p>
+  const L = {
+    learner: t('学习者', 'Learner'),
+    course: t('认定课程', 'Course'),
+    target: t('认定学校', 'Target'),
+    rule: t('依据', 'Under'),
+    status: t('状态', 'Status'),
+    due: t('截止', 'Due'),
+  }
+  return (
+    <div class="scroll">
+      <table class="cards">
+        <caption class="sr-only">{t('认定申请', 'Applications')}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{L.learner}</th>
+            <th scope="col">{L.course}</th>
+            <th scope="col">{L.target}</th>
+            <th scope="col">{L.rule}</th>
+            <th scope="col">{L.status}</th>
+            <th scope="col">{L.due}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((a) => (
+            <tr key={a.id}>
+              <td data-label={L.learner}>
+                {a.learner?.name ?? '—'}
+                {a.learner ? <small class="hint"> {a.learner.accountNo}</small> : null}
+              </td>
+              <td data-label={L.course}>
+                <a href={`#/reviewer/applications/${a.id}`}>
+                  {a.award.courseName} ({a.award.courseCode})
+                </a>
+              </td>
+              <td data-label={L.target}>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
+              <td data-label={L.rule}>
+                {a.rule ? `${a.rule.code} v${a.rule.version}` : t('本人申请', 'learner request')}
+              </td>
+              <td data-label={L.status}>
+                <span>
+                  <span class={`status ${a.status}`}>{w(a.status)}</span>
+                  {a.step && pending(a) ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}` : ''}
+                </span>
+              </td>
+              <td data-label={L.due} class={a.overdue && pending(a) ? 'overdue' : undefined}>
+                {pending(a) ? (
+                  <span>
+                    {fmtDate(a.dueAt)}
+                    {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
+                    {a.decision?.escalated ? (
+                      <strong class="escalated">
+                        {' '}
+                        {t('已上报本中心', 'escalated to your center')}
+                      </strong>
+                    ) : null}
+                  </span>
+                ) : null}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  )
+}
+
 function Queue() {
   const state = useLoad(async () => ({
-    page: await api.get<Page<Application>>('/v1/applications?queue=mine&limit=100'),
+    page: await api.get<Page<Review>>('/v1/applications?queue=mine&limit=100'),
     orgs: await organizations(),
   }))
   return (
@@ -44,31 +153,469 @@ function Queue() {
       <h1>{t('待我审核（按截止时间）', 'My queue (by due date)')}</h1>
       <p>
         {t(
-          '逾期的排在最前。点击课程名查看证据、规则说明并作出审核意见。',
-          'Overdue first. Open one to see its evidence and rule, and decide.',
+          '逾期的排在最前；下级中心逾期未办的环节上报本中心，也列在这里。点击课程名查看学习者、证据和规则并作出审核意见。',
+          'Overdue first; steps a sub-center let pass their due date come up to your center and are listed too. Open one to see the learner, evidence and rule, and decide.',
         )}
       </p>
       <button type="button" class="secondary" onClick={state.reload}>
         {t('刷新', 'Refresh')}
       </button>
       <Loading state={state} />
-      {state.data ? (
-        <ApplicationTable
-          items={state.data.page.items}
-          orgs={state.data.orgs}
-          base="#/reviewer/applications"
+      {state.data ? <ReviewTable items={state.data.page.items} orgs={state.data.orgs} /> : null}
+    </div>
+  )
+}
+
+/** Search and history: everything in the reviewer's scope, the ones they decided included. */
+function Search() {
+  const [form, setForm] = useState({ learner: '', status: '', rule: '', from: '', to: '' })
+  const [mine, setMine] = useState(false)
+  const [query, setQuery] = useState({ ...form, mine: false })
+  const pager = usePager([JSON.stringify(query)])
+  const rules = useLoad(() => api.get<Page<Rule>>('/v1/rules?limit=100'))
+  const state = useLoad(async () => {
+    const q = new URLSearchParams({ limit: '20' })
+    if (query.learner.trim()) q.set('learner', query.learner.trim())
+    if (query.status) q.set('status', query.status)
+    if (query.rule) q.set('rule', query.rule)
+    if (query.from) q.set('from', query.from)
+    if (query.to) q.set('to', query.to)
+    if (query.mine) q.set('decidedByMe', 'true')
+    if (pager.cursor) q.set('cursor', pager.cursor)
+    return {
+      page: await api.get<Page<Review>>(`/v1/applications?${q}`),
+      orgs: await organizations(),
+    }
+  }, [JSON.stringify(query), pager.cursor])
+  const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v })
+  return (
+    <div>
+      <h1>{t('查询与历史', 'Search and history')}</h1>
+      <p>
+        {t(
+          '本中心职责范围内的全部申请，包括您已审核过的。按学习者姓名或账号、状态、规则和提交日期查找。',
+          'Every application in your center’s scope, the ones you decided included. Find them by the learner’s name or account number, status, rule and date.',
+        )}
+      </p>
+      <Form
+        label={t('查询申请', 'Search applications')}
+        submit={t('查询', 'Search')}
+        class="search"
+        onSubmit={async () => setQuery({ ...form, mine })}
+      >
+        <Field
+          label={t('学习者（姓名或账号）', 'Learner (name or account number)')}
+          name="learner"
+          value={form.learner}
+          onInput={set('learner')}
         />
+        <Select
+          label={t('状态', 'Status')}
+          name="status"
+          value={form.status}
+          onInput={set('status')}
+          options={[
+            ['', t('全部', 'Any')],
+            ...['in_review', 'open', 'appealed', 'approved', 'rejected', 'withdrawn'].map(
+              (s) => [s, w(s)] as [string, string],
+            ),
+          ]}
+        />
+        <Select
+          label={t('规则', 'Rule')}
+          name="rule"
+          value={form.rule}
+          onInput={set('rule')}
+          options={[
+            ['', t('全部', 'Any')],
+            ...(rules.data?.items ?? []).map(
+              (r) => [r.code, `${r.name}（${r.code}）`] as [string, string],
+            ),
+          ]}
+        />
+        <Field
+          label={t('提交日期自', 'Opened from')}
+          name="from"
+          type="date"
+          value={form.from}
+          onInput={set('from')}
+        />
+        <Field label={t('至', 'to')} name="to" type="date" value={form.to} onInput={set('to')} />
+        <label class="check">
+          <input
+            type="checkbox"
+            name="decidedByMe"
+            checked={mine}
+            onChange={(e) => setMine((e.target as HTMLInputElement).checked)}
+          />{' '}
+          {t('只看我审核过的', 'Only the ones I decided')}
+        </label>
+      </Form>
+      <Loading state={state} />
+      {state.data ? (
+        <>
+          <ReviewTable items={state.data.page.items} orgs={state.data.orgs} />
+          <Pager pager={pager} nextCursor={state.data.page.nextCursor} />
+        </>
       ) : null}
     </div>
   )
 }
 
-function Decide({ app, reload }: { app: Application; reload: () => void }) {
+/** Why the caller may not decide, in their language (the service's `decision.code`). */
+function whyNot(code: string | null) {
+  switch (code) {
+    case 'RECOGNITION_OWN_APPLICATION':
+      return t(
+        '这是您本人作为学习者的申请，不能由您审核，请由同事办理。',
+        'You are the learner of this application, so you may not decide it; a colleague will.',
+      )
+    case 'RECOGNITION_ALREADY_DECIDED':
+      return t(
+        '您已审核过这份申请的一个环节。同一人只能审核一个环节，本环节须由其他审核员办理。',
+        'You decided a step of this application already. One person decides at most one step; another reviewer decides this one.',
+      )
+    case 'RECOGNITION_OUT_OF_SCOPE':
+      return t(
+        '当前环节不属于本中心（或本校）办理，您只能查看。',
+        'The current step is not your center’s (or school’s); you can only read it.',
+      )
+    case 'RECOGNITION_NOT_REVIEWER':
+      return t('只有审核员可以作出审核意见。', 'Only reviewers decide applications.')
+    default:
+      return null
+  }
+}
+
+function sourceWords(s: NonNullable<Review['sources']>[number], orgs: Orgs) {
+  const what = `${s.title}${s.code ? `（${s.code}）` : ''}`
+  const amount = [
+    s.credits && Number(s.credits) ? t(`${s.credits} 学分`, `${s.credits} credits`) : '',
+    s.hours && Number(s.hours) ? t(`${s.hours} 学时`, `${s.hours} hours`) : '',
+    s.grade
+      ? t(
+          `成绩 ${s.grade.score}${s.grade.scale ? `/${s.grade.scale}` : ''}`,
+          `grade ${s.grade.score}${s.grade.scale ? `/${s.grade.scale}` : ''}`,
+        )
+      : '',
+    s.level ? w(s.level) : '',
+  ].filter(Boolean)
+  return { what, kind: w(s.kind), where: orgs.get(s.orgId)?.name ?? '', amount }
+}
+
+/** A trail line in the reviewer's voice: the learner is "the learner", not "you". */
+function reviewTrailText(s: Application['trail'][number], a: Application, orgs: Orgs) {
+  const byLearner = (s.by?.role ?? (s.actor === 'system' ? 'system' : 'learner')) === 'learner'
+  if (s.action === 'opened')
+    return byLearner
+      ? t('学习者提交了认定申请', 'The learner applied for recognition')
+      : t('学分银行按互认标准自动开立了申请', 'Opened automatically under a recognition standard')
+  if (s.action === 'appealed') return t('学习者提出了申诉', 'The learner appealed')
+  if (byLearner && s.action === 'withdrawn')
+    return t('学习者撤回了申请', 'The learner withdrew the application')
+  if (s.action === 'recognized')
+    return t(
+      `${a.award.credits ?? ''} 学分已记入学习者账户`,
+      `${a.award.credits ?? ''} credits were posted to the learner’s account`,
+    )
+  return trailText(s, a, orgs)
+}
+
+/** Each limit of the rule as a sentence a reviewer can check the award against. */
+function ruleLimits(limits: Record<string, unknown> | undefined) {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(limits ?? {})) {
+    const n = String(v)
+    switch (k) {
+      case 'maxCreditsPerSource':
+        out.push(
+          t(`每项来源成果最多认定 ${n} 学分`, `at most ${n} credits from one source outcome`),
+        )
+        break
+      case 'maxCreditsPerSourceOrg':
+        out.push(
+          t(`同一来源机构最多认定 ${n} 学分`, `at most ${n} credits from one source organization`),
+        )
+        break
+      case 'maxCreditsPerProgram':
+        out.push(t(`本专业最多认定 ${n} 学分`, `at most ${n} credits in the program`))
+        break
+      case 'maxCreditsPerTerm':
+        out.push(t(`每学期最多认定 ${n} 学分`, `at most ${n} credits a term`))
+        break
+      case 'maxCreditsPerYear':
+        out.push(t(`每年最多认定 ${n} 学分`, `at most ${n} credits a year`))
+        break
+      case 'oneSourcePerCourse':
+        if (v) out.push(t('每门课程只认定一项来源成果', 'one source outcome per course'))
+        break
+      case 'oneCoursePerSource':
+        if (v) out.push(t('每项成果只替代一门课程', 'one course per source outcome'))
+        break
+      case 'capToSourceCredits':
+        if (v)
+          out.push(
+            t(
+              '认定学分不超过来源成果本身的学分',
+              'never more than the credits the source outcome carries',
+            ),
+          )
+        break
+      default:
+        out.push(`${k}: ${n}`)
+    }
+  }
+  return out
+}
+
+/** Opens an evidence file: portfolio serves it once recognition grants (and logs) the read. */
+async function openEvidence(applicationId: string, f: NonNullable<Review['evidence']>[number]) {
+  const res = await fileRequest(
+    'GET',
+    `/v1/evidence/${f.id}?application=${encodeURIComponent(applicationId)}`,
+  )
+  download(f.filename ?? `evidence-${f.id.slice(0, 8)}`, await res.blob())
+}
+
+function EvidenceList({ app }: { app: Review }) {
+  const [error, setError] = useState<unknown>(null)
+  if (!app.evidence?.length)
+    return <p>{t('申请未附证明材料。', 'No evidence files were attached.')}</p>
+  return (
+    <>
+      <ul>
+        {app.evidence.map((f) => (
+          <li key={f.id}>
+            {f.filename ?? t('未命名文件', 'unnamed file')}{' '}
+            <small class="hint">
+              {f.mediaType === 'application/pdf' ? 'PDF' : (f.mediaType ?? '')}{' '}
+              {fileSize(f.sizeBytes)}
+            </small>{' '}
+            <BusyButton
+              class="secondary"
+              onClick={async () => {
+                setError(null)
+                await openEvidence(app.id, f).catch(setError)
+              }}
+            >
+              {t('查看', 'Open')}
+            </BusyButton>
+          </li>
+        ))}
+      </ul>
+      <p class="hint">
+        {t(
+          '每次查看都会记录查看人和时间。',
+          'Every time a file is opened, who opened it and when is recorded.',
+        )}
+      </p>
+      <ProblemBox error={error} />
+    </>
+  )
+}
+
+function fileSize(n: number | null) {
+  if (n === null) return ''
+  return n >= 1_048_576
+    ? `${(n / 1_048_576).toFixed(1)} MB`
+    : `${Math.max(1, Math.round(n / 1024))} KB`
+}
+
+/** One application as a reviewer decides it: who, what, which files, the rule and limits in words. */
+function ReviewDetail({ id }: { id: string }) {
+  const state = useLoad(async () => {
+    const a = await api.get<Review>(`/v1/applications/${id}`)
+    const [orgs, rule] = await Promise.all([
+      organizations(),
+      a.rule
+        ? api
+            .get(`/v1/rules/${encodeURIComponent(a.rule.code)}/versions/${a.rule.version}`)
+            .catch(() => null)
+        : Promise.resolve(null),
+    ])
+    return { a, orgs, rule }
+  }, [id])
+  const d = state.data
+  return (
+    <div>
+      <p>
+        <a href="#/reviewer">← {t('返回队列', 'Back to the queue')}</a>
+      </p>
+      <Loading state={state} />
+      {d ? (
+        <>
+          <h1>
+            {d.a.award.courseName} <span class={`status ${d.a.status}`}>{w(d.a.status)}</span>
+          </h1>
+          <div class="grid">
+            <Section title={t('学习者', 'Learner')} id="learner">
+              <dl>
+                <dt>{t('姓名', 'Name')}</dt>
+                <dd class="big">{d.a.learner?.name ?? '—'}</dd>
+                <dt>{t('学习账号', 'Account number')}</dt>
+                <dd>{d.a.learner?.accountNo ?? '—'}</dd>
+                <dt>{t('身份证号', 'National ID')}</dt>
+                <dd>{d.a.learner?.nationalIdMasked ?? '—'}</dd>
+              </dl>
+              {!d.a.learner ? <p class="hint">{learnerLine(d.a)}</p> : null}
+            </Section>
+            <Section title={t('申请认定', 'Asked for')} id="award">
+              <dl>
+                <dt>{t('认定学校', 'Target')}</dt>
+                <dd>{d.orgs.get(d.a.targetOrgId)?.name}</dd>
+                <dt>{t('专业', 'Program')}</dt>
+                <dd>{d.a.programCode}</dd>
+                <dt>{t('课程', 'Course')}</dt>
+                <dd>
+                  {d.a.award.courseCode} {d.a.award.courseName}（{w(d.a.award.courseType)}）
+                </dd>
+                <dt>{t('认定学分', 'Credits')}</dt>
+                <dd class="big">{d.a.award.credits}</dd>
+                <dt>{t('截止时间', 'Due')}</dt>
+                <dd class={d.a.overdue && pending(d.a) ? 'overdue' : undefined}>
+                  {pending(d.a) ? fmtDate(d.a.dueAt) : '—'}
+                  {d.a.overdue && pending(d.a) ? ` ${t('已逾期', 'overdue')}` : ''}
+                </dd>
+              </dl>
+              {d.a.statement ? (
+                <>
+                  <h3>{t('申请说明', 'Statement')}</h3>
+                  <p>{d.a.statement}</p>
+                </>
+              ) : null}
+            </Section>
+          </div>
+          <Section title={t('来源成果', 'Source outcomes')} id="sources">
+            {d.a.sources?.length ? (
+              <ul class="sources">
+                {d.a.sources.map((s) => {
+                  const x = sourceWords(s, d.orgs)
+                  return (
+                    <li key={s.id}>
+                      <strong>{x.what}</strong> <span class="hint">{x.kind}</span>
+                      {s.reversed ? (
+                        <strong class="overdue"> {t('已冲正', 'reversed')}</strong>
+                      ) : null}
+                      <br />
+                      {t(`${x.where} · ${s.occurredOn}`, `${x.where} · ${s.occurredOn}`)}
+                      {x.amount.length ? <> · {x.amount.join(' · ')}</> : null}
+                    </li>
+                  )
+                })}
+              </ul>
+            ) : (
+              <p>{t('来源记录尚未同步。', 'The source entries are not known yet.')}</p>
+            )}
+            <h3>{t('证明材料', 'Evidence files')}</h3>
+            <EvidenceList app={d.a} />
+          </Section>
+          <div class="grid">
+            <Section title={t('规则说明', 'The rule')} id="rule">
+              {d.rule ? (
+                <>
+                  <p class="hint">{d.a.rule ? `${d.a.rule.code} v${d.a.rule.version}` : ''}</p>
+                  <RuleExplain rule={d.rule} orgs={d.orgs} />
+                </>
+              ) : (
+                <p>
+                  {t(
+                    '本人申请，不依据规则；请按申请说明与证明材料判断。',
+                    'A learner’s own request, under no rule; judge it on the statement and the evidence.',
+                  )}
+                </p>
+              )}
+            </Section>
+            <Section title={t('限额', 'Limits')} id="limits">
+              {d.rule &&
+              ruleLimits((d.rule as { limits?: Record<string, unknown> }).limits).length ? (
+                <>
+                  <p>{t('这条规则规定：', 'The rule says:')}</p>
+                  <ul class="rule-limits">
+                    {ruleLimits((d.rule as { limits?: Record<string, unknown> }).limits).map(
+                      (x) => (
+                        <li key={x}>{x}</li>
+                      ),
+                    )}
+                  </ul>
+                  <p>{t('本申请：', 'For this application:')}</p>
+                </>
+              ) : null}
+              {d.a.limitsApplied.length ? (
+                <ul>
+                  {d.a.limitsApplied.map((l) => (
+                    <li key={l.limit}>{limitText(l)}</li>
+                  ))}
+                </ul>
+              ) : (
+                <p>
+                  {t(
+                    '未触发任何限额：按规则的全部学分认定。',
+                    'No limit applied: the rule’s full award.',
+                  )}
+                </p>
+              )}
+              <h3>{t('审核步骤', 'Review steps')}</h3>
+              <ol>
+                {d.a.steps.map((s, i) => (
+                  <li
+                    key={i}
+                    aria-current={d.a.step === i + 1 && pending(d.a) ? 'step' : undefined}
+                  >
+                    {s.orgId
+                      ? d.orgs.get(s.orgId)?.name
+                      : s.regionCode
+                        ? t(
+                            `行政区划 ${s.regionCode} 的认证中心`,
+                            `centers of region ${s.regionCode}`,
+                          )
+                        : t('联盟成员', 'alliance members')}
+                    {d.a.step === i + 1 && pending(d.a) ? ` ← ${t('当前', 'current')}` : ''}
+                  </li>
+                ))}
+              </ol>
+            </Section>
+          </div>
+          <Section title={t('办理轨迹', 'Trail')} id="trail">
+            <ol class="timeline">
+              {d.a.trail.map((s, i) => (
+                <li key={i} data-action={s.action}>
+                  <time dateTime={s.at}>{fmtDate(s.at)}</time>{' '}
+                  <strong>{reviewTrailText(s, d.a, d.orgs)}</strong>
+                  {trailReason(s) ? <p class="reason">{trailReason(s)}</p> : null}
+                </li>
+              ))}
+            </ol>
+          </Section>
+          {pending(d.a) ? (
+            d.a.decision?.allowed ? (
+              <Decide app={d.a} reload={state.reload} />
+            ) : whyNot(d.a.decision?.code ?? null) ? (
+              <Section title={t('审核意见', 'Decision')} id="decision">
+                <p class="why-not" role="note">
+                  {whyNot(d.a.decision?.code ?? null)}
+                </p>
+              </Section>
+            ) : null
+          ) : null}
+        </>
+      ) : null}
+    </div>
+  )
+}
+
+function Decide({ app, reload }: { app: Review; reload: () => void }) {
   const [decision, setDecision] = useState('approve')
   const [reason, setReason] = useState('')
-  if (!['open', 'in_review', 'appealed'].includes(app.status)) return null
   return (
-    <Section title={t('审核意见', 'Decision')}>
+    <Section title={t('审核意见', 'Decision')} id="decision">
+      {app.decision?.escalated ? (
+        <p class="why-not" role="note">
+          {t(
+            '此环节已逾期，已上报本中心办理。',
+            'This step is overdue and has come up to your center.',
+          )}
+        </p>
+      ) : null}
       <Form
         label={t('审核意见', 'Decision')}
         submit={t('提交审核意见', 'Submit decision')}

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { chinaDate } from '@creditbank/contracts'
 import t from 'tap'
 import { buildRecognition, monthsAgo } from './helper.js'
 
@@ -274,7 +275,8 @@ t.test('search and history in scope, paged', async (t) => {
     [ids[2]],
     'the ones they decided, with their status',
   )
-  const today = new Date().toISOString().slice(0, 10)
+  // Applications are opened on the day in China (one clock, issue 16).
+  const today = chinaDate()
   t.equal((await list(`rule=${code}&from=${today}&to=${today}`, center)).json().items.length, 3)
   t.equal((await list(`rule=${code}&to=2020-01-01`, center)).json().items.length, 0)
 

@@ -514,10 +514,8 @@ function Users() {
                         <button
                           type="button"
                           class="secondary"
-                          aria-label={t(
-                            `重置 ${u.username} 的密码`,
-                            `Reset ${u.username}’s password`,
-                          )}
+                          // The visible words first in the name (WCAG 2.5.3, label in name).
+                          aria-label={`${t('重置密码', 'Reset password')} ${u.username}`}
                           onClick={() => setActing({ kind: 'reset', user: u })}
                         >
                           {t('重置密码', 'Reset password')}

@@ -884,5 +884,27 @@ t.test(
     t.match(smuggled.json().errors, [
       /^schema: https:\/\/www\.w3\.org\/2018\/credentials#verifiableCredential is not allowed/,
     ])
+    // An unsigned presentation whose first @context is not the base context does not verify
+    // (VC DM 2.0 §4.3), nor one without @context (issue 16, bug 5).
+    for (const [label, context] of [
+      [
+        'the base context second',
+        ['https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json', ...vp['@context']],
+      ],
+      ['no @context', undefined],
+    ] as const) {
+      const { '@context': _, ...rest } = vp
+      const res = await app.inject({
+        method: 'POST',
+        url: '/presentations/verify',
+        payload: { verifiablePresentation: context ? { ...rest, '@context': context } : rest },
+      })
+      t.equal(res.statusCode, 400, label)
+      t.match(
+        res.json().errors,
+        [/^schema: @context must start with https:\/\/www\.w3\.org\/ns\/credentials\/v2/],
+        label,
+      )
+    }
   },
 )

@@ -236,6 +236,9 @@ export async function verifyPresentation(
     return { ...report.result(), credentialResults: [] }
   }
   const contexts = asArray(presentation['@context'])
+  // VC Data Model 2.0 §4.3 (and 1.1 before it): the base context comes first, signed or not.
+  if (contexts[0] !== VC_V2 && contexts[0] !== VC_V1)
+    report.fail('schema', `@context must start with ${VC_V2}`)
   for (const c of contexts)
     if (typeof c === 'string' && !isVerifiableContext(c))
       report.fail('schema', `unknown @context ${c} (contexts are never fetched)`)

@@ -3,13 +3,58 @@ import { useEffect, useRef, useState } from 'preact/hooks'
 import './styles.css'
 import { auth } from './api'
 import { currentLang, onLang, setLang, t, w } from './i18n'
-import { AdminPage } from './pages/admin'
-import { IssuerPage } from './pages/issuer'
 import { LearnerPage, onUnread, unreadCount } from './pages/learner'
 import { Home, SignIn, SignUp } from './pages/public'
-import { RegistrarPage } from './pages/registrar'
-import { ReviewerPage } from './pages/reviewer'
 import { RecordCheck, SharedRecord, VerifyCertificate, VerifyCredential } from './pages/verify'
+
+type RolePage = (props: { path: string[] }) => preact.JSX.Element
+
+/**
+ * The staff's pages load when first opened, in their own files: a learner on a phone downloads
+ * only the learner's and the public's pages (issue 14: the learner's home within 200 KB).
+ */
+function lazyPage(load: () => Promise<RolePage>): RolePage {
+  let loaded: RolePage | null = null
+  let loading: Promise<RolePage> | null = null
+  return function Lazy(props) {
+    const [, rerender] = useState(0)
+    const [error, setError] = useState<unknown>(null)
+    useEffect(() => {
+      if (loaded) return
+      loading ??= load()
+      let live = true
+      loading.then(
+        (page) => {
+          loaded = page
+          if (live) rerender((n) => n + 1)
+        },
+        (err) => {
+          loading = null
+          if (live) setError(err)
+        },
+      )
+      return () => {
+        live = false
+      }
+    }, [])
+    if (loaded) {
+      const Page = loaded
+      return <Page {...props} />
+    }
+    return error ? (
+      <p role="alert">
+        {t('页面加载失败，请刷新重试。', 'The page could not be loaded; reload to try again.')}
+      </p>
+    ) : (
+      <p aria-live="polite">{t('加载中…', 'Loading…')}</p>
+    )
+  }
+}
+
+const AdminPage = lazyPage(() => import('./pages/admin').then((m) => m.AdminPage))
+const IssuerPage = lazyPage(() => import('./pages/issuer').then((m) => m.IssuerPage))
+const RegistrarPage = lazyPage(() => import('./pages/registrar').then((m) => m.RegistrarPage))
+const ReviewerPage = lazyPage(() => import('./pages/reviewer').then((m) => m.ReviewerPage))
 
 /** Hash routes (`#/learner/applications/…`): the gateway serves one page for all of them. */
 function useRoute() {

@@ -5,9 +5,13 @@ export const portfolioConfig = configSchema({
   PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3005 }),
   /** 64 hex characters: seals each organization's credential signing key at rest. */
   PORTFOLIO_SECRET_KEY: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
-  /** The public base URL (the gateway) used in status list and share links. */
+  /**
+   * The public base URL (the gateway) that goes into credentials (status lists) and share links,
+   * read by verifiers and people for years: https://, except for a run on this machine alone
+   * (localhost), so a deployment cannot sign http:// addresses into credentials by default.
+   */
   PUBLIC_BASE_URL: Type.String({
-    pattern: '^https?://[^\\s/]+(/[^\\s]*)?$',
+    pattern: '^(https://[^\\s/]+|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]+)?)(/[^\\s]*)?$',
     default: 'http://127.0.0.1:3000',
   }),
   /** recognition, asked whether a reviewer may read an evidence file (with the reviewer's token). */

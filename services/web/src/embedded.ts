@@ -157,6 +157,12 @@ for (const s of running)
 for (const f of loaded.failed)
   say(`  ${f.service.padEnd(13)} NOT RUNNING: ${f.error.split('\n')[0]}`)
 say(`  admin login:  ${secrets.BOOTSTRAP_ADMIN_USERNAME} / ${secrets.BOOTSTRAP_ADMIN_PASSWORD}`)
+say(
+  `  credentials and share links point to ${env.PUBLIC_BASE_URL}` +
+    (env.PUBLIC_BASE_URL?.startsWith('https://')
+      ? ''
+      : ' (this machine only; a deployment sets PUBLIC_BASE_URL to the https:// address people reach)'),
+)
 
 // Demo data: loaded once, through the public API, on the first start; a restart keeps it.
 const marker = join(dataDir, '.seeded')

@@ -11,7 +11,8 @@ export const portfolioConfig = configSchema({
    * (localhost), so a deployment cannot sign http:// addresses into credentials by default.
    */
   PUBLIC_BASE_URL: Type.String({
-    pattern: '^(https://[^\\s/]+|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]+)?)(/[^\\s]*)?$',
+    pattern:
+      '^(https://[^\\s/]+|http://(localhost|127\\.0\\.0\\.1|\\[::1\\])(:[0-9]+)?)(/[^\\s]*)?$',
     default: 'http://127.0.0.1:3000',
   }),
   /** recognition, asked whether a reviewer may read an evidence file (with the reviewer's token). */

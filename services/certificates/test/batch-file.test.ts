@@ -221,8 +221,47 @@ t.test('people, types and dates are checked as in the JSON batch, by line', asyn
       ].sort(),
       `${query}: unknown people, a wrong name, a level the type lacks, a future date, a repeated line`,
     )
+    const said = Object.fromEntries(
+      res.json().errors.map((e: { path: string; message: string }) => [e.path, e.message]),
+    )
+    t.match(said['/rows/2/nationalId'], /没有这个身份证号和姓名的学习账户/, 'in Chinese by default')
+    t.match(said['/rows/4/level'], /只设 初级、中级，没有高级/)
+    t.match(said['/rows/4/issuedOn'], /晚于今天/)
+    t.match(said['/rows/6'], /与第 5 行是同一张证书/, 'the other row by its line')
   }
+  const en = await upload(mine, '?dryRun=true', { ...issuer, 'accept-language': 'en' })
+  t.match(
+    en.json().errors.find((e: { path: string }) => e.path === '/rows/6').message,
+    /the same certificate as row 5/,
+    'in English when asked',
+  )
   t.same(await nothingWritten(), before)
+})
+
+t.test('the JSON batch speaks the asked language in its rows, English by default', async (t) => {
+  const items = [
+    {
+      typeCode: web.code,
+      level: 'senior',
+      nationalId: nobody.nationalId,
+      holderName: nobody.name,
+      issuedOn: '2025-01-01',
+    },
+  ]
+  const send = (headers: Record<string, string>) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/certificates/batch?dryRun=true',
+      headers: { ...issuer, ...headers },
+      payload: { items },
+    })
+  const zh = (await send({ 'accept-language': 'zh-CN,zh;q=0.9' })).json()
+  const messages = zh.errors.map((e: { message: string }) => e.message).join(' ')
+  t.match(messages, /没有这个身份证号和姓名的学习账户/)
+  t.match(messages, /没有高级/)
+  t.match(zh.detail, /problem/, 'the detail stays in English (decision 0500)')
+  const en = (await send({})).json()
+  t.match(en.errors.map((e: { message: string }) => e.message).join(' '), /no learner account/)
 })
 
 t.test('a revoked certificate in the file: 409 naming it and its line', async (t) => {
@@ -250,6 +289,7 @@ t.test('a revoked certificate in the file: 409 naming it and its line', async (t
     ['/rows/3'],
   )
   t.match(res.json().errors[0].message, number)
+  t.match(res.json().errors[0].message, /已于 \d{4}-\d{2}-\d{2} 撤销/, 'when, in Chinese')
   t.same(await nothingWritten(), before)
 })
 

@@ -1,5 +1,5 @@
 import type { Principal } from '@creditbank/auth'
-import type { FieldError } from '@creditbank/contracts'
+import type { FieldError, Lang } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -42,7 +42,18 @@ export interface IssueContext {
   keys: HolderNameKeys
   publish: Publish
   today?: string
+  /** The language of the rows' messages (the caller's Accept-Language); English by default. */
+  lang?: Lang
+  /** How a message names another row (`第 5 行` in a sheet); its path by default. */
+  rowName?: (i: number) => string
 }
+
+/** A row's message in the caller's language: people import in Chinese, machines read English. */
+export const sayer = (lang: Lang | undefined) => (en: string, zh: string) =>
+  lang === 'zh' ? zh : en
+
+const LEVEL_ZH: Record<string, string> = { junior: '初级', intermediate: '中级', senior: '高级' }
+const levelZh = (l: string) => LEVEL_ZH[l] ?? l
 
 /** What the look-up of learners by 身份证号 already found wrong, row by row. */
 export interface EarlierProblems {
@@ -110,7 +121,10 @@ async function prepare(
   today: string,
   path: (i: number) => string,
   earlier: EarlierProblems,
+  lang?: Lang,
+  rowName: (i: number) => string = path,
 ) {
+  const say = sayer(lang)
   const types = await findTypes(trx, [...new Set(items.map((i) => i.typeCode))])
   const forbidden: FieldError[] = []
   items.forEach((item, i) => {
@@ -118,15 +132,22 @@ async function prepare(
     if (type && !mayIssue(p, type))
       forbidden.push({
         path: `${path(i)}/typeCode`,
-        message: `${item.typeCode} is issued by another organization`,
+        message: say(
+          `${item.typeCode} is issued by another organization`,
+          `${item.typeCode} 由其他机构颁发，本机构不能颁发`,
+        ),
       })
   })
   if (forbidden.length) throw certificatesErrors.CERTIFICATES_NOT_ISSUER(undefined, forbidden)
   const learners = await existingLearners(trx, [...new Set(items.map((i) => i.learnerId))])
   const dateProblem = once((date) => {
-    if (!isCalendarDate(date)) return 'is not a calendar date'
-    if (date > today) return `is in the future (today is ${today})`
-    if (date < FIRST_ISSUE_DATE) return `is before the 1+X pilot began (${FIRST_ISSUE_DATE})`
+    if (!isCalendarDate(date)) return say('is not a calendar date', '不是有效日期')
+    if (date > today) return say(`is in the future (today is ${today})`, `晚于今天（${today}）`)
+    if (date < FIRST_ISSUE_DATE)
+      return say(
+        `is before the 1+X pilot began (${FIRST_ISSUE_DATE})`,
+        `早于 1+X 证书试点开始的日期（${FIRST_ISSUE_DATE}）`,
+      )
     return null
   })
   const decimal = once(normalizeFee)
@@ -138,26 +159,39 @@ async function prepare(
     const bad = (field: string, message: string) =>
       errors.push({ path: `${path(i)}/${field}`, message })
     const type = types.get(item.typeCode)
-    if (!type) bad('typeCode', `no certificate type ${item.typeCode}`)
+    if (!type)
+      bad('typeCode', say(`no certificate type ${item.typeCode}`, `没有证书类型 ${item.typeCode}`))
     else if (!type.levels.includes(item.level))
-      bad('level', `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`)
+      bad(
+        'level',
+        say(
+          `${item.typeCode} is offered at ${type.levels.join(', ')}, not ${item.level}`,
+          `${item.typeCode} 只设 ${type.levels.map(levelZh).join('、')}，没有${levelZh(item.level)}`,
+        ),
+      )
     const resolved = !earlier.unresolved.has(i)
     if (resolved && !learners.has(item.learnerId))
       earlier.lookedUp.has(i)
         ? bad(
             'nationalId',
-            'the account was opened moments ago and is not known here yet; try again in a minute',
+            say(
+              'the account was opened moments ago and is not known here yet; try again in a minute',
+              '学习账户刚刚开立，本服务尚未收到，请一分钟后再试',
+            ),
           )
-        : bad('learnerId', 'no such learner')
+        : bad('learnerId', say('no such learner', '没有这位学习者'))
     const name = normalizeHolderName(item.holderName)
-    if (!name) bad('holderName', 'is empty')
+    if (!name) bad('holderName', say('is empty', '不能为空'))
     const date = dateProblem(item.issuedOn)
     if (date) bad('issuedOn', date)
     const standard = type?.fees[item.level]
     if (item.feeCharged != null && standard !== undefined && fen(item.feeCharged) > fen(standard)) {
       bad(
         'feeCharged',
-        `${decimal(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`,
+        say(
+          `${decimal(item.feeCharged)} is above the standard fee ${standard} CNY for ${item.level}`,
+          `${decimal(item.feeCharged)} 元高于${levelZh(item.level)}的收费标准 ${standard} 元`,
+        ),
       )
     }
     const key = naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn)
@@ -165,7 +199,10 @@ async function prepare(
     if (first !== undefined)
       errors.push({
         path: path(i),
-        message: `the same certificate as ${path(first)} (type, learner, level and date)`,
+        message: say(
+          `the same certificate as ${rowName(first)} (type, learner, level and date)`,
+          `与${rowName(first)}是同一张证书（证书类型、学习者、等级和日期都相同）`,
+        ),
       })
     else if (resolved) seen.set(key, i)
     if (type) {
@@ -213,7 +250,18 @@ export async function issueCertificates(
   earlier: EarlierProblems = NO_PROBLEMS,
 ): Promise<Issued[]> {
   const today = ctx.today ?? chinaDate()
-  const prepared = await prepare(trx, items, p, ctx.keys, today, path, earlier)
+  const prepared = await prepare(
+    trx,
+    items,
+    p,
+    ctx.keys,
+    today,
+    path,
+    earlier,
+    ctx.lang,
+    ctx.rowName,
+  )
+  const say = sayer(ctx.lang)
   // Lock first, then look for existing rows: two identical requests at once cannot both insert.
   const counters = await lockCounters(trx, [
     ...new Map(
@@ -234,6 +282,7 @@ export async function issueCertificates(
   const initial = new Map(counters)
   const conflicts: FieldError[] = []
   const revoked: FieldError[] = []
+  let revokedDetail: string | undefined
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
   const events: Parameters<Publish>[1] = []
@@ -242,9 +291,14 @@ export async function issueCertificates(
     const found = existing.get(naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn))
     if (found?.revoked_at) {
       // A replay must not bring a revoked certificate back, nor answer "issued" with it.
+      const en = `${found.number} was issued for this learner, type, level and date and revoked on ${chinaDate(found.revoked_at)}; a new certificate takes the date of the new assessment`
+      revokedDetail ??= en
       revoked.push({
         path: path(r.index),
-        message: `${found.number} was issued for this learner, type, level and date and revoked on ${chinaDate(found.revoked_at)}; a new certificate takes the date of the new assessment`,
+        message: say(
+          en,
+          `${found.number} 是这位学习者同一证书、等级和日期的证书，已于 ${chinaDate(found.revoked_at)} 撤销；通过新的考核后请以新考核日期颁发`,
+        ),
       })
       continue
     }
@@ -256,7 +310,10 @@ export async function issueCertificates(
       if (!same)
         conflicts.push({
           path: path(r.index),
-          message: `${found.number} was issued for this learner, type, level and date with other details`,
+          message: say(
+            `${found.number} was issued for this learner, type, level and date with other details`,
+            `${found.number} 已按同一学习者、证书、等级和日期颁发，但姓名、成绩或收费不同`,
+          ),
         })
       out.push({ ...described(r), created: false, id: found.id, number: found.number })
       continue
@@ -303,7 +360,8 @@ export async function issueCertificates(
   }
   if (revoked.length)
     throw certificatesErrors.CERTIFICATES_CERTIFICATE_REVOKED(
-      revoked.length === 1 ? revoked[0]!.message : undefined,
+      // The detail stays in English (decision 0500); the rows speak the caller's language.
+      revoked.length === 1 ? revokedDetail : undefined,
       [...revoked, ...conflicts],
     )
   if (conflicts.length)

@@ -1,5 +1,5 @@
-import type { FieldError } from '@creditbank/contracts'
-import type { EarlierProblems, IssueInput } from './issuance.js'
+import type { FieldError, Lang } from '@creditbank/contracts'
+import { type EarlierProblems, type IssueInput, sayer } from './issuance.js'
 import type { LearnerDirectory } from './learner-directory.js'
 
 /** An issuance as asked: the learner by `learnerId`, or by `nationalId` with `holderName` as the name. */
@@ -28,7 +28,9 @@ export async function resolveRequests(
   directory: LearnerDirectory,
   authorization: string,
   path: (i: number) => string,
+  lang?: Lang,
 ): Promise<ResolvedRequests> {
+  const say = sayer(lang)
   const errors: FieldError[] = []
   const unresolved = new Set<number>()
   const lookedUp = new Set<number>()
@@ -39,11 +41,20 @@ export async function resolveRequests(
       unresolved.add(i)
     }
     if (r.learnerId && r.nationalId)
-      refused('nationalId', 'name the learner by learnerId or by nationalId, not both')
+      refused(
+        'nationalId',
+        say(
+          'name the learner by learnerId or by nationalId, not both',
+          '学习者只能按身份证号或学习者编号之一指定',
+        ),
+      )
     else if (!r.learnerId && !r.nationalId)
       refused(
         'nationalId',
-        'name the learner: nationalId (with holderName as the name) or learnerId',
+        say(
+          'name the learner: nationalId (with holderName as the name) or learnerId',
+          '请填写学习者的身份证号和姓名',
+        ),
       )
     else if (r.nationalId) wanted.push({ index: i, nationalId: r.nationalId, name: r.holderName })
   })
@@ -68,8 +79,13 @@ export async function resolveRequests(
       path: `${path(w.index)}/nationalId`,
       message:
         f.error.code === 'ACCOUNTS_LEARNER_NOT_FOUND'
-          ? 'no learner account has this 身份证号 under this name (holderName); the school opens accounts'
-          : f.error.message,
+          ? say(
+              'no learner account has this 身份证号 under this name (holderName); the school opens accounts',
+              '没有这个身份证号和姓名的学习账户（学习账户由学校开立）',
+            )
+          : f.error.code === 'ACCOUNTS_NATIONAL_ID_INVALID'
+            ? say(f.error.message, '不是有效的 18 位居民身份证号（请核对位数和末位校验码）')
+            : f.error.message,
     })
   })
   const inputs = requests.map(

@@ -1,4 +1,5 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
+import { langOf } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
@@ -38,7 +39,18 @@ export async function certificateRoutes(
   const db = app.db as Kysely<CertificatesDB>
   const ctx = { keys, publish: app.events.write }
   const resolve = (request: FastifyRequest, items: IssueRequest[], path: (i: number) => string) =>
-    resolveRequests(items, learners, String(request.headers.authorization ?? ''), path)
+    resolveRequests(
+      items,
+      learners,
+      String(request.headers.authorization ?? ''),
+      path,
+      langOf(request.headers['accept-language']),
+    )
+  /** Rows' messages in the caller's language (the problem's detail stays English). */
+  const ctxOf = (request: FastifyRequest) => ({
+    ...ctx,
+    lang: langOf(request.headers['accept-language']),
+  })
 
   r.post(
     '/v1/certificates',
@@ -56,7 +68,7 @@ export async function certificateRoutes(
       const p = principalOf(request)
       const { inputs, earlier } = await resolve(request, [request.body], () => '')
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const [issued] = await issueCertificates(trx, inputs, p, ctx, () => '', earlier)
+        const [issued] = await issueCertificates(trx, inputs, p, ctxOf(request), () => '', earlier)
         const row = (await findCertificate(trx, issued!.id))!
         return { status: issued!.created ? 201 : 200, body: certificateView(row, keys) }
       })
@@ -83,7 +95,7 @@ export async function certificateRoutes(
       const path = (i: number) => `/items/${i}`
       const { inputs, earlier, accountNos } = await resolve(request, request.body.items, path)
       const issue = async (trx: Kysely<CertificatesDB>) => {
-        const issued = await issueCertificates(trx, inputs, p, ctx, path, earlier)
+        const issued = await issueCertificates(trx, inputs, p, ctxOf(request), path, earlier)
         return batchAnswer(issued, accountNos)
       }
       if (request.query.dryRun) return previewOf(await dryRun(db, issue))

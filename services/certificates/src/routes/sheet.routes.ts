@@ -133,7 +133,6 @@ export async function sheetRoutes(
   learners: LearnerDirectory,
 ) {
   const db = app.db as Kysely<CertificatesDB>
-  const ctx = { keys, publish: app.events.write }
 
   await app.register(async (files) => {
     const r = files.withTypeProvider<TypeBoxTypeProvider>()
@@ -208,11 +207,20 @@ export async function sheetRoutes(
             errors,
           )
         const path = (i: number) => `/rows/${read.rows[i]!.row}`
+        const rowsLang = lang === 'en' ? 'en' : 'zh'
+        const ctx = {
+          keys,
+          publish: app.events.write,
+          lang: rowsLang,
+          rowName: (i: number) =>
+            rowsLang === 'en' ? `row ${read.rows[i]!.row}` : `第 ${read.rows[i]!.row} 行`,
+        } as const
         const resolved = await resolveRequests(
           items,
           learners,
           String(request.headers.authorization ?? ''),
           path,
+          rowsLang,
         )
         const withRows = <T extends { items: { index: number }[] }>(body: T) => ({
           ...body,

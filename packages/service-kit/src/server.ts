@@ -27,6 +27,11 @@ export interface ServerOptions {
   bodyLimitBytes?: number
   /** Which proxies' X-Forwarded-For to believe (the gateway), as Fastify's `trustProxy` takes it. */
   trustProxy?: string
+  /**
+   * Another OpenAPI document to serve at /openapi.json and /docs instead of this app's own (the
+   * gateway's, merged from the services'): `get` builds it, `last` is the latest one built.
+   */
+  apiDocument?: { get(): Promise<object>; last(): object | null }
 }
 
 /**
@@ -137,8 +142,19 @@ export async function buildServer(o: ServerOptions): Promise<FastifyInstance> {
       security: [{ bearer: [] }],
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  const other = o.apiDocument
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    ...(other ? { transformSpecification: (own: object) => other.last() ?? own } : {}),
+  })
+  if (other)
+    app.addHook('onRequest', async (request) => {
+      if (request.url.startsWith('/docs/json') || request.url.startsWith('/docs/yaml'))
+        await other.get()
+    })
+  app.get('/openapi.json', { schema: { hide: true } }, async () =>
+    other ? other.get() : app.swagger(),
+  )
   installMetrics(app, o.service)
   app.decorate('readiness', new Map<string, () => Promise<boolean>>())
   app.get('/health/live', { schema: { hide: true } }, async () => ({ status: 'ok' }))

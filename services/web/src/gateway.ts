@@ -4,6 +4,7 @@ import replyFrom from '@fastify/reply-from'
 import fastifyStatic from '@fastify/static'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import type { Logger } from 'pino'
+import { mergedApiDoc } from './api-docs.js'
 import { Balancer, type BalancerOptions, parseBases } from './balancer.js'
 import { eventFlow } from './event-flow.js'
 import { ownerOf, type UpstreamName, upstreamNames } from './routing.js'
@@ -48,14 +49,6 @@ const pageHeaders = {
  * the built pages, and answers its own health and the event-flow summary for the admin page.
  */
 export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> {
-  const app = await buildServer({
-    service: 'web',
-    description: 'Gateway and pages',
-    ...(o.logger ? { logger: o.logger } : {}),
-    ...(o.logLevel ? { logLevel: o.logLevel } : {}),
-    requestTimeoutMs: 120_000,
-  })
-  const timeout = o.upstreamTimeoutMs ?? 60_000
   const balancers = Object.fromEntries(
     upstreamNames.map((name) => {
       const value = o.upstreams[name]
@@ -63,6 +56,17 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
       return [name, new Balancer(bases, o.balancing)]
     }),
   ) as Record<UpstreamName, Balancer>
+  // One API document for clients at the base URL, from the services' own, through the balancers.
+  const apiDocument = mergedApiDoc(upstreamNames, (name) => balancers[name as UpstreamName].next())
+  const app = await buildServer({
+    service: 'web',
+    description: 'Gateway and pages',
+    ...(o.logger ? { logger: o.logger } : {}),
+    ...(o.logLevel ? { logLevel: o.logLevel } : {}),
+    requestTimeoutMs: 120_000,
+    apiDocument,
+  })
+  const timeout = o.upstreamTimeoutMs ?? 60_000
 
   for (const name of upstreamNames) {
     // Ready when at least one replica of the service is.

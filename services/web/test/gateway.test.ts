@@ -132,6 +132,21 @@ t.test(
     })
     t.equal(list.statusCode, 200, 'query strings are forwarded')
 
+    // One API reference at the base URL (issue 16, bug 8): what answers, merged, and who did not.
+    const doc = (await gateway.inject({ method: 'GET', url: '/openapi.json' })).json()
+    t.equal(doc.info.title, 'Credit Bank API')
+    t.ok(doc.paths['/v1/auth/token']?.post, 'identity’s operations are in it')
+    t.same(doc.paths['/v1/auth/token'].post.tags.slice(0, 1), ['identity'], 'tagged by service')
+    t.match(doc.info.description, /Not answering when this was built: accounts, certificates/)
+    const refs = JSON.stringify(doc.paths).match(/#\/components\/schemas\/[^"]+/g) ?? []
+    t.ok(
+      refs.length > 0 && refs.every((r) => r.slice(21) in doc.components.schemas),
+      'every $ref resolves',
+    )
+    const ui = await gateway.inject({ method: 'GET', url: '/docs/json' })
+    t.equal(ui.statusCode, 200)
+    t.ok(ui.json().paths['/v1/auth/token'], 'the docs page reads the merged document')
+
     const down = await gateway.inject({ method: 'GET', url: '/v1/rules' })
     t.equal(down.statusCode, 503, 'a service that is not running is named')
     t.equal(down.json().code, 'GATEWAY_UPSTREAM_UNAVAILABLE')
@@ -186,4 +201,25 @@ t.test('the gateway serves the built pages with their headers', async (t) => {
   t.equal(asset.statusCode, 200)
   t.match(asset.headers['cache-control'], /immutable/)
   t.equal((await gateway.inject({ method: 'GET', url: '/missing.txt' })).statusCode, 404)
+})
+
+t.test('the merged API document keeps each service’s schemas apart', async (t) => {
+  const { mergeApiDocs } = await import('../src/api-docs.js')
+  const doc = (service: string, path: string) => ({
+    service,
+    doc: {
+      paths: { [path]: { get: { responses: { 400: { $ref: '#/components/schemas/def-0' } } } } },
+      components: {
+        schemas: { 'def-0': { title: `${service} problem` } },
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+    },
+  })
+  const merged = mergeApiDocs([doc('identity', '/v1/me'), doc('accounts', '/v1/learners')])
+  t.same(Object.keys(merged.components?.schemas ?? {}), ['identity.def-0', 'accounts.def-0'])
+  t.same(merged.paths?.['/v1/learners']?.get, {
+    responses: { 400: { $ref: '#/components/schemas/accounts.def-0' } },
+    tags: ['accounts'],
+  })
+  t.ok(merged.components?.securitySchemes?.bearer)
 })

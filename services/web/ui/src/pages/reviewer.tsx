@@ -1,8 +1,19 @@
 import { useState } from 'preact/hooks'
 import { api, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { Pager, usePager } from '../staff-ui'
-import { Field, Form, fmtDate, Loading, Notice, Section, Select, TextArea, useLoad } from '../ui'
+import { BusyButton, download, fileRequest, Pager, usePager } from '../staff-ui'
+import {
+  Field,
+  Form,
+  fmtDate,
+  Loading,
+  Notice,
+  ProblemBox,
+  Section,
+  Select,
+  TextArea,
+  useLoad,
+} from '../ui'
 import {
   type Application,
   HypotheticalFields,

@@ -1,4 +1,21 @@
-import type { Journey } from './harness.js'
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import type { Journey, Page, Tap } from './harness.js'
+
+// axe-core in the page through the DevTools protocol (the pages' CSP allows no inline script).
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+
+/** WCAG 2.1 A and AA rules of axe-core: no violations on the page as it stands. */
+async function accessible(t: Tap, page: Page, what: string) {
+  await page.evaluate(axeSource)
+  const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
+    axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+  t.same(found, [], `${what}: axe-core finds no violations`)
+}
 
 /**
  * A reviewer's day on the demo data: the queue with the learner named, an application read as a
@@ -34,6 +51,7 @@ export const journey: Journey = {
     await zz.getByText('您已审核过这份申请的一个环节').waitFor()
     t.equal(await zz.getByRole('button', { name: '提交审核意见' }).count(), 0, 'no form offered')
     await e.screenshot(zz, 'reviewer-appeal-not-mine-to-decide')
+    await accessible(t, zz, 'the application')
 
     // Search and history: what this reviewer decided, found by the learner's name.
     await zz.goto('/#/reviewer/search')
@@ -43,6 +61,7 @@ export const journey: Journey = {
     await zz.locator('tr', { hasText: '张建国' }).first().waitFor()
     t.pass('the history holds the application this reviewer decided')
     await e.screenshot(zz, 'reviewer-search')
+    await accessible(t, zz, 'search and history')
     await zz.context().close()
 
     // The college's academic affairs: 王晓明's second course is at its department's step, which

@@ -124,7 +124,11 @@ function Header() {
               .filter(([role]) => (role === 'admin' ? auth.administers() : auth.has(role)))
               .map(([role, href]) => (
                 <li key={role}>
-                  <a href={href}>{w(role)}</a>
+                  <a href={href}>
+                    {role === 'admin' && !auth.has('admin')
+                      ? t('机构管理', 'Organization admin')
+                      : w(role)}
+                  </a>
                 </li>
               ))}
             <li>

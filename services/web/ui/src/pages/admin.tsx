@@ -305,9 +305,15 @@ function EditOrganization(props: { org: Org; onClose: () => void; onDone: (o: Or
   )
 }
 
+/** An organization's admin makes users and clients only for the organizations they administer. */
+function choosable<T extends { id: string }>(orgs: Map<string, T> | undefined): T[] {
+  const mine = auth.has('admin') ? null : (auth.current?.claims.orgAdmin ?? [])
+  return [...(orgs?.values() ?? [])].filter((o) => !mine || mine.includes(o.id))
+}
+
 function OrgSelect({ value, onInput }: { value: string; onInput: (v: string) => void }) {
   const orgs = useLoad(() => organizations())
-  const list = [...(orgs.data?.values() ?? [])]
+  const list = choosable(orgs.data)
   return (
     <Select
       label={t('机构', 'Organization')}
@@ -647,7 +653,7 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
         onSubmit={async () => {
           setErrors({})
           setDone('')
-          const orgId = f.orgId || [...(orgs.data?.keys() ?? [])][0] || ''
+          const orgId = f.orgId || choosable(orgs.data)[0]?.id || ''
           try {
             const u = await api.post<{ username: string }>(
               '/v1/users',
@@ -864,7 +870,7 @@ function NewClient({ onCreated }: { onCreated: () => void }) {
               '/v1/clients',
               {
                 name: name.trim(),
-                orgId: orgId || [...(orgs.data?.keys() ?? [])][0],
+                orgId: orgId || choosable(orgs.data)[0]?.id,
                 scopes: chosen,
               },
               newKey(),

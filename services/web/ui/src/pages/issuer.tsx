@@ -171,6 +171,7 @@ const noFilters: Filters = {
 /** The list of the organization's certificates: searched, paged, revocable row by row. */
 function CertificateList() {
   const types = useMyTypes()
+  const [wide] = useState(() => window.matchMedia('(min-width: 641px)').matches)
   const [f, setF] = useState<Filters>(noFilters)
   const [query, setQuery] = useState<Filters>(noFilters)
   const [errors, setErrors] = useState<Record<string, string>>({})
@@ -241,51 +242,59 @@ function CertificateList() {
             hint={t('与姓名一起查找', 'Searched together with the name')}
             error={errors.nationalId}
           />
-          <Select
-            label={t('证书类型', 'Type')}
-            name="typeCode"
-            value={f.typeCode}
-            onInput={set('typeCode')}
-            options={[
-              ['', t('全部', 'All')],
-              ...(types.data ?? []).map((c): [string, string] => [c.code, c.name]),
-            ]}
-          />
-          <Select
-            label={t('等级', 'Level')}
-            name="level"
-            value={f.level}
-            onInput={set('level')}
-            options={[
-              ['', t('全部', 'All')],
-              ...levelOptions.map((l): [string, string] => [l, w(l)]),
-            ]}
-          />
-          <Select
-            label={t('状态', 'Status')}
-            name="status"
-            value={f.status}
-            onInput={set('status')}
-            options={[
-              ['', t('全部', 'All')],
-              ...['valid', 'revoked', 'expired'].map((s): [string, string] => [s, w(s)]),
-            ]}
-          />
-          <Field
-            label={t('发证日期从', 'Issued from')}
-            name="issuedFrom"
-            type="date"
-            value={f.issuedFrom}
-            onInput={set('issuedFrom')}
-          />
-          <Field
-            label={t('发证日期至', 'Issued to')}
-            name="issuedTo"
-            type="date"
-            value={f.issuedTo}
-            onInput={set('issuedTo')}
-          />
         </div>
+        {/* On a phone the other filters fold away, so the list is near the top. */}
+        <details class="more-filters" open={wide}>
+          <summary>
+            {t('更多条件：类型、等级、状态、日期', 'More: type, level, status, dates')}
+          </summary>
+          <div class="filter-grid">
+            <Select
+              label={t('证书类型', 'Type')}
+              name="typeCode"
+              value={f.typeCode}
+              onInput={set('typeCode')}
+              options={[
+                ['', t('全部', 'All')],
+                ...(types.data ?? []).map((c): [string, string] => [c.code, c.name]),
+              ]}
+            />
+            <Select
+              label={t('等级', 'Level')}
+              name="level"
+              value={f.level}
+              onInput={set('level')}
+              options={[
+                ['', t('全部', 'All')],
+                ...levelOptions.map((l): [string, string] => [l, w(l)]),
+              ]}
+            />
+            <Select
+              label={t('状态', 'Status')}
+              name="status"
+              value={f.status}
+              onInput={set('status')}
+              options={[
+                ['', t('全部', 'All')],
+                ...['valid', 'revoked', 'expired'].map((s): [string, string] => [s, w(s)]),
+              ]}
+            />
+            <Field
+              label={t('发证日期从', 'Issued from')}
+              name="issuedFrom"
+              type="date"
+              value={f.issuedFrom}
+              onInput={set('issuedFrom')}
+            />
+            <Field
+              label={t('发证日期至', 'Issued to')}
+              name="issuedTo"
+              type="date"
+              value={f.issuedTo}
+              onInput={set('issuedTo')}
+            />
+          </div>
+        </details>
         <div class="actions">
           <button type="submit">{t('查找', 'Search')}</button>
           <button

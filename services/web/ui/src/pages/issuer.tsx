@@ -852,7 +852,7 @@ function Batch() {
         <ProblemBox error={error} />
       )}
       {bad.length ? (
-        <div class="problem">
+        <div class="problem" role="alert">
           <p>
             {t(
               `共 ${bad.length} 行有问题，未颁发任何证书。请在表格中改正后重新上传：`,

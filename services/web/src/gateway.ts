@@ -170,6 +170,8 @@ export async function buildGateway(o: GatewayOptions): Promise<FastifyInstance> 
       root: o.pagesDir,
       index: ['index.html'],
       wildcard: true,
+      // The build writes .br and .gz copies (ui/vite.config.ts); browsers that accept them get them.
+      preCompressed: true,
       cacheControl: false,
       setHeaders: (reply, path) => {
         if (path.endsWith('.html')) {

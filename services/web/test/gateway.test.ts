@@ -1,6 +1,7 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { brotliCompressSync, brotliDecompressSync } from 'node:zlib'
 import identityApp, { SCHEMA } from '@creditbank/identity'
 import { testPlatform, testService } from '@creditbank/testing'
 import t from 'tap'
@@ -187,6 +188,7 @@ t.test('the gateway serves the built pages with their headers', async (t) => {
   mkdirSync(join(dir, 'assets'))
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>学分银行</title>')
   writeFileSync(join(dir, 'assets', 'app-1.js'), 'console.log(1)')
+  writeFileSync(join(dir, 'assets', 'app-1.js.br'), brotliCompressSync('console.log(1)'))
   const upstreams = Object.fromEntries(
     upstreamNames.map((n) => [n, 'http://127.0.0.1:9']),
   ) as Record<(typeof upstreamNames)[number], string>
@@ -200,6 +202,15 @@ t.test('the gateway serves the built pages with their headers', async (t) => {
   const asset = await gateway.inject({ method: 'GET', url: '/assets/app-1.js' })
   t.equal(asset.statusCode, 200)
   t.match(asset.headers['cache-control'], /immutable/)
+  t.notOk(asset.headers['content-encoding'], 'as it is, to a client that asks for no encoding')
+  const br = await gateway.inject({
+    method: 'GET',
+    url: '/assets/app-1.js',
+    headers: { 'accept-encoding': 'gzip, deflate, br' },
+  })
+  t.equal(br.headers['content-encoding'], 'br', 'the Brotli copy the build wrote')
+  t.equal(brotliDecompressSync(br.rawPayload).toString(), 'console.log(1)')
+  t.match(br.headers['cache-control'], /immutable/)
   t.equal((await gateway.inject({ method: 'GET', url: '/missing.txt' })).statusCode, 404)
 })
 

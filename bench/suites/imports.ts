@@ -13,6 +13,7 @@
  */
 import type { ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import { jsonRows, migrate, openDatabase } from '@creditbank/db'
 import { encrypt, keyedHash, parseKey } from '@creditbank/service-kit'
@@ -249,6 +250,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     if (dry.out.created !== ROWS) throw new Error(`dry run previewed ${dry.out.created} rows`)
     ctx.log(`dry run: ${round(dry.s)} s`)
     await settle(db)
+    const loadAtImport = loadavg()[0]!
     const commit = await timed(() => importFile(port, auth, file, '', randomUUID()))
     if (commit.out.created !== ROWS || commit.out.openedLearners !== ROWS - existing)
       throw new Error(`import: ${JSON.stringify(commit.out).slice(0, 300)}`)
@@ -271,7 +273,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
           value: round(base.s),
           unit: 's',
         },
-        notes: `${note}; ${Math.round(ROWS / commit.s).toLocaleString('en')} rows/s; accounts opened and outcomes posted in one transaction`,
+        notes: `${note}; ${Math.round(ROWS / commit.s).toLocaleString('en')} rows/s; accounts opened and outcomes posted in one transaction; load average ${round(loadAtImport)} when it started`,
       },
       {
         issue: '15',

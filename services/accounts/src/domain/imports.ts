@@ -277,7 +277,10 @@ export async function importOutcomes(
           code === 'CELL_DATE_INVALID' ? { value: String(items[i]![field] ?? '') } : params,
         )
       }
-    } else if (res) entries.push(...res.entries)
+    } else if (res)
+      // Only what the answer shows is kept: 10,000 whole entry rows weigh on a small heap.
+      for (const e of res.entries)
+        entries.push({ id: e.id, posted_at: e.posted_at, credits: e.credits, hours: e.hours })
   }
   problems.throwIfAny()
 

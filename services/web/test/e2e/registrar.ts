@@ -1,5 +1,22 @@
+import { readFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
-import type { Journey } from './harness.js'
+import type { Journey, Page, Tap } from './harness.js'
+
+// axe-core, run in the page through the DevTools protocol (as the learner's journeys do).
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+
+/** WCAG 2.1 A and AA rules of axe-core: no violations on the page as it stands. */
+async function accessible(t: Tap, page: Page, what: string) {
+  await page.evaluate(axeSource)
+  const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
+    axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+  t.same(found, [], `${what}: axe-core finds no violations`)
+}
 
 /**
  * A registrar's day: enroll a learner with the school's 学号, find them by it (never by our
@@ -40,6 +57,7 @@ export const journey: Journey = {
     await registrar.locator('tr[data-entry="机械制图"]').waitFor()
     t.pass("the posted outcome shows in the learner's entries at this school")
     await e.screenshot(registrar, 'registrar-outcome-found')
+    await accessible(t, registrar, 'the learner found, with the outcome form')
 
     // The school's own spreadsheet: Chinese headers, a new person by 身份证号 + 姓名, the enrolled
     // one by 学号, and a bad row; every bad cell is named by row and column, nothing is written.
@@ -72,6 +90,7 @@ export const journey: Journey = {
     )
     t.ok((await problems.textContent())?.includes('未写入任何记录'), 'nothing was written')
     await e.screenshot(registrar, 'registrar-import-problems')
+    await accessible(t, registrar, 'the import with its problems')
     await fileInput.setInputFiles(await sheet(good))
     await registrar.getByRole('button', { name: '检查并预览' }).click()
     const summary = registrar.getByTestId('import-summary')
@@ -107,6 +126,7 @@ export const journey: Journey = {
       t.ok(shown.includes(part), `the confirmation shows ${part}`)
     await e.screenshot(phone, 'registrar-reverse-confirm-phone-en')
     t.ok(await e.fitsWidth(phone), 'the reversal fits a phone')
+    await accessible(t, phone, 'the reversal confirmation')
     await phone.getByLabel('Reason').fill('Posted twice')
     await phone.getByRole('button', { name: 'Reverse it' }).click()
     await phone.getByText('Reversed “机械制图”').waitFor()

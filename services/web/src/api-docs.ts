@@ -81,7 +81,7 @@ export function mergedApiDoc(
   return {
     /** The document now (building it if needed). */
     async get(): Promise<Doc> {
-      if (cached && cached.complete && Date.now() - cached.at < maxAgeMs) return cached.doc
+      if (cached?.complete && Date.now() - cached.at < maxAgeMs) return cached.doc
       building ??= build().finally(() => {
         building = undefined
       })

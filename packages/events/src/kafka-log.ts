@@ -18,6 +18,21 @@ const ROUTINE = [
   /^Response without match/,
 ]
 
+/**
+ * A broker's answers that say "not now" (a coordinator still loading after a broker restart, a
+ * leader election, a rebalance): kafkajs logs each as an error and then retries it. Only a retry
+ * that finally fails concerns an operator, and the relay or consumer that sees it says so.
+ */
+const TRANSIENT_RESPONSE = [
+  /coordinator is loading/i,
+  /coordinator is not available/i,
+  /not the correct coordinator/i,
+  /in the middle of a leadership election/i,
+  /not the leader for that topic-partition/i,
+  /preferred leader was not available/i,
+  /group is rebalancing/i,
+]
+
 /** How long a repeated message stays quiet after it was logged. */
 const QUIET_MS = 60_000
 /** Distinct messages remembered for that; beyond, the oldest are forgotten. */
@@ -37,7 +52,12 @@ export class KafkaLogFilter {
   ) {}
 
   write(level: number, message: string, extra: Record<string, unknown>) {
-    if (level > KAFKA_LEVEL.WARN || ROUTINE.some((r) => r.test(message)))
+    if (
+      level > KAFKA_LEVEL.WARN ||
+      ROUTINE.some((r) => r.test(message)) ||
+      (/^Response \w+\(/.test(message) &&
+        TRANSIENT_RESPONSE.some((r) => r.test(String(extra.error ?? ''))))
+    )
       return this.log.debug(extra, message)
     // Broker addresses, retry counts and ids differ between repeats of one complaint.
     const key = `${level} ${message.replace(/\d+/g, '#')}`

@@ -27,16 +27,33 @@ export async function insertTimelineItem(db: Kysely<PortfolioDB>, item: NewTimel
     .execute()
 }
 
+/**
+ * An item's statuses by precedence, weakest first. Two topics write one item's status (a
+ * certificate's revocation from certificates, its ledger copy's reversal from accounts), and a
+ * rebuild reads topic by topic, not in the order they were read live: a status only ever moves
+ * up this list, so the result is the same whichever arrives first.
+ */
+export const STATUS_PRECEDENCE = ['active', 'reversed', 'revoked'] as const
+export type ItemStatus = (typeof STATUS_PRECEDENCE)[number]
+
 /** Marks the items of a reversed entry or a revoked certificate; returns the ref ids touched. */
 export async function markItems(
   db: Kysely<PortfolioDB>,
   learnerId: string,
   refId: string,
-  status: 'reversed' | 'revoked',
+  status: Exclude<ItemStatus, 'active'>,
 ) {
+  const weaker = STATUS_PRECEDENCE.slice(0, STATUS_PRECEDENCE.indexOf(status))
   const rows = await db
     .updateTable('timeline_item')
-    .set({ status })
+    .set((eb) => ({
+      status: eb
+        .case()
+        .when('status', 'in', weaker)
+        .then(sql.lit(status))
+        .else(eb.ref('status'))
+        .end(),
+    }))
     .where('learner_id', '=', learnerId)
     .where((eb) => eb.or([eb('ref_id', '=', refId), eb(sql`data ->> 'certificateId'`, '=', refId)]))
     .where('category', 'in', ['outcome', 'certificate', 'recognized'])

@@ -84,12 +84,35 @@ async function orgNameOf(db: Kysely<PortfolioDB>, item: TimelineRow, orgId: stri
   return (await findOrganization(db, orgId))?.name ?? item.org_name ?? orgId
 }
 
+const certificateIdOf = (item: TimelineRow) => {
+  const id = (item.data as Record<string, unknown>).certificateId
+  return item.category === 'outcome' && typeof id === 'string' && id.length > 0 ? id : null
+}
+
+/**
+ * A certificate's ledger copy (an outcome naming it) proves no more than the certificate: it
+ * carries the certificate's validity, or its credential would outlive an expired certificate.
+ */
+async function withCertificateValidity(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  item: TimelineRow,
+) {
+  const certificateId = certificateIdOf(item)
+  if (!certificateId) return item
+  const certificate = await findCredentialable(db, learnerId, certificateId)
+  const expiresOn = (certificate?.data as Record<string, unknown> | undefined)?.expiresOn
+  return { ...item, data: { ...(item.data as Record<string, unknown>), expiresOn } }
+}
+
 async function entryCredential(
   ctx: CredentialContext,
-  item: TimelineRow,
+  learnerId: string,
+  listed: TimelineRow,
   identity: string,
   suite: Cryptosuite,
 ) {
+  const item = await withCertificateValidity(ctx.db, learnerId, listed)
   const orgId = issuerOrgOf(item)
   const issuer = await ctx.issuers.get(ctx.db, orgId)
   // The status entry (one statement, no lock held across round trips) and the names, side by side.
@@ -124,7 +147,36 @@ export async function issueEntryCredential(
   const item = await findCredentialable(ctx.db, learnerId, refId)
   if (!item) throw portfolioErrors.PORTFOLIO_ENTRY_NOT_FOUND()
   if (item.status !== 'active') throw portfolioErrors.PORTFOLIO_ENTRY_REVOKED()
-  return entryCredential(ctx, item, item.account_no ?? learnerId, suite)
+  return entryCredential(ctx, learnerId, item, item.account_no ?? learnerId, suite)
+}
+
+const credentialable = (item: TimelineRow) =>
+  item.status === 'active' && ['outcome', 'certificate', 'recognized'].includes(item.category)
+
+/**
+ * One item per achievement: a certificate's ledger copy gives way to the certificate itself
+ * (listed, or found on the timeline), so a 1+X certificate is exported once, with its own
+ * validity and status. A copy whose certificate portfolio has not heard of yet stays.
+ */
+async function oncePerAchievement(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  items: TimelineRow[],
+) {
+  const listed = new Set(items.filter((i) => i.category === 'certificate').map((i) => i.ref_id))
+  const out: TimelineRow[] = []
+  for (const item of items) {
+    const certificateId = certificateIdOf(item)
+    if (!certificateId) {
+      out.push(item)
+      continue
+    }
+    if (listed.has(certificateId)) continue
+    const certificate = await findCredentialable(db, learnerId, certificateId)
+    listed.add(certificateId)
+    out.push(certificate ?? item)
+  }
+  return out.filter(credentialable)
 }
 
 /** Credentials for several items (a shared view); reversed and revoked ones are left out. */
@@ -136,14 +188,8 @@ export async function issueCredentialsFor(
 ) {
   const identity = await identityOf(ctx.db, learnerId)
   const out: Record<string, unknown>[] = []
-  for (const item of items) {
-    if (
-      item.status !== 'active' ||
-      !['outcome', 'certificate', 'recognized'].includes(item.category)
-    )
-      continue
-    out.push(await entryCredential(ctx, item, identity, suite))
-  }
+  for (const item of await oncePerAchievement(ctx.db, learnerId, items.filter(credentialable)))
+    out.push(await entryCredential(ctx, learnerId, item, identity, suite))
   return out
 }
 

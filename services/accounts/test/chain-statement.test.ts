@@ -34,7 +34,12 @@ t.test('an entry edited behind the service’s back breaks the chain at that ent
   ).json()
   t.match(ok, { valid: true, entryCount: 5 })
   t.notOk('firstBadEntryId' in ok)
-  // Someone with database access raises the credits of the third entry.
+  // Someone with the owner's rights turns the append-only trigger off and raises the credits of
+  // the third entry.
+  await sql`alter table accounts.ledger_entry disable trigger ledger_entry_append_only`.execute(raw)
+  t.teardown(() =>
+    sql`alter table accounts.ledger_entry enable trigger ledger_entry_append_only`.execute(raw),
+  )
   await sql`update accounts.ledger_entry set credits = 40 where id = ${ids[2]}`.execute(raw)
   const bad = (
     await app.inject({ method: 'GET', url: `/v1/learners/${l.id}/chain`, headers: a.admin })

@@ -126,4 +126,21 @@ export const migrations: Migrations = {
       `create index student_number_learner on student_number (learner_id, org_id)`,
     ],
   },
+  // The ledger is append-only in the database, for every role including the service's own:
+  // corrections are reversal entries (decision 0707). The chain check still finds an edit made by
+  // someone who drops the trigger first.
+  '2026-12-06T0002_ledger_append_only': {
+    up: [
+      `create function ledger_entry_append_only() returns trigger language plpgsql as $$
+        begin
+          raise exception 'ledger_entry is append-only: % refused (a correction is a reversal entry)', tg_op
+            using errcode = 'restrict_violation';
+        end
+      $$`,
+      `create trigger ledger_entry_append_only before update or delete on ledger_entry
+        for each row execute function ledger_entry_append_only()`,
+      `create trigger ledger_entry_no_truncate before truncate on ledger_entry
+        for each statement execute function ledger_entry_append_only()`,
+    ],
+  },
 }

@@ -15,6 +15,7 @@ import {
   UnknownDocumentError,
   VC_V2,
 } from '../credentials/loader.js'
+import { relatedResourceErrors } from '../credentials/related-resource.js'
 import { type Cryptosuite, signCredential } from '../credentials/sign.js'
 import { encodeList } from '../credentials/status-list.js'
 import {
@@ -260,6 +261,15 @@ export async function issueAny(
     throw portfolioErrors.PORTFOLIO_CREDENTIAL_INVALID(
       errors.map((e) => `${e.path} ${e.message}`).join('; '),
       errors,
+    )
+  const resources = relatedResourceErrors(input.relatedResource).map((e) => ({
+    path: `/credential${e.path}`,
+    message: e.message,
+  }))
+  if (resources.length > 0)
+    throw portfolioErrors.PORTFOLIO_RELATED_RESOURCE_INVALID(
+      resources.map((e) => `${e.path} ${e.message}`).join('; '),
+      resources,
     )
   const contexts = Array.isArray(input['@context']) ? input['@context'] : [input['@context']]
   contexts.forEach((c, i) => {

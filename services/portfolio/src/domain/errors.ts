@@ -32,6 +32,11 @@ export const portfolioErrors = defineErrors({
     'The credential cannot be issued',
     '无法签发这个凭证',
   ],
+  PORTFOLIO_RELATED_RESOURCE_INVALID: [
+    'bad_request',
+    'Each relatedResource must be an object with a unique id URL and a digestSRI or digestMultibase (VC Data Model 2.0 §5.3)',
+    '每个 relatedResource 必须是一个对象，带有唯一的 id（URL）以及 digestSRI 或 digestMultibase（VC 数据模型 2.0 §5.3）',
+  ],
   PORTFOLIO_CONTEXT_UNKNOWN: [
     'bad_request',
     'The credential uses a JSON-LD context this service does not hold (nothing is fetched)',

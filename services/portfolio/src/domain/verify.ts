@@ -1,12 +1,14 @@
 import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
 import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
+import { digestsOf, mismatches, relatedResourceErrors } from '../credentials/related-resource.js'
 import { verifySuites } from '../credentials/sign.js'
 import { statusBit } from '../db/credential.repository.js'
+import { findEvidence, readBlob } from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { asArray, DATE_TIME, isObject } from './credential-input.js'
 
-export type Check = 'schema' | 'signature' | 'expiry' | 'status'
+export type Check = 'schema' | 'signature' | 'expiry' | 'status' | 'integrity'
 
 export interface Problem {
   check: Check
@@ -30,6 +32,7 @@ const PROBLEM_TYPE: Record<Check, string> = {
   signature: `${SPEC}CRYPTOGRAPHIC_SECURITY_ERROR`,
   expiry: `${SPEC}RANGE_ERROR`,
   status: 'https://www.w3.org/TR/vc-bitstring-status-list/#STATUS_VERIFICATION_ERROR',
+  integrity: `${SPEC}CRYPTOGRAPHIC_SECURITY_ERROR`,
 }
 
 class Report {
@@ -83,6 +86,8 @@ function schemaProblems(c: Record<string, unknown>): string[] {
       out.push(`${k} must be an XML Schema dateTime`)
   }
   if (c.proof === undefined) out.push('proof is missing')
+  for (const e of relatedResourceErrors(c.relatedResource))
+    out.push(`${e.path.slice(1)} ${e.message}`)
   const subject = subjects[0]
   if (
     isObject(subject) &&
@@ -186,6 +191,50 @@ async function statusCheck(
   }
 }
 
+/** The id of an evidence file this service serves, from its public URL. */
+function evidenceIdOf(publicBaseUrl: string, url: string) {
+  const m = /^\/v1\/evidence\/([0-9a-f-]{36})(\?.*)?$/i.exec(
+    url.startsWith(publicBaseUrl) ? url.slice(publicBaseUrl.length) : '',
+  )
+  return m ? (m[1] as string).toLowerCase() : null
+}
+
+/**
+ * VC Data Model 2.0 §5.3: the digest of each related resource this service serves (an evidence
+ * file, whose bytes never change) is computed and compared; another site's resource is not
+ * fetched, and the verifier says so.
+ */
+async function integrityCheck(
+  db: Kysely<PortfolioDB>,
+  publicBaseUrl: string,
+  c: Record<string, unknown>,
+  report: Report,
+) {
+  if (relatedResourceErrors(c.relatedResource).length > 0) return
+  for (const r of asArray(c.relatedResource)) {
+    if (!isObject(r) || typeof r.id !== 'string') continue
+    report.ran('integrity')
+    const evidenceId = evidenceIdOf(publicBaseUrl, r.id)
+    if (!evidenceId) {
+      report.warnings.push(
+        `integrity: ${r.id} is not a resource of this service and is not fetched`,
+      )
+      continue
+    }
+    const evidence = await findEvidence(db, evidenceId)
+    if (!evidence) {
+      report.fail('integrity', `${r.id}: no such resource`)
+      continue
+    }
+    const wrong = mismatches(digestsOf(r), await readBlob(db, evidence.sha256))
+    if (wrong.length > 0)
+      report.fail(
+        'integrity',
+        `${r.id}: the ${wrong.map((d) => d.algorithm).join(', ')} digest does not match the resource`,
+      )
+  }
+}
+
 export interface VerifyContext {
   db: Kysely<PortfolioDB>
   publicBaseUrl: string
@@ -214,6 +263,7 @@ export async function verifyOne(
     )
   expiryCheck(credential, report, now)
   await statusCheck(ctx.db, ctx.publicBaseUrl, credential, report)
+  await integrityCheck(ctx.db, ctx.publicBaseUrl, credential, report)
   return report.result()
 }
 

@@ -66,7 +66,7 @@ function issuerOf(p: Principal) {
 /**
  * The W3C VC API: an issuer for organizations' systems and admins, and verifiers anyone may call.
  * A credential that fails verification answers 400 with the full result (as the VC API test
- * suites expect), naming the failing check: schema, signature, expiry or status.
+ * suites expect), naming the failing check: schema, signature, expiry, status or integrity (related resources).
  */
 export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
@@ -148,7 +148,8 @@ export async function vcApiRoutes(app: FastifyInstance, ctx: CredentialContext) 
     {
       schema: {
         tags: ['vc-api'],
-        summary: 'Verify a credential: schema, signature, expiry and status',
+        summary:
+          'Verify a credential: schema, signature, expiry, status and the digests of related resources this service serves',
         security: [],
         body: Type.Object(
           { verifiableCredential: Type.Unknown(), options: Type.Optional(Options) },

@@ -5,6 +5,7 @@
 // a minute, so it is done once.
 import { type ChildProcess, spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -46,6 +47,21 @@ export interface E2E {
   fitsWidth(page: Page): Promise<boolean>
   /** A fresh, valid 18-digit 身份证号 (check digit per GB 11643). */
   nationalId(): string
+}
+
+// axe-core, run in the page through the DevTools protocol (the pages' CSP allows no inline script).
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+)
+
+/** WCAG 2.1 A and AA rules of axe-core: no violations on the page as it stands (1–3 s each). */
+export async function accessible(t: Tap, page: Page, what: string) {
+  await page.evaluate(axeSource)
+  const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
+    axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
+      r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
+  t.same(found, [], `${what}: axe-core finds no violations`)
 }
 
 /** Starts the embedded run and the browser; both are stopped by `t`'s teardown. */

@@ -1,21 +1,4 @@
-import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
-import type { Journey, Page, Tap } from './harness.js'
-
-// axe-core in the page through the DevTools protocol (the pages' CSP allows no inline script).
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-)
-
-/** WCAG 2.1 A and AA rules of axe-core: no violations on the page as it stands. */
-async function accessible(t: Tap, page: Page, what: string) {
-  await page.evaluate(axeSource)
-  const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
-    axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
-      r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
-  t.same(found, [], `${what}: axe-core finds no violations`)
-}
+import { accessible, type Journey } from './harness.js'
 
 /**
  * A reviewer's day on the demo data: the queue with the learner named, an application read as a

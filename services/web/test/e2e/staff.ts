@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { learners, nationalIdOf } from '../../../../seeds/data.js'
-import type { Journey, Page } from './harness.js'
-
-// axe-core, run in the page through the DevTools protocol (the pages' CSP allows no inline script).
-const axeSource = readFileSync(
-  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
-  'utf8',
-)
+import { accessible as axe, type Journey, type Page } from './harness.js'
 
 /** A demo learner as an issuer knows them: 身份证号 and name. */
 function person(key: string) {
@@ -41,14 +34,7 @@ export const journey: Journey = {
   name: 'staff',
   title: 'an issuer lists, issues, revokes and batches; an admin resets, disables and audits',
   async run(t, e) {
-    /** WCAG 2.1 A and AA rules of axe-core: no violations on the page as it stands (1–3 s each). */
-    const accessible = async (page: Page, what: string) => {
-      await page.evaluate(axeSource)
-      const found = await page.evaluate<{ id: string; nodes: string[] }[]>(`
-        axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] }).then((r) =>
-          r.violations.map((v) => ({ id: v.id, nodes: v.nodes.map((n) => n.target.join(' ')) })))`)
-      t.same(found, [], `${what}: axe-core finds no violations`)
-    }
+    const accessible = (page: Page, what: string) => axe(t, page, what)
     const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
     const liu = person('liu')
     const yang = person('yang')

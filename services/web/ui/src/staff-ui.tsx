@@ -1,11 +1,12 @@
-// Pieces the staff pages share: a confirmation dialog for destructive actions, buttons that show
-// they are waiting, a copy button, cursor paging and file downloads.
+// Pieces the staff pages share: a confirmation dialog for destructive actions and the button that
+// opens it, buttons that show they are waiting, a copy button, filter forms, paged lists, chart
+// panels and file downloads.
 import type { ComponentChildren } from 'preact'
 import { useEffect, useId, useRef, useState } from 'preact/hooks'
-import { ApiError, auth, type Problem } from './api'
+import { ApiError, auth, type Page, type Problem } from './api'
 import { currentLang, t } from './i18n'
 import './staff.css'
-import { ProblemBox } from './ui'
+import { CardTable, Loading, ProblemBox, Section } from './ui'
 
 /**
  * A modal confirmation (the native <dialog>: focus stays inside, Esc cancels). The action runs
@@ -243,4 +244,209 @@ export async function fileRequest(
     throw new ApiError({ status: res.status, ...problem } as Problem)
   }
   return res
+}
+
+/**
+ * Confirm-then-act: a button that opens its confirmation (a `Confirm`, or a dialog of the page's
+ * own) and closes it when the dialog is done or cancelled.
+ */
+export function ConfirmButton(props: {
+  label: string
+  /** The accessible name, when the visible words need the row's object (label first, WCAG 2.5.3). */
+  name?: string
+  class?: string
+  onOpen?: () => void
+  children: (close: () => void) => ComponentChildren
+}) {
+  const [open, setOpen] = useState(false)
+  return (
+    <>
+      <button
+        type="button"
+        class={props.class ?? 'secondary'}
+        aria-label={props.name}
+        onClick={() => {
+          props.onOpen?.()
+          setOpen(true)
+        }}
+      >
+        {props.label}
+      </button>
+      {open ? props.children(() => setOpen(false)) : null}
+    </>
+  )
+}
+
+/**
+ * A search or filter form above a list. With `more` (filters folded away on a phone) or `onClear`
+ * it has a row of buttons below; otherwise its one button sits in the grid beside the fields.
+ */
+export function FilterForm(props: {
+  label: string
+  submit: string
+  onSubmit: () => void
+  onClear?: () => void
+  more?: { summary: string; children: ComponentChildren }
+  children: ComponentChildren
+}) {
+  const [wide] = useState(() => window.matchMedia('(min-width: 641px)').matches)
+  const submit = (e: Event) => {
+    e.preventDefault()
+    props.onSubmit()
+  }
+  if (!props.more && !props.onClear)
+    return (
+      <form class="filter-grid" aria-label={props.label} onSubmit={submit} noValidate>
+        {props.children}
+        <div class="field">
+          <span aria-hidden="true">&nbsp;</span>
+          <button type="submit">{props.submit}</button>
+        </div>
+      </form>
+    )
+  return (
+    <form class="filters" aria-label={props.label} noValidate onSubmit={submit}>
+      <div class="filter-grid">{props.children}</div>
+      {props.more ? (
+        // On a phone the other filters fold away, so the list is near the top.
+        <details class="more-filters" open={wide}>
+          <summary>{props.more.summary}</summary>
+          <div class="filter-grid">{props.more.children}</div>
+        </details>
+      ) : null}
+      <div class="actions">
+        <button type="submit">{props.submit}</button>
+        {props.onClear ? (
+          <button type="button" class="secondary" onClick={props.onClear}>
+            {t('清除条件', 'Clear')}
+          </button>
+        ) : null}
+      </div>
+    </form>
+  )
+}
+
+/**
+ * A page of a list from the API: loading and errors, a sentence when it is empty, the rows as a
+ * CardTable, and the pager under it.
+ */
+export function PagedList<T>(
+  props: {
+    state: { data?: Page<T> | undefined; loading: boolean; error?: unknown }
+    pager?: ReturnType<typeof usePager>
+    empty: string
+  } & Omit<Parameters<typeof CardTable<T>>[0], 'rows' | 'busy'>,
+) {
+  const { state, pager, empty, ...table } = props
+  const items = state.data?.items
+  return (
+    <>
+      {state.error ? (
+        <ProblemBox error={state.error} />
+      ) : state.loading && !state.data ? (
+        <Loading state={state} />
+      ) : null}
+      {items && !items.length ? <p>{empty}</p> : null}
+      {items?.length ? <CardTable {...table} rows={items} busy={state.loading} /> : null}
+      {pager ? <Pager pager={pager} nextCursor={state.data?.nextCursor} /> : null}
+    </>
+  )
+}
+
+const FONT = 'system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
+
+/**
+ * One chart: ECharts loaded on first use, drawn as SVG, redrawn on resize and language change,
+ * with a description for screen readers (the aria component).
+ */
+function Chart(props: { option: Record<string, unknown>; label: string; height?: number }) {
+  const el = useRef<HTMLDivElement>(null)
+  const [failed, setFailed] = useState<unknown>(null)
+  useEffect(() => {
+    let chart: { setOption(o: unknown): void; resize(): void; dispose(): void } | null = null
+    let live = true
+    const resize = () => chart?.resize()
+    import('./charts').then(
+      ({ echarts }) => {
+        if (!live || !el.current) return
+        chart = echarts.init(el.current, null, {
+          renderer: 'svg',
+          locale: currentLang() === 'zh' ? 'ZH' : 'EN',
+        })
+        chart.setOption({
+          aria: { enabled: true },
+          textStyle: { fontFamily: FONT },
+          tooltip: { trigger: 'axis' },
+          animation: false,
+          ...props.option,
+        })
+        window.addEventListener('resize', resize)
+      },
+      (err) => live && setFailed(err),
+    )
+    return () => {
+      live = false
+      window.removeEventListener('resize', resize)
+      chart?.dispose()
+    }
+  }, [JSON.stringify(props.option), currentLang()])
+  if (failed)
+    return (
+      <p class="hint">
+        {t('图表无法加载，请看下方表格。', 'The chart cannot load; see the table below.')}
+      </p>
+    )
+  return (
+    <div
+      ref={el}
+      class="chart"
+      role="img"
+      aria-label={props.label}
+      style={{ width: '100%', height: `${props.height ?? 300}px` }}
+    />
+  )
+}
+
+/** A chart's numbers row by row: the name, then one value per column. */
+export type ChartRow = [string, ...(string | number | undefined)[]]
+
+/**
+ * A chart panel: a titled card with the chart and, folded under it, the same numbers in a table
+ * (what a screen reader or a person who wants the figures reads). A column whose values are all
+ * missing is left out.
+ */
+export function ChartPanel(props: {
+  title: string
+  label: string
+  option: Record<string, unknown>
+  height?: number
+  what: string
+  columns: string[]
+  rows: ChartRow[]
+}) {
+  const shown = props.columns
+    .map((label, i) => ({ label, i: i + 1 }))
+    .filter(({ i }) => props.rows.some((r) => r[i] !== undefined))
+  return (
+    <Section title={props.title}>
+      <Chart
+        label={props.label}
+        option={props.option}
+        {...(props.height ? { height: props.height } : {})}
+      />
+      <details>
+        <summary>{t('查看数字', 'The numbers')}</summary>
+        <CardTable
+          caption={props.what}
+          scroll={false}
+          rows={props.rows}
+          rowKey={(r) => r[0]}
+          columns={[
+            { label: props.what, cell: (r) => r[0] },
+            ...shown.map(({ label, i }) => ({ label, cell: (r: ChartRow) => r[i] })),
+          ]}
+        />
+      </details>
+    </Section>
+  )
 }

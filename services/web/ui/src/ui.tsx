@@ -352,3 +352,141 @@ export function errorsByPath(err: unknown): Record<string, string> {
     for (const e of err.problem.errors ?? []) out[e.path.replace(/^\//, '')] = fieldText(e.message)
   return out
 }
+
+/** A form's fields bound by name: `<Field label=… {...bind('code')} />` gives name, value, input and error. */
+export function binder<F extends { [K in keyof F]: string }>(
+  f: F,
+  setF: (f: F) => void,
+  errors: Record<string, string | undefined> = {},
+) {
+  return (name: keyof F & string) => ({
+    name,
+    value: f[name] as string,
+    onInput: (v: string) => setF({ ...f, [name]: v }),
+    error: errors[name],
+  })
+}
+
+/** The sections of a page as tabs (links, so each has its address and the back button works). */
+export function Tabs({
+  base,
+  items,
+  current,
+}: {
+  base: string
+  items: [string, string, string][]
+  current: string
+}) {
+  return (
+    <nav class="tabs" aria-label={t('本区导航', 'Section')}>
+      <ul>
+        {items.map(([path, zh, en]) => (
+          <li key={path}>
+            <a
+              href={`#/${base}${path ? `/${path}` : ''}`}
+              aria-current={current === path ? 'page' : undefined}
+            >
+              {t(zh, en)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  )
+}
+
+/** A tab of a page: its path under the page, its name in Chinese and English, and its view. */
+export type Tab = [path: string, zh: string, en: string, view: (arg?: string) => ComponentChildren]
+
+/**
+ * A page of tabs (`#/<base>/<tab>/<arg>`): the tabs, then the chosen tab's view. `home` is the tab
+ * of the page's bare address; `more` are views without a tab of their own, shown under a tab's
+ * name (an application opened from a queue).
+ */
+export function TabbedPage(props: {
+  base: string
+  path: string[]
+  tabs: Tab[]
+  home?: string
+  more?: Record<string, [tab: string, view: (arg?: string) => ComponentChildren]>
+}) {
+  const [sub = props.home ?? '', arg] = props.path
+  const extra = props.more?.[sub]
+  const tab = props.tabs.find(([p]) => p === sub)
+  return (
+    <div>
+      <Tabs
+        base={props.base}
+        items={props.tabs.map(([p, zh, en]) => [p, zh, en])}
+        current={extra ? extra[0] : sub}
+      />
+      {extra ? extra[1](arg) : tab ? tab[3](arg) : null}
+    </div>
+  )
+}
+
+/** One column of a CardTable: its heading (also the cell's label on a phone) and its cell. */
+export interface Column<T> {
+  label: string
+  cell: (row: T) => ComponentChildren
+  class?: string | ((row: T) => string | undefined)
+}
+
+/**
+ * A table that becomes one card per row under 640 px: each cell carries its column's label
+ * (`data-label`), the header row stays for screen readers. `actions` adds a last column of
+ * buttons, headed for screen readers only.
+ */
+export function CardTable<T>(props: {
+  caption: string
+  showCaption?: boolean
+  rows: T[]
+  columns: (Column<T> | false | null | undefined)[]
+  rowKey: (row: T) => string
+  rowProps?: (row: T) => Record<string, string | undefined>
+  actions?: (row: T) => ComponentChildren
+  class?: string
+  busy?: boolean
+  scroll?: boolean
+}) {
+  const columns = props.columns.filter((c): c is Column<T> => !!c)
+  const table = (
+    <table
+      class={props.class ? `cards ${props.class}` : 'cards'}
+      aria-busy={props.busy ? 'true' : undefined}
+    >
+      <caption class={props.showCaption ? undefined : 'sr-only'}>{props.caption}</caption>
+      <thead>
+        <tr>
+          {columns.map((c) => (
+            <th scope="col" key={c.label}>
+              {c.label}
+            </th>
+          ))}
+          {props.actions ? (
+            <th scope="col">
+              <span class="sr-only">{t('操作', 'Actions')}</span>
+            </th>
+          ) : null}
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((r) => (
+          <tr key={props.rowKey(r)} {...props.rowProps?.(r)}>
+            {columns.map((c) => (
+              <td
+                data-label={c.label}
+                class={typeof c.class === 'function' ? c.class(r) : c.class}
+                key={c.label}
+              >
+                {c.cell(r)}
+              </td>
+            ))}
+            {props.actions ? <td class="row-actions">{props.actions(r)}</td> : null}
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  )
+  return props.scroll === false ? table : <div class="scroll">{table}</div>
+}

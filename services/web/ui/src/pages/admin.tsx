@@ -1,8 +1,9 @@
 import { useState } from 'preact/hooks'
 import { api, auth, forgetOrganizations, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { Confirm, CopyButton, Pager, usePager } from '../staff-ui'
+import { Confirm, ConfirmButton, CopyButton, FilterForm, PagedList, usePager } from '../staff-ui'
 import {
+  binder,
   errorsByPath,
   Field,
   Form,
@@ -11,18 +12,19 @@ import {
   Notice,
   Section,
   Select,
+  type Tab,
+  TabbedPage,
   useLoad,
 } from '../ui'
-import { Tabs } from './learner'
 import { Oversight } from './oversight'
 
-const platformTabs: [string, string, string][] = [
-  ['', '机构', 'Organizations'],
-  ['users', '用户', 'Users'],
-  ['clients', '系统客户端', 'Clients'],
-  ['audit', '操作日志', 'Audit'],
-  ['oversight', '监管统计', 'Oversight'],
-  ['events', '事件流健康', 'Event flow'],
+const platformTabs: Tab[] = [
+  ['', '机构', 'Organizations', () => <Organizations />],
+  ['users', '用户', 'Users', () => <Users />],
+  ['clients', '系统客户端', 'Clients', () => <Clients />],
+  ['audit', '操作日志', 'Audit', () => <Audit />],
+  ['oversight', '监管统计', 'Oversight', () => <Oversight />],
+  ['events', '事件流健康', 'Event flow', () => <EventFlow />],
 ]
 /** Organization admins administer their own people and clients, and see their trail. */
 const orgAdminTabs = platformTabs.filter(([p]) => p === 'users' || p === 'clients' || p === 'audit')
@@ -48,18 +50,13 @@ const levelWord = (l: string | null) => (l ? t(levelZh[l] ?? l, l.replaceAll('_'
 
 export function AdminPage({ path }: { path: string[] }) {
   const platform = auth.has('admin')
-  const tabs = platform ? platformTabs : orgAdminTabs
-  const sub = path[0] ?? (platform ? '' : 'users')
   return (
-    <div>
-      <Tabs base="admin" items={tabs} current={sub} />
-      {sub === '' && platform ? <Organizations /> : null}
-      {sub === 'users' ? <Users /> : null}
-      {sub === 'clients' ? <Clients /> : null}
-      {sub === 'audit' ? <Audit /> : null}
-      {sub === 'oversight' && platform ? <Oversight /> : null}
-      {sub === 'events' && platform ? <EventFlow /> : null}
-    </div>
+    <TabbedPage
+      base="admin"
+      path={path}
+      tabs={platform ? platformTabs : orgAdminTabs}
+      home={platform ? '' : 'users'}
+    />
   )
 }
 
@@ -84,7 +81,6 @@ function Organizations() {
     if (pager.cursor) params.set('cursor', pager.cursor)
     return api.get<Page<Org>>(`/v1/organizations?${params}`)
   }, [kind, query, pager.cursor])
-  const [editing, setEditing] = useState<Org | null>(null)
   const [notice, setNotice] = useState('')
   const [f, setF] = useState({
     code: '',
@@ -95,17 +91,14 @@ function Organizations() {
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [registered, setRegistered] = useState('')
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   return (
     <div>
       <Section title={t('机构', 'Organizations')}>
-        <form
-          class="filter-grid"
-          aria-label={t('查找机构', 'Find organizations')}
-          onSubmit={(e) => {
-            e.preventDefault()
-            setQuery(q.trim())
-          }}
+        <FilterForm
+          label={t('查找机构', 'Find organizations')}
+          submit={t('查找', 'Search')}
+          onSubmit={() => setQuery(q.trim())}
         >
           <Field label={t('名称或代码', 'Name or code')} name="q" value={q} onInput={setQ} />
           <Select
@@ -115,66 +108,41 @@ function Organizations() {
             onInput={setKind}
             options={[['', t('全部', 'All')], ...kinds.map((k): [string, string] => [k, w(k)])]}
           />
-          <div class="field">
-            <span aria-hidden="true">&nbsp;</span>
-            <button type="submit">{t('查找', 'Search')}</button>
-          </div>
-        </form>
+        </FilterForm>
         {notice ? <Notice>{notice}</Notice> : null}
-        <Loading state={state} />
-        {state.data ? (
-          <table class="cards">
-            <caption class="sr-only">{t('机构', 'Organizations')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('代码', 'Code')}</th>
-                <th scope="col">{t('名称', 'Name')}</th>
-                <th scope="col">{t('类型', 'Kind')}</th>
-                <th scope="col">{t('行政区划', 'Region')}</th>
-                <th scope="col">{t('办学层次', 'Level')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('操作', 'Actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.items.map((o) => (
-                <tr key={o.id}>
-                  <td data-label={t('代码', 'Code')}>{o.code}</td>
-                  <td data-label={t('名称', 'Name')}>{o.name}</td>
-                  <td data-label={t('类型', 'Kind')}>{w(o.kind)}</td>
-                  <td data-label={t('行政区划', 'Region')}>{o.regionCode}</td>
-                  <td data-label={t('办学层次', 'Level')}>{levelWord(o.schoolLevel)}</td>
-                  <td class="row-actions">
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={t(`修改 ${o.name}`, `Edit ${o.name}`)}
-                      onClick={() => {
-                        setNotice('')
-                        setEditing(o)
-                      }}
-                    >
-                      {t('修改', 'Edit')}
-                    </button>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        <Pager pager={pager} nextCursor={state.data?.nextCursor} />
-        {editing ? (
-          <EditOrganization
-            org={editing}
-            onClose={() => setEditing(null)}
-            onDone={(o) => {
-              forgetOrganizations()
-              setNotice(t(`已保存 ${o.name}。`, `${o.name} saved.`))
-              state.reload()
-            }}
-          />
-        ) : null}
+        <PagedList
+          state={state}
+          pager={pager}
+          empty={t('没有符合条件的机构。', 'No organization matches.')}
+          caption={t('机构', 'Organizations')}
+          rowKey={(o) => o.id}
+          columns={[
+            { label: t('代码', 'Code'), cell: (o) => o.code },
+            { label: t('名称', 'Name'), cell: (o) => o.name },
+            { label: t('类型', 'Kind'), cell: (o) => w(o.kind) },
+            { label: t('行政区划', 'Region'), cell: (o) => o.regionCode },
+            { label: t('办学层次', 'Level'), cell: (o) => levelWord(o.schoolLevel) },
+          ]}
+          actions={(o) => (
+            <ConfirmButton
+              label={t('修改', 'Edit')}
+              name={t(`修改 ${o.name}`, `Edit ${o.name}`)}
+              onOpen={() => setNotice('')}
+            >
+              {(close) => (
+                <EditOrganization
+                  org={o}
+                  onClose={close}
+                  onDone={(o) => {
+                    forgetOrganizations()
+                    setNotice(t(`已保存 ${o.name}。`, `${o.name} saved.`))
+                    state.reload()
+                  }}
+                />
+              )}
+            </ConfirmButton>
+          )}
+        />
       </Section>
       <Section title={t('登记机构', 'Register an organization')}>
         <Form
@@ -204,43 +172,22 @@ function Organizations() {
             state.reload()
           }}
         >
-          <Field
-            label={t('机构代码', 'Code')}
-            name="code"
-            value={f.code}
-            onInput={set('code')}
-            required
-            error={errors.code}
-          />
-          <Field
-            label={t('机构名称', 'Name')}
-            name="name"
-            value={f.name}
-            onInput={set('name')}
-            required
-            error={errors.name}
-          />
+          <Field label={t('机构代码', 'Code')} {...bind('code')} required />
+          <Field label={t('机构名称', 'Name')} {...bind('name')} required />
           <Select
             label={t('类型', 'Kind')}
-            name="kind"
-            value={f.kind}
-            onInput={set('kind')}
+            {...bind('kind')}
             options={kinds.map((k) => [k, w(k)])}
           />
           <Field
             label={t('行政区划代码（6位）', 'Region code (6 digits)')}
-            name="regionCode"
-            value={f.regionCode}
-            onInput={set('regionCode')}
+            {...bind('regionCode')}
             required
-            error={errors.regionCode}
           />
           {f.kind === 'school' ? (
             <Select
               label={t('办学层次', 'School level')}
-              name="schoolLevel"
-              value={f.schoolLevel}
-              onInput={set('schoolLevel')}
+              {...bind('schoolLevel')}
               options={levels.map((l) => [l, levelWord(l)])}
             />
           ) : null}
@@ -261,7 +208,7 @@ function EditOrganization(props: { org: Org; onClose: () => void; onDone: (o: Or
     regionCode: o.regionCode,
     schoolLevel: o.schoolLevel ?? '',
   })
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF)
   const changes: Record<string, string | null> = {}
   if (f.name.trim() !== o.name) changes.name = f.name.trim()
   if (f.regionCode.trim() !== o.regionCode) changes.regionCode = f.regionCode.trim()
@@ -284,20 +231,16 @@ function EditOrganization(props: { org: Org; onClose: () => void; onDone: (o: Or
           `The code ${o.code} and kind (${w(o.kind)}) stay. Every service learns the change; it is in the audit trail.`,
         )}
       </p>
-      <Field label={t('机构名称', 'Name')} name="name" value={f.name} onInput={set('name')} />
+      <Field label={t('机构名称', 'Name')} {...bind('name')} />
       <Field
         label={t('行政区划代码（6位）', 'Region code (6 digits)')}
-        name="regionCode"
-        value={f.regionCode}
-        onInput={set('regionCode')}
+        {...bind('regionCode')}
         hint={t('决定审核员的管辖范围', 'Decides reviewers’ scope')}
       />
       {o.kind === 'school' ? (
         <Select
           label={t('办学层次', 'School level')}
-          name="schoolLevel"
-          value={f.schoolLevel}
-          onInput={set('schoolLevel')}
+          {...bind('schoolLevel')}
           options={levels.map((l) => [l, levelWord(l)])}
         />
       ) : null}
@@ -374,7 +317,6 @@ function Users() {
     if (pager.cursor) params.set('cursor', pager.cursor)
     return api.get<Page<StaffUser>>(`/v1/users?${params}`)
   }, [query, pager.cursor])
-  const [acting, setActing] = useState<UserAction | null>(null)
   const [notice, setNotice] = useState('')
   const [temporary, setTemporary] = useState<{
     user: StaffUser
@@ -382,16 +324,32 @@ function Users() {
     expiresAt: string
   } | null>(null)
   const me = auth.current?.claims.sub
+  const act = (kind: UserAction['kind'], u: StaffUser, label: string) => (
+    <ConfirmButton
+      label={label}
+      // The visible words first in the name (WCAG 2.5.3, label in name).
+      name={`${label} ${u.username}`}
+    >
+      {(close) => (
+        <UserActionDialog
+          action={{ kind, user: u }}
+          onClose={close}
+          onDone={(text, reset) => {
+            setNotice(text)
+            setTemporary(reset ?? null)
+            list.reload()
+          }}
+        />
+      )}
+    </ConfirmButton>
+  )
   return (
     <div>
       <Section title={t('用户', 'Users')} id="users">
-        <form
-          class="filter-grid"
-          aria-label={t('查找用户', 'Find users')}
-          onSubmit={(e) => {
-            e.preventDefault()
-            setQuery({ q: q.trim(), status, role })
-          }}
+        <FilterForm
+          label={t('查找用户', 'Find users')}
+          submit={t('查找', 'Search')}
+          onSubmit={() => setQuery({ q: q.trim(), status, role })}
         >
           <Field label={t('用户名或姓名', 'Username or name')} name="q" value={q} onInput={setQ} />
           <Select
@@ -418,11 +376,7 @@ function Users() {
               ]),
             ]}
           />
-          <div class="field">
-            <span aria-hidden="true">&nbsp;</span>
-            <button type="submit">{t('查找', 'Search')}</button>
-          </div>
-        </form>
+        </FilterForm>
         {notice ? <Notice>{notice}</Notice> : null}
         {temporary ? (
           <div class="notice" role="status">
@@ -446,106 +400,66 @@ function Users() {
             </button>
           </div>
         ) : null}
-        <Loading state={list} />
-        {list.data && !list.data.items.length ? (
-          <p>{t('没有符合条件的用户。', 'No user matches.')}</p>
-        ) : null}
-        {list.data?.items.length ? (
-          <table class="cards">
-            <caption class="sr-only">{t('用户', 'Users')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('姓名', 'Name')}</th>
-                <th scope="col">{t('用户名', 'Username')}</th>
-                <th scope="col">{t('机构与角色', 'Organization and role')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-                <th scope="col">{t('最近登录', 'Last sign-in')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('操作', 'Actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((u) => (
-                <tr key={u.id} class={u.disabled ? 'revoked' : undefined}>
-                  <td data-label={t('姓名', 'Name')}>{u.displayName}</td>
-                  <td data-label={t('用户名', 'Username')}>
-                    <span class="mono">{u.username}</span>
-                  </td>
-                  <td data-label={t('机构与角色', 'Organization')}>
-                    {u.platformAdmin ? t('平台管理员', 'Platform admin') : null}
-                    {u.memberships.map((m) => (
-                      <div key={m.orgId + m.role}>
-                        {m.orgName} · {roleWord(m.role)}
-                      </div>
-                    ))}
-                  </td>
-                  <td data-label={t('状态', 'Status')}>
-                    {u.disabled ? (
-                      <span class="status cert-revoked">{t('已停用', 'Disabled')}</span>
-                    ) : (
-                      <span class="status cert-valid">{t('正常', 'Active')}</span>
-                    )}
-                    {u.passwordChangeRequired ? (
-                      <span class="tag warn"> {t('待改密码', 'Must change password')}</span>
-                    ) : null}
-                  </td>
-                  <td data-label={t('最近登录', 'Last sign-in')}>
-                    {u.lastSignInAt ? fmtDate(u.lastSignInAt) : t('从未', 'never')}
-                  </td>
-                  <td class="row-actions">
-                    {u.id === me ? (
-                      <span class="hint">{t('（本人）', '(you)')}</span>
-                    ) : (
-                      <>
-                        {u.disabled ? (
-                          <button
-                            type="button"
-                            class="secondary"
-                            aria-label={t(`启用 ${u.username}`, `Enable ${u.username}`)}
-                            onClick={() => setActing({ kind: 'enable', user: u })}
-                          >
-                            {t('启用', 'Enable')}
-                          </button>
-                        ) : (
-                          <button
-                            type="button"
-                            class="secondary"
-                            aria-label={t(`停用 ${u.username}`, `Disable ${u.username}`)}
-                            onClick={() => setActing({ kind: 'disable', user: u })}
-                          >
-                            {t('停用', 'Disable')}
-                          </button>
-                        )}
-                        <button
-                          type="button"
-                          class="secondary"
-                          // The visible words first in the name (WCAG 2.5.3, label in name).
-                          aria-label={`${t('重置密码', 'Reset password')} ${u.username}`}
-                          onClick={() => setActing({ kind: 'reset', user: u })}
-                        >
-                          {t('重置密码', 'Reset password')}
-                        </button>
-                      </>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        <Pager pager={pager} nextCursor={list.data?.nextCursor} />
-        {acting ? (
-          <UserActionDialog
-            action={acting}
-            onClose={() => setActing(null)}
-            onDone={(text, reset) => {
-              setNotice(text)
-              setTemporary(reset ?? null)
-              list.reload()
-            }}
-          />
-        ) : null}
+        <PagedList
+          state={list}
+          pager={pager}
+          empty={t('没有符合条件的用户。', 'No user matches.')}
+          caption={t('用户', 'Users')}
+          scroll={false}
+          rowKey={(u) => u.id}
+          rowProps={(u) => ({ class: u.disabled ? 'revoked' : undefined })}
+          columns={[
+            { label: t('姓名', 'Name'), cell: (u) => u.displayName },
+            {
+              label: t('用户名', 'Username'),
+              cell: (u) => <span class="mono">{u.username}</span>,
+            },
+            {
+              label: t('机构与角色', 'Organization and role'),
+              cell: (u) => (
+                <>
+                  {u.platformAdmin ? t('平台管理员', 'Platform admin') : null}
+                  {u.memberships.map((m) => (
+                    <div key={m.orgId + m.role}>
+                      {m.orgName} · {roleWord(m.role)}
+                    </div>
+                  ))}
+                </>
+              ),
+            },
+            {
+              label: t('状态', 'Status'),
+              cell: (u) => (
+                <>
+                  {u.disabled ? (
+                    <span class="status cert-revoked">{t('已停用', 'Disabled')}</span>
+                  ) : (
+                    <span class="status cert-valid">{t('正常', 'Active')}</span>
+                  )}
+                  {u.passwordChangeRequired ? (
+                    <span class="tag warn"> {t('待改密码', 'Must change password')}</span>
+                  ) : null}
+                </>
+              ),
+            },
+            {
+              label: t('最近登录', 'Last sign-in'),
+              cell: (u) => (u.lastSignInAt ? fmtDate(u.lastSignInAt) : t('从未', 'never')),
+            },
+          ]}
+          actions={(u) =>
+            u.id === me ? (
+              <span class="hint">{t('（本人）', '(you)')}</span>
+            ) : (
+              <>
+                {u.disabled
+                  ? act('enable', u, t('启用', 'Enable'))
+                  : act('disable', u, t('停用', 'Disable'))}
+                {act('reset', u, t('重置密码', 'Reset password'))}
+              </>
+            )
+          }
+        />
       </Section>
       <NewUser onCreated={list.reload} />
     </div>
@@ -643,7 +557,7 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [done, setDone] = useState('')
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   const orgs = useLoad(() => organizations())
   return (
     <Section title={t('新建机构用户', 'New staff user')}>
@@ -673,38 +587,19 @@ function NewUser({ onCreated }: { onCreated: () => void }) {
           }
         }}
       >
-        <Field
-          label={t('用户名', 'Username')}
-          name="username"
-          value={f.username}
-          onInput={set('username')}
-          required
-          error={errors.username}
-        />
-        <Field
-          label={t('姓名', 'Display name')}
-          name="displayName"
-          value={f.displayName}
-          onInput={set('displayName')}
-          required
-          error={errors.displayName}
-        />
+        <Field label={t('用户名', 'Username')} {...bind('username')} required />
+        <Field label={t('姓名', 'Display name')} {...bind('displayName')} required />
         <Field
           label={t('初始密码', 'Initial password')}
-          name="password"
           type="password"
-          value={f.password}
-          onInput={set('password')}
+          {...bind('password')}
           required
           autoComplete="new-password"
-          error={errors.password}
         />
-        <OrgSelect value={f.orgId} onInput={set('orgId')} />
+        <OrgSelect value={f.orgId} onInput={bind('orgId').onInput} />
         <Select
           label={t('角色', 'Role')}
-          name="role"
-          value={f.role}
-          onInput={set('role')}
+          {...bind('role')}
           options={['registrar', 'issuer', 'reviewer', 'admin'].map((r) => [r, roleWord(r)])}
         />
       </Form>
@@ -740,7 +635,6 @@ function Clients() {
     if (pager.cursor) params.set('cursor', pager.cursor)
     return api.get<Page<ClientListed>>(`/v1/clients?${params}`)
   }, [includeRevoked, pager.cursor])
-  const [revoking, setRevoking] = useState<ClientListed | null>(null)
   const [notice, setNotice] = useState('')
   return (
     <div>
@@ -755,93 +649,71 @@ function Clients() {
           {t('显示已吊销的', 'Show revoked ones')}
         </label>
         {notice ? <Notice>{notice}</Notice> : null}
-        <Loading state={list} />
-        {list.data && !list.data.items.length ? (
-          <p>{t('没有系统客户端。', 'No system client.')}</p>
-        ) : null}
-        {list.data?.items.length ? (
-          <table class="cards">
-            <caption class="sr-only">{t('系统客户端', 'System clients')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('名称', 'Name')}</th>
-                <th scope="col">{t('机构', 'Organization')}</th>
-                <th scope="col">clientId</th>
-                <th scope="col">{t('权限范围', 'Scopes')}</th>
-                <th scope="col">{t('创建时间', 'Created')}</th>
-                <th scope="col">
-                  <span class="sr-only">{t('操作', 'Actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody>
-              {list.data.items.map((c) => (
-                <tr key={c.clientId} class={c.revokedAt ? 'revoked' : undefined}>
-                  <td data-label={t('名称', 'Name')}>{c.name}</td>
-                  <td data-label={t('机构', 'Organization')}>{c.orgName}</td>
-                  <td data-label="clientId">
-                    <span class="mono small">{c.clientId}</span>
-                  </td>
-                  <td data-label={t('权限范围', 'Scopes')}>
-                    {c.scopes.map((s) => (
-                      <code key={s} class="small">
-                        {s}{' '}
-                      </code>
-                    ))}
-                  </td>
-                  <td data-label={t('创建时间', 'Created')}>{fmtDate(c.createdAt)}</td>
-                  <td class="row-actions">
-                    {c.revokedAt ? (
-                      <span class="status cert-revoked">
-                        {t('已吊销', 'Revoked')} {fmtDate(c.revokedAt)}
-                      </span>
-                    ) : (
-                      <button
-                        type="button"
-                        class="secondary"
-                        aria-label={t(`吊销 ${c.name}`, `Revoke ${c.name}`)}
-                        onClick={() => {
-                          setNotice('')
-                          setRevoking(c)
-                        }}
-                      >
-                        {t('吊销', 'Revoke')}
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        ) : null}
-        <Pager pager={pager} nextCursor={list.data?.nextCursor} />
-        {revoking ? (
-          <Confirm
-            title={t(`吊销客户端“${revoking.name}”？`, `Revoke the client “${revoking.name}”?`)}
-            confirm={t('确认吊销', 'Revoke')}
-            onClose={() => setRevoking(null)}
-            onConfirm={async () => {
-              await api.del(`/v1/clients/${encodeURIComponent(revoking.clientId)}`)
-              setNotice(t(`已吊销 ${revoking.name}。`, `${revoking.name} revoked.`))
-              list.reload()
-            }}
-          >
-            <dl class="facts">
-              <dt>{t('机构', 'Organization')}</dt>
-              <dd>{revoking.orgName}</dd>
-              <dt>clientId</dt>
-              <dd class="mono">{revoking.clientId}</dd>
-              <dt>{t('权限范围', 'Scopes')}</dt>
-              <dd>{revoking.scopes.join(', ')}</dd>
-            </dl>
-            <p>
-              {t(
-                '吊销后该系统不能再获取令牌，已取得的令牌最迟 15 分钟内失效。不能撤回，需要时请新建客户端。',
-                'The system can no longer get tokens; tokens it holds expire within 15 minutes. This cannot be undone: make a new client if needed.',
-              )}
-            </p>
-          </Confirm>
-        ) : null}
+        <PagedList
+          state={list}
+          pager={pager}
+          empty={t('没有系统客户端。', 'No system client.')}
+          caption={t('系统客户端', 'System clients')}
+          scroll={false}
+          rowKey={(c) => c.clientId}
+          rowProps={(c) => ({ class: c.revokedAt ? 'revoked' : undefined })}
+          columns={[
+            { label: t('名称', 'Name'), cell: (c) => c.name },
+            { label: t('机构', 'Organization'), cell: (c) => c.orgName },
+            { label: 'clientId', cell: (c) => <span class="mono small">{c.clientId}</span> },
+            {
+              label: t('权限范围', 'Scopes'),
+              cell: (c) =>
+                c.scopes.map((s) => (
+                  <code key={s} class="small">
+                    {s}{' '}
+                  </code>
+                )),
+            },
+            { label: t('创建时间', 'Created'), cell: (c) => fmtDate(c.createdAt) },
+          ]}
+          actions={(c) =>
+            c.revokedAt ? (
+              <span class="status cert-revoked">
+                {t('已吊销', 'Revoked')} {fmtDate(c.revokedAt)}
+              </span>
+            ) : (
+              <ConfirmButton
+                label={t('吊销', 'Revoke')}
+                name={t(`吊销 ${c.name}`, `Revoke ${c.name}`)}
+                onOpen={() => setNotice('')}
+              >
+                {(close) => (
+                  <Confirm
+                    title={t(`吊销客户端“${c.name}”？`, `Revoke the client “${c.name}”?`)}
+                    confirm={t('确认吊销', 'Revoke')}
+                    onClose={close}
+                    onConfirm={async () => {
+                      await api.del(`/v1/clients/${encodeURIComponent(c.clientId)}`)
+                      setNotice(t(`已吊销 ${c.name}。`, `${c.name} revoked.`))
+                      list.reload()
+                    }}
+                  >
+                    <dl class="facts">
+                      <dt>{t('机构', 'Organization')}</dt>
+                      <dd>{c.orgName}</dd>
+                      <dt>clientId</dt>
+                      <dd class="mono">{c.clientId}</dd>
+                      <dt>{t('权限范围', 'Scopes')}</dt>
+                      <dd>{c.scopes.join(', ')}</dd>
+                    </dl>
+                    <p>
+                      {t(
+                        '吊销后该系统不能再获取令牌，已取得的令牌最迟 15 分钟内失效。不能撤回，需要时请新建客户端。',
+                        'The system can no longer get tokens; tokens it holds expire within 15 minutes. This cannot be undone: make a new client if needed.',
+                      )}
+                    </p>
+                  </Confirm>
+                )}
+              </ConfirmButton>
+            )
+          }
+        />
       </Section>
       <NewClient onCreated={list.reload} />
     </div>
@@ -993,7 +865,7 @@ function Audit() {
     if (pager.cursor) params.set('cursor', pager.cursor)
     return api.get<Page<AuditEntry>>(`/v1/audit?${params}`)
   }, [query, pager.cursor])
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF)
   const orgs = useLoad(() => organizations())
   return (
     <Section title={t('操作日志', 'Audit trail')} id="audit">
@@ -1003,75 +875,41 @@ function Audit() {
           'Every administrative action: who did what to whom, when and from where.',
         )}
       </p>
-      <form
-        class="filter-grid"
-        aria-label={t('筛选日志', 'Filter the trail')}
-        onSubmit={(e) => {
-          e.preventDefault()
-          setQuery({ ...f })
-        }}
+      <FilterForm
+        label={t('筛选日志', 'Filter the trail')}
+        submit={t('筛选', 'Filter')}
+        onSubmit={() => setQuery({ ...f })}
       >
         <Select
           label={t('操作', 'Action')}
-          name="action"
-          value={f.action}
-          onInput={set('action')}
+          {...bind('action')}
           options={[
             ['', t('全部', 'All')],
             ...Object.entries(actionWords).map(([a, words]): [string, string] => [a, t(...words)]),
           ]}
         />
-        <Field
-          label={t('从', 'From')}
-          name="from"
-          type="date"
-          value={f.from}
-          onInput={set('from')}
-        />
-        <Field label={t('至', 'To')} name="to" type="date" value={f.to} onInput={set('to')} />
-        <div class="field">
-          <span aria-hidden="true">&nbsp;</span>
-          <button type="submit">{t('筛选', 'Filter')}</button>
-        </div>
-      </form>
-      <Loading state={list} />
-      {list.data && !list.data.items.length ? <p>{t('没有记录。', 'No entries.')}</p> : null}
-      {list.data?.items.length ? (
-        <table class="cards">
-          <caption class="sr-only">{t('操作日志', 'Audit trail')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('时间', 'When')}</th>
-              <th scope="col">{t('操作人', 'Who')}</th>
-              <th scope="col">{t('操作', 'Action')}</th>
-              <th scope="col">{t('对象', 'On')}</th>
-              <th scope="col">{t('详情', 'Detail')}</th>
-              <th scope="col">{t('来源地址', 'From')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((a) => (
-              <tr key={a.id}>
-                <td data-label={t('时间', 'When')}>{fmtDate(a.at)}</td>
-                <td data-label={t('操作人', 'Who')} class="nowrap">
-                  {a.actor.name}
-                </td>
-                <td data-label={t('操作', 'Action')} class="nowrap">
-                  {actionWord(a.action)}
-                </td>
-                <td data-label={t('对象', 'On')}>{a.target.label}</td>
-                <td data-label={t('详情', 'Detail')}>
-                  {detailWords(a.detail, orgs.data ?? new Map())}
-                </td>
-                <td data-label={t('来源地址', 'From')}>
-                  <span class="small">{a.ip ?? ''}</span>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
+        <Field label={t('从', 'From')} type="date" {...bind('from')} />
+        <Field label={t('至', 'To')} type="date" {...bind('to')} />
+      </FilterForm>
+      <PagedList
+        state={list}
+        pager={pager}
+        empty={t('没有记录。', 'No entries.')}
+        caption={t('操作日志', 'Audit trail')}
+        scroll={false}
+        rowKey={(a) => a.id}
+        columns={[
+          { label: t('时间', 'When'), cell: (a) => fmtDate(a.at) },
+          { label: t('操作人', 'Who'), class: 'nowrap', cell: (a) => a.actor.name },
+          { label: t('操作', 'Action'), class: 'nowrap', cell: (a) => actionWord(a.action) },
+          { label: t('对象', 'On'), cell: (a) => a.target.label },
+          {
+            label: t('详情', 'Detail'),
+            cell: (a) => detailWords(a.detail, orgs.data ?? new Map()),
+          },
+          { label: t('来源地址', 'From'), cell: (a) => <span class="small">{a.ip ?? ''}</span> },
+        ]}
+      />
     </Section>
   )
 }

@@ -1,8 +1,19 @@
 import { useState } from 'preact/hooks'
 import { ApiError, api, auth, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
-import { BusyButton, Confirm, csvBlob, download, fileRequest, Pager, usePager } from '../staff-ui'
 import {
+  BusyButton,
+  Confirm,
+  ConfirmButton,
+  csvBlob,
+  download,
+  FilterForm,
+  fileRequest,
+  PagedList,
+  usePager,
+} from '../staff-ui'
+import {
+  binder,
   errorsByPath,
   Field,
   Form,
@@ -12,16 +23,17 @@ import {
   ProblemBox,
   Section,
   Select,
+  type Tab,
+  TabbedPage,
   today,
   useLoad,
 } from '../ui'
-import { Tabs } from './learner'
 
-const tabs: [string, string, string][] = [
-  ['', '证书列表', 'Certificates'],
-  ['issue', '颁发证书', 'Issue'],
-  ['batch', '批量颁发', 'Batch'],
-  ['revoke', '按编号撤销', 'Revoke by number'],
+const tabs: Tab[] = [
+  ['', '证书列表', 'Certificates', () => <CertificateList />],
+  ['issue', '颁发证书', 'Issue', () => <Issue />],
+  ['batch', '批量颁发', 'Batch', () => <Batch />],
+  ['revoke', '按编号撤销', 'Revoke by number', () => <RevokeByNumber />],
 ]
 
 interface CertType {
@@ -58,16 +70,7 @@ function useMyTypes() {
 }
 
 export function IssuerPage({ path }: { path: string[] }) {
-  const sub = path[0] ?? ''
-  return (
-    <div>
-      <Tabs base="issuer" items={tabs} current={sub} />
-      {sub === '' ? <CertificateList /> : null}
-      {sub === 'issue' ? <Issue /> : null}
-      {sub === 'batch' ? <Batch /> : null}
-      {sub === 'revoke' ? <RevokeByNumber /> : null}
-    </div>
-  )
+  return <TabbedPage base="issuer" path={path} tabs={tabs} />
 }
 
 const levelOptions = ['junior', 'intermediate', 'senior']
@@ -171,15 +174,13 @@ const noFilters: Filters = {
 /** The list of the organization's certificates: searched, paged, revocable row by row. */
 function CertificateList() {
   const types = useMyTypes()
-  const [wide] = useState(() => window.matchMedia('(min-width: 641px)').matches)
   const [f, setF] = useState<Filters>(noFilters)
   const [query, setQuery] = useState<Filters>(noFilters)
   const [errors, setErrors] = useState<Record<string, string>>({})
-  const [revoking, setRevoking] = useState<Certificate | null>(null)
   const [notice, setNotice] = useState('')
   const [tick, setTick] = useState(0)
   const pager = usePager([query])
-  const set = (k: keyof Filters) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   const list = useLoad(async () => {
     const q = query
     const filters: Record<string, string> = {}
@@ -204,181 +205,106 @@ function CertificateList() {
   const typeName = (code: string) => types.data?.find((c) => c.code === code)?.name ?? code
   return (
     <Section title={t('本机构颁发的证书', 'Certificates we issued')} id="cert-list">
-      <form
-        class="filters"
-        aria-label={t('查找证书', 'Find certificates')}
-        noValidate
-        onSubmit={(e) => {
-          e.preventDefault()
+      <FilterForm
+        label={t('查找证书', 'Find certificates')}
+        submit={t('查找', 'Search')}
+        onSubmit={() => {
           const bad: Record<string, string> = {}
           if (f.nationalId.trim() && !f.name.trim())
             bad.name = t('按身份证号查找时请同时填写姓名', 'Give the name with the 身份证号')
           setErrors(bad)
           if (!Object.keys(bad).length) setQuery({ ...f })
         }}
+        onClear={() => {
+          setF(noFilters)
+          setErrors({})
+          setQuery(noFilters)
+        }}
+        more={{
+          summary: t('更多条件：类型、等级、状态、日期', 'More: type, level, status, dates'),
+          children: (
+            <>
+              <Select
+                label={t('证书类型', 'Type')}
+                {...bind('typeCode')}
+                options={[
+                  ['', t('全部', 'All')],
+                  ...(types.data ?? []).map((c): [string, string] => [c.code, c.name]),
+                ]}
+              />
+              <Select
+                label={t('等级', 'Level')}
+                {...bind('level')}
+                options={[
+                  ['', t('全部', 'All')],
+                  ...levelOptions.map((l): [string, string] => [l, w(l)]),
+                ]}
+              />
+              <Select
+                label={t('状态', 'Status')}
+                {...bind('status')}
+                options={[
+                  ['', t('全部', 'All')],
+                  ...['valid', 'revoked', 'expired'].map((s): [string, string] => [s, w(s)]),
+                ]}
+              />
+              <Field label={t('发证日期从', 'Issued from')} type="date" {...bind('issuedFrom')} />
+              <Field label={t('发证日期至', 'Issued to')} type="date" {...bind('issuedTo')} />
+            </>
+          ),
+        }}
       >
-        <div class="filter-grid">
-          <Field
-            label={t('证书编号', 'Number')}
-            name="number"
-            value={f.number}
-            onInput={set('number')}
-            placeholder="WEB-FE-2024-0000001"
-            error={errors.number}
-          />
-          <Field
-            label={t('持证人姓名', 'Holder name')}
-            name="name"
-            value={f.name}
-            onInput={set('name')}
-            error={errors.name}
-          />
-          <Field
-            label={t('身份证号', '身份证号 (national id)')}
-            name="nationalId"
-            value={f.nationalId}
-            onInput={set('nationalId')}
-            autoComplete="off"
-            hint={t('与姓名一起查找', 'Searched together with the name')}
-            error={errors.nationalId}
-          />
-        </div>
-        {/* On a phone the other filters fold away, so the list is near the top. */}
-        <details class="more-filters" open={wide}>
-          <summary>
-            {t('更多条件：类型、等级、状态、日期', 'More: type, level, status, dates')}
-          </summary>
-          <div class="filter-grid">
-            <Select
-              label={t('证书类型', 'Type')}
-              name="typeCode"
-              value={f.typeCode}
-              onInput={set('typeCode')}
-              options={[
-                ['', t('全部', 'All')],
-                ...(types.data ?? []).map((c): [string, string] => [c.code, c.name]),
-              ]}
-            />
-            <Select
-              label={t('等级', 'Level')}
-              name="level"
-              value={f.level}
-              onInput={set('level')}
-              options={[
-                ['', t('全部', 'All')],
-                ...levelOptions.map((l): [string, string] => [l, w(l)]),
-              ]}
-            />
-            <Select
-              label={t('状态', 'Status')}
-              name="status"
-              value={f.status}
-              onInput={set('status')}
-              options={[
-                ['', t('全部', 'All')],
-                ...['valid', 'revoked', 'expired'].map((s): [string, string] => [s, w(s)]),
-              ]}
-            />
-            <Field
-              label={t('发证日期从', 'Issued from')}
-              name="issuedFrom"
-              type="date"
-              value={f.issuedFrom}
-              onInput={set('issuedFrom')}
-            />
-            <Field
-              label={t('发证日期至', 'Issued to')}
-              name="issuedTo"
-              type="date"
-              value={f.issuedTo}
-              onInput={set('issuedTo')}
-            />
-          </div>
-        </details>
-        <div class="actions">
-          <button type="submit">{t('查找', 'Search')}</button>
-          <button
-            type="button"
-            class="secondary"
-            onClick={() => {
-              setF(noFilters)
-              setErrors({})
-              setQuery(noFilters)
-            }}
-          >
-            {t('清除条件', 'Clear')}
-          </button>
-        </div>
-      </form>
-      {notice ? <Notice>{notice}</Notice> : null}
-      {list.error ? (
-        <ProblemBox error={list.error} />
-      ) : list.loading && !list.data ? (
-        <Loading state={list} />
-      ) : null}
-      {list.data && !list.data.items.length ? (
-        <p>{t('没有符合条件的证书。', 'No certificate matches.')}</p>
-      ) : null}
-      {list.data?.items.length ? (
-        <table class="cards" aria-busy={list.loading ? 'true' : undefined}>
-          <caption class="sr-only">{t('证书', 'Certificates')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('证书编号', 'Number')}</th>
-              <th scope="col">{t('持证人', 'Holder')}</th>
-              <th scope="col">{t('证书', 'Certificate')}</th>
-              <th scope="col">{t('等级', 'Level')}</th>
-              <th scope="col">{t('发证日期', 'Issued on')}</th>
-              <th scope="col">{t('状态', 'Status')}</th>
-              <th scope="col">
-                <span class="sr-only">{t('操作', 'Actions')}</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {list.data.items.map((c) => (
-              <tr key={c.id} class={c.status === 'revoked' ? 'revoked' : undefined}>
-                <td data-label={t('证书编号', 'Number')}>
-                  <span class="mono">{c.number}</span>
-                </td>
-                <td data-label={t('持证人', 'Holder')}>{c.holderName}</td>
-                <td data-label={t('证书', 'Certificate')}>{typeName(c.typeCode) || c.typeName}</td>
-                <td data-label={t('等级', 'Level')}>{w(c.level)}</td>
-                <td data-label={t('发证日期', 'Issued on')}>{c.issuedOn}</td>
-                <td data-label={t('状态', 'Status')}>
-                  <StatusTag c={c} />
-                </td>
-                <td class="row-actions">
-                  {c.status === 'revoked' ? null : (
-                    <button
-                      type="button"
-                      class="secondary"
-                      aria-label={t(`撤销 ${c.number}`, `Revoke ${c.number}`)}
-                      onClick={() => {
-                        setNotice('')
-                        setRevoking(c)
-                      }}
-                    >
-                      {t('撤销', 'Revoke')}
-                    </button>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      ) : null}
-      <Pager pager={pager} nextCursor={list.data?.nextCursor} />
-      {revoking ? (
-        <RevokeDialog
-          c={revoking}
-          onClose={() => setRevoking(null)}
-          onDone={(c) => {
-            setNotice(t(`证书 ${c.number} 已撤销。`, `Certificate ${c.number} revoked.`))
-            setTick((n) => n + 1)
-          }}
+        <Field
+          label={t('证书编号', 'Number')}
+          {...bind('number')}
+          placeholder="WEB-FE-2024-0000001"
         />
-      ) : null}
+        <Field label={t('持证人姓名', 'Holder name')} {...bind('name')} />
+        <Field
+          label={t('身份证号', '身份证号 (national id)')}
+          {...bind('nationalId')}
+          autoComplete="off"
+          hint={t('与姓名一起查找', 'Searched together with the name')}
+        />
+      </FilterForm>
+      {notice ? <Notice>{notice}</Notice> : null}
+      <PagedList
+        state={list}
+        pager={pager}
+        empty={t('没有符合条件的证书。', 'No certificate matches.')}
+        caption={t('证书', 'Certificates')}
+        scroll={false}
+        rowKey={(c) => c.id}
+        rowProps={(c) => ({ class: c.status === 'revoked' ? 'revoked' : undefined })}
+        columns={[
+          { label: t('证书编号', 'Number'), cell: (c) => <span class="mono">{c.number}</span> },
+          { label: t('持证人', 'Holder'), cell: (c) => c.holderName },
+          { label: t('证书', 'Certificate'), cell: (c) => typeName(c.typeCode) || c.typeName },
+          { label: t('等级', 'Level'), cell: (c) => w(c.level) },
+          { label: t('发证日期', 'Issued on'), cell: (c) => c.issuedOn },
+          { label: t('状态', 'Status'), cell: (c) => <StatusTag c={c} /> },
+        ]}
+        actions={(c) =>
+          c.status === 'revoked' ? null : (
+            <ConfirmButton
+              label={t('撤销', 'Revoke')}
+              name={t(`撤销 ${c.number}`, `Revoke ${c.number}`)}
+              onOpen={() => setNotice('')}
+            >
+              {(close) => (
+                <RevokeDialog
+                  c={c}
+                  onClose={close}
+                  onDone={(c) => {
+                    setNotice(t(`证书 ${c.number} 已撤销。`, `Certificate ${c.number} revoked.`))
+                    setTick((n) => n + 1)
+                  }}
+                />
+              )}
+            </ConfirmButton>
+          )
+        }
+      />
     </Section>
   )
 }
@@ -475,6 +401,7 @@ function Issue() {
   const [done, setDone] = useState<Certificate | null>(null)
   const [revoked, setRevoked] = useState<Certificate | null>(null)
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   const typeCode = f.typeCode || types.data?.[0]?.code || ''
   const type = types.data?.find((c) => c.code === typeCode)
   return (
@@ -540,45 +467,23 @@ function Issue() {
         />
         <Select
           label={t('等级', 'Level')}
-          name="level"
-          value={f.level}
-          onInput={set('level')}
+          {...bind('level')}
           options={(type?.levels ?? levelOptions).map((l) => [l, w(l)])}
         />
         <Field
           label={t('身份证号', '身份证号 (national id)')}
-          name="nationalId"
-          value={f.nationalId}
-          onInput={set('nationalId')}
+          {...bind('nationalId')}
           required
           autoComplete="off"
-          error={errors.nationalId}
         />
         <Field
           label={t('持证人姓名', 'Holder name')}
-          name="holderName"
-          value={f.holderName}
-          onInput={set('holderName')}
+          {...bind('holderName')}
           required
           hint={t('与身份证一致', 'As on the identity card')}
-          error={errors.holderName}
         />
-        <Field
-          label={t('考核成绩', 'Score')}
-          name="score"
-          value={f.score}
-          onInput={set('score')}
-          error={errors.score}
-        />
-        <Field
-          label={t('发证日期', 'Issued on')}
-          name="issuedOn"
-          type="date"
-          value={f.issuedOn}
-          onInput={set('issuedOn')}
-          required
-          error={errors.issuedOn}
-        />
+        <Field label={t('考核成绩', 'Score')} {...bind('score')} />
+        <Field label={t('发证日期', 'Issued on')} {...bind('issuedOn')} type="date" required />
       </Form>
       {revoked ? <RevokedBefore c={revoked} /> : null}
       {done ? (

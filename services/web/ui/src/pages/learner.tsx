@@ -3,6 +3,8 @@ import QRCode from 'qrcode'
 import { ApiError, api, auth, download, newKey, organizations, type Page, request } from '../api'
 import { t, w } from '../i18n'
 import {
+  CardTable,
+  type Column,
   errorsByPath,
   Field,
   Form,
@@ -12,6 +14,7 @@ import {
   ProblemBox,
   Section,
   Select,
+  Tabs,
   TextArea,
   today,
   useLoad,
@@ -77,33 +80,6 @@ const tabs: [string, string, string][] = [
   ['shares', '分享与证明', 'Share & print'],
   ['notifications', '消息', 'Messages'],
 ]
-
-export function Tabs({
-  base,
-  items,
-  current,
-}: {
-  base: string
-  items: [string, string, string][]
-  current: string
-}) {
-  return (
-    <nav class="tabs" aria-label={t('本区导航', 'Section')}>
-      <ul>
-        {items.map(([path, zh, en]) => (
-          <li key={path}>
-            <a
-              href={`#/${base}${path ? `/${path}` : ''}`}
-              aria-current={current === path ? 'page' : undefined}
-            >
-              {t(zh, en)}
-            </a>
-          </li>
-        ))}
-      </ul>
-    </nav>
-  )
-}
 
 export function LearnerPage({ path }: { path: string[] }) {
   const learnerId = auth.current?.claims.learner
@@ -372,87 +348,67 @@ export function EntryTable({
   action?: (e: Entry) => preact.ComponentChildren
 }) {
   if (!entries.length) return <p>{t('暂无记录。', 'No entries yet.')}</p>
-  const L = {
-    date: t('日期', 'Date'),
-    kind: t('类别', 'Kind'),
-    title: t('内容', 'Title'),
-    org: t('机构', 'Organization'),
-    credits: t('学分', 'Credits'),
-    hours: t('学时', 'Hours'),
-    grade: t('成绩/等级', 'Grade/level'),
-    used: t('用途', 'Used at'),
-    action: t('操作', 'Action'),
-  }
   return (
-    <div class="scroll">
-      <table class="cards entries">
-        <caption class="sr-only">{t('记录', 'Entries')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{L.date}</th>
-            <th scope="col">{L.kind}</th>
-            <th scope="col">{L.title}</th>
-            <th scope="col">{L.org}</th>
-            <th scope="col">{L.credits}</th>
-            <th scope="col">{L.hours}</th>
-            <th scope="col">{L.grade}</th>
-            <th scope="col">{L.used}</th>
-            {action ? <th scope="col">{L.action}</th> : null}
-          </tr>
-        </thead>
-        <tbody>
-          {entries.map((e) => (
-            <tr
-              key={e.id}
-              class={e.reversesEntryId || e.reversedBy ? 'muted' : undefined}
-              data-entry={e.id}
-            >
-              <td data-label={L.date}>
-                <span>
-                  <time dateTime={e.occurredOn}>{e.occurredOn}</time>
-                  {e.postedAt ? (
-                    <small class="hint posted">
-                      {t('记账', 'posted')} {fmtDate(e.postedAt)}
-                    </small>
-                  ) : null}
-                </span>
-              </td>
-              <td data-label={L.kind}>
-                {e.reversesEntryId
-                  ? w('reversal')
-                  : w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind)}
-              </td>
-              <td data-label={L.title}>
-                <span>
-                  {e.title} <ReversedMark e={e} />
-                  {e.reversedBy?.reason ? (
-                    <small class="hint"> {e.reversedBy.reason}</small>
-                  ) : e.reason ? (
-                    <small class="hint"> {e.reason}</small>
-                  ) : null}
-                </span>
-              </td>
-              <td data-label={L.org}>{orgs.get(e.orgId)?.name ?? ''}</td>
-              <td data-label={L.credits} class="num">
-                {e.credits ?? ''}
-              </td>
-              <td data-label={L.hours} class="num">
-                {e.hours ?? ''}
-              </td>
-              <td data-label={L.grade}>
-                {e.grade ? `${e.grade.score}/${e.grade.scale}` : w(e.level)}
-              </td>
-              <td data-label={L.used}>
-                {e.usedAt
-                  .map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`)
-                  .join('; ')}
-              </td>
-              {action ? <td data-label={L.action}>{action(e)}</td> : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable
+      class="entries"
+      caption={t('记录', 'Entries')}
+      rows={entries}
+      rowKey={(e) => e.id}
+      rowProps={(e) => ({
+        class: e.reversesEntryId || e.reversedBy ? 'muted' : undefined,
+        'data-entry': e.id,
+      })}
+      columns={[
+        {
+          label: t('日期', 'Date'),
+          cell: (e) => (
+            <span>
+              <time dateTime={e.occurredOn}>{e.occurredOn}</time>
+              {e.postedAt ? (
+                <small class="hint posted">
+                  {t('记账', 'posted')} {fmtDate(e.postedAt)}
+                </small>
+              ) : null}
+            </span>
+          ),
+        },
+        {
+          label: t('类别', 'Kind'),
+          cell: (e) =>
+            e.reversesEntryId
+              ? w('reversal')
+              : w(e.entryCode === 'recognition.approved' ? 'recognized' : e.kind),
+        },
+        {
+          label: t('内容', 'Title'),
+          cell: (e) => (
+            <span>
+              {e.title} <ReversedMark e={e} />
+              {e.reversedBy?.reason ? (
+                <small class="hint"> {e.reversedBy.reason}</small>
+              ) : e.reason ? (
+                <small class="hint"> {e.reason}</small>
+              ) : null}
+            </span>
+          ),
+        },
+        { label: t('机构', 'Organization'), cell: (e) => orgs.get(e.orgId)?.name ?? '' },
+        { label: t('学分', 'Credits'), class: 'num', cell: (e) => e.credits ?? '' },
+        { label: t('学时', 'Hours'), class: 'num', cell: (e) => e.hours ?? '' },
+        {
+          label: t('成绩/等级', 'Grade/level'),
+          cell: (e) => (e.grade ? `${e.grade.score}/${e.grade.scale}` : w(e.level)),
+        },
+        {
+          label: t('用途', 'Used at'),
+          cell: (e) =>
+            e.usedAt
+              .map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`)
+              .join('; '),
+        },
+        action && { label: t('操作', 'Action'), cell: action },
+      ]}
+    />
   )
 }
 
@@ -622,67 +578,74 @@ export function ApplicationTable({
   base: string
 }) {
   if (!items.length) return <p>{t('暂无申请。', 'No applications.')}</p>
-  const L = {
-    course: t('认定课程', 'Course'),
-    target: t('认定学校', 'Target'),
-    credits: t('学分', 'Credits'),
-    origin: t('来源', 'Origin'),
-    status: t('状态', 'Status'),
-    due: t('截止', 'Due'),
-  }
+  const c = applicationColumns<Application>(orgs, base)
   return (
-    <div class="scroll">
-      <table class="cards">
-        <caption class="sr-only">{t('认定申请', 'Applications')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{L.course}</th>
-            <th scope="col">{L.target}</th>
-            <th scope="col">{L.credits}</th>
-            <th scope="col">{L.origin}</th>
-            <th scope="col">{L.status}</th>
-            <th scope="col">{L.due}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((a) => (
-            <tr key={a.id}>
-              <td data-label={L.course}>
-                <a href={`${base}/${a.id}`}>
-                  {a.award.courseName} ({a.award.courseCode})
-                </a>
-              </td>
-              <td data-label={L.target}>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
-              <td data-label={L.credits} class="num">
-                {a.award.credits}
-              </td>
-              <td data-label={L.origin}>
-                {a.origin === 'rule'
-                  ? t(`按互认标准 ${a.rule?.code}`, `standard ${a.rule?.code}`)
-                  : t('本人申请', 'your own')}
-              </td>
-              <td data-label={L.status}>
-                <span>
-                  <span class={`status ${a.status}`}>{w(a.status)}</span>
-                  {a.step && ['open', 'in_review', 'appealed'].includes(a.status)
-                    ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}`
-                    : ''}
-                </span>
-              </td>
-              <td data-label={L.due} class={a.overdue ? 'overdue' : undefined}>
-                {['open', 'in_review', 'appealed'].includes(a.status) ? (
-                  <span>
-                    {fmtDate(a.dueAt)}
-                    {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable
+      caption={t('认定申请', 'Applications')}
+      rows={items}
+      rowKey={(a) => a.id}
+      columns={[
+        c.course,
+        c.target,
+        { label: t('学分', 'Credits'), class: 'num', cell: (a) => a.award.credits },
+        {
+          label: t('来源', 'Origin'),
+          cell: (a) =>
+            a.origin === 'rule'
+              ? t(`按互认标准 ${a.rule?.code}`, `standard ${a.rule?.code}`)
+              : t('本人申请', 'your own'),
+        },
+        c.status,
+        c.due,
+      ]}
+    />
   )
+}
+
+const pending = (a: Application) => ['open', 'in_review', 'appealed'].includes(a.status)
+
+/**
+ * The columns an application has wherever it is listed: the course (a link to it), the school,
+ * where it stands, when it is due (and, for reviewers, whether it came up to their center).
+ */
+export function applicationColumns<A extends Application>(
+  orgs: Map<string, { name: string }>,
+  base: string,
+  escalated: (a: A) => boolean = () => false,
+) {
+  return {
+    course: {
+      label: t('认定课程', 'Course'),
+      cell: (a: A) => (
+        <a href={`${base}/${a.id}`}>
+          {a.award.courseName} ({a.award.courseCode})
+        </a>
+      ),
+    },
+    target: { label: t('认定学校', 'Target'), cell: (a: A) => orgs.get(a.targetOrgId)?.name ?? '' },
+    status: {
+      label: t('状态', 'Status'),
+      cell: (a: A) => (
+        <span>
+          <span class={`status ${a.status}`}>{w(a.status)}</span>
+          {a.step && pending(a) ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}` : ''}
+        </span>
+      ),
+    },
+    due: {
+      label: t('截止', 'Due'),
+      cell: (a: A) =>
+        pending(a) ? (
+          <span class={a.overdue ? 'overdue' : undefined}>
+            {fmtDate(a.dueAt)}
+            {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
+            {escalated(a) ? (
+              <strong class="escalated"> {t('已上报本中心', 'escalated to your center')}</strong>
+            ) : null}
+          </span>
+        ) : null,
+    },
+  } satisfies Record<string, Column<A>>
 }
 
 /** One application with its evidence, rule, limits and full trail; the learner may appeal or withdraw. */
@@ -987,65 +950,45 @@ export function SimulationView({
   /** Entry titles by id, to say which outcome each line is about. */
   titles?: Map<string, string>
 }) {
-  const L = {
-    source: t('成果', 'Outcome'),
-    rule: t('规则', 'Rule'),
-    course: t('课程', 'Course'),
-    credits: t('学分', 'Credits'),
-    limits: t('限额/拒绝', 'Limits / refusal'),
-    review: t('审核', 'Review'),
-  }
   return (
     <div role="status" aria-live="polite">
       <p class="big">
         {t('预计可认定', 'Would be recognized')}: {r.totalCredits} {t('学分', 'credits')}
       </p>
       {r.items.length ? (
-        <table class="cards">
-          <caption class="sr-only">{t('模拟结果', 'Simulation')}</caption>
-          <thead>
-            <tr>
-              {titles ? <th scope="col">{L.source}</th> : null}
-              <th scope="col">{L.rule}</th>
-              <th scope="col">{L.course}</th>
-              <th scope="col">{L.credits}</th>
-              <th scope="col">{L.limits}</th>
-              <th scope="col">{L.review}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {r.items.map((i) => (
-              <tr key={i.rule.code + i.sourceRef}>
-                {titles ? (
-                  <td data-label={L.source}>
-                    {titles.get(i.sourceRef) ??
-                      (i.sourceRef.startsWith('hypothetical')
-                        ? t('假设的成果', 'the hypothetical outcome')
-                        : '')}
-                  </td>
-                ) : null}
-                <td data-label={L.rule}>
-                  {i.rule.code} v{i.rule.version}
-                </td>
-                <td data-label={L.course}>
-                  {i.award.courseCode} {i.award.courseName}
-                </td>
-                <td data-label={L.credits}>{i.refused ? '0' : i.award.credits}</td>
-                <td data-label={L.limits}>
-                  {[
-                    ...i.limitsApplied.map(limitText),
-                    i.refused ? `✗ ${refusalText(i.refused)}` : '',
-                  ]
-                    .filter(Boolean)
-                    .join('; ')}
-                </td>
-                <td data-label={L.review}>
-                  {i.review === 'auto' ? t('自动', 'auto') : t('人工', 'manual')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CardTable
+          caption={t('模拟结果', 'Simulation')}
+          scroll={false}
+          rows={r.items}
+          rowKey={(i) => i.rule.code + i.sourceRef}
+          columns={[
+            titles && {
+              label: t('成果', 'Outcome'),
+              cell: (i) =>
+                titles.get(i.sourceRef) ??
+                (i.sourceRef.startsWith('hypothetical')
+                  ? t('假设的成果', 'the hypothetical outcome')
+                  : ''),
+            },
+            { label: t('规则', 'Rule'), cell: (i) => `${i.rule.code} v${i.rule.version}` },
+            {
+              label: t('课程', 'Course'),
+              cell: (i) => `${i.award.courseCode} ${i.award.courseName}`,
+            },
+            { label: t('学分', 'Credits'), cell: (i) => (i.refused ? '0' : i.award.credits) },
+            {
+              label: t('限额/拒绝', 'Limits / refusal'),
+              cell: (i) =>
+                [...i.limitsApplied.map(limitText), i.refused ? `✗ ${refusalText(i.refused)}` : '']
+                  .filter(Boolean)
+                  .join('; '),
+            },
+            {
+              label: t('审核', 'Review'),
+              cell: (i) => (i.review === 'auto' ? t('自动', 'auto') : t('人工', 'manual')),
+            },
+          ]}
+        />
       ) : (
         <p>{t('没有规则匹配这些成果。', 'No rule matches these outcomes.')}</p>
       )}

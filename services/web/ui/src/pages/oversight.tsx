@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'preact/hooks'
+import { useState } from 'preact/hooks'
 import { api, organizations, type Page } from '../api'
 import { currentLang, t, w } from '../i18n'
-import { Field, Loading, Section, Select, useLoad } from '../ui'
+import { ChartPanel, FilterForm } from '../staff-ui'
+import { binder, Field, Loading, Section, Select, useLoad } from '../ui'
 
 interface Row {
   typeCode?: string
@@ -63,93 +64,6 @@ export function regionName(code: string) {
   return p ? t(...p) : code
 }
 
-const FONT = 'system-ui, "PingFang SC", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif'
-
-/**
- * One chart: ECharts loaded on first use, drawn as SVG, redrawn on resize and language change,
- * with a description for screen readers (the aria component) and the numbers in a table below.
- */
-function Chart(props: { option: Record<string, unknown>; label: string; height?: number }) {
-  const el = useRef<HTMLDivElement>(null)
-  const [failed, setFailed] = useState<unknown>(null)
-  useEffect(() => {
-    let chart: { setOption(o: unknown): void; resize(): void; dispose(): void } | null = null
-    let live = true
-    const resize = () => chart?.resize()
-    import('../charts').then(
-      ({ echarts }) => {
-        if (!live || !el.current) return
-        chart = echarts.init(el.current, null, {
-          renderer: 'svg',
-          locale: currentLang() === 'zh' ? 'ZH' : 'EN',
-        })
-        chart.setOption({
-          aria: { enabled: true },
-          textStyle: { fontFamily: FONT },
-          tooltip: { trigger: 'axis' },
-          animation: false,
-          ...props.option,
-        })
-        window.addEventListener('resize', resize)
-      },
-      (err) => live && setFailed(err),
-    )
-    return () => {
-      live = false
-      window.removeEventListener('resize', resize)
-      chart?.dispose()
-    }
-  }, [JSON.stringify(props.option), currentLang()])
-  if (failed)
-    return (
-      <p class="hint">
-        {t('图表无法加载，请看下方表格。', 'The chart cannot load; see the table below.')}
-      </p>
-    )
-  return (
-    <div
-      ref={el}
-      class="chart"
-      role="img"
-      aria-label={props.label}
-      style={{ width: '100%', height: `${props.height ?? 300}px` }}
-    />
-  )
-}
-
-function NumbersTable(props: { rows: [string, number, number, string?][]; what: string }) {
-  return (
-    <details>
-      <summary>{t('查看数字', 'The numbers')}</summary>
-      <table class="cards">
-        <caption class="sr-only">{props.what}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{props.what}</th>
-            <th scope="col">{t('证书数', 'Certificates')}</th>
-            <th scope="col">{t('其中撤销', 'Revoked')}</th>
-            {props.rows.some((r) => r[3] !== undefined) ? (
-              <th scope="col">{t('收费（元）', 'Fees (CNY)')}</th>
-            ) : null}
-          </tr>
-        </thead>
-        <tbody>
-          {props.rows.map(([name, count, revoked, fees]) => (
-            <tr key={name}>
-              <td data-label={props.what}>{name}</td>
-              <td data-label={t('证书数', 'Certificates')}>{count}</td>
-              <td data-label={t('其中撤销', 'Revoked')}>{revoked}</td>
-              {fees !== undefined ? (
-                <td data-label={t('收费（元）', 'Fees (CNY)')}>{fees}</td>
-              ) : null}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </details>
-  )
-}
-
 const bars = (names: string[], rows: Row[], horizontal = false) => {
   const category = { type: 'category', data: names, axisLabel: { interval: 0, hideOverlap: true } }
   const value = { type: 'value', minInterval: 1 }
@@ -185,7 +99,7 @@ const bars = (names: string[], rows: Row[], horizontal = false) => {
 export function Oversight() {
   const [f, setF] = useState({ from: '', to: '', typeCode: '' })
   const [query, setQuery] = useState(f)
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF)
   const types = useLoad(() =>
     api.get<Page<{ code: string; name: string; nameEn: string | null }>>(
       '/v1/certificate-types?limit=100',
@@ -211,6 +125,11 @@ export function Oversight() {
   }
   const orgName = (id = '') => orgs.data?.get(id)?.name ?? id
   const r = report.data
+  const counts = [
+    t('证书数', 'Certificates'),
+    t('其中撤销', 'Revoked'),
+    t('收费（元）', 'Fees (CNY)'),
+  ]
   const total = r?.level.items.reduce((s, x) => s + x.count, 0) ?? 0
   const revoked = r?.level.items.reduce((s, x) => s + x.revoked, 0) ?? 0
   const byMonth = [...(r?.month.items ?? [])].sort((a, b) =>
@@ -222,43 +141,22 @@ export function Oversight() {
   return (
     <div>
       <Section title={t('1+X 证书监管统计', '1+X certificate oversight')} id="oversight">
-        <form
-          class="filter-grid"
-          aria-label={t('统计范围', 'Scope')}
-          onSubmit={(e) => {
-            e.preventDefault()
-            setQuery({ ...f })
-          }}
+        <FilterForm
+          label={t('统计范围', 'Scope')}
+          submit={t('统计', 'Show')}
+          onSubmit={() => setQuery({ ...f })}
         >
-          <Field
-            label={t('发证日期从', 'Issued from')}
-            name="from"
-            type="date"
-            value={f.from}
-            onInput={set('from')}
-          />
-          <Field
-            label={t('发证日期至', 'Issued to')}
-            name="to"
-            type="date"
-            value={f.to}
-            onInput={set('to')}
-          />
+          <Field label={t('发证日期从', 'Issued from')} type="date" {...bind('from')} />
+          <Field label={t('发证日期至', 'Issued to')} type="date" {...bind('to')} />
           <Select
             label={t('证书类型', 'Type')}
-            name="typeCode"
-            value={f.typeCode}
-            onInput={set('typeCode')}
+            {...bind('typeCode')}
             options={[
               ['', t('全部', 'All')],
               ...(types.data?.items ?? []).map((x): [string, string] => [x.code, x.name]),
             ]}
           />
-          <div class="field">
-            <span aria-hidden="true">&nbsp;</span>
-            <button type="submit">{t('统计', 'Show')}</button>
-          </div>
-        </form>
+        </FilterForm>
         <Loading state={report} />
         {r ? (
           <p class="big" data-testid="oversight-total">
@@ -271,100 +169,83 @@ export function Oversight() {
       </Section>
       {r ? (
         <div class="chart-row">
-          <Section title={t('按月份', 'By month')}>
-            <Chart
-              label={t('按发证月份的证书数', 'Certificates by month of issue')}
-              option={{
-                ...bars(
-                  byMonth.map((x) => x.month ?? ''),
-                  byMonth,
-                ),
-              }}
-            />
-            <NumbersTable
-              what={t('月份', 'Month')}
-              rows={byMonth.map((x) => [x.month ?? '', x.count, x.revoked])}
-            />
-          </Section>
-          <Section title={t('按证书类型', 'By type')}>
-            <Chart
-              label={t('按证书类型的证书数', 'Certificates by type')}
-              height={Math.max(220, byType.length * 36 + 60)}
-              option={bars(
-                byType.map((x) => typeName(x.typeCode)),
-                byType,
-                true,
-              )}
-            />
-            <NumbersTable
-              what={t('证书类型', 'Type')}
-              rows={byType.map((x) => [typeName(x.typeCode), x.count, x.revoked, x.feesCharged])}
-            />
-          </Section>
-          <Section title={t('按等级', 'By level')}>
-            <Chart
-              label={t('按等级的证书数', 'Certificates by level')}
-              option={{
-                tooltip: { trigger: 'item' },
-                legend: { top: 0 },
-                series: [
-                  {
-                    type: 'pie',
-                    top: 24,
-                    color: ['#14539a', '#1e7b34', '#a15c00'],
-                    // Counts inside the ring and names in the legend: nothing to clip on a phone.
-                    label: {
-                      position: 'inside',
-                      formatter: '{c}',
-                      color: '#fff',
-                      fontWeight: 'bold',
-                    },
-                    radius: ['35%', '70%'],
-                    data: r.level.items.map((x) => ({ name: w(x.level), value: x.count })),
+          <ChartPanel
+            title={t('按月份', 'By month')}
+            label={t('按发证月份的证书数', 'Certificates by month of issue')}
+            option={bars(
+              byMonth.map((x) => x.month ?? ''),
+              byMonth,
+            )}
+            what={t('月份', 'Month')}
+            columns={counts}
+            rows={byMonth.map((x) => [x.month ?? '', x.count, x.revoked])}
+          />
+          <ChartPanel
+            title={t('按证书类型', 'By type')}
+            label={t('按证书类型的证书数', 'Certificates by type')}
+            height={Math.max(220, byType.length * 36 + 60)}
+            option={bars(
+              byType.map((x) => typeName(x.typeCode)),
+              byType,
+              true,
+            )}
+            what={t('证书类型', 'Type')}
+            columns={counts}
+            rows={byType.map((x) => [typeName(x.typeCode), x.count, x.revoked, x.feesCharged])}
+          />
+          <ChartPanel
+            title={t('按等级', 'By level')}
+            label={t('按等级的证书数', 'Certificates by level')}
+            option={{
+              tooltip: { trigger: 'item' },
+              legend: { top: 0 },
+              series: [
+                {
+                  type: 'pie',
+                  top: 24,
+                  color: ['#14539a', '#1e7b34', '#a15c00'],
+                  // Counts inside the ring and names in the legend: nothing to clip on a phone.
+                  label: {
+                    position: 'inside',
+                    formatter: '{c}',
+                    color: '#fff',
+                    fontWeight: 'bold',
                   },
-                ],
-              }}
-            />
-            <NumbersTable
-              what={t('等级', 'Level')}
-              rows={r.level.items.map((x) => [w(x.level), x.count, x.revoked])}
-            />
-          </Section>
-          <Section title={t('按发证机构所在地区', 'By region of the issuer')}>
-            <Chart
-              label={t('按地区的证书数', 'Certificates by region')}
-              height={Math.max(220, byRegion.length * 36 + 60)}
-              option={bars(
-                byRegion.map((x) => regionName(x.regionCode ?? '')),
-                byRegion,
-                true,
-              )}
-            />
-            <NumbersTable
-              what={t('地区', 'Region')}
-              rows={byRegion.map((x) => [regionName(x.regionCode ?? ''), x.count, x.revoked])}
-            />
-          </Section>
-          <Section title={t('按培训评价组织（前 15）', 'By evaluation organization (top 15)')}>
-            <Chart
-              label={t('按培训评价组织的证书数', 'Certificates by evaluation organization')}
-              height={Math.max(220, byOrg.length * 36 + 60)}
-              option={bars(
-                byOrg.map((x) => orgName(x.evaluationOrgId)),
-                byOrg,
-                true,
-              )}
-            />
-            <NumbersTable
-              what={t('机构', 'Organization')}
-              rows={byOrg.map((x) => [
-                orgName(x.evaluationOrgId),
-                x.count,
-                x.revoked,
-                x.feesCharged,
-              ])}
-            />
-          </Section>
+                  radius: ['35%', '70%'],
+                  data: r.level.items.map((x) => ({ name: w(x.level), value: x.count })),
+                },
+              ],
+            }}
+            what={t('等级', 'Level')}
+            columns={counts}
+            rows={r.level.items.map((x) => [w(x.level), x.count, x.revoked])}
+          />
+          <ChartPanel
+            title={t('按发证机构所在地区', 'By region of the issuer')}
+            label={t('按地区的证书数', 'Certificates by region')}
+            height={Math.max(220, byRegion.length * 36 + 60)}
+            option={bars(
+              byRegion.map((x) => regionName(x.regionCode ?? '')),
+              byRegion,
+              true,
+            )}
+            what={t('地区', 'Region')}
+            columns={counts}
+            rows={byRegion.map((x) => [regionName(x.regionCode ?? ''), x.count, x.revoked])}
+          />
+          <ChartPanel
+            title={t('按培训评价组织（前 15）', 'By evaluation organization (top 15)')}
+            label={t('按培训评价组织的证书数', 'Certificates by evaluation organization')}
+            height={Math.max(220, byOrg.length * 36 + 60)}
+            option={bars(
+              byOrg.map((x) => orgName(x.evaluationOrgId)),
+              byOrg,
+              true,
+            )}
+            what={t('机构', 'Organization')}
+            columns={counts}
+            rows={byOrg.map((x) => [orgName(x.evaluationOrgId), x.count, x.revoked, x.feesCharged])}
+          />
         </div>
       ) : null}
     </div>

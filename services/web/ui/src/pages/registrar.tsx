@@ -1,8 +1,11 @@
+import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
 import { ApiError, api, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
-import { BusyButton, Confirm, csvBlob, download, fileRequest } from '../staff-ui'
+import { BusyButton, Confirm, ConfirmButton, csvBlob, download, fileRequest } from '../staff-ui'
 import {
+  binder,
+  CardTable,
   errorsByPath,
   Field,
   Form,
@@ -11,31 +14,23 @@ import {
   ProblemBox,
   Section,
   Select,
+  type Tab,
+  TabbedPage,
   today,
   useLoad,
 } from '../ui'
-import { type Entry, Tabs } from './learner'
+import type { Entry } from './learner'
 
-const tabs: [string, string, string][] = [
-  ['', '开户与登记专业', 'Enroll'],
-  ['outcome', '录入学习成果', 'Post an outcome'],
-  ['batch', '批量导入成果', 'Import outcomes'],
-  ['enroll-batch', '批量登记学籍', 'Enroll from a sheet'],
-  ['reverse', '冲正', 'Reverse'],
+const tabs: Tab[] = [
+  ['', '开户与登记专业', 'Enroll', () => <Enroll />],
+  ['outcome', '录入学习成果', 'Post an outcome', () => <PostOutcome />],
+  ['batch', '批量导入成果', 'Import outcomes', () => <SheetImport kind="outcomes" />],
+  ['enroll-batch', '批量登记学籍', 'Enroll from a sheet', () => <SheetImport kind="enrollments" />],
+  ['reverse', '冲正', 'Reverse', () => <Reverse />],
 ]
 
 export function RegistrarPage({ path }: { path: string[] }) {
-  const sub = path[0] ?? ''
-  return (
-    <div>
-      <Tabs base="registrar" items={tabs} current={sub} />
-      {sub === '' ? <Enroll /> : null}
-      {sub === 'outcome' ? <PostOutcome /> : null}
-      {sub === 'batch' ? <SheetImport kind="outcomes" /> : null}
-      {sub === 'enroll-batch' ? <SheetImport kind="enrollments" /> : null}
-      {sub === 'reverse' ? <Reverse /> : null}
-    </div>
-  )
+  return <TabbedPage base="registrar" path={path} tabs={tabs} />
 }
 
 const categories = [
@@ -66,7 +61,7 @@ function Enroll() {
     name: string
     enrolled: boolean
   } | null>(null)
-  const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   return (
     <Section title={t('为学习者开户并登记专业', 'Open an account and enroll')}>
       <p>
@@ -119,62 +114,31 @@ function Enroll() {
       >
         <Field
           label={t('身份证号', 'National id number')}
-          name="nationalId"
-          value={f.nationalId}
-          onInput={set('nationalId')}
+          {...bind('nationalId')}
           required
           autoComplete="off"
-          error={errors.nationalId}
         />
-        <Field
-          label={t('姓名', 'Name')}
-          name="name"
-          value={f.name}
-          onInput={set('name')}
-          required
-          error={errors.name}
-        />
+        <Field label={t('姓名', 'Name')} {...bind('name')} required />
         <Select
           label={t('学习者类别', 'Category')}
-          name="category"
-          value={f.category}
-          onInput={set('category')}
+          {...bind('category')}
           options={categories.map((c) => [c, w(c)])}
         />
         <Field
           label={t('专业代码', 'Program code')}
-          name="programCode"
-          value={f.programCode}
-          onInput={set('programCode')}
+          {...bind('programCode')}
           placeholder="P-RAIL"
-          error={errors.programCode}
         />
-        <Field
-          label={t('专业名称', 'Program name')}
-          name="programName"
-          value={f.programName}
-          onInput={set('programName')}
-          error={errors.programName}
-        />
+        <Field label={t('专业名称', 'Program name')} {...bind('programName')} />
         <Field
           label={t('学号', 'Student no.')}
-          name="studentNo"
-          value={f.studentNo}
-          onInput={set('studentNo')}
-          error={errors.studentNo}
+          {...bind('studentNo')}
           hint={t(
             '本校学号，之后可按学号查找和导入',
             'your school’s number: find and import by it later',
           )}
         />
-        <Field
-          label={t('入学日期', 'Started on')}
-          name="startedOn"
-          type="date"
-          value={f.startedOn}
-          onInput={set('startedOn')}
-          error={errors.startedOn}
-        />
+        <Field label={t('入学日期', 'Started on')} {...bind('startedOn')} type="date" />
       </Form>
       {done ? (
         <Notice>
@@ -380,11 +344,12 @@ function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
 function LearnerCard({
   learner,
   version,
-  onReverse,
+  reverse,
 }: {
   learner: Found
   version: number
-  onReverse?: (e: RegEntry) => void
+  /** The confirmation that reverses an entry, when this card offers reversal. */
+  reverse?: (e: RegEntry, close: () => void) => ComponentChildren
 }) {
   const state = useLoad(
     async () =>
@@ -416,50 +381,47 @@ function LearnerCard({
         </p>
       ) : null}
       {state.data && state.data.length > 0 ? (
-        <div class="scroll">
-          <table class="entries cards">
-            <caption class="sr-only">
-              {t('本机构录入的记录', 'Entries your organization posted')}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('日期', 'Date')}</th>
-                <th scope="col">{t('类别', 'Kind')}</th>
-                <th scope="col">{t('内容', 'Title')}</th>
-                <th scope="col">{t('学分', 'Credits')}</th>
-                <th scope="col">{t('学时', 'Hours')}</th>
-                <th scope="col">{t('状态', 'Status')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {state.data.map((e) => (
-                <tr key={e.id} class={e.reversesEntryId ? 'muted' : undefined} data-entry={e.title}>
-                  <td data-label={t('日期', 'Date')}>{e.occurredOn}</td>
-                  <td data-label={t('类别', 'Kind')}>
-                    {e.reversesEntryId ? w('reversal') : w(e.kind)}
-                  </td>
-                  <td data-label={t('内容', 'Title')}>
-                    {e.title}
-                    {e.reason ? <small class="hint"> {e.reason}</small> : null}
-                  </td>
-                  <td data-label={t('学分', 'Credits')}>{e.credits ?? ''}</td>
-                  <td data-label={t('学时', 'Hours')}>{e.hours ?? ''}</td>
-                  <td data-label={t('状态', 'Status')}>
-                    {e.reversedBy ? (
-                      <span class="status rejected">{t('已冲正', 'Reversed')}</span>
-                    ) : e.reversesEntryId ? null : onReverse && e.entryCode === 'outcome.posted' ? (
-                      <button type="button" class="link" onClick={() => onReverse(e)}>
-                        {t('冲正', 'Reverse')}
-                      </button>
-                    ) : (
-                      <span class="status approved">{t('有效', 'Valid')}</span>
-                    )}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <CardTable
+          class="entries"
+          caption={t('本机构录入的记录', 'Entries your organization posted')}
+          rows={state.data}
+          rowKey={(e) => e.id}
+          rowProps={(e) => ({
+            class: e.reversesEntryId ? 'muted' : undefined,
+            'data-entry': e.title,
+          })}
+          columns={[
+            { label: t('日期', 'Date'), cell: (e) => e.occurredOn },
+            {
+              label: t('类别', 'Kind'),
+              cell: (e) => (e.reversesEntryId ? w('reversal') : w(e.kind)),
+            },
+            {
+              label: t('内容', 'Title'),
+              cell: (e) => (
+                <>
+                  {e.title}
+                  {e.reason ? <small class="hint"> {e.reason}</small> : null}
+                </>
+              ),
+            },
+            { label: t('学分', 'Credits'), cell: (e) => e.credits ?? '' },
+            { label: t('学时', 'Hours'), cell: (e) => e.hours ?? '' },
+            {
+              label: t('状态', 'Status'),
+              cell: (e) =>
+                e.reversedBy ? (
+                  <span class="status rejected">{t('已冲正', 'Reversed')}</span>
+                ) : e.reversesEntryId ? null : reverse && e.entryCode === 'outcome.posted' ? (
+                  <ConfirmButton class="link" label={t('冲正', 'Reverse')}>
+                    {(close) => reverse(e, close)}
+                  </ConfirmButton>
+                ) : (
+                  <span class="status approved">{t('有效', 'Valid')}</span>
+                ),
+            },
+          ]}
+        />
       ) : null}
     </section>
   )
@@ -484,6 +446,7 @@ function PostOutcome() {
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [posted, setPosted] = useState<Entry | null>(null)
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
+  const bind = binder(f, setF, errors)
   return (
     <Section title={t('录入学习成果', 'Post an outcome')}>
       <LearnerFinder
@@ -534,49 +497,23 @@ function PostOutcome() {
           </p>
           <Select
             label={t('类别', 'Kind')}
-            name="kind"
-            value={f.kind}
-            onInput={set('kind')}
+            {...bind('kind')}
             options={['course', 'training', 'competition', 'work'].map((k) => [k, w(k)])}
           />
-          <Field
-            label={t('名称', 'Title')}
-            name="title"
-            value={f.title}
-            onInput={set('title')}
-            required
-            error={errors.title}
-          />
-          <Field
-            label={t('课程代码', 'Code')}
-            name="code"
-            value={f.code}
-            onInput={set('code')}
-            error={errors.code}
-          />
+          <Field label={t('名称', 'Title')} {...bind('title')} required />
+          <Field label={t('课程代码', 'Code')} {...bind('code')} />
           <div class="inline">
             <Field
               label={t('学分', 'Credits')}
-              name="credits"
-              value={f.credits}
-              onInput={set('credits')}
-              error={errors.credits}
+              {...bind('credits')}
               hint={t('如 3 或 2.5', 'e.g. 3 or 2.5')}
             />
-            <Field
-              label={t('学时', 'Hours')}
-              name="hours"
-              value={f.hours}
-              onInput={set('hours')}
-              error={errors.hours}
-            />
+            <Field label={t('学时', 'Hours')} {...bind('hours')} />
           </div>
           <div class="inline">
             <Field
               label={t('成绩', 'Score')}
-              name="score"
-              value={f.score}
-              onInput={set('score')}
+              {...bind('score')}
               error={errors['grade/score'] ?? errors.grade}
             />
             <Field label={t('满分', 'Scale')} name="scale" value={f.scale} onInput={set('scale')} />
@@ -584,10 +521,7 @@ function PostOutcome() {
           {f.kind === 'competition' ? (
             <Select
               label={t('获奖等级', 'Award level')}
-              name="level"
-              value={f.level}
-              onInput={set('level')}
-              error={errors.level}
+              {...bind('level')}
               options={[
                 ['', t('请选择', 'Choose')],
                 ...['school', 'city', 'provincial', 'national', 'international'].map(
@@ -597,29 +531,17 @@ function PostOutcome() {
             />
           ) : null}
           {f.kind === 'training' ? (
-            <Field
-              label={t('培训类别', 'Training category')}
-              name="category"
-              value={f.category}
-              onInput={set('category')}
-              error={errors.category}
-            />
+            <Field label={t('培训类别', 'Training category')} {...bind('category')} />
           ) : null}
           <Field
             label={t('取得日期', 'Occurred on')}
-            name="occurredOn"
+            {...bind('occurredOn')}
             type="date"
-            value={f.occurredOn}
-            onInput={set('occurredOn')}
             required
-            error={errors.occurredOn}
           />
           <Field
             label={t('本机构业务编号（防重复）', 'Your reference (prevents duplicates)')}
-            name="externalRef"
-            value={f.externalRef}
-            onInput={set('externalRef')}
-            error={errors.externalRef}
+            {...bind('externalRef')}
           />
         </Form>
       ) : null}
@@ -792,30 +714,26 @@ function SheetImport({ kind }: { kind: 'outcomes' | 'enrollments' }) {
               `${new Set(problems.map((p) => p.row)).size} row(s) have problems; nothing was written. Correct them in the sheet and upload again:`,
             )}
           </strong>
-          <div class="scroll">
-            <table class="bad-rows cards">
-              <caption class="sr-only">{t('错误明细', 'Problems')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{t('行号', 'Row')}</th>
-                  <th scope="col">{t('列', 'Column')}</th>
-                  <th scope="col">{t('问题', 'Problem')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {problems.slice(0, SHOWN * 2).map((p) => (
-                  <tr key={p.path} data-row={p.row}>
-                    <td data-label={t('行号', 'Row')}>{p.row}</td>
-                    <td data-label={t('列', 'Column')}>
-                      {p.column}
-                      {p.letter ? <span class="hint">（{p.letter}）</span> : null}
-                    </td>
-                    <td data-label={t('问题', 'Problem')}>{p.message}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CardTable
+            class="bad-rows"
+            caption={t('错误明细', 'Problems')}
+            rows={problems.slice(0, SHOWN * 2)}
+            rowKey={(p) => p.path}
+            rowProps={(p) => ({ 'data-row': String(p.row) })}
+            columns={[
+              { label: t('行号', 'Row'), cell: (p) => p.row },
+              {
+                label: t('列', 'Column'),
+                cell: (p) => (
+                  <>
+                    {p.column}
+                    {p.letter ? <span class="hint">（{p.letter}）</span> : null}
+                  </>
+                ),
+              },
+              { label: t('问题', 'Problem'), cell: (p) => p.message },
+            ]}
+          />
           {problems.length > SHOWN * 2 ? (
             <p>
               {t(
@@ -923,72 +841,53 @@ function SheetImport({ kind }: { kind: 'outcomes' | 'enrollments' }) {
 function ImportRows({ kind, rows }: { kind: 'outcomes' | 'enrollments'; rows: ImportRow[] }) {
   return (
     <>
-      <div class="scroll">
-        <table class="cards import-rows">
-          <caption class="sr-only">{t('逐行结果', 'Row by row')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('行号', 'Row')}</th>
-              <th scope="col">{t('姓名', 'Name')}</th>
-              <th scope="col">{t('学习账号', 'Account no.')}</th>
-              {kind === 'outcomes' ? (
-                <>
-                  <th scope="col">{t('内容', 'Title')}</th>
-                  <th scope="col">{t('学分', 'Credits')}</th>
-                  <th scope="col">{t('学时', 'Hours')}</th>
-                  <th scope="col">{t('日期', 'Date')}</th>
-                </>
+      <CardTable
+        class="import-rows"
+        caption={t('逐行结果', 'Row by row')}
+        rows={rows.slice(0, SHOWN)}
+        rowKey={(r) => String(r.row)}
+        rowProps={(r) => ({ 'data-row': String(r.row) })}
+        columns={[
+          { label: t('行号', 'Row'), cell: (r) => r.row },
+          {
+            label: t('姓名', 'Name'),
+            cell: (r) => (
+              <>
+                {r.name}
+                {r.newLearner ? <span class="tag ok">{t('新开户', 'new account')}</span> : null}
+              </>
+            ),
+          },
+          {
+            label: t('学习账号', 'Account no.'),
+            cell: (r) =>
+              r.accountNo ? (
+                <span class="mono">{r.accountNo}</span>
               ) : (
-                <>
-                  <th scope="col">{t('学号', 'Student no.')}</th>
-                  <th scope="col">{t('专业', 'Program')}</th>
-                  <th scope="col">{t('入学日期', 'Start date')}</th>
-                </>
-              )}
-              <th scope="col">{t('结果', 'Result')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.slice(0, SHOWN).map((r) => (
-              <tr key={r.row} data-row={r.row}>
-                <td data-label={t('行号', 'Row')}>{r.row}</td>
-                <td data-label={t('姓名', 'Name')}>
-                  {r.name}
-                  {r.newLearner ? <span class="tag ok">{t('新开户', 'new account')}</span> : null}
-                </td>
-                <td data-label={t('学习账号', 'Account no.')}>
-                  {r.accountNo ? (
-                    <span class="mono">{r.accountNo}</span>
-                  ) : (
-                    <span class="hint">{t('（开户时生成）', '(given on opening)')}</span>
-                  )}
-                </td>
-                {kind === 'outcomes' ? (
-                  <>
-                    <td data-label={t('内容', 'Title')}>
-                      {w(r.kind)} · {r.title}
-                    </td>
-                    <td data-label={t('学分', 'Credits')}>{r.credits ?? ''}</td>
-                    <td data-label={t('学时', 'Hours')}>{r.hours ?? ''}</td>
-                    <td data-label={t('日期', 'Date')}>{r.occurredOn}</td>
-                  </>
-                ) : (
-                  <>
-                    <td data-label={t('学号', 'Student no.')}>{r.studentNo ?? ''}</td>
-                    <td data-label={t('专业', 'Program')}>
-                      {r.programCode} {r.programName}
-                    </td>
-                    <td data-label={t('入学日期', 'Start date')}>{r.startedOn}</td>
-                  </>
-                )}
-                <td data-label={t('结果', 'Result')}>
-                  {r.status === 'created' ? t('新增', 'new') : t('已存在', 'already there')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+                <span class="hint">{t('（开户时生成）', '(given on opening)')}</span>
+              ),
+          },
+          ...(kind === 'outcomes'
+            ? [
+                { label: t('内容', 'Title'), cell: (r: ImportRow) => `${w(r.kind)} · ${r.title}` },
+                { label: t('学分', 'Credits'), cell: (r: ImportRow) => r.credits ?? '' },
+                { label: t('学时', 'Hours'), cell: (r: ImportRow) => r.hours ?? '' },
+                { label: t('日期', 'Date'), cell: (r: ImportRow) => r.occurredOn },
+              ]
+            : [
+                { label: t('学号', 'Student no.'), cell: (r: ImportRow) => r.studentNo ?? '' },
+                {
+                  label: t('专业', 'Program'),
+                  cell: (r: ImportRow) => `${r.programCode} ${r.programName}`,
+                },
+                { label: t('入学日期', 'Start date'), cell: (r: ImportRow) => r.startedOn },
+              ]),
+          {
+            label: t('结果', 'Result'),
+            cell: (r) => (r.status === 'created' ? t('新增', 'new') : t('已存在', 'already there')),
+          },
+        ]}
+      />
       {rows.length > SHOWN ? (
         <p class="hint">
           {t(
@@ -1005,8 +904,6 @@ function ImportRows({ kind, rows }: { kind: 'outcomes' | 'enrollments'; rows: Im
 function Reverse() {
   const [learner, setLearner] = useState<Found | null>(null)
   const [version, setVersion] = useState(0)
-  const [entry, setEntry] = useState<RegEntry | null>(null)
-  const [reason, setReason] = useState('')
   const [done, setDone] = useState<{ title: string; name: string } | null>(null)
   return (
     <Section title={t('冲正一条记录', 'Reverse an entry')}>
@@ -1019,7 +916,6 @@ function Reverse() {
       <LearnerFinder
         onFound={(l) => {
           setLearner(l)
-          setEntry(null)
           setDone(null)
         }}
       />
@@ -1027,57 +923,18 @@ function Reverse() {
         <LearnerCard
           learner={learner}
           version={version}
-          onReverse={(e) => {
-            setEntry(e)
-            setDone(null)
-            setReason('')
-          }}
+          reverse={(entry, close) => (
+            <ReverseDialog
+              learner={learner}
+              entry={entry}
+              onClose={close}
+              onDone={() => {
+                setDone({ title: entry.title, name: learner.name })
+                setVersion((n) => n + 1)
+              }}
+            />
+          )}
         />
-      ) : null}
-      {entry && learner ? (
-        <Confirm
-          title={t('确认冲正这条记录？', 'Reverse this entry?')}
-          confirm={t('确认冲正', 'Reverse it')}
-          ready={reason.trim() !== ''}
-          onClose={() => setEntry(null)}
-          onConfirm={async () => {
-            await api.post<Entry>(
-              `/v1/entries/${entry.id}/reversal`,
-              { reason: reason.trim() },
-              newKey(),
-            )
-            setDone({ title: entry.title, name: learner.name })
-            setVersion((n) => n + 1)
-          }}
-        >
-          <dl data-testid="confirm-entry">
-            <dt>{t('学习者', 'Learner')}</dt>
-            <dd>{learner.name}</dd>
-            <dt>{t('内容', 'Title')}</dt>
-            <dd>
-              {w(entry.kind)} · {entry.title}
-            </dd>
-            <dt>{t('学分', 'Credits')}</dt>
-            <dd>{entry.credits ?? '—'}</dd>
-            <dt>{t('学时', 'Hours')}</dt>
-            <dd>{entry.hours ?? '—'}</dd>
-            <dt>{t('日期', 'Date')}</dt>
-            <dd>{entry.occurredOn}</dd>
-          </dl>
-          <p class="hint">
-            {t(
-              '冲正后这条记录不再计入学分，且不能再次冲正。',
-              'Once reversed, the entry no longer counts and cannot be reversed again.',
-            )}
-          </p>
-          <Field
-            label={t('冲正原因', 'Reason')}
-            name="reason"
-            value={reason}
-            onInput={setReason}
-            required
-          />
-        </Confirm>
       ) : null}
       {done ? (
         <Notice>
@@ -1088,5 +945,60 @@ function Reverse() {
         </Notice>
       ) : null}
     </Section>
+  )
+}
+
+/** Asks before reversing, showing the entry as the learner would know it; a reason is required. */
+function ReverseDialog(props: {
+  learner: Found
+  entry: RegEntry
+  onClose: () => void
+  onDone: () => void
+}) {
+  const { learner, entry } = props
+  const [reason, setReason] = useState('')
+  return (
+    <Confirm
+      title={t('确认冲正这条记录？', 'Reverse this entry?')}
+      confirm={t('确认冲正', 'Reverse it')}
+      ready={reason.trim() !== ''}
+      onClose={props.onClose}
+      onConfirm={async () => {
+        await api.post<Entry>(
+          `/v1/entries/${entry.id}/reversal`,
+          { reason: reason.trim() },
+          newKey(),
+        )
+        props.onDone()
+      }}
+    >
+      <dl data-testid="confirm-entry">
+        <dt>{t('学习者', 'Learner')}</dt>
+        <dd>{learner.name}</dd>
+        <dt>{t('内容', 'Title')}</dt>
+        <dd>
+          {w(entry.kind)} · {entry.title}
+        </dd>
+        <dt>{t('学分', 'Credits')}</dt>
+        <dd>{entry.credits ?? '—'}</dd>
+        <dt>{t('学时', 'Hours')}</dt>
+        <dd>{entry.hours ?? '—'}</dd>
+        <dt>{t('日期', 'Date')}</dt>
+        <dd>{entry.occurredOn}</dd>
+      </dl>
+      <p class="hint">
+        {t(
+          '冲正后这条记录不再计入学分，且不能再次冲正。',
+          'Once reversed, the entry no longer counts and cannot be reversed again.',
+        )}
+      </p>
+      <Field
+        label={t('冲正原因', 'Reason')}
+        name="reason"
+        value={reason}
+        onInput={setReason}
+        required
+      />
+    </Confirm>
   )
 }

@@ -1,8 +1,10 @@
 import { useState } from 'preact/hooks'
 import { api, newKey, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
-import { BusyButton, download, fileRequest, Pager, usePager } from '../staff-ui'
+import { BusyButton, download, FilterForm, fileRequest, Pager, usePager } from '../staff-ui'
 import {
+  binder,
+  CardTable,
   Field,
   Form,
   fmtDate,
@@ -11,26 +13,28 @@ import {
   ProblemBox,
   Section,
   Select,
+  type Tab,
+  TabbedPage,
   TextArea,
   useLoad,
 } from '../ui'
 import {
   type Application,
+  applicationColumns,
   HypotheticalFields,
   hypothetical,
   limitText,
   RuleExplain,
   SimulationView,
-  Tabs,
   trailReason,
   trailText,
 } from './learner'
 
-const tabs: [string, string, string][] = [
-  ['', '审核队列', 'Queue'],
-  ['search', '查询与历史', 'Search & history'],
-  ['rules', '互认标准', 'Rules'],
-  ['simulate', '规则模拟', 'Simulate'],
+const tabs: Tab[] = [
+  ['', '审核队列', 'Queue', () => <Queue />],
+  ['search', '查询与历史', 'Search & history', () => <Search />],
+  ['rules', '互认标准', 'Rules', (code) => <Rules code={code} />],
+  ['simulate', '规则模拟', 'Simulate', () => <SimulateRules />],
 ]
 
 /** An application as the service shows it to reviewers (decisions 0540–0543). */
@@ -62,16 +66,13 @@ export interface Review extends Application {
 type Orgs = Map<string, { name: string }>
 
 export function ReviewerPage({ path }: { path: string[] }) {
-  const [sub, arg] = path
   return (
-    <div>
-      <Tabs base="reviewer" items={tabs} current={sub === 'applications' ? '' : (sub ?? '')} />
-      {!sub ? <Queue /> : null}
-      {sub === 'applications' && arg ? <ReviewDetail id={arg} /> : null}
-      {sub === 'search' ? <Search /> : null}
-      {sub === 'rules' ? <Rules code={arg} /> : null}
-      {sub === 'simulate' ? <SimulateRules /> : null}
-    </div>
+    <TabbedPage
+      base="reviewer"
+      path={path}
+      tabs={tabs}
+      more={{ applications: ['', (id) => (id ? <ReviewDetail id={id} /> : null)] }}
+    />
   )
 }
 
@@ -88,69 +89,37 @@ function learnerLine(a: Review) {
 /** Applications as cards on a phone: who, what, under which rule, where it stands, when due. */
 function ReviewTable({ items, orgs }: { items: Review[]; orgs: Orgs }) {
   if (!items.length) return <p>{t('没有符合条件的申请。', 'No applications match.')}</p>
-  const L = {
-    learner: t('学习者', 'Learner'),
-    course: t('认定课程', 'Course'),
-    target: t('认定学校', 'Target'),
-    rule: t('依据', 'Under'),
-    status: t('状态', 'Status'),
-    due: t('截止', 'Due'),
-  }
+  const c = applicationColumns<Review>(
+    orgs,
+    '#/reviewer/applications',
+    (a) => !!a.decision?.escalated,
+  )
   return (
-    <div class="scroll">
-      <table class="cards">
-        <caption class="sr-only">{t('认定申请', 'Applications')}</caption>
-        <thead>
-          <tr>
-            <th scope="col">{L.learner}</th>
-            <th scope="col">{L.course}</th>
-            <th scope="col">{L.target}</th>
-            <th scope="col">{L.rule}</th>
-            <th scope="col">{L.status}</th>
-            <th scope="col">{L.due}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((a) => (
-            <tr key={a.id}>
-              <td data-label={L.learner}>
-                {a.learner?.name ?? '—'}
-                {a.learner ? <small class="hint"> {a.learner.accountNo}</small> : null}
-              </td>
-              <td data-label={L.course}>
-                <a href={`#/reviewer/applications/${a.id}`}>
-                  {a.award.courseName} ({a.award.courseCode})
-                </a>
-              </td>
-              <td data-label={L.target}>{orgs.get(a.targetOrgId)?.name ?? ''}</td>
-              <td data-label={L.rule}>
-                {a.rule ? `${a.rule.code} v${a.rule.version}` : t('本人申请', 'learner request')}
-              </td>
-              <td data-label={L.status}>
-                <span>
-                  <span class={`status ${a.status}`}>{w(a.status)}</span>
-                  {a.step && pending(a) ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}` : ''}
-                </span>
-              </td>
-              <td data-label={L.due} class={a.overdue && pending(a) ? 'overdue' : undefined}>
-                {pending(a) ? (
-                  <span>
-                    {fmtDate(a.dueAt)}
-                    {a.overdue ? ` ${t('已逾期', 'overdue')}` : ''}
-                    {a.decision?.escalated ? (
-                      <strong class="escalated">
-                        {' '}
-                        {t('已上报本中心', 'escalated to your center')}
-                      </strong>
-                    ) : null}
-                  </span>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
+    <CardTable
+      caption={t('认定申请', 'Applications')}
+      rows={items}
+      rowKey={(a) => a.id}
+      columns={[
+        {
+          label: t('学习者', 'Learner'),
+          cell: (a) => (
+            <>
+              {a.learner?.name ?? '—'}
+              {a.learner ? <small class="hint"> {a.learner.accountNo}</small> : null}
+            </>
+          ),
+        },
+        c.course,
+        c.target,
+        {
+          label: t('依据', 'Under'),
+          cell: (a) =>
+            a.rule ? `${a.rule.code} v${a.rule.version}` : t('本人申请', 'learner request'),
+        },
+        c.status,
+        c.due,
+      ]}
+    />
   )
 }
 
@@ -198,7 +167,7 @@ function Search() {
       orgs: await organizations(),
     }
   }, [JSON.stringify(query), pager.cursor])
-  const set = (k: keyof typeof form) => (v: string) => setForm({ ...form, [k]: v })
+  const bind = binder(form, setForm)
   return (
     <div>
       <h1>{t('查询与历史', 'Search and history')}</h1>
@@ -208,23 +177,18 @@ function Search() {
           'Every application in your center’s scope, the ones you decided included. Find them by the learner’s name or account number, status, rule and date.',
         )}
       </p>
-      <Form
+      <FilterForm
         label={t('查询申请', 'Search applications')}
         submit={t('查询', 'Search')}
-        class="search"
-        onSubmit={async () => setQuery({ ...form, mine })}
+        onSubmit={() => setQuery({ ...form, mine })}
       >
         <Field
           label={t('学习者（姓名或账号）', 'Learner (name or account number)')}
-          name="learner"
-          value={form.learner}
-          onInput={set('learner')}
+          {...bind('learner')}
         />
         <Select
           label={t('状态', 'Status')}
-          name="status"
-          value={form.status}
-          onInput={set('status')}
+          {...bind('status')}
           options={[
             ['', t('全部', 'Any')],
             ...['in_review', 'open', 'appealed', 'approved', 'rejected', 'withdrawn'].map(
@@ -234,9 +198,7 @@ function Search() {
         />
         <Select
           label={t('规则', 'Rule')}
-          name="rule"
-          value={form.rule}
-          onInput={set('rule')}
+          {...bind('rule')}
           options={[
             ['', t('全部', 'Any')],
             ...(rules.data?.items ?? []).map(
@@ -244,14 +206,8 @@ function Search() {
             ),
           ]}
         />
-        <Field
-          label={t('提交日期自', 'Opened from')}
-          name="from"
-          type="date"
-          value={form.from}
-          onInput={set('from')}
-        />
-        <Field label={t('至', 'to')} name="to" type="date" value={form.to} onInput={set('to')} />
+        <Field label={t('提交日期自', 'Opened from')} type="date" {...bind('from')} />
+        <Field label={t('至', 'to')} type="date" {...bind('to')} />
         <label class="check">
           <input
             type="checkbox"
@@ -261,7 +217,7 @@ function Search() {
           />{' '}
           {t('只看我审核过的', 'Only the ones I decided')}
         </label>
-      </Form>
+      </FilterForm>
       <Loading state={state} />
       {state.data ? (
         <>
@@ -784,31 +740,27 @@ function Rules({ code }: { code?: string | undefined }) {
       <h1>{t('互认标准（转换规则）', 'Recognition rules')}</h1>
       <Loading state={state} />
       {state.data ? (
-        <table>
-          <caption class="sr-only">{t('规则', 'Rules')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('代码', 'Code')}</th>
-              <th scope="col">{t('名称', 'Name')}</th>
-              <th scope="col">{t('认定学校', 'Target')}</th>
-              <th scope="col">{t('版本', 'Version')}</th>
-              <th scope="col">{t('审核', 'Review')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {state.data.page.items.map((r) => (
-              <tr key={r.code}>
-                <td>
-                  <a href={`#/reviewer/rules/${encodeURIComponent(r.code)}`}>{r.code}</a>
-                </td>
-                <td>{r.name}</td>
-                <td>{state.data!.orgs.get(r.targetOrgId)?.name}</td>
-                <td>v{r.version}</td>
-                <td>{r.review.mode === 'auto' ? t('自动', 'auto') : t('人工', 'manual')}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <CardTable
+          caption={t('规则', 'Rules')}
+          rows={state.data.page.items}
+          rowKey={(r) => r.code}
+          columns={[
+            {
+              label: t('代码', 'Code'),
+              cell: (r) => <a href={`#/reviewer/rules/${encodeURIComponent(r.code)}`}>{r.code}</a>,
+            },
+            { label: t('名称', 'Name'), cell: (r) => r.name },
+            {
+              label: t('认定学校', 'Target'),
+              cell: (r) => state.data!.orgs.get(r.targetOrgId)?.name,
+            },
+            { label: t('版本', 'Version'), cell: (r) => `v${r.version}` },
+            {
+              label: t('审核', 'Review'),
+              cell: (r) => (r.review.mode === 'auto' ? t('自动', 'auto') : t('人工', 'manual')),
+            },
+          ]}
+        />
       ) : null}
       <NewRule onSaved={state.reload} />
     </div>

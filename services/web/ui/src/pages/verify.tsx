@@ -1,7 +1,7 @@
 import { useId, useState } from 'preact/hooks'
 import { ApiError, api } from '../api'
 import { t, w } from '../i18n'
-import { Field, Form, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
+import { CardTable, Field, Form, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
 
 interface Verification {
   status: string
@@ -307,39 +307,26 @@ export function SharedRecord({ token }: { token: string }) {
             <dt>{t('链接有效期至', 'Link valid until')}</dt>
             <dd>{fmtDate(v.share.expiresAt)}</dd>
           </dl>
-          <div class="scroll">
-            <table class="cards">
-              <caption>{t('分享的记录', 'Shared entries')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{L.date}</th>
-                  <th scope="col">{L.kind}</th>
-                  <th scope="col">{L.title}</th>
-                  <th scope="col">{L.issuer}</th>
-                  <th scope="col">{L.status}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {items.map((i) => {
+          <CardTable
+            caption={t('分享的记录', 'Shared entries')}
+            showCaption
+            rows={items}
+            rowKey={(i) => i.id}
+            columns={[
+              { label: L.date, cell: (i) => i.occurredOn ?? fmtDate(i.at) },
+              { label: L.kind, cell: (i) => w(kindOf(i)) },
+              { label: L.title, cell: (i) => i.title },
+              { label: L.issuer, cell: (i) => i.verification?.issuer ?? i.orgName },
+              {
+                label: L.status,
+                class: (i) => {
                   const status = i.verification?.status ?? i.status
-                  return (
-                    <tr key={i.id}>
-                      <td data-label={L.date}>{i.occurredOn ?? fmtDate(i.at)}</td>
-                      <td data-label={L.kind}>{w(kindOf(i))}</td>
-                      <td data-label={L.title}>{i.title}</td>
-                      <td data-label={L.issuer}>{i.verification?.issuer ?? i.orgName}</td>
-                      <td
-                        data-label={L.status}
-                        class={status === 'valid' || status === 'active' ? 'ok' : 'warn'}
-                      >
-                        {statusText(status)}
-                      </td>
-                    </tr>
-                  )
-                })}
-              </tbody>
-            </table>
-          </div>
+                  return status === 'valid' || status === 'active' ? 'ok' : 'warn'
+                },
+                cell: (i) => statusText(i.verification?.status ?? i.status),
+              },
+            ]}
+          />
           <section aria-labelledby="verdicts-h">
             <h2 id="verdicts-h">{t('核验结果', 'Verification')}</h2>
             <p>
@@ -521,44 +508,41 @@ export function RecordCheck({ code }: { code: string }) {
               {t('摘要', 'Digest')} {d.r.digest}
             </p>
           </div>
-          <div class="scroll">
-            <table class="cards">
-              <caption>{t('证明所列记录', 'The lines of the record')}</caption>
-              <thead>
-                <tr>
-                  <th scope="col">{L.date}</th>
-                  <th scope="col">{L.title}</th>
-                  <th scope="col">{L.issuer}</th>
-                  <th scope="col">{L.amount}</th>
-                  <th scope="col">{L.status}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {d.r.record.items.map((i) => (
-                  <tr key={i.ref}>
-                    <td data-label={L.date}>{i.occurredOn}</td>
-                    <td data-label={L.title}>
-                      {i.title}
-                      {i.number ? <small class="hint"> {i.number}</small> : null}
-                    </td>
-                    <td data-label={L.issuer}>{i.issuer}</td>
-                    <td data-label={L.amount}>
-                      {[
-                        i.credits ? t(`${i.credits} 学分`, `${i.credits} credits`) : '',
-                        i.hours ? t(`${i.hours} 学时`, `${i.hours} hours`) : '',
-                        i.level ? w(i.level) : '',
-                      ]
-                        .filter(Boolean)
-                        .join(' · ')}
-                    </td>
-                    <td data-label={L.status} class={i.status === 'valid' ? 'ok' : 'warn'}>
-                      {statusText(i.status)}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <CardTable
+            caption={t('证明所列记录', 'The lines of the record')}
+            showCaption
+            rows={d.r.record.items}
+            rowKey={(i) => i.ref}
+            columns={[
+              { label: L.date, cell: (i) => i.occurredOn },
+              {
+                label: L.title,
+                cell: (i) => (
+                  <>
+                    {i.title}
+                    {i.number ? <small class="hint"> {i.number}</small> : null}
+                  </>
+                ),
+              },
+              { label: L.issuer, cell: (i) => i.issuer },
+              {
+                label: L.amount,
+                cell: (i) =>
+                  [
+                    i.credits ? t(`${i.credits} 学分`, `${i.credits} credits`) : '',
+                    i.hours ? t(`${i.hours} 学时`, `${i.hours} hours`) : '',
+                    i.level ? w(i.level) : '',
+                  ]
+                    .filter(Boolean)
+                    .join(' · '),
+              },
+              {
+                label: L.status,
+                class: (i) => (i.status === 'valid' ? 'ok' : 'warn'),
+                cell: (i) => statusText(i.status),
+              },
+            ]}
+          />
         </>
       ) : null}
     </section>

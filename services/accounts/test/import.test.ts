@@ -454,3 +454,92 @@ t.test(
     ])
   },
 )
+
+t.test(
+  'a file without 外部编号 sent again is refused, naming the first import, unless asked for (0545)',
+  async (t) => {
+    const rows = [
+      [1, known.nationalId, known.name, null, '重复课程甲', 2, 80, '2024-07-01', null],
+      [2, null, null, 'S2024001', '重复课程乙', 1, 90, '2024-07-02', null],
+    ]
+    const file = await xlsx(outcomeHeaders, rows)
+    const first = await upload('outcomes', file, { headers: { 'idempotency-key': 'rep-1' } })
+    t.equal(first.statusCode, 201, first.body)
+    t.equal(first.json().earlierImport, null, 'never imported before')
+    const after = await counts(a.db)
+
+    const replay = await upload('outcomes', file, { headers: { 'idempotency-key': 'rep-1' } })
+    t.equal(replay.headers['idempotency-replayed'], 'true')
+    t.same(replay.json(), first.json(), 'the same key: the first answer, not a refusal')
+    t.same(await counts(a.db), after, 'and nothing written')
+
+    const preview = await upload('outcomes', file, { query: 'dryRun=true' })
+    t.equal(preview.statusCode, 200, preview.body)
+    t.match(preview.json(), { created: 2, earlierImport: { rowCount: 2, created: 2 } })
+    const earlier = preview.json().earlierImport
+    t.match(earlier.committedAt, /^\d{4}-\d\d-\d\dT/)
+
+    const again = await upload('outcomes', file, { headers: { 'idempotency-key': 'rep-2' } })
+    t.equal(again.statusCode, 409, again.body)
+    t.match(again.json(), {
+      code: 'ACCOUNTS_IMPORT_REPEATED',
+      title: '这个文件已经导入过，再次导入会把其中的记录重复记入',
+      errors: [
+        {
+          path: '/file',
+          code: 'FILE_ALREADY_IMPORTED',
+          message:
+            /^已于 \d{4}-\d\d-\d\d \d\d:\d\d（北京时间）导入：共 2 行，新增 2 条；再次导入将再新增 2 条$/,
+        },
+      ],
+    })
+    t.match(again.json().detail, earlier.importId, 'the detail names the earlier import')
+    t.same(await counts(a.db), after, 'refused: nothing written')
+
+    const en = await upload('outcomes', file, { headers: { 'accept-language': 'en' } })
+    t.equal(en.statusCode, 409)
+    t.match(en.json().title, /imported before/)
+    t.match(en.json().errors[0].message, /^imported on .* \(China time\): 2 rows, 2 written/)
+
+    // The same rows saved again by Excel are other bytes, and still the same import.
+    const resaved = await writeTable('csv', {
+      sheet: '成绩',
+      headers: outcomeHeaders,
+      rows: rows as never,
+    })
+    const csvAgain = await upload('outcomes', resaved, { type: 'text/csv' })
+    t.equal(csvAgain.json().code, 'ACCOUNTS_IMPORT_REPEATED', 'the same rows as a CSV too')
+    t.same(await counts(a.db), after)
+
+    // Another school's identical file is its own.
+    const otherFile = await xlsx(outcomeHeaders, [
+      [1, known.nationalId, known.name, null, '重复课程甲', 2, 80, '2024-07-01', null],
+    ])
+    const theirs = await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/import',
+      headers: { ...a.registrar(other), 'content-type': XLSX_TYPE },
+      payload: otherFile,
+    })
+    t.equal(theirs.statusCode, 201, theirs.body)
+    t.equal(theirs.json().earlierImport, null, "another school's imports are not this one's")
+    const afterOther = await counts(a.db)
+
+    // Asked for: imported again, and the next time the latest import is named.
+    const forced = await upload('outcomes', file, {
+      query: 'repeat=true',
+      headers: { 'idempotency-key': 'rep-3' },
+    })
+    t.equal(forced.statusCode, 201, forced.body)
+    t.match(forced.json(), { created: 2, earlierImport: { importId: earlier.importId } })
+    t.equal((await counts(a.db)).entries, afterOther.entries + 2, 'posted a second time, as asked')
+    const forcedReplay = await upload('outcomes', file, {
+      query: 'repeat=true',
+      headers: { 'idempotency-key': 'rep-3' },
+    })
+    t.equal(forcedReplay.headers['idempotency-replayed'], 'true')
+    t.equal((await counts(a.db)).entries, afterOther.entries + 2, 'its replay writes nothing')
+    const latest = await upload('outcomes', file, { query: 'dryRun=true' })
+    t.not(latest.json().earlierImport.importId, earlier.importId, 'the latest import is named')
+  },
+)

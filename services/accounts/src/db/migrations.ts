@@ -143,4 +143,23 @@ export const migrations: Migrations = {
         for each statement execute function ledger_entry_append_only()`,
     ],
   },
+  // Spreadsheets committed (decision 0545): a file sent again without 外部编号 would post its rows
+  // twice, so each committed file is kept by its digest, and by the digest of the rows it holds.
+  '2026-12-06T0003_import_files': {
+    up: [
+      `create table import_file (
+        id uuid primary key,
+        org_id uuid not null,
+        kind text not null check (kind in ('outcomes', 'enrollments')),
+        sha256 text not null,
+        rows_sha256 text not null,
+        row_count integer not null,
+        created integer not null,
+        actor text not null,
+        committed_at timestamptz not null default now()
+      )`,
+      `create index import_file_sha256 on import_file (org_id, kind, sha256)`,
+      `create index import_file_rows on import_file (org_id, kind, rows_sha256)`,
+    ],
+  },
 }

@@ -96,6 +96,19 @@ export interface EntryUseTable {
   created_at: Timestamp
 }
 
+/** A spreadsheet committed by an organization, kept to notice it being sent again (0545). */
+export interface ImportFileTable {
+  id: string
+  org_id: string
+  kind: 'outcomes' | 'enrollments'
+  sha256: string
+  rows_sha256: string
+  row_count: number
+  created: number
+  actor: string
+  committed_at: ColumnType<Date, Date | string | undefined, never>
+}
+
 /** 学号: an organization's own number for a learner; one number names one learner there. */
 export interface StudentNumberTable {
   org_id: string
@@ -114,6 +127,7 @@ export interface AccountsDB extends EventTables {
   ledger_entry: LedgerEntryTable
   entry_use: EntryUseTable
   student_number: StudentNumberTable
+  import_file: ImportFileTable
   idempotency_key: {
     actor: string
     key: string

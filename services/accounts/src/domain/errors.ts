@@ -73,6 +73,11 @@ export const accountsErrors = defineErrors({
     'This 学号 already names another learner at this school',
     '这个学号在本校已属于另一位学习者',
   ],
+  ACCOUNTS_IMPORT_REPEATED: [
+    'conflict',
+    'This file was imported before; importing it again would post its rows a second time',
+    '这个文件已经导入过，再次导入会把其中的记录重复记入',
+  ],
   ACCOUNTS_IMPORT_INVALID: [
     'invalid',
     'The file has problems; nothing was written',

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { principalOf, requireRole } from '@creditbank/auth'
 import { AppError } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
@@ -22,6 +21,7 @@ import Type from 'typebox'
 import type { AccountsDB } from '../db/schema.js'
 import { actingOrg } from '../domain/access.js'
 import { conflictOnDuplicate } from '../domain/errors.js'
+import { digests, earlierImport, recordImport, repeatedFile } from '../domain/import-files.js'
 import {
   type EnrollmentRowAnswer,
   type ImportAnswer,
@@ -49,6 +49,12 @@ const FILE_TYPES = [
 const ImportQuery = Type.Object(
   {
     dryRun: Type.Optional(Type.Boolean({ description: 'check and preview; nothing is written' })),
+    repeat: Type.Optional(
+      Type.Boolean({
+        description:
+          'import a file this organization imported before even though rows would be written again (409 ACCOUNTS_IMPORT_REPEATED without it)',
+      }),
+    ),
     report: Type.Optional(
       Type.Enum(['xlsx', 'csv'], {
         description: 'answer with the result (or the problems) as a spreadsheet to download',
@@ -88,6 +94,21 @@ const common = {
   created: Type.Integer(),
   existing: Type.Integer(),
   openedLearners: Type.Integer({ description: 'accounts opened for people not found' }),
+  earlierImport: Type.Union(
+    [
+      Type.Object({
+        importId: Type.String(),
+        committedAt: Type.String({ format: 'date-time' }),
+        rowCount: Type.Integer(),
+        created: Type.Integer(),
+      }),
+      Type.Null(),
+    ],
+    {
+      description:
+        'the latest committed import of the same file (or the same rows) by this organization; null when there is none',
+    },
+  ),
 }
 const learnerCells = {
   row: Type.Integer(),
@@ -309,7 +330,7 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
           const orgId = actingOrg(p)
           // The lead's rule (decision 0500): Chinese when asked for first, else English.
           const lang: Lang = requestLang(request) === 'zh' ? 'zh-CN' : 'en'
-          const q = request.query as { dryRun?: boolean; report?: 'xlsx' | 'csv' }
+          const q = request.query as { dryRun?: boolean; repeat?: boolean; report?: 'xlsx' | 'csv' }
           const bytes = request.body
           if (!Buffer.isBuffer(bytes) || bytes.length === 0)
             throw fileError(new SheetError('SHEET_EMPTY'))
@@ -329,17 +350,28 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
             publish: app.events.write,
             lang,
           }
+          const digest = digests(bytes, read)
           // The Idempotency-Key's request hash is of the file's digest, not of the bytes as JSON
           // (a Buffer serializes to an array of numbers: tens of MB of heap for a large file).
-          ;(request as { body: unknown }).body = {
-            sha256: createHash('sha256').update(bytes).digest('hex'),
+          ;(request as { body: unknown }).body = { sha256: digest.sha256 }
+          // A file sent again writes again only its rows without 外部编号: refused unless asked
+          // for (`repeat=true`); a file whose every row is already there is answered as before.
+          const withEarlier = async (trx: Kysely<AccountsDB>, dryRun: boolean) => {
+            const earlier = await earlierImport(trx, orgId, kind, digest)
+            const body = { ...(await run(trx, ctx, read, dryRun)), earlierImport: earlier }
+            if (dryRun) return body
+            if (earlier && body.created > 0 && !q.repeat)
+              throw repeatedFile(earlier, body.created, lang)
+            if (body.created > 0)
+              await recordImport(trx, orgId, kind, digest, body.rowCount, body.created, p.subject)
+            return body
           }
           let answer: A
           try {
             if (q.dryRun) {
               try {
                 await db.transaction().execute(async (trx) => {
-                  throw new DryRun(await run(trx, ctx, read, true))
+                  throw new DryRun(await withEarlier(trx, true))
                 })
                 throw new Error('unreachable')
               } catch (err) {
@@ -350,7 +382,7 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
             } else {
               answer = await conflictOnDuplicate(() =>
                 idempotent(db, request, reply, p.subject, async (trx) => {
-                  const body = await run(trx, ctx, read, false)
+                  const body = await withEarlier(trx, false)
                   return { status: body.created > 0 ? 201 : 200, body }
                 }),
               )

@@ -440,5 +440,51 @@ t.test(
       'the learner reads their file at portfolio; registrars and admins do not read it here',
     )
     t.equal((await reads()).length, 1, 'refusals are not logged as reads')
+
+    // The log shown (decision 0545): who read which file when, to the reviewers in scope and admins.
+    const named = randomUUID()
+    await r.deliver([
+      {
+        type: 'identity.user.created',
+        subject: named,
+        data: {
+          userId: named,
+          username: 'reviewer.file',
+          memberships: [{ orgId: school, role: 'reviewer' }],
+          selfRegistered: false,
+        },
+      },
+    ])
+    t.equal((await read(file, r.reviewer(school, { sub: named }))).statusCode, 201)
+    const log = (headers: Record<string, string>, appId = id) =>
+      app.inject({ method: 'GET', url: `/v1/applications/${appId}/evidence-reads`, headers })
+    const seen = await log(r.reviewer(school, { sub: named }))
+    t.equal(seen.statusCode, 200, seen.body)
+    t.match(seen.json().items, [
+      {
+        evidenceId: file,
+        reader: { userId: named, username: 'reviewer.file', orgId: school, you: true },
+      },
+      {
+        evidenceId: file,
+        reader: { userId: 'rev-file', username: null, orgId: school, you: false },
+      },
+    ])
+    t.equal(seen.json().items.length, 2, 'newest first, every read')
+    t.match(seen.json().items[0].readAt, /^\d{4}-\d\d-\d\dT/)
+    const byAdmin = await log(r.admin)
+    t.equal(byAdmin.statusCode, 200)
+    t.match(byAdmin.json().items[0], { reader: { username: 'reviewer.file', you: false } })
+    t.same(
+      [
+        (await log(r.reviewer(province))).statusCode,
+        (await log(r.reviewer(school), randomUUID())).statusCode,
+        (await log(r.learner(learner))).statusCode,
+        (await log(r.registrar(school))).statusCode,
+      ],
+      [404, 404, 403, 403],
+      'not to reviewers out of scope, nor to the learner or the registrar',
+    )
+    t.equal((await reads()).length, 2, 'reading the log is not a read')
   },
 )

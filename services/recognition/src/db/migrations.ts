@@ -188,4 +188,14 @@ export const migrations: Migrations = {
       `alter table application_trail add column actor_org_id uuid`,
     ],
   },
+  // Who read an evidence file, by name (decision 0545): staff usernames from identity.user.created.
+  '2026-12-06T0004_recognition_staff_users': {
+    up: [
+      `create table staff_user (
+        id uuid primary key,
+        username text not null
+      )`,
+      `create index evidence_read_application on evidence_read (application_id, seq)`,
+    ],
+  },
 }

@@ -172,6 +172,7 @@ export interface RecognitionDB extends EventTables {
   source_use: SourceUseTable
   evidence: EvidenceTable
   evidence_read: EvidenceReadTable
+  staff_user: { id: string; username: string }
   learner: LearnerTable
   idempotency_key: {
     actor: string

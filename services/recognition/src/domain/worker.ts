@@ -239,6 +239,17 @@ export function workerHandlers(
       })
     },
 
+    // Staff by username, to name who read an evidence file (decision 0545); learners are not kept.
+    'identity.user.created': async (trx, event) => {
+      const d = event.data
+      if (d.selfRegistered) return
+      await (trx as Db)
+        .insertInto('staff_user')
+        .values({ id: d.userId, username: d.username })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ username: d.username }))
+        .execute()
+    },
+
     // Set-wise over a run of consecutive outcomes (the consumer's batch path); one event is a run of one.
     'accounts.outcome.posted': batchHandler((trx, events) =>
       outcomesPosted(trx as Db, events, cache, publish, stats),

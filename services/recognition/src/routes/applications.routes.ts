@@ -3,7 +3,7 @@ import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
 import {
   type ApplicationRow,
@@ -278,6 +278,69 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         evidenceId,
         learnerId: row.learner_id,
         readAt: new Date(read.at).toISOString(),
+      }
+    },
+  )
+
+  r.get(
+    '/v1/applications/:id/evidence-reads',
+    {
+      preValidation: requireRole(['reviewer', 'admin']),
+      schema: {
+        tags: ['applications'],
+        summary:
+          'Who read which evidence file of the application, and when (decision 0545): for its reviewers in scope and admins, newest first',
+        params: Type.Object({ id: Id }),
+        response: {
+          200: Type.Object({
+            items: Type.Array(
+              Type.Object({
+                evidenceId: Id,
+                filename: Type.Union([Type.String(), Type.Null()]),
+                readAt: Type.String({ format: 'date-time' }),
+                reader: Type.Object({
+                  userId: Type.String(),
+                  username: Type.Union([Type.String(), Type.Null()]),
+                  orgId: Type.Union([Id, Type.Null()]),
+                  you: Type.Boolean({ description: 'the caller read it' }),
+                }),
+              }),
+            ),
+          }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request)
+      const row = await findApplication(db, request.params.id)
+      const scope = await reviewerScope(db, p)
+      const admin = p.roles.includes('admin')
+      // The same readers as the files themselves (0544), and admins; a learner's own application
+      // read by them as a reviewer is still not theirs to audit.
+      if (!row || (!admin && (!scope || !(await maySeeNow(db, p, row, scope)))))
+        throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+      const reads = await db
+        .selectFrom('evidence_read as r')
+        .leftJoin('evidence as e', 'e.id', 'r.evidence_id')
+        .leftJoin('staff_user as u', (j) => j.on(sql<boolean>`u.id::text = r.actor`))
+        .select(['r.evidence_id', 'r.actor', 'r.org_id', 'r.at', 'e.filename', 'u.username'])
+        .where('r.application_id', '=', row.id)
+        .orderBy('r.seq', 'desc')
+        .limit(500)
+        .execute()
+      return {
+        items: reads.map((x) => ({
+          evidenceId: x.evidence_id,
+          filename: x.filename ?? null,
+          readAt: new Date(x.at).toISOString(),
+          reader: {
+            userId: x.actor,
+            username: x.username ?? null,
+            orgId: x.org_id,
+            you: x.actor === p.subject,
+          },
+        })),
       }
     },
   )

@@ -36,14 +36,12 @@ export function identityObject(identity: string) {
   }
 }
 
-/** VC 2.0 language value objects (§11.1) where both languages exist, else the plain string. */
-export function multilingual(n: Names) {
-  return n.en
-    ? [
-        { '@value': n.zh, '@language': 'zh-CN' },
-        { '@value': n.en, '@language': 'en' },
-      ]
-    : n.zh
+/**
+ * A name as Open Badges 3.0 has it, one string (its JSON Schema says `name` is a string), in
+ * Chinese; where an English name exists it goes in the description beside it.
+ */
+export function displayName(n: Names) {
+  return { name: n.zh, description: n.en ? `${n.zh} — ${n.en}` : n.zh }
 }
 
 function str(v: unknown): string | null {
@@ -111,7 +109,7 @@ export function achievementCredential(i: EntryCredentialInput) {
     validFrom: i.item.at.toISOString(),
     ...(validUntil ? { validUntil: `${validUntil}T23:59:59Z` } : {}),
     awardedDate: i.item.at.toISOString(),
-    name: multilingual(i.names),
+    ...displayName(i.names),
     credentialSubject: {
       type: ['AchievementSubject'],
       identifier: [identityObject(i.identity)],

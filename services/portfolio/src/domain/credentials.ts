@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   achievementCredential,
+  displayName,
   identityObject,
-  multilingual,
   type Names,
   statusEntry,
 } from '../credentials/achievement.js'
@@ -207,7 +207,7 @@ export async function issueClr(ctx: CredentialContext, learnerId: string, suite:
     type: ['VerifiableCredential', 'ClrCredential'],
     issuer: { id: platform.did, type: ['Profile'], name: PLATFORM_NAME },
     validFrom: new Date().toISOString(),
-    name: multilingual({ zh: '终身学习电子档案', en: 'Lifelong learning record' }),
+    ...displayName({ zh: '终身学习电子档案', en: 'Lifelong learning record' }),
     credentialSubject: {
       type: ['ClrSubject'],
       identifier: [identityObject(identity)],

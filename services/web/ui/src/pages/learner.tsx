@@ -2,6 +2,7 @@ import { useEffect, useId, useState } from 'preact/hooks'
 import QRCode from 'qrcode'
 import { ApiError, api, auth, download, newKey, organizations, type Page, request } from '../api'
 import { t, w } from '../i18n'
+import { regionCenters } from '../regions'
 import {
   CardTable,
   type Column,
@@ -54,7 +55,7 @@ export interface Application {
   limitsApplied: { limit: string; from: string; to: string; message: string }[]
   status: string
   step: number | null
-  steps: { role: string; orgId?: string; regionCode?: string }[]
+  steps: ReviewStep[]
   dueAt: string | null
   overdue: boolean
   statement: string | null
@@ -725,14 +726,7 @@ export function ApplicationDetail({
                   <ol>
                     {d.a.steps.map((s, i) => (
                       <li key={i} aria-current={d.a.step === i + 1 ? 'step' : undefined}>
-                        {s.orgId
-                          ? d.orgs.get(s.orgId)?.name
-                          : s.regionCode
-                            ? t(
-                                `行政区划 ${s.regionCode} 的认证中心`,
-                                `centers of region ${s.regionCode}`,
-                              )
-                            : s.role}
+                        {stepWho(s, d.orgs)}
                         {d.a.step === i + 1 ? ` ← ${t('当前', 'current')}` : ''}
                       </li>
                     ))}
@@ -1636,6 +1630,21 @@ export function refusalText(r: { limit: string }) {
   return t(`${zh}已用完`, `${en} is used up`)
 }
 
+export interface ReviewStep {
+  role: string
+  orgId?: string
+  regionCode?: string
+  allianceId?: string
+}
+
+/** Who reviews a step, in words: the organization, the recognition center of a place, or an alliance's members. */
+export function stepWho(s: ReviewStep | undefined, orgs: Map<string, { name: string }>) {
+  if (s?.orgId) return orgs.get(s.orgId)?.name ?? t('审核机构', 'the reviewing organization')
+  if (s?.regionCode) return regionCenters(s.regionCode)
+  if (s?.allianceId) return t('互认联盟成员机构', 'a member of the recognition alliance')
+  return t('审核机构', 'the reviewing organization')
+}
+
 /** One line of an application's trail as a person reads it: who (an organization, never a person's id) did what. */
 export function trailText(
   s: Application['trail'][number],
@@ -1643,8 +1652,10 @@ export function trailText(
   orgs: Map<string, { name: string }>,
 ) {
   const role = s.by?.role ?? (s.actor === 'system' ? 'system' : 'learner')
+  // The organization that decided; else the one the step names (a region's center, not the school).
   const org =
     (s.by?.orgId ? orgs.get(s.by.orgId)?.name : undefined) ??
+    (s.step && a.steps[s.step - 1] ? stepWho(a.steps[s.step - 1], orgs) : undefined) ??
     orgs.get(a.targetOrgId)?.name ??
     t('审核机构', 'the reviewing organization')
   const step = s.step ? t(`第${s.step}步：`, `Step ${s.step}: `) : ''

@@ -1,6 +1,7 @@
 import { useState } from 'preact/hooks'
 import { api, organizations, type Page } from '../api'
 import { currentLang, t, w } from '../i18n'
+import { regionName } from '../regions'
 import { ChartPanel, FilterForm } from '../staff-ui'
 import { binder, Field, Loading, Section, Select, useLoad } from '../ui'
 
@@ -18,50 +19,6 @@ interface Row {
 interface Report {
   items: Row[]
   truncated: boolean
-}
-
-/** Province-level region names (GB/T 2260, first two digits). */
-const provinces: Record<string, [string, string]> = {
-  '11': ['北京市', 'Beijing'],
-  '12': ['天津市', 'Tianjin'],
-  '13': ['河北省', 'Hebei'],
-  '14': ['山西省', 'Shanxi'],
-  '31': ['上海市', 'Shanghai'],
-  '32': ['江苏省', 'Jiangsu'],
-  '33': ['浙江省', 'Zhejiang'],
-  '37': ['山东省', 'Shandong'],
-  '41': ['河南省', 'Henan'],
-  '42': ['湖北省', 'Hubei'],
-  '43': ['湖南省', 'Hunan'],
-  '44': ['广东省', 'Guangdong'],
-  '61': ['陕西省', 'Shaanxi'],
-}
-/** Henan's cities (the province this deployment serves), by their first four digits. */
-const henanCities: Record<string, [string, string]> = {
-  '4101': ['郑州市', 'Zhengzhou'],
-  '4102': ['开封市', 'Kaifeng'],
-  '4103': ['洛阳市', 'Luoyang'],
-  '4104': ['平顶山市', 'Pingdingshan'],
-  '4105': ['安阳市', 'Anyang'],
-  '4106': ['鹤壁市', 'Hebi'],
-  '4107': ['新乡市', 'Xinxiang'],
-  '4108': ['焦作市', 'Jiaozuo'],
-  '4109': ['濮阳市', 'Puyang'],
-  '4110': ['许昌市', 'Xuchang'],
-  '4111': ['漯河市', 'Luohe'],
-  '4112': ['三门峡市', 'Sanmenxia'],
-  '4113': ['南阳市', 'Nanyang'],
-  '4114': ['商丘市', 'Shangqiu'],
-  '4115': ['信阳市', 'Xinyang'],
-  '4116': ['周口市', 'Zhoukou'],
-  '4117': ['驻马店市', 'Zhumadian'],
-  '4190': ['济源市', 'Jiyuan'],
-}
-export function regionName(code: string) {
-  const city = henanCities[code.slice(0, 4)]
-  if (city && code.slice(2) !== '0000') return t(...city)
-  const p = provinces[code.slice(0, 2)]
-  return p ? t(...p) : code
 }
 
 const bars = (names: string[], rows: Row[], horizontal = false) => {

@@ -26,6 +26,7 @@ import {
   limitText,
   RuleExplain,
   SimulationView,
+  stepWho,
   trailReason,
   trailText,
 } from './learner'
@@ -528,14 +529,7 @@ function ReviewDetail({ id }: { id: string }) {
                     key={i}
                     aria-current={d.a.step === i + 1 && pending(d.a) ? 'step' : undefined}
                   >
-                    {s.orgId
-                      ? d.orgs.get(s.orgId)?.name
-                      : s.regionCode
-                        ? t(
-                            `行政区划 ${s.regionCode} 的认证中心`,
-                            `centers of region ${s.regionCode}`,
-                          )
-                        : t('联盟成员', 'alliance members')}
+                    {stepWho(s, d.orgs)}
                     {d.a.step === i + 1 && pending(d.a) ? ` ← ${t('当前', 'current')}` : ''}
                   </li>
                 ))}

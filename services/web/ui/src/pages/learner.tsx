@@ -447,9 +447,11 @@ const categoryWords: Record<string, [string, string]> = {
 }
 
 /** One timeline item in words, from its event type and data (the service's title is a mix of both languages). */
-function timelineText(i: TimelineItem) {
+function timelineText(i: TimelineItem, courses: Map<string, string>) {
   const d = (i.data ?? {}) as Record<string, any>
-  const course = String(d.award?.courseName ?? d.courseName ?? '')
+  // Decisions, rejections, appeals and withdrawals carry no course: it is the one their opening named.
+  const name = String(d.award?.courseName ?? d.courseName ?? courses.get(d.applicationId) ?? '')
+  const course = name ? t(`：${name}`, `: ${name}`) : ''
   const type = i.type ?? i.provenance.eventType
   switch (type) {
     case 'accounts.learner.opened':
@@ -459,7 +461,7 @@ function timelineText(i: TimelineItem) {
     case 'accounts.enrollment.created':
       return t(`入学：${d.programName ?? i.title}`, `Enrolled: ${d.programName ?? i.title}`)
     case 'accounts.outcome.posted':
-      return `${w(String(d.kind ?? 'outcome'))}：${d.title ?? i.title}`
+      return `${w(String(d.kind ?? 'outcome'))}${t('：', ': ')}${d.title ?? i.title}`
     case 'accounts.credit.recognized':
       return t(
         `认定学分：${d.title ?? d.courseName ?? ''} ${d.credits ?? ''} 学分`,
@@ -472,22 +474,34 @@ function timelineText(i: TimelineItem) {
     case 'certificates.certificate.revoked':
       return t(`证书被撤销：${i.title}`, `Certificate revoked: ${i.title}`)
     case 'recognition.application.opened':
-      return t(`认定申请开立：${course}`, `Application opened: ${course}`)
+      return t(`认定申请开立${course}`, `Application opened${course}`)
     case 'recognition.application.decided':
       return d.decision === 'reject'
-        ? t(`第${d.step ?? ''}步未予认定`, `Step ${d.step ?? ''}: rejected`)
-        : t(`第${d.step ?? ''}步审核通过`, `Step ${d.step ?? ''}: approved`)
+        ? t(`第${d.step ?? ''}步未予认定${course}`, `Step ${d.step ?? ''} rejected${course}`)
+        : t(`第${d.step ?? ''}步审核通过${course}`, `Step ${d.step ?? ''} approved${course}`)
     case 'recognition.application.approved':
-      return t(`认定申请通过：${course}`, `Application approved: ${course}`)
+      return t(`认定申请通过${course}`, `Application approved${course}`)
     case 'recognition.application.rejected':
-      return t(`认定申请未通过：${course}`, `Application rejected: ${course}`)
+      return t(`认定申请未通过${course}`, `Application rejected${course}`)
     case 'recognition.application.withdrawn':
-      return t(`认定申请已撤回：${course}`, `Application withdrawn: ${course}`)
+      return t(`认定申请已撤回${course}`, `Application withdrawn${course}`)
     case 'recognition.application.appealed':
-      return t(`提出申诉：${course}`, `Appealed: ${course}`)
+      return t(`提出申诉${course}`, `Appealed${course}`)
     default:
       return i.title
   }
+}
+
+/** The course each application in the list is for, from the events that name it. */
+function coursesOf(items: TimelineItem[]) {
+  const courses = new Map<string, string>()
+  for (const i of items) {
+    const d = (i.data ?? {}) as Record<string, any>
+    const name = d.award?.courseName ?? d.courseName
+    if (typeof d.applicationId === 'string' && typeof name === 'string')
+      courses.set(d.applicationId, name)
+  }
+  return courses
 }
 
 function Timeline({ learnerId }: { learnerId: string }) {
@@ -495,6 +509,7 @@ function Timeline({ learnerId }: { learnerId: string }) {
     () => api.get<Page<TimelineItem>>(`/v1/learners/${learnerId}/timeline?limit=100`),
     [learnerId],
   )
+  const courses = coursesOf(state.data?.items ?? [])
   return (
     <div>
       <h1>{t('终身学习时间轴', 'Lifelong learning timeline')}</h1>
@@ -519,9 +534,9 @@ function Timeline({ learnerId }: { learnerId: string }) {
                 <span class="tag">{cat ? t(cat[0], cat[1]) : i.category}</span>{' '}
                 <strong>
                   {appId ? (
-                    <a href={`#/learner/applications/${appId}`}>{timelineText(i)}</a>
+                    <a href={`#/learner/applications/${appId}`}>{timelineText(i, courses)}</a>
                   ) : (
-                    timelineText(i)
+                    timelineText(i, courses)
                   )}
                 </strong>
                 {i.orgName ? <span> · {i.orgName}</span> : null}
@@ -753,8 +768,8 @@ export function ApplicationDetail({
               ) : d.a.rule ? (
                 <p>
                   {t(
-                    `依据规则 ${d.a.rule.code} 第 ${d.a.rule.version} 版；认定课程、学分与触发的限额见左侧，每一步的审核意见见下方办理轨迹。`,
-                    `Under rule ${d.a.rule.code} version ${d.a.rule.version}; the award and limits are on the left, each decision and its reason in the trail below.`,
+                    `依据规则 ${d.a.rule.code} 第 ${d.a.rule.version} 版；认定课程、学分与触发的限额见“申请”一栏，每一步的审核意见见办理轨迹。`,
+                    `Under rule ${d.a.rule.code} version ${d.a.rule.version}; the award and limits are under Application, each decision and its reason in the trail.`,
                   )}
                 </p>
               ) : (

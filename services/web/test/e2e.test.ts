@@ -6,6 +6,7 @@
 // Screenshots of every page visited go to test/artifacts/ (git-ignored).
 import { existsSync } from 'node:fs'
 import t from 'tap'
+import { journey as a11y } from './e2e/a11y.js'
 import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as pages } from './e2e/pages.js'
@@ -13,7 +14,7 @@ import { journey as registrar } from './e2e/registrar.js'
 import { journey as reviewer } from './e2e/reviewer.js'
 import { journey as staff } from './e2e/staff.js'
 
-const journeys: Journey[] = [learner, registrar, pages, staff, reviewer]
+const journeys: Journey[] = [learner, a11y, registrar, pages, staff, reviewer]
 
 const enabled =
   process.env.E2E === '1' ||

@@ -9,11 +9,11 @@ import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser, BrowserContext, Page } from 'playwright-core'
 import type { Test } from 'tap'
 
 export type Tap = Test
-export type { Page }
+export type { Browser, BrowserContext, Page }
 
 export const CHROMIUM = '/usr/bin/chromium'
 const here = dirname(fileURLToPath(import.meta.url))
@@ -64,10 +64,24 @@ export async function accessible(t: Tap, page: Page, what: string) {
   t.same(found, [], `${what}: axe-core finds no violations`)
 }
 
-/** Starts the embedded run and the browser; both are stopped by `t`'s teardown. */
-export async function start(t: Tap): Promise<E2E> {
-  const { chromium: pw } = await import('playwright-core')
-  mkdirSync(artifacts, { recursive: true })
+export interface Embedded {
+  base: string
+  dataDir: string
+  secrets: Record<string, string>
+  /** Whether the demo data loaded completely. */
+  loaded: boolean
+  /** From the spawn to "all ready". */
+  readyMs: number
+  /** Stops the run and deletes its data. */
+  stop(): void
+}
+
+/**
+ * The one-process embedded run (`pnpm start`: PGlite, the in-process bus, demo data) on a fresh
+ * data dir and a port of its own, as a child process. Shared with the browser bench
+ * (bench/suites/pages.ts).
+ */
+export async function startEmbedded(): Promise<Embedded> {
   const dataDir = mkdtempSync(join(tmpdir(), 'creditbank-e2e-'))
   // 3400–3905: clear of the machine's own services (MariaDB 3306, …).
   const offset = 400 + Math.floor(Math.random() * 500)
@@ -90,40 +104,52 @@ export async function start(t: Tap): Promise<E2E> {
   }
   child.stdout?.on('data', keep)
   child.stderr?.on('data', keep)
-  t.teardown(() => {
+  const stop = () => {
     if (child.pid) {
       try {
         process.kill(-child.pid, 'SIGTERM')
       } catch {}
     }
     rmSync(dataDir, { recursive: true, force: true })
-  })
+  }
 
   const startedAt = Date.now()
   let loaded = false
-  await new Promise<void>((ok, fail) => {
-    const timer = setInterval(() => {
-      if (output.includes('demo data loaded')) loaded = true
-      if (output.includes('all ready in')) {
-        clearInterval(timer)
-        ok()
-      } else if (child.exitCode !== null || Date.now() - startedAt > 480_000) {
-        clearInterval(timer)
-        fail(new Error(`the embedded run did not become ready:\n${output.slice(-3000)}`))
-      }
-    }, 250)
-  })
-  t.comment(
-    `embedded run with demo data ready in ${((Date.now() - startedAt) / 1000).toFixed(1)} s`,
-  )
-  t.ok(loaded || output.includes('demo data loaded'), 'the demo data loaded completely')
+  try {
+    await new Promise<void>((ok, fail) => {
+      const timer = setInterval(() => {
+        if (output.includes('demo data loaded')) loaded = true
+        if (output.includes('all ready in')) {
+          clearInterval(timer)
+          ok()
+        } else if (child.exitCode !== null || Date.now() - startedAt > 480_000) {
+          clearInterval(timer)
+          fail(new Error(`the embedded run did not become ready:\n${output.slice(-3000)}`))
+        }
+      }, 250)
+    })
+  } catch (err) {
+    stop()
+    throw err
+  }
   const secrets = JSON.parse(readFileSync(join(dataDir, 'secrets.json'), 'utf8')) as Record<
     string,
     string
   >
-  const demoPassword = secrets.DEMO_PASSWORD!
+  return {
+    base,
+    dataDir,
+    secrets,
+    loaded: loaded || output.includes('demo data loaded'),
+    readyMs: Date.now() - startedAt,
+    stop,
+  }
+}
 
-  const browser: Browser = await pw.launch({
+/** Debian's Chromium, headless, driven by playwright-core (no browser is downloaded). */
+export async function launchChromium(): Promise<Browser> {
+  const { chromium: pw } = await import('playwright-core')
+  return pw.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -136,6 +162,19 @@ export async function start(t: Tap): Promise<E2E> {
       '--disable-sync',
     ],
   })
+}
+
+/** Starts the embedded run and the browser; both are stopped by `t`'s teardown. */
+export async function start(t: Tap): Promise<E2E> {
+  mkdirSync(artifacts, { recursive: true })
+  const run = await startEmbedded()
+  t.teardown(run.stop)
+  const { base, dataDir, secrets } = run
+  t.comment(`embedded run with demo data ready in ${(run.readyMs / 1000).toFixed(1)} s`)
+  t.ok(run.loaded, 'the demo data loaded completely')
+  const demoPassword = secrets.DEMO_PASSWORD!
+
+  const browser = await launchChromium()
   t.teardown(() => browser.close())
 
   let shot = 0

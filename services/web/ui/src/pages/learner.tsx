@@ -1596,7 +1596,15 @@ function Credential({ learnerId, entryId }: { learnerId: string; entryId: string
             {share ? <ShareLink link={share} /> : null}
           </Section>
           <Section title={t('凭证内容', 'Credential document')}>
-            <pre class="json">{JSON.stringify(vc, null, 2)}</pre>
+            {/* Wider than a phone: focusable, so it scrolls by keyboard too. */}
+            <pre
+              class="json"
+              tabIndex={0}
+              role="region"
+              aria-label={t('凭证内容（JSON）', 'The credential document (JSON)')}
+            >
+              {JSON.stringify(vc, null, 2)}
+            </pre>
           </Section>
         </div>
       ) : null}

@@ -176,6 +176,7 @@ async function checkPage(
   const h1 = await page.locator('main h1').allTextContents()
   t.equal(h1.length, 1, `${name}: one <h1>`)
   t.match(h1[0] ?? '', heading, `${name}: the heading in the page's language`)
+  t.ok((await page.title()).startsWith(h1[0] ?? '-'), `${name}: the window's title names the page`)
   t.ok(await e.fitsWidth(page), `${name}: nothing to scroll sideways`)
   await accessible(t, page, name)
   await e.screenshot(page, name)

@@ -206,6 +206,28 @@ function UnreadMark({
 }
 
 /**
+ * The window's title names the page as its heading does (WCAG 2.4.2), in the page's language:
+ * "我的学习账户 · 学分银行", not the route's word. Headings change as pages load and languages
+ * switch, so the main area is watched.
+ */
+function usePageTitle() {
+  useEffect(() => {
+    const main = document.getElementById('main')
+    if (!main) return
+    const update = () => {
+      const h = main.querySelector('h1')?.textContent?.trim()
+      const brand = t('学分银行', 'Credit Bank')
+      const title = h && h !== brand ? `${h} · ${brand}` : brand
+      if (document.title !== title) document.title = title
+    }
+    update()
+    const watch = new MutationObserver(update)
+    watch.observe(main, { childList: true, subtree: true, characterData: true })
+    return () => watch.disconnect()
+  }, [])
+}
+
+/**
  * After a navigation (a sign-in lands on a new route too) focus moves to the new page's heading,
  * so a screen reader starts there. Pages load their data first, so the heading is waited for
  * (at most 3 s); focus the person has meanwhile put elsewhere is left alone.
@@ -252,9 +274,7 @@ function App() {
   useHeadingFocus(parts.join('/'))
   const [head, ...rest] = parts
   const area = (head ?? '').split('?')[0]
-  useEffect(() => {
-    document.title = `${t('学分银行', 'Credit Bank')}${area ? ` · ${area}` : ''}`
-  }, [area, currentLang()])
+  usePageTitle()
   const guarded = (role: string, page: preact.JSX.Element) =>
     auth.has(role) ? page : <NeedRole need={role} />
   let page: preact.JSX.Element

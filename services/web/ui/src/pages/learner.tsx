@@ -111,62 +111,73 @@ function Claim() {
     <section class="card narrow">
       <h1>{t('认领学习账户', 'Claim your learning account')}</h1>
       {claimed ? <Notice>{t('您的账户已认领。', 'Your account is claimed.')}</Notice> : null}
-      <p>
-        {t(
-          '学校或培训机构可能已为您开立账户。输入身份证号和姓名，把它与您的登录关联；如果还没有账户，会为您新开一个。身份证号只加密保存，不会出现在网址或日志中。',
-          'A school may already have opened your account. Enter your national id and name to link it to your sign-in; if none exists, one is opened. The id is stored encrypted only.',
-        )}
-      </p>
-      <Form
-        label={t('认领账户', 'Claim account')}
-        submit={t('认领', 'Claim')}
-        onSubmit={async () => {
-          setErrors({})
-          try {
-            await api.post(
-              '/v1/learners/claim',
-              { nationalId: f.nationalId.trim().toUpperCase(), name: f.name.trim() },
-              newKey(),
-            )
-          } catch (err) {
-            setErrors(errorsByPath(err))
-            throw err
-          }
-          setWaiting(true)
-          // Identity learns of the claim through an event; then a new token carries the learner.
-          for (let i = 0; i < 40; i++) {
-            const me = await api.get<{ learner: string | null }>('/v1/me')
-            if (me.learner) break
-            await new Promise((r) => setTimeout(r, 250))
-          }
-          if (!(await auth.refresh())) {
-            auth.signOut()
-            location.hash = '#/login?next=%23%2Flearner'
-            return
-          }
-          location.hash = '#/learner'
-        }}
-      >
-        <Field
-          label={t('身份证号', 'National id number')}
-          name="nationalId"
-          value={f.nationalId}
-          onInput={(v) => setF({ ...f, nationalId: v })}
-          required
-          autoComplete="off"
-          error={errors.nationalId}
-          hint={t('18位，末位可为X', '18 characters')}
-        />
-        <Field
-          label={t('姓名', 'Name')}
-          name="name"
-          value={f.name}
-          onInput={(v) => setF({ ...f, name: v })}
-          required
-          autoComplete="name"
-          error={errors.name}
-        />
-      </Form>
+      {/* Claimed already: nothing to fill in again, the way on is the account. */}
+      {claimed && !waiting ? (
+        <p>
+          <a class="button" href="#/learner">
+            {t('查看我的学习账户', 'Open my learning account')}
+          </a>
+        </p>
+      ) : (
+        <>
+          <p>
+            {t(
+              '学校或培训机构可能已为您开立账户。输入身份证号和姓名，把它与您的登录关联；如果还没有账户，会为您新开一个。身份证号只加密保存，不会出现在网址或日志中。',
+              'A school may already have opened your account. Enter your national id and name to link it to your sign-in; if none exists, one is opened. The id is stored encrypted only.',
+            )}
+          </p>
+          <Form
+            label={t('认领账户', 'Claim account')}
+            submit={t('认领', 'Claim')}
+            onSubmit={async () => {
+              setErrors({})
+              try {
+                await api.post(
+                  '/v1/learners/claim',
+                  { nationalId: f.nationalId.trim().toUpperCase(), name: f.name.trim() },
+                  newKey(),
+                )
+              } catch (err) {
+                setErrors(errorsByPath(err))
+                throw err
+              }
+              setWaiting(true)
+              // Identity learns of the claim through an event; then a new token carries the learner.
+              for (let i = 0; i < 40; i++) {
+                const me = await api.get<{ learner: string | null }>('/v1/me')
+                if (me.learner) break
+                await new Promise((r) => setTimeout(r, 250))
+              }
+              if (!(await auth.refresh())) {
+                auth.signOut()
+                location.hash = '#/login?next=%23%2Flearner'
+                return
+              }
+              location.hash = '#/learner'
+            }}
+          >
+            <Field
+              label={t('身份证号', 'National id number')}
+              name="nationalId"
+              value={f.nationalId}
+              onInput={(v) => setF({ ...f, nationalId: v })}
+              required
+              autoComplete="off"
+              error={errors.nationalId}
+              hint={t('18位，末位可为X', '18 characters')}
+            />
+            <Field
+              label={t('姓名', 'Name')}
+              name="name"
+              value={f.name}
+              onInput={(v) => setF({ ...f, name: v })}
+              required
+              autoComplete="name"
+              error={errors.name}
+            />
+          </Form>
+        </>
+      )}
       {waiting ? <p aria-live="polite">{t('正在关联账户…', 'Linking your account…')}</p> : null}
     </section>
   )

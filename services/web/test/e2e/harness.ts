@@ -74,6 +74,8 @@ export interface Embedded {
   readyMs: number
   /** Stops the run and deletes its data. */
   stop(): void
+  /** The last of what the run printed (its demo data's steps, warnings). */
+  output(): string
 }
 
 /**
@@ -143,6 +145,7 @@ export async function startEmbedded(): Promise<Embedded> {
     loaded: loaded || output.includes('demo data loaded'),
     readyMs: Date.now() - startedAt,
     stop,
+    output: () => output,
   }
 }
 
@@ -171,7 +174,9 @@ export async function start(t: Tap): Promise<E2E> {
   t.teardown(run.stop)
   const { base, dataDir, secrets } = run
   t.comment(`embedded run with demo data ready in ${(run.readyMs / 1000).toFixed(1)} s`)
-  t.ok(run.loaded, 'the demo data loaded completely')
+  t.ok(run.loaded, 'the demo data loaded completely', {
+    ...(run.loaded ? {} : { output: run.output().slice(-4000) }),
+  })
   const demoPassword = secrets.DEMO_PASSWORD!
 
   const browser = await launchChromium()

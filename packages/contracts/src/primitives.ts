@@ -64,7 +64,17 @@ export const ProblemDetails = Type.Object(
     detail: Type.Optional(Type.String()),
     code: Type.String(),
     instance: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ path: Type.String(), message: Type.String() }))),
+    errors: Type.Optional(
+      Type.Array(
+        Type.Object({
+          path: Type.String(),
+          message: Type.String(),
+          /** Stable (`FIELD_REQUIRED`, …): what a page shows a message for, in its language. */
+          code: Type.Optional(Type.String()),
+          limit: Type.Optional(Type.Number()),
+        }),
+      ),
+    ),
   },
   { $id: 'ProblemDetails' },
 )

@@ -217,6 +217,17 @@ const registrarOf: Record<string, string> = Object.fromEntries(
   d.staff.filter((s) => s.role === 'registrar').map((s) => [s.orgCode, s.username]),
 )
 
+/**
+ * Each learner's 身份证号 and name: schools, enterprises and training bodies name a learner by
+ * them (an organization acts on a learner by id only once it knows them; decision 0613).
+ */
+const people = new Map<string, { nationalId: string; name: string }>()
+function personOf(key: string) {
+  const p = people.get(key)
+  if (!p) throw new Error(`no learner ${key} in the seeds`)
+  return p
+}
+
 async function learnersAndEnrollments(c: Ctx) {
   // Each learner's account is opened by the first institution that knows them (the same person
   // again answers the same account).
@@ -240,13 +251,14 @@ async function learnersAndEnrollments(c: Ctx) {
       key: `seed-learner-${l.key}`,
     })
     c.learners[l.key] = learner.id
+    people.set(l.key, { nationalId: body.nationalId, name: body.name })
     c.count('learners')
   }
   for (const [key, org, programCode, programName, startedOn] of d.enrollments) {
     const token = await c.as(registrarOf[org]!)
     await c.http.post(
       '/v1/enrollments',
-      { learnerId: c.learner(key), programCode, programName, startedOn },
+      { learnerId: c.learner(key), ...personOf(key), programCode, programName, startedOn },
       { token, key: `seed-enroll-${key}-${org}-${programCode}` },
     )
     c.count('enrollments')
@@ -274,7 +286,7 @@ async function outcomes(c: Ctx) {
       for (const course of take) {
         const score = scoreOf(`${key}-${course.code}`)
         add(org, {
-          learnerId: c.learner(key),
+          ...personOf(key),
           kind: 'course',
           title: course.title,
           code: course.code,
@@ -289,7 +301,7 @@ async function outcomes(c: Ctx) {
   }
   for (const [key, org, title, hours, category, on] of d.trainings) {
     add(org, {
-      learnerId: c.learner(key),
+      ...personOf(key),
       kind: 'training',
       title,
       hours,
@@ -300,7 +312,7 @@ async function outcomes(c: Ctx) {
   }
   for (const [key, org, title, level, on] of d.competitions) {
     add(org, {
-      learnerId: c.learner(key),
+      ...personOf(key),
       kind: 'competition',
       title,
       level,
@@ -309,7 +321,7 @@ async function outcomes(c: Ctx) {
     })
   }
   add('ENT-CRTG', {
-    learnerId: c.learner('wu'),
+    ...personOf('wu'),
     kind: 'work',
     title: '盾构机维保技术员岗位实践',
     hours: '1200',
@@ -331,6 +343,7 @@ async function outcomes(c: Ctx) {
     '/v1/outcomes',
     {
       learnerId: c.learner('huang'),
+      ...personOf('huang'),
       kind: 'training',
       title: '高校毕业生网络直播营销培训（重复录入）',
       hours: '80',

@@ -165,10 +165,13 @@ export async function stopService(child: ChildProcess) {
     child.kill('SIGKILL')
 }
 
-/** Learners with empty accounts, straight in SQL (the opening path is not what is measured). */
-export async function seedLearners(db: Database, prefix: string, n: number) {
-  await sql`insert into accounts.learner (id, account_no, national_id_hash, national_id_sealed, national_id_masked, name, birth_date, category)
-    select gen_random_uuid(), ${prefix} || g, md5(${prefix} || g) || md5('h' || g), 'sealed', 'masked', 'bench', date '1990-01-01', 'other' from generate_series(1, ${n}::int) g`.execute(
+/**
+ * Learners with empty accounts, straight in SQL (the opening path is not what is measured), opened
+ * by `org` so that it may post for them by id.
+ */
+export async function seedLearners(db: Database, prefix: string, n: number, org: string) {
+  await sql`insert into accounts.learner (id, account_no, national_id_hash, national_id_sealed, national_id_masked, name, birth_date, category, opened_by_org_id)
+    select gen_random_uuid(), ${prefix} || g, md5(${prefix} || g) || md5('h' || g), 'sealed', 'masked', 'bench', date '1990-01-01', 'other', ${org}::uuid from generate_series(1, ${n}::int) g`.execute(
     db.kysely,
   )
   await sql`insert into accounts.account (learner_id, head_hash) select id, ${GENESIS_HASH} from accounts.learner where account_no like ${`${prefix}%`}`.execute(
@@ -430,7 +433,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     const pid = child.pid!
 
     // Statement: 10^4, then 10^6 entries in the ledger.
-    await seedLearners(db, 'S', STATEMENT_LEARNERS_SMALL)
+    await seedLearners(db, 'S', STATEMENT_LEARNERS_SMALL, org)
     await bulkEntries(db, 'S', org, ctx.log)
     const small = (
       await sql<{ id: string }>`select id from accounts.learner where account_no like 'S%'`.execute(
@@ -442,7 +445,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     ctx.log(
       `statement at ${size4.toLocaleString('en')} entries: p50 ${round(at4.p50)} ms, p99 ${round(at4.p99)} ms`,
     )
-    await seedLearners(db, 'L', (LEDGER_LARGE - size4) / ENTRIES_PER_LEARNER)
+    await seedLearners(db, 'L', (LEDGER_LARGE - size4) / ENTRIES_PER_LEARNER, org)
     const loadStarted = performance.now()
     await bulkEntries(db, 'L', org, ctx.log)
     const size6 = await ledgerSize(db)
@@ -481,7 +484,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     )
 
     // Postings: closed loop over HTTP, then the SQL baseline, then open loop, then batches.
-    const postingLearners = await seedLearners(db, 'P', POSTING_LEARNERS)
+    const postingLearners = await seedLearners(db, 'P', POSTING_LEARNERS, org)
     await settle(db)
     await closedLoop(CLOSED_WARMUP_MS, () => httpPosting(port, postingLearners, registrarAuth))
     const closed = await sampled(pid, () =>
@@ -557,7 +560,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
     await sql`insert into accounts.organization (id, kind, name, code) values (${org2}::uuid, 'school', '基准学校二', 'BENCH2')`.execute(
       db.kysely,
     )
-    const secondLearners = await seedLearners(db, 'Q', POSTING_LEARNERS)
+    const secondLearners = await seedLearners(db, 'Q', POSTING_LEARNERS, org2)
     const secondAuth = `Bearer ${keys.token({ roles: ['registrar'], org: org2, sub: randomUUID() })}`
     const streams = {
       one: [{ learners: postingLearners, auth: registrarAuth }],

@@ -191,9 +191,9 @@ async function measure(
   org: string,
   tokens: { admin: () => string; registrar: () => string },
 ): Promise<BenchResult[]> {
-  const small = await seedLearners(db, 'S', 100)
+  const small = await seedLearners(db, 'S', 100, org)
   await bulkLedger(db, 'S', org, ctx.log)
-  const postingLearners = await seedLearners(db, 'P', POSTING_LEARNERS)
+  const postingLearners = await seedLearners(db, 'P', POSTING_LEARNERS, org)
   const size4 = await ledgerSize(db)
   const at4 = { ...(await statementLatency(port, small, tokens.admin())), load: load() }
   const post4 = await postingRates(db, port, postingLearners, tokens.registrar())
@@ -201,7 +201,7 @@ async function measure(
     `at ${size4.toLocaleString('en')}: statement p99 ${round(at4.p99)} ms (load ${at4.load}); ${Math.round(post4.single)} postings/s, batches ${Math.round(post4.batch)}/s (load ${post4.load})`,
   )
 
-  const big = await seedLearners(db, 'L', Math.max(0, (LEDGER - size4) / ENTRIES_PER_LEARNER))
+  const big = await seedLearners(db, 'L', Math.max(0, (LEDGER - size4) / ENTRIES_PER_LEARNER), org)
   const loadStarted = performance.now()
   await bulkLedger(db, 'L', org, ctx.log)
   const loadSeconds = (performance.now() - loadStarted) / 1000

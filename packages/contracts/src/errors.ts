@@ -48,6 +48,10 @@ export const fieldErrorText: Record<string, readonly [en: string, zh: string]> =
   FIELD_UNKNOWN: ['is not a known field', '不是可接受的字段'],
   FIELD_INVALID: ['is not valid', '不正确'],
   FIELD_UNSTORABLE: ['contains characters that cannot be stored', '包含无法保存的字符'],
+  FIELD_LEARNER_NOT_KNOWN: [
+    'names a learner your organization does not know yet: give their national id and name',
+    '是本机构尚未登记的学习者：请改填其身份证号和姓名',
+  ],
 }
 
 /** A field error's message in `lang`, from its code; the given message when it has no code. */

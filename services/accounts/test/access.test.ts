@@ -17,19 +17,23 @@ const pL = person()
 const pM = person()
 const L = (await a.openLearner(pL)).id
 const M = (await a.openLearner(pM)).id
-await a.enroll(L, schoolA)
-await a.enroll(M, schoolB)
-const post = async (org: string, learner: string) =>
+const proof = (p: Record<string, unknown>) => ({
+  nationalId: p.nationalId as string,
+  name: p.name as string,
+})
+await a.enroll(L, schoolA, 'P-WEB', proof(pL))
+await a.enroll(M, schoolB, 'P-WEB', proof(pM))
+const post = async (org: string, learner: string, proof = {}) =>
   (
     await app.inject({
       method: 'POST',
       url: '/v1/outcomes',
       headers: a.registrar(org),
-      payload: course(learner),
+      payload: course(learner, proof),
     })
   ).json().id as string
 await post(schoolA, L)
-await post(schoolC, L)
+await post(schoolC, L, { nationalId: pL.nationalId, name: pL.name })
 await post(schoolB, M)
 
 const callers: Record<string, Record<string, string> | undefined> = {
@@ -113,11 +117,11 @@ const routes: Route[] = [
     request: async () => ({ method: 'GET', url: `/v1/learners/${L}/chain` }),
     expect: reads('', 403),
   },
-  // Any registered organization posts as itself for a learner it knows the id of; an unregistered one cannot.
+  // An organization posts by id for a learner it knows; any other must name them by 身份证号 + name.
   {
     name: 'POST outcomes',
     request: async () => ({ method: 'POST', url: '/v1/outcomes', payload: course(L) }),
-    expect: { ...writes(201), 'client (unregistered org)': 422 },
+    expect: writes(201, 403),
   },
   {
     name: 'POST outcomes/batch',
@@ -126,8 +130,18 @@ const routes: Route[] = [
       url: '/v1/outcomes/batch',
       payload: { items: [course(L)] },
     }),
+    expect: writes(201, 422),
+  },
+  {
+    name: 'POST outcomes with 身份证号 + name',
+    request: async () => ({
+      method: 'POST',
+      url: '/v1/outcomes',
+      payload: course(L, { nationalId: pL.nationalId, name: pL.name }),
+    }),
     expect: { ...writes(201), 'client (unregistered org)': 422 },
   },
+
   {
     name: 'POST reversal',
     request: async () => ({
@@ -137,8 +151,9 @@ const routes: Route[] = [
     }),
     expect: writes(201, 404),
   },
+  // Enrolling a learner by id alone reads them from then on: it takes the 身份证号 and name.
   {
-    name: 'POST enrollments',
+    name: 'POST enrollments by id alone',
     request: async () => ({
       method: 'POST',
       url: '/v1/enrollments',
@@ -149,6 +164,24 @@ const routes: Route[] = [
         startedOn: '2024-09-01',
       },
     }),
+    expect: writes(403),
+  },
+  {
+    name: 'POST enrollments with 身份证号 + name',
+    request: async () => {
+      const l = await a.openLearner()
+      return {
+        method: 'POST',
+        url: '/v1/enrollments',
+        payload: {
+          learnerId: l.id,
+          ...l.proof,
+          programCode: 'P',
+          programName: 'P',
+          startedOn: '2024-09-01',
+        },
+      }
+    },
     expect: { ...writes(201), 'client (unregistered org)': 422 },
   },
   {

@@ -1,6 +1,6 @@
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
-import { buildAccounts, course } from './helper.js'
+import { buildAccounts, course, person } from './helper.js'
 
 // Issue 16, bug 4: the account's total left recognized credits out. The total is the sum of every
 // active entry, and the balances by kind beside it add up to it.
@@ -22,7 +22,7 @@ const post = async (payload: Record<string, unknown>) => {
 }
 
 t.test('the total includes recognized credits and equals the sum of the kinds', async (t) => {
-  const l = await a.openLearner()
+  const l = await a.openLearner(person(), a.registrar(school))
   const web = await post(course(l.id))
   await post({
     learnerId: l.id,
@@ -88,7 +88,7 @@ t.test('the total includes recognized credits and equals the sum of the kinds', 
   t.match(statement.find((e) => e.id === wrong.id)?.reversedBy, { reason: '录入错误' })
   t.equal(statement.find((e) => e.id === web.id)?.reversedBy, null, 'an active entry is not marked')
 
-  const other = await a.openLearner()
+  const other = await a.openLearner(person(), a.registrar(school))
   const hidden = await app.inject({
     method: 'GET',
     url: `/v1/learners/${l.id}/account`,
@@ -98,7 +98,7 @@ t.test('the total includes recognized credits and equals the sum of the kinds', 
 })
 
 t.test('an account with no entries totals zero', async (t) => {
-  const l = await a.openLearner()
+  const l = await a.openLearner(person(), a.registrar(school))
   const res = await app.inject({
     method: 'GET',
     url: `/v1/learners/${l.id}/account`,

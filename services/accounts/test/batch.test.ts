@@ -1,12 +1,14 @@
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
-import { buildAccounts, counts, course } from './helper.js'
+import { buildAccounts, counts, course, person } from './helper.js'
 
 const a = await buildAccounts()
 t.teardown(() => a.close())
 const { app } = a
 const school = await a.registerOrg('school')
-const learners = await Promise.all(Array.from({ length: 5 }, () => a.openLearner()))
+const learners = await Promise.all(
+  Array.from({ length: 5 }, () => a.openLearner(person(), a.registrar(school))),
+)
 
 const batch = (
   headers: Record<string, string>,

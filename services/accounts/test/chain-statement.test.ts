@@ -6,7 +6,7 @@ import { statementQuery } from '../src/db/ledger.repository.js'
 import { canonicalJson, chainedFields, entryHash } from '../src/domain/chain.js'
 import { credits as toCredits, hours as toHours } from '../src/domain/decimal.js'
 import { contentHash, type OutcomeInput } from '../src/domain/outcomes.js'
-import { buildAccounts, course } from './helper.js'
+import { buildAccounts, course, person } from './helper.js'
 
 const a = await buildAccounts()
 t.teardown(() => a.close())
@@ -16,7 +16,7 @@ const enterprise = await a.registerOrg('enterprise')
 const raw = a.platform.database.kysely
 
 t.test('an entry edited behind the service’s back breaks the chain at that entry', async (t) => {
-  const l = await a.openLearner()
+  const l = await a.openLearner(person(), a.registrar(school))
   const ids: string[] = []
   for (let i = 0; i < 5; i++)
     ids.push(
@@ -68,7 +68,7 @@ t.test('an entry edited behind the service’s back breaks the chain at that ent
 t.test(
   'an entry’s hash is sha256 over the previous hash and its canonical JSON (sorted keys), as documented',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const posted = async (title: string) =>
       (
         await app.inject({
@@ -135,7 +135,7 @@ t.test(
 t.test(
   'the statement: newest first, kind and date filters, cursor pages, org sees what it posted',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     await a.enroll(l.id, school)
     const dates = [
       '2021-01-10',
@@ -157,6 +157,7 @@ t.test(
       url: '/v1/outcomes',
       headers: a.registrar(enterprise),
       payload: {
+        ...l.proof,
         learnerId: l.id,
         kind: 'work',
         title: '实习',

@@ -2,7 +2,7 @@ import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
 import { PostingCombiner } from '../src/domain/combiner.js'
-import { buildAccounts, counts, course } from './helper.js'
+import { buildAccounts, counts, course, person } from './helper.js'
 
 /**
  * Single postings sent at once are written in groups (PostingCombiner): each still gets its own
@@ -25,8 +25,24 @@ const post = (headers: Record<string, string>, payload: unknown, key?: string) =
 t.test(
   'many postings at once: every one answered on its own, the bad ones write nothing',
   async (t) => {
-    const learners = await Promise.all(Array.from({ length: 6 }, () => a.openLearner()))
+    const learners = await Promise.all(
+      Array.from({ length: 6 }, () => a.openLearner(person(), school)),
+    )
     const ids = learners.map((l) => l.id)
+    // The other school knows them too: it enrolled them, naming them by 身份证号 + name.
+    for (const l of learners)
+      await a.app.inject({
+        method: 'POST',
+        url: '/v1/enrollments',
+        headers: otherSchool,
+        payload: {
+          learnerId: l.id,
+          ...l.proof,
+          programCode: 'P',
+          programName: 'P',
+          startedOn: '2024-09-01',
+        },
+      })
     // Earlier answers that the concurrent wave replays or collides with.
     const kept = await post(school, course(ids[0]!, { title: '已记录' }), 'kept-key')
     t.equal(kept.statusCode, 201)
@@ -135,7 +151,7 @@ t.test(
 t.test(
   'the same key or the same externalRef twice in one wave: one entry, the other answers it',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), school)
     const before = await counts(a.db)
     const sameKey = await Promise.all(
       Array.from({ length: 5 }, () => post(school, course(l.id, { title: '同键' }), 'twice-key')),

@@ -1,7 +1,7 @@
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
-import { buildAccounts, course } from './helper.js'
+import { buildAccounts, course, person } from './helper.js'
 
 const a = await buildAccounts()
 t.teardown(() => a.close())
@@ -75,7 +75,7 @@ t.test('organization events build the projection; a replayed event changes nothi
 t.test(
   'certificate issued → a certificate entry by the evaluation organization, once',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const c = issued(l.id)
     const ev = await a.deliver(
       'creditbank.certificates.v1',
@@ -159,7 +159,7 @@ t.test(
 t.test(
   'recognition approved → a recognized entry at the target, sources marked used, once per application',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const src = (
       await app.inject({
         method: 'POST',

@@ -46,7 +46,44 @@ t.test(
     const birthDate = `${p.nationalId.slice(6, 10)}-${p.nationalId.slice(10, 12)}-${p.nationalId.slice(12, 14)}`
     t.same((await find({ name: '王小明', birthDate }, me)).json().items, [])
 
-    const e = await enroll(me, { learnerId: l.id, studentNo: '2024001' })
+    // Found, but not known: an id alone does not enroll (and so read) a learner; the 身份证号 does.
+    const before = await counts(a.db)
+    const byIdAlone = await enroll(me, { learnerId: l.id, studentNo: '2024001' })
+    t.equal(byIdAlone.statusCode, 403)
+    t.equal(byIdAlone.json().code, 'ACCOUNTS_LEARNER_NOT_KNOWN_HERE')
+    t.match(byIdAlone.json().errors, [{ path: '/learnerId', code: 'FIELD_LEARNER_NOT_KNOWN' }])
+    t.same(await counts(a.db), before, 'nothing written')
+    const wrong = await enroll(me, { learnerId: l.id, nationalId: p.nationalId, name: '王大明' })
+    t.equal(wrong.statusCode, 422)
+    t.equal(wrong.json().code, 'ACCOUNTS_LEARNER_PROOF_MISMATCH')
+    t.same(await counts(a.db), before, 'nothing written')
+    const half = await enroll(me, { learnerId: l.id, nationalId: p.nationalId })
+    t.equal(half.statusCode, 403)
+    t.match(half.json().errors, [{ path: '/name', code: 'FIELD_REQUIRED' }])
+    const zh = await app.inject({
+      method: 'POST',
+      url: '/v1/enrollments',
+      headers: { ...me, 'accept-language': 'zh-CN' },
+      payload: {
+        programCode: 'P-WEB',
+        programName: '网页设计',
+        startedOn: '2024-09-01',
+        learnerId: l.id,
+      },
+    })
+    t.equal(zh.json().title, '本机构尚未登记这位学习者：首次办理须提供其身份证号和姓名')
+    t.match(zh.json().errors, [{ message: '是本机构尚未登记的学习者：请改填其身份证号和姓名' }])
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/v1/learners/${l.id}`, headers: me })).statusCode,
+      404,
+      'refused attempts give no access',
+    )
+    const e = await enroll(me, {
+      learnerId: l.id,
+      nationalId: p.nationalId,
+      name: p.name,
+      studentNo: '2024001',
+    })
     t.equal(e.statusCode, 201, e.body)
     t.equal(e.json().studentNo, '2024001')
     t.match((await find({ studentNo: '2024001' }, me)).json().items, [
@@ -70,14 +107,15 @@ t.test(
 t.test('one 学号 names one learner at a school', async (t) => {
   const me = a.registrar(school)
   const [l1, l2] = [await a.openLearner(), await a.openLearner()]
-  t.equal((await enroll(me, { learnerId: l1.id, studentNo: 'S-1' })).statusCode, 201)
+  t.equal((await enroll(me, { learnerId: l1.id, ...l1.proof, studentNo: 'S-1' })).statusCode, 201)
   const before = await counts(a.db)
-  const taken = await enroll(me, { learnerId: l2.id, studentNo: 'S-1' })
+  const taken = await enroll(me, { learnerId: l2.id, ...l2.proof, studentNo: 'S-1' })
   t.equal(taken.statusCode, 409)
   t.equal(taken.json().code, 'ACCOUNTS_STUDENT_NO_TAKEN')
   t.same(await counts(a.db), before, 'nothing written')
   t.equal(
-    (await enroll(a.registrar(other), { learnerId: l2.id, studentNo: 'S-1' })).statusCode,
+    (await enroll(a.registrar(other), { learnerId: l2.id, ...l2.proof, studentNo: 'S-1' }))
+      .statusCode,
     201,
     'another school may use the same number',
   )
@@ -101,12 +139,27 @@ t.test('a training body sees the learners it posted for, and only its entries', 
     headers: me,
     payload: course(l.id, { kind: 'training', hours: '16', credits: undefined, grade: undefined }),
   })
-  t.equal(posted.statusCode, 201, posted.body)
+  t.equal(posted.statusCode, 403, 'an id alone is not enough')
+  t.equal((await entries()).statusCode, 404, 'nor does the refusal open anything')
+  const proven = await app.inject({
+    method: 'POST',
+    url: '/v1/outcomes',
+    headers: me,
+    payload: course(l.id, {
+      kind: 'training',
+      hours: '16',
+      credits: undefined,
+      grade: undefined,
+      nationalId: p.nationalId,
+      name: p.name,
+    }),
+  })
+  t.equal(proven.statusCode, 201, proven.body)
   await app.inject({
     method: 'POST',
     url: '/v1/outcomes',
     headers: a.registrar(school),
-    payload: course(l.id),
+    payload: course(l.id, { nationalId: p.nationalId, name: p.name }),
   })
   t.match((await find({ nationalId: p.nationalId, name: p.name }, me)).json().items, [
     { knownHere: true },

@@ -91,18 +91,35 @@ export async function buildAccounts() {
   const learnerAuth = (learner: string, sub = randomUUID()) =>
     keys.auth({ roles: ['learner'], learner, sub })
 
+  /**
+   * Opens an account, by an admin unless told who: an organization that opens it knows the
+   * learner; any other needs `proof` (their 身份证号 and name) to act on them by id.
+   */
   async function openLearner(body: Record<string, unknown> = person(), headers = admin) {
     const res = await app.inject({ method: 'POST', url: '/v1/learners', headers, payload: body })
     if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(res.body)
-    return res.json() as { id: string; accountNo: string }
+    const proof = { nationalId: body.nationalId as string, name: body.name as string }
+    return { ...(res.json() as { id: string; accountNo: string }), proof }
   }
 
-  async function enroll(learnerId: string, org: string, programCode = 'P-WEB') {
+  /** Enrolls as the school's registrar; `proof` for a learner the school does not know yet. */
+  async function enroll(
+    learnerId: string,
+    org: string,
+    programCode = 'P-WEB',
+    proof: { nationalId: string; name: string } | Record<string, never> = {},
+  ) {
     const res = await app.inject({
       method: 'POST',
       url: '/v1/enrollments',
       headers: registrar(org),
-      payload: { learnerId, programCode, programName: '网页设计', startedOn: '2024-09-01' },
+      payload: {
+        learnerId,
+        programCode,
+        programName: '网页设计',
+        startedOn: '2024-09-01',
+        ...proof,
+      },
     })
     if (res.statusCode !== 201 && res.statusCode !== 200) throw new Error(res.body)
     return res.json()

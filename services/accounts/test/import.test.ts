@@ -58,6 +58,8 @@ await app.inject({
   headers: me,
   payload: {
     learnerId: enrolledL.id,
+    nationalId: enrolled.nationalId,
+    name: enrolled.name,
     programCode: 'P-WEB',
     programName: '网页设计',
     startedOn: '2024-09-01',
@@ -452,6 +454,15 @@ t.test(
       { row: 2, column: 'learnerId' },
       { row: 3, column: 'learnerId' },
     ])
+    // A learner the school has never named by 身份证号: their id alone posts nothing (decision 0613).
+    const stranger = await a.openLearner()
+    const before = await counts(a.db)
+    const unknown = await csv([`${stranger.id},机器导出,2,80,2024-06-30`])
+    t.equal(unknown.statusCode, 422, unknown.body)
+    t.match(unknown.json().errors, [
+      { row: 2, column: 'learnerId', code: 'ROW_LEARNER_NOT_KNOWN_HERE' },
+    ])
+    t.same(await counts(a.db), before, 'nothing written')
   },
 )
 

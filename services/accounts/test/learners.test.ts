@@ -298,6 +298,7 @@ t.test('enrollments: a school enrolls in its own programs; replays are no-ops', 
   const l = await a.openLearner()
   const body = {
     learnerId: l.id,
+    ...l.proof,
     programCode: 'P-WEB',
     programName: '网页设计',
     startedOn: '2024-09-01',

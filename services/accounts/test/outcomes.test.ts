@@ -1,6 +1,6 @@
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
-import { buildAccounts, counts, course } from './helper.js'
+import { buildAccounts, counts, course, person } from './helper.js'
 
 const a = await buildAccounts()
 t.teardown(() => a.close())
@@ -25,7 +25,7 @@ const post = (
 t.test(
   'a school posts a course: 201 the entry, balances move, outcome.posted published',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const res = await post(
       a.registrar(school),
       course(l.id, { credits: '4.5', externalRef: 'GRADE-1' }),
@@ -78,7 +78,7 @@ t.test(
 t.test(
   'externalRef: same content answers the existing entry (200), other content is 409',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const first = await post(a.registrar(school), course(l.id, { externalRef: 'REF-9' }))
     t.equal(first.statusCode, 201)
     const before = await counts(a.db)
@@ -96,6 +96,7 @@ t.test(
     t.equal(other.json().code, 'ACCOUNTS_EXTERNAL_REF_CONFLICT')
     t.same(await counts(a.db), before, 'nothing written')
     const otherOrg = await post(a.registrar(enterprise), {
+      ...l.proof,
       learnerId: l.id,
       kind: 'training',
       title: '岗前培训',
@@ -110,7 +111,7 @@ t.test(
 t.test(
   'Idempotency-Key: a replay answers the same entry, another body with the key is refused',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const key = { 'idempotency-key': 'post-1' }
     const me = a.registrar(school)
     const first = await post(me, course(l.id), key)
@@ -140,7 +141,7 @@ t.test(
 t.test(
   'kind rules and bad input: 4xx problem+json naming the field, nothing written, never 5xx',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const before = await counts(a.db)
     const tomorrow = new Date(Date.now() + 2 * 86_400_000).toISOString().slice(0, 10)
     const cases: [string, Record<string, string>, unknown, number, string][] = [
@@ -194,22 +195,35 @@ t.test(
       [
         'training without hours',
         a.registrar(trainer),
-        { learnerId: l.id, kind: 'training', title: '培训', occurredOn: '2024-01-01' },
+        { ...l.proof, learnerId: l.id, kind: 'training', title: '培训', occurredOn: '2024-01-01' },
         422,
         '/hours',
       ],
       [
         'competition without level',
         a.registrar(trainer),
-        { learnerId: l.id, kind: 'competition', title: '技能大赛', occurredOn: '2024-01-01' },
+        {
+          ...l.proof,
+          learnerId: l.id,
+          kind: 'competition',
+          title: '技能大赛',
+          occurredOn: '2024-01-01',
+        },
         422,
         '/level',
       ],
-      ['enterprise posting a course', a.registrar(enterprise), course(l.id), 422, '/kind'],
+      ['enterprise posting a course', a.registrar(enterprise), course(l.id, l.proof), 422, '/kind'],
       [
         'training body posting work',
         a.registrar(trainer),
-        { learnerId: l.id, kind: 'work', title: '实习', hours: '100', occurredOn: '2024-01-01' },
+        {
+          ...l.proof,
+          learnerId: l.id,
+          kind: 'work',
+          title: '实习',
+          hours: '100',
+          occurredOn: '2024-01-01',
+        },
         422,
         '/kind',
       ],
@@ -223,7 +237,14 @@ t.test(
       [
         'evaluation org posting training',
         a.registrar(evaluator),
-        { learnerId: l.id, kind: 'training', title: '培训', hours: '8', occurredOn: '2024-01-01' },
+        {
+          ...l.proof,
+          learnerId: l.id,
+          kind: 'training',
+          title: '培训',
+          hours: '8',
+          occurredOn: '2024-01-01',
+        },
         422,
         '/kind',
       ],
@@ -262,7 +283,10 @@ t.test(
           `${name}: names ${path}`,
         )
     }
-    const unknownOrg = await post(a.registrar('0190aaaa-0000-7000-8000-00000000dead'), course(l.id))
+    const unknownOrg = await post(
+      a.registrar('0190aaaa-0000-7000-8000-00000000dead'),
+      course(l.id, l.proof),
+    )
     t.equal(unknownOrg.statusCode, 422)
     t.equal(unknownOrg.json().code, 'ACCOUNTS_ORGANIZATION_UNKNOWN')
     const noOrg = await post(a.keys.auth({ roles: ['registrar'] }), course(l.id))
@@ -290,7 +314,7 @@ t.test(
 t.test(
   'reversal: only the posting organization, never twice, the original stays, balances return',
   async (t) => {
-    const l = await a.openLearner()
+    const l = await a.openLearner(person(), a.registrar(school))
     const e = (await post(a.registrar(school), course(l.id, { credits: '3', hours: '48' }))).json()
     const other = await app.inject({
       method: 'POST',
@@ -372,7 +396,7 @@ t.test(
 )
 
 t.test('concurrent reversals of one entry: exactly one wins', async (t) => {
-  const l = await a.openLearner()
+  const l = await a.openLearner(person(), a.registrar(school))
   const e = (await post(a.registrar(school), course(l.id))).json()
   const results = await Promise.all(
     Array.from({ length: 6 }, () =>
@@ -388,7 +412,7 @@ t.test('concurrent reversals of one entry: exactly one wins', async (t) => {
 })
 
 t.test('concurrent postings to one account keep one chain without gaps', async (t) => {
-  const l = await a.openLearner()
+  const l = await a.openLearner(person(), a.registrar(school))
   const results = await Promise.all(
     Array.from({ length: 20 }, (_, i) =>
       post(a.registrar(school), course(l.id, { externalRef: `C-${i}` })),

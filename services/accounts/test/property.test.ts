@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
-import { buildAccounts } from './helper.js'
+import { buildAccounts, person } from './helper.js'
 
 /**
  * A seeded random workload of postings (single and batch), reversals, certificates, revocations
@@ -29,11 +29,30 @@ const { app } = a
 const school = await a.registerOrg('school')
 const enterprise = await a.registerOrg('enterprise')
 const evaluator = await a.registerOrg('evaluation_org')
-const learners = await Promise.all(
-  Array.from({ length: 4 }, () => a.openLearner().then((l) => l.id)),
+const opened = await Promise.all(
+  Array.from({ length: 4 }, () => a.openLearner(person(), a.registrar(school))),
 )
+const learners = opened.map((l) => l.id)
 
 const posted: { id: string; learner: string; org: string; reversed: boolean }[] = []
+// The enterprise names each learner by 身份证号 + name once; by id from then on.
+for (const l of opened) {
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/outcomes',
+    headers: a.registrar(enterprise),
+    payload: {
+      ...l.proof,
+      learnerId: l.id,
+      kind: 'training',
+      title: '岗前培训',
+      hours: '8',
+      occurredOn: '2023-06-01',
+    },
+  })
+  if (res.statusCode !== 201) throw new Error(res.body)
+  posted.push({ id: res.json().id, learner: l.id, org: enterprise, reversed: false })
+}
 const certificates: { id: string; learner: string; revoked: boolean }[] = []
 
 function outcome(org: string, learner: string) {

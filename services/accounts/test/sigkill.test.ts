@@ -48,6 +48,7 @@ if (!process.env.DATABASE_URL) {
         name: 'n',
         birth_date: '1999-01-01',
         category: 'other',
+        opened_by_org_id: org,
       })
       .execute()
     await db.insertInto('account').values({ learner_id: id, head_hash: GENESIS_HASH }).execute()

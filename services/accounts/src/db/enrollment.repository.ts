@@ -31,18 +31,33 @@ export function findEnrollment(
 }
 
 /**
- * Whether an organization knows a learner: enrolled there, given a 学号 there, or posted an outcome
- * for them there (enterprises and training bodies enroll nobody, yet see what they posted).
+ * Whether an organization knows a learner: it opened their account, enrolled them, gave them a
+ * 学号, or posted an outcome for them (enterprises and training bodies enroll nobody, yet see what
+ * they posted). Each of these took the 身份证号 and name, or a learner already known (decision 0613).
  */
 export async function knowsLearner(db: Kysely<AccountsDB>, learnerId: string, orgId: string) {
-  const r = await sql<{ known: boolean }>`
-    select exists (select 1 from accounts.enrollment where learner_id = ${learnerId} and org_id = ${orgId})
-      or exists (select 1 from accounts.student_number where learner_id = ${learnerId} and org_id = ${orgId})
-      or exists (
+  return (await strangers(db, orgId, [learnerId])).size === 0
+}
+
+/** The learners among `ids` that exist and that the organization does not know. */
+export async function strangers(
+  db: Kysely<AccountsDB>,
+  orgId: string,
+  ids: readonly string[],
+): Promise<Set<string>> {
+  const unique = [...new Set(ids)]
+  if (unique.length === 0) return new Set()
+  const r = await sql<{ id: string }>`
+    select l.id from accounts.learner l
+    where l.id in (${sql.join(unique)})
+      and l.opened_by_org_id is distinct from ${orgId}
+      and not exists (select 1 from accounts.enrollment where learner_id = l.id and org_id = ${orgId})
+      and not exists (select 1 from accounts.student_number where learner_id = l.id and org_id = ${orgId})
+      and not exists (
         select 1 from accounts.ledger_entry
-        where learner_id = ${learnerId} and org_id = ${orgId} and code = 'outcome.posted'
-      ) as known`.execute(db)
-  return r.rows[0]?.known === true
+        where learner_id = l.id and org_id = ${orgId} and code = 'outcome.posted'
+      )`.execute(db)
+  return new Set(r.rows.map((x) => x.id))
 }
 
 export function listEnrollments(

@@ -1,9 +1,10 @@
 import type { Principal } from '@creditbank/auth'
 import type { Kysely } from 'kysely'
-import { knowsLearner } from '../db/enrollment.repository.js'
+import { knowsLearner, strangers } from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
+import { identify } from './learners.js'
 
 /**
  * How a caller may see a learner:
@@ -42,4 +43,43 @@ export async function accessTo(
 export function actingOrg(p: Principal): string {
   if (!p.org) throw accountsErrors.ACCOUNTS_NO_ORGANIZATION()
   return p.org
+}
+
+/** What proves an organization knows a person: the 身份证号 and the name, as opening an account takes. */
+export interface Proof {
+  nationalId?: string
+  name?: string
+}
+
+/**
+ * An organization acts on a learner by id only when it knows them already (decision 0613): else
+ * it proves it knows the person with their 身份证号 and name, or is refused, so an id alone never
+ * opens a learner's records to a stranger. A learner that does not exist is left to the caller.
+ */
+export async function requireKnown(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  orgId: string,
+  learnerId: string,
+  proof: Proof = {},
+) {
+  if (proof.nationalId !== undefined || proof.name !== undefined) {
+    const missing = proof.nationalId === undefined ? '/nationalId' : '/name'
+    if (proof.nationalId === undefined || proof.name === undefined)
+      throw accountsErrors.ACCOUNTS_LEARNER_NOT_KNOWN_HERE(undefined, [
+        { path: missing, message: 'is required', code: 'FIELD_REQUIRED' },
+      ])
+    const who = identify(piiKey, { nationalId: proof.nationalId, name: proof.name })
+    const l = await findLearner(db, learnerId)
+    if (l && (l.national_id_hash !== who.hash || l.name !== who.name))
+      throw accountsErrors.ACCOUNTS_LEARNER_PROOF_MISMATCH(undefined, [
+        { path: '/nationalId', message: 'is not this learner’s', code: 'FIELD_INVALID' },
+        { path: '/name', message: 'is not this learner’s', code: 'FIELD_INVALID' },
+      ])
+    return
+  }
+  if ((await strangers(db, orgId, [learnerId])).size)
+    throw accountsErrors.ACCOUNTS_LEARNER_NOT_KNOWN_HERE(undefined, [
+      { path: '/learnerId', message: 'is not known here', code: 'FIELD_LEARNER_NOT_KNOWN' },
+    ])
 }

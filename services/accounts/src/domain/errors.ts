@@ -17,6 +17,16 @@ export const accountsErrors = defineErrors({
     '该身份证号已以另一个姓名登记',
   ],
   ACCOUNTS_LEARNER_NOT_FOUND: ['not_found', 'No such learner', '没有这位学习者'],
+  ACCOUNTS_LEARNER_NOT_KNOWN_HERE: [
+    'forbidden',
+    'Your organization does not know this learner yet: give their national id and name',
+    '本机构尚未登记这位学习者：首次办理须提供其身份证号和姓名',
+  ],
+  ACCOUNTS_LEARNER_PROOF_MISMATCH: [
+    'invalid',
+    'The national id and name given are not this learner’s',
+    '所填身份证号和姓名与这位学习者不符',
+  ],
   ACCOUNTS_ALREADY_CLAIMED: [
     'conflict',
     'This account is already claimed by another user',

@@ -41,6 +41,10 @@ export const rowMessages = {
     'zh-CN': () => '这个学号在本机构属于另一位学习者',
     en: () => 'This 学号 names another learner at your organization',
   },
+  ROW_LEARNER_NOT_KNOWN_HERE: {
+    'zh-CN': () => '本机构尚未登记这位学习者：请改填其身份证号和姓名',
+    en: () => 'Your organization does not know this learner yet: give the 身份证号 and name',
+  },
   ROW_LEARNER_UNKNOWN: {
     'zh-CN': () => '找不到这位学习者',
     en: () => 'No such learner',

@@ -2,6 +2,7 @@ import { jsonRows } from '@creditbank/db'
 import { encrypt } from '@creditbank/service-kit'
 import { type Kysely, sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
+import { strangers } from '../db/enrollment.repository.js'
 import { findLearnersByHashes } from '../db/lookup.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { findByStudentNos } from '../db/student-number.repository.js'
@@ -205,12 +206,30 @@ export async function resolvePeople(
         })
     })
   }
-  // Machine rows by learnerId: named too, when the id is one (postRequests says when it is not).
+  // Machine rows by learnerId: named too, when the id is one (postRequests says when it is not)
+  // and the organization knows the learner (an id alone proves nothing; decision 0613).
+  const byId: number[] = []
   refs.forEach((r, i) => {
     if (resolved[i] || failed.has(i) || r.learnerId === undefined || !UUID.test(r.learnerId)) return
-    if (r.nationalId === undefined && r.studentNo === undefined)
+    if (r.nationalId === undefined && r.studentNo === undefined) {
       resolved[i] = { id: r.learnerId.toLowerCase(), accountNo: '', name: '', opened: false }
+      byId.push(i)
+    }
   })
+  const unknown = await strangers(
+    trx,
+    o.orgId,
+    byId.map((i) => resolved[i]!.id),
+  )
+  for (const i of byId)
+    if (unknown.has(resolved[i]!.id)) {
+      resolved[i] = undefined
+      fail(i, {
+        field: 'learnerId',
+        code: 'ROW_LEARNER_NOT_KNOWN_HERE',
+        message: 'your organization does not know this learner yet: give the 身份证号 and name',
+      })
+    }
   // Names and account numbers of the learners found by 学号 or id (for previews and reports).
   const bare = [...new Set(resolved.filter((r) => r && !r.accountNo).map((r) => r!.id))]
   if (bare.length) {
@@ -338,8 +357,26 @@ export async function itemsByPerson(
   const isObject = (x: unknown): x is Record<string, unknown> =>
     typeof x === 'object' && x !== null && !Array.isArray(x)
   const named = (x: unknown) => isObject(x) && PERSON_FIELDS.some((f) => x[f] !== undefined)
-  if (!items.some(named)) return { items, problems: [] }
   const problems: { path: string; message: string; code: string }[] = []
+  // Items by learnerId: only for learners the organization knows (an id alone proves nothing).
+  const byId = items.flatMap((x, i) =>
+    isObject(x) && !named(x) && typeof x.learnerId === 'string' && UUID.test(x.learnerId)
+      ? [{ i, id: x.learnerId.toLowerCase() }]
+      : [],
+  )
+  const unknown = await strangers(
+    trx,
+    o.orgId,
+    byId.map((b) => b.id),
+  )
+  for (const { i, id } of byId)
+    if (unknown.has(id))
+      problems.push({
+        path: `/items/${i}/learnerId`,
+        message: 'is not known here: name the learner by nationalId + name',
+        code: 'FIELD_LEARNER_NOT_KNOWN',
+      })
+  if (!items.some(named)) return { items, problems }
   const refs: PersonRef[] = items.map((x, i) => {
     if (!named(x)) return {}
     const r = x as Record<string, unknown>

@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import { listEnrollments } from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
-import { accessTo, actingOrg } from '../domain/access.js'
+import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { findLearners } from '../domain/find.js'
@@ -159,14 +159,10 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
     async (request, reply) => {
       const p = principalOf(request)
       const orgId = actingOrg(p)
+      const { nationalId, name, ...body } = request.body
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, enrollment } = await enroll(
-          trx,
-          request.body,
-          orgId,
-          p.subject,
-          app.events.write,
-        )
+        await requireKnown(trx, piiKey, orgId, body.learnerId, { nationalId, name })
+        const { status, enrollment } = await enroll(trx, body, orgId, p.subject, app.events.write)
         return { status, body: enrollmentView(enrollment) }
       })
       app.events.committed()

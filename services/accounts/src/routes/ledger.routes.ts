@@ -7,7 +7,7 @@ import type { Kysely } from 'kysely'
 import Type from 'typebox'
 import { findEntries } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
-import { accessTo, actingOrg } from '../domain/access.js'
+import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { PostingCombiner } from '../domain/combiner.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { type EntryView, entryView } from '../domain/ledger.js'
@@ -24,11 +24,18 @@ import {
   EntryPage,
   errorResponses,
   LearnerParams,
+  Proof,
   ReversalBody,
   StatementQuery,
 } from './schemas.js'
 
 const writers = requireRole(['registrar'], ['outcomes:write'])
+
+/** One outcome, with the learner's 身份证号 and name when the organization does not know them yet. */
+const OutcomeBody = Type.Object(
+  { ...OutcomeItem.properties, ...Proof },
+  { additionalProperties: false },
+)
 
 type BatchAnswer = { items: EntryView[]; created: number; existing: number }
 
@@ -61,17 +68,21 @@ export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
       schema: {
         tags: ['ledger'],
         summary: 'Post one outcome as the caller’s organization',
-        body: OutcomeItem,
+        body: OutcomeBody,
         response: { 200: Entry, 201: Entry, ...errorResponses },
       },
     },
     async (request, reply) => {
       const p = principalOf(request)
       const key = idempotencyKeyOf(request)
+      const orgId = actingOrg(p)
+      const { nationalId, name, ...item } = request.body
+      // Knowing a learner is never undone, so the check needs no lock and no transaction.
+      await requireKnown(db, piiKey, orgId, item.learnerId, { nationalId, name })
       const out = await combiner.post({
-        orgId: actingOrg(p),
+        orgId,
         actor: p.subject,
-        item: request.body,
+        item,
         claim:
           key === undefined ? undefined : { actor: p.subject, key, hash: requestHash(request) },
       })

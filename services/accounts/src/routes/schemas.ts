@@ -91,6 +91,19 @@ export const FoundLearners = Type.Object({
 })
 export const LookupResult = Type.Object({ id: Id, accountNo: Type.String() })
 
+/**
+ * The learner's 身份证号 and name, beside `learnerId`: required when the caller's organization does
+ * not know the learner yet (decision 0613).
+ */
+export const Proof = {
+  nationalId: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 40, description: 'the learner’s 身份证号, as proof' }),
+  ),
+  name: Type.Optional(
+    Type.String({ minLength: 1, maxLength: 100, description: 'the learner’s name, as proof' }),
+  ),
+}
+
 export const EnrollmentBody = Type.Object(
   {
     learnerId: Id,
@@ -98,6 +111,7 @@ export const EnrollmentBody = Type.Object(
     programName: Type.String({ minLength: 1, maxLength: 200 }),
     startedOn: DateOnly,
     studentNo: Type.Optional(StudentNo),
+    ...Proof,
   },
   { additionalProperties: false },
 )

@@ -92,6 +92,9 @@ function Enroll() {
                 '/v1/enrollments',
                 {
                   learnerId: l.id,
+                  // Proof that the school knows the person, for an account opened elsewhere.
+                  nationalId: f.nationalId.trim().toUpperCase(),
+                  name: f.name.trim(),
                   programCode: f.programCode.trim(),
                   programName: f.programName.trim() || f.programCode.trim(),
                   startedOn: f.startedOn,
@@ -164,6 +167,8 @@ export interface Found {
   category: string
   studentNo: string | null
   knownHere: boolean
+  /** The 身份证号 and name the registrar found them by: what acting on them first takes. */
+  proof?: { nationalId: string; name: string }
 }
 
 type RegEntry = Entry & {
@@ -212,10 +217,14 @@ function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
           setResults(null)
           setOpenError(null)
           onFound(null)
-          const r = await api.post<{ items: Found[] }>('/v1/learners/find', body())
-          setResults(r.items)
+          const asked = body()
+          const r = await api.post<{ items: Found[] }>('/v1/learners/find', asked)
+          const proof =
+            way === 'nationalId' ? (asked as { nationalId: string; name: string }) : undefined
+          const items = r.items.map((l) => (proof ? { ...l, proof } : l))
+          setResults(items)
           setAsked({ ...f })
-          if (r.items.length === 1) onFound(r.items[0]!)
+          if (items.length === 1) onFound(items[0]!)
         }}
       >
         <fieldset>
@@ -313,7 +322,15 @@ function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
                     },
                     newKey(),
                   )
-                  const opened = { ...l, studentNo: null, knownHere: false }
+                  const opened = {
+                    ...l,
+                    studentNo: null,
+                    knownHere: false,
+                    proof: {
+                      nationalId: asked.nationalId.trim().toUpperCase(),
+                      name: asked.name.trim(),
+                    },
+                  }
                   setResults([opened])
                   onFound(opened)
                 }}
@@ -445,8 +462,11 @@ function PostOutcome() {
   })
   const [errors, setErrors] = useState<Record<string, string>>({})
   const [posted, setPosted] = useState<Entry | null>(null)
+  const [proof, setProof] = useState({ nationalId: '', name: '' })
   const set = (k: keyof typeof f) => (v: string) => setF({ ...f, [k]: v })
   const bind = binder(f, setF, errors)
+  // A learner this organization has not posted for, found without their 身份证号: ask for it.
+  const askProof = learner !== null && !learner.knownHere && !learner.proof
   return (
     <Section title={t('录入学习成果', 'Post an outcome')}>
       <LearnerFinder
@@ -465,6 +485,12 @@ function PostOutcome() {
             setPosted(null)
             const body: Record<string, unknown> = {
               learnerId: learner.id,
+              ...(learner.knownHere
+                ? {}
+                : (learner.proof ?? {
+                    nationalId: proof.nationalId.trim().toUpperCase(),
+                    name: proof.name.trim(),
+                  })),
               kind: f.kind,
               title: f.title.trim(),
               occurredOn: f.occurredOn,
@@ -495,6 +521,33 @@ function PostOutcome() {
             <strong>{learner.name}</strong>
             {t('录入：', ':')}
           </p>
+          {askProof ? (
+            <fieldset>
+              <legend>
+                {t(
+                  '首次为这位学习者录入，请填写其身份证号和姓名以核实身份',
+                  'Your first entry for this learner: give their 身份证号 and name to confirm who they are',
+                )}
+              </legend>
+              <Field
+                label={t('身份证号', 'National id number')}
+                name="proofNationalId"
+                value={proof.nationalId}
+                onInput={(v) => setProof({ ...proof, nationalId: v })}
+                required
+                autoComplete="off"
+                error={errors.nationalId}
+              />
+              <Field
+                label={t('姓名', 'Name')}
+                name="proofName"
+                value={proof.name}
+                onInput={(v) => setProof({ ...proof, name: v })}
+                required
+                error={errors.name}
+              />
+            </fieldset>
+          ) : null}
           <Select
             label={t('类别', 'Kind')}
             {...bind('kind')}

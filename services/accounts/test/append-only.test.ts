@@ -1,6 +1,6 @@
 import { sql } from 'kysely'
 import t from 'tap'
-import { buildAccounts, course } from './helper.js'
+import { buildAccounts, course, person } from './helper.js'
 
 // Issue 16: the ledger is append-only in the database, not by convention. A trigger refuses
 // UPDATE, DELETE and TRUNCATE on ledger_entry for every role; posting and reversal (which
@@ -12,7 +12,7 @@ const { app } = a
 const school = await a.registerOrg('school')
 const raw = a.platform.database.kysely
 
-const l = await a.openLearner()
+const l = await a.openLearner(person(), a.registrar(school))
 const posted = await app.inject({
   method: 'POST',
   url: '/v1/outcomes',

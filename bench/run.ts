@@ -225,7 +225,7 @@ async function main() {
   const ctx: BenchContext = {
     root,
     databaseUrl,
-    kafkaBrokers: kafkaBrokers(),
+    kafkaBrokers: selected.some((s) => s.needsKafka !== false) ? kafkaBrokers() : [],
     log: (message) => console.log(`  ${message}`),
   }
   const m = await machine(databaseUrl)

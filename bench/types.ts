@@ -29,5 +29,7 @@ export interface BenchSuite {
   name: string
   /** One line for BENCHMARKS.md: what this suite measures. */
   description: string
+  /** False when the suite uses no Kafka: a run of only such suites starts no broker. */
+  needsKafka?: boolean
   run(ctx: BenchContext): Promise<BenchResult[]>
 }

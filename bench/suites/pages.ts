@@ -9,7 +9,8 @@
  *   records): time from the navigation's start to the page's main content visible (the sign-in
  *   form; the total and the statement's rows), measured in the page (performance.now() in the first
  *   animation frame that shows it), and the bytes transferred (encoded: compressed bodies and
- *   headers, from the DevTools protocol). Targets ≤ 1.5 s and ≤ 200 KB.
+ *   headers, from the DevTools protocol; the build's .br files, which Chromium accepts from
+ *   loopback even over http). Targets ≤ 1.5 s and ≤ 200 KB.
  * - Actions, each from the click (a capturing listener's performance.now()) to the result visible
  *   (the first animation frame that shows it): open the statement, open an application, create a
  *   share, switch the language. Target ≤ 300 ms.
@@ -158,11 +159,17 @@ async function staticPage(browser: Browser, base: string) {
 
 /** A signed-in learner's session as the pages keep it (sessionStorage), for a new context. */
 async function session(base: string, username: string, password: string) {
-  const r = await fetch(`${base}/v1/auth/token`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ grant_type: 'password', username, password }),
-  })
+  // The token endpoint allows 30 sign-ins a minute per address, and the demo data used some.
+  let r: Response
+  for (let attempt = 0; ; attempt++) {
+    r = await fetch(`${base}/v1/auth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ grant_type: 'password', username, password }),
+    })
+    if (r.status !== 429 || attempt >= 6) break
+    await sleep(1_000 * (Number(r.headers.get('retry-after')) || 10))
+  }
   if (!r.ok) throw new Error(`sign-in of ${username}: HTTP ${r.status} ${await r.text()}`)
   const { accessToken } = (await r.json()) as { accessToken: string }
   const claims = JSON.parse(Buffer.from(accessToken.split('.')[1]!, 'base64url').toString('utf8'))
@@ -217,16 +224,12 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     if (!sys.loaded) throw new Error('the demo data did not load completely')
     const password = sys.secrets.DEMO_PASSWORD!
     const learner = 'learner.wang'
+    // One sign-in (a token lasts 15 minutes) put in every new context's sessionStorage.
+    const signedIn = await session(sys.base, learner, password)
 
     // One load of each page first, not measured: the server's first answers compile and warm up.
     await coldLoad(browser, sys.base, '/#/login', SIGN_IN)
-    await coldLoad(
-      browser,
-      sys.base,
-      '/#/learner',
-      ACCOUNT,
-      await session(sys.base, learner, password),
-    )
+    await coldLoad(browser, sys.base, '/#/learner', ACCOUNT, signedIn)
 
     const statics: { ms: number; bytes: number }[] = []
     for (let i = 0; i < COLD_RUNS; i++) statics.push(await staticPage(browser, sys.base))
@@ -240,15 +243,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
       signIns.push(await coldLoad(browser, sys.base, '/#/login', SIGN_IN))
     const accounts: ColdLoad[] = []
     for (let i = 0; i < COLD_RUNS; i++)
-      accounts.push(
-        await coldLoad(
-          browser,
-          sys.base,
-          '/#/learner',
-          ACCOUNT,
-          await session(sys.base, learner, password),
-        ),
-      )
+      accounts.push(await coldLoad(browser, sys.base, '/#/learner', ACCOUNT, signedIn))
     const staticBaseline = {
       metric:
         'the same server’s page as a static page (index.html + stylesheet, JavaScript off), cold, median',
@@ -284,7 +279,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
           target: '≤ 200 KB',
           pass: max(loads.map((l) => l.bytes)) <= BYTES_TARGET,
           baseline: { metric: 'the static page', value: kb(statics[0]!.bytes), unit: 'KB' },
-          notes: `${loads[0]!.requests} requests; encoded bodies and headers (Chromium over plain http offers gzip, not br); content-encoding ${loads[0]!.encodings.join(', ') || 'none'}; max ${kb(max(loads.map((l) => l.bytes)))} KB`,
+          notes: `${loads[0]!.requests} requests; encoded bodies and headers; content-encoding ${loads[0]!.encodings.join(', ') || 'none'} (loopback is a trustworthy origin, so Chromium accepts br over http here; elsewhere plain http gets the larger .gz files); max ${kb(max(loads.map((l) => l.bytes)))} KB`,
         },
       )
     }
@@ -292,7 +287,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
     // Actions on a signed-in phone page, in Chinese (warm: the page's files are cached, as after
     // the first visit).
     const context = await browser.newContext({ ...PHONE, baseURL: sys.base, locale: 'zh-CN' })
-    await context.addInitScript({ content: await session(sys.base, learner, password) })
+    await context.addInitScript({ content: signedIn })
     await context.addInitScript({
       content: `localStorage.getItem('creditbank.lang') || localStorage.setItem('creditbank.lang', 'zh')`,
     })
@@ -385,6 +380,7 @@ export async function run(ctx: BenchContext): Promise<BenchResult[]> {
 
 const suite: BenchSuite = {
   name: 'pages',
+  needsKafka: false,
   description:
     'Issue 14: the learner’s pages in headless Chromium (Debian’s, driven by playwright-core, as the e2e journeys) emulating a 390×844 phone, against the embedded run started fresh with its demo data: cold loads (new context, empty cache) of the sign-in page and of the signed-in account page, time from navigation start to the main content visible (measured in the page, first animation frame that shows it) and bytes transferred (encoded, from the DevTools protocol); and the common actions from click to result visible. Baselines in the same run: the same page as a static page (JavaScript off), and GET /health/live from the page.',
   run,

@@ -230,7 +230,7 @@ async function bareInsertBaseline(
       id: randomUUID(),
       number: `${typeCode}-2025-${String(b * BATCH + i + 1).padStart(7, '0')}`,
       type_code: typeCode,
-      level: 'junior',
+      level: 'junior' as const,
       learner_id: learners[(b * BATCH + i) % learners.length]!,
       holder_name_hash: hashHolderName(keys, nameOf(i)),
       holder_name_sealed: sealHolderName(keys, nameOf(i)),

@@ -7,6 +7,7 @@ import { recognitionEvents } from './events/recognition.js'
 
 export * from './events/accounts.js'
 export * from './events/certificates.js'
+export * from './events/recognition.js'
 
 /**
  * Every event payload the system publishes, by CloudEvents `type`
@@ -23,6 +24,13 @@ export const eventPayloads = {
 
 export type EventType = keyof typeof eventPayloads
 export type EventPayload<T extends EventType> = Static<(typeof eventPayloads)[T]>
+
+/** The types each service publishes (a service writes only its own). */
+export type IdentityEventType = keyof typeof identityEvents
+export type AccountsEventType = keyof typeof accountsEvents
+export type CertificatesEventType = keyof typeof certificatesEvents
+export type RecognitionEventType = keyof typeof recognitionEvents
+export type PortfolioEventType = keyof typeof portfolioEvents
 
 /** One topic per producing service and version: `creditbank.accounts.v1`. */
 export function topicOf(type: string): string {

@@ -15,6 +15,15 @@ export const Hours = Type.String({
   description: 'decimal hours, up to 1 place',
 })
 
+/**
+ * A text column the database checks (`check (level in (...))`), read as one of the contract's
+ * enum members. Any other value is a broken invariant, not bad input: it throws.
+ */
+export function asMember<T extends string>(schema: { enum: readonly T[] }, value: string): T {
+  if ((schema.enum as readonly string[]).includes(value)) return value as T
+  throw new Error(`${value} is not one of ${schema.enum.join(', ')}`)
+}
+
 export const Timestamp = Type.String({ format: 'date-time' })
 export const DateOnly = Type.String({ format: 'date' })
 

@@ -1,18 +1,31 @@
-import type { Kysely } from 'kysely'
+import type { EventPayload, EventType } from '@creditbank/contracts'
+import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
 import { type CloudEvent, isCloudEvent } from './envelope.js'
+import type { EventTables } from './tables.js'
 import { DEFAULT_MAX_BATCH, type Delivery, type Subscription, type Transport } from './transport.js'
 import { validatePayload } from './validate.js'
 
-/** Applies one event inside the consumer's transaction (the one that records it in the inbox). */
-export interface EventHandler {
-  (trx: Kysely<any>, event: CloudEvent<any>): Promise<void>
+/**
+ * Applies one event inside the consumer's transaction (the one that records it in the inbox).
+ * `DB` is the consuming service's database, `T` the event's payload.
+ */
+export interface EventHandler<DB = EventTables, T = unknown> {
+  (trx: Transaction<DB>, event: CloudEvent<T>): Promise<void>
   /** Set by `batchHandler`: applies a run of consecutive events of this type at once. */
-  readonly batch?: BatchEventHandler
+  readonly batch?: BatchEventHandler<DB, T>
 }
 
 /** Applies consecutive events of one type, in order, inside one transaction, as if one by one. */
-export type BatchEventHandler = (trx: Kysely<any>, events: CloudEvent<any>[]) => Promise<void>
+export type BatchEventHandler<DB = EventTables, T = unknown> = (
+  trx: Transaction<DB>,
+  events: CloudEvent<T>[],
+) => Promise<void>
+
+/** A consumer's handlers by event type: the handler of a type receives that type's payload. */
+export type EventHandlers<DB, T extends EventType = EventType> = {
+  [K in T]?: EventHandler<DB, EventPayload<K>>
+}
 
 /**
  * A handler that can take a batch: the consumer gives it every run of consecutive new events of its
@@ -20,19 +33,19 @@ export type BatchEventHandler = (trx: Kysely<any>, events: CloudEvent<any>[]) =>
  * one-by-one fallback after a failed batch) is a run of one. It must leave the same effects as
  * applying the events one after the other.
  */
-export function batchHandler(apply: BatchEventHandler): EventHandler {
-  return Object.assign((trx: Kysely<any>, event: CloudEvent<any>) => apply(trx, [event]), {
+export function batchHandler<DB, T>(apply: BatchEventHandler<DB, T>): EventHandler<DB, T> {
+  return Object.assign((trx: Transaction<DB>, event: CloudEvent<T>) => apply(trx, [event]), {
     batch: apply,
   })
 }
 
-export interface ConsumerOptions {
+export interface ConsumerOptions<DB extends EventTables = EventTables> {
   /** The consumer group, and the inbox's consumer name. */
   groupId: string
   topics: string[]
-  handlers: Record<string, EventHandler>
+  handlers: EventHandlers<DB>
   /** The service's schema-bound query builder (its inbox lives there). */
-  db: Kysely<any>
+  db: Kysely<DB>
   transport: Transport
   logger: Logger
   maxAttempts?: number
@@ -62,12 +75,27 @@ type Sorted = { apply: CloudEvent; handler: EventHandler } | { ignore: true } | 
  * consecutive events of one type to its handler, in order. If that transaction fails, the same
  * messages are applied one by one as above, so a poison event is isolated and parked alone.
  */
-export class EventConsumer {
+export class EventConsumer<DB extends EventTables = EventTables> {
   private subscription?: Subscription
   private stopping = false
   stats = { applied: 0, duplicates: 0, ignored: 0, deadLettered: 0 }
+  /** The inbox, in the service's schema. */
+  private readonly db: Kysely<EventTables>
+  /**
+   * The handlers as dispatch by type name sees them. `sort` checks an event's payload against its
+   * type's contract before it picks that type's handler, so each handler gets the payload it was
+   * typed for; the transaction is one of the service's own database.
+   */
+  private readonly handlers: Readonly<Record<string, EventHandler | undefined>>
 
-  constructor(private readonly o: ConsumerOptions) {}
+  private readonly o: Omit<ConsumerOptions, 'db' | 'handlers'>
+
+  constructor(o: ConsumerOptions<DB>) {
+    this.o = o
+    // Kysely's types are invariant in the database type; DB extends EventTables.
+    this.db = o.db as unknown as Kysely<EventTables>
+    this.handlers = o.handlers as unknown as Record<string, EventHandler | undefined>
+  }
 
   get groupId() {
     return this.o.groupId
@@ -80,7 +108,7 @@ export class EventConsumer {
   async start() {
     this.stopping = false
     await this.o.transport.ensureTopics([{ name: this.dlqTopic, partitions: 1 }])
-    const batches = Object.values(this.o.handlers).some((h) => h.batch)
+    const batches = Object.values(this.handlers).some((h) => h?.batch)
     this.subscription = await this.o.transport.subscribe({
       groupId: this.o.groupId,
       topics: this.o.topics,
@@ -113,7 +141,7 @@ export class EventConsumer {
     } catch (err) {
       return { reject: err }
     }
-    const handler = this.o.handlers[event.type]
+    const handler = this.handlers[event.type]
     if (!handler) return { ignore: true }
     try {
       validatePayload(event.type, event.data)
@@ -157,7 +185,7 @@ export class EventConsumer {
   }
 
   private async apply(event: CloudEvent, handler: EventHandler) {
-    await this.o.db.transaction().execute(async (trx) => {
+    await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
         .values({ consumer: this.o.groupId, event_id: event.id, event_type: event.type })
@@ -198,7 +226,7 @@ export class EventConsumer {
 
   /** One transaction: the inbox rows in one statement, then each run of one type to its handler. */
   private async applyBatch(todo: { apply: CloudEvent; handler: EventHandler }[]) {
-    return this.o.db.transaction().execute(async (trx) => {
+    return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
         .values(

@@ -1,3 +1,4 @@
+import type { EventPayload, EventType } from '@creditbank/contracts'
 import { uuidv7 } from 'uuidv7'
 
 /** A CloudEvents 1.0 event in structured JSON mode; the Kafka value is exactly this object. */
@@ -19,6 +20,14 @@ export interface NewEvent<T = unknown> {
   data: T
   id?: string
 }
+
+/**
+ * A new event of one of the contract's types: `type` names it and `data` has that type's payload,
+ * so a wrong payload (or a type this writer does not publish) does not compile.
+ */
+export type NewEventOf<T extends EventType> = {
+  [K in T]: { type: K; subject?: string; id?: string; data: EventPayload<K> }
+}[T]
 
 export function createEvent<T>(source: string, e: NewEvent<T>, now = new Date()): CloudEvent<T> {
   const id = e.id ?? uuidv7()

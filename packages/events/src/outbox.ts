@@ -1,7 +1,8 @@
-import { topicOf } from '@creditbank/contracts'
+import { type EventType, topicOf } from '@creditbank/contracts'
 import { jsonRows } from '@creditbank/db'
-import type { Kysely } from 'kysely'
-import { type CloudEvent, createEvent, type NewEvent } from './envelope.js'
+import type { Kysely, Transaction } from 'kysely'
+import { type CloudEvent, createEvent, type NewEvent, type NewEventOf } from './envelope.js'
+import type { EventTables } from './tables.js'
 import { validatePayload } from './validate.js'
 
 /**
@@ -10,7 +11,13 @@ import { validatePayload } from './validate.js'
  * One JSON parameter (jsonRows): a 1,000-event insert binds 1 parameter, not 5,000; the rows
  * keep their order, so the relay's seq order is the order the caller gave.
  */
-export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[]) {
+export function outboxInsert<DB extends EventTables>(
+  trx: Kysely<DB>,
+  source: string,
+  events: readonly NewEvent[],
+) {
+  // Kysely's types are invariant in the database type: every service's extends EventTables.
+  const outbox = trx as unknown as Kysely<EventTables>
   const now = new Date()
   const built = events.map((e) => {
     validatePayload(e.type, e.data)
@@ -35,7 +42,7 @@ export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[
   })
   return {
     built,
-    query: trx.insertInto('outbox_event').columns(values.names).expression(values.select),
+    query: outbox.insertInto('outbox_event').columns(values.names).expression(values.select),
   }
 }
 
@@ -43,12 +50,21 @@ export function outboxInsert(trx: Kysely<any>, source: string, events: NewEvent[
  * Writes events to the outbox in the caller's transaction, so an event exists exactly when the
  * change that caused it commits. The relay publishes them afterwards.
  */
-export async function writeOutbox(
-  trx: Kysely<any>,
+export async function writeOutbox<DB extends EventTables>(
+  trx: Kysely<DB>,
   source: string,
-  events: NewEvent[],
+  events: readonly NewEvent[],
 ): Promise<CloudEvent[]> {
   const { built, query } = outboxInsert(trx, source, events)
   await query?.execute()
   return built
 }
+
+/**
+ * How a service writes its events: in the caller's transaction, only the types it publishes, each
+ * with its contract's payload. A use case takes the narrowest `Publish<T>` it needs.
+ */
+export type Publish<T extends EventType> = <DB extends EventTables>(
+  trx: Transaction<DB>,
+  events: readonly NewEventOf<T>[],
+) => Promise<CloudEvent[]>

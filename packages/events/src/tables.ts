@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely'
+
 /**
  * The outbox and inbox tables, version 1. Each producing or consuming service puts these
  * statements in one of its own migrations; a later change gets a new constant, never an edit.
@@ -22,20 +24,20 @@ export const eventTablesV1: readonly string[] = [
 ]
 
 export interface OutboxEventTable {
-  seq: string
+  seq: Generated<string>
   event_id: string
   topic: string
   key: string | null
   type: string
   value: string
-  created_at: Date
+  created_at: Generated<Date>
 }
 
 export interface InboxEventTable {
   consumer: string
   event_id: string
   event_type: string
-  processed_at: Date
+  processed_at: Generated<Date>
 }
 
 export interface EventTables {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { defineErrors } from '@creditbank/contracts'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 
 /** The table, version 1; services put these statements in one of their own migrations. */
 export const idempotencyTablesV1: readonly string[] = [
@@ -165,16 +165,16 @@ export async function rememberKeys(trx: Kysely<any>, rows: (KeyClaim & Outcome<u
  * with `Idempotency-Replayed: true`, and the same key with another body is refused. Without the
  * header the write runs as is (its natural key protects it).
  */
-export async function idempotent<T>(
-  db: Kysely<any>,
+export async function idempotent<DB, T>(
+  db: Kysely<DB>,
   request: FastifyRequest,
   reply: FastifyReply,
   actor: string,
-  run: (trx: Kysely<any>) => Promise<Outcome<T>>,
+  run: (trx: Transaction<DB>) => Promise<Outcome<T>>,
   /** What to remember for replays: what was shown only once left out, or a large answer kept small. */
   remember: (body: T) => unknown = (body) => body,
   /** Turns what was remembered back into the answer, when `remember` kept it small. */
-  recall: (remembered: unknown, trx: Kysely<any>) => Promise<T> | T = (remembered) =>
+  recall: (remembered: unknown, trx: Transaction<DB>) => Promise<T> | T = (remembered) =>
     remembered as T,
 ): Promise<T> {
   const key = idempotencyKeyOf(request)

@@ -1,13 +1,13 @@
 import { authPlugin, type KeyResolver, RevokedKeys } from '@creditbank/auth'
-import { topics as contractTopics } from '@creditbank/contracts'
+import { topics as contractTopics, type EventType } from '@creditbank/contracts'
 import { type Database, forSchema } from '@creditbank/db'
 import {
-  type CloudEvent,
   EventConsumer,
-  type EventHandler,
-  type NewEvent,
+  type EventHandlers,
+  type EventTables,
   OutboxRelay,
   outboxSignal,
+  type Publish,
   type Relay,
   RelayThread,
   type RelayThreadSettings,
@@ -44,26 +44,28 @@ export interface Platform {
   }
 }
 
-export interface ServiceEvents {
+export interface ServiceEvents<P extends EventType = never> {
   /** The CloudEvents `source` of this service. */
   readonly source: string
-  /** Writes events to the outbox in the caller's transaction. */
-  write(trx: Kysely<any>, events: NewEvent[]): Promise<CloudEvent[]>
+  /** Writes events of the types this service publishes to the outbox, in the caller's transaction. */
+  readonly write: Publish<P>
   /** Call after a commit that wrote events: the relay publishes without waiting for its next poll. */
   committed(): void
   readonly relay?: Relay
-  readonly consumer?: EventConsumer
+  readonly consumer?: EventConsumer<EventTables>
 }
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** The service's query builder; every table is qualified by the service's schema. */
-    db: Kysely<any>
-    events: ServiceEvents
-  }
+/**
+ * What a service's routes and use cases are given: its own database, typed by its tables, and its
+ * own events, typed by the contracts it publishes.
+ */
+export interface ServiceContext<DB, P extends EventType = never> {
+  /** The service's query builder; every table is qualified by the service's schema. */
+  readonly db: Kysely<DB>
+  readonly events: ServiceEvents<P>
 }
 
-export interface ServicePlatformOptions {
+export interface ServicePlatformOptions<DB, P extends EventType = never> {
   service: string
   schema: string
   platform: Platform
@@ -73,7 +75,14 @@ export interface ServicePlatformOptions {
    * carries an event per request item (accounts). It costs the process about 25 MB.
    */
   relayThread?: boolean
-  consumes?: { topics: string[]; handlers: Record<string, EventHandler> }
+  /**
+   * The topics and a handler per consumed type. Handlers that publish are built from the
+   * service's `write` (they run in the inbox transaction, so their events join that commit).
+   */
+  consumes?: {
+    topics: string[]
+    handlers: EventHandlers<DB> | ((write: Publish<P>) => EventHandlers<DB>)
+  }
   /** Tests run the relay and consumer by hand. */
   startWorkers?: boolean
 }
@@ -82,64 +91,97 @@ export interface ServicePlatformOptions {
  * Gives a service its database schema, its outbox and relay, its inbox consumer, token
  * verification, and readiness checks; starts the workers when the server is ready and stops them
  * when it closes. The database and transport belong to the process, not to the service.
+ *
+ * `DB` is the service's database type and `P` the event types it publishes; the answer is the
+ * service's context, typed by both. (A decorator on the Fastify instance cannot be: five services
+ * share one program, and a module augmentation is global.)
  */
-export const servicePlatform = fp<ServicePlatformOptions>(
-  async (app: FastifyInstance, o) => {
-    const { platform } = o
-    const db = forSchema<any>(platform.database, o.schema)
-    const logger = app.log as never
-    const idleMs = platform.relayIdleMs
-    const thread =
-      platform.relayThread && (o.relayThread || platform.relayThread.everyService)
-        ? platform.relayThread
-        : undefined
-    const relay: Relay | undefined = !o.publishes
-      ? undefined
-      : thread
-        ? new RelayThread(
-            {
-              databaseUrl: thread.databaseUrl,
-              brokers: thread.brokers,
-              clientId: `${thread.clientId}-relay`,
-              logLevel: thread.logLevel,
-              ...(thread.namespace ? { namespace: thread.namespace } : {}),
-              schema: o.schema,
-              name: o.service,
-              idleMs,
-            },
-            db,
-            logger,
-          )
-        : new OutboxRelay({
-            db,
-            name: o.schema,
-            transport: platform.transport,
-            logger,
+export async function servicePlatform<DB extends EventTables, P extends EventType = never>(
+  app: FastifyInstance,
+  o: ServicePlatformOptions<DB, P>,
+): Promise<ServiceContext<DB, P>> {
+  const { platform } = o
+  const db = forSchema<DB>(platform.database, o.schema)
+  const logger = app.log as never
+  const idleMs = platform.relayIdleMs
+  const thread =
+    platform.relayThread && (o.relayThread || platform.relayThread.everyService)
+      ? platform.relayThread
+      : undefined
+  const relay: Relay | undefined = !o.publishes
+    ? undefined
+    : thread
+      ? new RelayThread(
+          {
+            databaseUrl: thread.databaseUrl,
+            brokers: thread.brokers,
+            clientId: `${thread.clientId}-relay`,
+            logLevel: thread.logLevel,
+            ...(thread.namespace ? { namespace: thread.namespace } : {}),
+            schema: o.schema,
+            name: o.service,
             idleMs,
-            signal: outboxSignal(platform.database, o.schema),
-          })
-    const consumer = o.consumes
-      ? new EventConsumer({
-          groupId: `creditbank.${o.service}`,
-          topics: o.consumes.topics,
-          handlers: o.consumes.handlers,
+          },
           db,
+          logger,
+        )
+      : new OutboxRelay({
+          db,
+          name: o.schema,
           transport: platform.transport,
           logger,
-          ping: () => platform.database.ping(),
-          // A handler may have written events: publish them now, not at the relay's next poll.
-          applied: () => relay?.wake(),
+          idleMs,
+          signal: outboxSignal(platform.database, o.schema),
         })
-      : undefined
-    const source = `/creditbank/${o.service}`
-    app.decorate('db', db)
-    app.decorate('events', {
-      source,
-      write: (trx: Kysely<any>, events: NewEvent[]) => writeOutbox(trx, source, events),
-      committed: () => relay?.wake(),
-      relay,
-      consumer,
-    } satisfies ServiceEvents)
+  const source = `/creditbank/${o.service}`
+  const write: Publish<P> = (trx, events) => writeOutbox(trx, source, events)
+  const handlers =
+    typeof o.consumes?.handlers === 'function' ? o.consumes.handlers(write) : o.consumes?.handlers
+  const consumer = o.consumes
+    ? new EventConsumer({
+        groupId: `creditbank.${o.service}`,
+        topics: o.consumes.topics,
+        handlers: handlers ?? {},
+        db,
+        transport: platform.transport,
+        logger,
+        ping: () => platform.database.ping(),
+        // A handler may have written events: publish them now, not at the relay's next poll.
+        applied: () => relay?.wake(),
+      })
+    : undefined
+  const events: ServiceEvents<P> = {
+    source,
+    write,
+    committed: () => relay?.wake(),
+    relay,
+    consumer,
+  }
+  await app.register(platformHooks, {
+    service: o.service,
+    platform,
+    relay,
+    consumer,
+    consumedTopics: o.consumes?.topics,
+    startWorkers: o.startWorkers,
+  })
+  return { db, events }
+}
+
+interface PlatformHooksOptions {
+  service: string
+  platform: Platform
+  relay: Relay | undefined
+  consumer: EventConsumer<EventTables> | undefined
+  consumedTopics: string[] | undefined
+  startWorkers: boolean | undefined
+}
+
+/** Token verification, readiness, metrics and the workers' lifecycle, on the service's instance. */
+const platformHooks = fp<PlatformHooksOptions>(
+  async (app: FastifyInstance, o) => {
+    const { platform, relay, consumer } = o
+    const logger = app.log as never
     const revoked = new RevokedKeys()
     await app.register(authPlugin, {
       issuer: platform.issuer,
@@ -155,8 +197,8 @@ export const servicePlatform = fp<ServicePlatformOptions>(
     eventFlowMetrics(app.metrics, {
       backlog: relay ? () => relay.backlog() : undefined,
       lag:
-        consumer && o.consumes
-          ? () => platform.transport.lag(consumer.groupId, o.consumes!.topics)
+        consumer && o.consumedTopics
+          ? () => platform.transport.lag(consumer.groupId, o.consumedTopics!)
           : undefined,
       deadLettered: consumer ? () => consumer.stats.deadLettered : undefined,
     })

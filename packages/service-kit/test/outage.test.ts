@@ -1,6 +1,6 @@
 import { createServer, type Socket } from 'node:net'
 import { openDatabase } from '@creditbank/db'
-import { KafkaTransport, MemoryTransport } from '@creditbank/events'
+import { type EventTables, KafkaTransport, MemoryTransport } from '@creditbank/events'
 import { buildServer, type Platform, servicePlatform } from '@creditbank/service-kit'
 import { closedPort } from '@creditbank/testing'
 import { sql } from 'kysely'
@@ -23,7 +23,7 @@ async function silentPort(t: Test) {
 
 async function serviceOn(t: Test, platform: Platform) {
   const app = await buildServer({ service: 'kit-outage', logLevel: 'silent' })
-  await app.register(servicePlatform, {
+  const { db } = await servicePlatform<EventTables>(app, {
     service: 'kit-outage',
     schema: 'kit_outage',
     platform,
@@ -31,7 +31,7 @@ async function serviceOn(t: Test, platform: Platform) {
     startWorkers: false,
   })
   app.get('/thing', async () => {
-    await sql`select 1`.execute(app.db)
+    await sql`select 1`.execute(db)
     return { ok: true }
   })
   await app.ready()

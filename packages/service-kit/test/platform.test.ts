@@ -1,5 +1,5 @@
 import { openDatabase } from '@creditbank/db'
-import { MemoryTransport, OutboxRelay, RelayThread } from '@creditbank/events'
+import { type EventTables, MemoryTransport, OutboxRelay, RelayThread } from '@creditbank/events'
 import {
   buildServer,
   configSchema,
@@ -28,7 +28,7 @@ const threadSettings = {
 /** The relay a service gets on a platform; workers are not started, so nothing connects. */
 async function relayOf(platform: Platform, relayThread?: boolean) {
   const app = await buildServer({ service: 'kit-test', logLevel: 'silent' })
-  await app.register(servicePlatform, {
+  const { events } = await servicePlatform<EventTables>(app, {
     service: 'kit-test',
     schema: 'kit_test',
     platform,
@@ -37,7 +37,7 @@ async function relayOf(platform: Platform, relayThread?: boolean) {
     ...(relayThread ? { relayThread } : {}),
   })
   await app.ready()
-  const relay = app.events.relay
+  const relay = events.relay
   await app.close()
   return relay
 }

@@ -1,5 +1,7 @@
+import type { AccountsEventType } from '@creditbank/contracts'
 import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
+import type { AccountsDB } from './db/schema.js'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { installCsvParser } from './routes/csv.js'
 import { importRoutes } from './routes/imports.routes.js'
@@ -22,7 +24,7 @@ export interface AccountsOptions {
  */
 export default async function accountsApp(app: FastifyInstance, o: AccountsOptions) {
   const piiKey = parseKey(o.piiKeyHex, 'ACCOUNTS_PII_KEY')
-  await app.register(servicePlatform, {
+  const svc = await servicePlatform<AccountsDB, AccountsEventType>(app, {
     service: 'accounts',
     schema: SCHEMA,
     platform: o.platform,
@@ -32,13 +34,13 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
     // The handlers publish through the same outbox, inside the inbox transaction.
     consumes: {
       topics: consumedTopics,
-      handlers: handlers((trx, events) => app.events.write(trx, events)),
+      handlers,
     },
     startWorkers: o.startWorkers,
   })
   installCsvParser(app)
-  await learnerRoutes(app, piiKey)
-  await ledgerRoutes(app, piiKey)
-  await lookupRoutes(app, piiKey)
-  await importRoutes(app, piiKey)
+  await learnerRoutes(app, svc, piiKey)
+  await ledgerRoutes(app, svc, piiKey)
+  await lookupRoutes(app, svc, piiKey)
+  await importRoutes(app, svc, piiKey)
 }

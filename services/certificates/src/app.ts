@@ -1,7 +1,8 @@
+import type { CertificatesEventType } from '@creditbank/contracts'
 import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
-import { SCHEMA } from './db/schema.js'
+import { type CertificatesDB, SCHEMA } from './db/schema.js'
 import { holderNameKeys } from './domain/holder-name.js'
 import { httpLearnerDirectory, type LearnerDirectory } from './domain/learner-directory.js'
 import { consumedTopics, handlers } from './events/handlers.js'
@@ -34,7 +35,7 @@ export interface CertificatesOptions {
  */
 export default async function certificatesApp(app: FastifyInstance, o: CertificatesOptions) {
   const keys = holderNameKeys(parseKey(o.secretKeyHex, 'CERTIFICATES_SECRET_KEY'))
-  await app.register(servicePlatform, {
+  const svc = await servicePlatform<CertificatesDB, CertificatesEventType>(app, {
     service: 'certificates',
     schema: SCHEMA,
     platform: o.platform,
@@ -43,11 +44,11 @@ export default async function certificatesApp(app: FastifyInstance, o: Certifica
     startWorkers: o.startWorkers,
   })
   await app.register(rateLimit, { global: false })
-  await catalogRoutes(app)
+  await catalogRoutes(app, svc)
   const learners = o.learners ?? httpLearnerDirectory(o.accountsUrl ?? 'http://127.0.0.1:3002')
-  await certificateRoutes(app, keys, learners)
-  await listRoutes(app, keys, learners)
-  await sheetRoutes(app, keys, learners)
-  await verificationRoutes(app, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
-  await oversightRoutes(app)
+  await certificateRoutes(app, svc, keys, learners)
+  await listRoutes(app, svc, keys, learners)
+  await sheetRoutes(app, svc, keys, learners)
+  await verificationRoutes(app, svc, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
+  await oversightRoutes(app, svc)
 }

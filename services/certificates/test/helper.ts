@@ -4,7 +4,6 @@ import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
 import { eventually, testPlatform, testService } from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import certificatesApp, { type CertificatesOptions, SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
 import type { CertificatesDB } from '../src/db/schema.js'
@@ -191,7 +190,7 @@ export async function buildCertificates(
     accounts,
     people,
     platform,
-    db: db as Kysely<CertificatesDB>,
+    db,
     inject,
     orgs,
     learners,

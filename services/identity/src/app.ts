@@ -1,9 +1,11 @@
 import { staticKeyResolver } from '@creditbank/auth'
+import type { IdentityEventType } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
 import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
+import type { IdentityContext } from './context.js'
 import type { IdentityDB } from './db/schema.js'
 import { findUserByUsername } from './db/user.repository.js'
 import { tokenStanding } from './db/user-admin.repository.js'
@@ -47,7 +49,7 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
     ...o.platform,
     resolveKey: staticKeyResolver(() => jwks(ownDb, settings.ttlS)),
   }
-  await app.register(servicePlatform, {
+  const svc = await servicePlatform<IdentityDB, IdentityEventType>(app, {
     service: 'identity',
     schema: SCHEMA,
     platform,
@@ -57,20 +59,18 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
   })
   // Per-address limits on the sign-in routes (per replica); per-username lockout lives in Postgres.
   await app.register(rateLimit, { global: false })
-  refuseEndedSessions(app, app.db as Kysely<IdentityDB>)
-  await authRoutes(app, settings)
-  await adminRoutes(app)
-  await staffRoutes(app)
-  await keyRoutes(app, sealKey)
-  if (o.bootstrapAdmin)
-    await ensureBootstrapAdmin(app.db as Kysely<IdentityDB>, o.bootstrapAdmin, app)
+  refuseEndedSessions(app, svc.db)
+  await authRoutes(app, svc, settings)
+  await adminRoutes(app, svc)
+  await staffRoutes(app, svc)
+  await keyRoutes(app, svc, sealKey)
+  if (o.bootstrapAdmin) await ensureBootstrapAdmin(svc, o.bootstrapAdmin)
 }
 
 /** The first platform operator, from configuration; created once, never overwritten. */
 async function ensureBootstrapAdmin(
-  db: Kysely<IdentityDB>,
+  { db, events }: IdentityContext,
   admin: { username: string; password: string },
-  app: FastifyInstance,
 ) {
   if (await findUserByUsername(db, admin.username)) return
   await db
@@ -80,7 +80,7 @@ async function ensureBootstrapAdmin(
         trx,
         { ...admin, displayName: 'Platform administrator' },
         { selfRegistered: false, platformAdmin: true },
-        app.events.write,
+        events.write,
       ),
     )
     .catch(async (err) => {

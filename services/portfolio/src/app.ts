@@ -1,6 +1,6 @@
+import type { PortfolioEventType } from '@creditbank/contracts'
 import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import { Issuers } from './credentials/issuers.js'
 import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
@@ -36,7 +36,7 @@ export interface PortfolioOptions {
  */
 export default async function portfolioApp(app: FastifyInstance, o: PortfolioOptions) {
   const sealKey = parseKey(o.secretKeyHex, 'PORTFOLIO_SECRET_KEY')
-  await app.register(servicePlatform, {
+  const svc = await servicePlatform<PortfolioDB, PortfolioEventType>(app, {
     service: 'portfolio',
     schema: SCHEMA,
     platform: o.platform,
@@ -45,18 +45,19 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     startWorkers: o.startWorkers,
   })
   const ctx: CredentialContext = {
-    db: app.db as Kysely<PortfolioDB>,
+    db: svc.db,
     issuers: new Issuers(sealKey),
     publicBaseUrl: (o.publicBaseUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     sealKey,
   }
-  await timelineRoutes(app, o.platform)
+  await timelineRoutes(app, svc, o.platform)
   await credentialRoutes(app, ctx)
   await vcApiRoutes(app, ctx)
-  await shareRoutes(app, ctx)
+  await shareRoutes(app, svc, ctx)
   await app.register(evidenceRoutes, {
+    svc,
     grants: o.evidenceGrants ?? httpEvidenceGrants(o.recognitionUrl ?? 'http://127.0.0.1:3004'),
   })
-  await notificationRoutes(app)
-  await recordRoutes(app, ctx)
+  await notificationRoutes(app, svc)
+  await recordRoutes(app, svc, ctx)
 }

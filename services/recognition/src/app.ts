@@ -1,6 +1,7 @@
+import type { RecognitionEventType } from '@creditbank/contracts'
 import { type Platform, type ServiceEvents, servicePlatform } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { RecognitionDB } from './db/schema.js'
 import { RuleCache } from './domain/rule-cache.js'
 import { type WorkerStats, workerHandlers } from './domain/worker.js'
 import { applicationRoutes } from './routes/applications.routes.js'
@@ -23,20 +24,18 @@ export interface RecognitionOptions {
  */
 export default async function recognitionApp(app: FastifyInstance, o: RecognitionOptions) {
   const cache = new RuleCache()
-  const publish = (trx: Kysely<any>, events: { type: string; subject?: string; data: unknown }[]) =>
-    app.events.write(trx, events)
-  await app.register(servicePlatform, {
+  const svc = await servicePlatform<RecognitionDB, RecognitionEventType>(app, {
     service: 'recognition',
     schema: SCHEMA,
     platform: o.platform,
     publishes: true,
     consumes: {
       topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
-      handlers: workerHandlers(cache, publish, o.workerStats),
+      handlers: (write) => workerHandlers(cache, write, o.workerStats),
     },
     startWorkers: o.startWorkers,
   })
-  o.exposeEvents?.(app.events)
-  await ruleRoutes(app)
-  await applicationRoutes(app, cache)
+  o.exposeEvents?.(svc.events)
+  await ruleRoutes(app, svc)
+  await applicationRoutes(app, svc, cache)
 }

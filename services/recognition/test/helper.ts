@@ -6,7 +6,6 @@ import { createEvent } from '@creditbank/events'
 import type { ServiceEvents } from '@creditbank/service-kit'
 import { eventually, type TestPlatform, testPlatform, testService } from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import recognitionApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
 import type { RecognitionDB } from '../src/db/schema.js'
@@ -141,7 +140,7 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   ) =>
     Number(
       (
-        await (db as Kysely<any>)
+        await db
           .selectFrom(table)
           .select((eb) => eb.fn.countAll<string>().as('n'))
           .executeTakeFirstOrThrow()

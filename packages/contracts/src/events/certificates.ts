@@ -2,6 +2,7 @@ import Type from 'typebox'
 import { DateOnly, Id, Timestamp } from '../primitives.js'
 
 export const CertificateLevel = Type.Enum(['junior', 'intermediate', 'senior'])
+export type CertificateLevel = Type.Static<typeof CertificateLevel>
 const Fee = Type.String({ pattern: '^\\d{1,8}\\.\\d{2}$' })
 
 export const certificatesEvents = {

@@ -18,6 +18,8 @@ export const ApplicationStatus = Type.Enum([
   'appealed',
 ])
 export const ApplicationOrigin = Type.Enum(['rule', 'learner'])
+export type ApplicationStatus = Type.Static<typeof ApplicationStatus>
+export type ApplicationOrigin = Type.Static<typeof ApplicationOrigin>
 
 /** What an application asks for at the target: a course and its credits. */
 export const AwardPayload = Type.Object(

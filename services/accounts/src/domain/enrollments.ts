@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { AccountsEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type EnrollmentRow,
@@ -9,7 +11,6 @@ import { findLearner } from '../db/learner.repository.js'
 import { findOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
-import type { Publish } from './ledger.js'
 import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
 export interface NewEnrollment {
@@ -39,11 +40,11 @@ export function enrollmentView(e: EnrollmentRow & { student_no?: string | null }
  * key: the same enrollment again answers the existing one (200); other details are a conflict.
  */
 export async function enroll(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   input: NewEnrollment,
   orgId: string,
   actor: string,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const org = await findOrganization(trx, orgId)
   if (!org) throw accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()

@@ -1,6 +1,7 @@
-import type { EventPayload } from '@creditbank/contracts'
+import type { AccountsEventType, EventPayload } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import {
   findByApplication,
   findByCertificate,
@@ -11,7 +12,7 @@ import {
 } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { credits as toCredits } from './decimal.js'
-import { appendEntries, draft, outcomePostedEvent, type Publish } from './ledger.js'
+import { appendEntries, draft, outcomePostedEvent } from './ledger.js'
 import { appendReversal } from './reversals.js'
 
 /** Raised for an event this service cannot apply; the consumer retries, then parks it. */
@@ -19,9 +20,9 @@ export class UnappliableEvent extends Error {}
 
 /** certificates.certificate.issued → a certificate entry posted by the evaluation organization; once per certificate. */
 export async function recordCertificate(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   c: EventPayload<'certificates.certificate.issued'>,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const heads = await lockAccounts(trx, [c.learnerId])
   if (!heads.size)
@@ -50,9 +51,9 @@ export async function recordCertificate(
 
 /** certificates.certificate.revoked → the certificate entry is reversed, once. */
 export async function revokeCertificate(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   c: EventPayload<'certificates.certificate.revoked'>,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const original = await findByCertificate(trx, c.certificateId)
   if (!original) throw new UnappliableEvent(`certificate ${c.certificateId} was never recorded`)
@@ -67,9 +68,9 @@ export async function revokeCertificate(
  * same outcome never earns the same credit twice at the same target.
  */
 export async function recordRecognition(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   a: EventPayload<'recognition.application.approved'>,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const heads = await lockAccounts(trx, [a.learnerId])
   if (!heads.size)

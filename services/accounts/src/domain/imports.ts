@@ -1,15 +1,15 @@
-import { AppError, type FieldError } from '@creditbank/contracts'
+import { type AccountsEventType, AppError, type FieldError } from '@creditbank/contracts'
 import { jsonRows } from '@creditbank/db'
+import type { Publish } from '@creditbank/events'
 import type { SheetRead, SheetSpec } from '@creditbank/spreadsheet'
 import type { Lang, Params } from '@creditbank/spreadsheet/messages'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { sql } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { findOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
 import { codeOf, problemMessage } from './import-messages.js'
-import type { Publish } from './ledger.js'
 import { birthDateOf, normalizeNationalId } from './national-id.js'
 import { MAX_BATCH, postRequests } from './outcomes.js'
 import { type PersonRef, type Resolved, resolvePeople } from './people.js'
@@ -30,7 +30,7 @@ export interface ImportContext {
   actor: string
   piiKey: Buffer
   source: string
-  publish: Publish
+  publish: Publish<AccountsEventType>
   lang: Lang
 }
 
@@ -212,7 +212,7 @@ const NIL = '00000000-0000-7000-8000-000000000000'
  * naming every bad cell, and the caller's transaction writes nothing.
  */
 export async function importOutcomes(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   ctx: ImportContext,
   read: SheetRead,
   spec: SheetSpec,
@@ -343,7 +343,7 @@ const PROGRAM_CODE = /^[\x21-\x7e]{1,40}$/
  * same details is `existing`, with other details a problem of its row.
  */
 export async function importEnrollments(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   ctx: ImportContext,
   read: SheetRead,
   spec: SheetSpec,

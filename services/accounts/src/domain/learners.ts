@@ -1,6 +1,7 @@
-import { chinaDate } from '@creditbank/contracts'
+import { type AccountsEventType, chinaDate } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
 import { encrypt, keyedHash } from '@creditbank/service-kit'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   findLearnerByHash,
@@ -14,7 +15,6 @@ import type { AccountsDB } from '../db/schema.js'
 import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { accountsErrors } from './errors.js'
-import type { Publish } from './ledger.js'
 import {
   birthDateOf,
   maskNationalId,
@@ -78,11 +78,11 @@ export function learnerView(l: LearnerRow) {
  * the two registrations is wrong and a person must look.
  */
 export async function openLearner(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   piiKey: Buffer,
   input: PersonInput,
   openedByOrgId: string | null,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const who = identify(piiKey, input)
   const existing = await findLearnerByHash(trx, who.hash)
@@ -144,11 +144,11 @@ export async function lookupLearner(db: Kysely<AccountsDB>, piiKey: Buffer, inpu
  * there is none). identity consumes accounts.learner.claimed and puts the learner in later tokens.
  */
 export async function claimLearner(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   piiKey: Buffer,
   input: PersonInput,
   userId: string,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const who = identify(piiKey, input)
   const mine = await findLearnerByUser(trx, userId)

@@ -1,4 +1,5 @@
-import type { NewEvent } from '@creditbank/events'
+import { asMember, OutcomeKind } from '@creditbank/contracts'
+import type { NewEventOf } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -10,8 +11,6 @@ import {
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { entryHash } from './chain.js'
 import { accountsErrors } from './errors.js'
-
-export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
 
 /** What a use case asks to append; the ledger adds id, seq, time and the chain. */
 export type EntryDraft = Omit<NewEntryRow, 'id' | 'seq' | 'posted_at' | 'prev_hash' | 'hash'>
@@ -142,7 +141,7 @@ export function entryView(
 export type EntryView = ReturnType<typeof entryView>
 
 /** accounts.outcome.posted for an outcome entry (course, training, competition, work, certificate). */
-export function outcomePostedEvent(e: LedgerEntryRow): NewEvent {
+export function outcomePostedEvent(e: LedgerEntryRow): NewEventOf<'accounts.outcome.posted'> {
   return {
     type: 'accounts.outcome.posted',
     subject: e.learner_id,
@@ -150,20 +149,20 @@ export function outcomePostedEvent(e: LedgerEntryRow): NewEvent {
       entryId: e.id,
       learnerId: e.learner_id,
       orgId: e.org_id,
-      kind: e.kind,
+      kind: asMember(OutcomeKind, e.kind),
       ...outcomeFields(e),
       postedAt: new Date(e.posted_at).toISOString(),
     },
   }
 }
 
-export function reversedEvent(e: LedgerEntryRow): NewEvent {
+export function reversedEvent(e: LedgerEntryRow): NewEventOf<'accounts.entry.reversed'> {
   return {
     type: 'accounts.entry.reversed',
     subject: e.learner_id,
     data: {
       entryId: e.id,
-      reversedEntryId: e.reverses_entry_id,
+      reversedEntryId: e.reverses_entry_id!,
       learnerId: e.learner_id,
       orgId: e.org_id,
       reason: e.reason ?? '',

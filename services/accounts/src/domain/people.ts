@@ -1,6 +1,8 @@
+import type { AccountsEventType } from '@creditbank/contracts'
 import { jsonRows } from '@creditbank/db'
+import type { Publish } from '@creditbank/events'
 import { encrypt } from '@creditbank/service-kit'
-import { type Kysely, sql } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { strangers } from '../db/enrollment.repository.js'
 import { findLearnersByHashes } from '../db/lookup.repository.js'
@@ -9,7 +11,6 @@ import { findByStudentNos } from '../db/student-number.repository.js'
 import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { identify } from './learners.js'
-import type { Publish } from './ledger.js'
 import { maskNationalId } from './national-id.js'
 import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
@@ -63,7 +64,7 @@ const categories = new Set([
  * is written for them, and the caller rolls back when there are any.
  */
 export async function resolvePeople(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   piiKey: Buffer,
   refs: PersonRef[],
   o: {
@@ -71,7 +72,7 @@ export async function resolvePeople(
     actor: string
     open: boolean
     giveNumbers: boolean
-    publish: Publish
+    publish: Publish<AccountsEventType>
   },
 ): Promise<{
   resolved: (Resolved | undefined)[]
@@ -253,11 +254,11 @@ export async function resolvePeople(
  * unique hash kept their row) is read back instead.
  */
 async function openMany(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   piiKey: Buffer,
   people: { hash: string; id: string; name: string; birthDate: string; index: number[] }[],
   refs: PersonRef[],
-  o: { orgId: string; publish: Publish },
+  o: { orgId: string; publish: Publish<AccountsEventType> },
 ) {
   const serials = await sql<{ n: string }>`
     select nextval('accounts.account_no_seq')::text as n from generate_series(1, ${people.length})`.execute(
@@ -349,10 +350,10 @@ const PERSON_FIELDS = ['nationalId', 'name', 'studentNo', 'learnerCategory'] as 
  * the caller refuses the batch when there are problems).
  */
 export async function itemsByPerson(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   piiKey: Buffer,
   items: unknown[],
-  o: { orgId: string; actor: string; publish: Publish },
+  o: { orgId: string; actor: string; publish: Publish<AccountsEventType> },
 ): Promise<{ items: unknown[]; problems: { path: string; message: string; code: string }[] }> {
   const isObject = (x: unknown): x is Record<string, unknown> =>
     typeof x === 'object' && x !== null && !Array.isArray(x)

@@ -1,10 +1,11 @@
-import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import { type AccountsEventType, chinaDate } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { findEntry, findReversalOf, lockAccounts } from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { negate } from './decimal.js'
 import { accountsErrors } from './errors.js'
-import { appendEntries, draft, type Publish, reversedEvent } from './ledger.js'
+import { appendEntries, draft, reversedEvent } from './ledger.js'
 
 /**
  * Appends the entry that cancels `original`: the same kind of balance moves back by the same
@@ -12,12 +13,12 @@ import { appendEntries, draft, type Publish, reversedEvent } from './ledger.js'
  * a unique index).
  */
 export async function appendReversal(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   original: LedgerEntryRow,
   reason: string,
   orgId: string,
   actor: string,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const heads = await lockAccounts(trx, [original.learner_id])
   if (await findReversalOf(trx, original.id)) throw accountsErrors.ACCOUNTS_ENTRY_ALREADY_REVERSED()
@@ -45,12 +46,12 @@ export async function appendReversal(
 
 /** POST /v1/entries/{id}/reversal: only the posting organization, only posted outcomes. */
 export async function reverseEntry(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   entryId: string,
   reason: string,
   orgId: string,
   actor: string,
-  publish: Publish,
+  publish: Publish<AccountsEventType>,
 ) {
   const original = await findEntry(trx, entryId)
   // Another organization's entry is not one this caller may know exists.

@@ -1,5 +1,5 @@
-import type { EventHandler } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import type { AccountsEventType } from '@creditbank/contracts'
+import type { EventHandlers, Publish } from '@creditbank/events'
 import { upsertOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import {
@@ -7,7 +7,6 @@ import {
   recordRecognition,
   revokeCertificate,
 } from '../domain/external-entries.js'
-import type { Publish } from '../domain/ledger.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -16,21 +15,18 @@ export const consumedTopics = [
 ]
 
 /** Each handler runs in the transaction that records the event in the inbox; all are idempotent on natural keys too. */
-export function handlers(publish: Publish): Record<string, EventHandler> {
+export function handlers(publish: Publish<AccountsEventType>): EventHandlers<AccountsDB> {
   return {
     'identity.organization.registered': async (trx, e) => {
-      await upsertOrganization(trx as Kysely<AccountsDB>, {
+      await upsertOrganization(trx, {
         id: e.data.organizationId,
         kind: e.data.kind,
         name: e.data.name,
         code: e.data.code,
       })
     },
-    'certificates.certificate.issued': (trx, e) =>
-      recordCertificate(trx as Kysely<AccountsDB>, e.data, publish),
-    'certificates.certificate.revoked': (trx, e) =>
-      revokeCertificate(trx as Kysely<AccountsDB>, e.data, publish),
-    'recognition.application.approved': (trx, e) =>
-      recordRecognition(trx as Kysely<AccountsDB>, e.data, publish),
+    'certificates.certificate.issued': (trx, e) => recordCertificate(trx, e.data, publish),
+    'certificates.certificate.revoked': (trx, e) => revokeCertificate(trx, e.data, publish),
+    'recognition.application.approved': (trx, e) => recordRecognition(trx, e.data, publish),
   }
 }

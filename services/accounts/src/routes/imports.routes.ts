@@ -16,8 +16,9 @@ import {
 } from '@creditbank/spreadsheet'
 import type { Lang } from '@creditbank/spreadsheet/messages'
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import Type from 'typebox'
+import type { AccountsContext } from '../context.js'
 import type { AccountsDB } from '../db/schema.js'
 import { actingOrg } from '../domain/access.js'
 import { conflictOnDuplicate } from '../domain/errors.js'
@@ -288,8 +289,8 @@ async function sendReport(
  * Templates to download. Its own content parsers: here text/csv is a file to read, not the batch
  * route's machine CSV.
  */
-export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
-  const db = app.db as Kysely<AccountsDB>
+export async function importRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
+  const db = svc.db
   await app.register(async (sub) => {
     sub.removeContentTypeParser(['text/csv', 'application/csv', 'text/plain'])
     sub.addContentTypeParser(
@@ -303,7 +304,7 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
       kind: 'outcomes' | 'enrollments',
       spec: SheetSpec,
       run: (
-        trx: Kysely<AccountsDB>,
+        trx: Transaction<AccountsDB>,
         ctx: ImportContext,
         read: SheetRead,
         dryRun: boolean,
@@ -346,8 +347,8 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
             orgId,
             actor: p.subject,
             piiKey,
-            source: app.events.source,
-            publish: app.events.write,
+            source: svc.events.source,
+            publish: svc.events.write,
             lang,
           }
           const digest = digests(bytes, read)
@@ -356,7 +357,7 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
           ;(request as { body: unknown }).body = { sha256: digest.sha256 }
           // A file sent again writes again only its rows without 外部编号: refused unless asked
           // for (`repeat=true`); a file whose every row is already there is answered as before.
-          const withEarlier = async (trx: Kysely<AccountsDB>, dryRun: boolean) => {
+          const withEarlier = async (trx: Transaction<AccountsDB>, dryRun: boolean) => {
             const earlier = await earlierImport(trx, orgId, kind, digest)
             const body = { ...(await run(trx, ctx, read, dryRun)), earlierImport: earlier }
             if (dryRun) return body
@@ -386,7 +387,7 @@ export async function importRoutes(app: FastifyInstance, piiKey: Buffer) {
                   return { status: body.created > 0 ? 201 : 200, body }
                 }),
               )
-              app.events.committed()
+              svc.events.committed()
             }
           } catch (err) {
             if (q.report && err instanceof AppError && err.code === 'ACCOUNTS_IMPORT_INVALID') {

@@ -3,10 +3,9 @@ import { PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { AccountsContext } from '../context.js'
 import { listEnrollments } from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
-import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
@@ -29,9 +28,9 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
+export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<AccountsDB>
+  const db = svc.db
 
   r.post(
     '/v1/learners',
@@ -52,11 +51,11 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
           piiKey,
           request.body,
           p.org,
-          app.events.write,
+          svc.events.write,
         )
         return { status, body: learnerView(learner) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -116,12 +115,12 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
             piiKey,
             request.body,
             p.subject,
-            app.events.write,
+            svc.events.write,
           )
           return { status, body: learnerView(learner) }
         }),
       )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -162,10 +161,10 @@ export async function learnerRoutes(app: FastifyInstance, piiKey: Buffer) {
       const { nationalId, name, ...body } = request.body
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
         await requireKnown(trx, piiKey, orgId, body.learnerId, { nationalId, name })
-        const { status, enrollment } = await enroll(trx, body, orgId, p.subject, app.events.write)
+        const { status, enrollment } = await enroll(trx, body, orgId, p.subject, svc.events.write)
         return { status, body: enrollmentView(enrollment) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

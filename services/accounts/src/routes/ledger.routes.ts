@@ -3,8 +3,9 @@ import { AppError, Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { idempotencyKeyOf, idempotent, requestHash } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import Type from 'typebox'
+import type { AccountsContext } from '../context.js'
 import { findEntries } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
@@ -46,7 +47,10 @@ const rememberBatch = (b: BatchAnswer) => ({
   existing: b.existing,
 })
 
-async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<BatchAnswer> {
+async function recallBatch(
+  remembered: unknown,
+  trx: Transaction<AccountsDB>,
+): Promise<BatchAnswer> {
   const r = remembered as ReturnType<typeof rememberBatch>
   const byId = new Map((await findEntries(trx, r.ids)).map((e) => [e.id, e]))
   return {
@@ -56,10 +60,10 @@ async function recallBatch(remembered: unknown, trx: Kysely<any>): Promise<Batch
   }
 }
 
-export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
+export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<AccountsDB>
-  const combiner = new PostingCombiner(db, app.events.source)
+  const db = svc.db
+  const combiner = new PostingCombiner(db, svc.events.source)
 
   r.post(
     '/v1/outcomes',
@@ -86,7 +90,7 @@ export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
         claim:
           key === undefined ? undefined : { actor: p.subject, key, hash: requestHash(request) },
       })
-      app.events.committed()
+      svc.events.committed()
       if (out.replayed) reply.header('idempotency-replayed', 'true')
       reply.code(out.status)
       return out.body
@@ -119,11 +123,11 @@ export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
             const named = await itemsByPerson(trx, piiKey, request.body.items, {
               orgId,
               actor: p.subject,
-              publish: app.events.write,
+              publish: svc.events.write,
             })
             let res: Awaited<ReturnType<typeof postOutcomes>>
             try {
-              res = await postOutcomes(trx, named.items, orgId, p.subject, app.events.source, false)
+              res = await postOutcomes(trx, named.items, orgId, p.subject, svc.events.source, false)
             } catch (err) {
               // Every bad item named at once: who the item names, and what else is wrong with it.
               if (!named.problems.length || !(err instanceof AppError) || !err.errors) throw err
@@ -150,7 +154,7 @@ export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
           recallBatch,
         ),
       )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -180,12 +184,12 @@ export async function ledgerRoutes(app: FastifyInstance, piiKey: Buffer) {
               request.body.reason,
               orgId,
               p.subject,
-              app.events.write,
+              svc.events.write,
             ),
           ),
         })),
       )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

@@ -2,9 +2,8 @@ import { requireRole } from '@creditbank/auth'
 import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { AccountsDB } from '../db/schema.js'
+import type { AccountsContext } from '../context.js'
 import { lookupLearners } from '../domain/lookup.js'
 import { errorResponses } from './schemas.js'
 
@@ -47,9 +46,9 @@ const LookupBatchResult = Type.Object({
  * and issuers (certificates resolves a batch of 身份证号 + names through here with the issuer's
  * own token). National ids travel in the body, never in a URL.
  */
-export async function lookupRoutes(app: FastifyInstance, piiKey: Buffer) {
+export async function lookupRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<AccountsDB>
+  const db = svc.db
   r.post(
     '/v1/learners/lookup/batch',
     {

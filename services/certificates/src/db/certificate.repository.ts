@@ -1,3 +1,4 @@
+import type { CertificateLevel } from '@creditbank/contracts'
 import { type Kysely, sql } from 'kysely'
 import { type CertificatesDB, type CertificateTable, SCHEMA } from './schema.js'
 
@@ -227,7 +228,7 @@ export interface CertificateFilter {
   learnerId?: string
   holderNameHash?: string
   typeCode?: string
-  level?: string
+  level?: CertificateLevel
   status?: 'valid' | 'revoked' | 'expired'
   issuedFrom?: string
   issuedTo?: string

@@ -1,3 +1,4 @@
+import type { CertificateLevel } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
 import type { ColumnType, Generated } from 'kysely'
 
@@ -49,7 +50,8 @@ export interface CertificateTable {
   id: string
   number: string
   type_code: string
-  level: string
+  /** check (level in ('junior', 'intermediate', 'senior')) */
+  level: CertificateLevel
   learner_id: string
   holder_name_hash: string
   holder_name_sealed: string

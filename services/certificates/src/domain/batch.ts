@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { CertificatesDB } from '../db/schema.js'
 import type { Issued } from './issuance.js'
 
@@ -29,7 +29,7 @@ class Rollback<T> extends Error {
  */
 export async function dryRun<T>(
   db: Kysely<CertificatesDB>,
-  work: (trx: Kysely<CertificatesDB>) => Promise<T>,
+  work: (trx: Transaction<CertificatesDB>) => Promise<T>,
 ): Promise<T> {
   try {
     await db.transaction().execute(async (trx) => {

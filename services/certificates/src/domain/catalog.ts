@@ -1,5 +1,6 @@
-import type { FieldError } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import type { CertificatesEventType, FieldError } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { findOrganization } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { findType, insertType, type TypeRow } from '../db/type.repository.js'
@@ -19,11 +20,6 @@ export interface NewCertificateType {
   fees: Partial<Record<Level, string>>
   majors?: string[]
 }
-
-export type Publish = (
-  trx: Kysely<any>,
-  events: { type: string; subject?: string; data: unknown }[],
-) => Promise<unknown>
 
 export function typeView(t: TypeRow) {
   const levels = LEVELS.filter((l) => t.levels.includes(l))
@@ -81,10 +77,10 @@ function sameType(existing: TypeRow, input: NewCertificateType, fees: Record<str
  * would be a new code or, later, a new version — see the decision record).
  */
 export async function publishType(
-  trx: Kysely<CertificatesDB>,
+  trx: Transaction<CertificatesDB>,
   input: NewCertificateType,
   actor: string,
-  publish: Publish,
+  publish: Publish<CertificatesEventType>,
 ) {
   const shapeErrors = checkShape(input)
   if (shapeErrors.length)

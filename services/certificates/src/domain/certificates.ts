@@ -1,6 +1,7 @@
 import type { Principal } from '@creditbank/auth'
-import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import { type CertificatesEventType, chinaDate } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Kysely, Transaction } from 'kysely'
 import {
   type CertificateRef,
   type CertificateRow,
@@ -11,7 +12,6 @@ import {
   markRevoked,
 } from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
-import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
 import { type HolderNameKeys, hashHolderName, sameHash, unsealHolderName } from './holder-name.js'
 import { certificateStatus } from './status.js'
@@ -70,11 +70,11 @@ export async function readCertificate(
  * same 404 as for an unknown id). The row is locked so two revocations cannot both succeed.
  */
 export async function revokeCertificate(
-  trx: Kysely<CertificatesDB>,
+  trx: Transaction<CertificatesDB>,
   ref: CertificateRef,
   reason: string,
   p: Principal,
-  publish: Publish,
+  publish: Publish<CertificatesEventType>,
 ) {
   const id = 'id' in ref ? ref.id : (await findCertificateByRef(trx, ref))?.id
   const c = id ? await findCertificateForUpdate(trx, id) : undefined

@@ -1,7 +1,8 @@
 import type { Principal } from '@creditbank/auth'
-import type { FieldError, Lang } from '@creditbank/contracts'
-import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import type { CertificatesEventType, FieldError, Lang } from '@creditbank/contracts'
+import { asMember, CertificateLevel, chinaDate } from '@creditbank/contracts'
+import type { NewEventOf, Publish } from '@creditbank/events'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   counterKey,
@@ -14,7 +15,6 @@ import {
 import { existingLearners } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { findTypes, type TypeRow } from '../db/type.repository.js'
-import type { Publish } from './catalog.js'
 import { certificatesErrors } from './errors.js'
 import {
   type HolderNameKeys,
@@ -40,7 +40,7 @@ export interface IssueInput {
 
 export interface IssueContext {
   keys: HolderNameKeys
-  publish: Publish
+  publish: Publish<CertificatesEventType>
   today?: string
   /** The language of the rows' messages (the caller's Accept-Language); English by default. */
   lang?: Lang
@@ -242,7 +242,7 @@ const described = (r: Prepared) => ({
  * contiguous numbers from counters locked FOR UPDATE, are inserted, and announced through the outbox.
  */
 export async function issueCertificates(
-  trx: Kysely<CertificatesDB>,
+  trx: Transaction<CertificatesDB>,
   items: IssueInput[],
   p: Principal,
   ctx: IssueContext,
@@ -285,7 +285,7 @@ export async function issueCertificates(
   let revokedDetail: string | undefined
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
-  const events: Parameters<Publish>[1] = []
+  const events: NewEventOf<CertificatesEventType>[] = []
   for (const r of prepared) {
     const { item, type } = r
     const found = existing.get(naturalKey(item.typeCode, item.learnerId, item.level, item.issuedOn))
@@ -325,7 +325,8 @@ export async function issueCertificates(
       id: uuidv7(),
       number: certificateNumber(item.typeCode, r.year, seq),
       type_code: item.typeCode,
-      level: item.level,
+      // Checked above: one of its type's levels, which the database holds to the contract's.
+      level: asMember(CertificateLevel, item.level),
       learner_id: item.learnerId,
       holder_name_hash: r.nameHash,
       holder_name_sealed: sealHolderName(ctx.keys, item.holderName),

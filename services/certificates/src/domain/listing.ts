@@ -1,4 +1,5 @@
 import type { Principal } from '@creditbank/auth'
+import type { CertificateLevel } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
 import { decodeCursor, toPage } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
@@ -15,7 +16,7 @@ export interface ListQuery {
   number?: string
   learnerId?: string
   typeCode?: string
-  level?: string
+  level?: CertificateLevel
   status?: 'valid' | 'revoked' | 'expired'
   issuedFrom?: string
   issuedTo?: string

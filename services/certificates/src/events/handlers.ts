@@ -1,15 +1,14 @@
-import type { EventHandler } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import type { EventHandlers } from '@creditbank/events'
 import { insertLearner, upsertOrganization } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 
 export const consumedTopics = ['creditbank.identity.v1', 'creditbank.accounts.v1']
 
 /** Projections this service keeps: organizations (owners of types, issuers' names and regions) and learners. */
-export const handlers: Record<string, EventHandler> = {
+export const handlers: EventHandlers<CertificatesDB> = {
   'identity.organization.registered': async (trx, event) => {
     const d = event.data
-    await upsertOrganization(trx as Kysely<CertificatesDB>, {
+    await upsertOrganization(trx, {
       id: d.organizationId,
       code: d.code,
       name: d.name,
@@ -18,6 +17,6 @@ export const handlers: Record<string, EventHandler> = {
     })
   },
   'accounts.learner.opened': async (trx, event) => {
-    await insertLearner(trx as Kysely<CertificatesDB>, event.data.learnerId)
+    await insertLearner(trx, event.data.learnerId)
   },
 }

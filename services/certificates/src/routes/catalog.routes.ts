@@ -3,9 +3,8 @@ import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { CertificatesDB } from '../db/schema.js'
+import type { CertificatesContext } from '../context.js'
 import { findType, listTypes } from '../db/type.repository.js'
 import { publishType, typeView } from '../domain/catalog.js'
 import { certificatesErrors } from '../domain/errors.js'
@@ -18,9 +17,9 @@ import {
   TypeCode,
 } from './schemas.js'
 
-export async function catalogRoutes(app: FastifyInstance) {
+export async function catalogRoutes(app: FastifyInstance, svc: CertificatesContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<CertificatesDB>
+  const db = svc.db
 
   r.post(
     '/v1/certificate-types',
@@ -36,10 +35,10 @@ export async function catalogRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, type } = await publishType(trx, request.body, p.subject, app.events.write)
+        const { status, type } = await publishType(trx, request.body, p.subject, svc.events.write)
         return { status, body: typeView(type) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

@@ -3,7 +3,8 @@ import { langOf } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
+import type { CertificatesContext } from '../context.js'
 import { findCertificate } from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { batchAnswer, dryRun, previewOf } from '../domain/batch.js'
@@ -32,12 +33,13 @@ const issuers = requireRole(['issuer'], ['certificates:write'])
 
 export async function certificateRoutes(
   app: FastifyInstance,
+  svc: CertificatesContext,
   keys: HolderNameKeys,
   learners: LearnerDirectory,
 ) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<CertificatesDB>
-  const ctx = { keys, publish: app.events.write }
+  const db = svc.db
+  const ctx = { keys, publish: svc.events.write }
   const resolve = (request: FastifyRequest, items: IssueRequest[], path: (i: number) => string) =>
     resolveRequests(
       items,
@@ -72,7 +74,7 @@ export async function certificateRoutes(
         const row = (await findCertificate(trx, issued!.id))!
         return { status: issued!.created ? 201 : 200, body: certificateView(row, keys) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -94,13 +96,13 @@ export async function certificateRoutes(
       const p = principalOf(request)
       const path = (i: number) => `/items/${i}`
       const { inputs, earlier, accountNos } = await resolve(request, request.body.items, path)
-      const issue = async (trx: Kysely<CertificatesDB>) => {
+      const issue = async (trx: Transaction<CertificatesDB>) => {
         const issued = await issueCertificates(trx, inputs, p, ctxOf(request), path, earlier)
         return batchAnswer(issued, accountNos)
       }
       if (request.query.dryRun) return previewOf(await dryRun(db, issue))
       const out = await idempotent(db, request, reply, p.subject, issue)
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -147,12 +149,12 @@ export async function certificateRoutes(
             certificateRef(request.params.id),
             request.body.reason,
             p,
-            app.events.write,
+            svc.events.write,
           ),
           keys,
         ),
       }))
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

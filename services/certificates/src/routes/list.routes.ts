@@ -2,9 +2,8 @@ import { principalOf, requireAuth } from '@creditbank/auth'
 import { DateOnly, Id, Page, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { CertificatesDB } from '../db/schema.js'
+import type { CertificatesContext } from '../context.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import type { LearnerDirectory } from '../domain/learner-directory.js'
 import { listPage, searchPage } from '../domain/listing.js'
@@ -43,11 +42,12 @@ const CertificatePage = Page(Certificate)
 
 export async function listRoutes(
   app: FastifyInstance,
+  svc: CertificatesContext,
   keys: HolderNameKeys,
   learners: LearnerDirectory,
 ) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<CertificatesDB>
+  const db = svc.db
 
   r.get(
     '/v1/certificates',

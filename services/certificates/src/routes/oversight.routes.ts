@@ -1,14 +1,13 @@
 import { requireRole } from '@creditbank/auth'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
-import type { CertificatesDB } from '../db/schema.js'
+import type { CertificatesContext } from '../context.js'
 import { oversight, parseGroupBy } from '../domain/oversight.js'
 import { errorResponses, OversightQuery, OversightReport } from './schemas.js'
 
-export async function oversightRoutes(app: FastifyInstance) {
+export async function oversightRoutes(app: FastifyInstance, svc: CertificatesContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<CertificatesDB>
+  const db = svc.db
 
   r.get(
     '/v1/oversight/certificates',

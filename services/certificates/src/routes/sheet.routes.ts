@@ -14,8 +14,9 @@ import {
   XLSX_TYPE,
 } from '@creditbank/spreadsheet'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import Type from 'typebox'
+import type { CertificatesContext } from '../context.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { batchAnswer, dryRun, previewOf } from '../domain/batch.js'
 import { certificatesErrors } from '../domain/errors.js'
@@ -129,10 +130,11 @@ function requestsOf(read: SheetRead, lang: 'zh-CN' | 'en') {
  */
 export async function sheetRoutes(
   app: FastifyInstance,
+  svc: CertificatesContext,
   keys: HolderNameKeys,
   learners: LearnerDirectory,
 ) {
-  const db = app.db as Kysely<CertificatesDB>
+  const db = svc.db
 
   await app.register(async (files) => {
     const r = files.withTypeProvider<TypeBoxTypeProvider>()
@@ -210,7 +212,7 @@ export async function sheetRoutes(
         const rowsLang = lang === 'en' ? 'en' : 'zh'
         const ctx = {
           keys,
-          publish: app.events.write,
+          publish: svc.events.write,
           lang: rowsLang,
           rowName: (i: number) =>
             rowsLang === 'en' ? `row ${read.rows[i]!.row}` : `第 ${read.rows[i]!.row} 行`,
@@ -233,7 +235,7 @@ export async function sheetRoutes(
             ignored: read.ignored,
           },
         })
-        const issue = async (trx: Kysely<CertificatesDB>) => {
+        const issue = async (trx: Transaction<CertificatesDB>) => {
           const issued = await issueCertificates(
             trx,
             resolved.inputs,
@@ -259,7 +261,7 @@ export async function sheetRoutes(
         // The idempotency hash is taken over the body: the file's digest stands for its bytes.
         request.body = { sha256: createHash('sha256').update(bytes).digest('hex') }
         const out = await idempotent(db, request, reply, p.subject, issue)
-        app.events.committed()
+        svc.events.committed()
         return out
       },
     )

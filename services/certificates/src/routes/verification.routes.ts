@@ -1,18 +1,18 @@
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
-import type { CertificatesDB } from '../db/schema.js'
+import type { CertificatesContext } from '../context.js'
 import { verifyCertificate } from '../domain/certificates.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { errorResponses, Verification, VerifyBody } from './schemas.js'
 
 export async function verificationRoutes(
   app: FastifyInstance,
+  svc: CertificatesContext,
   keys: HolderNameKeys,
   limit: { max: number; windowS: number },
 ) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<CertificatesDB>
+  const db = svc.db
 
   r.post(
     '/v1/certificates/verify',

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
 import type { Principal } from '@creditbank/auth'
-import type { Kysely } from 'kysely'
+import type { IdentityEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type ClientRow,
@@ -16,17 +18,12 @@ import { identityErrors } from './errors.js'
 import { hashSecret } from './passwords.js'
 import { administeredOrgs, orgScope } from './user-admin.js'
 
-type Publish = (
-  trx: Kysely<IdentityDB>,
-  events: { type: string; data: unknown }[],
-) => Promise<unknown>
-
 /** A system client of an organization. The secret is returned once and stored only as a hash. */
 export async function createClient(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   input: { orgId: string; name: string; scopes: string[] },
   actor: string,
-  publish: Publish,
+  publish: Publish<IdentityEventType>,
 ) {
   if (!(await findOrganization(trx, input.orgId)))
     throw identityErrors.IDENTITY_ORGANIZATION_NOT_FOUND()

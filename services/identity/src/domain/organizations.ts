@@ -1,4 +1,6 @@
-import type { Kysely } from 'kysely'
+import type { IdentityEventType } from '@creditbank/contracts'
+import type { NewEventOf, Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   findOrganizationByCode,
@@ -31,20 +33,15 @@ export function organizationView(o: OrganizationRow) {
   }
 }
 
-type Publish = (
-  trx: Kysely<IdentityDB>,
-  events: { type: string; subject?: string; data: unknown }[],
-) => Promise<unknown>
-
 /**
  * Registers an organization. The code is its natural key: the same registration again answers the
  * existing one (200); the same code with other attributes is a conflict.
  */
 export async function registerOrganization(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   input: NewOrganization,
   actor: string,
-  publish: Publish,
+  publish: Publish<IdentityEventType>,
 ) {
   const schoolLevel = input.schoolLevel ?? null
   if ((input.kind === 'school') !== (schoolLevel !== null))
@@ -79,7 +76,7 @@ export async function registerOrganization(
  * service's projection keeps the latest registration (an upsert by id), and the organization's id
  * as the key keeps registration and edits in order on one partition.
  */
-function registration(o: OrganizationRow) {
+function registration(o: OrganizationRow): NewEventOf<'identity.organization.registered'> {
   return {
     type: 'identity.organization.registered',
     subject: o.id,
@@ -106,11 +103,11 @@ export interface OrganizationEdit {
  * that changes nothing writes nothing.
  */
 export async function updateOrganization(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   id: string,
   edit: OrganizationEdit,
   actor: AuditActor,
-  publish: Publish,
+  publish: Publish<IdentityEventType>,
 ) {
   const before = await findOrganizationForUpdate(trx, id)
   if (!before) throw identityErrors.IDENTITY_ORGANIZATION_NOT_FOUND()

@@ -1,5 +1,7 @@
 import type { Principal } from '@creditbank/auth'
-import type { Kysely } from 'kysely'
+import type { IdentityEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { countOrganizations } from '../db/organization.repository.js'
 import type { IdentityDB } from '../db/schema.js'
@@ -19,11 +21,6 @@ export interface NewUser {
   displayName: string
   memberships?: { orgId: string; role: string }[]
 }
-
-type Publish = (
-  trx: Kysely<IdentityDB>,
-  events: { type: string; data: unknown }[],
-) => Promise<unknown>
 
 export function userView(u: UserRow, memberships: { org_id: string; role: string }[]) {
   return {
@@ -45,10 +42,10 @@ export function assertCanManage(caller: Principal, orgIds: string[]) {
 }
 
 export async function createUser(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   input: NewUser,
   options: { selfRegistered: boolean; platformAdmin?: boolean },
-  publish: Publish,
+  publish: Publish<IdentityEventType>,
 ) {
   const memberships = input.memberships ?? []
   const orgIds = [...new Set(memberships.map((m) => m.orgId))]

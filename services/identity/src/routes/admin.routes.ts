@@ -3,10 +3,9 @@ import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import type { IdentityContext } from '../context.js'
 import { findOrganization, listOrganizations } from '../db/organization.repository.js'
-import type { IdentityDB } from '../db/schema.js'
 import { auditActor, recordAudit } from '../domain/audit.js'
 import { createClient } from '../domain/clients.js'
 import { identityErrors } from '../domain/errors.js'
@@ -30,9 +29,9 @@ import {
   User,
 } from './schemas.js'
 
-export async function adminRoutes(app: FastifyInstance) {
+export async function adminRoutes(app: FastifyInstance, svc: IdentityContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<IdentityDB>
+  const db = svc.db
 
   r.post(
     '/v1/organizations',
@@ -53,7 +52,7 @@ export async function adminRoutes(app: FastifyInstance) {
           trx,
           request.body,
           p.subject,
-          app.events.write,
+          svc.events.write,
         )
         if (status === 201)
           await recordAudit(trx, actor, {
@@ -63,7 +62,7 @@ export async function adminRoutes(app: FastifyInstance) {
           })
         return { status, body: organizationView(o) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -131,10 +130,10 @@ export async function adminRoutes(app: FastifyInstance) {
       const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
         status: 200,
         body: organizationView(
-          await updateOrganization(trx, request.params.id, request.body, actor, app.events.write),
+          await updateOrganization(trx, request.params.id, request.body, actor, svc.events.write),
         ),
       }))
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -162,7 +161,7 @@ export async function adminRoutes(app: FastifyInstance) {
           trx,
           request.body,
           { selfRegistered: false },
-          app.events.write,
+          svc.events.write,
         )
         await recordAudit(trx, actor, {
           action: 'user.created',
@@ -172,7 +171,7 @@ export async function adminRoutes(app: FastifyInstance) {
         })
         return { status: 201, body: user }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -198,7 +197,7 @@ export async function adminRoutes(app: FastifyInstance) {
         reply,
         p.subject,
         async (trx) => {
-          const client = await createClient(trx, request.body, p.subject, app.events.write)
+          const client = await createClient(trx, request.body, p.subject, svc.events.write)
           await recordAudit(trx, actor, {
             action: 'client.created',
             target: { kind: 'client', id: client.clientId, label: client.name },
@@ -210,15 +209,15 @@ export async function adminRoutes(app: FastifyInstance) {
         // A replay must not show the secret again: it is kept nowhere but in the first answer.
         ({ clientSecret: _secret, ...rest }) => rest,
       )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
 }
 
-export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
+export async function keyRoutes(app: FastifyInstance, svc: IdentityContext, sealKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<IdentityDB>
+  const db = svc.db
   r.post(
     '/v1/keys/rotation',
     {
@@ -257,12 +256,12 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
       const out = await db.transaction().execute(async (trx) => {
         const rotated = await rotateSigningKey(trx, sealKey, revoke)
         const revokedAt = new Date().toISOString()
-        await app.events.write(trx, [
+        await svc.events.write(trx, [
           { type: 'identity.signing-key.rotated', data: rotated },
           ...(revoke && rotated.previousKid
             ? [
                 {
-                  type: 'identity.signing-key.revoked',
+                  type: 'identity.signing-key.revoked' as const,
                   data: { kid: rotated.previousKid, revokedAt },
                 },
               ]
@@ -276,7 +275,7 @@ export async function keyRoutes(app: FastifyInstance, sealKey: Buffer) {
         })
         return rotated
       })
-      app.events.committed()
+      svc.events.committed()
       reply.code(201)
       return out
     },

@@ -2,9 +2,8 @@ import { principalOf, requireAuth } from '@creditbank/auth'
 import { AppError } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { IdentityDB } from '../db/schema.js'
+import type { IdentityContext } from '../context.js'
 import { findUser, membershipsOf } from '../db/user.repository.js'
 import { actorAt, recordAudit } from '../domain/audit.js'
 import { identityErrors } from '../domain/errors.js'
@@ -37,9 +36,13 @@ function missing(field: string) {
   )
 }
 
-export async function authRoutes(app: FastifyInstance, settings: TokenSettings) {
+export async function authRoutes(
+  app: FastifyInstance,
+  svc: IdentityContext,
+  settings: TokenSettings,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<IdentityDB>
+  const db = svc.db
 
   // OAuth clients send the token request form-encoded; JSON works too.
   app.addContentTypeParser(
@@ -119,10 +122,10 @@ export async function authRoutes(app: FastifyInstance, settings: TokenSettings) 
             trx,
             { ...request.body, memberships: [] },
             { selfRegistered: true },
-            app.events.write,
+            svc.events.write,
           ),
         )
-      app.events.committed()
+      svc.events.committed()
       reply.code(201)
       return user
     },

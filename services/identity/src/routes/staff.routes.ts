@@ -3,10 +3,9 @@ import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import type { IdentityContext } from '../context.js'
 import { listAuditEvents } from '../db/audit.repository.js'
-import type { IdentityDB } from '../db/schema.js'
 import { auditActions, auditActor, auditView } from '../domain/audit.js'
 import { clientsFor, clientView, revokeClient } from '../domain/clients.js'
 import {
@@ -33,9 +32,9 @@ import {
 const UserParams = Type.Object({ id: Id })
 
 /** Users, clients and the audit trail, for platform admins and, for their own organizations, org admins. */
-export async function staffRoutes(app: FastifyInstance) {
+export async function staffRoutes(app: FastifyInstance, svc: IdentityContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<IdentityDB>
+  const db = svc.db
 
   r.get(
     '/v1/users',

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import type { PortfolioEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -12,11 +14,6 @@ import type { PortfolioDB } from '../db/schema.js'
 import { portfolioErrors } from './errors.js'
 import { cleanImage } from './evidence-image.js'
 import { checkPdf } from './evidence-pdf.js'
-
-type Publish = (
-  trx: Kysely<PortfolioDB>,
-  events: { type: 'portfolio.evidence.added'; subject: string; data: Record<string, unknown> }[],
-) => Promise<unknown>
 
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -81,7 +78,7 @@ export async function addEvidence(
   actor: string,
   upload: Buffer,
   filename: string | null,
-  publish: Publish,
+  publish: Publish<PortfolioEventType>,
 ) {
   const { mediaType, content: bytes } = await acceptedContent(upload)
   const sha256 = createHash('sha256').update(bytes).digest('hex')

@@ -1,5 +1,5 @@
 import { eventPayloads, topicOf } from '@creditbank/contracts'
-import type { CloudEvent, EventHandler } from '@creditbank/events'
+import type { CloudEvent, EventHandler, EventHandlers } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { revokeRefs } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
@@ -204,9 +204,8 @@ export async function applyEvent(trx: Kysely<PortfolioDB>, event: CloudEvent<Dat
  * application events, say) reaches the timeline as soon as its contract exists. Types without a
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
  */
-export function projectionHandlers(): Record<string, EventHandler> {
-  const handler: EventHandler = (trx, event) =>
-    applyEvent(trx as Kysely<PortfolioDB>, event as CloudEvent<Data>)
+export function projectionHandlers(): EventHandlers<PortfolioDB> {
+  const handler: EventHandler<PortfolioDB, Data> = applyEvent
   return Object.fromEntries(
     Object.keys(eventPayloads)
       .filter((type) => consumedTopics.includes(topicOf(type)))

@@ -2,10 +2,9 @@ import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, Page, PageQuery } from '@creditbank/contracts'
 import { decodeCursor, type TypeBoxTypeProvider, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import type { PortfolioContext } from '../context.js'
 import { listEvidence } from '../db/evidence.repository.js'
-import type { PortfolioDB } from '../db/schema.js'
 import { assertSelf } from '../domain/access.js'
 import { addEvidence, EVIDENCE_MAX_BYTES, evidenceView, readEvidence } from '../domain/evidence.js'
 import type { EvidenceGrants } from '../domain/evidence-grants.js'
@@ -26,9 +25,12 @@ const Evidence = Type.Object({
  * judged from the bytes alone. This plugin is encapsulated so its catch-all body parser touches
  * no other route.
  */
-export async function evidenceRoutes(app: FastifyInstance, o: { grants: EvidenceGrants }) {
+export async function evidenceRoutes(
+  app: FastifyInstance,
+  o: { svc: PortfolioContext; grants: EvidenceGrants },
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<PortfolioDB>
+  const { db, events } = o.svc
   app.removeAllContentTypeParsers()
   app.addContentTypeParser(
     '*',
@@ -67,9 +69,9 @@ export async function evidenceRoutes(app: FastifyInstance, o: { grants: Evidence
         p.subject,
         body,
         request.query.filename ?? null,
-        (trx, events) => app.events.write(trx, events),
+        events.write,
       )
-      app.events.committed()
+      events.committed()
       reply.code(out.status)
       return evidenceView(out.evidence)
     },

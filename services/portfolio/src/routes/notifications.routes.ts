@@ -2,9 +2,8 @@ import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { PortfolioDB } from '../db/schema.js'
+import type { PortfolioContext } from '../context.js'
 import { assertSelf } from '../domain/access.js'
 import { notificationsPage, readNotifications } from '../domain/notifications.js'
 import { errorResponses, LearnerParams } from './schemas.js'
@@ -27,9 +26,9 @@ const Notification = Type.Object({
 
 const Unread = Type.Integer({ minimum: 0, description: 'unread notifications left' })
 
-export async function notificationRoutes(app: FastifyInstance) {
+export async function notificationRoutes(app: FastifyInstance, svc: PortfolioContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<PortfolioDB>
+  const db = svc.db
 
   r.get(
     '/v1/learners/:id/notifications',

@@ -1,9 +1,8 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyReply } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { PortfolioDB } from '../db/schema.js'
+import type { PortfolioContext } from '../context.js'
 import { timelineRows } from '../db/timeline.repository.js'
 import { assertSelf } from '../domain/access.js'
 import type { CredentialContext } from '../domain/credentials.js'
@@ -29,9 +28,13 @@ const RecordItem = Type.Object({
 
 const PdfResponse = Type.Unknown({ description: 'application/pdf: the printable record' })
 
-export async function recordRoutes(app: FastifyInstance, ctx: CredentialContext) {
+export async function recordRoutes(
+  app: FastifyInstance,
+  svc: PortfolioContext,
+  ctx: CredentialContext,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<PortfolioDB>
+  const db = svc.db
 
   async function sendPdf(
     reply: FastifyReply,

@@ -7,9 +7,8 @@ import {
   type TypeBoxTypeProvider,
 } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { PortfolioDB } from '../db/schema.js'
+import type { PortfolioContext } from '../context.js'
 import { selfLearner } from '../domain/access.js'
 import type { CredentialContext } from '../domain/credentials.js'
 import { createShare, openShared, revoke, shareLink, sharesPage } from '../domain/shares.js'
@@ -55,9 +54,13 @@ const Verification = Type.Union([
   Type.Null(),
 ])
 
-export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) {
+export async function shareRoutes(
+  app: FastifyInstance,
+  svc: PortfolioContext,
+  ctx: CredentialContext,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<PortfolioDB>
+  const db = svc.db
 
   r.post(
     '/v1/shares',
@@ -89,13 +92,7 @@ export async function shareRoutes(app: FastifyInstance, ctx: CredentialContext) 
         p.subject,
         async (trx) => ({
           status: 201,
-          body: await createShare(
-            trx as Kysely<PortfolioDB>,
-            ctx,
-            learnerId,
-            p.subject,
-            request.body,
-          ),
+          body: await createShare(trx, ctx, learnerId, p.subject, request.body),
         }),
         // A replay must not show the token again: it is kept nowhere but in the first answer.
         ({ token: _token, url: _url, pageUrl: _pageUrl, ...rest }) => rest,

@@ -2,18 +2,21 @@ import { principalOf, requireRole } from '@creditbank/auth'
 import { Page, PageQuery } from '@creditbank/contracts'
 import type { Platform, TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
-import type { PortfolioDB } from '../db/schema.js'
+import type { PortfolioContext } from '../context.js'
 import { assertSelf } from '../domain/access.js'
 import { consumedTopics } from '../domain/projection.js'
 import { rebuildProjection } from '../domain/rebuild.js'
 import { timelinePage } from '../domain/timeline.js'
 import { errorResponses, LearnerParams, TimelineItem } from './schemas.js'
 
-export async function timelineRoutes(app: FastifyInstance, platform: Platform) {
+export async function timelineRoutes(
+  app: FastifyInstance,
+  svc: PortfolioContext,
+  platform: Platform,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<PortfolioDB>
+  const db = svc.db
 
   r.get(
     '/v1/learners/:id/timeline',
@@ -49,7 +52,7 @@ export async function timelineRoutes(app: FastifyInstance, platform: Platform) {
       },
     },
     async (request, reply) => {
-      const consumer = app.events.consumer
+      const consumer = svc.events.consumer
       const out = await rebuildProjection({
         db,
         transport: platform.transport,

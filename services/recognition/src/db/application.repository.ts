@@ -1,3 +1,4 @@
+import type { ApplicationStatus } from '@creditbank/contracts'
 import { type Expression, type Kysely, type SqlBool, sql, type Updateable } from 'kysely'
 import type { ApplicationTable, RecognitionDB, SourceUseTable } from './schema.js'
 
@@ -218,7 +219,7 @@ export async function addFlag(db: Db, id: string, flag: string) {
 export interface ListFilter {
   learnerId?: string
   targetOrgId?: string
-  status?: string
+  status?: ApplicationStatus
   /** A reviewer's queue: current step in their scope, or overdue and escalated to their center. */
   queue?: {
     orgId: string

@@ -1,3 +1,4 @@
+import type { ApplicationOrigin, ApplicationStatus } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
 import type { ColumnType, Generated } from 'kysely'
 
@@ -83,7 +84,8 @@ export interface ApplicationTable {
   learner_id: string
   target_org_id: string
   program_code: string
-  origin: string
+  /** check (origin in ('rule', 'learner')) */
+  origin: ApplicationOrigin
   rule_version_id: string | null
   rule_code: string | null
   rule_version: number | null
@@ -95,7 +97,8 @@ export interface ApplicationTable {
   course_type: string
   credits: string | null
   limits_applied: Json<unknown>
-  status: string
+  /** check (status in (...)): the contract's statuses */
+  status: ApplicationStatus
   step: number | null
   steps: Json<unknown>
   due_days: number | null

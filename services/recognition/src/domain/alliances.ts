@@ -1,11 +1,12 @@
 import type { Principal } from '@creditbank/auth'
-import type { Kysely } from 'kysely'
+import type { RecognitionEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { findAllianceByCode, insertAlliance, membersOf } from '../db/alliance.repository.js'
 import { bumpGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
 import { recognitionErrors } from './errors.js'
-import type { Publish } from './rules.js'
 
 export interface NewAlliance {
   code: string
@@ -28,10 +29,10 @@ export function allianceView(
 
 /** The code is the natural key: the same alliance again answers it (200); other members or name under the code is a conflict. */
 export async function createAlliance(
-  trx: Kysely<RecognitionDB>,
+  trx: Transaction<RecognitionDB>,
   input: NewAlliance,
   actor: Principal,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   const members = [...new Set(input.memberOrgIds)].sort()
   const existing = await findAllianceByCode(trx, input.code)

@@ -1,7 +1,7 @@
 import type { Principal } from '@creditbank/auth'
-import { chinaDate } from '@creditbank/contracts'
-import type { NewEvent } from '@creditbank/events'
-import { type Kysely, sql } from 'kysely'
+import { type ApplicationStatus, chinaDate, type RecognitionEventType } from '@creditbank/contracts'
+import type { NewEventOf, Publish } from '@creditbank/events'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type ApplicationRow,
@@ -24,7 +24,6 @@ import { recognitionErrors } from './errors.js'
 import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } from './limits.js'
 import type { ActiveRule, OutcomeFacts } from './rule-index.js'
 import type { ReviewStep } from './rule-spec.js'
-import type { Publish } from './rules.js'
 import {
   currentStep,
   decisionFor,
@@ -96,13 +95,16 @@ export interface OpenArgs {
   /** The learner's applications that count at the target; the new one is appended. */
   counted: CountedApplication[]
   now: Date
-  publish: Publish
+  publish: Publish<RecognitionEventType>
 }
 
 export type OpenResult = { opened: ApplicationRow } | { refusal: Refusal } | { duplicate: true }
 
 /** Opens an application under a rule: award, limits, the review chain; an auto rule approves at once. */
-export async function openUnderRule(trx: Db, a: OpenArgs): Promise<OpenResult> {
+export async function openUnderRule(
+  trx: Transaction<RecognitionDB>,
+  a: OpenArgs,
+): Promise<OpenResult> {
   const plan = planUnderRule(a)
   if ('refusal' in plan) return plan
   const [opened] = await writeOpenings(trx, [plan.row], a.publish)
@@ -181,9 +183,9 @@ export function countedOf(row: NewApplication): CountedApplication {
  * written, in the order given.
  */
 export async function writeOpenings(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   rows: NewApplication[],
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ): Promise<ApplicationRow[]> {
   const written = new Map((await insertApplications(trx, rows)).map((app) => [app.id, app]))
   // In the order planned (trail lines and events follow it).
@@ -191,7 +193,7 @@ export async function writeOpenings(
   if (opened.length === 0) return []
   const trail: TrailRow[] = []
   const claims: SourceUseTable[] = []
-  const events: NewEvent[] = []
+  const events: NewEventOf<RecognitionEventType>[] = []
   for (const app of opened) {
     const by = `rule ${app.rule_code} v${app.rule_version}`
     trail.push({
@@ -229,7 +231,7 @@ const claimsOf = (app: ApplicationRow): SourceUseTable[] =>
     application_id: app.id,
   }))
 
-export function openedEvent(app: ApplicationRow) {
+export function openedEvent(app: ApplicationRow): NewEventOf<'recognition.application.opened'> {
   return {
     type: 'recognition.application.opened',
     subject: app.learner_id,
@@ -239,7 +241,7 @@ export function openedEvent(app: ApplicationRow) {
       targetOrgId: app.target_org_id,
       programCode: app.program_code,
       origin: app.origin,
-      rule: app.rule_code ? { code: app.rule_code, version: app.rule_version } : null,
+      rule: app.rule_code ? { code: app.rule_code, version: app.rule_version! } : null,
       sourceEntryIds: app.source_entry_ids,
       award: {
         courseCode: app.course_code,
@@ -257,12 +259,12 @@ export function openedEvent(app: ApplicationRow) {
 
 /** The final approval: sources become used for the target course, and accounts is told to post the credit. */
 async function approve(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   app: ApplicationRow,
   actor: string,
   reason: string,
   step: number | null,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   actorOrgId: string | null = null,
 ) {
   if (!(await claimSources(trx, claimsOf(app))))
@@ -281,7 +283,7 @@ async function approve(
   await publish(trx, [approvedEvent(app)])
 }
 
-function approvedEvent(app: ApplicationRow) {
+function approvedEvent(app: ApplicationRow): NewEventOf<'recognition.application.approved'> {
   if (app.credits === null)
     throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
       'The application names no credits to approve',
@@ -311,12 +313,12 @@ const decidable = ['open', 'in_review', 'appealed']
 
 /** One reviewer's decision on the current step. Approve moves on (or finishes); reject ends it. */
 export async function decide(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   id: string,
   p: Principal,
   scope: ReviewerScope | null,
   body: { decision: 'approve' | 'reject'; reason: string },
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   now = new Date(),
 ) {
   const app = await findApplication(trx, id, true)
@@ -338,7 +340,11 @@ export async function decide(
   await lockLearner(trx, app.learner_id)
   const k = app.step ?? 1
   const steps = stepsOf(app)
-  const decided = (status: string, nextStep: number | null, dueAt: Date | null = null) => ({
+  const decided = (
+    status: ApplicationStatus,
+    nextStep: number | null,
+    dueAt: Date | null = null,
+  ): NewEventOf<'recognition.application.decided'> => ({
     type: 'recognition.application.decided',
     subject: app.learner_id,
     data: {
@@ -424,11 +430,11 @@ function assertLearner(p: Principal, app: ApplicationRow | undefined): Applicati
 
 /** A rejected application may be appealed once: it goes back to the step that rejected it. */
 export async function appeal(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   id: string,
   p: Principal,
   reason: string,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   now = new Date(),
 ) {
   const app = assertLearner(p, await findApplication(trx, id, true))
@@ -467,12 +473,12 @@ export async function appeal(
 }
 
 async function close(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   app: ApplicationRow,
   by: 'learner' | 'system',
   actor: string,
   reason: string,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   const updated = await updateApplication(trx, app.id, {
     status: 'withdrawn',
@@ -501,11 +507,11 @@ async function close(
 }
 
 export async function withdraw(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   id: string,
   p: Principal,
   reason: string,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   const app = assertLearner(p, await findApplication(trx, id, true))
   if (!decidable.includes(app.status))
@@ -519,7 +525,11 @@ export async function withdraw(
  * A reversed outcome can no longer be used: pending applications on it are withdrawn by the
  * system; approved ones are flagged `source_reversed` (accounts owns the recognized credit).
  */
-export async function onEntryReversed(trx: Db, entryId: string, publish: Publish) {
+export async function onEntryReversed(
+  trx: Transaction<RecognitionDB>,
+  entryId: string,
+  publish: Publish<RecognitionEventType>,
+) {
   for (const app of await pendingApplicationsUsing(trx, entryId)) {
     if (decidable.includes(app.status))
       await close(

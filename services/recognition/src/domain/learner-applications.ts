@@ -1,7 +1,8 @@
 import type { Principal } from '@creditbank/auth'
-import type { FieldError } from '@creditbank/contracts'
+import type { FieldError, RecognitionEventType } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import type { Publish } from '@creditbank/events'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type ApplicationRow,
@@ -18,7 +19,6 @@ import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
 import type { CountedApplication, Refusal } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
-import type { Publish } from './rules.js'
 
 type Db = Kysely<RecognitionDB>
 
@@ -80,11 +80,11 @@ function refuse(refusals: Refusal[]): never {
  * credits asked for, and the target organization's reviewers decide (status open, one step).
  */
 export async function applyAsLearner(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   p: Principal,
   body: LearnerApplicationBody,
   cache: RuleCache,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ): Promise<ApplicationRow> {
   if (!p.learner)
     throw recognitionErrors.RECOGNITION_NOT_LEARNER('Your account is not linked to a learner yet')

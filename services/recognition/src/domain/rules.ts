@@ -1,7 +1,7 @@
 import type { Principal } from '@creditbank/auth'
-import type { FieldError } from '@creditbank/contracts'
-import type { NewEvent } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import type { FieldError, RecognitionEventType } from '@creditbank/contracts'
+import type { Publish } from '@creditbank/events'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { allianceExists } from '../db/alliance.repository.js'
 import {
@@ -17,8 +17,6 @@ import type { RecognitionDB } from '../db/schema.js'
 import { recognitionErrors } from './errors.js'
 import { ruleKey } from './rule-index.js'
 import { type RuleSpec, ruleProblems } from './rule-spec.js'
-
-export type Publish = (trx: Kysely<any>, events: NewEvent[]) => Promise<unknown>
 
 /** JSON with sorted keys: two bodies that say the same thing compare equal. */
 export function canonical(value: unknown): string {
@@ -65,11 +63,11 @@ async function validate(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
 }
 
 async function writeVersion(
-  trx: Kysely<RecognitionDB>,
+  trx: Transaction<RecognitionDB>,
   spec: RuleSpec,
   version: number,
   actor: Principal,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   const row = await insertRuleVersion(trx, {
     id: uuidv7(),
@@ -109,10 +107,10 @@ async function writeVersion(
 
 /** POST /v1/rules: version 1. The same body again answers the same version (200); another body under the code is a conflict. */
 export async function createRule(
-  trx: Kysely<RecognitionDB>,
+  trx: Transaction<RecognitionDB>,
   spec: RuleSpec,
   actor: Principal,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   await validate(trx, spec)
   const created = await insertRuleHeader(trx, spec.code, actor.org)
@@ -127,11 +125,11 @@ export async function createRule(
 
 /** PUT /v1/rules/{code}: version n+1, unless the body is the latest version again (200, no new version). */
 export async function updateRule(
-  trx: Kysely<RecognitionDB>,
+  trx: Transaction<RecognitionDB>,
   code: string,
   spec: RuleSpec,
   actor: Principal,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
 ) {
   if (spec.code !== code)
     throw recognitionErrors.RECOGNITION_RULE_INVALID('code in the body differs from the path', [

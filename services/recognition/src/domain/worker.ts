@@ -1,7 +1,7 @@
-import type { EventPayload } from '@creditbank/contracts'
+import type { EventPayload, RecognitionEventType } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
-import { batchHandler, type CloudEvent, type EventHandler } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import { batchHandler, type CloudEvent, type EventHandlers, type Publish } from '@creditbank/events'
+import type { Transaction } from 'kysely'
 import {
   activeApplications,
   activeApplicationsAt,
@@ -36,9 +36,6 @@ import {
 import type { CountedApplication } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
 import type { Match, OutcomeFacts } from './rule-index.js'
-import type { Publish } from './rules.js'
-
-type Db = Kysely<RecognitionDB>
 
 export interface WorkerStats {
   opened: number
@@ -48,10 +45,10 @@ export interface WorkerStats {
 
 /** Opens an application for each match, one by one; the caps see the ones opened before it in the same transaction. */
 async function openEach(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   outcome: OutcomeFacts,
   matches: Match[],
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   stats: WorkerStats,
 ) {
   // The caps are computed under the learner's lock, shared with the learner's own HTTP writes.
@@ -91,9 +88,9 @@ async function openEach(
  * this transaction recorded, so a skipped row here is a broken invariant, not a duplicate.
  */
 async function openSetwise(
-  trx: Db,
+  trx: Transaction<RecognitionDB>,
   items: { outcome: OutcomeFacts; matches: Match[] }[],
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   stats: WorkerStats,
 ) {
   await lockLearners(
@@ -192,10 +189,10 @@ const entryOf = (d: OutcomePosted): EntryRow => ({
  * enrollments (one round trip), match each new entry, open what matched (openSetwise).
  */
 async function outcomesPosted(
-  db: Db,
+  db: Transaction<RecognitionDB>,
   events: CloudEvent<OutcomePosted>[],
   cache: RuleCache,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   stats: WorkerStats,
 ) {
   const posted = events.map((e) => e.data)
@@ -226,13 +223,13 @@ async function outcomesPosted(
  */
 export function workerHandlers(
   cache: RuleCache,
-  publish: Publish,
+  publish: Publish<RecognitionEventType>,
   stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 },
-): Record<string, EventHandler> {
+): EventHandlers<RecognitionDB> {
   return {
     'identity.organization.registered': async (trx, event) => {
       const d = event.data
-      await upsertOrganization(trx as Db, {
+      await upsertOrganization(trx, {
         id: d.organizationId,
         kind: d.kind,
         region_code: d.regionCode,
@@ -243,7 +240,7 @@ export function workerHandlers(
     'identity.user.created': async (trx, event) => {
       const d = event.data
       if (d.selfRegistered) return
-      await (trx as Db)
+      await trx
         .insertInto('staff_user')
         .values({ id: d.userId, username: d.username })
         .onConflict((oc) => oc.column('id').doUpdateSet({ username: d.username }))
@@ -252,12 +249,12 @@ export function workerHandlers(
 
     // Set-wise over a run of consecutive outcomes (the consumer's batch path); one event is a run of one.
     'accounts.outcome.posted': batchHandler((trx, events) =>
-      outcomesPosted(trx as Db, events, cache, publish, stats),
+      outcomesPosted(trx, events, cache, publish, stats),
     ),
 
     'accounts.enrollment.created': async (trx, event) => {
       const d = event.data
-      const db = trx as Db
+      const db = trx
       await lockLearner(db, d.learnerId)
       const fresh = await insertEnrollment(db, {
         id: d.enrollmentId,
@@ -280,7 +277,7 @@ export function workerHandlers(
 
     'accounts.entry.reversed': async (trx, event) => {
       const d = event.data
-      const db = trx as Db
+      const db = trx
       await lockLearner(db, d.learnerId)
       await markReversed(db, d.reversedEntryId, d.postedAt)
       await onEntryReversed(db, d.reversedEntryId, publish)
@@ -288,7 +285,7 @@ export function workerHandlers(
 
     // Whose each evidence file is: an application may name only the learner's own.
     'portfolio.evidence.added': async (trx, event) => {
-      await insertEvidence(trx as Db, {
+      await insertEvidence(trx, {
         id: event.data.evidenceId,
         learner_id: event.data.learnerId,
         media_type: event.data.mediaType,
@@ -300,7 +297,7 @@ export function workerHandlers(
     // Who the learner is, for the reviewers of their applications (decision 0540).
     'accounts.learner.opened': async (trx, event) => {
       const d = event.data
-      await upsertLearner(trx as Db, {
+      await upsertLearner(trx, {
         id: d.learnerId,
         account_no: d.accountNo,
         name: d.name ?? null,
@@ -310,7 +307,7 @@ export function workerHandlers(
 
     'accounts.credit.recognized': async (trx, event) => {
       const d = event.data
-      const db = trx as Db
+      const db = trx
       const app = await db
         .selectFrom('application')
         .select(['id', 'recognized_entry_id'])

@@ -5,6 +5,7 @@ import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
+import type { RecognitionContext } from '../context.js'
 import {
   type ApplicationRow,
   findApplication,
@@ -32,9 +33,13 @@ import {
   SimulationBody,
 } from './schemas.js'
 
-export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) {
+export async function applicationRoutes(
+  app: FastifyInstance,
+  svc: RecognitionContext,
+  cache: RuleCache,
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<RecognitionDB>
+  const db = svc.db
 
   /** An application with what its reader needs beside it: the learner, sources, files, their decision. */
   const view = async (
@@ -63,10 +68,10 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const row = await applyAsLearner(trx, p, request.body, cache, app.events.write)
+        const row = await applyAsLearner(trx, p, request.body, cache, svc.events.write)
         return { status: 201, body: await view(row, p, trx, null) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -222,13 +227,13 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         .transaction()
         .execute(async (trx) =>
           view(
-            await decide(trx, request.params.id, p, scope, request.body, app.events.write),
+            await decide(trx, request.params.id, p, scope, request.body, svc.events.write),
             p,
             trx,
             scope,
           ),
         )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -363,13 +368,13 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         .transaction()
         .execute(async (trx) =>
           view(
-            await appeal(trx, request.params.id, p, request.body.reason, app.events.write),
+            await appeal(trx, request.params.id, p, request.body.reason, svc.events.write),
             p,
             trx,
             null,
           ),
         )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -392,13 +397,13 @@ export async function applicationRoutes(app: FastifyInstance, cache: RuleCache) 
         .transaction()
         .execute(async (trx) =>
           view(
-            await withdraw(trx, request.params.id, p, request.body.reason, app.events.write),
+            await withdraw(trx, request.params.id, p, request.body.reason, svc.events.write),
             p,
             trx,
             null,
           ),
         )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

@@ -3,11 +3,10 @@ import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { Kysely } from 'kysely'
 import Type from 'typebox'
+import type { RecognitionContext } from '../context.js'
 import { listAlliances, membersOf } from '../db/alliance.repository.js'
 import { findRuleVersion, listLatestRules } from '../db/rule.repository.js'
-import type { RecognitionDB } from '../db/schema.js'
 import { allianceView, createAlliance } from '../domain/alliances.js'
 import { recognitionErrors } from '../domain/errors.js'
 import type { RuleSpec } from '../domain/rule-spec.js'
@@ -26,9 +25,9 @@ import {
 
 const staff = requireRole(['reviewer', 'admin'])
 
-export async function ruleRoutes(app: FastifyInstance) {
+export async function ruleRoutes(app: FastifyInstance, svc: RecognitionContext) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
-  const db = app.db as Kysely<RecognitionDB>
+  const db = svc.db
 
   r.post(
     '/v1/rules',
@@ -44,10 +43,10 @@ export async function ruleRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, row } = await createRule(trx, request.body as RuleSpec, p, app.events.write)
+        const { status, row } = await createRule(trx, request.body as RuleSpec, p, svc.events.write)
         return { status, body: ruleView(row) }
       })
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )
@@ -69,9 +68,9 @@ export async function ruleRoutes(app: FastifyInstance) {
       const out = await db
         .transaction()
         .execute((trx) =>
-          updateRule(trx, request.params.code, request.body as RuleSpec, p, app.events.write),
+          updateRule(trx, request.params.code, request.body as RuleSpec, p, svc.events.write),
         )
-      app.events.committed()
+      svc.events.committed()
       reply.code(out.status)
       return ruleView(out.row)
     },
@@ -144,9 +143,9 @@ export async function ruleRoutes(app: FastifyInstance) {
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, (trx) =>
-        createAlliance(trx, request.body, p, app.events.write),
+        createAlliance(trx, request.body, p, svc.events.write),
       )
-      app.events.committed()
+      svc.events.committed()
       return out
     },
   )

@@ -479,3 +479,66 @@ t.test('role table: who may use which route', async (t) => {
   })
   t.equal(bigLimit.statusCode, 400)
 })
+
+t.test('the simulator answers for a rule being edited, without saving it (0545)', async (t) => {
+  const draft = autoRule(school, {
+    code: 'DRAFT-WEB',
+    limits: { maxCreditsPerSource: '3' },
+    review: { mode: 'manual', steps: [{ role: 'reviewer', regionCode: '410100' }], dueDays: 10 },
+  })
+  const cert = (level: string) => ({
+    kind: 'certificate',
+    typeCode: 'WEB-FE',
+    level,
+    title: 'Web前端开发',
+    occurredOn: '2025-06-30',
+  })
+  const simulate = (payload: Record<string, unknown>, headers = reviewer) =>
+    app.inject({ method: 'POST', url: '/v1/simulations', headers, payload })
+  const before = await r.count('rule_version')
+  const res = await simulate({
+    targetOrgId: center, // the draft's own target is used
+    programCode: 'P-WEB',
+    outcomes: [cert('senior'), cert('junior')],
+    rule: draft,
+  })
+  t.equal(res.statusCode, 200, res.body)
+  t.match(res.json(), {
+    totalCredits: '3',
+    items: [
+      {
+        rule: { code: 'DRAFT-WEB', version: 0 },
+        sourceRef: 'hypothetical:0',
+        award: { courseCode: 'WEB201', credits: '3' },
+        limitsApplied: [{ limit: 'maxCreditsPerSource' }],
+        review: 'manual',
+      },
+    ],
+  })
+  t.equal(res.json().items.length, 1, 'the junior certificate is below the draft’s level')
+  t.equal(await r.count('rule_version'), before, 'nothing saved')
+  const saved = await app.inject({
+    method: 'GET',
+    url: '/v1/rules/DRAFT-WEB/versions/1',
+    headers: reviewer,
+  })
+  t.equal(saved.statusCode, 404)
+
+  const bad = await simulate({
+    targetOrgId: school,
+    programCode: 'P-WEB',
+    outcomes: [cert('senior')],
+    rule: { ...draft, award: { ...draft.award, credits: undefined, creditsPerHour: '0.0625' } },
+  })
+  t.equal(bad.statusCode, 422, 'a draft that could not be saved is not simulated')
+  t.match(bad.json(), {
+    code: 'RECOGNITION_RULE_INVALID',
+    errors: [{ path: '/award/rounding' }, { path: '/award/creditsPerHour' }],
+  })
+  const learner = randomUUID()
+  const refused = await simulate(
+    { targetOrgId: school, programCode: 'P-WEB', outcomes: [cert('senior')], rule: draft },
+    r.learner(learner),
+  )
+  t.equal(refused.statusCode, 403, 'only reviewers try rules that are not published')
+})

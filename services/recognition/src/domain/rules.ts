@@ -52,7 +52,7 @@ async function checkReferences(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
   return problems
 }
 
-async function validate(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
+export async function validate(trx: Kysely<RecognitionDB>, spec: RuleSpec) {
   const problems = ruleProblems(spec)
   if (problems.length === 0) problems.push(...(await checkReferences(trx, spec)))
   if (problems.length)

@@ -8,7 +8,8 @@ import { outcomeOf } from './applications.js'
 import { showCredits } from './decimal.js'
 import { baseCredits, type CountedApplication, evaluateLimits } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
-import type { OutcomeFacts } from './rule-index.js'
+import { type OutcomeFacts, RuleIndex } from './rule-index.js'
+import type { RuleSpec } from './rule-spec.js'
 
 export interface HypotheticalOutcome {
   kind: string
@@ -31,6 +32,8 @@ export interface SimulationInput {
   outcomes?: HypotheticalOutcome[]
   targetOrgId: string
   programCode: string
+  /** A rule being edited, not saved: the simulation answers for it alone, as version 0 (0545). */
+  rule?: RuleSpec
 }
 
 const NO_ORG = '00000000-0000-0000-0000-000000000000'
@@ -83,7 +86,13 @@ export async function simulate(
   const counted: CountedApplication[] = input.learnerId
     ? ((await activeApplications(db, input.learnerId, input.targetOrgId)) as CountedApplication[])
     : []
-  const index = await cache.at(await currentGeneration(db), db)
+  const current = await cache.at(await currentGeneration(db), db)
+  const index = input.rule
+    ? new RuleIndex(
+        [{ id: 'draft', code: input.rule.code, version: 0, spec: input.rule }],
+        current.alliances,
+      )
+    : current
   const day = chinaDate()
   const target = [{ orgId: input.targetOrgId, programCode: input.programCode }]
   const items = []

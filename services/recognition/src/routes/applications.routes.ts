@@ -19,8 +19,10 @@ import { recognitionErrors } from '../domain/errors.js'
 import { applyAsLearner } from '../domain/learner-applications.js'
 import { reviewContexts } from '../domain/review-context.js'
 import type { RuleCache } from '../domain/rule-cache.js'
+import type { RuleSpec } from '../domain/rule-spec.js'
+import { validate as validateRule } from '../domain/rules.js'
 import { maySeeNow, type ReviewerScope, reviewerScope } from '../domain/scope.js'
-import { simulate } from '../domain/simulation.js'
+import { type SimulationInput, simulate } from '../domain/simulation.js'
 import { applicationView, contextView } from '../domain/views.js'
 import {
   Application,
@@ -443,7 +445,13 @@ export async function applicationRoutes(
         throw recognitionErrors.RECOGNITION_LEARNER_REQUIRED(undefined, [
           { path: '/outcomes', message: 'give hypothetical outcomes or a learnerId' },
         ])
-      return simulate(db, body, cache)
+      if (body.rule) {
+        // A rule being edited: only those who keep rules try one, checked as saving would check it.
+        if (!p.roles.includes('reviewer')) throw recognitionErrors.RECOGNITION_NOT_REVIEWER()
+        await validateRule(db, body.rule as RuleSpec)
+        body.targetOrgId = body.rule.targetOrgId
+      }
+      return simulate(db, body as SimulationInput, cache)
     },
   )
 }

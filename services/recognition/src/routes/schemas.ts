@@ -328,6 +328,13 @@ export const SimulationBody = Type.Object(
     outcomes: Type.Optional(Type.Array(HypotheticalOutcome, { minItems: 1, maxItems: 100 })),
     targetOrgId: Id,
     programCode: ProgramCode,
+    rule: Type.Optional(
+      Type.Object(ruleFields, {
+        additionalProperties: false,
+        description:
+          'a rule as it is being edited (not saved; reviewers only): the simulation answers for this rule alone, reported as version 0, at its targetOrgId',
+      }),
+    ),
   },
   { additionalProperties: false },
 )

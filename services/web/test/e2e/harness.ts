@@ -64,6 +64,48 @@ export async function accessible(t: Tap, page: Page, what: string) {
   t.same(found, [], `${what}: axe-core finds no violations`)
 }
 
+/**
+ * Waits until an expression is true in the page. Asked through the DevTools protocol, as axe is:
+ * Playwright's waitForFunction polls with eval, which the pages' CSP refuses.
+ */
+export async function waitUntil(page: Page, expression: string, timeoutMs = 10_000) {
+  const end = Date.now() + timeoutMs
+  while (!(await page.evaluate<boolean>(expression))) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${expression}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/**
+ * axe-core on each of a role's pages, in Chinese and in English, as they stand when loaded (the
+ * journeys check the states a person reaches: dialogs, problems, previews). A path may be a
+ * function of the page, for addresses found on the way (an application's id).
+ */
+export async function axeSweep(
+  t: Tap,
+  e: E2E,
+  user: string,
+  paths: (string | ((page: Page) => Promise<string>))[],
+  password?: string,
+) {
+  for (const lang of ['zh', 'en'] as const) {
+    const page = await e.newPage({ lang })
+    await e.signIn(page, user, password)
+    for (const p of paths) {
+      const path = typeof p === 'string' ? p : await p(page)
+      await page.goto(path)
+      await page.locator('main h1, main h2').first().waitFor()
+      // Loaded: nothing says it is still loading.
+      await waitUntil(
+        page,
+        "![...document.querySelectorAll('main [aria-live=polite]')].some((x) => /加载中|Loading/.test(x.textContent))",
+      )
+      await accessible(t, page, `${path} in ${lang === 'zh' ? 'Chinese' : 'English'}`)
+    }
+    await page.context().close()
+  }
+}
+
 export interface Embedded {
   base: string
   dataDir: string

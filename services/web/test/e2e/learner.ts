@@ -142,6 +142,18 @@ export const journey: Journey = {
     const reviewer = await e.newPage()
     await e.signIn(reviewer, 'reviewer.zzrvc')
     await reviewer.goto(`/#/reviewer/applications/${applicationId}`)
+    // The reviewer opens the file; the page then shows who opened which file when (0545).
+    const reads = reviewer.getByTestId('evidence-reads')
+    await reads.getByText('尚无人查看这些文件').waitFor()
+    const opened = reviewer.waitForEvent('download')
+    await reviewer.getByRole('button', { name: '查看' }).click()
+    t.equal((await opened).suggestedFilename(), '实习证明.png', 'the reviewer reads the file')
+    await reads.locator('tbody tr', { hasText: '实习证明.png' }).waitFor()
+    t.match(
+      (await reads.locator('tbody tr').first().textContent()) ?? '',
+      /\d{4}.*您（.*）.*实习证明\.png/,
+      'the read is shown: when, who (you, and the school), which file',
+    )
     await reviewer.getByLabel('同意认定').check()
     await reviewer.getByLabel(/^理由/).fill('顶岗实习证明已核验，同意认定。')
     await e.screenshot(reviewer, 'reviewer-decide')

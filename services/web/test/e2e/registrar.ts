@@ -1,5 +1,5 @@
 import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
-import { accessible, type Journey } from './harness.js'
+import { accessible, axeSweep, type Journey } from './harness.js'
 
 /**
  * A registrar's day: enroll a learner with the school's 学号, find them by it (never by our
@@ -91,6 +91,24 @@ export const journey: Journey = {
     await registrar.getByRole('button', { name: '下载导入结果（Excel）' }).click()
     t.match((await download).suggestedFilename(), /导入结果\.xlsx$/, 'the result as a spreadsheet')
     await e.screenshot(registrar, 'registrar-import-done')
+
+    // The same rows again (Excel saves other bytes; the rows are the same): without 外部编号 they
+    // would be posted twice, so the preview names the first import and the button waits (0545).
+    await fileInput.setInputFiles(await sheet(good))
+    await registrar.getByRole('button', { name: '检查并预览' }).click()
+    const repeated = registrar.getByTestId('import-repeated')
+    await repeated.waitFor()
+    t.match(
+      await repeated.textContent(),
+      /已于 \d{4}-\d\d-\d\d \d\d:\d\d 导入过：共 2 行，新增 2 条。.*重复记入/,
+      'the preview says when the same rows were imported and what importing again does',
+    )
+    const confirmAgain = registrar.getByRole('button', { name: '确认导入 2 行' })
+    t.ok(await confirmAgain.isDisabled(), 'no second import without saying so')
+    await registrar.getByLabel('我确认这些是新的记录，需要再次导入').check()
+    t.ok(await confirmAgain.isEnabled(), 'offered once the registrar says they mean it')
+    await e.screenshot(registrar, 'registrar-import-repeated')
+    await accessible(t, registrar, 'the import of a file already imported')
     await registrar.context().close()
 
     // On a phone, in English: reverse it after a confirmation naming the entry.
@@ -139,6 +157,45 @@ export const journey: Journey = {
     t.match(await phone.getByTestId('import-summary').textContent(), /1 to write.*1 new account/)
     await e.screenshot(phone, 'registrar-enroll-import-phone-en')
     t.ok(await e.fitsWidth(phone), 'the preview fits a phone')
+
+    // A file imported before, sent again without 外部编号, in English at 390 px: refused by the
+    // service unless asked for, and the page says so before anything is sent.
+    await phone.goto('/#/registrar/batch')
+    const small = {
+      name: 'grades.xlsx',
+      mimeType: XLSX_TYPE,
+      buffer: await writeTable('xlsx', {
+        sheet: '成绩',
+        headers: ['学号', '课程名称', '学分', '成绩', '日期'],
+        rows: [[studentNo, '职业素养', 1, 85, '2025-07-01']],
+      }),
+    }
+    const phoneFile = phone.getByLabel('Choose the sheet (.xlsx or .csv)')
+    await phoneFile.setInputFiles(small)
+    await phone.getByRole('button', { name: 'Check and preview' }).click()
+    await phone.getByRole('button', { name: 'Import 1 row(s)' }).click()
+    await phone.getByTestId('import-done').waitFor()
+    await phoneFile.setInputFiles(small)
+    await phone.getByRole('button', { name: 'Check and preview' }).click()
+    await phone.getByTestId('import-repeated').waitFor()
+    t.match(
+      await phone.getByTestId('import-repeated').textContent(),
+      /was imported on \d{4}-\d\d-\d\d \d\d:\d\d \(China time\): 1 row\(s\), 1 written\..*a second time/,
+      'in English: when, and what importing again would do',
+    )
+    t.ok(await phone.getByRole('button', { name: 'Import 1 row(s)' }).isDisabled())
+    t.ok(await e.fitsWidth(phone), 'the warning fits a phone')
+    await e.screenshot(phone, 'registrar-import-repeated-phone-en')
+    await accessible(t, phone, 'the warning of a repeated import, in English')
     await phone.context().close()
+
+    // Every registrar page, in both languages.
+    await axeSweep(t, e, 'registrar.zzrvc', [
+      '/#/registrar',
+      '/#/registrar/outcome',
+      '/#/registrar/batch',
+      '/#/registrar/enroll-batch',
+      '/#/registrar/reverse',
+    ])
   },
 }

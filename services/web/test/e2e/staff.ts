@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { learners, nationalIdOf } from '../../../../seeds/data.js'
-import { accessible as axe, type Journey, type Page } from './harness.js'
+import { accessible as axe, axeSweep, type Journey, type Page, waitUntil } from './harness.js'
 
 /** A demo learner as an issuer knows them: 身份证号 and name. */
 function person(key: string) {
@@ -47,7 +47,7 @@ export const journey: Journey = {
     await desk.getByLabel('持证人姓名').fill(liu.name)
     await desk.getByRole('button', { name: '查找', exact: true }).click()
     // The search's answer replaces the first page: only 刘洋's two certificates are left.
-    await desk.waitForFunction("document.querySelectorAll('tbody tr').length === 2")
+    await waitUntil(desk, "document.querySelectorAll('tbody tr').length === 2")
     const revokedRow = desk.locator('tr', { hasText: 'WEB-FE-2025-0000004' })
     await revokedRow.getByText('已撤销').waitFor()
     t.equal(
@@ -261,5 +261,27 @@ export const journey: Journey = {
     t.ok(await e.fitsWidth(small), 'the charts fit a phone')
     await e.screenshot(small, 'admin-oversight-phone-en')
     await small.context().close()
+
+    // Every issuer and admin page, in both languages.
+    await axeSweep(t, e, 'issuer.miit', [
+      '/#/issuer',
+      '/#/issuer/issue',
+      '/#/issuer/batch',
+      '/#/issuer/revoke',
+    ])
+    await axeSweep(
+      t,
+      e,
+      'admin',
+      [
+        '/#/admin',
+        '/#/admin/users',
+        '/#/admin/clients',
+        '/#/admin/audit',
+        '/#/admin/oversight',
+        '/#/admin/events',
+      ],
+      e.secrets.BOOTSTRAP_ADMIN_PASSWORD!,
+    )
   },
 }

@@ -84,6 +84,7 @@ export function BusyButton(props: {
   class?: string
   label?: string
   onError?: (err: unknown) => void
+  disabled?: boolean
 }) {
   const [busy, setBusy] = useState(false)
   return (
@@ -91,7 +92,7 @@ export function BusyButton(props: {
       type="button"
       class={props.class}
       aria-label={props.label}
-      disabled={busy}
+      disabled={busy || props.disabled}
       aria-busy={busy ? 'true' : undefined}
       onClick={async () => {
         if (busy) return

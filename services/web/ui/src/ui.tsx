@@ -149,6 +149,7 @@ const fieldNames: Record<string, [string, string]> = {
   number: ['编号', 'Number'],
   expiresAt: ['有效期', 'Expiry'],
   gradeScore: ['成绩', 'Grade'],
+  file: ['文件', 'File'],
 }
 
 /** "姓名", "第 3 项 学分", … for a field error's path; `labels` (the form's own) come first. */

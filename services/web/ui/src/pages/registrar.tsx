@@ -638,6 +638,13 @@ interface ImportAnswer {
   created: number
   existing: number
   openedLearners: number
+  /** The latest import of the same file (or the same rows) by this organization (0545). */
+  earlierImport?: {
+    importId: string
+    committedAt: string
+    rowCount: number
+    created: number
+  } | null
   rows: ImportRow[]
 }
 interface RowProblem {
@@ -680,8 +687,10 @@ function SheetImport({ kind }: { kind: 'outcomes' | 'enrollments' }) {
   const [done, setDone] = useState<ImportAnswer | null>(null)
   const [problems, setProblems] = useState<RowProblem[] | null>(null)
   const [error, setError] = useState<unknown>(null)
+  const [repeat, setRepeat] = useState(false)
   const url = `/v1/${kind}/import`
   const reset = () => {
+    setRepeat(false)
     setPreview(null)
     setDone(null)
     setProblems(null)
@@ -833,13 +842,27 @@ function SheetImport({ kind }: { kind: 'outcomes' | 'enrollments' }) {
             </p>
           ) : null}
           <ImportRows kind={kind} rows={preview.rows} />
+          {preview.earlierImport && preview.created > 0 ? (
+            <Repeated
+              earlier={preview.earlierImport}
+              created={preview.created}
+              repeat={repeat}
+              onRepeat={setRepeat}
+            />
+          ) : null}
           <div class="actions">
             <BusyButton
               onError={setError}
+              disabled={!!preview.earlierImport && preview.created > 0 && !repeat}
               onClick={() =>
                 catching(async () => {
                   if (!file) return
-                  const res = await fileRequest('POST', url, file, key)
+                  const res = await fileRequest(
+                    'POST',
+                    repeat ? `${url}?repeat=true` : url,
+                    file,
+                    key,
+                  )
                   setDone((await res.json()) as ImportAnswer)
                   setPreview(null)
                 })
@@ -1053,5 +1076,48 @@ function ReverseDialog(props: {
         required
       />
     </Confirm>
+  )
+}
+
+/** China's time of day, as the registrar knows it: 2026-12-06 18:32. */
+const chinaTime = (iso: string) =>
+  new Date(Date.parse(iso) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+
+/**
+ * The same file (or the same rows) was imported before: rows without 外部编号 would be written a
+ * second time, so the import waits for the registrar to say they mean it (decision 0545).
+ */
+function Repeated(props: {
+  earlier: NonNullable<ImportAnswer['earlierImport']>
+  created: number
+  repeat: boolean
+  onRepeat: (v: boolean) => void
+}) {
+  const { earlier, created } = props
+  const when = chinaTime(earlier.committedAt)
+  return (
+    <div class="why-not" role="alert" data-testid="import-repeated">
+      <p>
+        <strong>
+          {t(
+            `这个文件（或内容相同的表格）已于 ${when} 导入过：共 ${earlier.rowCount} 行，新增 ${earlier.created} 条。`,
+            `This file (or a sheet with the same rows) was imported on ${when} (China time): ${earlier.rowCount} row(s), ${earlier.created} written.`,
+          )}
+        </strong>{' '}
+        {t(
+          `再次导入会把其中 ${created} 条没有外部编号的记录重复记入学习者的账户。若只是想下载上次的结果，请不要再次导入。`,
+          `Importing it again writes its ${created} row(s) without 外部编号 (external reference) a second time. If you only want last time's result, do not import it again.`,
+        )}
+      </p>
+      <label class="check">
+        <input
+          type="checkbox"
+          name="repeat"
+          checked={props.repeat}
+          onChange={(e) => props.onRepeat((e.target as HTMLInputElement).checked)}
+        />{' '}
+        {t('我确认这些是新的记录，需要再次导入', 'These are new records: import them again')}
+      </label>
+    </div>
   )
 }

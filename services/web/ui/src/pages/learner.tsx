@@ -948,7 +948,7 @@ export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { nam
   )
 }
 
-interface SimulationResult {
+export interface SimulationResult {
   items: {
     rule: { code: string; version: number }
     sourceRef: string

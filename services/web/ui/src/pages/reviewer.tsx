@@ -9,13 +9,11 @@ import {
   Form,
   fmtDate,
   Loading,
-  Notice,
   ProblemBox,
   Section,
   Select,
   type Tab,
   TabbedPage,
-  TextArea,
   useLoad,
 } from '../ui'
 import {
@@ -30,6 +28,7 @@ import {
   trailReason,
   trailText,
 } from './learner'
+import { type Draft, RuleEditor } from './rule-editor'
 
 const tabs: Tab[] = [
   ['', '审核队列', 'Queue', () => <Queue />],
@@ -345,8 +344,54 @@ async function openEvidence(applicationId: string, f: NonNullable<Review['eviden
   download(f.filename ?? `evidence-${f.id.slice(0, 8)}`, await res.blob())
 }
 
-function EvidenceList({ app }: { app: Review }) {
+interface EvidenceRead {
+  evidenceId: string
+  filename: string | null
+  readAt: string
+  reader: { userId: string; username: string | null; orgId: string | null; you: boolean }
+}
+
+/** Who opened which file when (decision 0545): the log every opening writes, shown to reviewers. */
+function EvidenceReads({ id, tick, orgs }: { id: string; tick: number; orgs: Orgs }) {
+  const state = useLoad(
+    () => api.get<{ items: EvidenceRead[] }>(`/v1/applications/${id}/evidence-reads`),
+    [id, tick],
+  )
+  const who = (r: EvidenceRead['reader']) => {
+    const org = r.orgId ? orgs.get(r.orgId)?.name : undefined
+    const person = r.you ? t('您', 'you') : (r.username ?? t('审核员', 'a reviewer'))
+    return org ? `${person}（${org}）` : person
+  }
+  return (
+    <div class="evidence-reads" data-testid="evidence-reads">
+      <h3>{t('查看记录', 'Who opened the files')}</h3>
+      <Loading state={state} />
+      {state.data && !state.data.items.length ? (
+        <p class="hint">{t('尚无人查看这些文件。', 'Nobody has opened these files yet.')}</p>
+      ) : null}
+      {state.data?.items.length ? (
+        <CardTable
+          caption={t('证明材料的查看记录', 'Who opened the evidence files')}
+          scroll={false}
+          rows={state.data.items}
+          rowKey={(r) => `${r.readAt}-${r.reader.userId}-${r.evidenceId}`}
+          columns={[
+            { label: t('时间', 'When'), cell: (r) => fmtDate(r.readAt) },
+            { label: t('查看人', 'Who'), cell: (r) => who(r.reader) },
+            {
+              label: t('文件', 'File'),
+              cell: (r) => r.filename ?? t('未命名文件', 'unnamed file'),
+            },
+          ]}
+        />
+      ) : null}
+    </div>
+  )
+}
+
+function EvidenceList({ app, orgs }: { app: Review; orgs: Orgs }) {
   const [error, setError] = useState<unknown>(null)
+  const [tick, setTick] = useState(0)
   if (!app.evidence?.length)
     return <p>{t('申请未附证明材料。', 'No evidence files were attached.')}</p>
   return (
@@ -364,6 +409,7 @@ function EvidenceList({ app }: { app: Review }) {
               onClick={async () => {
                 setError(null)
                 await openEvidence(app.id, f).catch(setError)
+                setTick((n) => n + 1)
               }}
             >
               {t('查看', 'Open')}
@@ -378,6 +424,7 @@ function EvidenceList({ app }: { app: Review }) {
         )}
       </p>
       <ProblemBox error={error} />
+      <EvidenceReads id={app.id} tick={tick} orgs={orgs} />
     </>
   )
 }
@@ -475,7 +522,7 @@ function ReviewDetail({ id }: { id: string }) {
               <p>{t('来源记录尚未同步。', 'The source entries are not known yet.')}</p>
             )}
             <h3>{t('证明材料', 'Evidence files')}</h3>
-            <EvidenceList app={d.a} />
+            <EvidenceList app={d.a} orgs={d.orgs} />
           </Section>
           <div class="grid">
             <Section title={t('规则说明', 'The rule')} id="rule">
@@ -636,14 +683,15 @@ interface Rule {
   [k: string]: unknown
 }
 
-function editable(rule: Rule) {
+/** A rule as the form edits it: what the API takes, without what the service adds. */
+function editable(rule: Rule): Draft {
   const {
     version: _v,
     createdAt: _c,
     createdBy: _b,
     ...body
   } = rule as Rule & { createdAt?: string; createdBy?: string }
-  return JSON.stringify(body, null, 2)
+  return body
 }
 
 function Rules({ code }: { code?: string | undefined }) {
@@ -654,8 +702,6 @@ function Rules({ code }: { code?: string | undefined }) {
     }),
     [code],
   )
-  const [text, setText] = useState('')
-  const [saved, setSaved] = useState<Rule | null>(null)
   const rule = code ? state.data?.page.items.find((r) => r.code === code) : undefined
   const versions = useLoad(
     async () =>
@@ -668,6 +714,21 @@ function Rules({ code }: { code?: string | undefined }) {
         : [],
     [rule?.code, rule?.version],
   )
+  if (code === 'new') {
+    return (
+      <div>
+        <p>
+          <a href="#/reviewer/rules">← {t('全部标准', 'All rules')}</a>
+        </p>
+        <h1>{t('新建互认标准', 'New rule')}</h1>
+        <RuleEditor
+          onSaved={(r) => {
+            location.hash = `#/reviewer/rules/${encodeURIComponent(r.code)}`
+          }}
+        />
+      </div>
+    )
+  }
   if (code && rule) {
     return (
       <div>
@@ -681,40 +742,20 @@ function Rules({ code }: { code?: string | undefined }) {
           <Section title={t(`当前版本 v${rule.version}`, `Current version v${rule.version}`)}>
             <RuleExplain rule={rule} orgs={state.data!.orgs} />
           </Section>
-          <Section title={t('修改为新版本', 'Change as a new version')}>
-            <p>
-              {t(
-                '修改不会覆盖旧版本：保存后生成新版本，已开启的申请仍按原版本办理。',
-                'A change never overwrites: it makes a new version; open applications keep theirs.',
-              )}
-            </p>
-            <Form
-              label={t('新版本', 'New version')}
-              submit={t('保存为新版本', 'Save as a new version')}
-              onSubmit={async () => {
-                setSaved(
-                  await api.put<Rule>(
-                    `/v1/rules/${encodeURIComponent(rule.code)}`,
-                    JSON.parse(text || editable(rule)),
-                  ),
-                )
-                state.reload()
-              }}
-            >
-              <TextArea
-                label={t('规则（JSON）', 'Rule (JSON)')}
-                name="rule"
-                rows={18}
-                mono
-                value={text || editable(rule)}
-                onInput={setText}
-              />
-            </Form>
-            {saved ? (
-              <Notice>{t(`已保存为 v${saved.version}`, `Saved as v${saved.version}`)}</Notice>
-            ) : null}
-          </Section>
         </div>
+        <Section title={t('修改为新版本', 'Change as a new version')}>
+          <p>
+            {t(
+              '修改不会覆盖旧版本：保存后生成新版本，已开启的申请仍按原版本办理。',
+              'A change never overwrites: it makes a new version; open applications keep theirs.',
+            )}
+          </p>
+          <RuleEditor
+            key={`${rule.code}-${rule.version}`}
+            rule={editable(rule)}
+            onSaved={() => state.reload()}
+          />
+        </Section>
         <Section title={t('历史版本', 'Versions')}>
           <Loading state={versions} />
           <ol>
@@ -756,35 +797,12 @@ function Rules({ code }: { code?: string | undefined }) {
           ]}
         />
       ) : null}
-      <NewRule onSaved={state.reload} />
+      <p>
+        <a class="button" href="#/reviewer/rules/new">
+          {t('新建互认标准', 'New rule')}
+        </a>
+      </p>
     </div>
-  )
-}
-
-function NewRule({ onSaved }: { onSaved: () => void }) {
-  const [text, setText] = useState('')
-  return (
-    <Section title={t('新建互认标准', 'New rule')}>
-      <Form
-        label={t('新建规则', 'New rule')}
-        submit={t('创建', 'Create')}
-        onSubmit={async () => {
-          await api.post('/v1/rules', JSON.parse(text), newKey())
-          setText('')
-          onSaved()
-        }}
-      >
-        <TextArea
-          label={t('规则（JSON，字段见 API 文档）', 'Rule (JSON, fields as in the API)')}
-          name="newRule"
-          rows={10}
-          mono
-          value={text}
-          onInput={setText}
-          required
-        />
-      </Form>
-    </Section>
   )
 }
 

@@ -115,6 +115,11 @@ export const journey: Journey = {
           ['/#/learner/applications', 'applications', ['我的认定申请', 'My applications']],
         ]
         for (const [path, name, heading] of pages) await visit(zhang, path, name, heading)
+        t.match(
+          (await zhang.locator('main table').textContent()) ?? '',
+          L(['第1步：郑州市学分认证中心', 'step 1: the recognition center of Zhengzhou']),
+          `${lang}: the list says where the application waits, by the place's name`,
+        )
         await zhang
           .getByRole('link', { name: /企业实践/ })
           .first()

@@ -247,7 +247,10 @@ function Account({ learnerId }: { learnerId: string }) {
                     <dd>
                       {t(`${v.credits} 学分`, `${v.credits} credits`)}
                       {Number(v.hours) ? ` · ${t(`${v.hours} 学时`, `${v.hours} hours`)}` : ''} ·{' '}
-                      {t(`${v.entryCount} 条`, `${v.entryCount} entries`)}
+                      {t(
+                        `${v.entryCount} 条`,
+                        `${v.entryCount} ${v.entryCount === 1 ? 'entry' : 'entries'}`,
+                      )}
                     </dd>
                   </>
                 ))}
@@ -386,6 +389,7 @@ export function EntryTable({
         },
         {
           label: t('类别', 'Kind'),
+          class: 'nowrap',
           cell: (e) =>
             e.reversesEntryId
               ? w('reversal')
@@ -418,7 +422,7 @@ export function EntryTable({
               .map((u) => `${orgs.get(u.targetOrgId)?.name ?? ''} ${u.courseCode}`)
               .join('; '),
         },
-        action && { label: t('操作', 'Action'), cell: action },
+        action && { label: t('操作', 'Action'), class: 'nowrap', cell: action },
       ]}
     />
   )
@@ -655,7 +659,9 @@ export function applicationColumns<A extends Application>(
       cell: (a: A) => (
         <span>
           <span class={`status ${a.status}`}>{w(a.status)}</span>
-          {a.step && pending(a) ? ` · ${t(`第${a.step}步`, `step ${a.step}`)}` : ''}
+          {a.step && pending(a)
+            ? ` · ${t(`第${a.step}步：`, `step ${a.step}: `)}${stepWho(a.steps[a.step - 1], orgs)}`
+            : ''}
         </span>
       ),
     },
@@ -2236,8 +2242,9 @@ export function notificationText(n: Notification) {
       return t(`${org} 撤销了证书“${title}”`, `${org} revoked the certificate “${title}”`)
     case 'application_opened':
       return t(
-        `认定申请“${title}”已开立，由 ${org} 办理`,
-        `The application “${title}” was opened at ${org}`,
+        // The organization is where the credits are recognized; the reviewers may be a region's center.
+        `认定申请“${title}”已开立，认定到 ${org}`,
+        `The application “${title}” was opened, for ${org}`,
       )
     case 'application_step_approved':
       return t(

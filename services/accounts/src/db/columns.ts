@@ -81,6 +81,17 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     opened_at: ['timestamptz', false],
     claimed_at: ['timestamptz', true],
   },
+  learner_read: {
+    id: ['uuid', false],
+    learner_id: ['uuid', false],
+    actor_kind: ['text', false],
+    actor_id: ['text', false],
+    role: ['text', false],
+    org_id: ['uuid', true],
+    route: ['text', false],
+    ip: ['text', false],
+    read_at: ['timestamptz', false],
+  },
   ledger_entry: {
     id: ['uuid', false],
     learner_id: ['uuid', false],

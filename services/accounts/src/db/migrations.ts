@@ -162,4 +162,34 @@ export const migrations: Migrations = {
       `create index import_file_rows on import_file (org_id, kind, rows_sha256)`,
     ],
   },
+  // Who looked (issue 17, decision 0720): every read of a learner's data by someone other than the
+  // learner, written in the request that reads. Append-only in the database as the ledger is (0707).
+  '2026-12-06T0004_learner_read': {
+    up: [
+      `create table learner_read (
+        id uuid primary key,
+        learner_id uuid not null,
+        actor_kind text not null check (actor_kind in ('user', 'client')),
+        actor_id text not null,
+        role text not null,
+        org_id uuid,
+        route text not null,
+        ip text not null,
+        read_at timestamptz not null
+      )`,
+      `create index learner_read_learner on learner_read (learner_id, id)`,
+      `create index learner_read_org on learner_read (org_id, id)`,
+      `create index learner_read_actor on learner_read (actor_id, id)`,
+      `create function learner_read_append_only() returns trigger language plpgsql as $$
+        begin
+          raise exception 'learner_read is append-only: % refused', tg_op
+            using errcode = 'restrict_violation';
+        end
+      $$`,
+      `create trigger learner_read_append_only before update or delete on learner_read
+        for each row execute function learner_read_append_only()`,
+      `create trigger learner_read_no_truncate before truncate on learner_read
+        for each statement execute function learner_read_append_only()`,
+    ],
+  },
 }

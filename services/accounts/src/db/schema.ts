@@ -118,6 +118,19 @@ export interface StudentNumberTable {
   created_at: Timestamp
 }
 
+/** One read of a learner's data by someone other than the learner (decision 0720); never changed. */
+export interface LearnerReadTable {
+  id: string
+  learner_id: string
+  actor_kind: 'user' | 'client'
+  actor_id: string
+  role: string
+  org_id: string | null
+  route: string
+  ip: string
+  read_at: ColumnType<Date, Date | string, never>
+}
+
 export interface AccountsDB extends EventTables {
   organization: OrganizationTable
   learner: LearnerTable
@@ -128,6 +141,7 @@ export interface AccountsDB extends EventTables {
   entry_use: EntryUseTable
   student_number: StudentNumberTable
   import_file: ImportFileTable
+  learner_read: LearnerReadTable
   idempotency_key: {
     actor: string
     key: string

@@ -11,6 +11,7 @@ import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { findLearners } from '../domain/find.js'
 import { claimLearner, learnerView, lookupLearner, openLearner } from '../domain/learners.js'
+import { recordReads } from '../domain/reads.js'
 import {
   ClaimBody,
   Enrollment,
@@ -71,7 +72,11 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
         response: { 200: LookupResult, ...errorResponses },
       },
     },
-    async (request) => lookupLearner(db, piiKey, request.body),
+    async (request) => {
+      const found = await lookupLearner(db, piiKey, request.body)
+      await recordReads(db, request, [found.id])
+      return found
+    },
   )
 
   r.post(
@@ -88,7 +93,13 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
     },
     async (request) => {
       const p = principalOf(request)
-      return { items: await findLearners(db, piiKey, request.body, p.org ?? undefined) }
+      const items = await findLearners(db, piiKey, request.body, p.org ?? undefined)
+      await recordReads(
+        db,
+        request,
+        items.map((l) => l.id),
+      )
+      return { items }
     },
   )
 
@@ -140,6 +151,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
       await accessTo(db, principalOf(request), request.params.id)
       const l = await findLearner(db, request.params.id)
       if (!l) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+      await recordReads(db, request, [l.id])
       return learnerView(l)
     },
   )
@@ -191,6 +203,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
         after,
         limit,
       })
+      await recordReads(db, request, [request.params.id])
       return toPage(rows, limit, (e) => [e.id], enrollmentView)
     },
   )

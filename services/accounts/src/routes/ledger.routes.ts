@@ -14,6 +14,7 @@ import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { type EntryView, entryView } from '../domain/ledger.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
 import { itemsByPerson } from '../domain/people.js'
+import { recordReads } from '../domain/reads.js'
 import { reverseEntry } from '../domain/reversals.js'
 import { accountSummary, statement, verifyChain } from '../domain/statement.js'
 import {
@@ -207,7 +208,9 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id, false)
-      return accountSummary(db, request.params.id)
+      const account = await accountSummary(db, request.params.id)
+      await recordReads(db, request, [request.params.id])
+      return account
     },
   )
 
@@ -225,7 +228,9 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
     },
     async (request) => {
       const access = await accessTo(db, principalOf(request), request.params.id)
-      return statement(db, request.params.id, access, request.query)
+      const page = await statement(db, request.params.id, access, request.query)
+      await recordReads(db, request, [request.params.id])
+      return page
     },
   )
 
@@ -242,7 +247,9 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id, false)
-      return verifyChain(db, request.params.id)
+      const chain = await verifyChain(db, request.params.id)
+      await recordReads(db, request, [request.params.id])
+      return chain
     },
   )
 }

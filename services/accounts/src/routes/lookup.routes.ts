@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
 import { lookupLearners } from '../domain/lookup.js'
+import { recordReads } from '../domain/reads.js'
 import { errorResponses } from './schemas.js'
 
 export const MAX_LOOKUPS = 1_000
@@ -64,6 +65,14 @@ export async function lookupRoutes(app: FastifyInstance, svc: AccountsContext, p
         response: { 200: LookupBatchResult, ...errorResponses },
       },
     },
-    async (request) => ({ items: await lookupLearners(db, piiKey, request.body.items) }),
+    async (request) => {
+      const items = await lookupLearners(db, piiKey, request.body.items)
+      await recordReads(
+        db,
+        request,
+        items.flatMap((i) => (i.id ? [i.id] : [])),
+      )
+      return { items }
+    },
   )
 }

@@ -20,6 +20,7 @@ import {
   today,
   useLoad,
 } from '../ui'
+import { WhoLooked } from './who-looked'
 
 export interface Entry {
   id: string
@@ -80,6 +81,7 @@ const tabs: [string, string, string][] = [
   ['simulate', '学分模拟', 'What if'],
   ['shares', '分享与证明', 'Share & print'],
   ['notifications', '消息', 'Messages'],
+  ['who-looked', '谁查看了我的信息', 'Who looked'],
 ]
 
 export function LearnerPage({ path }: { path: string[] }) {
@@ -96,6 +98,7 @@ export function LearnerPage({ path }: { path: string[] }) {
       {sub === 'simulate' ? <Simulate learnerId={learnerId} /> : null}
       {sub === 'shares' ? <Shares learnerId={learnerId} /> : null}
       {sub === 'notifications' ? <Notifications learnerId={learnerId} /> : null}
+      {sub === 'who-looked' ? <WhoLooked learnerId={learnerId} /> : null}
       {sub === 'credential' && arg ? <Credential learnerId={learnerId} entryId={arg} /> : null}
       {!sub ? <Account learnerId={learnerId} /> : null}
     </div>

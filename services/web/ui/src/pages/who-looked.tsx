@@ -1,0 +1,122 @@
+// Who looked at my information (decision 0720): the reads of staff that accounts recorded, in
+// words — the organization, the role, when (China time) and what was read — never route strings.
+import { useState } from 'preact/hooks'
+import { api, type Page } from '../api'
+import { t, w } from '../i18n'
+import { CardTable, Loading, ProblemBox, useLoad } from '../ui'
+
+export interface Read {
+  id: string
+  at: string
+  role: string
+  organization: { id: string; name: string | null } | null
+  what: string
+}
+
+const whatWords: Record<string, [string, string]> = {
+  profile: ['姓名、账号与身份证号（部分隐藏）', 'Name, account number and masked national id'],
+  enrollments: ['在读/报名记录', 'Enrollments'],
+  entries: ['学分账单', 'Statement of entries'],
+  account: ['账户余额', 'Account balances'],
+  chain: ['账本校验', 'Ledger check'],
+  find: ['按身份证号、学号或姓名查找到您', 'Found you by national id, student number or name'],
+  lookup: [
+    '按身份证号和姓名或账号核对您的账户',
+    'Looked your account up by national id and name or account number',
+  ],
+}
+
+const roleWords: Record<string, [string, string]> = {
+  client: ['机构系统（自动对接）', "The organization's system"],
+}
+
+/** An instant as the time in China (UTC+8), whatever the browser's own zone. */
+export function chinaTime(iso: string) {
+  return new Intl.DateTimeFormat(t('zh-CN', 'en-GB'), {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(new Date(iso))
+}
+
+function words(pair: [string, string] | undefined, fallback: string) {
+  return pair ? t(pair[0], pair[1]) : fallback
+}
+
+export function WhoLooked({ learnerId }: { learnerId: string }) {
+  const [more, setMore] = useState<Read[]>([])
+  const [cursor, setCursor] = useState<string | null>(null)
+  const [error, setError] = useState<unknown>(null)
+  const state = useLoad(async () => {
+    const page = await api.get<Page<Read>>(`/v1/learners/${learnerId}/access-log?limit=50`)
+    setMore([])
+    setCursor(page.nextCursor)
+    return page
+  }, [learnerId])
+  const rows = [...(state.data?.items ?? []), ...more]
+  const next = async () => {
+    setError(null)
+    try {
+      const page = await api.get<Page<Read>>(
+        `/v1/learners/${learnerId}/access-log?limit=50&cursor=${cursor}`,
+      )
+      setMore((m) => [...m, ...page.items])
+      setCursor(page.nextCursor)
+    } catch (err) {
+      setError(err)
+    }
+  }
+  return (
+    <div>
+      <h1>{t('谁查看了我的信息', 'Who looked at my information')}</h1>
+      <p class="hint">
+        {t(
+          '机构工作人员和平台管理员每次查看您的个人信息或学分记录都会被记录，不能更改或删除。您自己查看不会列在这里。',
+          'Every time staff of an organization or a platform administrator read your personal details or records, it is recorded and cannot be changed or deleted. Your own views are not listed.',
+        )}
+      </p>
+      <Loading state={state} />
+      {state.data ? (
+        rows.length ? (
+          <CardTable
+            caption={t('查看记录', 'Reads of your information')}
+            rows={rows}
+            rowKey={(r) => r.id}
+            rowProps={() => ({ 'data-testid': 'who-looked-row' })}
+            columns={[
+              {
+                label: t('时间（北京时间）', 'When (China time)'),
+                cell: (r) => <time dateTime={r.at}>{chinaTime(r.at)}</time>,
+              },
+              {
+                label: t('机构', 'Organization'),
+                cell: (r) =>
+                  r.organization?.name ??
+                  (r.organization ? t('机构', 'An organization') : t('平台', 'The platform')),
+              },
+              { label: t('身份', 'Role'), cell: (r) => words(roleWords[r.role], w(r.role)) },
+              {
+                label: t('查看内容', 'What was read'),
+                cell: (r) => words(whatWords[r.what], t('您的信息', 'Your information')),
+              },
+            ]}
+          />
+        ) : (
+          <p>{t('还没有人查看过您的信息。', 'Nobody has looked at your information yet.')}</p>
+        )
+      ) : null}
+      {cursor ? (
+        <p class="actions">
+          <button type="button" class="secondary" onClick={next}>
+            {t('更多', 'More')}
+          </button>
+        </p>
+      ) : null}
+      <ProblemBox error={error} />
+    </div>
+  )
+}

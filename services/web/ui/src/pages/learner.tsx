@@ -706,8 +706,9 @@ export function ApplicationDetail({
     ])
     let entries: Entry[] = []
     let files: Evidence[] = []
+    let program: string | undefined
     if (learnerView) {
-      const [page, evidence] = await Promise.all([
+      const [page, evidence, enrollments] = await Promise.all([
         api
           .get<Page<Entry>>(`/v1/learners/${a.learnerId}/entries?limit=100`)
           .catch(() => ({ items: [] as Entry[], nextCursor: null })),
@@ -716,11 +717,16 @@ export function ApplicationDetail({
               .get<Page<Evidence>>(`/v1/learners/${a.learnerId}/evidence?limit=100`)
               .catch(() => ({ items: [] as Evidence[], nextCursor: null }))
           : Promise.resolve({ items: [] as Evidence[], nextCursor: null }),
+        enrollmentsOf(a.learnerId).catch(() => [] as Enrollment[]),
       ])
+      // The learner knows their program by its name, not its code.
+      program = enrollments.find(
+        (e) => e.orgId === a.targetOrgId && e.programCode === a.programCode,
+      )?.programName
       entries = page.items.filter((e) => a.sourceEntryIds.includes(e.id))
       files = evidence.items.filter((f) => a.evidenceIds?.includes(f.id))
     }
-    return { a, orgs, rule, entries, files }
+    return { a, orgs, rule, entries, files, program }
   }, [id])
   const [reason, setReason] = useState('')
   const d = state.data
@@ -743,10 +749,15 @@ export function ApplicationDetail({
                 <dt>{t('认定学校', 'Target')}</dt>
                 <dd>{d.orgs.get(d.a.targetOrgId)?.name}</dd>
                 <dt>{t('专业', 'Program')}</dt>
-                <dd>{d.a.programCode}</dd>
+                <dd>
+                  {d.program
+                    ? t(`${d.program}（${d.a.programCode}）`, `${d.program} (${d.a.programCode})`)
+                    : d.a.programCode}
+                </dd>
                 <dt>{t('课程', 'Course')}</dt>
                 <dd>
-                  {d.a.award.courseCode} {d.a.award.courseName}（{w(d.a.award.courseType)}）
+                  {d.a.award.courseCode} {d.a.award.courseName}
+                  {t(`（${w(d.a.award.courseType)}）`, ` (${w(d.a.award.courseType)})`)}
                 </dd>
                 <dt>{t('认定学分', 'Credits')}</dt>
                 <dd class="big">{d.a.award.credits}</dd>

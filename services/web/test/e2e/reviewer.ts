@@ -127,8 +127,8 @@ export const journey: Journey = {
     await desk.getByRole('heading', { name: new RegExp(code) }).waitFor()
     t.match(
       (await desk.locator('main').textContent()) ?? '',
-      /当前版本 v1[\s\S]*网页设计/,
-      'saved: the rule’s page shows version 1 and what it awards',
+      /当前版本 v1[\s\S]*网页设计[\s\S]*每项来源成果最多认定学分：2[\s\S]*郑州市学分认证中心/,
+      'saved: the rule’s page shows version 1, what it awards, its limit and its step in words',
     )
     t.equal(
       await desk.getByLabel('地区').locator('option:checked').textContent(),

@@ -886,15 +886,33 @@ export function ApplicationDetail({
   )
 }
 
+/** A rule's limits in words, by their API names (the rule form and the rule's explanation). */
+export const ruleLimitWords: Record<string, [string, string]> = {
+  maxCreditsPerSource: ['每项来源成果最多认定学分', 'At most, credits from one source outcome'],
+  maxCreditsPerYear: ['每人每年最多认定学分', 'At most, credits a year for one learner'],
+  maxCreditsPerTerm: ['每人每学期最多认定学分', 'At most, credits a term for one learner'],
+  maxCreditsPerSourceOrg: [
+    '来自同一机构的成果最多认定学分',
+    'At most, credits from one source organization',
+  ],
+  maxCreditsPerProgram: ['每个专业最多认定学分', 'At most, credits in one program'],
+  oneSourcePerCourse: ['一门课程只认定一项成果', 'One source outcome per course'],
+  oneCoursePerSource: ['一项成果只认定一门课程', 'One course per source outcome'],
+  capToSourceCredits: ['认定学分不超过成果本身的学分', 'Never more than the outcome’s own credits'],
+}
+
 export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { name: string }> }) {
   const s = rule.source ?? {}
   const a = rule.award ?? {}
+  const levels = s.levels
+    ? (s.levels as string[]).map(w).join('/')
+    : s.minLevel
+      ? t(`${w(s.minLevel)}及以上`, `${w(s.minLevel)} or above`)
+      : t('不限', 'any')
+  const steps: ReviewStep[] = rule.review?.steps ?? []
   const source =
     s.kind === 'certificate'
-      ? t(
-          `1+X证书 ${s.typeCode}，等级 ${(s.levels ?? [s.minLevel ? `≥${s.minLevel}` : '']).map(w).join('/')}`,
-          `1+X certificate ${s.typeCode}, level ${(s.levels ?? [s.minLevel ?? '']).join('/')}`,
-        )
+      ? t(`1+X证书 ${s.typeCode}，等级 ${levels}`, `1+X certificate ${s.typeCode}, level ${levels}`)
       : s.kind === 'course'
         ? t(
             `课程 ${s.code ?? s.titlePattern ?? ''}${s.orgId ? `（${orgs.get(s.orgId)?.name ?? ''}）` : ''}${s.minScore ? `，成绩≥${s.minScore}` : ''}`,
@@ -946,19 +964,34 @@ export function RuleExplain({ rule, orgs }: { rule: any; orgs: Map<string, { nam
           <dt>{t('限额', 'Limits')}</dt>
           <dd>
             {Object.entries(rule.limits)
-              .map(([k, v]) => `${k}: ${String(v)}`)
-              .join('; ')}
+              .map(([k, v]) => {
+                const words = ruleLimitWords[k]
+                if (!words) return `${k}: ${String(v)}`
+                return v === true ? t(...words) : `${t(...words)}${t('：', ': ')}${String(v)}`
+              })
+              .join(t('；', '; '))}
           </dd>
         </>
       ) : null}
       <dt>{t('审核方式', 'Review')}</dt>
       <dd>
-        {rule.review?.mode === 'auto'
-          ? t('自动认定', 'automatic')
-          : t(
-              `人工审核，${rule.review?.steps?.length ?? 0}步，${rule.review?.dueDays ?? '-'}天内办结`,
-              `manual, ${rule.review?.steps?.length ?? 0} steps, ${rule.review?.dueDays ?? '-'} days`,
-            )}
+        {rule.review?.mode === 'auto' ? (
+          t('自动认定', 'automatic')
+        ) : (
+          <>
+            {t(`人工审核，${steps.length}步`, `by reviewers, ${steps.length} step(s)`)}
+            {rule.review?.dueDays
+              ? t(`，每步 ${rule.review.dueDays} 天内办结`, `, ${rule.review.dueDays} days a step`)
+              : ''}
+            {steps.length ? (
+              <ol class="rule-steps">
+                {steps.map((x, i) => (
+                  <li key={i}>{stepWho(x, orgs)}</li>
+                ))}
+              </ol>
+            ) : null}
+          </>
+        )}
       </dd>
       <dt>{t('有效期', 'Valid')}</dt>
       <dd>

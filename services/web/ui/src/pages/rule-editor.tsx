@@ -7,7 +7,7 @@ import { ApiError, api, newKey, organizations, type Page } from '../api'
 import { currentLang, t, w } from '../i18n'
 import { regionName } from '../regions'
 import { Field, Form, Notice, ProblemBox, Select, today, useLoad } from '../ui'
-import { type SimulationResult, SimulationView } from './learner'
+import { ruleLimitWords, type SimulationResult, SimulationView } from './learner'
 
 /** A rule as the API takes it (POST /v1/rules, PUT /v1/rules/{code}). */
 export type Draft = Record<string, any>
@@ -32,20 +32,6 @@ const sourceFields: Record<string, string[]> = {
   training: ['minHours', 'category', 'orgId', 'allianceId'],
   competition: ['minLevel', 'levels', 'category', 'orgId', 'allianceId'],
   work: ['minHours', 'category', 'orgId', 'allianceId'],
-}
-
-const limitWords: Record<string, [string, string]> = {
-  maxCreditsPerSource: ['每项来源成果最多认定学分', 'At most, credits from one source outcome'],
-  maxCreditsPerYear: ['每人每年最多认定学分', 'At most, credits a year for one learner'],
-  maxCreditsPerTerm: ['每人每学期最多认定学分', 'At most, credits a term for one learner'],
-  maxCreditsPerSourceOrg: [
-    '来自同一机构的成果最多认定学分',
-    'At most, credits from one source organization',
-  ],
-  maxCreditsPerProgram: ['每个专业最多认定学分', 'At most, credits in one program'],
-  oneSourcePerCourse: ['一门课程只认定一项成果', 'One source outcome per course'],
-  oneCoursePerSource: ['一项成果只认定一门课程', 'One course per source outcome'],
-  capToSourceCredits: ['认定学分不超过成果本身的学分', 'Never more than the outcome’s own credits'],
 }
 
 /** Henan's province, its cities and Jiyuan: the regions a step can name, by their place names. */
@@ -206,16 +192,19 @@ export function RuleEditor(props: {
     <>
       <fieldset>
         <legend>{t('基本信息', 'The rule')}</legend>
-        <Field
-          label={t('规则代码', 'Rule code')}
-          {...bind('code')}
-          required
-          hint={
-            editing
-              ? t('代码不能修改', 'The code stays')
-              : t('字母、数字、点、横线，如 HN-X-WEB-C201', 'Letters, digits, dots, dashes')
-          }
-        />
+        {editing ? (
+          <p>
+            {t('规则代码', 'Rule code')} <code>{d.code}</code>{' '}
+            <small class="hint">{t('（代码不能修改）', '(the code stays)')}</small>
+          </p>
+        ) : (
+          <Field
+            label={t('规则代码', 'Rule code')}
+            {...bind('code')}
+            required
+            hint={t('字母、数字、点、横线，如 HN-X-WEB-C201', 'Letters, digits, dots, dashes')}
+          />
+        )}
         <Field label={t('规则名称', 'Name')} {...bind('name')} required />
         <Select
           label={t('认定学校', 'Recognizing school')}
@@ -402,13 +391,13 @@ export function RuleEditor(props: {
         <legend>{t('限额', 'Limits')}</legend>
         <div class="inline">
           {creditLimits.map((k) => (
-            <Field key={k} label={t(...limitWords[k]!)} {...bind(`limits.${k}`)} />
+            <Field key={k} label={t(...ruleLimitWords[k]!)} {...bind(`limits.${k}`)} />
           ))}
         </div>
         {flagLimits.map((k) => (
           <Check
             key={k}
-            label={t(...limitWords[k]!)}
+            label={t(...ruleLimitWords[k]!)}
             name={k}
             checked={!!d.limits?.[k]}
             onChange={(v) => set(`limits.${k}`, v || undefined)}

@@ -342,9 +342,23 @@ export function Section({
 
 export const today = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10)
 
+/**
+ * A date as it is; an instant as the time in China, the system's one clock, in the page's language
+ * — whatever zone the browser is in, so a posting time never reads as the day before its date.
+ */
 export function fmtDate(iso: string | null | undefined) {
   if (!iso) return ''
-  return iso.length <= 10 ? iso : new Date(iso).toLocaleString(undefined, { hour12: false })
+  if (iso.length <= 10) return iso
+  return new Intl.DateTimeFormat(t('zh-CN', 'en-GB'), {
+    timeZone: 'Asia/Shanghai',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hour12: false,
+  }).format(new Date(iso))
 }
 
 export function errorsByPath(err: unknown): Record<string, string> {

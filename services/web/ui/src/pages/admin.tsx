@@ -941,7 +941,7 @@ function EventFlow() {
       {state.data ? (
         <table>
           <caption>
-            {t('读取时间', 'Read at')} {new Date(state.data.at).toLocaleString()}
+            {t('读取时间', 'Read at')} {fmtDate(state.data.at)}
           </caption>
           <thead>
             <tr>

@@ -19,7 +19,7 @@ const table: [RegExp, UpstreamName][] = [
   ],
   [/^\/v1\/(auth|me|organizations|users|clients|keys|audit)(\/|$)/, 'identity'],
   [/^\/\.well-known\//, 'identity'],
-  [/^\/v1\/(learners|enrollments|outcomes|entries)(\/|$)/, 'accounts'],
+  [/^\/v1\/(learners|enrollments|outcomes|entries|access-log)(\/|$)/, 'accounts'],
   [/^\/v1\/imports\/templates\/(outcomes|enrollments)$/, 'accounts'],
   [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],
   [/^\/v1\/(rules|alliances|applications|simulations)(\/|$)/, 'recognition'],

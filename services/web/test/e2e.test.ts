@@ -13,8 +13,9 @@ import { journey as pages } from './e2e/pages.js'
 import { journey as registrar } from './e2e/registrar.js'
 import { journey as reviewer } from './e2e/reviewer.js'
 import { journey as staff } from './e2e/staff.js'
+import { journey as whoLooked } from './e2e/who-looked.js'
 
-const journeys: Journey[] = [learner, a11y, registrar, pages, staff, reviewer]
+const journeys: Journey[] = [learner, a11y, registrar, pages, staff, reviewer, whoLooked]
 
 const enabled =
   process.env.E2E === '1' ||

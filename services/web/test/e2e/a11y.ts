@@ -111,6 +111,11 @@ export const journey: Journey = {
           ['/#/learner/simulate', 'simulate', [/学分模拟/, /What if/]],
           ['/#/learner/shares', 'shares', ['分享我的学习档案', 'Share my record']],
           ['/#/learner/notifications', 'notifications', ['我的消息', 'My messages']],
+          [
+            '/#/learner/who-looked',
+            'who-looked',
+            ['谁查看了我的信息', 'Who looked at my information'],
+          ],
           ['/#/learner/claim', 'claim', ['认领学习账户', 'Claim your learning account']],
           ['/#/learner/applications', 'applications', ['我的认定申请', 'My applications']],
         ]

@@ -3,7 +3,7 @@
 import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { t, w } from '../i18n'
-import { CardTable, Loading, ProblemBox, useLoad } from '../ui'
+import { CardTable, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
 
 export interface Read {
   id: string
@@ -28,19 +28,6 @@ const whatWords: Record<string, [string, string]> = {
 
 const roleWords: Record<string, [string, string]> = {
   client: ['机构系统（自动对接）', "The organization's system"],
-}
-
-/** An instant as the time in China (UTC+8), whatever the browser's own zone. */
-export function chinaTime(iso: string) {
-  return new Intl.DateTimeFormat(t('zh-CN', 'en-GB'), {
-    timeZone: 'Asia/Shanghai',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(new Date(iso))
 }
 
 function words(pair: [string, string] | undefined, fallback: string) {
@@ -90,7 +77,7 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
             columns={[
               {
                 label: t('时间（北京时间）', 'When (China time)'),
-                cell: (r) => <time dateTime={r.at}>{chinaTime(r.at)}</time>,
+                cell: (r) => <time dateTime={r.at}>{fmtDate(r.at)}</time>,
               },
               {
                 label: t('机构', 'Organization'),

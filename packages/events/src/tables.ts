@@ -1,3 +1,4 @@
+import type { SchemaColumns } from '@creditbank/db'
 import type { Generated } from 'kysely'
 
 /**
@@ -43,4 +44,23 @@ export interface InboxEventTable {
 export interface EventTables {
   outbox_event: OutboxEventTable
   inbox_event: InboxEventTable
+}
+
+/** The event tables' columns as eventTablesV1 makes them, for each service's SchemaColumns. */
+export const eventTableColumns: SchemaColumns<EventTables> = {
+  outbox_event: {
+    seq: ['bigint', false],
+    event_id: ['uuid', false],
+    topic: ['text', false],
+    key: ['text', true],
+    type: ['text', false],
+    value: ['text', false],
+    created_at: ['timestamptz', false],
+  },
+  inbox_event: {
+    consumer: ['text', false],
+    event_id: ['uuid', false],
+    event_type: ['text', false],
+    processed_at: ['timestamptz', false],
+  },
 }

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import { defineErrors } from '@creditbank/contracts'
+import type { SchemaColumns } from '@creditbank/db'
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely'
 
 /** The table, version 1; services put these statements in one of their own migrations. */
 export const idempotencyTablesV1: readonly string[] = [
@@ -15,6 +16,30 @@ export const idempotencyTablesV1: readonly string[] = [
     primary key (actor, key)
   )`,
 ]
+
+/** The table as idempotencyTablesV1 makes it; each service's database type extends this. */
+export interface IdempotencyTables {
+  idempotency_key: {
+    actor: string
+    key: string
+    request_hash: string
+    status: number
+    body: string
+    created_at: ColumnType<Date, Date | string | undefined, Date | string>
+  }
+}
+
+/** Its columns, for each service's SchemaColumns. */
+export const idempotencyTableColumns: SchemaColumns<IdempotencyTables> = {
+  idempotency_key: {
+    actor: ['text', false],
+    key: ['text', false],
+    request_hash: ['text', false],
+    status: ['integer', false],
+    body: ['text', false],
+    created_at: ['timestamptz', false],
+  },
+}
 
 export const idempotencyErrors = defineErrors({
   IDEMPOTENCY_KEY_REUSED: [

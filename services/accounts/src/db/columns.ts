@@ -1,4 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
+import { eventTableColumns } from '@creditbank/events'
+import { idempotencyTableColumns } from '@creditbank/service-kit'
 import type { AccountsDB } from './schema.js'
 
 /**
@@ -8,6 +10,8 @@ import type { AccountsDB } from './schema.js'
  * freshly migrated database, so the interfaces cannot drift from the tables (decision 0709).
  */
 export const accountsColumns: SchemaColumns<AccountsDB> = {
+  ...eventTableColumns,
+  ...idempotencyTableColumns,
   account: {
     learner_id: ['uuid', false],
     last_seq: ['bigint', false],
@@ -42,14 +46,6 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     recognized_entry_id: ['uuid', false],
     created_at: ['timestamptz', false],
   },
-  idempotency_key: {
-    actor: ['text', false],
-    key: ['text', false],
-    request_hash: ['text', false],
-    status: ['integer', false],
-    body: ['text', false],
-    created_at: ['timestamptz', false],
-  },
   import_file: {
     id: ['uuid', false],
     org_id: ['uuid', false],
@@ -60,12 +56,6 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     created: ['integer', false],
     actor: ['text', false],
     committed_at: ['timestamptz', false],
-  },
-  inbox_event: {
-    consumer: ['text', false],
-    event_id: ['uuid', false],
-    event_type: ['text', false],
-    processed_at: ['timestamptz', false],
   },
   learner: {
     id: ['uuid', false],
@@ -127,15 +117,6 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     name: ['text', false],
     code: ['text', false],
     registered_at: ['timestamptz', false],
-  },
-  outbox_event: {
-    seq: ['bigint', false],
-    event_id: ['uuid', false],
-    topic: ['text', false],
-    key: ['text', true],
-    type: ['text', false],
-    value: ['text', false],
-    created_at: ['timestamptz', false],
   },
   student_number: {
     org_id: ['uuid', false],

@@ -1,4 +1,5 @@
 import type { EventTables } from '@creditbank/events'
+import type { IdempotencyTables } from '@creditbank/service-kit'
 import type { ColumnType } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -131,7 +132,7 @@ export interface LearnerReadTable {
   read_at: ColumnType<Date, Date | string, never>
 }
 
-export interface AccountsDB extends EventTables {
+export interface AccountsDB extends EventTables, IdempotencyTables {
   organization: OrganizationTable
   learner: LearnerTable
   account: AccountTable
@@ -142,14 +143,6 @@ export interface AccountsDB extends EventTables {
   student_number: StudentNumberTable
   import_file: ImportFileTable
   learner_read: LearnerReadTable
-  idempotency_key: {
-    actor: string
-    key: string
-    request_hash: string
-    status: number
-    body: string
-    created_at: Timestamp
-  }
 }
 
 export type LedgerEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & {

@@ -1,4 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
+import { eventTableColumns } from '@creditbank/events'
+import { idempotencyTableColumns } from '@creditbank/service-kit'
 import type { CertificatesDB } from './schema.js'
 
 /**
@@ -8,6 +10,8 @@ import type { CertificatesDB } from './schema.js'
  * freshly migrated database, so the interfaces cannot drift from the tables (decision 0709).
  */
 export const certificatesColumns: SchemaColumns<CertificatesDB> = {
+  ...eventTableColumns,
+  ...idempotencyTableColumns,
   certificate: {
     id: ['uuid', false],
     number: ['text', false],
@@ -49,20 +53,6 @@ export const certificatesColumns: SchemaColumns<CertificatesDB> = {
     level: ['text', false],
     fee: ['numeric', false],
   },
-  idempotency_key: {
-    actor: ['text', false],
-    key: ['text', false],
-    request_hash: ['text', false],
-    status: ['integer', false],
-    body: ['text', false],
-    created_at: ['timestamptz', false],
-  },
-  inbox_event: {
-    consumer: ['text', false],
-    event_id: ['uuid', false],
-    event_type: ['text', false],
-    processed_at: ['timestamptz', false],
-  },
   learner: {
     id: ['uuid', false],
     opened_at: ['timestamptz', false],
@@ -74,14 +64,5 @@ export const certificatesColumns: SchemaColumns<CertificatesDB> = {
     kind: ['text', false],
     region_code: ['char', false],
     updated_at: ['timestamptz', false],
-  },
-  outbox_event: {
-    seq: ['bigint', false],
-    event_id: ['uuid', false],
-    topic: ['text', false],
-    key: ['text', true],
-    type: ['text', false],
-    value: ['text', false],
-    created_at: ['timestamptz', false],
   },
 }

@@ -1,5 +1,6 @@
 import type { CertificateLevel } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
+import type { IdempotencyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The service's own Postgres schema. */
@@ -69,19 +70,11 @@ export interface CertificateTable {
   revoked_by: string | null
 }
 
-export interface CertificatesDB extends EventTables {
+export interface CertificatesDB extends EventTables, IdempotencyTables {
   organization: OrganizationTable
   learner: LearnerTable
   certificate_type: CertificateTypeTable
   certificate_type_fee: CertificateTypeFeeTable
   certificate_number_counter: CertificateNumberCounterTable
   certificate: CertificateTable
-  idempotency_key: {
-    actor: string
-    key: string
-    request_hash: string
-    status: number
-    body: string
-    created_at: Timestamp
-  }
 }

@@ -1,4 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
+import { eventTableColumns } from '@creditbank/events'
+import { idempotencyTableColumns } from '@creditbank/service-kit'
 import type { IdentityDB } from './schema.js'
 
 /**
@@ -8,6 +10,8 @@ import type { IdentityDB } from './schema.js'
  * freshly migrated database, so the interfaces cannot drift from the tables (decision 0709).
  */
 export const identityColumns: SchemaColumns<IdentityDB> = {
+  ...eventTableColumns,
+  ...idempotencyTableColumns,
   api_client: {
     id: ['uuid', false],
     client_id: ['text', false],
@@ -50,20 +54,6 @@ export const identityColumns: SchemaColumns<IdentityDB> = {
     user_agent: ['text', true],
     detail: ['jsonb', false],
   },
-  idempotency_key: {
-    actor: ['text', false],
-    key: ['text', false],
-    request_hash: ['text', false],
-    status: ['integer', false],
-    body: ['text', false],
-    created_at: ['timestamptz', false],
-  },
-  inbox_event: {
-    consumer: ['text', false],
-    event_id: ['uuid', false],
-    event_type: ['text', false],
-    processed_at: ['timestamptz', false],
-  },
   login_failure: {
     username: ['text', false],
     failed_at: ['timestamptz', false],
@@ -83,15 +73,6 @@ export const identityColumns: SchemaColumns<IdentityDB> = {
     school_level: ['text', true],
     created_at: ['timestamptz', false],
     created_by: ['uuid', true],
-  },
-  outbox_event: {
-    seq: ['bigint', false],
-    event_id: ['uuid', false],
-    topic: ['text', false],
-    key: ['text', true],
-    type: ['text', false],
-    value: ['text', false],
-    created_at: ['timestamptz', false],
   },
   signing_key: {
     kid: ['text', false],

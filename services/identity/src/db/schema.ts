@@ -1,4 +1,5 @@
 import type { EventTables } from '@creditbank/events'
+import type { IdempotencyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -80,7 +81,7 @@ export interface LoginFailureTable {
   failed_at: Timestamp
 }
 
-export interface IdentityDB extends EventTables {
+export interface IdentityDB extends EventTables, IdempotencyTables {
   organization: OrganizationTable
   app_user: AppUserTable
   membership: MembershipTable
@@ -88,12 +89,4 @@ export interface IdentityDB extends EventTables {
   signing_key: SigningKeyTable
   login_failure: LoginFailureTable
   audit_event: AuditEventTable
-  idempotency_key: {
-    actor: string
-    key: string
-    request_hash: string
-    status: number
-    body: string
-    created_at: Timestamp
-  }
 }

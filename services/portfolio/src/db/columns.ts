@@ -1,4 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
+import { eventTableColumns } from '@creditbank/events'
+import { idempotencyTableColumns } from '@creditbank/service-kit'
 import type { PortfolioDB } from './schema.js'
 
 /**
@@ -8,6 +10,8 @@ import type { PortfolioDB } from './schema.js'
  * freshly migrated database, so the interfaces cannot drift from the tables (decision 0709).
  */
 export const portfolioColumns: SchemaColumns<PortfolioDB> = {
+  ...eventTableColumns,
+  ...idempotencyTableColumns,
   application_watch: {
     application_id: ['uuid', false],
     learner_id: ['uuid', false],
@@ -47,20 +51,6 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     content: ['bytea', false],
     created_at: ['timestamptz', false],
   },
-  idempotency_key: {
-    actor: ['text', false],
-    key: ['text', false],
-    request_hash: ['text', false],
-    status: ['integer', false],
-    body: ['text', false],
-    created_at: ['timestamptz', false],
-  },
-  inbox_event: {
-    consumer: ['text', false],
-    event_id: ['uuid', false],
-    event_type: ['text', false],
-    processed_at: ['timestamptz', false],
-  },
   issuer_key: {
     issuer_id: ['text', false],
     did: ['text', false],
@@ -89,15 +79,6 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     code: ['text', false],
     name: ['text', false],
     kind: ['text', false],
-  },
-  outbox_event: {
-    seq: ['bigint', false],
-    event_id: ['uuid', false],
-    topic: ['text', false],
-    key: ['text', true],
-    type: ['text', false],
-    value: ['text', false],
-    created_at: ['timestamptz', false],
   },
   record: {
     digest: ['text', false],

@@ -1,4 +1,5 @@
 import type { EventTables } from '@creditbank/events'
+import type { IdempotencyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The service's Postgres schema; raw SQL names its tables with it (the query builder adds it itself). */
@@ -143,7 +144,7 @@ export interface RecordTable {
   created_at: Timestamp
 }
 
-export interface PortfolioDB extends EventTables {
+export interface PortfolioDB extends EventTables, IdempotencyTables {
   record: RecordTable
   notification: NotificationTable
   application_watch: ApplicationWatchTable
@@ -158,14 +159,6 @@ export interface PortfolioDB extends EventTables {
   evidence: EvidenceTable
   share: ShareTable
   share_access: ShareAccessTable
-  idempotency_key: {
-    actor: string
-    key: string
-    request_hash: string
-    status: number
-    body: string
-    created_at: Timestamp
-  }
 }
 
 /** The projection: what a rebuild truncates and replays. Everything else is owned state. */

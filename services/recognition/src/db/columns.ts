@@ -1,4 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
+import { eventTableColumns } from '@creditbank/events'
+import { idempotencyTableColumns } from '@creditbank/service-kit'
 import type { RecognitionDB } from './schema.js'
 
 /**
@@ -8,6 +10,8 @@ import type { RecognitionDB } from './schema.js'
  * freshly migrated database, so the interfaces cannot drift from the tables (decision 0709).
  */
 export const recognitionColumns: SchemaColumns<RecognitionDB> = {
+  ...eventTableColumns,
+  ...idempotencyTableColumns,
   alliance: {
     id: ['uuid', false],
     code: ['text', false],
@@ -105,20 +109,6 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     org_id: ['uuid', true],
     at: ['timestamptz', false],
   },
-  idempotency_key: {
-    actor: ['text', false],
-    key: ['text', false],
-    request_hash: ['text', false],
-    status: ['integer', false],
-    body: ['text', false],
-    created_at: ['timestamptz', false],
-  },
-  inbox_event: {
-    consumer: ['text', false],
-    event_id: ['uuid', false],
-    event_type: ['text', false],
-    processed_at: ['timestamptz', false],
-  },
   learner: {
     id: ['uuid', false],
     account_no: ['text', false],
@@ -129,15 +119,6 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     id: ['uuid', false],
     kind: ['text', false],
     region_code: ['char', false],
-  },
-  outbox_event: {
-    seq: ['bigint', false],
-    event_id: ['uuid', false],
-    topic: ['text', false],
-    key: ['text', true],
-    type: ['text', false],
-    value: ['text', false],
-    created_at: ['timestamptz', false],
   },
   rule: {
     code: ['text', false],

@@ -1,5 +1,6 @@
 import type { ApplicationOrigin, ApplicationStatus } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
+import type { IdempotencyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -160,7 +161,7 @@ export interface SourceUseTable {
   application_id: string
 }
 
-export interface RecognitionDB extends EventTables {
+export interface RecognitionDB extends EventTables, IdempotencyTables {
   organization: OrganizationTable
   alliance: AllianceTable
   alliance_member: AllianceMemberTable
@@ -177,12 +178,4 @@ export interface RecognitionDB extends EventTables {
   evidence_read: EvidenceReadTable
   staff_user: { id: string; username: string }
   learner: LearnerTable
-  idempotency_key: {
-    actor: string
-    key: string
-    request_hash: string
-    status: number
-    body: string
-    created_at: Timestamp
-  }
 }

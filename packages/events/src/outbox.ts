@@ -12,7 +12,7 @@ import { validatePayload } from './validate.js'
  * keep their order, so the relay's seq order is the order the caller gave.
  */
 export function outboxInsert<DB extends EventTables>(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   source: string,
   events: readonly NewEvent[],
 ) {
@@ -51,7 +51,7 @@ export function outboxInsert<DB extends EventTables>(
  * change that caused it commits. The relay publishes them afterwards.
  */
 export async function writeOutbox<DB extends EventTables>(
-  trx: Kysely<DB>,
+  trx: Transaction<DB>,
   source: string,
   events: readonly NewEvent[],
 ): Promise<CloudEvent[]> {

@@ -96,8 +96,8 @@ const claimId = (c: { actor: string; key: string }) => JSON.stringify([c.actor, 
  * and says which were seen before. A key not in the answer is fresh: its effect runs now and is
  * remembered with `rememberKeys` in the same transaction. Two round trips, whatever the number.
  */
-export async function lockKeys(
-  trx: Kysely<any>,
+export async function lockKeys<DB>(
+  trx: Transaction<DB>,
   claims: KeyClaim[],
 ): Promise<Map<string, KeySeen>> {
   if (claims.length === 0) return new Map()

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { AccountsDB, LearnerTable } from './schema.js'
 
 export type LearnerRow = Omit<LearnerTable, 'opened_at' | 'claimed_at'> & {
@@ -12,13 +12,22 @@ export function findLearner(db: Kysely<AccountsDB>, id: string) {
   >
 }
 
-export function findLearnerByHash(
-  db: Kysely<AccountsDB>,
-  nationalIdHash: string,
-  forUpdate = false,
-) {
-  const q = db.selectFrom('learner').selectAll().where('national_id_hash', '=', nationalIdHash)
-  return (forUpdate ? q.forUpdate() : q).executeTakeFirst() as Promise<LearnerRow | undefined>
+export function findLearnerByHash(db: Kysely<AccountsDB>, nationalIdHash: string) {
+  return db
+    .selectFrom('learner')
+    .selectAll()
+    .where('national_id_hash', '=', nationalIdHash)
+    .executeTakeFirst() as Promise<LearnerRow | undefined>
+}
+
+/** The learner with this national id hash, their row locked until the transaction ends. */
+export function findLearnerByHashForUpdate(trx: Transaction<AccountsDB>, nationalIdHash: string) {
+  return trx
+    .selectFrom('learner')
+    .selectAll()
+    .where('national_id_hash', '=', nationalIdHash)
+    .forUpdate()
+    .executeTakeFirst() as Promise<LearnerRow | undefined>
 }
 
 export function findLearnerByUser(db: Kysely<AccountsDB>, userId: string) {

@@ -1,5 +1,5 @@
 import { jsonRows } from '@creditbank/db'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { AccountsDB, LedgerEntryRow, LedgerEntryTable } from './schema.js'
 
 const ledgerEntryTable = sql.table('accounts.ledger_entry')
@@ -12,12 +12,12 @@ export interface AccountHead {
 
 /** Locks the accounts (in id order, so two writers never deadlock) and returns their heads. */
 export async function lockAccounts(
-  db: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   learnerIds: string[],
 ): Promise<Map<string, AccountHead>> {
   if (learnerIds.length === 0) return new Map()
   const sorted = [...new Set(learnerIds)].sort()
-  const rows = await db
+  const rows = await trx
     .selectFrom('account')
     .select(['learner_id', 'last_seq', 'head_hash'])
     .where('learner_id', 'in', sorted)

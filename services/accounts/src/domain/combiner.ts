@@ -8,7 +8,7 @@ import {
   rememberInsert,
   seenFor,
 } from '@creditbank/service-kit'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { conflictOnDuplicate } from './errors.js'
 import { type EntryView, entryView } from './ledger.js'
@@ -132,7 +132,7 @@ function namesOf(p: SinglePosting): string[] {
  * entries with their events and remembered answers together.
  */
 async function writeGroup(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   postings: SinglePosting[],
   source: string,
   alone: boolean,

@@ -5,6 +5,7 @@ import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   findLearnerByHash,
+  findLearnerByHashForUpdate,
   findLearnerByUser,
   insertLearner,
   type LearnerRow,
@@ -159,7 +160,7 @@ export async function claimLearner(
     return { status: 200 as const, learner: mine }
   }
   const opened = await openLearner(trx, piiKey, input, null, publish)
-  const current = await findLearnerByHash(trx, who.hash, true)
+  const current = await findLearnerByHashForUpdate(trx, who.hash)
   if (!current) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
   if (current.user_id !== null) {
     if (current.user_id !== userId) throw accountsErrors.ACCOUNTS_ALREADY_CLAIMED()

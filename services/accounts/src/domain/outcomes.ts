@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AppError, FieldError } from '@creditbank/contracts'
 import { Credits, chinaDate, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
 import { outboxInsert } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import Type, { type Static } from 'typebox'
 import { Compile } from 'typebox/compile'
 import { type AlsoInsert, findByExternalRefs, lockAccounts } from '../db/ledger.repository.js'
@@ -165,7 +165,7 @@ export interface PostingRequest {
  * already posted with the same content answers the existing entry; with other content, 409.
  */
 export async function postOutcomes(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   items: unknown[],
   orgId: string,
   actor: string,
@@ -192,7 +192,7 @@ export interface PostingOutput {
 }
 
 export async function postRequests(
-  trx: Kysely<AccountsDB>,
+  trx: Transaction<AccountsDB>,
   requests: PostingRequest[],
   out: PostingOutput,
 ): Promise<(PostingResult | AppError)[]> {

@@ -1,5 +1,5 @@
 import type { CertificateLevel } from '@creditbank/contracts'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { type CertificatesDB, type CertificateTable, SCHEMA } from './schema.js'
 
 /** Raw SQL is not rewritten by `withSchema`: it names the schema itself. */
@@ -22,7 +22,7 @@ export interface CertificateRow extends Omit<CertificateTable, 'created_at'> {
  * the numbers handed out under the lock are contiguous, and a rollback returns them.
  */
 export async function lockCounters(
-  db: Kysely<CertificatesDB>,
+  trx: Transaction<CertificatesDB>,
   pairs: { typeCode: string; year: number }[],
 ): Promise<Map<string, number>> {
   const sorted = [...pairs].sort((a, b) =>
@@ -30,12 +30,12 @@ export async function lockCounters(
   )
   const out = new Map<string, number>()
   for (const p of sorted) {
-    await db
+    await trx
       .insertInto('certificate_number_counter')
       .values({ type_code: p.typeCode, year: p.year })
       .onConflict((oc) => oc.columns(['type_code', 'year']).doNothing())
       .execute()
-    const row = await db
+    const row = await trx
       .selectFrom('certificate_number_counter')
       .select('last_seq')
       .where('type_code', '=', p.typeCode)
@@ -122,8 +122,8 @@ export function findCertificate(db: Kysely<CertificatesDB>, id: string) {
   >
 }
 
-export function findCertificateForUpdate(db: Kysely<CertificatesDB>, id: string) {
-  return db
+export function findCertificateForUpdate(trx: Transaction<CertificatesDB>, id: string) {
+  return trx
     .selectFrom('certificate')
     .selectAll()
     .where('id', '=', id)

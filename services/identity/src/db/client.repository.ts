@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { IdentityDB } from './schema.js'
 
 export interface ClientRow {
@@ -52,8 +52,8 @@ export function listClients(
 }
 
 /** The client row locked (its organization's name read beside it, not locked). */
-export function findClientForUpdate(db: Kysely<IdentityDB>, clientId: string) {
-  return db
+export function findClientForUpdate(trx: Transaction<IdentityDB>, clientId: string) {
+  return trx
     .selectFrom('api_client as c')
     .selectAll('c')
     .select((eb) => [

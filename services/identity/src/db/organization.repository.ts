@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { likeEscaped } from './like.js'
 import type { IdentityDB, OrganizationTable } from './schema.js'
 
@@ -62,8 +62,8 @@ export function listOrganizations(
   return q.execute() as Promise<OrganizationRow[]>
 }
 
-export function findOrganizationForUpdate(db: Kysely<IdentityDB>, id: string) {
-  return db
+export function findOrganizationForUpdate(trx: Transaction<IdentityDB>, id: string) {
+  return trx
     .selectFrom('organization')
     .selectAll()
     .where('id', '=', id)

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { likeEscaped } from './like.js'
 import type { IdentityDB } from './schema.js'
 import type { UserRow } from './user.repository.js'
@@ -61,8 +61,8 @@ export function membershipsWithNames(db: Kysely<IdentityDB>, userIds: string[]) 
     .execute()
 }
 
-export function findUserForUpdate(db: Kysely<IdentityDB>, id: string) {
-  return db
+export function findUserForUpdate(trx: Transaction<IdentityDB>, id: string) {
+  return trx
     .selectFrom('app_user')
     .selectAll()
     .where('id', '=', id)

@@ -81,7 +81,7 @@ export async function clientsFor(
  * expiry (15 minutes at most). The row stays, for the audit trail and the list.
  */
 export async function revokeClient(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   p: Principal,
   actor: AuditActor,
   clientId: string,

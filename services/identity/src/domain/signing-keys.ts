@@ -1,7 +1,7 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
 import type { Jwk } from '@creditbank/auth'
 import { decrypt, encrypt } from '@creditbank/service-kit'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { activeKey, insertKey, publishedKeys, retireActiveKeys } from '../db/key.repository.js'
 import type { IdentityDB } from '../db/schema.js'
 
@@ -18,6 +18,11 @@ function newKey(sealKey: Buffer) {
   return { kid, private_key_sealed: encrypt(sealKey, pem), public_jwk: JSON.stringify(jwk) }
 }
 
+/** Key creation and rotation, one at a time across replicas, until the transaction ends. */
+async function lockSigningKeys(trx: Transaction<IdentityDB>) {
+  await sql`select pg_advisory_xact_lock(hashtext('identity.signing_key'))`.execute(trx)
+}
+
 /** The key tokens are signed with; made on first use. Private keys are stored sealed with AES-256-GCM. */
 export async function currentSigningKey(
   db: Kysely<IdentityDB>,
@@ -26,7 +31,7 @@ export async function currentSigningKey(
   let row = await activeKey(db)
   if (!row) {
     await db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('identity.signing_key'))`.execute(trx)
+      await lockSigningKeys(trx)
       if (!(await activeKey(trx))) await insertKey(trx, newKey(sealKey))
     })
     row = await activeKey(db)
@@ -40,8 +45,12 @@ export async function currentSigningKey(
  * signed has expired (one token lifetime), so nobody is logged out by a rotation. Revoking the
  * old key (it leaked) drops it from the JWKS at once, and every token it signed with it.
  */
-export async function rotateSigningKey(trx: Kysely<IdentityDB>, sealKey: Buffer, revoke = false) {
-  await sql`select pg_advisory_xact_lock(hashtext('identity.signing_key'))`.execute(trx)
+export async function rotateSigningKey(
+  trx: Transaction<IdentityDB>,
+  sealKey: Buffer,
+  revoke = false,
+) {
+  await lockSigningKeys(trx)
   const previous = await activeKey(trx)
   await retireActiveKeys(trx, new Date(), revoke)
   const next = newKey(sealKey)

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto'
 import type { Principal } from '@creditbank/auth'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { IdentityDB } from '../db/schema.js'
 import { clearLoginFailures, membershipsOf, type UserRow } from '../db/user.repository.js'
 import {
@@ -71,7 +71,7 @@ export async function listStaff(
  * (someone also working elsewhere, or a platform admin, is beyond them). Users they cannot see
  * at all are as unknown as a wrong id.
  */
-async function target(trx: Kysely<IdentityDB>, p: Principal, id: string) {
+async function target(trx: Transaction<IdentityDB>, p: Principal, id: string) {
   const user = await findUserForUpdate(trx, id)
   if (!user) throw identityErrors.IDENTITY_USER_NOT_FOUND()
   const mine = administeredOrgs(p)
@@ -104,7 +104,7 @@ async function audited(
 
 /** Disabled: no sign-in, and identity refuses the user's tokens at once (others at their expiry). */
 export async function disableUser(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   p: Principal,
   actor: AuditActor,
   id: string,
@@ -122,7 +122,7 @@ export async function disableUser(
 }
 
 export async function enableUser(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   p: Principal,
   actor: AuditActor,
   id: string,
@@ -148,7 +148,7 @@ export function temporaryPassword() {
  * 72 hours. The user's sessions end in identity at once; lockouts are lifted.
  */
 export async function resetPassword(
-  trx: Kysely<IdentityDB>,
+  trx: Transaction<IdentityDB>,
   p: Principal,
   actor: AuditActor,
   id: string,

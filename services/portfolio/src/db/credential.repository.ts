@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { type PortfolioDB, SCHEMA } from './schema.js'
 
@@ -49,13 +49,19 @@ async function insertStatusList(db: Kysely<PortfolioDB>, issuerId: string) {
     .execute()
 }
 
-export function findStatus(db: Kysely<PortfolioDB>, issuerId: string, refId: string, lock = false) {
-  const q = db
+/** A credential's status entry, its row locked until the transaction ends. */
+export function findStatusForUpdate(
+  trx: Transaction<PortfolioDB>,
+  issuerId: string,
+  refId: string,
+) {
+  return trx
     .selectFrom('credential_status')
     .selectAll()
     .where('issuer_id', '=', issuerId)
     .where('ref_id', '=', refId)
-  return (lock ? q.forUpdate() : q).executeTakeFirst()
+    .forUpdate()
+    .executeTakeFirst()
 }
 
 /** Random indexes tried per allocation: when every one is taken (at about 90% use), the list is closed. */

@@ -21,7 +21,7 @@ import { encodeList } from '../credentials/status-list.js'
 import {
   allocateStatus,
   cacheStatusListCredential,
-  findStatus,
+  findStatusForUpdate,
   findStatusList,
   releaseStatus,
   revokeStatus,
@@ -338,7 +338,7 @@ export async function updateIssuedStatus(
 ) {
   const ref = vcApiRef(update.credentialId)
   return ctx.db.transaction().execute(async (trx) => {
-    const entry = await findStatus(trx, issuerId, ref, true)
+    const entry = await findStatusForUpdate(trx, issuerId, ref)
     if (!entry) throw portfolioErrors.PORTFOLIO_CREDENTIAL_NOT_FOUND()
     const credentialStatus = statusEntry(
       statusListUrl(ctx, entry.status_list_id),

@@ -1,5 +1,12 @@
 import type { ApplicationStatus } from '@creditbank/contracts'
-import { type Expression, type Kysely, type SqlBool, sql, type Updateable } from 'kysely'
+import {
+  type Expression,
+  type Kysely,
+  type SqlBool,
+  sql,
+  type Transaction,
+  type Updateable,
+} from 'kysely'
 import type { ApplicationTable, RecognitionDB, SourceUseTable } from './schema.js'
 
 type Db = Kysely<RecognitionDB>
@@ -113,10 +120,20 @@ export async function activeApplicationsAt(
   return byKey
 }
 
-export async function findApplication(db: Db, id: string, lock = false) {
-  let q = db.selectFrom('application').selectAll().where('id', '=', id)
-  if (lock) q = q.forUpdate()
-  return (await q.executeTakeFirst()) as ApplicationRow | undefined
+export async function findApplication(db: Db, id: string) {
+  return (await db.selectFrom('application').selectAll().where('id', '=', id).executeTakeFirst()) as
+    | ApplicationRow
+    | undefined
+}
+
+/** The application, its row locked until the transaction ends. */
+export async function findApplicationForUpdate(trx: Transaction<RecognitionDB>, id: string) {
+  return (await trx
+    .selectFrom('application')
+    .selectAll()
+    .where('id', '=', id)
+    .forUpdate()
+    .executeTakeFirst()) as ApplicationRow | undefined
 }
 
 export async function updateApplication(
@@ -198,8 +215,8 @@ export async function claimSources(db: Db, claims: readonly SourceUseTable[]) {
   return rows.length === claims.length
 }
 
-export async function pendingApplicationsUsing(db: Db, entryId: string) {
-  return (await db
+export async function pendingApplicationsUsing(trx: Transaction<RecognitionDB>, entryId: string) {
+  return (await trx
     .selectFrom('application')
     .selectAll()
     .where(sql<boolean>`source_entry_ids @> array[${entryId}]::uuid[]`)

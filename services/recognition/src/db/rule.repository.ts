@@ -1,5 +1,5 @@
 import { chinaDate } from '@creditbank/contracts'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { RecognitionDB } from './schema.js'
 
 type Db = Kysely<RecognitionDB>
@@ -18,10 +18,13 @@ export interface RuleVersionRow {
   created_by: string
 }
 
-export async function findRuleHeader(db: Db, code: string, lock = false) {
-  let q = db.selectFrom('rule').selectAll().where('code', '=', code)
-  if (lock) q = q.forUpdate()
-  return q.executeTakeFirst()
+export async function findRuleHeader(db: Db, code: string) {
+  return db.selectFrom('rule').selectAll().where('code', '=', code).executeTakeFirst()
+}
+
+/** The rule's header, its row locked until the transaction ends (versions are numbered under it). */
+export async function findRuleHeaderForUpdate(trx: Transaction<RecognitionDB>, code: string) {
+  return trx.selectFrom('rule').selectAll().where('code', '=', code).forUpdate().executeTakeFirst()
 }
 
 export async function insertRuleHeader(db: Db, code: string, ownerOrgId: string | null) {

@@ -1,7 +1,7 @@
 import type { Principal } from '@creditbank/auth'
 import { type ApplicationStatus, chinaDate, type RecognitionEventType } from '@creditbank/contracts'
 import type { NewEventOf, Publish } from '@creditbank/events'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
   type ApplicationRow,
@@ -10,6 +10,7 @@ import {
   addTrailAndClaimSources,
   claimSources,
   findApplication,
+  findApplicationForUpdate,
   insertApplications,
   type NewApplication,
   pendingApplicationsUsing,
@@ -33,7 +34,6 @@ import {
   stepsOf,
 } from './scope.js'
 
-type Db = Kysely<RecognitionDB>
 const DEFAULT_DUE_DAYS = 15
 const DAY_MS = 86_400_000
 
@@ -66,7 +66,7 @@ function stepColumns(step: ReviewStep | undefined, dueDays: number | null, now: 
 }
 
 /** Learner locks serialize everything that counts against one learner's caps, across replicas. */
-export async function lockLearner(trx: Db, learnerId: string) {
+export async function lockLearner(trx: Transaction<RecognitionDB>, learnerId: string) {
   await lockLearners(trx, [learnerId])
 }
 
@@ -74,7 +74,7 @@ export async function lockLearner(trx: Db, learnerId: string) {
  * Several learners' locks in one round trip, taken in the order of their lock keys, so two
  * transactions locking overlapping sets cannot deadlock on them.
  */
-export async function lockLearners(trx: Db, learnerIds: readonly string[]) {
+export async function lockLearners(trx: Transaction<RecognitionDB>, learnerIds: readonly string[]) {
   const keys = [...new Set(learnerIds.map((id) => `recognition.learner.${id.toLowerCase()}`))]
   if (keys.length === 0) return
   await sql`select count(pg_advisory_xact_lock(k)) from (select distinct hashtext(key) as k from unnest(array[${sql.join(keys)}]::text[]) as key order by k) as ordered`.execute(
@@ -321,7 +321,7 @@ export async function decide(
   publish: Publish<RecognitionEventType>,
   now = new Date(),
 ) {
-  const app = await findApplication(trx, id, true)
+  const app = await findApplicationForUpdate(trx, id)
   if (!app) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
   const region = await stepRegion(trx, currentStep(app))
   const may = decisionFor(p, app, scope, region, await trailsOf(trx, [app.id]), now.getTime())
@@ -437,7 +437,7 @@ export async function appeal(
   publish: Publish<RecognitionEventType>,
   now = new Date(),
 ) {
-  const app = assertLearner(p, await findApplication(trx, id, true))
+  const app = assertLearner(p, await findApplicationForUpdate(trx, id))
   if (app.status !== 'rejected')
     throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
       `Only a rejected application can be appealed; this one is ${app.status}`,
@@ -513,7 +513,7 @@ export async function withdraw(
   reason: string,
   publish: Publish<RecognitionEventType>,
 ) {
-  const app = assertLearner(p, await findApplication(trx, id, true))
+  const app = assertLearner(p, await findApplicationForUpdate(trx, id))
   if (!decidable.includes(app.status))
     throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
       `A ${app.status} application cannot be withdrawn`,

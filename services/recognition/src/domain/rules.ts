@@ -6,6 +6,7 @@ import { uuidv7 } from 'uuidv7'
 import { allianceExists } from '../db/alliance.repository.js'
 import {
   findRuleHeader,
+  findRuleHeaderForUpdate,
   findRuleVersion,
   insertRuleHeader,
   insertRuleVersion,
@@ -135,7 +136,7 @@ export async function updateRule(
     throw recognitionErrors.RECOGNITION_RULE_INVALID('code in the body differs from the path', [
       { path: '/code', message: `must be ${code}` },
     ])
-  const header = await findRuleHeader(trx, code, true)
+  const header = await findRuleHeaderForUpdate(trx, code)
   if (!header) throw recognitionErrors.RECOGNITION_RULE_NOT_FOUND()
   const latest = await findRuleVersion(trx, code, header.latest_version)
   const mayChange =

@@ -1,4 +1,5 @@
 export * from './clock.js'
+export * from './decimal.js'
 export * from './errors.js'
 export * from './events.js'
 export * from './primitives.js'

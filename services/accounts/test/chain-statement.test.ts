@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto'
+import { CREDITS_SCALE, fixedScale, HOURS_SCALE } from '@creditbank/contracts'
 import { CompiledQuery, sql } from 'kysely'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
 import { statementQuery } from '../src/db/ledger.repository.js'
 import { canonicalJson, chainedFields, entryHash } from '../src/domain/chain.js'
-import { credits as toCredits, hours as toHours } from '../src/domain/decimal.js'
 import { contentHash, type OutcomeInput } from '../src/domain/outcomes.js'
 import { buildAccounts, course, person } from './helper.js'
 
@@ -119,8 +119,8 @@ t.test(
     for (const o of variants) {
       const normal = {
         ...o,
-        credits: toCredits(o.credits),
-        hours: toHours(o.hours),
+        credits: fixedScale(o.credits, CREDITS_SCALE),
+        hours: fixedScale(o.hours, HOURS_SCALE),
         title: o.title.normalize('NFC'),
       }
       t.equal(

@@ -1,6 +1,6 @@
+import { creditUnits, showCredits, toUnits } from '@creditbank/contracts'
 import t from 'tap'
-import { credits, creditsForHours, showCredits, toUnits } from '../src/domain/decimal.js'
-import { termOf } from '../src/domain/limits.js'
+import { creditsForHours, termOf } from '../src/domain/limits.js'
 import { addMonths, RuleIndex } from '../src/domain/rule-index.js'
 import { globMatcher } from '../src/domain/rule-spec.js'
 
@@ -21,8 +21,8 @@ t.test('credits per hour with each rounding, exactly', async (t) => {
 })
 
 t.test('decimal strings parse and print without floats', async (t) => {
-  t.equal(credits('4'), 400n)
-  t.equal(credits('8.5'), 850n)
+  t.equal(creditUnits('4'), 400n)
+  t.equal(creditUnits('8.5'), 850n)
   t.equal(showCredits(850n), '8.5')
   t.equal(showCredits(-250n), '-2.5')
   t.throws(() => toUnits('1.234', 2))

@@ -1,5 +1,5 @@
 import type { AccountsEventType, EventPayload } from '@creditbank/contracts'
-import { chinaDate } from '@creditbank/contracts'
+import { CREDITS_SCALE, chinaDate, fixedScale } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import {
@@ -11,7 +11,6 @@ import {
   lockAccounts,
 } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
-import { credits as toCredits } from './decimal.js'
 import { appendEntries, draft, outcomePostedEvent } from './ledger.js'
 import { appendReversal } from './reversals.js'
 
@@ -97,7 +96,7 @@ export async function recordRecognition(
       org_id: a.targetOrgId,
       title: a.courseName,
       outcome_code: a.courseCode,
-      credits: toCredits(a.credits),
+      credits: fixedScale(a.credits, CREDITS_SCALE),
       category: a.courseType,
       occurred_on: chinaDate(),
       application_id: a.applicationId,

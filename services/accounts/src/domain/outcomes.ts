@@ -1,6 +1,16 @@
 import { createHash } from 'node:crypto'
 import type { AppError, FieldError } from '@creditbank/contracts'
-import { Credits, chinaDate, DateOnly, Hours, Id, OutcomeKind } from '@creditbank/contracts'
+import {
+  CREDITS_SCALE,
+  Credits,
+  chinaDate,
+  DateOnly,
+  fixedScale,
+  HOURS_SCALE,
+  Hours,
+  Id,
+  OutcomeKind,
+} from '@creditbank/contracts'
 import { outboxInsert } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import Type, { type Static } from 'typebox'
@@ -9,7 +19,6 @@ import { type AlsoInsert, findByExternalRefs, lockAccounts } from '../db/ledger.
 import { findOrganizations } from '../db/organization.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
 import { canonicalJson } from './chain.js'
-import { credits as toCredits, hours as toHours } from './decimal.js'
 import { accountsErrors } from './errors.js'
 import { appendEntries, draft, outcomePostedEvent } from './ledger.js'
 
@@ -132,9 +141,9 @@ export function contentHash(o: OutcomeInput) {
   for (const [k, prefix] of CONTENT_KEYS) {
     const v =
       k === 'credits'
-        ? toCredits(o.credits)
+        ? fixedScale(o.credits, CREDITS_SCALE)
         : k === 'hours'
-          ? toHours(o.hours)
+          ? fixedScale(o.hours, HOURS_SCALE)
           : k === 'title'
             ? o.title.normalize('NFC')
             : o[k]
@@ -279,8 +288,8 @@ export async function postRequests(
         org_id: requests[n]!.orgId,
         title: o.title,
         outcome_code: o.code ?? null,
-        credits: toCredits(o.credits),
-        hours: toHours(o.hours),
+        credits: fixedScale(o.credits, CREDITS_SCALE),
+        hours: fixedScale(o.hours, HOURS_SCALE),
         grade_score: o.grade?.score ?? null,
         grade_scale: o.grade?.scale ?? null,
         level: o.level ?? null,

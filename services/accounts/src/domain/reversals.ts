@@ -1,9 +1,8 @@
-import { type AccountsEventType, chinaDate } from '@creditbank/contracts'
+import { type AccountsEventType, chinaDate, negate } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import { findEntry, findReversalOf, lockAccounts } from '../db/ledger.repository.js'
 import type { AccountsDB, LedgerEntryRow } from '../db/schema.js'
-import { negate } from './decimal.js'
 import { accountsErrors } from './errors.js'
 import { appendEntries, draft, reversedEvent } from './ledger.js'
 

@@ -1,11 +1,11 @@
 import type { CertificatesEventType, FieldError } from '@creditbank/contracts'
+import { fixedScale, MONEY_SCALE } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import { findOrganization } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 import { findType, insertType, type TypeRow } from '../db/type.repository.js'
 import { certificatesErrors } from './errors.js'
-import { normalizeFee } from './money.js'
 
 export const LEVELS = ['junior', 'intermediate', 'senior'] as const
 export type Level = (typeof LEVELS)[number]
@@ -97,7 +97,9 @@ export async function publishType(
       },
     ])
   }
-  const fees = Object.fromEntries(input.levels.map((l) => [l, normalizeFee(input.fees[l]!)]))
+  const fees = Object.fromEntries(
+    input.levels.map((l) => [l, fixedScale(input.fees[l]!, MONEY_SCALE)]),
+  )
   const existing = await findType(trx, input.code)
   if (existing) {
     if (!sameType(existing, input, fees)) throw certificatesErrors.CERTIFICATES_TYPE_CODE_TAKEN()

@@ -1,6 +1,13 @@
 import type { Principal } from '@creditbank/auth'
 import type { CertificatesEventType, FieldError, Lang } from '@creditbank/contracts'
-import { asMember, CertificateLevel, chinaDate } from '@creditbank/contracts'
+import {
+  asMember,
+  CertificateLevel,
+  chinaDate,
+  fixedScale,
+  MONEY_SCALE,
+  toUnits,
+} from '@creditbank/contracts'
 import type { NewEventOf, Publish } from '@creditbank/events'
 import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -22,7 +29,6 @@ import {
   normalizeHolderName,
   sealHolderName,
 } from './holder-name.js'
-import { normalizeFee, toFen } from './money.js'
 import { addYears, isCalendarDate } from './status.js'
 
 /** The 1+X certificate pilot began in 2019: nothing can have been issued before. */
@@ -150,8 +156,8 @@ async function prepare(
       )
     return null
   })
-  const decimal = once(normalizeFee)
-  const fen = once(toFen)
+  const decimal = once((fee: string) => fixedScale(fee, MONEY_SCALE))
+  const fen = once((fee: string) => toUnits(fee, MONEY_SCALE))
   const errors: FieldError[] = [...earlier.errors]
   const seen = new Map<string, number>()
   const prepared: Prepared[] = []

@@ -1,6 +1,8 @@
 import { DateOnly, Id, Page, RegionCode } from '@creditbank/contracts'
 import Type from 'typebox'
-import { FEE_PATTERN } from '../domain/money.js'
+
+/** Fees in CNY, at most two places (decimals: @creditbank/contracts). */
+const FEE_PATTERN = '^\\d{1,8}(\\.\\d{1,2})?$'
 
 export const problem = { $ref: 'ProblemDetails#' } as const
 export const errorResponses = {

@@ -1,5 +1,11 @@
 import type { Principal } from '@creditbank/auth'
-import { type ApplicationStatus, chinaDate, type RecognitionEventType } from '@creditbank/contracts'
+import {
+  type ApplicationStatus,
+  chinaDate,
+  creditUnits,
+  type RecognitionEventType,
+  showCredits,
+} from '@creditbank/contracts'
 import type { NewEventOf, Publish } from '@creditbank/events'
 import { sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -20,7 +26,6 @@ import {
 } from '../db/application.repository.js'
 import type { EntryRow } from '../db/projection.repository.js'
 import type { RecognitionDB, SourceUseTable } from '../db/schema.js'
-import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
 import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } from './limits.js'
 import type { ActiveRule, OutcomeFacts } from './rule-index.js'
@@ -45,7 +50,7 @@ export function outcomeOf(e: EntryRow): OutcomeFacts {
     kind: e.kind,
     title: e.title,
     code: e.code,
-    credits: e.credits === null ? null : showCredits(credits(e.credits)),
+    credits: e.credits === null ? null : showCredits(creditUnits(e.credits)),
     hours: e.hours,
     score: e.score,
     scale: e.scale,
@@ -247,7 +252,7 @@ export function openedEvent(app: ApplicationRow): NewEventOf<'recognition.applic
         courseCode: app.course_code,
         courseName: app.course_name,
         courseType: app.course_type,
-        credits: app.credits === null ? null : showCredits(credits(app.credits)),
+        credits: app.credits === null ? null : showCredits(creditUnits(app.credits)),
       },
       status: app.status === 'approved' ? 'open' : app.status,
       step: app.status === 'approved' ? null : app.step,
@@ -299,7 +304,7 @@ function approvedEvent(app: ApplicationRow): NewEventOf<'recognition.application
       courseCode: app.course_code,
       courseName: app.course_name,
       courseType: app.course_type,
-      credits: showCredits(credits(app.credits)),
+      credits: showCredits(creditUnits(app.credits)),
       sourceEntryIds: app.source_entry_ids,
       rule:
         app.rule_code && app.rule_version

@@ -1,6 +1,6 @@
 import type { Principal } from '@creditbank/auth'
 import type { FieldError, RecognitionEventType } from '@creditbank/contracts'
-import { chinaDate } from '@creditbank/contracts'
+import { chinaDate, creditUnits, showCredits } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -15,7 +15,6 @@ import { findEntries, isEnrolled } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
 import { lockLearner, openedEvent, openUnderRule, outcomeOf } from './applications.js'
-import { credits, showCredits } from './decimal.js'
 import { recognitionErrors } from './errors.js'
 import type { CountedApplication, Refusal } from './limits.js'
 import type { RuleCache } from './rule-cache.js'
@@ -166,7 +165,7 @@ export async function applyAsLearner(
     course_code: award.courseCode,
     course_name: award.courseName,
     course_type: award.courseType,
-    credits: showCredits(credits(award.credits)),
+    credits: showCredits(creditUnits(award.credits)),
     limits_applied: '[]',
     status: 'open',
     step: 1,

@@ -1,5 +1,14 @@
 import type { FieldError } from '@creditbank/contracts'
-import { credits, creditsForHours, showCredits } from './decimal.js'
+import {
+  CREDITS_SCALE,
+  creditUnits,
+  HOURS_SCALE,
+  type Rounding,
+  rescaleUnits,
+  roundUnits,
+  showCredits,
+  toUnits,
+} from '@creditbank/contracts'
 import type { OutcomeFacts } from './rule-index.js'
 import type { RuleSpec } from './rule-spec.js'
 
@@ -44,13 +53,22 @@ export function termOf(date: string): { start: string; end: string; name: string
 
 /** The credits a rule awards for an outcome before limits, in hundredths; null when it cannot say (no hours). */
 export function baseCredits(spec: RuleSpec, o: OutcomeFacts): bigint | null {
-  if (spec.award.credits !== undefined) return credits(spec.award.credits)
+  if (spec.award.credits !== undefined) return creditUnits(spec.award.credits)
   if (!o.hours || !spec.award.creditsPerHour || !spec.award.rounding) return null
   return creditsForHours(o.hours, spec.award.creditsPerHour, spec.award.rounding)
 }
 
+/**
+ * Credits for hours at a rate: hours (1 place) × creditsPerHour (up to 6 places), rounded as the
+ * rule says. Returns hundredths.
+ */
+export function creditsForHours(hours: string, creditsPerHour: string, rounding: Rounding): bigint {
+  const product = toUnits(hours, HOURS_SCALE) * toUnits(creditsPerHour, 6) // units of 10^-7 credit
+  return rescaleUnits(roundUnits(product, 7, rounding), 7, CREDITS_SCALE)
+}
+
 const sum = (apps: readonly CountedApplication[], where: (a: CountedApplication) => boolean) =>
-  apps.reduce((acc, a) => (where(a) && a.credits ? acc + credits(a.credits) : acc), 0n)
+  apps.reduce((acc, a) => (where(a) && a.credits ? acc + creditUnits(a.credits) : acc), 0n)
 
 const sourceWord = (o: OutcomeFacts) =>
   o.kind === 'certificate' ? 'certificate' : 'source outcome'
@@ -149,7 +167,7 @@ export function evaluateLimits(
   const room: Record<string, bigint> = {}
   for (const [limit, value, used, describe] of steps) {
     if (value === undefined) continue
-    room[limit] = credits(value) - used()
+    room[limit] = creditUnits(value) - used()
     const refused = cap(limit, room[limit], describe)
     if (refused) {
       fillRemaining(remaining, room, 0n)

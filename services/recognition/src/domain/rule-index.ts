@@ -1,4 +1,4 @@
-import { toUnits } from './decimal.js'
+import { toUnits } from '@creditbank/contracts'
 import { globMatcher, levelsOf, type RuleSpec, type SourceKind } from './rule-spec.js'
 
 /** One published rule version the matcher may use (the latest version of each rule). */

@@ -1,5 +1,5 @@
 import type { FieldError } from '@creditbank/contracts'
-import { credits, isDecimal, type Rounding } from './decimal.js'
+import { creditUnits, isDecimal, type Rounding } from '@creditbank/contracts'
 
 export const sourceKinds = ['certificate', 'course', 'training', 'competition', 'work'] as const
 export type SourceKind = (typeof sourceKinds)[number]
@@ -123,7 +123,7 @@ export function ruleProblems(spec: RuleSpec): FieldError[] {
     add('/source/orgId', 'a course source names an organization, an alliance or a course code')
   if (s.minScore !== undefined && !isDecimal(s.minScore, 2))
     add('/source/minScore', 'must be a decimal with up to 2 places')
-  if (s.minScore !== undefined && isDecimal(s.minScore, 2) && credits(s.minScore) > 10_000n)
+  if (s.minScore !== undefined && isDecimal(s.minScore, 2) && creditUnits(s.minScore) > 10_000n)
     add('/source/minScore', 'is on a 100-point scale')
   const a = spec.award
   if (a.credits !== undefined && a.creditsPerHour !== undefined)
@@ -136,7 +136,7 @@ export function ruleProblems(spec: RuleSpec): FieldError[] {
     add('/award/rounding', 'applies only to creditsPerHour')
   if (a.creditsPerHour !== undefined && !['training', 'work'].includes(s.kind))
     add('/award/creditsPerHour', 'applies only to training or work sources, which carry hours')
-  if (a.credits !== undefined && credits(a.credits) === 0n)
+  if (a.credits !== undefined && creditUnits(a.credits) === 0n)
     add('/award/credits', 'must be more than 0')
   const l = spec.limits ?? {}
   for (const key of [
@@ -147,12 +147,12 @@ export function ruleProblems(spec: RuleSpec): FieldError[] {
     'maxCreditsPerProgram',
   ] as const) {
     const v = l[key]
-    if (v !== undefined && credits(v) === 0n) add(`/limits/${key}`, 'must be more than 0')
+    if (v !== undefined && creditUnits(v) === 0n) add(`/limits/${key}`, 'must be more than 0')
   }
   if (
     l.maxCreditsPerTerm &&
     l.maxCreditsPerYear &&
-    credits(l.maxCreditsPerTerm) > credits(l.maxCreditsPerYear)
+    creditUnits(l.maxCreditsPerTerm) > creditUnits(l.maxCreditsPerYear)
   ) {
     add('/limits/maxCreditsPerTerm', 'cannot exceed maxCreditsPerYear')
   }

@@ -1,7 +1,7 @@
+import { creditUnits, showCredits } from '@creditbank/contracts'
 import type { ApplicationRow } from '../db/application.repository.js'
 import type { EntryRow } from '../db/projection.repository.js'
 import type { EvidenceTable, LearnerTable } from '../db/schema.js'
-import { credits, showCredits } from './decimal.js'
 import { DECISIONS, type DecisionBar } from './scope.js'
 
 /**
@@ -39,7 +39,7 @@ function sourceOf(e: EntryRow) {
     code: e.code,
     orgId: e.org_id,
     occurredOn: e.occurred_on,
-    credits: e.credits === null ? null : showCredits(credits(e.credits)),
+    credits: e.credits === null ? null : showCredits(creditUnits(e.credits)),
     hours: e.hours === null ? null : String(Number(e.hours)),
     grade: e.score === null ? null : { score: e.score, scale: e.scale },
     level: e.level,
@@ -113,7 +113,7 @@ export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], n
       courseCode: a.course_code,
       courseName: a.course_name,
       courseType: a.course_type,
-      credits: a.credits === null ? null : showCredits(credits(a.credits)),
+      credits: a.credits === null ? null : showCredits(creditUnits(a.credits)),
     },
     limitsApplied: a.limits_applied as {
       limit: string

@@ -97,11 +97,19 @@ t.test('every read of staff is recorded; find of several in one statement', asyn
     payload: { items: [{ accountNo: l.accountNo }, { accountNo: other.accountNo }] },
   })
   t.equal(batch.statusCode, 200)
+  const again = await app.inject({
+    method: 'POST',
+    url: '/v1/learners',
+    headers: registrar,
+    payload: p,
+  })
+  t.equal(again.statusCode, 200, 'opening the same person again answers the learner there')
   const items = (await log(a.admin, l.id, '?limit=100')).json().items
-  t.equal(items.length - before, 6)
+  t.equal(items.length - before, 7)
   t.same(
-    items.slice(0, 6).map((i: { what: string; role: string }) => `${i.what} ${i.role}`),
+    items.slice(0, 7).map((i: { what: string; role: string }) => `${i.what} ${i.role}`),
     [
+      'open registrar',
       'lookup registrar',
       'lookup registrar',
       'chain admin',

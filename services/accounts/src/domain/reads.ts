@@ -9,6 +9,7 @@ import type { AccountsDB } from '../db/schema.js'
 /** What a read was, in a word the pages translate; the route itself is kept as well. */
 const whatOf: Record<string, string> = {
   'GET /v1/learners/:id': 'profile',
+  'POST /v1/learners': 'open',
   'GET /v1/learners/:id/enrollments': 'enrollments',
   'GET /v1/learners/:id/entries': 'entries',
   'GET /v1/learners/:id/account': 'account',

@@ -57,6 +57,8 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
         return { status, body: learnerView(learner) }
       })
       svc.events.committed()
+      // The same person again answers the learner who was there: a read of someone else's account.
+      if (reply.statusCode === 200) await recordReads(db, request, [out.id])
       return out
     },
   )

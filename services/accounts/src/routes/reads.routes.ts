@@ -19,7 +19,7 @@ const Read = Type.Object({
     Type.Null(),
   ]),
   what: Type.String({
-    description: 'profile, enrollments, entries, account, chain, find, lookup',
+    description: 'profile, open, enrollments, entries, account, chain, find, lookup',
   }),
   route: Type.String(),
   actorKind: Type.Optional(Type.String({ description: 'admins only: user or client' })),

@@ -15,6 +15,7 @@ export interface Read {
 
 const whatWords: Record<string, [string, string]> = {
   profile: ['姓名、账号与身份证号（部分隐藏）', 'Name, account number and masked national id'],
+  open: ['为您开户时核对到您已有的账户', 'Went to open an account for you and found yours'],
   enrollments: ['在读/报名记录', 'Enrollments'],
   entries: ['学分账单', 'Statement of entries'],
   account: ['账户余额', 'Account balances'],

@@ -361,6 +361,16 @@ export const journey: Journey = {
       await fits(learner, shotName)
       await e.screenshot(learner, shotName)
     }
+    // What if: a certificate is picked by its name and its level in words, never a code typed.
+    await learner.locator('select[name="hKind"]').selectOption('certificate')
+    await learner.locator('select[name="hTypeCode"] option', { hasText: 'Web前端开发' }).waitFor({
+      state: 'attached',
+    })
+    t.ok(
+      (await learner.locator('select[name="hLevel"] option').allTextContents()).includes('中级'),
+      'levels in words',
+    )
+    t.equal(await learner.locator('input[name="hTypeCode"], input[name="hLevel"]').count(), 0)
     await learner.getByRole('button', { name: '菜单' }).click()
     await learner.getByRole('button', { name: 'English' }).click()
     t.ok(

@@ -1070,6 +1070,9 @@ export function SimulationView({
   )
 }
 
+export const CERTIFICATE_LEVELS = ['junior', 'intermediate', 'senior']
+export const COMPETITION_LEVELS = ['school', 'city', 'provincial', 'national', 'international']
+
 /** The hypothetical outcome fields shared by the learner's and the reviewer's simulators. */
 export function HypotheticalFields({
   h,
@@ -1078,6 +1081,14 @@ export function HypotheticalFields({
   h: Record<string, string>
   set: (k: string) => (v: string) => void
 }) {
+  // Certificates are picked by name from the public 1+X catalog, levels by word: never a code typed.
+  const types = useLoad(
+    () =>
+      api.get<Page<{ code: string; name: string; nameEn: string | null }>>(
+        '/v1/certificate-types?limit=100',
+      ),
+    [],
+  )
   return (
     <fieldset>
       <legend>{t('假设的学习成果（可选）', 'A hypothetical outcome (optional)')}</legend>
@@ -1099,20 +1110,35 @@ export function HypotheticalFields({
         value={h.title ?? ''}
         onInput={set('title')}
       />
-      <Field
-        label={t('证书代码（证书）', 'Type code (certificates)')}
-        name="hTypeCode"
-        value={h.typeCode ?? ''}
-        onInput={set('typeCode')}
-        placeholder="WEB-FE"
-      />
-      <Field
-        label={t('等级', 'Level')}
-        name="hLevel"
-        value={h.level ?? ''}
-        onInput={set('level')}
-        placeholder="intermediate / provincial"
-      />
+      {h.kind === 'certificate' ? (
+        <Select
+          label={t('证书', 'Certificate')}
+          name="hTypeCode"
+          value={h.typeCode ?? ''}
+          onInput={set('typeCode')}
+          options={[
+            ['', t('请选择', 'choose one')],
+            ...(types.data?.items ?? []).map((c): [string, string] => [
+              c.code,
+              t(c.name, c.nameEn ?? c.name),
+            ]),
+          ]}
+        />
+      ) : null}
+      {h.kind === 'certificate' || h.kind === 'competition' ? (
+        <Select
+          label={t('等级', 'Level')}
+          name="hLevel"
+          value={h.level ?? ''}
+          onInput={set('level')}
+          options={[
+            ['', t('未定级', 'none')],
+            ...(h.kind === 'certificate' ? CERTIFICATE_LEVELS : COMPETITION_LEVELS).map(
+              (l): [string, string] => [l, w(l)],
+            ),
+          ]}
+        />
+      ) : null}
       <Field
         label={t('学时', 'Hours')}
         name="hHours"

@@ -7,14 +7,18 @@ import { ApiError, api, newKey, organizations, type Page } from '../api'
 import { currentLang, t, w } from '../i18n'
 import { regionName } from '../regions'
 import { Field, Form, Notice, ProblemBox, Select, today, useLoad } from '../ui'
-import { ruleLimitWords, type SimulationResult, SimulationView } from './learner'
+import {
+  CERTIFICATE_LEVELS,
+  COMPETITION_LEVELS,
+  ruleLimitWords,
+  type SimulationResult,
+  SimulationView,
+} from './learner'
 
 /** A rule as the API takes it (POST /v1/rules, PUT /v1/rules/{code}). */
 export type Draft = Record<string, any>
 
 const kinds = ['certificate', 'course', 'training', 'competition', 'work'] as const
-const certificateLevels = ['junior', 'intermediate', 'senior']
-const competitionLevels = ['school', 'city', 'provincial', 'national', 'international']
 const courseTypes = ['foundation', 'core', 'elective']
 const creditLimits = [
   'maxCreditsPerSource',
@@ -256,7 +260,7 @@ export function RuleEditor(props: {
               onInput={(v) => set('source.minLevel', v || undefined)}
               options={[
                 ['', t('不限', 'any')],
-                ...certificateLevels.map((l): [string, string] => [l, w(l)]),
+                ...CERTIFICATE_LEVELS.map((l): [string, string] => [l, w(l)]),
               ]}
             />
           </>
@@ -269,7 +273,7 @@ export function RuleEditor(props: {
             onInput={(v) => set('source.minLevel', v || undefined)}
             options={[
               ['', t('不限', 'any')],
-              ...competitionLevels.map((l): [string, string] => [l, w(l)]),
+              ...COMPETITION_LEVELS.map((l): [string, string] => [l, w(l)]),
             ]}
           />
         ) : null}
@@ -731,7 +735,7 @@ function RuleSimulator({ draft, kind, valid }: { draft: Draft; kind: string; val
             onInput={(v) => setOwn({ ...own, level: v })}
             options={[
               ['', t('未定级', 'none')],
-              ...(kind === 'certificate' ? certificateLevels : competitionLevels).map(
+              ...(kind === 'certificate' ? CERTIFICATE_LEVELS : COMPETITION_LEVELS).map(
                 (l): [string, string] => [l, w(l)],
               ),
             ]}

@@ -42,6 +42,39 @@ export const journey: Journey = {
     await e.screenshot(registrar, 'registrar-outcome-found')
     await accessible(t, registrar, 'the learner found, with the outcome form')
 
+    // A learner another school opened, found here by account number: an account number proves
+    // nothing, so the first posting asks for the 身份证号 and name (decision 0613).
+    const other = await e.newPage()
+    await e.signIn(other, 'registrar.hnvc')
+    await other.goto('/#/registrar')
+    const strangerId = e.nationalId()
+    await other.getByLabel('身份证号').fill(strangerId)
+    await other.getByLabel('姓名').fill('卫远方')
+    await other.getByRole('button', { name: '提交' }).click()
+    const accountNo = (await other.getByTestId('enrolled').locator('.mono').textContent())!.trim()
+    await other.close()
+    await registrar.goto('/#/registrar/outcome')
+    await registrar.getByLabel('学习账号', { exact: true }).check()
+    await registrar.getByRole('textbox', { name: '学习账号' }).fill(accountNo)
+    await registrar.getByRole('button', { name: '查找' }).click()
+    await registrar.getByText('首次为这位学习者录入，请填写其身份证号和姓名以核实身份').waitFor()
+    await registrar.getByLabel(/^名称/).fill('钳工实训')
+    await registrar.getByLabel('学分').fill('1')
+    await registrar.getByLabel('成绩').fill('80')
+    await registrar.locator('input[name="proofNationalId"]').fill(strangerId)
+    await registrar.locator('input[name="proofName"]').fill('卫远')
+    await registrar.getByRole('button', { name: '录入' }).click()
+    await registrar.getByText('所填身份证号和姓名与这位学习者不符').waitFor()
+    t.pass('a wrong name is refused in Chinese, and nothing is posted')
+    await registrar.locator('input[name="proofName"]').fill('卫远方')
+    await registrar.getByRole('button', { name: '录入' }).click()
+    await registrar.getByTestId('posted').waitFor()
+    await registrar.locator('tr[data-entry="钳工实训"]').waitFor()
+    t.pass(
+      'with the 身份证号 and name, the first posting for a learner found by account number goes through',
+    )
+    await e.screenshot(registrar, 'registrar-proof-by-account-no')
+
     // The school's own spreadsheet: Chinese headers, a new person by 身份证号 + 姓名, the enrolled
     // one by 学号, and a bad row; every bad cell is named by row and column, nothing is written.
     const headers = ['序号', '身份证号', '姓名', '学号', '课程名称', '学分', '成绩', '日期']

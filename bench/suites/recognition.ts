@@ -48,7 +48,7 @@ import {
   ruleKey,
 } from '../../services/recognition/src/domain/rule-index.js'
 import type { RuleSpec } from '../../services/recognition/src/domain/rule-spec.js'
-import type { WorkerStats } from '../../services/recognition/src/domain/worker.js'
+import type { WorkerStats } from '../../services/recognition/src/events/handlers.js'
 import { percentile, round, runIfMain } from '../lib.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 

@@ -10,8 +10,8 @@ import { SCHEMA } from './app.js'
 import { portfolioConfig } from './config.js'
 import { migrations } from './db/migrations.js'
 import type { PortfolioDB } from './db/schema.js'
-import { consumedTopics, projectionHandlers } from './domain/projection.js'
 import { rebuildProjection } from './domain/rebuild.js'
+import { consumedTopics, projectionHandlers } from './events/handlers.js'
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'portfolio-rebuild')
 const config = loadConfig(portfolioConfig)

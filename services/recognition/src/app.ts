@@ -3,7 +3,7 @@ import { type Platform, type ServiceEvents, servicePlatform } from '@creditbank/
 import type { FastifyInstance } from 'fastify'
 import type { RecognitionDB } from './db/schema.js'
 import { RuleCache } from './domain/rule-cache.js'
-import { type WorkerStats, workerHandlers } from './domain/worker.js'
+import { type WorkerStats, workerHandlers } from './events/handlers.js'
 import { applicationRoutes } from './routes/applications.routes.js'
 import { ruleRoutes } from './routes/rules.routes.js'
 

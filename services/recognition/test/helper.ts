@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify'
 import recognitionApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
 import type { RecognitionDB } from '../src/db/schema.js'
-import type { WorkerStats } from '../src/domain/worker.js'
+import type { WorkerStats } from '../src/events/handlers.js'
 
 export const today = () => new Date().toISOString().slice(0, 10)
 export const monthsAgo = (n: number) => {

@@ -1,5 +1,4 @@
-import { eventPayloads, topicOf } from '@creditbank/contracts'
-import type { CloudEvent, EventHandler, EventHandlers } from '@creditbank/events'
+import type { CloudEvent } from '@creditbank/events'
 import type { Kysely } from 'kysely'
 import { revokeRefs } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
@@ -14,14 +13,7 @@ import {
 import { notify } from './notifications.js'
 import { chinaDate } from './record.js'
 
-export const consumedTopics = [
-  'creditbank.identity.v1',
-  'creditbank.accounts.v1',
-  'creditbank.certificates.v1',
-  'creditbank.recognition.v1',
-]
-
-type Data = Record<string, unknown>
+export type Data = Record<string, unknown>
 const s = (v: unknown) => (typeof v === 'string' && v.length > 0 ? v : null)
 
 const LEVEL_ZH: Record<string, string> = { junior: '初级', intermediate: '中级', senior: '高级' }
@@ -197,18 +189,4 @@ export async function applyEvent(trx: Kysely<PortfolioDB>, event: CloudEvent<Dat
   await effects[event.type]?.(trx, event)
   await project(trx, event)
   await notify(trx, event)
-}
-
-/**
- * A handler for every contract type on the consumed topics, so each new type (recognition's
- * application events, say) reaches the timeline as soon as its contract exists. Types without a
- * contract are skipped by the consumer (counted as ignored), never dead-lettered.
- */
-export function projectionHandlers(): EventHandlers<PortfolioDB> {
-  const handler: EventHandler<PortfolioDB, Data> = applyEvent
-  return Object.fromEntries(
-    Object.keys(eventPayloads)
-      .filter((type) => consumedTopics.includes(topicOf(type)))
-      .map((type) => [type, handler]),
-  )
 }

@@ -1,6 +1,6 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, Page, PageQuery } from '@creditbank/contracts'
-import { decodeCursor, type TypeBoxTypeProvider, toPage } from '@creditbank/service-kit'
+import { cursorKey, type TypeBoxTypeProvider, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
@@ -92,7 +92,7 @@ export async function evidenceRoutes(
     async (request) => {
       assertSelf(principalOf(request), request.params.id, false)
       const limit = request.query.limit ?? 20
-      const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(request.query.cursor)
       const rows = await listEvidence(
         db,
         request.params.id,

@@ -1,7 +1,7 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import {
-  decodeCursor,
+  cursorKey,
   encodeCursor,
   idempotent,
   type TypeBoxTypeProvider,
@@ -120,7 +120,7 @@ export async function shareRoutes(
     async (request) => {
       const learnerId = selfLearner(principalOf(request))
       const limit = request.query.limit ?? 20
-      const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(request.query.cursor)
       const page = await sharesPage(
         db,
         learnerId,

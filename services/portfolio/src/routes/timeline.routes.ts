@@ -5,9 +5,9 @@ import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
 import { assertSelf } from '../domain/access.js'
-import { consumedTopics } from '../domain/projection.js'
 import { rebuildProjection } from '../domain/rebuild.js'
 import { timelinePage } from '../domain/timeline.js'
+import { consumedTopics } from '../events/handlers.js'
 import { errorResponses, LearnerParams, TimelineItem } from './schemas.js'
 
 export async function timelineRoutes(

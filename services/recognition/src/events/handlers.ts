@@ -32,10 +32,10 @@ import {
   outcomeOf,
   planUnderRule,
   writeOpenings,
-} from './applications.js'
-import type { CountedApplication } from './limits.js'
-import type { RuleCache } from './rule-cache.js'
-import type { Match, OutcomeFacts } from './rule-index.js'
+} from '../domain/applications.js'
+import type { CountedApplication } from '../domain/limits.js'
+import type { RuleCache } from '../domain/rule-cache.js'
+import type { Match, OutcomeFacts } from '../domain/rule-index.js'
 
 export interface WorkerStats {
   opened: number

@@ -1,7 +1,7 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { RecognitionContext } from '../context.js'
@@ -97,7 +97,7 @@ export async function ruleRoutes(app: FastifyInstance, svc: RecognitionContext) 
     async (request) => {
       const q = request.query
       const limit = q.limit ?? 20
-      const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(q.cursor)
       const rows = await listLatestRules(db, {
         targetOrgId: q.targetOrgId,
         sourceKind: q.sourceKind,
@@ -163,7 +163,7 @@ export async function ruleRoutes(app: FastifyInstance, svc: RecognitionContext) 
     },
     async (request) => {
       const limit = request.query.limit ?? 20
-      const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(request.query.cursor)
       const rows = await listAlliances(db, after, limit)
       const members = await membersOf(
         db,

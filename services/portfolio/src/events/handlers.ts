@@ -1,0 +1,25 @@
+import { eventPayloads, topicOf } from '@creditbank/contracts'
+import type { EventHandler, EventHandlers } from '@creditbank/events'
+import type { PortfolioDB } from '../db/schema.js'
+import { applyEvent, type Data } from '../domain/projection.js'
+
+export const consumedTopics = [
+  'creditbank.identity.v1',
+  'creditbank.accounts.v1',
+  'creditbank.certificates.v1',
+  'creditbank.recognition.v1',
+]
+
+/**
+ * A handler for every contract type on the consumed topics, so each new type (recognition's
+ * application events, say) reaches the timeline as soon as its contract exists. Types without a
+ * contract are skipped by the consumer (counted as ignored), never dead-lettered.
+ */
+export function projectionHandlers(): EventHandlers<PortfolioDB> {
+  const handler: EventHandler<PortfolioDB, Data> = applyEvent
+  return Object.fromEntries(
+    Object.keys(eventPayloads)
+      .filter((type) => consumedTopics.includes(topicOf(type)))
+      .map((type) => [type, handler]),
+  )
+}

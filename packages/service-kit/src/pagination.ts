@@ -30,6 +30,14 @@ export function decodeCursor(
   throw errors.CURSOR_MALFORMED()
 }
 
+/** The position of a one-key cursor (an id, a name, a time): what most lists page by. */
+export function cursorKey(cursor: string | undefined): string | undefined {
+  const position = decodeCursor(cursor, 1)
+  if (position === undefined) return undefined
+  if (typeof position[0] !== 'string') throw errors.CURSOR_MALFORMED()
+  return position[0]
+}
+
 /** Takes `limit + 1` rows and turns them into a page with the next cursor. */
 export function toPage<R, T>(
   rows: R[],

@@ -1,6 +1,6 @@
 import { type Principal, principalOf } from '@creditbank/auth'
 import { now } from '@creditbank/contracts'
-import { decodeCursor, toPage } from '@creditbank/service-kit'
+import { cursorKey, toPage } from '@creditbank/service-kit'
 import type { FastifyRequest } from 'fastify'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -72,7 +72,7 @@ export interface ReadFilter {
  */
 export async function listReads(db: Kysely<AccountsDB>, f: ReadFilter, full: boolean) {
   const limit = f.limit ?? 20
-  const after = decodeCursor(f.cursor, 1)?.[0] as string | undefined
+  const after = cursorKey(f.cursor)
   let q = db
     .selectFrom('learner_read as r')
     .leftJoin('organization as o', 'o.id', 'r.org_id')

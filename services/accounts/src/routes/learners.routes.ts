@@ -1,7 +1,7 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { AccountsContext } from '../context.js'
 import { listEnrollments } from '../db/enrollment.repository.js'
@@ -198,7 +198,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
     async (request) => {
       const access = await accessTo(db, principalOf(request), request.params.id)
       const limit = request.query.limit ?? 20
-      const after = decodeCursor(request.query.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(request.query.cursor)
       const rows = await listEnrollments(db, {
         learnerId: request.params.id,
         ...(access.scope === 'org' ? { orgId: access.orgId } : {}),

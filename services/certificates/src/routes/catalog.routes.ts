@@ -1,7 +1,7 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { CertificatesContext } from '../context.js'
@@ -64,7 +64,7 @@ export async function catalogRoutes(app: FastifyInstance, svc: CertificatesConte
     async (request) => {
       const q = request.query
       const limit = q.limit ?? 20
-      const after = decodeCursor(q.cursor, 1)?.[0]
+      const after = cursorKey(q.cursor)
       if (after !== undefined && (typeof after !== 'string' || !/^[A-Z0-9-]{1,20}$/.test(after)))
         throw certificatesErrors.CERTIFICATES_CURSOR_MALFORMED()
       const rows = await listTypes(db, {

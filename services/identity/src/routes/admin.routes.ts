@@ -1,7 +1,7 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { Id } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { IdentityContext } from '../context.js'
@@ -81,7 +81,7 @@ export async function adminRoutes(app: FastifyInstance, svc: IdentityContext) {
     async (request) => {
       const q = request.query
       const limit = q.limit ?? 20
-      const after = decodeCursor(q.cursor, 1)?.[0] as string | undefined
+      const after = cursorKey(q.cursor)
       const rows = await listOrganizations(db, {
         kind: q.kind,
         regionCode: q.regionCode,

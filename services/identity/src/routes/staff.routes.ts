@@ -1,7 +1,7 @@
 import { principalOf, requireAuth } from '@creditbank/auth'
 import { Id, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, idempotent, toPage } from '@creditbank/service-kit'
+import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { IdentityContext } from '../context.js'
@@ -56,7 +56,7 @@ export async function staffRoutes(app: FastifyInstance, svc: IdentityContext) {
         orgId: q.orgId,
         role: q.role,
         disabled: q.status === undefined ? undefined : q.status === 'disabled',
-        after: decodeCursor(q.cursor, 1)?.[0] as string | undefined,
+        after: cursorKey(q.cursor),
         limit,
       })
       return toPage(rows, limit, (u) => [u.username.toLowerCase()], view)
@@ -154,7 +154,7 @@ export async function staffRoutes(app: FastifyInstance, svc: IdentityContext) {
       const rows = await clientsFor(db, principalOf(request), {
         orgId: q.orgId,
         includeRevoked: q.includeRevoked ?? false,
-        before: decodeCursor(q.cursor, 1)?.[0] as string | undefined,
+        before: cursorKey(q.cursor),
         limit,
       })
       return toPage(rows, limit, (c) => [c.id], clientView)
@@ -213,7 +213,7 @@ export async function staffRoutes(app: FastifyInstance, svc: IdentityContext) {
         targetId: q.targetId,
         from: q.from ? new Date(q.from) : undefined,
         to: q.to ? new Date(q.to) : undefined,
-        before: decodeCursor(q.cursor, 1)?.[0] as string | undefined,
+        before: cursorKey(q.cursor),
         limit,
       })
       return toPage(rows, limit, (e) => [e.id], auditView)

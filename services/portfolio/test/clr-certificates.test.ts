@@ -12,19 +12,7 @@ const f = fixtures()
 const me = pf.learner(f.learnerId)
 
 const ledgerCopyOf = (certificateId: string) =>
-  f.outcome({
-    kind: 'certificate',
-    title: 'Web前端开发（中级）',
-    code: null,
-    credits: null,
-    hours: null,
-    grade: null,
-    level: 'intermediate',
-    certificateId,
-    typeCode: 'WEB-FE',
-    orgId: f.evalOrg,
-    occurredOn: '2020-05-01',
-  })
+  f.ledgerCopy(certificateId, { occurredOn: '2020-05-01' })
 
 const expiredId = ids()
 const expired = f.certificateIssued(expiredId)

@@ -14,18 +14,7 @@ const me = pf.learner(f.learnerId)
 const course = f.outcome()
 const certId = ids()
 const certificate = f.certificateIssued(certId)
-const certEntry = f.outcome({
-  kind: 'certificate',
-  title: 'Web前端开发（中级）',
-  code: null,
-  credits: null,
-  hours: null,
-  grade: null,
-  level: 'intermediate',
-  certificateId: certId,
-  typeCode: 'WEB-FE',
-  orgId: f.evalOrg,
-})
+const certEntry = f.ledgerCopy(certId)
 await pf.apply(
   f.orgRegistered(f.school, '郑州职业技术学院'),
   f.orgRegistered(f.evalOrg, '工业和信息化部教育与考试中心', 'evaluation_org'),

@@ -155,6 +155,22 @@ export function fixtures() {
         ...over,
       },
     }),
+    /** The ledger's copy of a 1+X certificate (accounts posts one for each certificate issued). */
+    ledgerCopy(certificateId: string, over: Record<string, unknown> = {}) {
+      return this.outcome({
+        kind: 'certificate',
+        title: 'Web前端开发（中级）',
+        code: null,
+        credits: null,
+        hours: null,
+        grade: null,
+        level: 'intermediate',
+        certificateId,
+        typeCode: 'WEB-FE',
+        orgId: evalOrg,
+        ...over,
+      })
+    },
     typePublished: () => ({
       type: 'certificates.type.published',
       data: {

@@ -59,18 +59,7 @@ const outcomes = {
 }
 const certId = ids()
 const certificate = f.certificateIssued(certId)
-const ledgerCopy = f.outcome({
-  kind: 'certificate',
-  title: 'Web前端开发（中级）',
-  code: null,
-  credits: null,
-  hours: null,
-  grade: null,
-  level: 'intermediate',
-  certificateId: certId,
-  typeCode: 'WEB-FE',
-  orgId: f.evalOrg,
-})
+const ledgerCopy = f.ledgerCopy(certId)
 const recognizedId = ids()
 await pf.apply(
   f.orgRegistered(f.school, '郑州职业技术学院'),

@@ -18,18 +18,7 @@ const target = ids()
 const course = f.outcome()
 const certId = ids()
 const certificate = f.certificateIssued(certId)
-const ledgerCopy = f.outcome({
-  kind: 'certificate',
-  title: 'Web前端开发（中级）',
-  code: null,
-  credits: null,
-  hours: null,
-  grade: null,
-  level: 'intermediate',
-  certificateId: certId,
-  typeCode: 'WEB-FE',
-  orgId: f.evalOrg,
-})
+const ledgerCopy = f.ledgerCopy(certId)
 const applicationId = ids()
 const rejectedId = ids()
 const recognizedEntry = ids()

@@ -105,14 +105,16 @@ t.test(
       })
     const a = replica('a', true)
     const b = replica('b', false)
-    await a.start()
-    await b.start()
     t.teardown(async () => {
       await a.stop()
       await b.stop()
     })
+    await a.start()
     a.wake() // a finds the outbox empty and holds the lock, as if its read came just before…
     await eventually(async () => !!release, 10_000)
+    // b starts only now: had its first drain held the lock when a woke, a would have left the
+    // drain to b and never read (the race CI's real pass once lost).
+    await b.start()
     const written = await write() // …this commit, in b's process
     b.wake() // b cannot take the lock: it notifies a
     await new Promise((r) => setTimeout(r, 300))

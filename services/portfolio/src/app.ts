@@ -9,6 +9,7 @@ import { consumedTopics, projectionHandlers } from './events/handlers.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
+import { oversightRoutes } from './routes/oversight.routes.js'
 import { recordRoutes } from './routes/record.routes.js'
 import { shareRoutes } from './routes/shares.routes.js'
 import { timelineRoutes } from './routes/timeline.routes.js'
@@ -60,4 +61,5 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   })
   await notificationRoutes(app, svc)
   await recordRoutes(app, svc, ctx)
+  await oversightRoutes(app, svc)
 }

@@ -21,6 +21,9 @@ const table: [RegExp, UpstreamName][] = [
   [/^\/\.well-known\//, 'identity'],
   [/^\/v1\/(learners|enrollments|outcomes|entries|access-log)(\/|$)/, 'accounts'],
   [/^\/v1\/imports\/templates\/(outcomes|enrollments)$/, 'accounts'],
+  // The policy's training and 1+X figures are portfolio's projection (decision 0800); the
+  // certificate registry's own counts stay with certificates.
+  [/^\/v1\/oversight\/(training|1x|files)(\/|$)/, 'portfolio'],
   [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],
   [/^\/v1\/(rules|alliances|applications|simulations)(\/|$)/, 'recognition'],
   [/^\/v1\/(shares|shared|evidence|records|admin\/timeline)(\/|$)/, 'portfolio'],

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Credits, DateOnly, Hours, Id, Timestamp } from '../primitives.js'
+import { Credits, DateOnly, Hours, Id, RegionCode, Timestamp } from '../primitives.js'
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
@@ -29,6 +29,11 @@ export const accountsEvents = {
        * who the learner is without the number itself (decision 0540).
        */
       nationalIdMasked: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+      /**
+       * The region of the 身份证号 (its first six digits, GB/T 2260): the learner's city in the
+       * oversight figures (decision 0800). No more than the masked number already tells.
+       */
+      regionCode: Type.Optional(RegionCode),
     },
     { additionalProperties: false },
   ),

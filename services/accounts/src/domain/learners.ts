@@ -22,6 +22,7 @@ import {
   nationalIdProblem,
   normalizeName,
   normalizeNationalId,
+  regionOfNationalId,
 } from './national-id.js'
 
 export const categories = [
@@ -126,6 +127,7 @@ export async function openLearner(
         birthDate: learner.birth_date,
         name: learner.name,
         nationalIdMasked: learner.national_id_masked,
+        regionCode: regionOfNationalId(who.id),
       },
     },
   ])

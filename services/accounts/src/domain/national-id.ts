@@ -36,6 +36,12 @@ export function maskNationalId(id: string): string {
   return `${id.slice(0, 6)}********${id.slice(-4)}`
 }
 
+/** The region of a 身份证号: its first six digits (GB/T 2260), the learner's city in oversight figures. */
+export function regionOfNationalId(id: string): string | undefined {
+  const code = id.slice(0, 6)
+  return /^\d{6}$/.test(code) ? code : undefined
+}
+
 /** Names compare after trimming and Unicode normalization; nothing else is folded. */
 export function normalizeName(name: string): string {
   return name.normalize('NFC').trim().replace(/\s+/g, ' ')

@@ -11,7 +11,7 @@ import { findByStudentNos } from '../db/student-number.repository.js'
 import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { identify } from './learners.js'
-import { maskNationalId } from './national-id.js'
+import { maskNationalId, regionOfNationalId } from './national-id.js'
 import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
 /** How a row of a batch or a spreadsheet names its learner. */
@@ -324,6 +324,7 @@ async function openMany(
           birthDate: String(l.birth_date),
           name: l.name,
           nationalIdMasked: l.national_id_masked,
+          regionCode: regionOfNationalId(l.national_id_masked),
         },
       })),
     )

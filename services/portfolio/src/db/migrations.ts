@@ -185,4 +185,58 @@ export const migrations: Migrations = {
       `create index timeline_item_learner_occurred on timeline_item (learner_id, occurred_on desc, at desc, event_id desc)`,
     ],
   },
+  // Oversight (issue 18, decision 0800): the policy's own figures, projected from the same events
+  // as the timeline and rebuilt with it. The learner's category and city and the school's region
+  // are joined when asked, so an event of one topic never waits for another's.
+  '2026-12-07T0001_portfolio_oversight': {
+    up: [
+      `create table oversight_org (
+        id uuid primary key,
+        name text not null,
+        kind text not null,
+        region_code char(6) not null
+      )`,
+      `create table oversight_learner (
+        learner_id uuid primary key,
+        category text not null,
+        region_code char(6),
+        opened_by_org_id uuid
+      )`,
+      `create table oversight_enrollment (
+        enrollment_id uuid primary key,
+        learner_id uuid not null,
+        org_id uuid not null,
+        started_on date not null
+      )`,
+      `create index oversight_enrollment_org on oversight_enrollment (org_id, started_on)`,
+      `create index oversight_enrollment_learner on oversight_enrollment (learner_id, started_on)`,
+      `create table oversight_training (
+        entry_id uuid primary key,
+        learner_id uuid not null,
+        org_id uuid not null,
+        hours numeric(12, 1) not null,
+        occurred_on date not null,
+        reversed boolean not null default false
+      )`,
+      `create index oversight_training_org on oversight_training (org_id, occurred_on) where not reversed`,
+      `create table oversight_certificate (
+        certificate_id uuid primary key,
+        learner_id uuid not null,
+        type_code text not null,
+        type_name text not null,
+        level text not null,
+        score numeric(6, 2),
+        issued_on date not null,
+        evaluation_org_id uuid not null,
+        evaluation_org_name text,
+        revoked boolean not null default false
+      )`,
+      `create index oversight_certificate_issued on oversight_certificate (issued_on) where not revoked`,
+      `create table oversight_state (
+        id smallint primary key check (id = 1),
+        as_of timestamptz not null,
+        events bigint not null
+      )`,
+    ],
+  },
 }

@@ -144,7 +144,66 @@ export interface RecordTable {
   created_at: Timestamp
 }
 
+type Day = ColumnType<string, string, string>
+
+export interface OversightOrgTable {
+  id: string
+  name: string
+  kind: string
+  region_code: string
+}
+
+export interface OversightLearnerTable {
+  learner_id: string
+  category: string
+  region_code: string | null
+  opened_by_org_id: string | null
+}
+
+export interface OversightEnrollmentTable {
+  enrollment_id: string
+  learner_id: string
+  org_id: string
+  started_on: Day
+}
+
+export interface OversightTrainingTable {
+  entry_id: string
+  learner_id: string
+  org_id: string
+  /** numeric, as text */
+  hours: string
+  occurred_on: Day
+  reversed: Generated<boolean>
+}
+
+export interface OversightCertificateTable {
+  certificate_id: string
+  learner_id: string
+  type_code: string
+  type_name: string
+  level: string
+  /** numeric, as text; null when the issuer gave no score */
+  score: string | null
+  issued_on: Day
+  evaluation_org_id: string
+  evaluation_org_name: string | null
+  revoked: Generated<boolean>
+}
+
+export interface OversightStateTable {
+  id: number
+  as_of: ColumnType<Date, Date | string, Date | string>
+  events: ColumnType<string, string | number, string | number>
+}
+
 export interface PortfolioDB extends EventTables, IdempotencyTables {
+  oversight_org: OversightOrgTable
+  oversight_learner: OversightLearnerTable
+  oversight_enrollment: OversightEnrollmentTable
+  oversight_training: OversightTrainingTable
+  oversight_certificate: OversightCertificateTable
+  oversight_state: OversightStateTable
   record: RecordTable
   notification: NotificationTable
   application_watch: ApplicationWatchTable
@@ -167,4 +226,10 @@ export const projectionTables = [
   'learner',
   'organization',
   'certificate_type',
+  'oversight_org',
+  'oversight_learner',
+  'oversight_enrollment',
+  'oversight_training',
+  'oversight_certificate',
+  'oversight_state',
 ] as const

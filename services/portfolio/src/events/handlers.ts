@@ -2,6 +2,7 @@ import { eventPayloads, topicOf } from '@creditbank/contracts'
 import type { EventHandler, EventHandlers } from '@creditbank/events'
 import type { PortfolioDB } from '../db/schema.js'
 import { applyEvent, type Data } from '../domain/projection.js'
+import { applyOversight } from '../oversight/projection.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -16,7 +17,11 @@ export const consumedTopics = [
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
  */
 export function projectionHandlers(): EventHandlers<PortfolioDB> {
-  const handler: EventHandler<PortfolioDB, Data> = applyEvent
+  // The oversight figures (decision 0800) ride on the same group: one inbox, one rebuild.
+  const handler: EventHandler<PortfolioDB, Data> = async (trx, event) => {
+    await applyEvent(trx, event)
+    await applyOversight(trx, event)
+  }
   return Object.fromEntries(
     Object.keys(eventPayloads)
       .filter((type) => consumedTopics.includes(topicOf(type)))

@@ -123,12 +123,17 @@ t.test('a good .xlsx: previewed, then written once, with new accounts opened', a
   t.equal(after.entries, before.entries + 4)
   const openedEvents = () =>
     a.platform.transport
-      .events<{ name: string; nationalIdMasked?: string }>('accounts.learner.opened')
+      .events<{ name: string; nationalIdMasked?: string; regionCode?: string }>(
+        'accounts.learner.opened',
+      )
       .map((e) => e.data)
       .filter((d) => d.name === fresh.name)
   await eventually(async () => openedEvents().length > 0)
   t.match(openedEvents(), [
-    { nationalIdMasked: `${fresh.nationalId.slice(0, 6)}********${fresh.nationalId.slice(-4)}` },
+    {
+      nationalIdMasked: `${fresh.nationalId.slice(0, 6)}********${fresh.nationalId.slice(-4)}`,
+      regionCode: fresh.nationalId.slice(0, 6),
+    },
   ])
   t.equal(after.learners, before.learners + 1)
 

@@ -48,6 +48,7 @@ t.test(
       category: 'student',
       openedByOrgId: school,
       nationalIdMasked: l.nationalIdMasked,
+      regionCode: body.nationalId.slice(0, 6),
     })
     t.equal(ev.subject, l.id)
     t.notOk(

@@ -80,11 +80,7 @@ function trainingWhere(f: Filter) {
 
 type Level = 'school' | 'city' | 'province'
 const levelKey = (r: { school_id: string | null; city: string | null; province: string }) =>
-  r.school_id
-    ? `school:${r.school_id}`
-    : r.city
-      ? `city:${r.city}`
-      : `province:${r.province}`
+  r.school_id ? `school:${r.school_id}` : r.city ? `city:${r.city}` : `province:${r.province}`
 
 /**
  * The 2× figure per school, city and province for a period (decision 0800): training entries and

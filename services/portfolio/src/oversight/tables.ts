@@ -93,7 +93,13 @@ export interface TrainingReport {
   learnerCities: { cityCode: string | null; personTimes: number; people: number; hours: string }[]
 }
 
-export const trainingTables = ['schools', 'cities', 'provinces', 'groups', 'learner-cities'] as const
+export const trainingTables = [
+  'schools',
+  'cities',
+  'provinces',
+  'groups',
+  'learner-cities',
+] as const
 export type TrainingTable = (typeof trainingTables)[number]
 
 /** One table of the training report as a sheet: the same rows the page shows, with the period and "as of" in every row. */

@@ -40,7 +40,8 @@ const Filters = {
   term: Type.Optional(
     str({
       pattern: '^\\d{4}-(spring|autumn)$',
-      description: 'a term: YYYY-spring (1 March–31 August) or YYYY-autumn (1 September–end of February)',
+      description:
+        'a term: YYYY-spring (1 March–31 August) or YYYY-autumn (1 September–end of February)',
     }),
   ),
   regionCode: Type.Optional(RegionCode),

@@ -5,6 +5,7 @@ import type { RecognitionDB } from './db/schema.js'
 import { RuleCache } from './domain/rule-cache.js'
 import { type WorkerStats, workerHandlers } from './events/handlers.js'
 import { applicationRoutes } from './routes/applications.routes.js'
+import { programRoutes } from './routes/programs.routes.js'
 import { ruleRoutes } from './routes/rules.routes.js'
 
 export const SCHEMA = 'recognition'
@@ -38,4 +39,5 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
   o.exposeEvents?.(svc.events)
   await ruleRoutes(app, svc)
   await applicationRoutes(app, svc, cache)
+  await programRoutes(app, svc, cache)
 }

@@ -9,7 +9,8 @@ export const upstreamNames = [
 export type UpstreamName = (typeof upstreamNames)[number]
 
 /**
- * First match wins. Portfolio's learner sub-resources come before accounts' `/v1/learners` prefix:
+ * First match wins. Portfolio's and recognition's learner sub-resources come before accounts'
+ * `/v1/learners` prefix, and recognition's tuition schedule before identity's `/v1/organizations`:
  * they are the only paths where two services share a first segment.
  */
 const table: [RegExp, UpstreamName][] = [
@@ -17,6 +18,10 @@ const table: [RegExp, UpstreamName][] = [
     /^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence|notifications|record\.pdf)(\/|$)/,
     'portfolio',
   ],
+  // Program progress and credit tuition are recognition's (decision 0810), under accounts' and
+  // identity's first segments.
+  [/^\/v1\/learners\/[^/]+\/(progress|tuition)$/, 'recognition'],
+  [/^\/v1\/organizations\/[^/]+\/tuition-schedule$/, 'recognition'],
   [/^\/v1\/(auth|me|organizations|users|clients|keys|audit)(\/|$)/, 'identity'],
   [/^\/\.well-known\//, 'identity'],
   [/^\/v1\/(learners|enrollments|outcomes|entries|access-log)(\/|$)/, 'accounts'],
@@ -25,7 +30,7 @@ const table: [RegExp, UpstreamName][] = [
   // certificate registry's own counts stay with certificates.
   [/^\/v1\/oversight\/(training|1x|files)(\/|$)/, 'portfolio'],
   [/^\/v1\/(certificate-types|certificates|oversight)(\/|$)/, 'certificates'],
-  [/^\/v1\/(rules|alliances|applications|simulations)(\/|$)/, 'recognition'],
+  [/^\/v1\/(rules|alliances|applications|simulations|programs)(\/|$)/, 'recognition'],
   [/^\/v1\/(shares|shared|evidence|records|admin\/timeline)(\/|$)/, 'portfolio'],
   [/^\/(credentials|presentations|status-lists)(\/|$)/, 'portfolio'],
 ]

@@ -159,4 +159,30 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     id: ['uuid', false],
     username: ['text', false],
   },
+  program_plan: {
+    org_id: ['uuid', false],
+    program_code: ['text', false],
+    latest_version: ['integer', false],
+  },
+  program_plan_version: {
+    id: ['uuid', false],
+    org_id: ['uuid', false],
+    program_code: ['text', false],
+    version: ['integer', false],
+    body: ['jsonb', false],
+    created_at: ['timestamptz', false],
+    created_by: ['text', false],
+  },
+  tuition_schedule: {
+    org_id: ['uuid', false],
+    latest_version: ['integer', false],
+  },
+  tuition_schedule_version: {
+    id: ['uuid', false],
+    org_id: ['uuid', false],
+    version: ['integer', false],
+    body: ['jsonb', false],
+    created_at: ['timestamptz', false],
+    created_by: ['text', false],
+  },
 }

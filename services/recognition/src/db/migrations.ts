@@ -198,4 +198,40 @@ export const migrations: Migrations = {
       `create index evidence_read_application on evidence_read (application_id, seq)`,
     ],
   },
+  // Program plans and credit tuition (issue 18, decision 0810): a school's published program
+  // requirements and tuition schedules, each a header and immutable versions.
+  '2026-12-07T0005_recognition_programs': {
+    up: [
+      `create table program_plan (
+        org_id uuid not null,
+        program_code text not null,
+        latest_version int not null,
+        primary key (org_id, program_code)
+      )`,
+      `create table program_plan_version (
+        id uuid primary key,
+        org_id uuid not null,
+        program_code text not null,
+        version int not null check (version >= 1),
+        body jsonb not null,
+        created_at timestamptz not null default now(),
+        created_by text not null,
+        unique (org_id, program_code, version),
+        foreign key (org_id, program_code) references program_plan (org_id, program_code)
+      )`,
+      `create table tuition_schedule (
+        org_id uuid primary key,
+        latest_version int not null
+      )`,
+      `create table tuition_schedule_version (
+        id uuid primary key,
+        org_id uuid not null references tuition_schedule (org_id),
+        version int not null check (version >= 1),
+        body jsonb not null,
+        created_at timestamptz not null default now(),
+        created_by text not null,
+        unique (org_id, version)
+      )`,
+    ],
+  },
 }

@@ -161,6 +161,36 @@ export interface SourceUseTable {
   application_id: string
 }
 
+export interface ProgramPlanTable {
+  org_id: string
+  program_code: string
+  latest_version: number
+}
+
+export interface ProgramPlanVersionTable {
+  id: string
+  org_id: string
+  program_code: string
+  version: number
+  body: Json<unknown>
+  created_at: Timestamp
+  created_by: string
+}
+
+export interface TuitionScheduleTable {
+  org_id: string
+  latest_version: number
+}
+
+export interface TuitionScheduleVersionTable {
+  id: string
+  org_id: string
+  version: number
+  body: Json<unknown>
+  created_at: Timestamp
+  created_by: string
+}
+
 export interface RecognitionDB extends EventTables, IdempotencyTables {
   organization: OrganizationTable
   alliance: AllianceTable
@@ -178,4 +208,8 @@ export interface RecognitionDB extends EventTables, IdempotencyTables {
   evidence_read: EvidenceReadTable
   staff_user: { id: string; username: string }
   learner: LearnerTable
+  program_plan: ProgramPlanTable
+  program_plan_version: ProgramPlanVersionTable
+  tuition_schedule: TuitionScheduleTable
+  tuition_schedule_version: TuitionScheduleVersionTable
 }

@@ -100,4 +100,39 @@ export const recognitionErrors = defineErrors({
     'A registrar simulates only for their own organization',
     '教务管理员只能为本机构模拟',
   ],
+  RECOGNITION_PLAN_INVALID: [
+    'invalid',
+    'The program plan contradicts itself',
+    '培养方案内容自相矛盾',
+  ],
+  RECOGNITION_PLAN_NOT_FOUND: [
+    'not_found',
+    'This school has published no such program plan or version',
+    '该学校没有发布这个培养方案或版本',
+  ],
+  RECOGNITION_TUITION_INVALID: [
+    'invalid',
+    'The tuition schedule contradicts itself',
+    '学分收费标准内容自相矛盾',
+  ],
+  RECOGNITION_TUITION_NOT_FOUND: [
+    'not_found',
+    'This school has published no tuition for this program and year, or no such version',
+    '该学校没有发布这个专业和学年的学分收费标准，或没有这个版本',
+  ],
+  RECOGNITION_NOT_YOUR_SCHOOL: [
+    'forbidden',
+    "Only the school's own registrars publish its program plans and tuition schedules",
+    '只有本校的教务管理员可以发布本校的培养方案和收费标准',
+  ],
+  RECOGNITION_ENROLLMENT_NOT_FOUND: [
+    'not_found',
+    'No such learner enrolled in this program where you may see it',
+    '没有在这个专业注册学籍的这位学习者，或你无权查看',
+  ],
+  RECOGNITION_PROGRAM_REQUIRED: [
+    'invalid',
+    'The learner is enrolled in several programs: name one (programCode)',
+    '该学习者注册了多个专业，请指定专业',
+  ],
 })

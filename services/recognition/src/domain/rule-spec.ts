@@ -12,7 +12,8 @@ export const competitionLevels = [
   'national',
   'international',
 ] as const
-export const courseTypes = ['foundation', 'core', 'elective'] as const
+export const courseTypes = ['foundation', 'core', 'elective', 'practice'] as const
+export type CourseType = (typeof courseTypes)[number]
 
 export interface RuleSource {
   kind: SourceKind

@@ -134,7 +134,7 @@ export const Alliance = Type.Object({
 })
 export const AlliancePage = Page(Alliance)
 
-const LimitApplied = Type.Object({
+export const LimitApplied = Type.Object({
   limit: Type.String(),
   from: Type.String(),
   to: Type.String(),

@@ -527,7 +527,7 @@ t.test('non-admins are refused, and bad filters are named', async (t) => {
       t.equal(res.body.code, 'OVERSIGHT_FORBIDDEN')
     }
   t.equal((await get('/v1/oversight/training', {})).status, 401, 'anonymous')
-  for (const [url, field] of [
+  for (const [url, field] of <[string, string][]>[
     ['/v1/oversight/training?year=25', '/year'],
     ['/v1/oversight/training?term=2025-winter', '/term'],
     ['/v1/oversight/training?regionCode=4101', '/regionCode'],
@@ -535,12 +535,9 @@ t.test('non-admins are refused, and bad filters are named', async (t) => {
     ['/v1/oversight/training?year=2025&term=2025-autumn', '/term'],
     ['/v1/oversight/files/everything', '/table'],
   ]) {
-    const res = await get(url as string)
+    const res = await get(url)
     t.equal(res.status, 400, url)
-    t.ok(
-      JSON.stringify(res.body.errors ?? res.body).includes(field as string),
-      `${url} names ${field}`,
-    )
+    t.ok(JSON.stringify(res.body.errors ?? res.body).includes(field), `${url} names ${field}`)
   }
 })
 

@@ -246,6 +246,29 @@ t.test('who lists what', async (t) => {
     t.equal((await get(bad)).statusCode, 400, bad)
 })
 
+t.test('a learner lists their own certificates, and nobody else’s', async (t) => {
+  const zhangToken = h.learnerToken(zhangAccount!.id)
+  const mine = await get(`?learnerId=${zhangAccount!.id}&limit=100`, zhangToken)
+  t.equal(mine.statusCode, 200)
+  t.same(
+    numbers(mine).sort(),
+    [zhangMid, expired, elsewhere].map((c) => c.number).sort(),
+    'every organization that issued to them',
+  )
+  t.ok(mine.body.includes('张三'), 'their own holder name')
+  t.same(
+    numbers(await get(`?learnerId=${zhangAccount!.id}&orgId=${other!.id}`, zhangToken)),
+    [elsewhere.number],
+    'orgId narrows',
+  )
+  const theirs = await get(`?learnerId=${liAccount!.id}`, zhangToken)
+  t.equal(theirs.statusCode, 403, 'another learner')
+  t.notOk(theirs.body.includes('李四'))
+  t.equal((await get('', zhangToken)).statusCode, 403, 'without naming themself')
+  const searched = await search({ learnerId: zhangAccount!.id }, zhangToken)
+  t.equal(searched.statusCode, 403, 'the search by person stays staff-only')
+})
+
 t.test('a certificate is read and revoked by its number as by its id', async (t) => {
   const read = await app.inject({
     method: 'GET',

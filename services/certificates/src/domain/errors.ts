@@ -47,8 +47,8 @@ export const certificatesErrors = defineErrors({
   ],
   CERTIFICATES_LIST_FORBIDDEN: [
     'forbidden',
-    "Only issuers (their own organization's certificates) and admins list certificates",
-    '只有发证员（本机构的证书）和平台管理员可以查看证书列表',
+    "Only issuers (their own organization's certificates), admins, and a learner (their own, by learnerId) list certificates",
+    '只有发证员（本机构的证书）、平台管理员和学习者本人（本人的证书）可以查看证书列表',
   ],
   CERTIFICATES_SEARCH_INVALID: [
     'invalid',

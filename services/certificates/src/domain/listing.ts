@@ -35,7 +35,7 @@ export interface SearchBody extends ListQuery {
 /**
  * Whose certificates the caller lists: admins anyone's (or one organization's), issuers and
  * `certificates:write` clients only their own organization's. Holder names are personal data and
- * are shown only to these two.
+ * are shown only to these two, and to the learner of their own certificates (`ownList`).
  */
 export function listScope(p: Principal, orgId: string | undefined): string | undefined {
   if (p.roles.includes('admin')) return orgId
@@ -44,6 +44,14 @@ export function listScope(p: Principal, orgId: string | undefined): string | und
   if (!acting || p.org === null || (orgId !== undefined && orgId !== p.org))
     throw certificatesErrors.CERTIFICATES_LIST_FORBIDDEN()
   return p.org
+}
+
+/**
+ * A learner lists their own certificates by naming themself (`learnerId`): the copy of all their
+ * data (decision 0721) and their pages ask this with the learner's token. No other learner's.
+ */
+function ownList(p: Principal, learnerId: string | undefined): boolean {
+  return p.roles.includes('learner') && p.learner !== null && learnerId === p.learner
 }
 
 export async function listPage(
@@ -55,7 +63,7 @@ export async function listPage(
   const limit = q.limit ?? 20
   const today = chinaDate()
   const filter: CertificateFilter = {
-    orgId: listScope(p, q.orgId),
+    orgId: ownList(p, q.learnerId) ? q.orgId : listScope(p, q.orgId),
     number: q.number?.trim().toUpperCase(),
     learnerId: q.learnerId,
     holderNameHash: q.holderNameHash,

@@ -56,7 +56,7 @@ export async function listRoutes(
       schema: {
         tags: ['certificates'],
         summary:
-          "List certificates, latest issue date first: issuers their organization's, admins anyone's (orgId narrows)",
+          "List certificates, latest issue date first: issuers their organization's, admins anyone's (orgId narrows), a learner their own (learnerId = themself)",
         querystring: ListQuery,
         response: { 200: CertificatePage, ...errorResponses },
       },

@@ -162,6 +162,10 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
     PUBLIC_BASE_URL: o.secrets.PUBLIC_BASE_URL ?? web.url,
     // Portfolio asks recognition to grant reviewers' reads of evidence; any replica answers.
     RECOGNITION_URL: web.url,
+    // A learner's copy of their data asks accounts and certificates too (0721); so does
+    // certificates' look-up of learners: through the gateway, any replica answers.
+    ACCOUNTS_URL: web.url,
+    CERTIFICATES_URL: web.url,
   }
   const gatewayEnv: Record<string, string> = {
     PORT: String(web.port),

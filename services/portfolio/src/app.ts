@@ -5,9 +5,11 @@ import { Issuers } from './credentials/issuers.js'
 import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
 import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grants.js'
+import { httpSources, type SourceGet } from './domain/export-sources.js'
 import { consumedTopics, projectionHandlers } from './events/handlers.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
+import { exportRoutes } from './routes/export.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { oversightRoutes } from './routes/oversight.routes.js'
 import { recordRoutes } from './routes/record.routes.js'
@@ -28,6 +30,11 @@ export interface PortfolioOptions {
   recognitionUrl?: string
   /** Instead of `recognitionUrl`: how grants are asked (tests pass a stand-in). */
   evidenceGrants?: EvidenceGrants
+  /** accounts and certificates, asked for their part of a learner's copy of their data (0721). */
+  accountsUrl?: string
+  certificatesUrl?: string
+  /** Instead of the three URLs: how the copy asks the services (tests pass the real apps' inject). */
+  exportSources?: SourceGet
 }
 
 /**
@@ -62,4 +69,14 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   await notificationRoutes(app, svc)
   await recordRoutes(app, svc, ctx)
   await oversightRoutes(app, svc)
+  await exportRoutes(
+    app,
+    ctx,
+    o.exportSources ??
+      httpSources({
+        accounts: o.accountsUrl ?? 'http://127.0.0.1:3002',
+        certificates: o.certificatesUrl ?? 'http://127.0.0.1:3003',
+        recognition: o.recognitionUrl ?? 'http://127.0.0.1:3004',
+      }),
+  )
 }

@@ -17,4 +17,7 @@ export const portfolioConfig = configSchema({
   }),
   /** recognition, asked whether a reviewer may read an evidence file (with the reviewer's token). */
   RECOGNITION_URL: Type.String({ default: 'http://127.0.0.1:3004', pattern: '^https?://' }),
+  /** accounts and certificates, asked (with the learner's token) for their part of a learner's copy of their data. */
+  ACCOUNTS_URL: Type.String({ default: 'http://127.0.0.1:3002', pattern: '^https?://' }),
+  CERTIFICATES_URL: Type.String({ default: 'http://127.0.0.1:3003', pattern: '^https?://' }),
 })

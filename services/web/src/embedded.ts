@@ -66,6 +66,7 @@ const merged: Record<string, string | undefined> = {
   ...secrets,
   PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`,
   ACCOUNTS_URL: `http://127.0.0.1:${3002 + portOffset}`,
+  CERTIFICATES_URL: `http://127.0.0.1:${3003 + portOffset}`,
   RECOGNITION_URL: `http://127.0.0.1:${3004 + portOffset}`,
   ...process.env,
   DATA_DIR: dataDir,

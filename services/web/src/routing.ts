@@ -15,7 +15,7 @@ export type UpstreamName = (typeof upstreamNames)[number]
  */
 const table: [RegExp, UpstreamName][] = [
   [
-    /^\/v1\/learners\/[^/]+\/(timeline|credentials|exports|evidence|notifications|record\.pdf)(\/|$)/,
+    /^\/v1\/learners\/[^/]+\/(timeline|credentials|exports?|evidence|notifications|record\.pdf)(\/|$)/,
     'portfolio',
   ],
   // Program progress and credit tuition are recognition's (decision 0810), under accounts' and

@@ -26,6 +26,7 @@ t.test('each API prefix is owned by exactly the service API.md names', async (t)
     ['/v1/learners/0190/timeline', 'portfolio'],
     ['/v1/learners/0190/credentials/0191', 'portfolio'],
     ['/v1/learners/0190/exports/clr', 'portfolio'],
+    ['/v1/learners/0190/export', 'portfolio'],
     ['/v1/learners/0190/evidence', 'portfolio'],
     ['/v1/outcomes/batch', 'accounts'],
     ['/v1/entries/x/reversal', 'accounts'],

@@ -115,6 +115,21 @@ export const portfolioErrors = defineErrors({
     'No printed record has this code',
     '没有这个编号的学习成果证明',
   ],
+  PORTFOLIO_EXPORT_SOURCE_UNAVAILABLE: [
+    'unavailable',
+    'A service that holds part of your data did not answer; no archive was made. Try again shortly',
+    '保存您部分数据的服务暂时没有响应，未生成数据副本，请稍后再试',
+  ],
+  PORTFOLIO_EXPORT_TOO_LARGE: [
+    'too_large',
+    'Your data is larger than one archive may hold',
+    '您的数据超出了单个压缩包的容量',
+  ],
+  PORTFOLIO_EXPORT_BUSY: [
+    'unavailable',
+    'Other copies are being made just now; try again in a minute',
+    '目前正在生成其他数据副本，请一分钟后再试',
+  ],
   PORTFOLIO_SHARED_VIEW_GONE: [
     'not_found',
     'This link is unknown, expired or revoked',

@@ -29,7 +29,7 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 
 type ShareRow = Awaited<ReturnType<typeof findShare>> & {}
 
-function shareView(
+export function shareView(
   s: ShareRow,
   accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [],
   accessCount = 0,

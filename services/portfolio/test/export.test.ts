@@ -1,0 +1,418 @@
+import { createHash, randomUUID } from 'node:crypto'
+import { definition as accounts } from '@creditbank/accounts/definition'
+import { definition as certificates } from '@creditbank/certificates/definition'
+import { topicOf } from '@creditbank/contracts'
+import { createEvent } from '@creditbank/events'
+import { definition as recognition } from '@creditbank/recognition/definition'
+import { eventually, testPlatform, testService } from '@creditbank/testing'
+import type { FastifyInstance } from 'fastify'
+import { strFromU8, unzipSync } from 'fflate'
+import t from 'tap'
+import portfolioApp, { SCHEMA } from '../src/app.js'
+import { migrations } from '../src/db/migrations.js'
+import { plainPng } from './evidence-files.js'
+
+// Issue 17, a copy of all my data (decision 0721): every service's part, asked over HTTP with the
+// learner's own token, in one zip; nobody else's data in it; nobody else may ask for it; a service
+// that does not answer fails it whole.
+
+const platform = await testPlatform({
+  [accounts.schema]: accounts.migrations,
+  [certificates.schema]: certificates.migrations,
+  [recognition.schema]: recognition.migrations,
+  [SCHEMA]: migrations,
+})
+const opened: FastifyInstance[] = []
+async function listening<O>(name: string, app: Parameters<typeof testService<O>>[1], o: O) {
+  const service = await testService(name, app, platform, o)
+  opened.push(service)
+  await service.listen({ host: '127.0.0.1', port: 0 })
+  const address = service.server.address()
+  if (!address || typeof address === 'string') throw new Error('not listening')
+  return { app: service, url: `http://127.0.0.1:${address.port}` }
+}
+const acc = await listening('accounts', accounts.app, { piiKeyHex: 'ab'.repeat(32) })
+const cer = await listening('certificates', certificates.app, {
+  secretKeyHex: 'c4'.repeat(32),
+  accountsUrl: acc.url,
+})
+const rec = await listening('recognition', recognition.app, {})
+const portfolio = await testService('portfolio', portfolioApp, platform, {
+  secretKeyHex: 'c5'.repeat(32),
+  publicBaseUrl: 'https://creditbank.test',
+  accountsUrl: acc.url,
+  certificatesUrl: cer.url,
+  recognitionUrl: rec.url,
+})
+opened.push(portfolio)
+t.teardown(async () => {
+  for (const app of opened.reverse()) await app.close()
+  await platform.close()
+})
+
+const keys = platform.keys
+const admin = keys.auth({ roles: ['admin'] })
+const call = async (
+  app: FastifyInstance,
+  method: 'GET' | 'POST',
+  url: string,
+  headers: Record<string, string>,
+  payload?: object,
+) => {
+  const res = await app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+// Organizations come from identity's events.
+const org = (kind: string, name: string) => ({
+  organizationId: randomUUID(),
+  code: `O-${randomUUID().slice(0, 8)}`,
+  name,
+  kind,
+  regionCode: '410100',
+  schoolLevel: kind === 'school' ? 'higher_vocational' : null,
+})
+const source = org('school', '郑州铁路职业技术学院')
+const target = org('school', '河南职业技术学院')
+const evaluator = org('evaluation_org', '工业和信息化部教育与考试中心')
+await platform.transport.publish(
+  [source, target, evaluator].map((data) => {
+    const e = createEvent('/creditbank/identity', {
+      type: 'identity.organization.registered',
+      data,
+    })
+    return { topic: topicOf(e.type), key: data.organizationId, value: JSON.stringify(e) }
+  }),
+)
+const registrar = (o: { organizationId: string }) =>
+  keys.auth({ roles: ['registrar'], org: o.organizationId })
+const issuer = keys.auth({ roles: ['issuer'], org: evaluator.organizationId })
+
+let seq = 7
+function person(name: string) {
+  seq += 1
+  const first17 = `4101051999${String(1 + (seq % 12)).padStart(2, '0')}${10 + (seq % 18)}${100 + seq}`
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i]!, 0)
+  return { nationalId: `${first17}${'10X98765432'[sum % 11]}`, name }
+}
+const me = person('王小数')
+const someone = person('赵旁人')
+
+// The source school opens both learners and posts a course for each.
+await eventually(async () => {
+  const res = await acc.app.inject({
+    method: 'POST',
+    url: '/v1/learners',
+    headers: registrar(source),
+    payload: { ...me, category: 'student' },
+  })
+  return res.statusCode === 201 || res.statusCode === 200
+})
+const mine = await call(acc.app, 'POST', '/v1/learners', registrar(source), {
+  ...me,
+  category: 'student',
+})
+const theirs = await call(acc.app, 'POST', '/v1/learners', registrar(source), {
+  ...someone,
+  category: 'student',
+})
+const learner = keys.auth({ roles: ['learner'], learner: mine.id })
+const course = (learnerId: string, title: string) => ({
+  learnerId,
+  kind: 'course',
+  title,
+  code: 'RAIL101',
+  credits: '3',
+  grade: { score: '90', scale: '100' },
+  occurredOn: '2025-06-30',
+})
+const myCourse = await call(
+  acc.app,
+  'POST',
+  '/v1/outcomes',
+  registrar(source),
+  course(mine.id, '机车构造'),
+)
+const theirCourse = await call(
+  acc.app,
+  'POST',
+  '/v1/outcomes',
+  registrar(source),
+  course(theirs.id, '旁人的课程'),
+)
+
+// The target school enrolls the learner; recognition turns a certificate into credits there.
+const enrollment = await call(acc.app, 'POST', '/v1/enrollments', registrar(target), {
+  learnerId: mine.id,
+  programCode: 'P-WEB',
+  programName: '软件技术',
+  startedOn: '2025-09-01',
+  ...me,
+})
+const typeCode = `T${randomUUID().slice(0, 6).toUpperCase()}`
+await eventually(async () => {
+  const res = await cer.app.inject({
+    method: 'POST',
+    url: '/v1/certificate-types',
+    headers: admin,
+    payload: {
+      code: typeCode,
+      name: 'Web前端开发',
+      nameEn: 'Web Front-End Development',
+      evaluationOrgId: evaluator.organizationId,
+      levels: ['junior', 'intermediate'],
+      validityYears: 3,
+      fees: { junior: '80', intermediate: '120' },
+      majors: ['软件技术'],
+    },
+  })
+  return res.statusCode === 201
+})
+await eventually(async () => {
+  const res = await rec.app.inject({
+    method: 'POST',
+    url: '/v1/rules',
+    headers: admin,
+    payload: {
+      code: `R-${randomUUID().slice(0, 8)}`,
+      name: '证书换学分',
+      targetOrgId: target.organizationId,
+      source: { kind: 'certificate', typeCode, minLevel: 'intermediate' },
+      award: { courseCode: 'WEB201', courseName: '网页设计', courseType: 'core', credits: '4' },
+      review: { mode: 'auto' },
+      conditions: { programCodes: ['P-WEB'] },
+      validFrom: '2025-01-01',
+    },
+  })
+  return res.statusCode === 201
+})
+// The worker must know the enrollment before the certificate's entry reaches it.
+await eventually(async () => {
+  const rows = await platform.database.kysely
+    .selectFrom(`${recognition.schema}.enrollment` as never)
+    .selectAll()
+    .execute()
+    .catch(() => [])
+  return rows.length > 0
+})
+const certificate = await eventually(async () => {
+  const res = await cer.app.inject({
+    method: 'POST',
+    url: '/v1/certificates',
+    headers: issuer,
+    payload: {
+      typeCode,
+      level: 'intermediate',
+      issuedOn: '2025-07-01',
+      nationalId: me.nationalId,
+      holderName: me.name,
+    },
+  })
+  return res.statusCode === 201 ? (res.json() as { id: string; number: string }) : undefined
+})
+const application = await eventually(async () => {
+  const page = await call(rec.app, 'GET', `/v1/applications?learnerId=${mine.id}`, learner)
+  return page.items.find((a: { status: string }) => a.status === 'approved') as
+    | { id: string; trail: unknown[] }
+    | undefined
+}, 30_000)
+
+// The learner's own acts at portfolio: an evidence file, a share opened once, a credential.
+const png = await plainPng()
+const evidence = await call(
+  portfolio,
+  'POST',
+  `/v1/learners/${mine.id}/evidence?filename=${encodeURIComponent('证明.png')}`,
+  { ...learner, 'content-type': 'image/png' },
+  png as unknown as object,
+)
+const share = await call(portfolio, 'POST', '/v1/shares', learner, {
+  scope: 'all',
+  expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  label: '给用人单位',
+})
+const myTimeline = await eventually(async () => {
+  const page = await call(portfolio, 'GET', `/v1/learners/${mine.id}/timeline?limit=100`, learner)
+  const cats = new Set(page.items.map((i: { category: string }) => i.category))
+  return ['outcome', 'certificate', 'recognized', 'enrollment'].every((c) => cats.has(c))
+    ? (page.items as { entryId: string | null; category: string }[])
+    : undefined
+}, 30_000)
+await call(portfolio, 'GET', `/v1/shared/${share.token}`, { 'user-agent': 'HR-browser/1.0' })
+await call(portfolio, 'GET', `/v1/learners/${mine.id}/credentials/${myCourse.id}`, learner)
+// A registrar reads the learner: the "who looked" log has it.
+await call(acc.app, 'GET', `/v1/learners/${mine.id}`, registrar(source))
+await eventually(async () => {
+  const page = await call(portfolio, 'GET', `/v1/learners/${theirs.id}/timeline`, {
+    ...keys.auth({ roles: ['learner'], learner: theirs.id }),
+  })
+  return page.items.length > 0
+})
+
+const exportOf = (headers: Record<string, string>, id = mine.id, app = portfolio) =>
+  app.inject({ method: 'GET', url: `/v1/learners/${id}/export`, headers })
+
+t.test('the copy holds every item of every service, and each file parses', async (t) => {
+  const res = await exportOf(learner)
+  t.equal(res.statusCode, 200, res.statusCode === 200 ? '' : res.body)
+  t.equal(res.headers['content-type'], 'application/zip')
+  t.match(res.headers['content-disposition'], /^attachment; filename="creditbank-export-.+\.zip"$/)
+  const files = unzipSync(new Uint8Array(res.rawPayload))
+  const text = (path: string) => {
+    t.ok(files[path], `${path} is in the archive`)
+    return strFromU8(files[path] ?? new Uint8Array())
+  }
+  const json = (path: string) => JSON.parse(text(path))
+
+  const manifest = json('manifest.json')
+  t.equal(manifest.complete, true)
+  t.equal(manifest.learnerId, mine.id)
+  t.equal(manifest.accountNo, mine.accountNo)
+  const paths = Object.keys(files).sort()
+  t.same(
+    paths,
+    ['README.txt', 'manifest.json', ...manifest.files.map((f: { path: string }) => f.path)].sort(),
+    'the manifest lists every file',
+  )
+  for (const f of manifest.files as { path: string; bytes: number; sha256?: string }[]) {
+    t.equal(files[f.path]!.length, f.bytes, `${f.path}: size`)
+    if (f.sha256)
+      t.equal(
+        createHash('sha256').update(files[f.path]!).digest('hex'),
+        f.sha256,
+        `${f.path}: digest`,
+      )
+    if (f.path.endsWith('.json')) t.doesNotThrow(() => JSON.parse(text(f.path)), `${f.path} parses`)
+  }
+
+  const readme = text('README.txt')
+  t.match(readme, /我的全部数据/)
+  t.match(readme, /A copy of all my data/)
+  for (const f of manifest.files as { path: string }[])
+    if (!f.path.startsWith('portfolio/evidence/'))
+      t.ok(readme.includes(f.path), `README names ${f.path}`)
+
+  t.match(json('accounts/learner.json'), { id: mine.id, name: me.name, accountNo: mine.accountNo })
+  t.match(json('accounts/account.json'), { accountNo: mine.accountNo })
+  t.match(json('accounts/chain.json'), { valid: true })
+  const entries = json('accounts/entries.json') as { id: string; kind: string }[]
+  t.ok(
+    entries.some((e) => e.id === myCourse.id),
+    'the course entry',
+  )
+  t.ok(
+    entries.some((e) => e.kind === 'certificate'),
+    'the certificate entry',
+  )
+  t.ok(
+    entries.some((e) => e.kind === 'recognized'),
+    'the recognized credits',
+  )
+  t.match(json('accounts/enrollments.json'), [{ id: enrollment.id, programCode: 'P-WEB' }])
+  const looked = json('accounts/access-log.json') as { role: string; what: string }[]
+  t.ok(
+    looked.some((r) => r.role === 'registrar' && r.what === 'profile'),
+    'who looked',
+  )
+  t.match(json('certificates/certificates.json'), [
+    { id: certificate.id, number: certificate.number, holderName: me.name },
+  ])
+  const apps = json('recognition/applications.json') as { id: string; trail: unknown[] }[]
+  t.equal(apps.length, 1)
+  t.equal(apps[0]!.id, application.id)
+  t.ok(apps[0]!.trail.length >= 1, 'with its trail')
+  const timeline = json('portfolio/timeline.json') as { entryId: string | null }[]
+  t.equal(timeline.length, myTimeline.length, 'the whole timeline')
+  const ev = json('portfolio/evidence.json') as { id: string; sha256: string; file: string }[]
+  t.match(ev, [{ id: evidence.id, filename: '证明.png', sha256: evidence.sha256 }])
+  const file = files[ev[0]!.file]
+  t.ok(file, 'the evidence file itself')
+  t.equal(createHash('sha256').update(file!).digest('hex'), evidence.sha256)
+  t.match(json('portfolio/shares.json'), [
+    {
+      id: share.id,
+      label: '给用人单位',
+      accessCount: 1,
+      accesses: [{ userAgent: 'HR-browser/1.0' }],
+    },
+  ])
+  t.notOk(text('portfolio/shares.json').includes(share.token), 'not the share token')
+  const issued = json('portfolio/credentials-issued.json') as {
+    entryId: string
+    revoked: boolean
+  }[]
+  t.match(
+    issued.find((c) => c.entryId === myCourse.id),
+    { revoked: false, issuerDid: /^did:key:/ },
+    'the credential issued for the course',
+  )
+  const notes = json('portfolio/notifications.json') as { kind: string }[]
+  t.ok(
+    notes.some((n) => n.kind === 'outcome_posted'),
+    'notifications',
+  )
+  t.ok(notes.some((n) => n.kind === 'application_approved'))
+  t.ok((json('portfolio/printed-records.json') as unknown[]).length >= 1, 'printed records')
+  t.match(json('clr-credential.json'), {
+    type: ['VerifiableCredential', 'ClrCredential'],
+    proof: {},
+  })
+  t.equal(strFromU8(files['learning-record.pdf']!.subarray(0, 5)), '%PDF-')
+
+  for (const path of paths) {
+    const body = strFromU8(files[path]!, true)
+    for (const other of [theirs.id, theirs.accountNo, theirCourse.id])
+      t.notOk(body.includes(other), `${path}: nothing of another learner`)
+    t.notOk(strFromU8(files[path]!).includes(someone.name), `${path}: not their name`)
+    t.notOk(body.includes(me.nationalId), `${path}: no 身份证号 in the clear`)
+  }
+})
+
+t.test('nobody else may ask for it', async (t) => {
+  const refused: [string, Record<string, string>, number][] = [
+    ['another learner', keys.auth({ roles: ['learner'], learner: theirs.id }), 403],
+    ['an admin', admin, 403],
+    ['the registrar', registrar(source), 403],
+    ['an issuer', issuer, 403],
+    ['a reviewer', keys.auth({ roles: ['reviewer'], org: target.organizationId }), 403],
+    [
+      'a client',
+      keys.auth({ typ: 'client', org: source.organizationId, scope: 'outcomes:write' }),
+      403,
+    ],
+    ['anonymous', {}, 401],
+  ]
+  for (const [who, headers, status] of refused) {
+    const res = await exportOf(headers)
+    t.equal(res.statusCode, status, who)
+    t.match(res.headers['content-type'], /^application\/problem\+json/, who)
+    t.notOk(res.body.includes(me.name), `${who}: no data`)
+  }
+  const bad = await exportOf(learner, 'not-an-id')
+  t.equal(bad.statusCode, 400)
+})
+
+t.test('a service that does not answer fails the copy whole, with 503', async (t) => {
+  const down = await testService('portfolio', portfolioApp, platform, {
+    secretKeyHex: 'c5'.repeat(32),
+    startWorkers: false,
+    accountsUrl: acc.url,
+    // The discard port: nothing listens there.
+    certificatesUrl: 'http://127.0.0.1:9',
+    recognitionUrl: rec.url,
+  })
+  t.teardown(() => down.close())
+  const res = await exportOf(learner, mine.id, down)
+  t.equal(res.statusCode, 503)
+  t.match(res.headers['content-type'], /^application\/problem\+json/)
+  t.ok(res.headers['retry-after'])
+  t.match(res.json(), { code: 'PORTFOLIO_EXPORT_SOURCE_UNAVAILABLE', detail: /certificates/ })
+  const zh = await down.inject({
+    method: 'GET',
+    url: `/v1/learners/${mine.id}/export`,
+    headers: { ...learner, 'accept-language': 'zh-CN' },
+  })
+  t.match(zh.json().title, /服务暂时没有响应/)
+})

@@ -16,6 +16,9 @@ import { plainPng } from './evidence-files.js'
 // learner's own token, in one zip; nobody else's data in it; nobody else may ask for it; a service
 // that does not answer fails it whole.
 
+// Four services and the whole world of one learner, on a machine shared with other test files.
+t.setTimeout(300_000)
+
 const platform = await testPlatform({
   [accounts.schema]: accounts.migrations,
   [certificates.schema]: certificates.migrations,

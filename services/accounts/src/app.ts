@@ -1,7 +1,13 @@
 import type { AccountsEventType } from '@creditbank/contracts'
-import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import {
+  type Platform,
+  parseKey,
+  scheduleRetention,
+  servicePlatform,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { AccountsDB } from './db/schema.js'
+import { retentionRules } from './domain/retention.js'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { installCsvParser } from './routes/csv.js'
 import { importRoutes } from './routes/imports.routes.js'
@@ -45,4 +51,6 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   await lookupRoutes(app, svc, piiKey)
   await readRoutes(app, svc)
   await importRoutes(app, svc, piiKey)
+  // Expired rows are removed hourly by whichever replica takes the lock (decision 0727).
+  scheduleRetention(app, svc.db, 'accounts', retentionRules, { start: o.startWorkers !== false })
 }

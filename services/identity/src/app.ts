@@ -1,7 +1,12 @@
 import { staticKeyResolver } from '@creditbank/auth'
 import type { IdentityEventType } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
-import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import {
+  type Platform,
+  parseKey,
+  scheduleRetention,
+  servicePlatform,
+} from '@creditbank/service-kit'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import type { Kysely } from 'kysely'
@@ -10,6 +15,7 @@ import type { IdentityDB } from './db/schema.js'
 import { findUserByUsername } from './db/user.repository.js'
 import { tokenStanding } from './db/user-admin.repository.js'
 import { identityErrors } from './domain/errors.js'
+import { retentionRules } from './domain/retention.js'
 import { jwks } from './domain/signing-keys.js'
 import type { TokenSettings } from './domain/tokens.js'
 import { createUser } from './domain/users.js'
@@ -64,6 +70,8 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
   await adminRoutes(app, svc)
   await staffRoutes(app, svc)
   await keyRoutes(app, svc, sealKey)
+  // Old failed sign-ins are removed hourly by whichever replica takes the lock (decision 0727).
+  scheduleRetention(app, svc.db, 'identity', retentionRules, { start: o.startWorkers !== false })
   if (o.bootstrapAdmin) await ensureBootstrapAdmin(svc, o.bootstrapAdmin)
 }
 

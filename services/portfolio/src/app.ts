@@ -1,11 +1,17 @@
 import type { PortfolioEventType } from '@creditbank/contracts'
-import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import {
+  type Platform,
+  parseKey,
+  scheduleRetention,
+  servicePlatform,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { Issuers } from './credentials/issuers.js'
 import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
 import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grants.js'
 import { httpSources, type SourceGet } from './domain/export-sources.js'
+import { retentionRules } from './domain/retention.js'
 import { consumedTopics, projectionHandlers } from './events/handlers.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
@@ -79,4 +85,6 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
         recognition: o.recognitionUrl ?? 'http://127.0.0.1:3004',
       }),
   )
+  // Ended shares and old notifications are removed hourly by whichever replica takes the lock (0727).
+  scheduleRetention(app, svc.db, 'portfolio', retentionRules, { start: o.startWorkers !== false })
 }

@@ -1,7 +1,13 @@
 import type { RecognitionEventType } from '@creditbank/contracts'
-import { type Platform, type ServiceEvents, servicePlatform } from '@creditbank/service-kit'
+import {
+  type Platform,
+  type ServiceEvents,
+  scheduleRetention,
+  servicePlatform,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { RecognitionDB } from './db/schema.js'
+import { retentionRules } from './domain/retention.js'
 import { RuleCache } from './domain/rule-cache.js'
 import { type WorkerStats, workerHandlers } from './events/handlers.js'
 import { applicationRoutes } from './routes/applications.routes.js'
@@ -40,4 +46,6 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
   await ruleRoutes(app, svc)
   await applicationRoutes(app, svc, cache)
   await programRoutes(app, svc, cache)
+  // Old evidence reads are removed hourly by whichever replica takes the lock (decision 0727).
+  scheduleRetention(app, svc.db, 'recognition', retentionRules, { start: o.startWorkers !== false })
 }

@@ -192,4 +192,25 @@ export const migrations: Migrations = {
         for each statement execute function learner_read_append_only()`,
     ],
   },
+  // Retention (decision 0727): the log is kept 3 years. The trigger lets through exactly one kind of
+  // DELETE: of a row read more than 3 years ago by the database's own clock, in a transaction that
+  // says it is the retention job (set_config('creditbank.retention', 'learner_read', true)). Any
+  // other UPDATE, DELETE or TRUNCATE is refused as before.
+  '2026-12-07T0101_learner_read_retention': {
+    up: [
+      `create or replace function learner_read_append_only() returns trigger language plpgsql as $$
+        begin
+          if tg_op = 'DELETE' and tg_level = 'ROW' then
+            if current_setting('creditbank.retention', true) = 'learner_read'
+               and old.read_at < now() - interval '3 years' then
+              return old;
+            end if;
+          end if;
+          raise exception 'learner_read is append-only: % refused', tg_op
+            using errcode = 'restrict_violation';
+        end
+      $$`,
+      `create index learner_read_at on learner_read (read_at)`,
+    ],
+  },
 }

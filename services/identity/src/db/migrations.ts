@@ -100,4 +100,8 @@ export const migrations: Migrations = {
       `create index audit_event_actor on audit_event (actor_id, id)`,
     ],
   },
+  // Retention (decision 0727): failed sign-ins older than a day are removed by failed_at.
+  '2026-12-20T0201_login_failure_retention': {
+    up: [`create index login_failure_at on login_failure (failed_at)`],
+  },
 }

@@ -1,3 +1,4 @@
+import { now } from '@creditbank/contracts'
 import { type Kysely, sql } from 'kysely'
 import type { IdentityDB } from './schema.js'
 
@@ -80,7 +81,11 @@ export async function linkLearner(db: Kysely<IdentityDB>, userId: string, learne
 }
 
 export async function recordLoginFailure(db: Kysely<IdentityDB>, username: string) {
-  await db.insertInto('login_failure').values({ username: username.toLowerCase() }).execute()
+  // The one clock, so that tests move time for the lock-out and its retention (0727) alike.
+  await db
+    .insertInto('login_failure')
+    .values({ username: username.toLowerCase(), failed_at: now() })
+    .execute()
 }
 
 export async function recentLoginFailures(
@@ -92,7 +97,7 @@ export async function recentLoginFailures(
     .selectFrom('login_failure')
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('username', '=', username.toLowerCase())
-    .where('failed_at', '>', new Date(Date.now() - sinceMs))
+    .where('failed_at', '>', new Date(now().getTime() - sinceMs))
     .executeTakeFirstOrThrow()
   return Number(r.n)
 }

@@ -239,4 +239,14 @@ export const migrations: Migrations = {
       )`,
     ],
   },
+  // Retention (decision 0727): the job finds ended shares and old notifications by these.
+  '2026-12-07T0101_portfolio_retention': {
+    up: [
+      `create index share_expires on share (expires_at)`,
+      `create index share_revoked on share (revoked_at) where revoked_at is not null`,
+      `create index record_share on record (share_id) where share_id is not null`,
+      `create index notification_at on notification (at)`,
+      `create index notification_read on notification (read_at) where read_at is not null`,
+    ],
+  },
 }

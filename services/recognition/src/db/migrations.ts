@@ -234,4 +234,8 @@ export const migrations: Migrations = {
       )`,
     ],
   },
+  // Retention (decision 0727): old evidence reads are found by when they were made.
+  '2026-12-07T0101_evidence_read_retention': {
+    up: [`create index evidence_read_at on evidence_read (at)`],
+  },
 }

@@ -1,5 +1,5 @@
 import { type Principal, principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { Id, PageQuery } from '@creditbank/contracts'
+import { Id, now, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
@@ -276,6 +276,7 @@ export async function applicationRoutes(
           application_id: row.id,
           actor: p.subject,
           org_id: p.org,
+          at: now(),
         })
         .returning('at')
         .executeTakeFirstOrThrow()

@@ -1,0 +1,89 @@
+import { randomUUID } from 'node:crypto'
+import { setClock } from '@creditbank/contracts'
+import { runRetention } from '@creditbank/service-kit'
+import t from 'tap'
+import { retentionRules } from '../src/domain/retention.js'
+import { buildRecognition } from './helper.js'
+
+// Retention in recognition (decision 0727): a reviewer's read of an evidence file is kept 3 years,
+// as long as the who-looked log; the job removes older reads and nothing else.
+
+const r = await buildRecognition()
+t.teardown(() => r.close())
+const { app } = r
+const day = 86_400_000
+const school = await r.organization('school')
+const learner = randomUUID()
+const file = randomUUID()
+const course = r.outcome(learner, { kind: 'course', title: '大学物理', code: 'PHY1' })
+await r.deliver([
+  r.enrollment(learner, school, 'P-FILE'),
+  course,
+  {
+    type: 'portfolio.evidence.added',
+    subject: learner,
+    data: {
+      evidenceId: file,
+      learnerId: learner,
+      sha256: 'd'.repeat(64),
+      mediaType: 'image/png',
+      sizeBytes: 10,
+      filename: null,
+    },
+  },
+])
+const applied = await app.inject({
+  method: 'POST',
+  url: '/v1/applications',
+  headers: r.learner(learner),
+  payload: {
+    sourceEntryIds: [course.data.entryId],
+    targetOrgId: school,
+    programCode: 'P-FILE',
+    evidenceIds: [file],
+    award: { courseCode: 'PHY101', courseName: '大学物理', courseType: 'foundation', credits: '3' },
+  },
+})
+if (applied.statusCode !== 201) throw new Error(applied.body)
+const id = applied.json().id as string
+
+/** A reviewer of the school reads the file with the clock at `at`. */
+async function readAt(at: Date | null, sub: string) {
+  setClock(at)
+  try {
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/applications/${id}/evidence/${file}/reads`,
+      headers: r.reviewer(school, { sub }),
+    })
+    if (res.statusCode !== 201) throw new Error(res.body)
+  } finally {
+    setClock(null)
+  }
+}
+const readers = async () =>
+  (
+    await app.inject({
+      method: 'GET',
+      url: `/v1/applications/${id}/evidence-reads`,
+      headers: r.admin,
+    })
+  )
+    .json()
+    .items.map((i: { reader: { userId: string } }) => i.reader.userId)
+    .sort()
+const sweep = () => runRetention(r.db, 'recognition', retentionRules)
+
+t.test('reads older than 3 years are removed, younger ones kept', async (t) => {
+  await readAt(new Date(Date.now() - (3 * 365 + 5) * day), 'rev-old')
+  await readAt(new Date(Date.now() - 2 * 365 * day), 'rev-2y')
+  await readAt(null, 'rev-now')
+  t.same(await readers(), ['rev-2y', 'rev-now', 'rev-old'])
+  t.same(await sweep(), { evidence_read: 1 })
+  t.same(await readers(), ['rev-2y', 'rev-now'])
+  t.same(await sweep(), { evidence_read: 0 }, 'a second run finds nothing')
+  setClock(new Date(Date.now() + 365 * day + day))
+  t.teardown(() => setClock(null))
+  t.same(await sweep(), { evidence_read: 1 }, 'a year on, the 2-year-old read has expired')
+  t.same(await readers(), ['rev-now'])
+})

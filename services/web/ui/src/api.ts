@@ -200,7 +200,11 @@ export async function download(path: string, filename: string) {
   if (session && session.claims.exp * 1000 < Date.now() + 10_000)
     await auth.refresh().catch(() => false)
   const res = await fetch(path, {
-    headers: session ? { authorization: `Bearer ${session.token}` } : {},
+    headers: {
+      // A refusal's title comes back in the page's language, as for every other call.
+      'accept-language': currentLang() === 'zh' ? 'zh-CN,zh;q=0.9' : 'en',
+      ...(session ? { authorization: `Bearer ${session.token}` } : {}),
+    },
   })
   if (!res.ok) {
     const data = await res.json().catch(() => ({}))

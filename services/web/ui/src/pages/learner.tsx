@@ -20,6 +20,7 @@ import {
   today,
   useLoad,
 } from '../ui'
+import { MyData } from './my-data'
 import { WhoLooked } from './who-looked'
 
 export interface Entry {
@@ -317,6 +318,7 @@ function Account({ learnerId }: { learnerId: string }) {
               <ProblemBox error={pdfError} />
             </Section>
           </div>
+          <MyData learnerId={learnerId} />
           <Section title={t('账单', 'Statement')} id="statement">
             <Select
               label={t('类别筛选', 'Filter by kind')}

@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { t, w } from '../i18n'
 import { CardTable, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
+import { MyData } from './my-data'
 
 export interface Read {
   id: string
@@ -105,6 +106,7 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
         </p>
       ) : null}
       <ProblemBox error={error} />
+      <MyData learnerId={learnerId} />
     </div>
   )
 }

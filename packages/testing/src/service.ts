@@ -1,5 +1,7 @@
-import { buildServer, type Platform } from '@creditbank/service-kit'
+import { Writable } from 'node:stream'
+import { buildServer, type Platform, redactPaths } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
+import pino, { type Logger } from 'pino'
 import { type SchemaMigrations, type TestDatabase, testDatabase } from './database.js'
 import { TEST_AUDIENCE, TEST_ISSUER, type TestKeys, testKeys } from './tokens.js'
 import { type TestTransport, testTransport } from './transport.js'
@@ -40,8 +42,13 @@ export async function testService<O>(
   app: FastifyPluginAsync<O & { platform: Platform }>,
   platform: Platform,
   options: O,
+  logger?: Logger,
 ): Promise<FastifyInstance> {
-  const server = await buildServer({ service, logLevel: process.env.TEST_LOG_LEVEL ?? 'silent' })
+  const server = await buildServer({
+    service,
+    logLevel: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...(logger ? { logger } : {}),
+  })
   await server.register(app, { ...options, platform } as never)
   await server.ready()
   return server
@@ -60,4 +67,23 @@ export async function eventually<T>(
     if (Date.now() > until) throw new Error(`condition not met within ${timeoutMs} ms`)
     await new Promise((r) => setTimeout(r, everyMs))
   }
+}
+
+/**
+ * A logger at the most detailed level, redacting as services do, that keeps every line it writes:
+ * a test searches them for personal data (decision 0730).
+ */
+export function capturedLogger() {
+  const lines: string[] = []
+  const stream = new Writable({
+    write(chunk, _encoding, done) {
+      lines.push(String(chunk))
+      done()
+    },
+  })
+  const logger = pino(
+    { level: 'trace', redact: { paths: redactPaths, censor: '[redacted]' } },
+    stream,
+  )
+  return { logger, lines }
 }

@@ -8,8 +8,10 @@ import {
 import type { FastifyInstance } from 'fastify'
 import type { AccountsDB } from './db/schema.js'
 import { retentionRules } from './domain/retention.js'
+import { sealLearnersAtStart } from './domain/seal-at-start.js'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { installCsvParser } from './routes/csv.js'
+import { erasureRoutes } from './routes/erasure.routes.js'
 import { importRoutes } from './routes/imports.routes.js'
 import { learnerRoutes } from './routes/learners.routes.js'
 import { ledgerRoutes } from './routes/ledger.routes.js'
@@ -45,11 +47,15 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
     },
     startWorkers: o.startWorkers,
   })
+  // Learners opened before per-learner keys are sealed before the first request (decision 0730).
+  const sealed = await sealLearnersAtStart(svc.db, piiKey)
+  if (sealed > 0) app.log.info({ sealed }, 'learners moved to per-learner keys')
   installCsvParser(app)
   await learnerRoutes(app, svc, piiKey)
   await ledgerRoutes(app, svc, piiKey)
   await lookupRoutes(app, svc, piiKey)
   await readRoutes(app, svc)
+  await erasureRoutes(app, svc, piiKey)
   await importRoutes(app, svc, piiKey)
   // Expired rows are removed hourly by whichever replica takes the lock (decision 0727).
   scheduleRetention(app, svc.db, 'accounts', retentionRules, { start: o.startWorkers !== false })

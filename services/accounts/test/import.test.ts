@@ -2,7 +2,7 @@ import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
 import { eventually } from '@creditbank/testing'
 import iconv from 'iconv-lite'
 import t from 'tap'
-import { buildAccounts, counts, nationalId, person } from './helper.js'
+import { buildAccounts, counts, nationalId, nationalIdHash, person } from './helper.js'
 import { readXlsxRows } from './sheet-rows.js'
 
 /**
@@ -333,7 +333,7 @@ t.test('enroll in bulk: accounts opened, 学号 given, then outcomes by 学号',
   const opened = await a.db
     .selectFrom('learner')
     .select('category')
-    .where('name', '=', '吴一')
+    .where('national_id_hash', '=', nationalIdHash(p1.nationalId))
     .executeTakeFirstOrThrow()
   t.equal(opened.category, 'veteran', 'the category of the row')
   t.equal((await upload('enrollments', file)).json().existing, 2, 'again: already there')
@@ -431,7 +431,7 @@ t.test('the JSON batch names learners as a sheet does: 身份证号 + name, or �
   const opened = await a.db
     .selectFrom('learner')
     .select(['id', 'category'])
-    .where('name', '=', fresh.name)
+    .where('national_id_hash', '=', nationalIdHash(fresh.nationalId))
     .executeTakeFirstOrThrow()
   t.equal(ok.json().items[0].learnerId, opened.id)
   t.equal(opened.category, 'veteran')

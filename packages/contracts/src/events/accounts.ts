@@ -41,6 +41,28 @@ export const accountsEvents = {
     { learnerId: Id, userId: Id },
     { additionalProperties: false },
   ),
+  /**
+   * A learner's personal data is to be destroyed everywhere (decision 0730): each service
+   * destroys its key for the learner and deletes what it can, then reports with its own
+   * `<service>.erasure.completed`. Carries no personal data: the account stays, anonymous.
+   */
+  'accounts.learner.erased': Type.Object(
+    { learnerId: Id, erasedAt: Timestamp },
+    { additionalProperties: false },
+  ),
+  /**
+   * The opening organization corrected a learner's name or 身份证号 (decision 0730): services that
+   * keep the name replace it. Like accounts.learner.opened it carries the name, never the number.
+   */
+  'accounts.learner.corrected': Type.Object(
+    {
+      learnerId: Id,
+      name: Type.String({ minLength: 1, maxLength: 100 }),
+      nationalIdMasked: Type.String({ minLength: 1, maxLength: 40 }),
+      birthDate: DateOnly,
+    },
+    { additionalProperties: false },
+  ),
   'accounts.enrollment.created': Type.Object(
     {
       enrollmentId: Id,

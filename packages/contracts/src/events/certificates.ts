@@ -59,4 +59,9 @@ export const certificatesEvents = {
     },
     { additionalProperties: false },
   ),
+  /** certificates has destroyed its copy of an erased learner's personal data (decision 0730). */
+  'certificates.erasure.completed': Type.Object(
+    { learnerId: Id, completedAt: Timestamp },
+    { additionalProperties: false },
+  ),
 }

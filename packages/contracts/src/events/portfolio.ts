@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Id } from '../primitives.js'
+import { Id, Timestamp } from '../primitives.js'
 
 /** Portfolio's events. Subject (Kafka key) = learnerId. No file names (free text), no bytes. */
 export const portfolioEvents = {
@@ -17,6 +17,11 @@ export const portfolioEvents = {
       /** The name the learner gave the file, so reviewers see it by name (decision 0540). */
       filename: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
     },
+    { additionalProperties: false },
+  ),
+  /** portfolio has destroyed its copy of an erased learner's personal data (decision 0730). */
+  'portfolio.erasure.completed': Type.Object(
+    { learnerId: Id, completedAt: Timestamp },
     { additionalProperties: false },
   ),
 }

@@ -1,5 +1,5 @@
 import Type from 'typebox'
-import { Credits, Id } from '../primitives.js'
+import { Credits, Id, Timestamp } from '../primitives.js'
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
@@ -147,6 +147,11 @@ export const recognitionEvents = {
   /** An alliance of organizations for mutual recognition. */
   'recognition.alliance.created': Type.Object(
     { allianceId: Id, code: Type.String(), name: Type.String(), memberOrgIds: Type.Array(Id) },
+    { additionalProperties: false },
+  ),
+  /** recognition has destroyed its copy of an erased learner's personal data (decision 0730). */
+  'recognition.erasure.completed': Type.Object(
+    { learnerId: Id, completedAt: Timestamp },
     { additionalProperties: false },
   ),
 }

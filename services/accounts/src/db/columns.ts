@@ -1,6 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
 import { eventTableColumns } from '@creditbank/events'
-import { idempotencyTableColumns } from '@creditbank/service-kit'
+import { idempotencyTableColumns, learnerKeyTableColumns } from '@creditbank/service-kit'
 import type { AccountsDB } from './schema.js'
 
 /**
@@ -12,6 +12,7 @@ import type { AccountsDB } from './schema.js'
 export const accountsColumns: SchemaColumns<AccountsDB> = {
   ...eventTableColumns,
   ...idempotencyTableColumns,
+  ...learnerKeyTableColumns,
   account: {
     learner_id: ['uuid', false],
     last_seq: ['bigint', false],
@@ -61,15 +62,40 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     id: ['uuid', false],
     account_no: ['text', false],
     national_id_hash: ['text', false],
-    national_id_sealed: ['text', false],
-    national_id_masked: ['text', false],
-    name: ['text', false],
-    birth_date: ['date', false],
+    national_id_sealed: ['text', true],
+    national_id_masked: ['text', true],
+    name: ['text', true],
+    birth_date: ['date', true],
     category: ['text', false],
     user_id: ['uuid', true],
     opened_by_org_id: ['uuid', true],
     opened_at: ['timestamptz', false],
     claimed_at: ['timestamptz', true],
+    personal_sealed: ['text', true],
+    name_hash: ['text', true],
+    erased_at: ['timestamptz', true],
+  },
+  erasure: {
+    learner_id: ['uuid', false],
+    requested_by: ['text', false],
+    actor_kind: ['text', false],
+    request_ref: ['text', true],
+    requested_at: ['timestamptz', false],
+  },
+  erasure_report: {
+    learner_id: ['uuid', false],
+    service: ['text', false],
+    completed_at: ['timestamptz', false],
+  },
+  learner_correction: {
+    id: ['uuid', false],
+    learner_id: ['uuid', false],
+    fields: ['text[]', false],
+    previous_sealed: ['text', true],
+    reason_sealed: ['text', true],
+    corrected_by: ['text', false],
+    org_id: ['uuid', true],
+    corrected_at: ['timestamptz', false],
   },
   learner_read: {
     id: ['uuid', false],

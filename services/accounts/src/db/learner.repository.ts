@@ -1,9 +1,10 @@
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { AccountsDB, LearnerTable } from './schema.js'
 
-export type LearnerRow = Omit<LearnerTable, 'opened_at' | 'claimed_at'> & {
+export type LearnerRow = Omit<LearnerTable, 'opened_at' | 'claimed_at' | 'erased_at'> & {
   opened_at: Date
   claimed_at: Date | null
+  erased_at: Date | null
 }
 
 export function findLearner(db: Kysely<AccountsDB>, id: string) {
@@ -48,7 +49,10 @@ export async function nextAccountSerial(db: Kysely<AccountsDB>) {
 /** Inserts the learner and an empty account; nothing when the national id is already there. */
 export async function insertLearner(
   db: Kysely<AccountsDB>,
-  row: Omit<LearnerRow, 'opened_at' | 'claimed_at'> & { claimed_at?: Date | null },
+  row: Omit<LearnerRow, 'opened_at' | 'claimed_at' | 'erased_at'> & {
+    claimed_at?: Date | null
+    erased_at?: Date | null
+  },
   genesisHash: string,
 ) {
   const inserted = (await db

@@ -1,6 +1,6 @@
 import type { Migrations } from '@creditbank/db'
 import { eventTablesV1 } from '@creditbank/events'
-import { idempotencyTablesV1 } from '@creditbank/service-kit'
+import { idempotencyTablesV1, learnerKeyTablesV1 } from '@creditbank/service-kit'
 
 export const migrations: Migrations = {
   '2026-11-29T0001_accounts': {
@@ -211,6 +211,47 @@ export const migrations: Migrations = {
         end
       $$`,
       `create index learner_read_at on learner_read (read_at)`,
+  // Per-learner keys (issue 17, decision 0730): the learner's name, 身份证号 and birth date are
+  // sealed together under the learner's own key; start-up seals the rows opened before this and
+  // clears their four clear columns. Erasure destroys the key, clears both look-up hashes and records
+  // the request; each service reports back when it has destroyed its copy.
+  '2026-12-07T0201_learner_keys': {
+    up: [
+      ...learnerKeyTablesV1,
+      `alter table learner add column personal_sealed text`,
+      `alter table learner add column name_hash text`,
+      `alter table learner add column erased_at timestamptz`,
+      `alter table learner alter column name drop not null`,
+      `alter table learner alter column national_id_sealed drop not null`,
+      `alter table learner alter column national_id_masked drop not null`,
+      `alter table learner alter column birth_date drop not null`,
+      `create index learner_unsealed on learner (id) where personal_sealed is null and erased_at is null`,
+      `create index learner_name_hash on learner (name_hash) where name_hash is not null`,
+      `create table erasure (
+        learner_id uuid primary key references learner (id),
+        requested_by text not null,
+        actor_kind text not null check (actor_kind in ('learner', 'admin')),
+        request_ref text,
+        requested_at timestamptz not null
+      )`,
+      `create table erasure_report (
+        learner_id uuid not null references erasure (learner_id),
+        service text not null,
+        completed_at timestamptz not null,
+        primary key (learner_id, service)
+      )`,
+      // A correction keeps the old value only sealed under the learner's key (gone with erasure).
+      `create table learner_correction (
+        id uuid primary key,
+        learner_id uuid not null references learner (id),
+        fields text[] not null,
+        previous_sealed text,
+        reason_sealed text,
+        corrected_by text not null,
+        org_id uuid,
+        corrected_at timestamptz not null
+      )`,
+      `create index learner_correction_learner on learner_correction (learner_id, corrected_at)`,
     ],
   },
 }

@@ -1,5 +1,5 @@
 import type { EventTables } from '@creditbank/events'
-import type { IdempotencyTables } from '@creditbank/service-kit'
+import type { IdempotencyTables, LearnerKeyTables } from '@creditbank/service-kit'
 import type { ColumnType } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -14,19 +14,27 @@ export interface OrganizationTable {
   registered_at: Timestamp
 }
 
+/**
+ * A learner. Their name, 身份证号 and birth date are sealed under their own key (personal_sealed,
+ * decision 0730); the four clear columns are left from before and are null once start-up has
+ * sealed the row. Look-ups go by keyed hashes; an erased learner has neither hash.
+ */
 export interface LearnerTable {
   id: string
   account_no: string
   national_id_hash: string
-  national_id_sealed: string
-  national_id_masked: string
-  name: string
-  birth_date: string
+  national_id_sealed: string | null
+  national_id_masked: string | null
+  name: string | null
+  birth_date: string | null
   category: string
   user_id: string | null
   opened_by_org_id: string | null
   opened_at: Timestamp
   claimed_at: Timestamp | null
+  personal_sealed: string | null
+  name_hash: string | null
+  erased_at: Timestamp | null
 }
 
 export interface AccountTable {
@@ -132,7 +140,35 @@ export interface LearnerReadTable {
   read_at: ColumnType<Date, Date | string, never>
 }
 
-export interface AccountsDB extends EventTables, IdempotencyTables {
+/** An erasure asked for (decision 0730): by the learner, or by an admin on a verified request. */
+export interface ErasureTable {
+  learner_id: string
+  requested_by: string
+  actor_kind: 'learner' | 'admin'
+  request_ref: string | null
+  requested_at: ColumnType<Date, Date | string, never>
+}
+
+/** A service that has destroyed its copy of an erased learner's data. */
+export interface ErasureReportTable {
+  learner_id: string
+  service: string
+  completed_at: ColumnType<Date, Date | string, never>
+}
+
+/** A correction of a learner's name or 身份证号: the old values sealed under the learner's key. */
+export interface LearnerCorrectionTable {
+  id: string
+  learner_id: string
+  fields: string[]
+  previous_sealed: string | null
+  reason_sealed: string | null
+  corrected_by: string
+  org_id: string | null
+  corrected_at: ColumnType<Date, Date | string, never>
+}
+
+export interface AccountsDB extends EventTables, IdempotencyTables, LearnerKeyTables {
   organization: OrganizationTable
   learner: LearnerTable
   account: AccountTable
@@ -143,6 +179,9 @@ export interface AccountsDB extends EventTables, IdempotencyTables {
   student_number: StudentNumberTable
   import_file: ImportFileTable
   learner_read: LearnerReadTable
+  erasure: ErasureTable
+  erasure_report: ErasureReportTable
+  learner_correction: LearnerCorrectionTable
 }
 
 export type LedgerEntryRow = Omit<LedgerEntryTable, 'seq' | 'posted_at'> & {

@@ -71,7 +71,7 @@ export async function requireKnown(
       ])
     const who = identify(piiKey, { nationalId: proof.nationalId, name: proof.name })
     const l = await findLearner(db, learnerId)
-    if (l && (l.national_id_hash !== who.hash || l.name !== who.name))
+    if (l && (l.national_id_hash !== who.hash || l.name_hash !== who.nameHash))
       throw accountsErrors.ACCOUNTS_LEARNER_PROOF_MISMATCH(undefined, [
         { path: '/nationalId', message: 'is not this learner’s', code: 'FIELD_INVALID' },
         { path: '/name', message: 'is not this learner’s', code: 'FIELD_INVALID' },

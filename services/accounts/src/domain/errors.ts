@@ -42,6 +42,31 @@ export const accountsErrors = defineErrors({
     'Only a signed-in person claims an account',
     '需要登录后才能认领账户',
   ],
+  ACCOUNTS_ERASURE_REF_REQUIRED: [
+    'invalid',
+    'An admin erases a learner only on a verified request: give its reference',
+    '管理员须依据已核实的申请删除个人信息：请填写申请编号',
+  ],
+  ACCOUNTS_ERASURE_NOT_FOUND: [
+    'not_found',
+    'This learner has not been erased',
+    '这位学习者的个人信息未删除',
+  ],
+  ACCOUNTS_LEARNER_ERASED: [
+    'conflict',
+    'This learner’s personal information has been erased',
+    '这位学习者的个人信息已删除',
+  ],
+  ACCOUNTS_CORRECTION_FORBIDDEN: [
+    'forbidden',
+    'Only the organization that opened the account corrects the learner’s identity',
+    '只有开户机构可以更正学习者的身份信息',
+  ],
+  ACCOUNTS_CORRECTION_EMPTY: [
+    'invalid',
+    'Give the corrected name or 身份证号',
+    '请填写更正后的姓名或身份证号',
+  ],
   ACCOUNTS_NOT_SHARED: [
     'forbidden',
     'The learner has not shared this with your organization',

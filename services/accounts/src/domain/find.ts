@@ -6,6 +6,7 @@ import { findByStudentNos, studentNoOf } from '../db/student-number.repository.j
 import { accountsErrors } from './errors.js'
 import { identify, learnerView } from './learners.js'
 import { normalizeName } from './national-id.js'
+import { nameHashOf, personalOf } from './personal.js'
 import { normalizeStudentNo } from './student-numbers.js'
 
 /** How a registrar names a learner: never by our internal id. */
@@ -49,7 +50,7 @@ export async function findLearners(
     const who = identify(piiKey, { nationalId: input.nationalId, name: input.name })
     const l = await findLearnerByHash(db, who.hash)
     // A wrong name is as unknown as a wrong id.
-    if (l && l.name === who.name) found = [l]
+    if (l && l.name_hash === who.nameHash) found = [l]
   } else if (input.accountNo !== undefined) {
     if (input.name !== undefined) throw bad('an account number goes alone')
     const l = await db
@@ -69,7 +70,7 @@ export async function findLearners(
     if (input.name === undefined) throw bad('a birth date goes with the name')
     const r = await sql<LearnerRow>`
       select l.* from accounts.learner l
-      where l.name = ${normalizeName(input.name)} and l.birth_date = ${input.birthDate}
+      where l.name_hash = ${nameHashOf(piiKey, normalizeName(input.name), input.birthDate ?? '')}
         and l.id in (
           select learner_id from accounts.enrollment where org_id = ${orgId}
           union select learner_id from accounts.student_number where org_id = ${orgId}
@@ -78,9 +79,10 @@ export async function findLearners(
       limit ${MAX_BY_NAME}`.execute(db)
     found = r.rows
   }
+  const personal = await personalOf(db, piiKey, found)
   return Promise.all(
     found.map(async (l) => ({
-      ...learnerView(l),
+      ...learnerView(l, personal.get(l.id) ?? null),
       studentNo: orgId ? await studentNoOf(db, l.id, orgId) : null,
       knownHere: orgId ? await knowsLearner(db, l.id, orgId) : false,
     })),

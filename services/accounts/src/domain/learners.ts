@@ -1,6 +1,6 @@
 import { type AccountsEventType, chinaDate } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
-import { encrypt, keyedHash } from '@creditbank/service-kit'
+import { keyedHash } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -24,6 +24,7 @@ import {
   normalizeNationalId,
   regionOfNationalId,
 } from './national-id.js'
+import { learnerKeys, nameHashOf, type Personal, personalOf, sealPersonal } from './personal.js'
 
 export const categories = [
   'student',
@@ -53,25 +54,39 @@ export function identify(piiKey: Buffer, input: PersonInput) {
       { path: '/nationalId', message: problem },
     ])
   const birthDate = birthDateOf(id)
+  const name = normalizeName(input.name)
   if (input.birthDate !== undefined && input.birthDate !== birthDate) {
     throw accountsErrors.ACCOUNTS_BIRTH_DATE_MISMATCH(undefined, [
       { path: '/birthDate', message: 'does not match the birth date in the national id' },
     ])
   }
-  return { id, hash: keyedHash(piiKey, id), name: normalizeName(input.name), birthDate }
+  return {
+    id,
+    hash: keyedHash(piiKey, id),
+    name,
+    nameHash: nameHashOf(piiKey, name, birthDate),
+    birthDate,
+  }
 }
 
-export function learnerView(l: LearnerRow) {
+/** A learner as the API shows them; an erased learner (no key) has no name, number or birth date. */
+export function learnerView(l: LearnerRow, p: Personal | null) {
   return {
     id: l.id,
     accountNo: l.account_no,
-    name: l.name,
-    nationalIdMasked: l.national_id_masked,
-    birthDate: l.birth_date,
+    name: p?.name ?? null,
+    nationalIdMasked: p ? maskNationalId(p.nationalId) : null,
+    birthDate: p?.birthDate ?? null,
     category: l.category,
     claimed: l.user_id !== null,
     openedAt: l.opened_at.toISOString(),
+    erased: l.erased_at !== null,
   }
+}
+
+/** learnerView with the learner's personal data opened under their key. */
+export async function learnerViewOf(db: Kysely<AccountsDB>, piiKey: Buffer, l: LearnerRow) {
+  return learnerView(l, (await personalOf(db, piiKey, [l])).get(l.id) ?? null)
 }
 
 /**
@@ -89,20 +104,29 @@ export async function openLearner(
   const who = identify(piiKey, input)
   const existing = await findLearnerByHash(trx, who.hash)
   if (existing) {
-    if (existing.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    if (existing.name_hash !== who.nameHash) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
     return { status: 200 as const, learner: existing }
   }
   const serial = await nextAccountSerial(trx)
+  const id = uuidv7()
+  const key = await learnerKeys(piiKey).ensure(trx, id)
+  if (!key) throw new Error('a new learner id has a destroyed key')
   const learner = await insertLearner(
     trx,
     {
-      id: uuidv7(),
+      id,
       account_no: accountNoFor(new Date().getUTCFullYear(), serial),
       national_id_hash: who.hash,
-      national_id_sealed: encrypt(piiKey, who.id),
-      national_id_masked: maskNationalId(who.id),
-      name: who.name,
-      birth_date: who.birthDate,
+      national_id_sealed: null,
+      national_id_masked: null,
+      name: null,
+      birth_date: null,
+      personal_sealed: sealPersonal(key, {
+        name: who.name,
+        nationalId: who.id,
+        birthDate: who.birthDate,
+      }),
+      name_hash: who.nameHash,
       category: input.category ?? 'other',
       user_id: null,
       opened_by_org_id: openedByOrgId,
@@ -112,7 +136,8 @@ export async function openLearner(
   if (!learner) {
     // Opened at the same moment by another transaction: the unique hash kept one row.
     const raced = await findLearnerByHash(trx, who.hash)
-    if (!raced || raced.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    if (!raced || raced.name_hash !== who.nameHash)
+      throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
     return { status: 200 as const, learner: raced }
   }
   await publish(trx, [
@@ -124,9 +149,9 @@ export async function openLearner(
         accountNo: learner.account_no,
         category: learner.category,
         openedByOrgId,
-        birthDate: learner.birth_date,
-        name: learner.name,
-        nationalIdMasked: learner.national_id_masked,
+        birthDate: who.birthDate,
+        name: who.name,
+        nationalIdMasked: maskNationalId(who.id),
         regionCode: regionOfNationalId(who.id),
       },
     },
@@ -138,7 +163,7 @@ export async function openLearner(
 export async function lookupLearner(db: Kysely<AccountsDB>, piiKey: Buffer, input: PersonInput) {
   const who = identify(piiKey, input)
   const l = await findLearnerByHash(db, who.hash)
-  if (!l || l.name !== who.name) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  if (!l || l.name_hash !== who.nameHash) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
   return { id: l.id, accountNo: l.account_no }
 }
 
@@ -158,7 +183,7 @@ export async function claimLearner(
   if (mine && mine.national_id_hash !== who.hash)
     throw accountsErrors.ACCOUNTS_USER_ALREADY_LINKED()
   if (mine) {
-    if (mine.name !== who.name) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
+    if (mine.name_hash !== who.nameHash) throw accountsErrors.ACCOUNTS_IDENTITY_CONFLICT()
     return { status: 200 as const, learner: mine }
   }
   const opened = await openLearner(trx, piiKey, input, null, publish)

@@ -29,13 +29,13 @@ export async function lookupLearners(
 ): Promise<LookupAnswer[]> {
   type Who =
     | { accountNo: string }
-    | { hash: string; name: string }
+    | { hash: string; nameHash: string }
     | { code: string; message: string }
   const who = items.map((item): Who => {
     if ('accountNo' in item) return { accountNo: item.accountNo.trim().toUpperCase() }
     try {
-      const { hash, name } = identify(piiKey, item)
-      return { hash, name }
+      const { hash, nameHash } = identify(piiKey, item)
+      return { hash, nameHash }
     } catch (err) {
       if (!(err instanceof AppError)) throw err
       return { code: err.code, message: err.errors?.[0]?.message ?? err.message }
@@ -52,7 +52,8 @@ export async function lookupLearners(
   return who.map((w, index): LookupAnswer => {
     if ('code' in w) return { index, id: null, error: { code: w.code, message: w.message } }
     const l = 'hash' in w ? byHash.get(w.hash) : byNo.get(w.accountNo)
-    if (!l || ('name' in w && l.name !== w.name)) return notFound(index)
+    if (!l || ('nameHash' in w && 'name_hash' in l && l.name_hash !== w.nameHash))
+      return notFound(index)
     return { index, id: l.id, accountNo: l.account_no }
   })
 }

@@ -1,7 +1,6 @@
 import type { AccountsEventType } from '@creditbank/contracts'
 import { jsonRows } from '@creditbank/db'
 import type { Publish } from '@creditbank/events'
-import { encrypt } from '@creditbank/service-kit'
 import { sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { strangers } from '../db/enrollment.repository.js'
@@ -12,6 +11,7 @@ import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { identify } from './learners.js'
 import { maskNationalId, regionOfNationalId } from './national-id.js'
+import { learnerKeys, personalOf, sealPersonal } from './personal.js'
 import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
 /** How a row of a batch or a spreadsheet names its learner. */
@@ -83,7 +83,7 @@ export async function resolvePeople(
   const fail = (index: number, problem: PersonProblem) => problems.push({ index, problem })
 
   // 身份证号 + 姓名: validated and hashed, then one probe per distinct person.
-  type Who = { hash: string; id: string; name: string; birthDate: string; index: number[] }
+  type Who = ReturnType<typeof identify> & { index: number[] }
   const named: { i: number; who: ReturnType<typeof identify> }[] = []
   refs.forEach((r, i) => {
     if (r.nationalId === undefined && r.name === undefined) return
@@ -118,7 +118,7 @@ export async function resolvePeople(
   const whoOf: (Who | undefined)[] = []
   for (const { i, who } of named) {
     const l = existing.get(who.hash)
-    if (l && l.name !== who.name) {
+    if (l && l.name_hash !== who.nameHash) {
       fail(i, {
         field: 'name',
         code: 'ROW_IDENTITY_CONFLICT',
@@ -156,8 +156,8 @@ export async function resolvePeople(
   whoOf.forEach((who, i) => {
     if (!who) return
     const l = existing.get(who.hash)
-    if (l && l.name === who.name)
-      resolved[i] = { id: l.id, accountNo: l.account_no, name: l.name, opened: false }
+    if (l && l.name_hash === who.nameHash)
+      resolved[i] = { id: l.id, accountNo: l.account_no, name: who.name, opened: false }
     else if (opened.has(who.hash)) resolved[i] = opened.get(who.hash)
   })
 
@@ -236,13 +236,14 @@ export async function resolvePeople(
   if (bare.length) {
     const rows = await trx
       .selectFrom('learner')
-      .select(['id', 'account_no', 'name'])
+      .select(['id', 'account_no', 'personal_sealed'])
       .where('id', 'in', bare)
       .execute()
     const byId = new Map(rows.map((l) => [l.id, l]))
+    const personal = await personalOf(trx, piiKey, rows)
     resolved.forEach((r, i) => {
       const l = r && !r.accountNo ? byId.get(r.id) : undefined
-      if (l) resolved[i] = { ...r!, accountNo: l.account_no, name: l.name }
+      if (l) resolved[i] = { ...r!, accountNo: l.account_no, name: personal.get(l.id)?.name ?? '' }
     })
   }
   return { resolved, problems }
@@ -256,7 +257,7 @@ export async function resolvePeople(
 async function openMany(
   trx: Transaction<AccountsDB>,
   piiKey: Buffer,
-  people: { hash: string; id: string; name: string; birthDate: string; index: number[] }[],
+  people: (ReturnType<typeof identify> & { index: number[] })[],
   refs: PersonRef[],
   o: { orgId: string; publish: Publish<AccountsEventType> },
 ) {
@@ -265,16 +266,22 @@ async function openMany(
     trx,
   )
   const year = new Date().getUTCFullYear()
+  const ids = people.map(() => uuidv7())
+  const keys = await learnerKeys(piiKey).ensureMany(trx, ids)
   const rows = people.map((p, k) => {
     const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
+    const key = keys.get(ids[k]!)
+    if (!key) throw new Error('a new learner id has a destroyed key')
     return {
-      id: uuidv7(),
+      id: ids[k]!,
       account_no: accountNoFor(year, serials.rows[k]!.n),
       national_id_hash: p.hash,
-      national_id_sealed: encrypt(piiKey, p.id),
-      national_id_masked: maskNationalId(p.id),
-      name: p.name,
-      birth_date: p.birthDate,
+      personal_sealed: sealPersonal(key, {
+        name: p.name,
+        nationalId: p.id,
+        birthDate: p.birthDate,
+      }),
+      name_hash: p.nameHash,
       category: asked && categories.has(asked) ? asked : 'other',
       opened_by_org_id: o.orgId,
     }
@@ -283,10 +290,8 @@ async function openMany(
     id: 'uuid',
     account_no: 'text',
     national_id_hash: 'text',
-    national_id_sealed: 'text',
-    national_id_masked: 'text',
-    name: 'text',
-    birth_date: 'date',
+    personal_sealed: 'text',
+    name_hash: 'text',
     category: 'text',
     opened_by_org_id: 'uuid',
   })
@@ -295,16 +300,9 @@ async function openMany(
     .columns(values.names)
     .expression(values.select)
     .onConflict((oc) => oc.column('national_id_hash').doNothing())
-    .returning([
-      'id',
-      'account_no',
-      'national_id_hash',
-      'national_id_masked',
-      'name',
-      'category',
-      'birth_date',
-    ])
+    .returning(['id', 'account_no', 'national_id_hash', 'category'])
     .execute()
+  const byHash = new Map(people.map((p) => [p.hash, p]))
   if (inserted.length) {
     const accounts = jsonRows(
       inserted.map((l) => ({ learner_id: l.id, head_hash: GENESIS_HASH })),
@@ -313,31 +311,48 @@ async function openMany(
     await trx.insertInto('account').columns(accounts.names).expression(accounts.select).execute()
     await o.publish(
       trx,
-      inserted.map((l) => ({
-        type: 'accounts.learner.opened',
-        subject: l.id,
-        data: {
-          learnerId: l.id,
-          accountNo: l.account_no,
-          category: l.category,
-          openedByOrgId: o.orgId,
-          birthDate: String(l.birth_date),
-          name: l.name,
-          nationalIdMasked: l.national_id_masked,
-          regionCode: regionOfNationalId(l.national_id_masked),
-        },
-      })),
+      inserted.map((l) => {
+        const p = byHash.get(l.national_id_hash)!
+        return {
+          type: 'accounts.learner.opened',
+          subject: l.id,
+          data: {
+            learnerId: l.id,
+            accountNo: l.account_no,
+            category: l.category,
+            openedByOrgId: o.orgId,
+            birthDate: p.birthDate,
+            name: p.name,
+            nationalIdMasked: maskNationalId(p.id),
+            regionCode: regionOfNationalId(p.id),
+          },
+        }
+      }),
     )
   }
   const out = new Map<string, Resolved>(
     inserted.map((l) => [
       l.national_id_hash,
-      { id: l.id, accountNo: l.account_no, name: l.name, opened: true },
+      {
+        id: l.id,
+        accountNo: l.account_no,
+        name: byHash.get(l.national_id_hash)!.name,
+        opened: true,
+      },
     ]),
   )
+  // Opened meanwhile by another transaction: kept only when the name agrees.
   const raced = people.filter((p) => !out.has(p.hash)).map((p) => p.hash)
-  for (const l of await findLearnersByHashes(trx, raced))
-    out.set(l.national_id_hash, { id: l.id, accountNo: l.account_no, name: l.name, opened: false })
+  for (const l of await findLearnersByHashes(trx, raced)) {
+    const p = byHash.get(l.national_id_hash)!
+    if (l.name_hash === p.nameHash)
+      out.set(l.national_id_hash, {
+        id: l.id,
+        accountNo: l.account_no,
+        name: p.name,
+        opened: false,
+      })
+  }
   return out
 }
 

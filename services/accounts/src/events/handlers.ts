@@ -2,6 +2,7 @@ import type { AccountsEventType } from '@creditbank/contracts'
 import type { EventHandlers, Publish } from '@creditbank/events'
 import { upsertOrganization } from '../db/organization.repository.js'
 import type { AccountsDB } from '../db/schema.js'
+import { reportErased } from '../domain/erasure.js'
 import {
   recordCertificate,
   recordRecognition,
@@ -12,6 +13,7 @@ export const consumedTopics = [
   'creditbank.identity.v1',
   'creditbank.certificates.v1',
   'creditbank.recognition.v1',
+  'creditbank.portfolio.v1',
 ]
 
 /** Each handler runs in the transaction that records the event in the inbox; all are idempotent on natural keys too. */
@@ -28,5 +30,12 @@ export function handlers(publish: Publish<AccountsEventType>): EventHandlers<Acc
     'certificates.certificate.issued': (trx, e) => recordCertificate(trx, e.data, publish),
     'certificates.certificate.revoked': (trx, e) => revokeCertificate(trx, e.data, publish),
     'recognition.application.approved': (trx, e) => recordRecognition(trx, e.data, publish),
+    // Each service's part of an erasure (decision 0730), shown by GET /v1/learners/{id}/erasure.
+    'certificates.erasure.completed': (trx, e) =>
+      reportErased(trx, e.data.learnerId, 'certificates', new Date(e.data.completedAt)),
+    'recognition.erasure.completed': (trx, e) =>
+      reportErased(trx, e.data.learnerId, 'recognition', new Date(e.data.completedAt)),
+    'portfolio.erasure.completed': (trx, e) =>
+      reportErased(trx, e.data.learnerId, 'portfolio', new Date(e.data.completedAt)),
   }
 }

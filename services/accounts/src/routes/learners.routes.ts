@@ -10,7 +10,7 @@ import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { findLearners } from '../domain/find.js'
-import { claimLearner, learnerView, lookupLearner, openLearner } from '../domain/learners.js'
+import { claimLearner, learnerViewOf, lookupLearner, openLearner } from '../domain/learners.js'
 import { recordReads } from '../domain/reads.js'
 import {
   ClaimBody,
@@ -54,7 +54,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
           p.org,
           svc.events.write,
         )
-        return { status, body: learnerView(learner) }
+        return { status, body: await learnerViewOf(trx, piiKey, learner) }
       })
       svc.events.committed()
       // The same person again answers the learner who was there: a read of someone else's account.
@@ -130,7 +130,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
             p.subject,
             svc.events.write,
           )
-          return { status, body: learnerView(learner) }
+          return { status, body: await learnerViewOf(trx, piiKey, learner) }
         }),
       )
       svc.events.committed()
@@ -154,7 +154,7 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
       const l = await findLearner(db, request.params.id)
       if (!l) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
       await recordReads(db, request, [l.id])
-      return learnerView(l)
+      return learnerViewOf(db, piiKey, l)
     },
   )
 

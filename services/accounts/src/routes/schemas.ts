@@ -17,13 +17,13 @@ export const errorResponses = {
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
 export const Category = Type.Enum([...categories])
-const NationalId = Type.String({
+export const NationalId = Type.String({
   minLength: 18,
   maxLength: 18,
   description:
     '18-character resident id (GB 11643); never stored, logged or published in the clear',
 })
-const PersonName = Type.String({ minLength: 1, maxLength: 100 })
+export const PersonName = Type.String({ minLength: 1, maxLength: 100 })
 
 /** 学号 as schools write them: letters, digits and signs, no spaces. */
 export const StudentNo = Type.String({ minLength: 1, maxLength: 40, pattern: '^[\\x21-\\x7e]+$' })
@@ -54,14 +54,17 @@ export const ClaimBody = Type.Object(
 export const Learner = Type.Object({
   id: Id,
   accountNo: Type.String({ description: 'CB + year + 8-digit serial + Luhn check digit' }),
-  name: Type.String(),
-  nationalIdMasked: Type.String({
-    description: 'first 6 and last 4 characters, e.g. 410105********123X',
-  }),
-  birthDate: DateOnly,
+  /** Null once the learner is erased (decision 0730): the account stays, anonymous. */
+  name: Type.Union([Type.String(), Type.Null()]),
+  nationalIdMasked: Type.Union([
+    Type.String({ description: 'first 6 and last 4 characters, e.g. 410105********123X' }),
+    Type.Null(),
+  ]),
+  birthDate: Type.Union([DateOnly, Type.Null()]),
   category: Type.String(),
   claimed: Type.Boolean(),
   openedAt: Type.String({ format: 'date-time' }),
+  erased: Type.Boolean(),
 })
 export const FindBody = Type.Object(
   {

@@ -1,0 +1,52 @@
+import { keyedHash, LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
+import type { Kysely } from 'kysely'
+import type { AccountsDB } from '../db/schema.js'
+
+/** What accounts holds about a person, sealed as one value under their key (decision 0730). */
+export interface Personal {
+  name: string
+  nationalId: string
+  birthDate: string
+}
+
+export function learnerKeys(piiKey: Buffer) {
+  return new LearnerKeys(piiKey, 'accounts')
+}
+
+/**
+ * The keyed hash a name is compared by: with the birth date, so a search by name and birth date
+ * and a check of the name given with a 身份证号 use the same column.
+ */
+export function nameHashOf(piiKey: Buffer, name: string, birthDate: string) {
+  return keyedHash(piiKey, `name\u0000${birthDate}\u0000${name}`)
+}
+
+export function sealPersonal(key: Buffer, p: Personal) {
+  return sealFor(
+    key,
+    JSON.stringify({ name: p.name, nationalId: p.nationalId, birthDate: p.birthDate }),
+  )
+}
+
+export function openPersonal(key: Buffer | null | undefined, sealed: string | null) {
+  const text = openFor(key, sealed)
+  return text === null ? null : (JSON.parse(text) as Personal)
+}
+
+/** The personal data of these learners, opened under their keys; erased learners are absent. */
+export async function personalOf(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  rows: { id: string; personal_sealed: string | null }[],
+) {
+  const keys = await learnerKeys(piiKey).getMany(
+    db,
+    rows.filter((r) => r.personal_sealed !== null).map((r) => r.id),
+  )
+  const out = new Map<string, Personal>()
+  for (const r of rows) {
+    const p = openPersonal(keys.get(r.id), r.personal_sealed)
+    if (p) out.set(r.id, p)
+  }
+  return out
+}

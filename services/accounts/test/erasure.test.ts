@@ -1,0 +1,317 @@
+import { encrypt } from '@creditbank/service-kit'
+import { capturedLogger, eventually } from '@creditbank/testing'
+import { type Kysely, sql } from 'kysely'
+import t from 'tap'
+import type { AccountsDB } from '../src/db/schema.js'
+import { sealLearnersAtStart } from '../src/domain/seal-at-start.js'
+import { buildAccounts, course, nationalId, nationalIdHash, PII_KEY, person } from './helper.js'
+
+const captured = capturedLogger()
+const a = await buildAccounts(captured.logger)
+t.teardown(() => a.close())
+const { app } = a
+const school = await a.registerOrg('school')
+const piiKey = Buffer.from(PII_KEY, 'hex')
+
+/** Every text-like column of every table in the schema holding any of the needles: `table.column`. */
+async function clearTextIn(db: Kysely<AccountsDB>, needles: string[]) {
+  const cols = await sql<{ table_name: string; column_name: string }>`
+    select c.table_name, c.column_name from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+    where c.table_schema = 'accounts' and t.table_type = 'BASE TABLE'
+      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
+    db,
+  )
+  const hits: string[] = []
+  for (const { table_name, column_name } of cols.rows)
+    for (const needle of needles) {
+      const r = await sql<{
+        n: string
+      }>`select count(*)::text as n from ${sql.table(`accounts.${table_name}`)}
+        where ${sql.ref(column_name)}::text like ${`%${needle}%`}`.execute(db)
+      if (r.rows[0]!.n !== '0') hits.push(`${table_name}.${column_name}`)
+    }
+  return hits
+}
+
+const get = (url: string, headers = a.admin) => app.inject({ method: 'GET', url, headers })
+
+t.test(
+  'erasure: nothing readable left, the chain and balances unchanged, another learner untouched',
+  async (t) => {
+    const victim = person({ name: '陈抹去' })
+    const other = person({ name: '李留存' })
+    const l = await a.openLearner(victim, a.registrar(school))
+    const o = await a.openLearner(other, a.registrar(school))
+    const enrolled = await app.inject({
+      method: 'POST',
+      url: '/v1/enrollments',
+      headers: a.registrar(school),
+      payload: {
+        learnerId: l.id,
+        studentNo: 'S-ERASE-1',
+        programCode: 'P-WEB',
+        programName: '网页设计',
+        startedOn: '2024-09-01',
+      },
+    })
+    t.equal(enrolled.statusCode, 201, enrolled.body)
+    for (const title of ['网页设计', '数据库']) {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/v1/outcomes',
+        headers: a.registrar(school),
+        payload: course(l.id, {
+          title,
+          externalRef: `E-${title.length}-${Math.random().toString(36).slice(2, 8)}`,
+        }),
+      })
+      t.equal(res.statusCode, 201, res.body)
+    }
+    // A correction first: the old name is kept sealed, and must be gone with the rest.
+    const corrected = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/corrections`,
+      headers: a.registrar(school),
+      payload: { name: '陈抹除', reason: '户籍姓名更正' },
+    })
+    t.equal(corrected.statusCode, 200, corrected.body)
+    t.equal(corrected.json().name, '陈抹除')
+    const account = (await get(`/v1/learners/${l.id}/account`)).json()
+    const me = a.learnerAuth(l.id)
+
+    // Non-owners are refused and change nothing.
+    const stranger = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: a.learnerAuth(o.id),
+      payload: {},
+    })
+    t.equal(stranger.statusCode, 404)
+    const staff = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: a.registrar(school),
+      payload: {},
+    })
+    t.equal(staff.statusCode, 404)
+    const noRef = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: a.admin,
+      payload: {},
+    })
+    t.equal(noRef.statusCode, 422)
+    t.equal(noRef.json().code, 'ACCOUNTS_ERASURE_REF_REQUIRED')
+    const badRef = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: a.admin,
+      payload: { requestRef: '陈抹除 asked by phone' },
+    })
+    t.equal(badRef.statusCode, 400)
+    t.equal((await get(`/v1/learners/${l.id}`)).json().name, '陈抹除', 'refusals changed nothing')
+    t.equal((await get(`/v1/learners/${l.id}/erasure`, me)).statusCode, 404)
+
+    const res = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: me,
+      payload: {},
+    })
+    t.equal(res.statusCode, 201, res.body)
+    t.match(res.json(), {
+      learnerId: l.id,
+      requestedBy: 'learner',
+      requestRef: null,
+      complete: false,
+      services: [
+        { service: 'accounts', completedAt: String },
+        { service: 'certificates', completedAt: null },
+        { service: 'recognition', completedAt: null },
+        { service: 'portfolio', completedAt: null },
+      ],
+    })
+    const again = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/erasure`,
+      headers: a.admin,
+      payload: { requestRef: 'PIPL-2026-0001' },
+    })
+    t.equal(again.statusCode, 200, 'a second request answers the first')
+    t.equal(again.json().requestedBy, 'learner')
+    t.equal(
+      a.platform.transport.events('accounts.learner.erased').filter((e) => e.subject === l.id)
+        .length,
+      1,
+      'one event',
+    )
+    const erased = a.platform.transport
+      .events('accounts.learner.erased')
+      .find((e) => e.subject === l.id)!
+    t.same(
+      Object.keys(erased.data).sort(),
+      ['erasedAt', 'learnerId'],
+      'the event carries no personal data',
+    )
+
+    // Each service reports; a replayed report changes nothing.
+    for (const service of ['certificates', 'recognition', 'portfolio']) {
+      for (let i = 0; i < 2; i++) {
+        const ev = await a.deliver(
+          `creditbank.${service}.v1`,
+          `${service}.erasure.completed`,
+          l.id,
+          {
+            learnerId: l.id,
+            completedAt: new Date().toISOString(),
+          },
+        )
+        await a.applied(ev.id)
+      }
+    }
+    const done = (await get(`/v1/learners/${l.id}/erasure`, me)).json()
+    t.equal(done.complete, true)
+    t.ok(done.services.every((s: { completedAt: string | null }) => s.completedAt !== null))
+
+    // The account stays, anonymous; the chain verifies; the balances are the same.
+    const view = (await get(`/v1/learners/${l.id}`)).json()
+    t.match(view, { id: l.id, name: null, nationalIdMasked: null, birthDate: null, erased: true })
+    t.same((await get(`/v1/learners/${l.id}/account`)).json(), account)
+    t.match((await get(`/v1/learners/${l.id}/chain`)).json(), { valid: true })
+    t.equal((await get(`/v1/learners/${l.id}/entries`, me)).json().items.length, 2)
+
+    // Found by none of what identified them.
+    const lookup = await app.inject({
+      method: 'POST',
+      url: '/v1/learners/lookup',
+      headers: a.registrar(school),
+      payload: { nationalId: victim.nationalId, name: '陈抹除' },
+    })
+    t.equal(lookup.statusCode, 404)
+    const correctErased = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/corrections`,
+      headers: a.registrar(school),
+      payload: { name: '陈又来' },
+    })
+    t.equal(correctErased.json().code, 'ACCOUNTS_LEARNER_ERASED')
+
+    // No table, no pending event and no log line holds the names or the 身份证号.
+    await eventually(async () => {
+      const r = await a.db.selectFrom('outbox_event').select('seq').executeTakeFirst()
+      return !r
+    })
+    const needles = ['陈抹去', '陈抹除', victim.nationalId, victim.nationalId.slice(-4) + '"']
+    t.same(await clearTextIn(a.db, needles), [], 'no column holds them')
+    const logs = captured.lines.join('')
+    t.ok(logs.includes(l.id), 'the logs were captured')
+    for (const n of needles.slice(0, 3)) t.notOk(logs.includes(n), `no log line holds ${n}`)
+
+    // The other learner is untouched.
+    const kept = (await get(`/v1/learners/${o.id}`)).json()
+    t.match(kept, { name: '李留存', erased: false })
+    t.same(await clearTextIn(a.db, ['李留存']), [], 'and sealed too')
+
+    // The person may open a new account: the old one is not theirs by any look-up.
+    const reopened = await a.openLearner({ ...victim, name: '陈抹除' }, a.registrar(school))
+    t.not(reopened.id, l.id)
+  },
+)
+
+t.test(
+  'correction: only the opening organization; the old value kept sealed and audited',
+  async (t) => {
+    const other = await a.registerOrg('school')
+    const l = await a.openLearner(person({ name: '王更正' }), a.registrar(school))
+    const refused = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/corrections`,
+      headers: a.registrar(other),
+      payload: { name: '王改正' },
+    })
+    t.equal(refused.statusCode, 403)
+    t.equal(refused.json().code, 'ACCOUNTS_CORRECTION_FORBIDDEN')
+    const empty = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/corrections`,
+      headers: a.registrar(school),
+      payload: { name: '王更正' },
+    })
+    t.equal(empty.json().code, 'ACCOUNTS_CORRECTION_EMPTY')
+    const newId = nationalId()
+    const ok = await app.inject({
+      method: 'POST',
+      url: `/v1/learners/${l.id}/corrections`,
+      headers: a.registrar(school),
+      payload: { name: '王改正', nationalId: newId },
+    })
+    t.equal(ok.statusCode, 200, ok.body)
+    t.match(ok.json(), {
+      name: '王改正',
+      nationalIdMasked: `${newId.slice(0, 6)}********${newId.slice(-4)}`,
+    })
+    const rows = await a.db
+      .selectFrom('learner_correction')
+      .selectAll()
+      .where('learner_id', '=', l.id)
+      .execute()
+    t.equal(rows.length, 1)
+    t.same(rows[0]!.fields, ['name', 'nationalId'])
+    t.notOk(JSON.stringify(rows).includes('王更正'), 'the old name only sealed')
+    const byNew = await app.inject({
+      method: 'POST',
+      url: '/v1/learners/lookup',
+      headers: a.registrar(school),
+      payload: { nationalId: newId, name: '王改正' },
+    })
+    t.equal(byNew.json().id, l.id, 'found by the corrected values')
+    const ev = a.platform.transport
+      .events('accounts.learner.corrected')
+      .find((e) => e.subject === l.id)
+    t.match(ev?.data, { learnerId: l.id, name: '王改正' })
+    t.notOk(JSON.stringify(ev).includes(newId), 'the event never carries the number')
+  },
+)
+
+t.test('start-up moves learners opened before per-learner keys, once', async (t) => {
+  // Rows as the code before decision 0730 wrote them: clear name and birth date, the 身份证号
+  // under the service key. A representative fill: 120 learners, one of them with entries.
+  const legacy = Array.from({ length: 120 }, (_, i) => {
+    const id = nationalId()
+    return {
+      id: crypto.randomUUID(),
+      account_no: `CBLEGACY${String(i).padStart(6, '0')}`,
+      national_id_hash: nationalIdHash(id),
+      national_id_sealed: encrypt(piiKey, id),
+      national_id_masked: `${id.slice(0, 6)}********${id.slice(-4)}`,
+      name: `旧户${i}`,
+      birth_date: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+      category: 'student',
+      nationalId: id,
+    }
+  })
+  for (const { nationalId: _, ...row } of legacy) {
+    await a.db.insertInto('learner').values(row).execute()
+    await a.db
+      .insertInto('account')
+      .values({ learner_id: row.id, head_hash: '0'.repeat(64) })
+      .execute()
+  }
+  t.equal(await sealLearnersAtStart(a.db, piiKey), 120)
+  t.equal(await sealLearnersAtStart(a.db, piiKey), 0, 'a second start seals nothing')
+  t.same(await clearTextIn(a.db, ['旧户']), [], 'no clear name left')
+  const first = legacy[7]!
+  const lookup = await app.inject({
+    method: 'POST',
+    url: '/v1/learners/lookup',
+    headers: a.admin,
+    payload: { nationalId: first.nationalId, name: first.name },
+  })
+  t.equal(lookup.json().id, first.id, 'found by 身份证号 and name as before')
+  t.match((await get(`/v1/learners/${first.id}`)).json(), {
+    name: first.name,
+    nationalIdMasked: first.national_id_masked,
+    birthDate: first.birth_date,
+  })
+})

@@ -211,6 +211,8 @@ export const migrations: Migrations = {
         end
       $$`,
       `create index learner_read_at on learner_read (read_at)`,
+    ],
+  },
   // Per-learner keys (issue 17, decision 0730): the learner's name, 身份证号 and birth date are
   // sealed together under the learner's own key; start-up seals the rows opened before this and
   // clears their four clear columns. Erasure destroys the key, clears both look-up hashes and records

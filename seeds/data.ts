@@ -482,3 +482,172 @@ export const certificates: [
   ['xu', 'ELDER-CARE', 'junior', '82', '2024-12-28'],
   ['ma', 'ELDER-CARE', 'junior', '88', '2025-06-28'],
 ]
+
+/**
+ * Program plans the demo schools publish (decision 0810): 河南信息职业技术学院's Web front-end program,
+ * a three-year higher vocational plan whose courses include those its 1+X certificate rules replace;
+ * and the open university's bachelor program on Korea's ACBS standard (seeds/programs/).
+ */
+export const programPlans: {
+  orgCode: string
+  programCode: string
+  plan?: Record<string, unknown>
+  standard?: 'bachelor' | 'associate'
+  courses: {
+    courseCode: string
+    courseName: string
+    courseType: string
+    credits: string
+    required: boolean
+  }[]
+  programName?: string
+}[] = [
+  {
+    orgCode: 'HN-HNVC',
+    programCode: 'P-WEB',
+    plan: {
+      programName: '软件技术（Web前端方向）',
+      basis: '河南省高等职业教育专科 三年制人才培养方案（示例）',
+      totalCredits: '150',
+      creditsByType: { foundation: '40', core: '60', elective: '20', practice: '20' },
+      maxCreditsPerTerm: '30',
+    },
+    courses: [
+      {
+        courseCode: 'SE1101',
+        courseName: '程序设计基础（C语言）',
+        courseType: 'foundation',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'SE1102',
+        courseName: '计算机网络基础',
+        courseType: 'foundation',
+        credits: '3',
+        required: true,
+      },
+      {
+        courseCode: 'WEB101',
+        courseName: '网页基础',
+        courseType: 'foundation',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'SE1201',
+        courseName: 'HTML5与CSS3网页制作',
+        courseType: 'core',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'SE1202',
+        courseName: 'JavaScript程序设计',
+        courseType: 'core',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'WEB201',
+        courseName: '网页设计',
+        courseType: 'core',
+        credits: '6',
+        required: true,
+      },
+      {
+        courseCode: 'WEB202',
+        courseName: '前端框架',
+        courseType: 'core',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'SE2102',
+        courseName: '数据库原理与应用（MySQL）',
+        courseType: 'core',
+        credits: '3',
+        required: true,
+      },
+      {
+        courseCode: 'SE2201',
+        courseName: 'Vue.js前端框架开发',
+        courseType: 'core',
+        credits: '4',
+        required: false,
+      },
+      {
+        courseCode: 'SE2101',
+        courseName: 'Python程序设计',
+        courseType: 'elective',
+        credits: '3',
+        required: false,
+      },
+      {
+        courseCode: 'PR3001',
+        courseName: '岗位实习',
+        courseType: 'practice',
+        credits: '20',
+        required: true,
+      },
+    ],
+  },
+  {
+    orgCode: 'HN-HOU',
+    programCode: 'BA-CS',
+    standard: 'bachelor',
+    programName: '计算机科学与技术（开放教育）',
+    courses: [
+      {
+        courseCode: 'OU-CS110',
+        courseName: '程序设计基础',
+        courseType: 'foundation',
+        credits: '4',
+        required: true,
+      },
+      {
+        courseCode: 'OU-PD01',
+        courseName: '职业素养拓展',
+        courseType: 'elective',
+        credits: '6',
+        required: false,
+      },
+      {
+        courseCode: 'ACBS-CS101',
+        courseName: 'Computer Science 101',
+        courseType: 'core',
+        credits: '3',
+        required: false,
+      },
+      {
+        courseCode: 'ACBS-CS102',
+        courseName: 'Computer Science 102',
+        courseType: 'core',
+        credits: '3',
+        required: false,
+      },
+    ],
+  },
+]
+
+/** Credit tuition schedules (学分制收费): school → lines of program, academic year, price, recognized. */
+export const tuitionSchedules: Record<string, Record<string, unknown>[]> = {
+  'HN-HNVC': [
+    { programCode: 'P-WEB', year: 2023, pricePerCredit: '110', recognizedCharge: 'exempt' },
+    { programCode: 'P-WEB', year: 2024, pricePerCredit: '115', recognizedCharge: 'exempt' },
+    {
+      programCode: 'P-WEB',
+      year: 2025,
+      pricePerCredit: '120',
+      recognizedCharge: 'share',
+      recognizedShare: '0.3',
+    },
+    {
+      programCode: 'P-WEB',
+      year: 2026,
+      pricePerCredit: '125',
+      recognizedCharge: 'share',
+      recognizedShare: '0.3',
+    },
+  ],
+}

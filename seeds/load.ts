@@ -593,10 +593,36 @@ const parts: [string, (c: Ctx) => Promise<void>][] = [
   ['demo learners sign up and claim (identity, accounts)', demoLearners],
   ['reviews in every state (recognition)', reviews],
   ['a share link (portfolio)', shares],
+  ['program plans and tuition (recognition)', programsAndTuition],
 ]
 
 /** Parts that later parts cannot do without. */
 const essential = new Set(['organizations (identity)', 'staff users (identity)'])
+
+// ---------------------------------------------------------------------------------------------
+// recognition: program plans (one on Korea's ACBS standard) and credit tuition (decision 0810)
+
+async function programsAndTuition(c: Ctx) {
+  const standards = JSON.parse(
+    readFileSync(join(here, 'programs/korea-acbs-degrees.json'), 'utf8'),
+  ) as { requirementSets: Record<string, Record<string, unknown>> }
+  for (const p of d.programPlans) {
+    const base = p.standard ? { ...standards.requirementSets[p.standard]! } : { ...p.plan }
+    if (p.programName) base.programName = p.programName
+    await c.http.call('PUT', `/v1/programs/${c.org(p.orgCode)}/${p.programCode}/requirements`, {
+      token: c.admin,
+      body: { ...base, courses: p.courses },
+    })
+    c.count('program plans')
+  }
+  for (const [orgCode, items] of Object.entries(d.tuitionSchedules)) {
+    await c.http.call('PUT', `/v1/organizations/${c.org(orgCode)}/tuition-schedule`, {
+      token: c.admin,
+      body: { items, note: '按学分收费：每学年每学分单价；认定学分按比例或免收（示例）' },
+    })
+    c.count('tuition schedules')
+  }
+}
 
 export async function loadDemoData(o: LoadOptions): Promise<DemoSummary> {
   const c = new Ctx(o)

@@ -11,12 +11,23 @@ import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as myData } from './e2e/my-data.js'
 import { journey as pages } from './e2e/pages.js'
+import { journey as programs } from './e2e/programs.js'
 import { journey as registrar } from './e2e/registrar.js'
 import { journey as reviewer } from './e2e/reviewer.js'
 import { journey as staff } from './e2e/staff.js'
 import { journey as whoLooked } from './e2e/who-looked.js'
 
-const journeys: Journey[] = [learner, a11y, registrar, pages, staff, reviewer, whoLooked, myData]
+const journeys: Journey[] = [
+  learner,
+  a11y,
+  registrar,
+  pages,
+  staff,
+  reviewer,
+  whoLooked,
+  myData,
+  programs,
+]
 
 const enabled =
   process.env.E2E === '1' ||

@@ -204,7 +204,15 @@ async function certificateOptions(
       })
     }
   }
-  return options
+  // By course, then level from junior up: the cheapest way to each course first.
+  const rank = (l: string) => certificateLevels.indexOf(l as never)
+  return options.sort((a, b) =>
+    a.courseCode === b.courseCode
+      ? rank(a.level) - rank(b.level)
+      : a.courseCode < b.courseCode
+        ? -1
+        : 1,
+  )
 }
 
 /**

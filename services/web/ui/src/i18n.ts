@@ -76,6 +76,7 @@ const words: Record<string, [string, string]> = {
   foundation: ['基础课', 'Foundation'],
   core: ['核心课', 'Core'],
   elective: ['选修课', 'Elective'],
+  practice: ['实践课', 'Practice'],
   // competition levels
   city: ['市级', 'City'],
   provincial: ['省级', 'Provincial'],

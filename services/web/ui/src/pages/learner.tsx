@@ -21,6 +21,7 @@ import {
   useLoad,
 } from '../ui'
 import { MyData } from './my-data'
+import { ProgressAndTuition } from './progress'
 import { WhoLooked } from './who-looked'
 
 export interface Entry {
@@ -80,6 +81,7 @@ const tabs: [string, string, string][] = [
   ['apply', '申请认定', 'Apply'],
   ['applications', '我的申请', 'My applications'],
   ['simulate', '学分模拟', 'What if'],
+  ['progress', '我的培养方案进度', 'My program progress'],
   ['shares', '分享与证明', 'Share & print'],
   ['notifications', '消息', 'Messages'],
   ['who-looked', '谁查看了我的信息', 'Who looked'],
@@ -97,6 +99,7 @@ export function LearnerPage({ path }: { path: string[] }) {
       {sub === 'applications' && !arg ? <Applications learnerId={learnerId} /> : null}
       {sub === 'apply' ? <Apply learnerId={learnerId} /> : null}
       {sub === 'simulate' ? <Simulate learnerId={learnerId} /> : null}
+      {sub === 'progress' ? <MyProgress learnerId={learnerId} /> : null}
       {sub === 'shares' ? <Shares learnerId={learnerId} /> : null}
       {sub === 'notifications' ? <Notifications learnerId={learnerId} /> : null}
       {sub === 'who-looked' ? <WhoLooked learnerId={learnerId} /> : null}
@@ -1858,6 +1861,28 @@ interface Evidence {
   mediaType: string
   sizeBytes: number
   createdAt: string
+}
+
+/** "My program progress": each program the learner is enrolled in, against its school's plan. */
+function MyProgress({ learnerId }: { learnerId: string }) {
+  const state = useLoad(async () => {
+    const [enrollments, orgs] = await Promise.all([enrollmentsOf(learnerId), organizations()])
+    return enrollments.map((e) => ({
+      orgId: e.orgId,
+      programCode: e.programCode,
+      label: t(
+        `${e.programName}（${orgs.get(e.orgId)?.name ?? ''}）`,
+        `${e.programName} (${orgs.get(e.orgId)?.name ?? ''})`,
+      ),
+    }))
+  }, [learnerId])
+  return (
+    <div>
+      <h1>{t('我的培养方案进度', 'My program progress')}</h1>
+      <Loading state={state} />
+      {state.data ? <ProgressAndTuition learnerId={learnerId} programs={state.data} /> : null}
+    </div>
+  )
 }
 
 /** The learner's own schools and programs: the default target of the simulator and the form. */

@@ -1,6 +1,6 @@
 import type { ComponentChildren } from 'preact'
 import { useState } from 'preact/hooks'
-import { ApiError, api, newKey, type Page } from '../api'
+import { ApiError, api, auth, newKey, type Page } from '../api'
 import { t, w } from '../i18n'
 import { BusyButton, Confirm, ConfirmButton, csvBlob, download, fileRequest } from '../staff-ui'
 import {
@@ -20,6 +20,8 @@ import {
   useLoad,
 } from '../ui'
 import type { Entry } from './learner'
+import { PlanEditor, ScheduleEditor } from './programs'
+import { ProgressAndTuition } from './progress'
 
 const tabs: Tab[] = [
   ['', '开户与登记专业', 'Enroll', () => <Enroll />],
@@ -27,6 +29,9 @@ const tabs: Tab[] = [
   ['batch', '批量导入成果', 'Import outcomes', () => <SheetImport kind="outcomes" />],
   ['enroll-batch', '批量登记学籍', 'Enroll from a sheet', () => <SheetImport kind="enrollments" />],
   ['reverse', '冲正', 'Reverse', () => <Reverse />],
+  ['plans', '培养方案', 'Program plans', () => <PlanEditor />],
+  ['tuition', '学分收费标准', 'Tuition schedule', () => <ScheduleEditor />],
+  ['progress', '学生培养进度', 'Learner progress', () => <LearnerProgress />],
 ]
 
 export function RegistrarPage({ path }: { path: string[] }) {
@@ -358,6 +363,34 @@ function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
 }
 
 /** Who the learner is, and what this organization has posted for them (with a reversal action). */
+/** A learner's progress and tuition at this school, found by 身份证号 and name or by 学号. */
+function LearnerProgress() {
+  const [learner, setLearner] = useState<Found | null>(null)
+  const org = auth.current?.claims.org
+  const state = useLoad(async () => {
+    if (!learner) return null
+    const page = await api.get<Page<{ orgId: string; programCode: string; programName: string }>>(
+      `/v1/learners/${learner.id}/enrollments?limit=100`,
+    )
+    return page.items
+      .filter((e) => e.orgId === org)
+      .map((e) => ({ orgId: e.orgId, programCode: e.programCode, label: e.programName }))
+  }, [learner?.id])
+  return (
+    <div>
+      <h1>{t('学生培养进度', 'Learner progress')}</h1>
+      <LearnerFinder onFound={setLearner} />
+      {learner ? (
+        <section class="card" aria-label={t('培养进度', 'Progress')}>
+          <h2 data-testid="progress-name">{learner.name}</h2>
+          <Loading state={state} />
+          {state.data ? <ProgressAndTuition learnerId={learner.id} programs={state.data} /> : null}
+        </section>
+      ) : null}
+    </div>
+  )
+}
+
 function LearnerCard({
   learner,
   version,

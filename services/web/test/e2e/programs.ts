@@ -30,6 +30,7 @@ export const journey: Journey = {
     await learner.getByRole('heading', { name: '我的培养方案进度' }).waitFor()
     await learner.getByText('培养方案第 1 版').waitFor()
     await waitUntil(learner, NOT_LOADING, 20_000)
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText keeps the breaks between a figure and its name
     const seen = figures(await learner.locator('#progress dl.figures').innerText())
     t.match(seen, /已修学分 [\d.]+ \/ 150/, 'done out of the plan’s 150 credits')
     t.match(seen, /最早可完成 \d{4}年(春|秋)季学期/, 'the earliest term in words')
@@ -79,6 +80,7 @@ export const journey: Journey = {
     await phone.getByRole('heading', { name: 'My program progress' }).waitFor()
     await waitUntil(phone, NOT_LOADING, 20_000)
     t.match(
+      // biome-ignore lint/performance/useDomNodeTextContent: innerText keeps the breaks between a figure and its name
       figures(await phone.locator('#progress dl.figures').innerText()),
       /Credits done [\d.]+ \/ 150/,
     )
@@ -148,6 +150,7 @@ export const journey: Journey = {
     t.equal(await desk.getByTestId('progress-name').textContent(), wang.name)
     await desk.getByText('培养方案第 2 版').waitFor()
     await waitUntil(desk, NOT_LOADING, 20_000)
+    // biome-ignore lint/performance/useDomNodeTextContent: innerText keeps the breaks between a figure and its name
     const staffSees = figures(await desk.locator('#progress dl.figures').innerText())
     const done = /已修学分 ([\d.]+) \//.exec(seen)?.[1]
     t.ok(

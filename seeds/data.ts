@@ -287,6 +287,14 @@ export const staff: StaffSeed[] = [
     role: 'admin',
     description: '河南职业技术学院 机构管理员',
   },
+  {
+    // A city's oversight (decision 0800): the admins of a recognition center read its region's figures.
+    username: 'orgadmin.zz',
+    displayName: '孟晓东（综合科）',
+    orgCode: 'RC-HNCB-ZZ',
+    role: 'admin',
+    description: '郑州学习成果认证分中心 管理员（郑州市监管统计）',
+  },
 ]
 
 export type Category =
@@ -453,6 +461,35 @@ export const trainings: [string, string, string, string, string, string][] = [
   ['sun', 'ENT-YUTONG', '工业机器人操作岗前培训', '48', 'employee', '2023-12-15'],
   ['ma', 'TB-ZZSKILL', '残疾人电子商务创业培训', '60', 'disabled', '2025-05-30'],
   ['zhu', 'ENT-YUTONG', '客车底盘装配钳工培训', '88', 'migrant_worker', '2024-04-19'],
+]
+
+/**
+ * Social training delivered by schools (the policy's 2× figure, decision 0800): [learner, school,
+ * title, hours, on]. Given to people enrolled at no school whose rules would turn it into credits.
+ */
+export const schoolTrainings: [string, string, string, string, string][] = [
+  ['wu', 'HN-HAUST', '数控车床操作技能培训', '12', '2025-03-12'],
+  ['huang', 'HN-HOU', '开放教育学习方法培训', '18', '2025-04-02'],
+  ['zhou', 'HN-HNVC', '农村电商直播带货培训', '24', '2025-04-10'],
+  ['wu', 'HN-HNVC', '退役军人网络安全运维培训', '16', '2025-05-20'],
+  ['huang', 'HN-HNVC', 'Web前端开发职业技能培训', '32', '2025-06-18'],
+  ['xu', 'HN-HNIS', '电工（初级）职业技能培训', '40', '2025-07-09'],
+  ['zhou', 'HN-HAUST', '农机维修技术培训', '16', '2025-08-21'],
+  ['xu', 'HN-HOU', '家庭教育指导培训', '12', '2025-09-26'],
+  ['zhou', 'HN-HNVC', '老年照护技能提升培训', '24', '2025-10-15'],
+  ['ma', 'HN-HNVC', '无障碍网页设计培训', '8', '2025-11-08'],
+  ['ma', 'HN-HAUST', '工业设计软件应用培训', '20', '2025-12-02'],
+]
+
+/**
+ * Adults enrolling at a school in 2025 (社会扩招), in programs no demo rule targets:
+ * [learner, school, program code, program name, started on].
+ */
+export const adultEnrollments: [string, string, string, string, string][] = [
+  ['xu', 'HN-HNVC', 'P-ELDER', '智慧健康养老服务与管理（社会扩招）', '2025-09-01'],
+  ['ma', 'HN-HNVC', 'P-ELDER', '智慧健康养老服务与管理（社会扩招）', '2025-09-01'],
+  ['wu', 'HN-HNIS', 'P-MECH', '机电技术应用', '2025-09-01'],
+  ['huang', 'HN-HAUST', 'CE-ECOM', '电子商务（继续教育）', '2025-09-01'],
 ]
 
 /** Competitions posted by schools: [learner, school, title, level, on]. */

@@ -582,6 +582,39 @@ async function shares(c: Ctx) {
 
 // ---------------------------------------------------------------------------------------------
 
+/** Schools' social training and adults' enrollments: the 2× figure of the oversight page (0800). */
+async function schoolTraining(c: Ctx) {
+  for (const [key, org, programCode, programName, startedOn] of d.adultEnrollments) {
+    await c.http.post(
+      '/v1/enrollments',
+      { learnerId: c.learner(key), ...personOf(key), programCode, programName, startedOn },
+      { token: await c.as(registrarOf[org]!), key: `seed-enroll-${key}-${org}-${programCode}` },
+    )
+    c.count('enrollments')
+  }
+  const byOrg = new Map<string, Record<string, unknown>[]>()
+  for (const [key, org, title, hours, on] of d.schoolTrainings)
+    byOrg.set(org, [
+      ...(byOrg.get(org) ?? []),
+      {
+        ...personOf(key),
+        kind: 'training',
+        title,
+        hours,
+        occurredOn: on,
+        externalRef: `${org}-${key}-ST-${on}`,
+      },
+    ])
+  for (const [org, items] of byOrg) {
+    const res = await c.http.post<{ created: number; existing: number }>(
+      '/v1/outcomes/batch',
+      { items },
+      { token: await c.as(registrarOf[org]!), key: `seed-school-training-${org}-${items.length}` },
+    )
+    c.count('outcomes', res.created + res.existing)
+  }
+}
+
 const parts: [string, (c: Ctx) => Promise<void>][] = [
   ['organizations (identity)', organizations],
   ['staff users (identity)', staffUsers],
@@ -594,6 +627,7 @@ const parts: [string, (c: Ctx) => Promise<void>][] = [
   ['reviews in every state (recognition)', reviews],
   ['a share link (portfolio)', shares],
   ['program plans and tuition (recognition)', programsAndTuition],
+  ['schools’ social training (accounts)', schoolTraining],
 ]
 
 /** Parts that later parts cannot do without. */

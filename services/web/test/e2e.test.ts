@@ -10,6 +10,7 @@ import { journey as a11y } from './e2e/a11y.js'
 import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as myData } from './e2e/my-data.js'
+import { journey as oversight } from './e2e/oversight.js'
 import { journey as pages } from './e2e/pages.js'
 import { journey as programs } from './e2e/programs.js'
 import { journey as registrar } from './e2e/registrar.js'
@@ -27,6 +28,7 @@ const journeys: Journey[] = [
   whoLooked,
   myData,
   programs,
+  oversight,
 ]
 
 const enabled =

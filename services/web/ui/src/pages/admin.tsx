@@ -26,8 +26,13 @@ const platformTabs: Tab[] = [
   ['oversight', '监管统计', 'Oversight', () => <Oversight />],
   ['events', '事件流健康', 'Event flow', () => <EventFlow />],
 ]
-/** Organization admins administer their own people and clients, and see their trail. */
-const orgAdminTabs = platformTabs.filter(([p]) => p === 'users' || p === 'clients' || p === 'audit')
+/**
+ * Organization admins administer their own people and clients, and see their trail; a recognition
+ * center's admins also read their region's oversight figures (decision 0800: others are told why not).
+ */
+const orgAdminTabs = platformTabs.filter(
+  ([p]) => p === 'users' || p === 'clients' || p === 'audit' || p === 'oversight',
+)
 
 const kinds = ['school', 'enterprise', 'training_body', 'evaluation_org', 'recognition_center']
 const levels = [

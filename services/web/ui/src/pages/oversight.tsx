@@ -1,9 +1,10 @@
 import { useState } from 'preact/hooks'
-import { api, organizations, type Page } from '../api'
+import { api, auth, organizations, type Page } from '../api'
 import { currentLang, t, w } from '../i18n'
 import { regionName } from '../regions'
 import { ChartPanel, FilterForm } from '../staff-ui'
 import { binder, Field, Loading, Section, Select, useLoad } from '../ui'
+import { TrainingOversight } from './training-oversight'
 
 interface Row {
   typeCode?: string
@@ -50,10 +51,24 @@ const bars = (names: string[], rows: Row[], horizontal = false) => {
 }
 
 /**
+ * The oversight page: the training volume against the 2× target and the 1+X counts by the
+ * learner's school (portfolio's projection, decision 0800) for the province's admins and a
+ * recognition center's admins; the certificate registry's own counts for the province's admins.
+ */
+export function Oversight() {
+  return (
+    <div>
+      <TrainingOversight />
+      {auth.has('admin') ? <RegistryOversight /> : null}
+    </div>
+  )
+}
+
+/**
  * The province's oversight of 1+X certificates: the counts that certificates already keeps
  * (GET /v1/oversight/certificates), by month, type, level, region and evaluation organization.
  */
-export function Oversight() {
+function RegistryOversight() {
   const [f, setF] = useState({ from: '', to: '', typeCode: '' })
   const [query, setQuery] = useState(f)
   const bind = binder(f, setF)

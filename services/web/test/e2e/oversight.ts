@@ -71,14 +71,10 @@ export const journey: Journey = {
     await accessible(t, admin, 'the training oversight')
 
     // A filter: Luoyang's schools only.
-    await admin.getByLabel('城市').selectOption('410300')
+    await admin.getByLabel('城市', { exact: true }).selectOption('410300')
     await admin.getByRole('button', { name: '统计', exact: true }).first().click()
     const luoyang = expected((code) => regionOf(code).startsWith('4103'))
-    await admin
-      .getByTestId('training-total')
-      .getByText(`洛阳市学校共开展培训 ${luoyang.personTimes} 人次`, { exact: false })
-      .waitFor()
-      .catch(() => undefined)
+    await admin.getByTestId('training-total').getByText(/洛阳市学校/).waitFor()
     const luoyangText = (await admin.getByTestId('training-total').textContent()) ?? ''
     t.ok(luoyangText.includes(`共开展培训 ${luoyang.personTimes} 人次`), `Luoyang: ${luoyangText}`)
 

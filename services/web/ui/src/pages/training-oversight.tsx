@@ -197,22 +197,34 @@ export function TrainingOversight() {
   if (query.regionCode) params.set('regionCode', query.regionCode)
   if (query.category) params.set('category', query.category)
   const qs = params.toString()
-  const training = useLoad(() => api.get<Training>(`/v1/oversight/training?${qs}`), [qs])
+  // The figures with the filters they were asked with: the words above them name what they count.
+  const training = useLoad(
+    async () => ({
+      report: await api.get<Training>(`/v1/oversight/training?${qs}`),
+      asked: query,
+    }),
+    [qs],
+  )
   const oneX = useLoad(() => {
     const p = new URLSearchParams(params)
     return api.get<OneX>(`/v1/oversight/1x?${p}`)
   }, [qs])
-  const r = training.data
+  const r = training.data?.report
+  const asked = training.data?.asked ?? query
   const x = oneX.data
   const periodName =
-    query.kind === 'term'
+    asked.kind === 'term'
       ? t(
-          `${query.year} 年${query.half === 'spring' ? '春季' : '秋季'}学期`,
-          `${query.half === 'spring' ? 'Spring' : 'Autumn'} term ${query.year}`,
+          `${asked.year} 年${asked.half === 'spring' ? '春季' : '秋季'}学期`,
+          `${asked.half === 'spring' ? 'Spring' : 'Autumn'} term ${asked.year}`,
         )
-      : t(`${query.year} 年`, `${query.year}`)
+      : t(`${asked.year} 年`, `${asked.year}`)
   const total = r?.provinces[0]
-  const scopeName = r?.scope ? regionName(r.scope) : t('全省', 'the province')
+  const scopeName = asked.regionCode
+    ? regionName(asked.regionCode)
+    : r?.scope
+      ? regionName(r.scope)
+      : t('全省', 'the province')
   return (
     <div>
       <Section
@@ -320,7 +332,8 @@ export function TrainingOversight() {
           <Section title={t('各城市与全省', 'By city and province')} id="training-cities">
             <CardTable
               caption={t('各城市与全省培训量', 'Training by city and province')}
-              rows={[...r.cities, ...r.provinces]}
+              // A province row only when it is the whole province: for one city it would repeat the city.
+              rows={asked.regionCode || r.scope ? r.cities : [...r.cities, ...r.provinces]}
               rowKey={(c) => c.regionCode}
               columns={[
                 { label: t('地区', 'Region'), cell: (c) => regionName(c.regionCode) },

@@ -1,0 +1,286 @@
+/**
+ * Issue 18 (decision 0800): the oversight figures answered from portfolio's projection at a
+ * province's scale (100 schools, 10^6 learners and enrollments, 10^7 training entries: every
+ * entry a training, the worst case for the projection), p99 over HTTP (Fastify inject, JWT,
+ * Postgres, serialization), with the bare scan of the year's rows as the same-run baseline; and
+ * the projection's throughput in events/s through the consumer's handler (timeline and oversight
+ * in one transaction per 200 events), with the timeline alone as the baseline.
+ * Runnable standalone: DATABASE_URL=postgres://… tsx bench/suites/oversight.ts
+ * (OVERSIGHT_ENTRIES and OVERSIGHT_LEARNERS scale it down for a quick look.)
+ */
+
+import { randomUUID } from 'node:crypto'
+import { performance } from 'node:perf_hooks'
+import { pathToFileURL } from 'node:url'
+import { forSchema } from '@creditbank/db'
+import { type CloudEvent, createEvent, MemoryTransport } from '@creditbank/events'
+import {
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  testDatabase,
+  testKeys,
+  testService,
+} from '@creditbank/testing'
+import { sql } from 'kysely'
+import portfolioApp, { SCHEMA } from '../../services/portfolio/src/app.js'
+import { migrations } from '../../services/portfolio/src/db/migrations.js'
+import type { PortfolioDB } from '../../services/portfolio/src/db/schema.js'
+import { applyEvent } from '../../services/portfolio/src/domain/projection.js'
+import { projectionHandlers } from '../../services/portfolio/src/events/handlers.js'
+import { percentile } from '../lib.js'
+import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
+
+const SCHOOLS = 100
+const LEARNERS = Number(process.env.OVERSIGHT_LEARNERS ?? 1_000_000)
+const ENTRIES = Number(process.env.OVERSIGHT_ENTRIES ?? 10_000_000)
+const QUERIES = 15
+const EVENTS = 20_000
+const BATCH = 200
+
+const uuid = (prefix: string, i: string) =>
+  sql.raw(`('${prefix}' || lpad(to_hex(${i}), 12, '0'))::uuid`)
+
+async function load(db: ReturnType<typeof forSchema<PortfolioDB>>, log: (m: string) => void) {
+  const t = (name: string) => sql.table(`${SCHEMA}.${name}`)
+  const t0 = performance.now()
+  // 18 Henan cities, each school in a county of its city.
+  await sql`insert into ${t('oversight_org')} (id, name, kind, region_code)
+    select ${uuid('00000000-0000-4000-8000-', 'i')}, '学校' || i, 'school',
+      '41' || lpad((1 + i % 17)::text, 2, '0') || lpad((1 + i % 5)::text, 2, '0')
+    from generate_series(1, ${SCHOOLS}) i`.execute(db)
+  await sql`insert into ${t('oversight_learner')} (learner_id, category, region_code, opened_by_org_id)
+    select ${uuid('00000000-0000-4000-9000-', 'i')},
+      (array['student','unemployed_graduate','veteran','migrant_worker','farmer','disabled','laid_off_worker','employee','other'])[1 + i % 9],
+      '41' || lpad((1 + i % 17)::text, 2, '0') || '01', null
+    from generate_series(1, ${LEARNERS}) i`.execute(db)
+  await sql`insert into ${t('oversight_enrollment')} (enrollment_id, learner_id, org_id, started_on)
+    select ${uuid('00000000-0000-4000-a000-', 'i')}, ${uuid('00000000-0000-4000-9000-', 'i')},
+      ${uuid('00000000-0000-4000-8000-', `(1 + i % ${SCHOOLS})`)},
+      ('2021-09-01'::date + ((i % 5) * 365))
+    from generate_series(1, ${LEARNERS}) i`.execute(db)
+  log(
+    `schools, ${LEARNERS} learners and enrollments in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  )
+  const chunk = 1_000_000
+  for (let from = 1; from <= ENTRIES; from += chunk) {
+    const to = Math.min(ENTRIES, from + chunk - 1)
+    await sql`insert into ${t('oversight_training')} (entry_id, learner_id, org_id, hours, occurred_on, reversed)
+      select ${uuid('00000000-0000-4000-b000-', 'i')},
+        ${uuid('00000000-0000-4000-9000-', `(1 + (i::int8 * 7919) % ${LEARNERS})`)},
+        ${uuid('00000000-0000-4000-8000-', `(1 + i % ${SCHOOLS})`)},
+        8 + i % 40, '2021-01-01'::date + (i % 1826)::int, i % 50 = 0
+      from generate_series(${from}::int8, ${to}::int8) i`.execute(db)
+    log(`${to} training entries loaded (${((performance.now() - t0) / 1000).toFixed(0)} s)`)
+  }
+  await sql`insert into ${t('oversight_state')} (id, as_of, events) values (1, now(), ${ENTRIES})`.execute(
+    db,
+  )
+  await sql`analyze ${t('oversight_org')}`.execute(db)
+  await sql`analyze ${t('oversight_learner')}`.execute(db)
+  await sql`analyze ${t('oversight_enrollment')}`.execute(db)
+  await sql`analyze ${t('oversight_training')}`.execute(db)
+  return (performance.now() - t0) / 1000
+}
+
+async function timeEach(n: number, f: () => Promise<void>) {
+  await f() // warm-up
+  const times: number[] = []
+  for (let i = 0; i < n; i++) {
+    const t0 = performance.now()
+    await f()
+    times.push(performance.now() - t0)
+  }
+  return times.sort((a, b) => a - b)
+}
+
+/** Training postings of 1,000 learners (and their accounts), as accounts publishes them. */
+function postings(): CloudEvent<Record<string, unknown>>[] {
+  const school = randomUUID()
+  const learners = Array.from({ length: 1_000 }, () => randomUUID())
+  const out = [
+    createEvent('/bench', {
+      type: 'identity.organization.registered',
+      data: {
+        organizationId: school,
+        code: 'BENCH',
+        name: '基准测试学院',
+        kind: 'school',
+        regionCode: '410100',
+        schoolLevel: 'higher_vocational',
+      },
+    }),
+    ...learners.map((learnerId, i) =>
+      createEvent('/bench', {
+        type: 'accounts.learner.opened',
+        subject: learnerId,
+        data: {
+          learnerId,
+          accountNo: `B${i}`,
+          category: 'veteran',
+          openedByOrgId: school,
+          birthDate: null,
+          regionCode: '410102',
+        },
+      }),
+    ),
+  ]
+  for (let i = out.length; i < EVENTS; i++) {
+    const learnerId = learners[i % learners.length] as string
+    out.push(
+      createEvent('/bench', {
+        type: 'accounts.outcome.posted',
+        subject: learnerId,
+        data: {
+          entryId: randomUUID(),
+          learnerId,
+          orgId: school,
+          kind: 'training',
+          title: '电工作业安全培训',
+          code: null,
+          credits: null,
+          hours: '16',
+          grade: null,
+          level: null,
+          category: null,
+          occurredOn: '2025-05-01',
+          externalRef: null,
+          postedAt: new Date().toISOString(),
+        },
+      }),
+    )
+  }
+  return out as CloudEvent<Record<string, unknown>>[]
+}
+
+async function throughput(
+  db: ReturnType<typeof forSchema<PortfolioDB>>,
+  apply: (trx: never, e: CloudEvent<Record<string, unknown>>) => Promise<void>,
+) {
+  const events = postings()
+  const t0 = performance.now()
+  for (let i = 0; i < events.length; i += BATCH)
+    await db.transaction().execute(async (trx) => {
+      for (const e of events.slice(i, i + BATCH)) await apply(trx as never, e)
+    })
+  return events.length / ((performance.now() - t0) / 1000)
+}
+
+async function run(ctx: BenchContext): Promise<BenchResult[]> {
+  const results: BenchResult[] = []
+  // Throughput first, on an empty projection of its own.
+  {
+    const database = await testDatabase({ [SCHEMA]: migrations }, ctx.databaseUrl)
+    const db = forSchema<PortfolioDB>(database.database, SCHEMA)
+    try {
+      const handler = projectionHandlers()['accounts.outcome.posted'] as unknown as (
+        trx: never,
+        e: CloudEvent<Record<string, unknown>>,
+      ) => Promise<void>
+      ctx.log(`applying ${EVENTS} events: timeline alone, then timeline and oversight`)
+      const timelineOnly = await throughput(db, applyEvent as never)
+      const both = await throughput(db, handler)
+      results.push({
+        issue: '18',
+        metric: 'projection throughput (timeline and oversight, 200 events a transaction)',
+        value: both,
+        unit: 'events/s',
+        target: '≥ 5,000 events/s',
+        pass: both >= 5_000,
+        baseline: {
+          metric: 'the timeline projection alone',
+          value: timelineOnly,
+          unit: 'events/s',
+        },
+        notes: `${EVENTS} events (1,000 accounts opened, the rest training postings) through portfolio's consumer handler in transactions of ${BATCH}, without the inbox rows and the broker (the consumer adds them); one connection`,
+      })
+    } finally {
+      await database.destroy()
+    }
+  }
+
+  const database = await testDatabase({ [SCHEMA]: migrations }, ctx.databaseUrl)
+  const keys = testKeys()
+  const platform = {
+    database: database.database,
+    transport: new MemoryTransport(),
+    resolveKey: keys.resolveKey,
+    issuer: TEST_ISSUER,
+    audience: TEST_AUDIENCE,
+  }
+  const app = await testService('portfolio', portfolioApp, platform, {
+    secretKeyHex: 'b8'.repeat(32),
+    publicBaseUrl: 'https://bench.creditbank',
+    startWorkers: false,
+  })
+  const db = forSchema<PortfolioDB>(database.database, SCHEMA)
+  try {
+    ctx.log(`loading ${SCHOOLS} schools, ${LEARNERS} learners, ${ENTRIES} training entries`)
+    const loadSeconds = await load(db, ctx.log)
+    const admin = { authorization: `Bearer ${keys.token({ roles: ['admin'] })}` }
+    const ask = (url: string) => async () => {
+      const res = await app.inject({ method: 'GET', url, headers: admin })
+      if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body}`)
+    }
+    const bare = await timeEach(QUERIES, async () => {
+      await sql`select count(*) from ${sql.table(`${SCHEMA}.oversight_training`)}
+        where occurred_on >= '2025-01-01' and occurred_on < '2026-01-01' and not reversed`.execute(
+        db,
+      )
+    })
+    for (const [what, url] of [
+      ['the province, a year', '/v1/oversight/training?year=2025'],
+      ['one city, a term', '/v1/oversight/training?term=2025-autumn&regionCode=410100'],
+      [
+        'one school, a year',
+        `/v1/oversight/training?year=2025&schoolId=00000000-0000-4000-8000-000000000007`,
+      ],
+    ] as const) {
+      ctx.log(`${QUERIES} requests: ${what}`)
+      const times = await timeEach(QUERIES, ask(url))
+      const p99 = percentile(times, 99)
+      results.push({
+        issue: '18',
+        metric: `oversight training figures p99, ${what}`,
+        value: p99,
+        unit: 'ms',
+        target: '≤ 200 ms',
+        pass: p99 <= 200,
+        baseline: {
+          metric: 'count(*) of the year’s training rows, bare SQL (p99)',
+          value: percentile(bare, 99),
+          unit: 'ms',
+        },
+        notes: `p50 ${percentile(times, 50).toFixed(0)} ms; ${QUERIES} sequential requests over inject after one warm-up; ${SCHOOLS} schools, ${LEARNERS.toLocaleString('en')} learners and enrollments, ${ENTRIES.toLocaleString('en')} training entries over 5 years (loaded by generated SQL in ${loadSeconds.toFixed(0)} s); figures grouped when asked, not kept as running totals`,
+      })
+    }
+  } finally {
+    await app.close()
+    await database.destroy()
+  }
+  return results
+}
+
+const suite: BenchSuite = {
+  name: 'oversight',
+  description:
+    'Issue 18: the oversight figures (training against twice the enrollment per school, city and province) p99 over HTTP from portfolio’s projection loaded with 100 schools, 10^6 learners and 10^7 training entries, beside the bare scan of the year’s rows; and the projection’s throughput through the consumer’s handler, beside the timeline alone.',
+  needsKafka: false,
+  run,
+}
+export default suite
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const databaseUrl = process.env.DATABASE_URL
+  if (!databaseUrl) throw new Error('DATABASE_URL is required')
+  const out = await run({
+    root: new URL('../../', import.meta.url).pathname,
+    databaseUrl,
+    kafkaBrokers: [],
+    log: (m) => process.stdout.write(`  ${m}\n`),
+  })
+  for (const r of out)
+    process.stdout.write(
+      `${r.metric}: ${r.value.toFixed(1)} ${r.unit} ${r.target ?? ''} ${r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL'}${r.baseline ? ` (baseline ${r.baseline.value.toFixed(1)} ${r.baseline.unit})` : ''}\n`,
+    )
+  process.exit(0)
+}

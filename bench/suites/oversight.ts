@@ -97,7 +97,7 @@ async function timeEach(n: number, f: () => Promise<void>) {
 function postings(): CloudEvent<Record<string, unknown>>[] {
   const school = randomUUID()
   const learners = Array.from({ length: 1_000 }, () => randomUUID())
-  const out = [
+  const out: CloudEvent<Record<string, unknown>>[] = [
     createEvent('/bench', {
       type: 'identity.organization.registered',
       data: {
@@ -149,7 +149,7 @@ function postings(): CloudEvent<Record<string, unknown>>[] {
       }),
     )
   }
-  return out as CloudEvent<Record<string, unknown>>[]
+  return out
 }
 
 async function throughput(

@@ -74,7 +74,10 @@ export const journey: Journey = {
     await admin.getByLabel('城市', { exact: true }).selectOption('410300')
     await admin.getByRole('button', { name: '统计', exact: true }).first().click()
     const luoyang = expected((code) => regionOf(code).startsWith('4103'))
-    await admin.getByTestId('training-total').getByText(/洛阳市学校/).waitFor()
+    await admin
+      .getByTestId('training-total')
+      .getByText(/洛阳市学校/)
+      .waitFor()
     const luoyangText = (await admin.getByTestId('training-total').textContent()) ?? ''
     t.ok(luoyangText.includes(`共开展培训 ${luoyang.personTimes} 人次`), `Luoyang: ${luoyangText}`)
 

@@ -55,7 +55,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     schema: SCHEMA,
     platform: o.platform,
     publishes: true,
-    consumes: { topics: consumedTopics, handlers: projectionHandlers() },
+    consumes: { topics: consumedTopics, handlers: (publish) => projectionHandlers(publish) },
     startWorkers: o.startWorkers,
   })
   const ctx: CredentialContext = {

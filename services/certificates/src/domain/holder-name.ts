@@ -46,7 +46,9 @@ export function sealHolderName(keys: HolderNameKeys, name: string): string {
   return encrypt(keys.sealKey, name.trim())
 }
 
+/** The holder's name; '' once the holder was erased (decision 0730). */
 export function unsealHolderName(keys: HolderNameKeys, sealed: string): string {
+  if (sealed === '') return ''
   return decrypt(keys.sealKey, sealed)
 }
 

@@ -1,11 +1,14 @@
-import type { EventHandlers } from '@creditbank/events'
+import type { CertificatesEventType } from '@creditbank/contracts'
+import type { EventHandlers, Publish } from '@creditbank/events'
 import { insertLearner, upsertOrganization } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 
 export const consumedTopics = ['creditbank.identity.v1', 'creditbank.accounts.v1']
 
 /** Projections this service keeps: organizations (owners of types, issuers' names and regions) and learners. */
-export const handlers: EventHandlers<CertificatesDB> = {
+export const handlers = (
+  publish: Publish<CertificatesEventType>,
+): EventHandlers<CertificatesDB> => ({
   'identity.organization.registered': async (trx, event) => {
     const d = event.data
     await upsertOrganization(trx, {
@@ -19,4 +22,25 @@ export const handlers: EventHandlers<CertificatesDB> = {
   'accounts.learner.opened': async (trx, event) => {
     await insertLearner(trx, event.data.learnerId)
   },
-}
+  /**
+   * certificates' part of an erasure (decision 0730): the holder's name on their certificates is
+   * no longer kept readable (its sealed copy is cleared). Its keyed hash stays, so a certificate
+   * already issued still verifies for someone who gives the holder's name, as issued credentials
+   * stay valid.
+   */
+  'accounts.learner.erased': async (trx, event) => {
+    const learnerId = event.data.learnerId
+    await trx
+      .updateTable('certificate')
+      .set({ holder_name_sealed: '' })
+      .where('learner_id', '=', learnerId)
+      .execute()
+    await publish(trx, [
+      {
+        type: 'certificates.erasure.completed',
+        subject: learnerId,
+        data: { learnerId, completedAt: new Date().toISOString() },
+      },
+    ])
+  },
+})

@@ -1,6 +1,7 @@
-import { eventPayloads, topicOf } from '@creditbank/contracts'
-import type { EventHandler, EventHandlers } from '@creditbank/events'
+import { eventPayloads, type PortfolioEventType, topicOf } from '@creditbank/contracts'
+import type { EventHandler, EventHandlers, Publish } from '@creditbank/events'
 import type { PortfolioDB } from '../db/schema.js'
+import { eraseAndReport } from '../domain/erasure.js'
 import { applyEvent, type Data } from '../domain/projection.js'
 import { applyOversight } from '../oversight/projection.js'
 
@@ -16,15 +17,32 @@ export const consumedTopics = [
  * application events, say) reaches the timeline as soon as its contract exists. Types without a
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
  */
-export function projectionHandlers(): EventHandlers<PortfolioDB> {
+export function projectionHandlers(
+  publish?: Publish<PortfolioEventType>,
+): EventHandlers<PortfolioDB> {
   // The oversight figures (decision 0800) ride on the same group: one inbox, one rebuild.
   const handler: EventHandler<PortfolioDB, Data> = async (trx, event) => {
     await applyEvent(trx, event)
     await applyOversight(trx, event)
   }
-  return Object.fromEntries(
-    Object.keys(eventPayloads)
-      .filter((type) => consumedTopics.includes(topicOf(type)))
-      .map((type) => [type, handler]),
-  )
+  return {
+    ...Object.fromEntries(
+      Object.keys(eventPayloads)
+        .filter((type) => consumedTopics.includes(topicOf(type)))
+        .map((type) => [type, handler]),
+    ),
+    // Erasure and correction (decision 0730) are not timeline items: they change what is kept.
+    // A rebuild (no publish) erases again without reporting a second time.
+    'accounts.learner.erased': async (trx, e) => {
+      await eraseAndReport(trx, String((e.data as Data).learnerId), publish)
+    },
+    'accounts.learner.corrected': async (trx, e) => {
+      const d = e.data as Data
+      await trx
+        .updateTable('learner')
+        .set({ name: String(d.name) })
+        .where('learner_id', '=', String(d.learnerId))
+        .execute()
+    },
+  }
 }

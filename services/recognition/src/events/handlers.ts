@@ -33,6 +33,7 @@ import {
   planUnderRule,
   writeOpenings,
 } from '../domain/applications.js'
+import { eraseAndReport } from '../domain/erasure.js'
 import type { CountedApplication } from '../domain/limits.js'
 import type { RuleCache } from '../domain/rule-cache.js'
 import type { Match, OutcomeFacts } from '../domain/rule-index.js'
@@ -295,6 +296,15 @@ export function workerHandlers(
     },
 
     // Who the learner is, for the reviewers of their applications (decision 0540).
+    // Erasure and correction of a learner's personal data (decision 0730).
+    'accounts.learner.erased': (trx, event) => eraseAndReport(trx, event.data.learnerId, publish),
+    'accounts.learner.corrected': async (trx, event) => {
+      await trx
+        .updateTable('learner')
+        .set({ name: event.data.name, national_id_masked: event.data.nationalIdMasked })
+        .where('id', '=', event.data.learnerId)
+        .execute()
+    },
     'accounts.learner.opened': async (trx, event) => {
       const d = event.data
       await upsertLearner(trx, {

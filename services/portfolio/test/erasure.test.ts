@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto'
+import { definition as accounts } from '@creditbank/accounts/definition'
+import { definition as certificates } from '@creditbank/certificates/definition'
+import { topicOf } from '@creditbank/contracts'
+import { createEvent } from '@creditbank/events'
+import { definition as recognition } from '@creditbank/recognition/definition'
+import { capturedLogger, eventually, testPlatform, testService } from '@creditbank/testing'
+import type { FastifyInstance } from 'fastify'
+import { sql } from 'kysely'
+import t from 'tap'
+import portfolioApp, { SCHEMA } from '../src/app.js'
+import { migrations } from '../src/db/migrations.js'
+import { plainPng } from './evidence-files.js'
+
+// Issue 17, erasure (decision 0730): a learner with every kind of data in four services is erased;
+// afterwards no table of any schema, no pending event and no log line holds their name or 身份证号,
+// the chain verifies and the balances are the same, another learner is untouched, and a replayed
+// erasure event changes nothing. (The learner's world is built as the export test builds it.)
+
+// Four services and the whole world of one learner, on a machine shared with other test files.
+t.setTimeout(300_000)
+
+const platform = await testPlatform({
+  [accounts.schema]: accounts.migrations,
+  [certificates.schema]: certificates.migrations,
+  [recognition.schema]: recognition.migrations,
+  [SCHEMA]: migrations,
+})
+const opened: FastifyInstance[] = []
+const captured = capturedLogger()
+async function listening<O>(name: string, app: Parameters<typeof testService<O>>[1], o: O) {
+  const service = await testService(name, app, platform, o, captured.logger)
+  opened.push(service)
+  await service.listen({ host: '127.0.0.1', port: 0 })
+  const address = service.server.address()
+  if (!address || typeof address === 'string') throw new Error('not listening')
+  return { app: service, url: `http://127.0.0.1:${address.port}` }
+}
+const acc = await listening('accounts', accounts.app, { piiKeyHex: 'ab'.repeat(32) })
+const cer = await listening('certificates', certificates.app, {
+  secretKeyHex: 'c4'.repeat(32),
+  accountsUrl: acc.url,
+})
+const rec = await listening('recognition', recognition.app, {})
+const portfolio = await testService(
+  'portfolio',
+  portfolioApp,
+  platform,
+  {
+    secretKeyHex: 'c5'.repeat(32),
+    publicBaseUrl: 'https://creditbank.test',
+    accountsUrl: acc.url,
+    certificatesUrl: cer.url,
+    recognitionUrl: rec.url,
+  },
+  captured.logger,
+)
+opened.push(portfolio)
+t.teardown(async () => {
+  for (const app of opened.reverse()) await app.close()
+  await platform.close()
+})
+
+const keys = platform.keys
+const admin = keys.auth({ roles: ['admin'] })
+const call = async (
+  app: FastifyInstance,
+  method: 'GET' | 'POST',
+  url: string,
+  headers: Record<string, string>,
+  payload?: object,
+) => {
+  const res = await app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
+  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
+  return res.json()
+}
+
+// Organizations come from identity's events.
+const org = (kind: string, name: string) => ({
+  organizationId: randomUUID(),
+  code: `O-${randomUUID().slice(0, 8)}`,
+  name,
+  kind,
+  regionCode: '410100',
+  schoolLevel: kind === 'school' ? 'higher_vocational' : null,
+})
+const source = org('school', '郑州铁路职业技术学院')
+const target = org('school', '河南职业技术学院')
+const evaluator = org('evaluation_org', '工业和信息化部教育与考试中心')
+await platform.transport.publish(
+  [source, target, evaluator].map((data) => {
+    const e = createEvent('/creditbank/identity', {
+      type: 'identity.organization.registered',
+      data,
+    })
+    return { topic: topicOf(e.type), key: data.organizationId, value: JSON.stringify(e) }
+  }),
+)
+const registrar = (o: { organizationId: string }) =>
+  keys.auth({ roles: ['registrar'], org: o.organizationId })
+const issuer = keys.auth({ roles: ['issuer'], org: evaluator.organizationId })
+
+let seq = 7
+function person(name: string) {
+  seq += 1
+  const first17 = `4101051999${String(1 + (seq % 12)).padStart(2, '0')}${10 + (seq % 18)}${100 + seq}`
+  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i]!, 0)
+  return { nationalId: `${first17}${'10X98765432'[sum % 11]}`, name }
+}
+const me = person('钱可删')
+const someone = person('赵旁人')
+
+// The source school opens both learners and posts a course for each.
+await eventually(async () => {
+  const res = await acc.app.inject({
+    method: 'POST',
+    url: '/v1/learners',
+    headers: registrar(source),
+    payload: { ...me, category: 'student' },
+  })
+  return res.statusCode === 201 || res.statusCode === 200
+})
+const mine = await call(acc.app, 'POST', '/v1/learners', registrar(source), {
+  ...me,
+  category: 'student',
+})
+const theirs = await call(acc.app, 'POST', '/v1/learners', registrar(source), {
+  ...someone,
+  category: 'student',
+})
+const learner = keys.auth({ roles: ['learner'], learner: mine.id })
+const course = (learnerId: string, title: string) => ({
+  learnerId,
+  kind: 'course',
+  title,
+  code: 'RAIL101',
+  credits: '3',
+  grade: { score: '90', scale: '100' },
+  occurredOn: '2025-06-30',
+})
+const myCourse = await call(
+  acc.app,
+  'POST',
+  '/v1/outcomes',
+  registrar(source),
+  course(mine.id, '机车构造'),
+)
+const theirCourse = await call(
+  acc.app,
+  'POST',
+  '/v1/outcomes',
+  registrar(source),
+  course(theirs.id, '旁人的课程'),
+)
+
+// The target school enrolls the learner; recognition turns a certificate into credits there.
+const enrollment = await call(acc.app, 'POST', '/v1/enrollments', registrar(target), {
+  learnerId: mine.id,
+  programCode: 'P-WEB',
+  programName: '软件技术',
+  startedOn: '2025-09-01',
+  ...me,
+})
+const typeCode = `T${randomUUID().slice(0, 6).toUpperCase()}`
+await eventually(async () => {
+  const res = await cer.app.inject({
+    method: 'POST',
+    url: '/v1/certificate-types',
+    headers: admin,
+    payload: {
+      code: typeCode,
+      name: 'Web前端开发',
+      nameEn: 'Web Front-End Development',
+      evaluationOrgId: evaluator.organizationId,
+      levels: ['junior', 'intermediate'],
+      validityYears: 3,
+      fees: { junior: '80', intermediate: '120' },
+      majors: ['软件技术'],
+    },
+  })
+  return res.statusCode === 201
+})
+await eventually(async () => {
+  const res = await rec.app.inject({
+    method: 'POST',
+    url: '/v1/rules',
+    headers: admin,
+    payload: {
+      code: `R-${randomUUID().slice(0, 8)}`,
+      name: '证书换学分',
+      targetOrgId: target.organizationId,
+      source: { kind: 'certificate', typeCode, minLevel: 'intermediate' },
+      award: { courseCode: 'WEB201', courseName: '网页设计', courseType: 'core', credits: '4' },
+      review: { mode: 'auto' },
+      conditions: { programCodes: ['P-WEB'] },
+      validFrom: '2025-01-01',
+    },
+  })
+  return res.statusCode === 201
+})
+// The worker must know the enrollment before the certificate's entry reaches it.
+await eventually(async () => {
+  const rows = await platform.database.kysely
+    .selectFrom(`${recognition.schema}.enrollment` as never)
+    .selectAll()
+    .execute()
+    .catch(() => [])
+  return rows.length > 0
+})
+const certificate = await eventually(async () => {
+  const res = await cer.app.inject({
+    method: 'POST',
+    url: '/v1/certificates',
+    headers: issuer,
+    payload: {
+      typeCode,
+      level: 'intermediate',
+      issuedOn: '2025-07-01',
+      nationalId: me.nationalId,
+      holderName: me.name,
+    },
+  })
+  return res.statusCode === 201 ? (res.json() as { id: string; number: string }) : undefined
+})
+const application = await eventually(async () => {
+  const page = await call(rec.app, 'GET', `/v1/applications?learnerId=${mine.id}`, learner)
+  return page.items.find((a: { status: string }) => a.status === 'approved') as
+    | { id: string; trail: unknown[] }
+    | undefined
+}, 30_000)
+
+// The learner's own acts at portfolio: an evidence file, a share opened once, a credential.
+const png = await plainPng()
+const evidence = await call(
+  portfolio,
+  'POST',
+  `/v1/learners/${mine.id}/evidence?filename=${encodeURIComponent(`${me.name}的证明.png`)}`,
+  { ...learner, 'content-type': 'image/png' },
+  png as unknown as object,
+)
+const share = await call(portfolio, 'POST', '/v1/shares', learner, {
+  scope: 'all',
+  expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+  label: `${me.name}给用人单位`,
+})
+const myTimeline = await eventually(async () => {
+  const page = await call(portfolio, 'GET', `/v1/learners/${mine.id}/timeline?limit=100`, learner)
+  const cats = new Set(page.items.map((i: { category: string }) => i.category))
+  return ['outcome', 'certificate', 'recognized', 'enrollment'].every((c) => cats.has(c))
+    ? (page.items as { entryId: string | null; category: string }[])
+    : undefined
+}, 30_000)
+await call(portfolio, 'GET', `/v1/shared/${share.token}`, { 'user-agent': 'HR-browser/1.0' })
+await call(portfolio, 'GET', `/v1/learners/${mine.id}/credentials/${myCourse.id}`, learner)
+// A registrar reads the learner: the "who looked" log has it.
+await call(acc.app, 'GET', `/v1/learners/${mine.id}`, registrar(source))
+await eventually(async () => {
+  const page = await call(portfolio, 'GET', `/v1/learners/${theirs.id}/timeline`, {
+    ...keys.auth({ roles: ['learner'], learner: theirs.id }),
+  })
+  return page.items.length > 0
+})
+
+/** Every text-like column of every table in the four schemas holding the needle: `schema.table.column`. */
+async function clearTextIn(needle: string) {
+  const db = platform.database.kysely
+  const cols = await sql<{ table_schema: string; table_name: string; column_name: string }>`
+    select c.table_schema, c.table_name, c.column_name from information_schema.columns c
+    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
+    where c.table_schema in ('accounts', 'certificates', 'recognition', 'portfolio')
+      and t.table_type = 'BASE TABLE'
+      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
+    db,
+  )
+  const hits: string[] = []
+  for (const c of cols.rows) {
+    const r = await sql<{ n: string }>`select count(*)::text as n
+      from ${sql.table(`${c.table_schema}.${c.table_name}`)}
+      where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(db)
+    if (r.rows[0]!.n !== '0') hits.push(`${c.table_schema}.${c.table_name}.${c.column_name}`)
+  }
+  return hits
+}
+
+t.test(
+  'erased everywhere: nothing readable left, the ledger the same, another learner untouched',
+  async (t) => {
+    t.ok(
+      (await clearTextIn(me.name)).length > 0,
+      'before: the name is there in the clear somewhere',
+    )
+    const account = await call(acc.app, 'GET', `/v1/learners/${mine.id}/account`, learner)
+    const res = await acc.app.inject({
+      method: 'POST',
+      url: `/v1/learners/${mine.id}/erasure`,
+      headers: learner,
+      payload: {},
+    })
+    t.equal(res.statusCode, 201, res.body)
+    const done = await eventually(async () => {
+      const e = await call(acc.app, 'GET', `/v1/learners/${mine.id}/erasure`, learner)
+      return e.complete ? e : undefined
+    }, 30_000)
+    t.same(
+      done.services.map((s: { service: string }) => s.service),
+      ['accounts', 'certificates', 'recognition', 'portfolio'],
+      'each service reported its part',
+    )
+
+    // No table of any schema (outboxes and inboxes included) and no log line holds them.
+    await eventually(async () => {
+      for (const schema of ['accounts', 'certificates', 'recognition', 'portfolio']) {
+        const r = await sql<{
+          n: string
+        }>`select count(*)::text as n from ${sql.table(`${schema}.outbox_event`)}`.execute(
+          platform.database.kysely,
+        )
+        if (r.rows[0]!.n !== '0') return false
+      }
+      return true
+    })
+    for (const needle of [me.name, me.nationalId])
+      t.same(
+        await clearTextIn(needle),
+        [],
+        `no column holds ${needle === me.name ? 'the name' : 'the 身份证号'}`,
+      )
+    const logs = captured.lines.join('')
+    t.ok(logs.includes(mine.id), 'the logs were captured')
+    t.notOk(logs.includes(me.name), 'no log line holds the name')
+    t.notOk(logs.includes(me.nationalId), 'no log line holds the 身份证号')
+
+    // What the erasure's own events carry: ids and times only.
+    for (const type of [
+      'accounts.learner.erased',
+      'certificates.erasure.completed',
+      'recognition.erasure.completed',
+      'portfolio.erasure.completed',
+    ] as const) {
+      const events = platform.transport.events(type).filter((e) => e.subject === mine.id)
+      t.equal(events.length, 1, `one ${type}`)
+      t.notOk(JSON.stringify(events).includes(me.name), `${type} carries no name`)
+    }
+
+    // The account remains: the same balances, a chain that verifies, the credential still answers.
+    t.same(await call(acc.app, 'GET', `/v1/learners/${mine.id}/account`, learner), account)
+    t.match(await call(acc.app, 'GET', `/v1/learners/${mine.id}/chain`, learner), { valid: true })
+    t.match(await call(acc.app, 'GET', `/v1/learners/${mine.id}`, learner), {
+      erased: true,
+      name: null,
+    })
+    const cert = await call(cer.app, 'GET', `/v1/certificates/${certificate.id}`, admin)
+    t.equal(cert.status, 'valid', 'the certificate already issued stays valid')
+    const evidenceGone = await portfolio.inject({
+      method: 'GET',
+      url: `/v1/evidence/${evidence.id}`,
+      headers: learner,
+    })
+    t.equal(evidenceGone.statusCode, 404, 'the evidence file is deleted')
+    const shareGone = await portfolio.inject({ method: 'GET', url: `/v1/shared/${share.token}` })
+    t.equal(shareGone.statusCode, 404, 'the share is deleted')
+
+    // Another learner is untouched.
+    t.match(await call(acc.app, 'GET', `/v1/learners/${theirs.id}`, admin), { name: someone.name })
+    t.ok((await clearTextIn(someone.name)).includes('portfolio.learner.name'))
+
+    // A replayed erasure event changes nothing: no second report from any service.
+    const first = platform.transport
+      .events('accounts.learner.erased')
+      .find((e) => e.subject === mine.id)!
+    await platform.transport.publish([
+      { topic: 'creditbank.accounts.v1', key: mine.id, value: JSON.stringify(first) },
+    ])
+    const again = await acc.app.inject({
+      method: 'POST',
+      url: `/v1/learners/${mine.id}/erasure`,
+      headers: learner,
+      payload: {},
+    })
+    t.equal(again.statusCode, 200)
+    await new Promise((r) => setTimeout(r, 1_000))
+    t.equal(
+      platform.transport.events('portfolio.erasure.completed').filter((e) => e.subject === mine.id)
+        .length,
+      1,
+      'a replay is a no-op',
+    )
+    t.same(await call(acc.app, 'GET', `/v1/learners/${mine.id}/account`, learner), account)
+    void myTimeline
+    void application
+    void enrollment
+    void theirCourse
+  },
+)

@@ -1,4 +1,5 @@
 import { createPublicKey, type JsonWebKey } from 'node:crypto'
+import { authErrors } from './plugin.js'
 
 /**
  * Finds the public key (PEM) for a token's `kid`, or nothing when the kid is unknown. `forget`
@@ -40,6 +41,8 @@ export function jwkToPem(jwk: JsonWebKey): string {
     .toString()
 }
 
+const FAILED_RETRY_MS = 1_000
+
 /** A resolver over a fixed set of keys (tests, and identity verifying its own tokens). */
 export function staticKeyResolver(keys: () => Promise<Jwk[]> | Jwk[]): KeyResolver {
   const pems = new Map<string, string>()
@@ -55,7 +58,10 @@ export function staticKeyResolver(keys: () => Promise<Jwk[]> | Jwk[]): KeyResolv
 
 /**
  * Reads identity's JWKS and caches it; an unknown kid refreshes the set at most once per
- * `minRefreshMs`, so a flood of forged kids cannot turn into a flood of fetches.
+ * `minRefreshMs`, so a flood of forged kids cannot turn into a flood of fetches. When the set
+ * cannot be read (identity restarting, its database away) and the kid is not cached, the answer is
+ * AUTH_KEYS_UNAVAILABLE (503): the token may be good, and a 401 would tell the client to sign in
+ * again.
  */
 export function jwksKeyResolver(
   url: string,
@@ -66,6 +72,8 @@ export function jwksKeyResolver(
   let keys = new Map<string, string>()
   let fetchedAt = 0
   let inFlight: Promise<void> | undefined
+  let attemptedAt = 0
+  let lastFailed = false
 
   async function refresh() {
     const res = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 3_000) })
@@ -76,22 +84,39 @@ export function jwksKeyResolver(
     keys = next
     fetchedAt = Date.now()
   }
+  const refreshOnce = () => {
+    attemptedAt = Date.now()
+    return (inFlight ??= refresh()
+      .then(
+        () => {
+          lastFailed = false
+        },
+        () => {
+          lastFailed = true
+        },
+      )
+      .finally(() => {
+        inFlight = undefined
+      }))
+  }
 
   const resolve: KeyResolver = async (kid) => {
-    const age = Date.now() - fetchedAt
-    if (age > cacheMs || (!keys.has(kid) && age > minRefreshMs)) {
-      inFlight ??= refresh().finally(() => {
-        inFlight = undefined
-      })
-      await inFlight.catch(() => {})
-    }
-    return keys.get(kid)
+    const now = Date.now()
+    // While the set cannot be read, it is tried again at most once a second.
+    const sinceAttempt = now - attemptedAt
+    const stale = now - fetchedAt > cacheMs && sinceAttempt > FAILED_RETRY_MS
+    const missing = !keys.has(kid) && sinceAttempt > (lastFailed ? FAILED_RETRY_MS : minRefreshMs)
+    if (stale || missing) await refreshOnce()
+    const pem = keys.get(kid)
+    if (!pem && lastFailed) throw authErrors.AUTH_KEYS_UNAVAILABLE()
+    return pem
   }
   // A revoked key: dropped now, and the next token (of whatever key) makes the cache fetch the set
   // again at once, so a new key signing since the emergency rotation is not refused meanwhile.
   resolve.forget = (kid) => {
     keys.delete(kid)
     fetchedAt = 0
+    attemptedAt = 0
   }
   return resolve
 }

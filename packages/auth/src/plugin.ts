@@ -27,6 +27,11 @@ export const authErrors = defineErrors({
     '登录已失效，请重新登录',
   ],
   AUTH_FORBIDDEN: ['forbidden', 'This caller may not do this', '你没有权限这样做'],
+  AUTH_KEYS_UNAVAILABLE: [
+    'unavailable',
+    'Tokens cannot be checked right now; try again shortly',
+    '暂时无法验证登录，请稍后再试',
+  ],
 })
 
 /**

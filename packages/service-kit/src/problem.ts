@@ -142,6 +142,7 @@ export function installErrorHandler(app: FastifyInstance) {
       if (err instanceof AppError) {
         const detail = err.message !== err.title ? err.message : undefined
         const title: string | Title = err.titleZh ? [err.title, err.titleZh] : err.title
+        if (err.kind === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_S))
         return sendProblem(reply, errorStatus[err.kind], err.code, title, detail, err.errors)
       }
       const fe = err as FastifyError & { validationContext?: string }

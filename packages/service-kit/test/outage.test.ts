@@ -1,4 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { createServer as createHttpServer } from 'node:http'
 import { createServer, type Socket } from 'node:net'
+import { jwksKeyResolver } from '@creditbank/auth'
 import { openDatabase } from '@creditbank/db'
 import { type EventTables, KafkaTransport, MemoryTransport } from '@creditbank/events'
 import { buildServer, type Platform, servicePlatform } from '@creditbank/service-kit'
@@ -98,5 +101,45 @@ t.test(
       t.equal(thing.headers['retry-after'], '2')
       t.equal(thing.json().code, 'DATABASE_UNAVAILABLE')
     }
+  },
+)
+
+t.test(
+  "while identity's key set cannot be read, a token whose key is not cached is 503 with Retry-After, not 401",
+  async (t) => {
+    // identity's JWKS: away (503) first, then back with the token's key.
+    const { publicKey } = generateKeyPairSync('ed25519')
+    const jwk = { ...publicKey.export({ format: 'jwk' }), kid: 'k-2026', alg: 'EdDSA', use: 'sig' }
+    let away = true
+    const identity = createHttpServer((_, res) => {
+      res.writeHead(away ? 503 : 200, { 'content-type': 'application/json' })
+      res.end(away ? '{}' : JSON.stringify({ keys: [jwk] }))
+    })
+    await new Promise<void>((r) => identity.listen(0, '127.0.0.1', r))
+    t.teardown(() => identity.close())
+    const { port } = identity.address() as { port: number }
+    const database = await openDatabase({ url: process.env.DATABASE_URL ?? 'postgres://x' })
+    t.teardown(() => database.close())
+    const app = await serviceOn(t, {
+      ...base,
+      resolveKey: jwksKeyResolver(`http://127.0.0.1:${port}/.well-known/jwks.json`),
+      database,
+      transport: new MemoryTransport(),
+    })
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+    const token = `${part({ alg: 'EdDSA', typ: 'JWT', kid: 'k-2026' })}.${part({ sub: 'u' })}.c2ln`
+    const call = () =>
+      app.inject({ method: 'GET', url: '/thing', headers: { authorization: `Bearer ${token}` } })
+    for (const attempt of [1, 2]) {
+      const res = await call()
+      t.equal(res.statusCode, 503, `attempt ${attempt}: 503, for the token may be good`)
+      t.equal(res.headers['retry-after'], '2')
+      t.equal(res.json().code, 'AUTH_KEYS_UNAVAILABLE')
+    }
+    away = false
+    await new Promise((r) => setTimeout(r, 1_100)) // the set is tried again at most once a second
+    const back = await call()
+    t.equal(back.statusCode, 401, 'once the keys are read, the forged signature is refused as such')
+    t.equal(back.json().code, 'AUTH_TOKEN_INVALID')
   },
 )

@@ -51,9 +51,7 @@ async function services(ctx: BenchContext): Promise<BenchResult[]> {
     namespace: `bench-idle-${randomBytes(3).toString('hex')}.`,
   })
   try {
-    const pids = Object.fromEntries(
-      Object.values(cluster.services).map((s) => [s.name, s.child.pid!]),
-    )
+    const pids = Object.fromEntries(Object.values(cluster.services).map((s) => [s.service, s.pid!]))
     const cpu = await idleCpu(pids)
     return Object.entries(cpu).map(([service, percent]) => ({
       issue: '19',

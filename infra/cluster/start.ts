@@ -4,12 +4,10 @@
 import { randomBytes } from 'node:crypto'
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { serviceNames, startCluster } from '@creditbank/testing'
 import { loadDemoData } from '../../seeds/load.js'
-import { clusterServices, startCluster } from './cluster.js'
 
 const say = (line: string) => process.stdout.write(`${line}\n`)
-const root = fileURLToPath(new URL('../../', import.meta.url))
 const databaseUrl = process.env.DATABASE_URL
 const kafkaBrokers = process.env.KAFKA_BROKERS
 if (!databaseUrl || !kafkaBrokers) {
@@ -45,20 +43,28 @@ function localSecrets(): Record<string, string> {
 
 const secrets = localSecrets()
 // The gateway on 3000 + PORT_OFFSET; replica r of the k-th service on 3000 + offset + 100·(r+1) + k+1.
+const gatewayUrl = `http://127.0.0.1:${3000 + offset}`
 const cluster = await startCluster({
-  root,
   databaseUrl,
   kafkaBrokers,
   replicas,
-  dataDir,
+  gateway: true,
+  restart: true,
+  logDir: join(dataDir, 'logs'),
   secrets,
   port: (service, replica) =>
     service === 'web'
       ? 3000 + offset
-      : 3000 + offset + 100 * (replica + 1) + clusterServices.indexOf(service) + 1,
+      : 3000 + offset + 100 * (replica + 1) + serviceNames.indexOf(service) + 1,
   ...(process.env.PAGES_DIR ? { pagesDir: process.env.PAGES_DIR } : {}),
   logLevel: process.env.LOG_LEVEL ?? 'warn',
   say,
+  // Where each process is, for a drill that kills or pauses one.
+  onChange: (processes) =>
+    writeFileSync(
+      join(dataDir, 'cluster.json'),
+      `${JSON.stringify({ gateway: gatewayUrl, processes }, null, 2)}\n`,
+    ),
 })
 let closing = false
 const shutdown = async () => {
@@ -73,7 +79,7 @@ process.once('SIGTERM', () => void shutdown())
 say(
   `Credit Bank cluster: ${replicas} replicas of each service, state in ${join(dataDir, 'cluster.json')}`,
 )
-say(`  web (gateway)  ${cluster.gatewayUrl}/`)
+say(`  web (gateway)  ${gatewayUrl}/`)
 for (const p of cluster.processes.filter((x) => x.service !== 'web'))
   say(`  ${`${p.service}#${p.replica}`.padEnd(14)} ${p.url}  pid ${p.pid}  log ${p.log}`)
 say(`  admin login:  ${secrets.BOOTSTRAP_ADMIN_USERNAME} / ${secrets.BOOTSTRAP_ADMIN_PASSWORD}`)
@@ -83,7 +89,7 @@ const marker = join(dataDir, `.seeded-${Buffer.from(databaseUrl).toString('base6
 if (process.env.SEED !== '0' && !existsSync(marker)) {
   say('  loading demo data…')
   const summary = await loadDemoData({
-    baseUrl: cluster.gatewayUrl,
+    baseUrl: gatewayUrl,
     admin: {
       username: secrets.BOOTSTRAP_ADMIN_USERNAME!,
       password: secrets.BOOTSTRAP_ADMIN_PASSWORD!,
@@ -97,4 +103,4 @@ if (process.env.SEED !== '0' && !existsSync(marker)) {
   )
 }
 say(`  demo password: ${secrets.DEMO_PASSWORD}`)
-say(`Open ${cluster.gatewayUrl}/ — Ctrl-C stops every process.`)
+say(`Open ${gatewayUrl}/ — Ctrl-C stops every process.`)

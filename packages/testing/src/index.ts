@@ -1,3 +1,4 @@
+export * from './cluster.js'
 export * from './database.js'
 export * from './private-postgres.js'
 export * from './processes.js'

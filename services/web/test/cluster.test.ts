@@ -7,21 +7,18 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { topicOf } from '@creditbank/contracts'
 import { openDatabase } from '@creditbank/db'
+import { type Cluster, startCluster } from '@creditbank/testing'
 import { AssignerProtocol, Kafka, logLevel } from 'kafkajs'
 import { sql } from 'kysely'
 import t from 'tap'
-import { type Cluster, startCluster } from '../../../infra/cluster/cluster.js'
 import { nationalIdOf } from '../../../seeds/data.js'
 
 const databaseUrl = process.env.DATABASE_URL
 const brokers = process.env.KAFKA_BROKERS
-const root = fileURLToPath(new URL('../../../', import.meta.url))
 const POSTINGS = 120
 const LEARNERS = 12
 // The cluster's own topics and groups: other tests publish to the broker's shared topics, and a
@@ -29,17 +26,6 @@ const LEARNERS = 12
 const NAMESPACE = `cluster-${randomBytes(4).toString('hex')}.`
 const ACCOUNTS_TOPIC = `${NAMESPACE}${topicOf('accounts.outcome.posted')}`
 const PORTFOLIO_GROUP = `${NAMESPACE}creditbank.portfolio`
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer()
-    s.once('error', reject)
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number }
-      s.close(() => resolve(port))
-    })
-  })
-}
 
 /** JSON over fetch through the gateway; throws with the answer on an unexpected status. */
 function client(base: string) {
@@ -119,20 +105,18 @@ t.test(
       rmSync(dataDir, { recursive: true, force: true })
     })
     cluster = await startCluster({
-      root,
       databaseUrl: url.toString(),
       kafkaBrokers: brokers!,
+      namespace: NAMESPACE,
       replicas: 2,
-      dataDir,
+      gateway: true,
+      logDir: join(dataDir, 'logs'),
       secrets,
       pagesDir,
-      port: () => freePort(),
-      env: { DB_POOL_MAX: '4', KAFKA_NAMESPACE: NAMESPACE },
-      // Eleven processes start at once; on a busy two-core machine that takes minutes.
-      readyTimeoutMs: 600_000,
+      env: { DB_POOL_MAX: '4' },
     })
     t.equal(cluster.processes.length, 11, 'five services × two replicas, and the gateway')
-    const api = client(cluster.gatewayUrl)
+    const api = client(cluster.gatewayUrl!)
 
     const login = async (username: string, password: string) =>
       (

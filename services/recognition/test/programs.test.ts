@@ -455,3 +455,37 @@ t.test("Korea's degree standards in seeds/ are requirement sets the API accepts"
     t.equal(res.json().maxCreditsPerYear, '42')
   }
 })
+
+t.test('a replayed outcome counts once; a reversed one stops counting', async (t) => {
+  const before = (await get(`/v1/learners/${learner}/progress`)).json()
+  const web301 = before.counted.find((l: { courseCode: string }) => l.courseCode === 'WEB301')
+  const again = r.outcome(learner, {
+    entryId: web301.entryId,
+    orgId: school,
+    code: 'WEB301',
+    title: 'WEB301',
+    credits: '4',
+    occurredOn: '2026-09-20',
+  })
+  await r.deliver([again]) // the same entry under a new event id
+  const replayed = (await get(`/v1/learners/${learner}/progress`)).json()
+  t.same(replayed.total, before.total, 'the replay changes nothing')
+  await r.deliver([
+    {
+      type: 'accounts.entry.reversed',
+      subject: learner,
+      data: {
+        entryId: randomUUID(),
+        reversedEntryId: web301.entryId,
+        learnerId: learner,
+        orgId: school,
+        reason: 'posted in error',
+        postedAt: new Date().toISOString(),
+      },
+    },
+  ])
+  const after = (await get(`/v1/learners/${learner}/progress`)).json()
+  // Plan v2: 30 in all; WEB301's 4 no longer count: 12 − 4 = 8 done.
+  t.same(after.total, { required: '30', done: '8', missing: '22' })
+  t.notOk(after.counted.some((l: { courseCode: string }) => l.courseCode === 'WEB301'))
+})

@@ -15,7 +15,7 @@ import type { ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
 import { performance } from 'node:perf_hooks'
-import { jsonRows, migrate, openDatabase } from '@creditbank/db'
+import { forSchema, jsonRows, migrate, openDatabase } from '@creditbank/db'
 import { encrypt, keyedHash, parseKey } from '@creditbank/service-kit'
 import { writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
 import { testKeys } from '@creditbank/testing'
@@ -23,6 +23,7 @@ import { sql } from 'kysely'
 import { migrations } from '../../services/accounts/src/db/migrations.js'
 import { GENESIS_HASH } from '../../services/accounts/src/domain/chain.js'
 import { checkCharacter } from '../../services/accounts/src/domain/national-id.js'
+import { sealLearnersAtStart } from '../../services/accounts/src/domain/seal-at-start.js'
 import { bundledService, describeImage, httpClient, round, runIfMain } from '../lib.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 import { freePort, jwksServer, settle, startService, stopService } from './accounts.js'
@@ -95,6 +96,8 @@ async function openAccounts(db: Awaited<ReturnType<typeof openDatabase>>, people
       db.kysely,
     )
   }
+  // Written as accounts wrote rows before per-learner keys; sealed the way a start seals them (0730).
+  await sealLearnersAtStart(forSchema(db, 'accounts'), key)
 }
 
 /** What every row posts besides its learner: a course as a school's grade sheet has it. */

@@ -9,7 +9,6 @@ import type { FastifyInstance } from 'fastify'
 import { sql } from 'kysely'
 import portfolioApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
-import { plainPng } from './evidence-files.js'
 
 // A measurement, not a test (run: npx tsx test/erasure-measure.ts, with DATABASE_URL and
 // KAFKA_BROKERS for the real pass): the time from POST /v1/learners/{id}/erasure to every service's
@@ -59,7 +58,6 @@ const portfolio = await testService(
 opened.push(portfolio)
 
 const keys = platform.keys
-const admin = keys.auth({ roles: ['admin'] })
 const call = async (
   app: FastifyInstance,
   method: 'GET' | 'POST',
@@ -95,7 +93,6 @@ await platform.transport.publish(
 )
 const registrar = (o: { organizationId: string }) =>
   keys.auth({ roles: ['registrar'], org: o.organizationId })
-const issuer = keys.auth({ roles: ['issuer'], org: evaluator.organizationId })
 
 let seq = 7
 function person(name: string) {
@@ -173,15 +170,15 @@ await eventually(
   5,
 )
 const complete = performance.now() - t0
-console.log(
-  JSON.stringify({
+process.stdout.write(
+  `${JSON.stringify({
     entries: 1_000,
     answeredMs: Math.round(answered),
     completeMs: Math.round(complete),
     database: process.env.DATABASE_URL ? 'postgres' : 'pglite',
     bus: process.env.KAFKA_BROKERS ? 'kafka' : 'in-process',
-    theirs: theirs.id !== mine.id,
-  }),
+    another: theirs.id !== mine.id,
+  })}\n`,
 )
 for (const app of opened.reverse()) await app.close()
 await platform.close()

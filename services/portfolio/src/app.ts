@@ -36,10 +36,12 @@ export interface PortfolioOptions {
   recognitionUrl?: string
   /** Instead of `recognitionUrl`: how grants are asked (tests pass a stand-in). */
   evidenceGrants?: EvidenceGrants
+  /** identity (IDENTITY_URL, where the keys are), asked for the learner's user account (0722). */
+  identityUrl?: string
   /** accounts and certificates, asked for their part of a learner's copy of their data (0721). */
   accountsUrl?: string
   certificatesUrl?: string
-  /** Instead of the three URLs: how the copy asks the services (tests pass the real apps' inject). */
+  /** Instead of the four URLs: how the copy asks the services (tests pass the real apps' inject). */
   exportSources?: SourceGet
 }
 
@@ -80,6 +82,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     ctx,
     o.exportSources ??
       httpSources({
+        identity: o.identityUrl ?? 'http://127.0.0.1:3001',
         accounts: o.accountsUrl ?? 'http://127.0.0.1:3002',
         certificates: o.certificatesUrl ?? 'http://127.0.0.1:3003',
         recognition: o.recognitionUrl ?? 'http://127.0.0.1:3004',

@@ -15,6 +15,7 @@ export const definition: ServiceDefinition<Omit<PortfolioOptions, 'platform'>> =
     secretKeyHex: c.PORTFOLIO_SECRET_KEY,
     publicBaseUrl: c.PUBLIC_BASE_URL,
     recognitionUrl: c.RECOGNITION_URL,
+    identityUrl: c.IDENTITY_URL,
     accountsUrl: c.ACCOUNTS_URL,
     certificatesUrl: c.CERTIFICATES_URL,
   }),

@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto'
+import { createServer } from 'node:http'
 import { definition as accounts } from '@creditbank/accounts/definition'
 import { definition as certificates } from '@creditbank/certificates/definition'
 import { topicOf } from '@creditbank/contracts'
@@ -40,9 +41,23 @@ const cer = await listening('certificates', certificates.app, {
   accountsUrl: acc.url,
 })
 const rec = await listening('recognition', recognition.app, {})
+// identity verifies only tokens it issued itself, and the other three verify this test's keys, so
+// identity is a stand-in here answering GET /v1/me as identity does (identity's own test,
+// services/identity/test/me.test.ts, reads the real answer for a learner with their token).
+const identityCalls: string[] = []
+let identityUser: Record<string, unknown> = {}
+const idStandIn = createServer((req, res) => {
+  identityCalls.push(`${req.method} ${req.url} ${req.headers.authorization}`)
+  const ok = req.method === 'GET' && req.url === '/v1/me' && req.headers.authorization
+  res.writeHead(ok ? 200 : 401, { 'content-type': 'application/json' })
+  res.end(JSON.stringify(ok ? identityUser : { code: 'AUTH_REQUIRED' }))
+})
+await new Promise<void>((resolve) => idStandIn.listen(0, '127.0.0.1', resolve))
+const idPort = (idStandIn.address() as { port: number }).port
 const portfolio = await testService('portfolio', portfolioApp, platform, {
   secretKeyHex: 'c5'.repeat(32),
   publicBaseUrl: 'https://creditbank.test',
+  identityUrl: `http://127.0.0.1:${idPort}`,
   accountsUrl: acc.url,
   certificatesUrl: cer.url,
   recognitionUrl: rec.url,
@@ -50,6 +65,7 @@ const portfolio = await testService('portfolio', portfolioApp, platform, {
 opened.push(portfolio)
 t.teardown(async () => {
   for (const app of opened.reverse()) await app.close()
+  await new Promise((resolve) => idStandIn.close(resolve))
   await platform.close()
 })
 
@@ -122,6 +138,25 @@ const theirs = await call(acc.app, 'POST', '/v1/learners', registrar(source), {
   category: 'student',
 })
 const learner = keys.auth({ roles: ['learner'], learner: mine.id })
+const myUserId = randomUUID()
+identityUser = {
+  kind: 'user',
+  subject: myUserId,
+  roles: ['learner'],
+  org: null,
+  learner: mine.id,
+  scopes: [],
+  user: {
+    id: myUserId,
+    username: 'wang.xiaoshu',
+    displayName: '王小数',
+    platformAdmin: false,
+    learnerId: mine.id,
+    memberships: [],
+    createdAt: '2026-09-01T02:00:00.000Z',
+  },
+  lastSignInAt: '2026-12-06T23:59:00.000Z',
+}
 const course = (learnerId: string, title: string) => ({
   learnerId,
   kind: 'course',
@@ -297,6 +332,14 @@ t.test('the copy holds every item of every service, and each file parses', async
     if (!f.path.startsWith('portfolio/evidence/'))
       t.ok(readme.includes(f.path), `README names ${f.path}`)
 
+  t.match(json('identity/user.json'), identityUser, 'identity’s answer, as it gave it')
+  t.same(
+    identityCalls,
+    [`GET /v1/me ${learner.authorization}`],
+    'identity asked once, with the learner’s own token',
+  )
+  t.match(readme, /登录账号/)
+  t.match(readme, /Your sign-in account/)
   t.match(json('accounts/learner.json'), { id: mine.id, name: me.name, accountNo: mine.accountNo })
   t.match(json('accounts/account.json'), { accountNo: mine.accountNo })
   t.match(json('accounts/chain.json'), { valid: true })
@@ -401,6 +444,7 @@ t.test('a service that does not answer fails the copy whole, with 503', async (t
   const down = await testService('portfolio', portfolioApp, platform, {
     secretKeyHex: 'c5'.repeat(32),
     startWorkers: false,
+    identityUrl: `http://127.0.0.1:${idPort}`,
     accountsUrl: acc.url,
     // The discard port: nothing listens there.
     certificatesUrl: 'http://127.0.0.1:9',
@@ -418,4 +462,21 @@ t.test('a service that does not answer fails the copy whole, with 503', async (t
     headers: { ...learner, 'accept-language': 'zh-CN' },
   })
   t.match(zh.json().title, /服务暂时没有响应/)
+})
+
+t.test('identity not answering is the same 503: no archive without the user account', async (t) => {
+  const down = await testService('portfolio', portfolioApp, platform, {
+    secretKeyHex: 'c5'.repeat(32),
+    startWorkers: false,
+    identityUrl: 'http://127.0.0.1:9',
+    accountsUrl: acc.url,
+    certificatesUrl: cer.url,
+    recognitionUrl: rec.url,
+  })
+  t.teardown(() => down.close())
+  const res = await exportOf(learner, mine.id, down)
+  t.equal(res.statusCode, 503)
+  t.ok(res.headers['retry-after'])
+  t.match(res.json(), { code: 'PORTFOLIO_EXPORT_SOURCE_UNAVAILABLE', detail: /identity/ })
+  t.notOk(res.body.includes(me.name), 'nothing of the learner in it')
 })

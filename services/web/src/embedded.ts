@@ -65,6 +65,7 @@ const secrets = localSecrets()
 const merged: Record<string, string | undefined> = {
   ...secrets,
   PUBLIC_BASE_URL: `http://127.0.0.1:${webPort}`,
+  IDENTITY_URL: `http://127.0.0.1:${3001 + portOffset}`,
   ACCOUNTS_URL: `http://127.0.0.1:${3002 + portOffset}`,
   CERTIFICATES_URL: `http://127.0.0.1:${3003 + portOffset}`,
   RECOGNITION_URL: `http://127.0.0.1:${3004 + portOffset}`,

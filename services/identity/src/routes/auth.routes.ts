@@ -165,6 +165,12 @@ export async function authRoutes(
             learner: Type.Union([Type.String(), Type.Null()]),
             scopes: Type.Array(Type.String()),
             user: Type.Optional(User),
+            lastSignInAt: Type.Optional(
+              Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
+                description:
+                  'a user: when they last signed in with their password (identity keeps no other sign-in record); part of a learner\'s copy of their data (0722)',
+              }),
+            ),
           }),
           ...errorResponses,
         },
@@ -189,6 +195,7 @@ export async function authRoutes(
         ...base,
         learner: claims.learner ?? null,
         user: userView(user, await membershipsOf(db, user.id)),
+        lastSignInAt: user.last_sign_in_at?.toISOString() ?? null,
       }
     },
   )

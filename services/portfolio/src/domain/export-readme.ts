@@ -9,6 +9,11 @@ const DESCRIPTIONS: [RegExp, string, string][] = [
     'The list of files: what each is, how many items, its size and SHA-256 digest',
   ],
   [
+    /^identity\/user\.json$/,
+    '登录账号：用户名、显示名称、所属机构及角色、创建时间、最近一次登录时间',
+    'Your sign-in account: username, display name, organizations and roles, when it was made, when you last signed in',
+  ],
+  [
     /^accounts\/learner\.json$/,
     '学习账户的基本信息（姓名、账号、类别、开户机构；身份证号按账户页面的方式部分隐藏）',
     'Your account: name, account number, category, opening organization (the 身份证号 masked as on your account page)',
@@ -112,7 +117,7 @@ export function readme(m: ExportManifest): Buffer {
 ==========================
 
 这是学分银行保存的关于您（账号 ${m.accountNo ?? m.learnerId}）的全部数据，生成于 ${m.exportedAt}（UTC）。
-数据由各个服务（账户、证书、学分认定、学习档案）通过其接口以您本人的身份提供，完整无缺；任何一个服务
+数据由各个服务（身份认证、账户、证书、学分认定、学习档案）通过其接口以您本人的身份提供，完整无缺；任何一个服务
 未能提供时不会生成压缩包。JSON 文件均为 UTF-8 编码；时间为 UTC（RFC 3339），学分和学时为字符串形式的十进制数。
 
 文件：
@@ -122,8 +127,9 @@ Credit Bank · A copy of all my data
 ===================================
 
 Everything the credit bank holds about you (account ${m.accountNo ?? m.learnerId}), made at
-${m.exportedAt} (UTC). Each service (accounts, certificates, recognition, portfolio) gave its part
-through its API, asked with your own sign-in; if any one of them could not, no archive is made.
+${m.exportedAt} (UTC). Each service (identity, accounts, certificates, recognition, portfolio)
+gave its part through its API, asked with your own sign-in; if any one of them could not, no
+archive is made.
 JSON files are UTF-8; times are UTC (RFC 3339); credits and hours are decimals written as strings.
 
 Files:

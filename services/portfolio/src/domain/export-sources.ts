@@ -1,7 +1,7 @@
 import { portfolioErrors } from './errors.js'
 
 /** The services whose part of a learner's data the copy asks for, with the learner's own token. */
-export type SourceName = 'accounts' | 'certificates' | 'recognition'
+export type SourceName = 'identity' | 'accounts' | 'certificates' | 'recognition'
 
 /** One GET to a service; `fetch` in a deployment, the real apps' `inject` in tests. */
 export type SourceGet = (
@@ -104,8 +104,10 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
   const base = `/v1/learners/${encodeURIComponent(learnerId)}`
   const one = (service: SourceName, path: string) => getJson(get, service, path, authorization)
   const list = (service: SourceName, path: string) => allPages(get, service, path, authorization)
-  const [learner, account, chain, entries, enrollments, accessLog, certificates, applications] =
+  const [user, learner, account, chain, entries, enrollments, accessLog, certificates, applications] =
     await Promise.all([
+      // The caller, as identity knows them: the token is the learner's own (the route checked it).
+      one('identity', '/v1/me'),
       one('accounts', base),
       one('accounts', `${base}/account`),
       one('accounts', `${base}/chain`),
@@ -115,7 +117,17 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
       list('certificates', `/v1/certificates?learnerId=${encodeURIComponent(learnerId)}`),
       list('recognition', `/v1/applications?learnerId=${encodeURIComponent(learnerId)}`),
     ])
-  return { learner, account, chain, entries, enrollments, accessLog, certificates, applications }
+  return {
+    user,
+    learner,
+    account,
+    chain,
+    entries,
+    enrollments,
+    accessLog,
+    certificates,
+    applications,
+  }
 }
 
 export type RemoteParts = Awaited<ReturnType<typeof remoteParts>>

@@ -140,6 +140,7 @@ export async function exportParts(
     const bytes = json(value)
     entries.push({ path, bytes, size: bytes.length, compress: true, items })
   }
+  add('identity/user.json', remote.user)
   add('accounts/learner.json', remote.learner)
   add('accounts/account.json', remote.account)
   add('accounts/chain.json', remote.chain)

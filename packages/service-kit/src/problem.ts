@@ -142,7 +142,9 @@ export function installErrorHandler(app: FastifyInstance) {
       if (err instanceof AppError) {
         const detail = err.message !== err.title ? err.message : undefined
         const title: string | Title = err.titleZh ? [err.title, err.titleZh] : err.title
-        if (err.kind === 'unavailable') reply.header('retry-after', String(RETRY_AFTER_S))
+        // A route that said how long to wait (the export's 30 s, 0721) keeps its own figure.
+        if (err.kind === 'unavailable' && !reply.hasHeader('retry-after'))
+          reply.header('retry-after', String(RETRY_AFTER_S))
         return sendProblem(reply, errorStatus[err.kind], err.code, title, detail, err.errors)
       }
       const fe = err as FastifyError & { validationContext?: string }

@@ -38,6 +38,10 @@ t.test('each service is asked with the learner’s own token', async (t) => {
   answer = () => ({ status: 500, body: '{}' })
   await copy()
   t.ok(calls.length > 0)
+  t.ok(
+    calls.some((c) => c.startsWith('identity /v1/me ')),
+    'identity too, for the user account',
+  )
   for (const c of calls) t.ok(c.endsWith(headers.authorization!), c)
 })
 
@@ -62,6 +66,16 @@ t.test('a list without end stops at its bound: 413, no archive', async (t) => {
 t.test('a service that fails, or answers what is not its list, fails the copy: 503', async (t) => {
   const cases: [string, typeof answer, RegExp][] = [
     ['a 500', (s, p) => (s === 'accounts' ? { status: 500, body: '{}' } : ok(p)), /accounts/],
+    [
+      'identity refusing the token',
+      (s, p) => (s === 'identity' ? { status: 401, body: '{}' } : ok(p)),
+      /identity.*401/,
+    ],
+    [
+      'identity answering a list',
+      (s, p) => (s === 'identity' ? { status: 200, body: '[]' } : ok(p)),
+      /identity.*not JSON/,
+    ],
     [
       'a 403',
       (s, p) => (s === 'certificates' ? { status: 403, body: '{}' } : ok(p)),

@@ -168,7 +168,7 @@ export async function authRoutes(
             lastSignInAt: Type.Optional(
               Type.Union([Type.String({ format: 'date-time' }), Type.Null()], {
                 description:
-                  'a user: when they last signed in with their password (identity keeps no other sign-in record); part of a learner\'s copy of their data (0722)',
+                  "a user: when they last signed in with their password (identity keeps no other sign-in record); part of a learner's copy of their data (0722)",
               }),
             ),
           }),

@@ -104,19 +104,28 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
   const base = `/v1/learners/${encodeURIComponent(learnerId)}`
   const one = (service: SourceName, path: string) => getJson(get, service, path, authorization)
   const list = (service: SourceName, path: string) => allPages(get, service, path, authorization)
-  const [user, learner, account, chain, entries, enrollments, accessLog, certificates, applications] =
-    await Promise.all([
-      // The caller, as identity knows them: the token is the learner's own (the route checked it).
-      one('identity', '/v1/me'),
-      one('accounts', base),
-      one('accounts', `${base}/account`),
-      one('accounts', `${base}/chain`),
-      list('accounts', `${base}/entries`),
-      list('accounts', `${base}/enrollments`),
-      list('accounts', `${base}/access-log`),
-      list('certificates', `/v1/certificates?learnerId=${encodeURIComponent(learnerId)}`),
-      list('recognition', `/v1/applications?learnerId=${encodeURIComponent(learnerId)}`),
-    ])
+  const [
+    user,
+    learner,
+    account,
+    chain,
+    entries,
+    enrollments,
+    accessLog,
+    certificates,
+    applications,
+  ] = await Promise.all([
+    // The caller, as identity knows them: the token is the learner's own (the route checked it).
+    one('identity', '/v1/me'),
+    one('accounts', base),
+    one('accounts', `${base}/account`),
+    one('accounts', `${base}/chain`),
+    list('accounts', `${base}/entries`),
+    list('accounts', `${base}/enrollments`),
+    list('accounts', `${base}/access-log`),
+    list('certificates', `/v1/certificates?learnerId=${encodeURIComponent(learnerId)}`),
+    list('recognition', `/v1/applications?learnerId=${encodeURIComponent(learnerId)}`),
+  ])
   return {
     user,
     learner,

@@ -7,6 +7,7 @@ import { recognitionEvents } from './events/recognition.js'
 
 export * from './events/accounts.js'
 export * from './events/certificates.js'
+export * from './events/reads.js'
 export * from './events/recognition.js'
 
 /**

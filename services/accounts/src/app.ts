@@ -54,7 +54,7 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   await learnerRoutes(app, svc, piiKey)
   await ledgerRoutes(app, svc, piiKey)
   await lookupRoutes(app, svc, piiKey)
-  await readRoutes(app, svc)
+  await readRoutes(app, svc, piiKey)
   await erasureRoutes(app, svc, piiKey)
   await importRoutes(app, svc, piiKey)
   // Expired rows are removed hourly by whichever replica takes the lock (decision 0727).

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { DateOnly, Id, Timestamp } from '../primitives.js'
+import { LearnerRead } from './reads.js'
 
 export const CertificateLevel = Type.Enum(['junior', 'intermediate', 'senior'])
 export type CertificateLevel = Type.Static<typeof CertificateLevel>
@@ -64,4 +65,6 @@ export const certificatesEvents = {
     { learnerId: Id, completedAt: Timestamp },
     { additionalProperties: false },
   ),
+  /** A staff read of a learner's data, kept by accounts in the who-looked log (decision 0725). */
+  'certificates.learner.read': LearnerRead,
 }

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import { Credits, Id, Timestamp } from '../primitives.js'
+import { LearnerRead } from './reads.js'
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
@@ -154,4 +155,6 @@ export const recognitionEvents = {
     { learnerId: Id, completedAt: Timestamp },
     { additionalProperties: false },
   ),
+  /** A staff read of a learner's data, kept by accounts in the who-looked log (decision 0725). */
+  'recognition.learner.read': LearnerRead,
 }

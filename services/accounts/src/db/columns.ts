@@ -107,6 +107,8 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     route: ['text', false],
     ip: ['text', false],
     read_at: ['timestamptz', false],
+    service: ['text', false],
+    what: ['text', true],
   },
   ledger_entry: {
     id: ['uuid', false],

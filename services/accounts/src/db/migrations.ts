@@ -256,4 +256,15 @@ export const migrations: Migrations = {
       `create index learner_correction_learner on learner_correction (learner_id, corrected_at)`,
     ],
   },
+  // Who looked, everywhere (decision 0725): certificates' and recognition's reads arrive as events
+  // and join accounts' own in the one log: which service answered, and what was read in a word.
+  '2026-12-07T0301_learner_read_services': {
+    up: [
+      `alter table learner_read add column service text not null default 'accounts'`,
+      `alter table learner_read add column what text`,
+      `alter table learner_read drop constraint learner_read_actor_kind_check`,
+      `alter table learner_read add constraint learner_read_actor_kind_check
+        check (actor_kind in ('user', 'client', 'public'))`,
+    ],
+  },
 }

@@ -1,6 +1,6 @@
 import type { EventTables } from '@creditbank/events'
 import type { IdempotencyTables, LearnerKeyTables } from '@creditbank/service-kit'
-import type { ColumnType } from 'kysely'
+import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
 /** numeric comes back as a string; it is written as a string too (never a JS number). */
@@ -131,13 +131,17 @@ export interface StudentNumberTable {
 export interface LearnerReadTable {
   id: string
   learner_id: string
-  actor_kind: 'user' | 'client'
+  actor_kind: 'user' | 'client' | 'public'
   actor_id: string
   role: string
   org_id: string | null
   route: string
   ip: string
   read_at: ColumnType<Date, Date | string, never>
+  /** The service that answered the read (decision 0725). */
+  service: Generated<string>
+  /** What was read, for reads reported by another service; accounts' own are named by route. */
+  what: string | null
 }
 
 /** An erasure asked for (decision 0730): by the learner, or by an admin on a verified request. */

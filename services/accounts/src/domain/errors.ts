@@ -123,6 +123,11 @@ export const accountsErrors = defineErrors({
     'Name the learner by one way: 身份证号 and name, 学号, account number, or name and birth date',
     '请用一种方式查找学习者：身份证号和姓名、学号、学习账号，或姓名和出生日期',
   ],
+  ACCOUNTS_ACCESS_LOG_QUERY_INVALID: [
+    'invalid',
+    'Name the learner by 身份证号 or by name, and give dates as from before to',
+    '请用身份证号或姓名指明学习者，开始日期须早于结束日期',
+  ],
   ACCOUNTS_EXTERNAL_REF_CONFLICT: [
     'conflict',
     'This externalRef was already posted with other content',

@@ -1,10 +1,13 @@
 import { type Principal, principalOf } from '@creditbank/auth'
-import { now } from '@creditbank/contracts'
-import { cursorKey, toPage } from '@creditbank/service-kit'
+import { chinaDate, type EventPayload, now } from '@creditbank/contracts'
+import { cursorKey, keyedHash, toPage } from '@creditbank/service-kit'
 import type { FastifyRequest } from 'fastify'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
+import { findLearnerByHash } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
+import { accountsErrors } from './errors.js'
+import { nationalIdProblem, normalizeName, normalizeNationalId } from './national-id.js'
 
 /** What a read was, in a word the pages translate; the route itself is kept as well. */
 const whatOf: Record<string, string> = {
@@ -17,6 +20,7 @@ const whatOf: Record<string, string> = {
   'POST /v1/learners/find': 'find',
   'POST /v1/learners/lookup': 'lookup',
   'POST /v1/learners/lookup/batch': 'lookup',
+  'POST /v1/access-log/search': 'access-log',
 }
 
 /** The role a read was made in: a client is a system; a user's strongest staff role. */
@@ -58,10 +62,44 @@ export async function recordReads(
     .execute()
 }
 
+/**
+ * A read another service answered and reported (decision 0725), kept under the event's id: a
+ * redelivered event inserts nothing.
+ */
+export async function keepReportedRead(
+  trx: Transaction<AccountsDB>,
+  eventId: string,
+  service: string,
+  d: EventPayload<'certificates.learner.read'>,
+) {
+  await trx
+    .insertInto('learner_read')
+    .values({
+      id: eventId,
+      learner_id: d.learnerId,
+      actor_kind: d.actorKind,
+      actor_id: d.actorId,
+      role: d.role,
+      org_id: d.orgId,
+      route: d.route,
+      ip: d.ip,
+      read_at: d.at,
+      service,
+      what: d.what,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute()
+}
+
 export interface ReadFilter {
   learnerId?: string
+  /** Any of these learners (an admin's search by name may name several). */
+  learnerIds?: readonly string[]
   orgId?: string
   actorId?: string
+  /** Reads at or after, and before, these instants. */
+  from?: string
+  to?: string
   cursor?: string
   limit?: number
 }
@@ -86,11 +124,19 @@ export async function listReads(db: Kysely<AccountsDB>, f: ReadFilter, full: boo
       'r.route',
       'r.ip',
       'r.read_at',
+      'r.service',
+      'r.what',
       'o.name as org_name',
     ])
   if (f.learnerId) q = q.where('r.learner_id', '=', f.learnerId)
   if (f.orgId) q = q.where('r.org_id', '=', f.orgId)
+  if (f.learnerIds) {
+    if (!f.learnerIds.length) return { items: [], nextCursor: null }
+    q = q.where('r.learner_id', 'in', f.learnerIds)
+  }
   if (f.actorId) q = q.where('r.actor_id', '=', f.actorId)
+  if (f.from) q = q.where('r.read_at', '>=', new Date(f.from))
+  if (f.to) q = q.where('r.read_at', '<', new Date(f.to))
   if (after) q = q.where('r.id', '<', after)
   const rows = await q
     .orderBy('r.id', 'desc')
@@ -106,9 +152,36 @@ export async function listReads(db: Kysely<AccountsDB>, f: ReadFilter, full: boo
       at: r.read_at.toISOString(),
       role: r.role,
       organization: r.org_id ? { id: r.org_id, name: r.org_name ?? null } : null,
-      what: whatOf[r.route] ?? 'other',
+      what: r.what ?? whatOf[r.route] ?? 'other',
+      service: r.service,
       route: r.route,
       ...(full ? { actorKind: r.actor_kind, actorId: r.actor_id, ip: r.ip } : {}),
     }),
   )
+}
+
+/** Learners an admin names by 身份证号 (with or without the name) or by name alone: at most 20. */
+export async function learnersNamed(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  who: { nationalId?: string; name?: string },
+): Promise<string[]> {
+  if (who.nationalId !== undefined) {
+    const id = normalizeNationalId(who.nationalId)
+    if (nationalIdProblem(id, chinaDate()))
+      throw accountsErrors.ACCOUNTS_ACCESS_LOG_QUERY_INVALID(undefined, [
+        { path: '/nationalId', message: 'is not a valid 身份证号' },
+      ])
+    const l = await findLearnerByHash(db, keyedHash(piiKey, id))
+    if (!l || (who.name !== undefined && l.name !== normalizeName(who.name))) return []
+    return [l.id]
+  }
+  const rows = await db
+    .selectFrom('learner')
+    .select('id')
+    .where('name', '=', normalizeName(who.name ?? ''))
+    .orderBy('account_no')
+    .limit(20)
+    .execute()
+  return rows.map((r) => r.id)
 }

@@ -8,6 +8,7 @@ import {
   recordRecognition,
   revokeCertificate,
 } from '../domain/external-entries.js'
+import { keepReportedRead } from '../domain/reads.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -37,5 +38,8 @@ export function handlers(publish: Publish<AccountsEventType>): EventHandlers<Acc
       reportErased(trx, e.data.learnerId, 'recognition', new Date(e.data.completedAt)),
     'portfolio.erasure.completed': (trx, e) =>
       reportErased(trx, e.data.learnerId, 'portfolio', new Date(e.data.completedAt)),
+    // Reads of a learner's data answered by other services join the who-looked log (0725).
+    'certificates.learner.read': (trx, e) => keepReportedRead(trx, e.id, 'certificates', e.data),
+    'recognition.learner.read': (trx, e) => keepReportedRead(trx, e.id, 'recognition', e.data),
   }
 }

@@ -6,7 +6,7 @@ import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
 import { findLearner } from '../db/learner.repository.js'
 import { accountsErrors } from '../domain/errors.js'
-import { listReads } from '../domain/reads.js'
+import { learnersNamed, listReads, recordReads } from '../domain/reads.js'
 import { errorResponses, LearnerParams } from './schemas.js'
 
 const Read = Type.Object({
@@ -19,7 +19,11 @@ const Read = Type.Object({
     Type.Null(),
   ]),
   what: Type.String({
-    description: 'profile, open, enrollments, entries, account, chain, find, lookup',
+    description:
+      'accounts: profile, open, enrollments, entries, account, chain, find, lookup, access-log; certificates: certificate, certificates, certificate-search, verification; recognition: application, applications, evidence',
+  }),
+  service: Type.String({
+    description: 'the service that answered: accounts, certificates, recognition',
   }),
   route: Type.String(),
   actorKind: Type.Optional(Type.String({ description: 'admins only: user or client' })),
@@ -33,12 +37,29 @@ const ReadQuery = Type.Object(
     learnerId: Type.Optional(Id),
     orgId: Type.Optional(Id),
     actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+  },
+  { additionalProperties: false },
+)
+
+/** The admins' search: the learner by 身份证号 or name, never by an internal id; in a body, not a URL. */
+const ReadSearch = Type.Object(
+  {
+    nationalId: Type.Optional(Type.String({ minLength: 1, maxLength: 18 })),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    orgId: Type.Optional(Id),
+    actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+    from: Type.Optional(Type.String({ format: 'date-time' })),
+    to: Type.Optional(Type.String({ format: 'date-time' })),
+    cursor: Type.Optional(Type.String({ maxLength: 200 })),
+    limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
   },
   { additionalProperties: false },
 )
 
 /** Who looked at a learner's data (decision 0720): the learner's own list, and the admins' query. */
-export async function readRoutes(app: FastifyInstance, svc: AccountsContext) {
+export async function readRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = svc.db
 
@@ -77,5 +98,33 @@ export async function readRoutes(app: FastifyInstance, svc: AccountsContext) {
       },
     },
     async (request) => listReads(db, request.query, true),
+  )
+
+  r.post(
+    '/v1/access-log/search',
+    {
+      preHandler: requireRole(['admin']),
+      schema: {
+        tags: ['learners'],
+        summary:
+          "Reads of learners' data, newest first, by the learner's 身份证号 or name, organization, staff user and dates (decision 0725)",
+        body: ReadSearch,
+        response: { 200: Page(Read), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { nationalId, name, from, to, ...rest } = request.body
+      if (from && to && Date.parse(from) >= Date.parse(to))
+        throw accountsErrors.ACCOUNTS_ACCESS_LOG_QUERY_INVALID(undefined, [
+          { path: '/to', message: 'must be after from' },
+        ])
+      const learnerIds =
+        nationalId !== undefined || name !== undefined
+          ? await learnersNamed(db, piiKey, { nationalId, name })
+          : undefined
+      // Naming a person to the log is itself a read of whether they have an account.
+      if (learnerIds?.length) await recordReads(db, request, learnerIds)
+      return listReads(db, { ...rest, from, to, learnerIds }, true)
+    },
   )
 }

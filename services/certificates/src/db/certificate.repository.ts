@@ -153,6 +153,7 @@ export function findForVerification(db: Kysely<CertificatesDB>, number: string) 
     .selectFrom('certificate as c')
     .innerJoin('organization as o', 'o.id', 'c.evaluation_org_id')
     .select([
+      'c.learner_id',
       'c.holder_name_hash',
       'c.type_code',
       'c.level',

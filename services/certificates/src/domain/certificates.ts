@@ -124,15 +124,20 @@ export async function verifyCertificate(
   keys: HolderNameKeys,
   number: string,
   holderName: string,
-): Promise<Verification> {
+): Promise<{ answer: Verification; holder: string | null }> {
   const hash = hashHolderName(keys, holderName)
   const c = await findForVerification(db, number.trim().toUpperCase())
-  if (!c || !sameHash(c.holder_name_hash, hash)) return { status: 'not_found' }
+  if (!c || !sameHash(c.holder_name_hash, hash))
+    return { answer: { status: 'not_found' }, holder: null }
   return {
-    status: certificateStatus({ revokedAt: c.revoked_at, expiresOn: c.expires_on }),
-    typeCode: c.type_code,
-    level: c.level,
-    issuedOn: c.issued_on,
-    issuer: c.org_name,
+    answer: {
+      status: certificateStatus({ revokedAt: c.revoked_at, expiresOn: c.expires_on }),
+      typeCode: c.type_code,
+      level: c.level,
+      issuedOn: c.issued_on,
+      issuer: c.org_name,
+    },
+    // Whose certificate a name was confirmed against: the read the who-looked log keeps (0725).
+    holder: c.learner_id,
   }
 }

@@ -1,7 +1,7 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { langOf } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { idempotent } from '@creditbank/service-kit'
+import { idempotent, recordLearnerReads } from '@creditbank/service-kit'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { Transaction } from 'kysely'
 import type { CertificatesContext } from '../context.js'
@@ -119,11 +119,20 @@ export async function certificateRoutes(
         response: { 200: Certificate, ...errorResponses },
       },
     },
-    async (request) =>
-      certificateView(
+    async (request) => {
+      const view = certificateView(
         await readCertificate(db, certificateRef(request.params.id), principalOf(request)),
         keys,
-      ),
+      )
+      await recordLearnerReads(
+        svc,
+        'certificates.learner.read',
+        request,
+        [view.learnerId],
+        'certificate',
+      )
+      return view
+    },
   )
 
   r.post(

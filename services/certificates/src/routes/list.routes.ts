@@ -1,6 +1,6 @@
 import { principalOf, requireAuth } from '@creditbank/auth'
 import { DateOnly, Id, Page, PageQuery } from '@creditbank/contracts'
-import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { recordLearnerReads, type TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { CertificatesContext } from '../context.js'
@@ -40,6 +40,9 @@ const SearchBody = Type.Object(
 
 const CertificatePage = Page(Certificate)
 
+/** The holders a page of certificates shows by name (decision 0725: each is a read of theirs). */
+const holdersOf = (page: { items: { learnerId: string }[] }) => page.items.map((c) => c.learnerId)
+
 export async function listRoutes(
   app: FastifyInstance,
   svc: CertificatesContext,
@@ -61,7 +64,17 @@ export async function listRoutes(
         response: { 200: CertificatePage, ...errorResponses },
       },
     },
-    async (request) => listPage(db, keys, principalOf(request), request.query),
+    async (request) => {
+      const page = await listPage(db, keys, principalOf(request), request.query)
+      await recordLearnerReads(
+        svc,
+        'certificates.learner.read',
+        request,
+        holdersOf(page),
+        'certificates',
+      )
+      return page
+    },
   )
 
   r.post(
@@ -76,14 +89,23 @@ export async function listRoutes(
         response: { 200: CertificatePage, ...errorResponses },
       },
     },
-    async (request) =>
-      searchPage(
+    async (request) => {
+      const page = await searchPage(
         db,
         keys,
         learners,
         principalOf(request),
         String(request.headers.authorization ?? ''),
         request.body,
-      ),
+      )
+      await recordLearnerReads(
+        svc,
+        'certificates.learner.read',
+        request,
+        holdersOf(page),
+        'certificate-search',
+      )
+      return page
+    },
   )
 }

@@ -1,4 +1,4 @@
-import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import { recordLearnerReads, type TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import type { CertificatesContext } from '../context.js'
 import { verifyCertificate } from '../domain/certificates.js'
@@ -30,7 +30,22 @@ export async function verificationRoutes(
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return verifyCertificate(db, keys, request.body.number, request.body.holderName)
+      const { answer, holder } = await verifyCertificate(
+        db,
+        keys,
+        request.body.number,
+        request.body.holderName,
+      )
+      // A name confirmed against a holder is a read of that holder's data, by the public (0725).
+      if (holder)
+        await recordLearnerReads(
+          svc,
+          'certificates.learner.read',
+          request,
+          [holder],
+          'verification',
+        )
+      return answer
     },
   )
 }

@@ -1,7 +1,7 @@
 import { type Principal, principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { Id, now, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, encodeCursor, idempotent } from '@creditbank/service-kit'
+import { decodeCursor, encodeCursor, idempotent, recordLearnerReads } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
@@ -177,6 +177,14 @@ export async function applicationRoutes(
         ),
         ...contextView(a, contexts.get(a.id)!),
       }))
+      // Each learner a page shows by name is a read of theirs (decision 0725); their own is not.
+      await recordLearnerReads(
+        svc,
+        'recognition.learner.read',
+        request,
+        page.map((a) => a.learner_id),
+        'applications',
+      )
       const last = more ? page[page.length - 1] : undefined
       const nextCursor = last
         ? encodeCursor(
@@ -206,7 +214,15 @@ export async function applicationRoutes(
       const scope = await reviewerScope(db, p)
       if (!row || !(await maySeeNow(db, p, row, scope)))
         throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
-      return view(row, p, db, scope)
+      const shown = await view(row, p, db, scope)
+      await recordLearnerReads(
+        svc,
+        'recognition.learner.read',
+        request,
+        [row.learner_id],
+        'application',
+      )
+      return shown
     },
   )
 
@@ -280,6 +296,15 @@ export async function applicationRoutes(
         })
         .returning('at')
         .executeTakeFirstOrThrow()
+      // The evidence-read log (0544) stays the reviewers' record of the file; the learner's
+      // who-looked log hears of it too (0725), before a byte is served.
+      await recordLearnerReads(
+        svc,
+        'recognition.learner.read',
+        request,
+        [row.learner_id],
+        'evidence',
+      )
       reply.code(201)
       return {
         applicationId: row.id,

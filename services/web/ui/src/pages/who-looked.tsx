@@ -1,5 +1,5 @@
-// Who looked at my information (decision 0720): the reads of staff that accounts recorded, in
-// words — the organization, the role, when (China time) and what was read — never route strings.
+// Who looked at my information (decisions 0720, 0725): the reads of staff that accounts recorded,
+// and those certificates and recognition reported to it, in words — the organization, the role, when (China time) and what was read — never route strings.
 import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { t, w } from '../i18n'
@@ -26,10 +26,40 @@ const whatWords: Record<string, [string, string]> = {
     '按身份证号和姓名或账号核对您的账户',
     'Looked your account up by national id and name or account number',
   ],
+  'access-log': [
+    '管理员按您的身份证号或姓名查询查看记录',
+    'An administrator searched the read log by your national id or name',
+  ],
+  certificate: [
+    '您的一张职业技能等级证书（含姓名）',
+    'One of your skill certificates, with your name',
+  ],
+  certificates: [
+    '证书列表中您的证书（含姓名）',
+    'Your certificate in a list of certificates, with your name',
+  ],
+  'certificate-search': [
+    '按姓名或身份证号查找您的证书',
+    'Searched your certificates by name or national id',
+  ],
+  verification: [
+    '有人用证书编号和您的姓名查验了证书',
+    'Someone checked a certificate with its number and your name',
+  ],
+  application: [
+    '您的学分认定申请（含姓名与证明材料清单）',
+    'Your recognition application, with your name and the list of evidence',
+  ],
+  applications: [
+    '申请列表中您的学分认定申请',
+    'Your recognition application in a list of applications',
+  ],
+  evidence: ['您申请中的一份证明材料文件', 'An evidence file of your application'],
 }
 
 const roleWords: Record<string, [string, string]> = {
   client: ['机构系统（自动对接）', "The organization's system"],
+  public: ['公众（证书查验）', 'The public (certificate check)'],
 }
 
 function words(pair: [string, string] | undefined, fallback: string) {
@@ -85,7 +115,11 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
                 label: t('机构', 'Organization'),
                 cell: (r) =>
                   r.organization?.name ??
-                  (r.organization ? t('机构', 'An organization') : t('平台', 'The platform')),
+                  (r.organization
+                    ? t('机构', 'An organization')
+                    : r.role === 'public'
+                      ? t('—（未登录）', '— (not signed in)')
+                      : t('平台', 'The platform')),
               },
               { label: t('身份', 'Role'), cell: (r) => words(roleWords[r.role], w(r.role)) },
               {

@@ -11,7 +11,6 @@ import { buildRecognition } from './helper.js'
 const r = await buildRecognition()
 t.teardown(() => r.close())
 const { app } = r
-const day = 86_400_000
 const school = await r.organization('school')
 const learner = randomUUID()
 const file = randomUUID()

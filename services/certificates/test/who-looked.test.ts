@@ -136,7 +136,9 @@ t.test(
       byId.json().items.some((r: Read & { actorId: string }) => r.actorId === issuerId),
       'with the staff id for admins',
     )
-    const byName = await search({ name: wang.name, orgId: own!.id, actorId: issuerId })
+    const d = wang.nationalId.slice(6, 14)
+    const birthDate = `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`
+    const byName = await search({ name: wang.name, birthDate, orgId: own!.id, actorId: issuerId })
     t.same(
       byName
         .json()
@@ -146,7 +148,10 @@ t.test(
       'the replayed read once',
     )
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString()
-    t.equal((await search({ name: wang.name, from: tomorrow })).json().items.length, 0)
+    t.equal((await search({ name: wang.name, birthDate, from: tomorrow })).json().items.length, 0)
+    const nameAlone = await search({ name: wang.name })
+    t.equal(nameAlone.statusCode, 422, 'a name alone names nobody: it goes with the birth date')
+    t.match(nameAlone.json().errors, [{ path: '/birthDate' }])
     t.equal(
       (await search({ nationalId: madeUpPerson('某某').nationalId })).json().items.length,
       0,

@@ -125,8 +125,8 @@ export const accountsErrors = defineErrors({
   ],
   ACCOUNTS_ACCESS_LOG_QUERY_INVALID: [
     'invalid',
-    'Name the learner by 身份证号 or by name, and give dates as from before to',
-    '请用身份证号或姓名指明学习者，开始日期须早于结束日期',
+    'Name the learner by 身份证号, or by name and birth date, and give dates as from before to',
+    '请用身份证号，或姓名和出生日期指明学习者，开始日期须早于结束日期',
   ],
   ACCOUNTS_EXTERNAL_REF_CONFLICT: [
     'conflict',

@@ -48,6 +48,7 @@ const ReadSearch = Type.Object(
   {
     nationalId: Type.Optional(Type.String({ minLength: 1, maxLength: 18 })),
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 50 })),
+    birthDate: Type.Optional(Type.String({ format: 'date' })),
     orgId: Type.Optional(Id),
     actorId: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
     from: Type.Optional(Type.String({ format: 'date-time' })),
@@ -107,20 +108,20 @@ export async function readRoutes(app: FastifyInstance, svc: AccountsContext, pii
       schema: {
         tags: ['learners'],
         summary:
-          "Reads of learners' data, newest first, by the learner's 身份证号 or name, organization, staff user and dates (decision 0725)",
+          "Reads of learners' data, newest first, by the learner's 身份证号 (or name and birth date), organization, staff user and dates (decision 0725)",
         body: ReadSearch,
         response: { 200: Page(Read), ...errorResponses },
       },
     },
     async (request) => {
-      const { nationalId, name, from, to, ...rest } = request.body
+      const { nationalId, name, birthDate, from, to, ...rest } = request.body
       if (from && to && Date.parse(from) >= Date.parse(to))
         throw accountsErrors.ACCOUNTS_ACCESS_LOG_QUERY_INVALID(undefined, [
           { path: '/to', message: 'must be after from' },
         ])
       const learnerIds =
         nationalId !== undefined || name !== undefined
-          ? await learnersNamed(db, piiKey, { nationalId, name })
+          ? await learnersNamed(db, piiKey, { nationalId, name, birthDate })
           : undefined
       // Naming a person to the log is itself a read of whether they have an account.
       if (learnerIds?.length) await recordReads(db, request, learnerIds)

@@ -2,10 +2,11 @@ import { readFile } from 'node:fs/promises'
 import { strFromU8, unzipSync } from 'fflate'
 import { accessible, type Journey, type Page, type Tap } from './harness.js'
 
-/** The files every copy holds, whatever the learner has (decision 0721). */
+/** The files every copy holds, whatever the learner has (decisions 0721, 0722). */
 const EXPECTED = [
   'README.txt',
   'manifest.json',
+  'identity/user.json',
   'accounts/learner.json',
   'accounts/account.json',
   'accounts/chain.json',
@@ -67,6 +68,8 @@ export const journey: Journey = {
     for (const path of Object.keys(files).filter((p) => p.endsWith('.json')))
       t.doesNotThrow(() => JSON.parse(strFromU8(files[path]!)), `${path} parses`)
     t.equal(JSON.parse(strFromU8(files['accounts/learner.json']!)).name, '王晓明')
+    const user = JSON.parse(strFromU8(files['identity/user.json']!))
+    t.ok(user.user.username && user.learner, 'identity’s sign-in account, linked to the learner')
     t.ok(JSON.parse(strFromU8(files['accounts/entries.json']!)).length > 0, 'years of entries')
     t.ok(
       strFromU8(files['portfolio/shares.json']!).includes('投递简历'),

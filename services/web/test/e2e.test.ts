@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs'
 import t from 'tap'
 import { journey as a11y } from './e2e/a11y.js'
+import { journey as accessLog } from './e2e/access-log.js'
 import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as myData } from './e2e/my-data.js'
@@ -26,6 +27,7 @@ const journeys: Journey[] = [
   staff,
   reviewer,
   whoLooked,
+  accessLog,
   myData,
   programs,
   oversight,

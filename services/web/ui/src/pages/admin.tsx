@@ -16,6 +16,7 @@ import {
   TabbedPage,
   useLoad,
 } from '../ui'
+import { AccessLog } from './access-log'
 import { Oversight } from './oversight'
 
 const platformTabs: Tab[] = [
@@ -23,6 +24,7 @@ const platformTabs: Tab[] = [
   ['users', '用户', 'Users', () => <Users />],
   ['clients', '系统客户端', 'Clients', () => <Clients />],
   ['audit', '操作日志', 'Audit', () => <Audit />],
+  ['access-log', '个人信息查看记录', 'Reads of personal data', () => <AccessLog />],
   ['oversight', '监管统计', 'Oversight', () => <Oversight />],
   ['events', '事件流健康', 'Event flow', () => <EventFlow />],
 ]

@@ -14,7 +14,7 @@ export interface Read {
   what: string
 }
 
-const whatWords: Record<string, [string, string]> = {
+export const whatWords: Record<string, [string, string]> = {
   profile: ['姓名、账号与身份证号（部分隐藏）', 'Name, account number and masked national id'],
   open: ['为您开户时核对到您已有的账户', 'Went to open an account for you and found yours'],
   enrollments: ['在读/报名记录', 'Enrollments'],
@@ -57,7 +57,7 @@ const whatWords: Record<string, [string, string]> = {
   evidence: ['您申请中的一份证明材料文件', 'An evidence file of your application'],
 }
 
-const roleWords: Record<string, [string, string]> = {
+export const roleWords: Record<string, [string, string]> = {
   client: ['机构系统（自动对接）', "The organization's system"],
   public: ['公众（证书查验）', 'The public (certificate check)'],
 }

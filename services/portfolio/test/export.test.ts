@@ -250,6 +250,7 @@ const certificate = await eventually(async () => {
   })
   return res.statusCode === 201 ? (res.json() as { id: string; number: string }) : undefined
 })
+let withFile = ''
 const application = await eventually(async () => {
   const page = await call(rec.app, 'GET', `/v1/applications?learnerId=${mine.id}`, learner)
   return page.items.find((a: { status: string }) => a.status === 'approved') as
@@ -266,6 +267,41 @@ const evidence = await call(
   { ...learner, 'content-type': 'image/png' },
   png as unknown as object,
 )
+// A reviewer of the target school reads that file in an application (0544): recognition tells
+// accounts (0725), so the read is in the learner's "who looked", and so in the copy.
+await eventually(async () => {
+  const res = await rec.app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: learner,
+    payload: {
+      sourceEntryIds: [myCourse.id],
+      targetOrgId: target.organizationId,
+      programCode: 'P-WEB',
+      evidenceIds: [evidence.id],
+      award: {
+        courseCode: 'RAIL201',
+        courseName: '机车构造',
+        courseType: 'foundation',
+        credits: '3',
+      },
+    },
+  })
+  if (res.statusCode !== 201) return undefined
+  withFile = res.json().id as string
+  return true
+}, 30_000)
+const reviewer = keys.auth({ roles: ['reviewer'], org: target.organizationId })
+const fileRead = await rec.app.inject({
+  method: 'POST',
+  url: `/v1/applications/${withFile}/evidence/${evidence.id}/reads`,
+  headers: reviewer,
+})
+if (fileRead.statusCode !== 201) throw new Error(fileRead.body)
+await eventually(async () => {
+  const page = await call(acc.app, 'GET', `/v1/learners/${mine.id}/access-log`, learner)
+  return page.items.some((r: { what: string }) => r.what === 'evidence')
+}, 30_000)
 const share = await call(portfolio, 'POST', '/v1/shares', learner, {
   scope: 'all',
   expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -366,9 +402,12 @@ t.test('the copy holds every item of every service, and each file parses', async
     { id: certificate.id, number: certificate.number, holderName: me.name },
   ])
   const apps = json('recognition/applications.json') as { id: string; trail: unknown[] }[]
-  t.equal(apps.length, 1)
-  t.equal(apps[0]!.id, application.id)
-  t.ok(apps[0]!.trail.length >= 1, 'with its trail')
+  t.same(apps.map((a) => a.id).sort(), [application.id, withFile].sort(), 'both applications')
+  t.ok(apps.find((a) => a.id === application.id)!.trail.length >= 1, 'with its trail')
+  t.ok(
+    looked.some((r) => r.role === 'reviewer' && r.what === 'evidence'),
+    'who looked: the reviewer’s read of the evidence file (0544, through 0725)',
+  )
   const timeline = json('portfolio/timeline.json') as { entryId: string | null }[]
   t.equal(timeline.length, myTimeline.length, 'the whole timeline')
   const ev = json('portfolio/evidence.json') as { id: string; sha256: string; file: string }[]

@@ -1,4 +1,4 @@
-import { accessible, type Journey } from './harness.js'
+import { accessible, axeSweep, type Journey } from './harness.js'
 
 /**
  * The admins' read log (decision 0725): a registrar finds a learner by 身份证号 and name; a
@@ -66,5 +66,8 @@ export const journey: Journey = {
     await e.screenshot(phone, 'admin-access-log-phone-en')
     await accessible(t, phone, 'the read log, in English on a phone')
     await phone.context().close()
+
+    // As loaded, before any filter, in both languages at a desk (the filtered page is checked above).
+    await axeSweep(t, e, 'admin', ['/#/admin/access-log'], e.secrets.BOOTSTRAP_ADMIN_PASSWORD!)
   },
 }

@@ -1,3 +1,4 @@
+import { HENAN_CITIES, PROVINCES, type Words } from '@creditbank/contracts/regions'
 import type { ReportValue } from '@creditbank/spreadsheet'
 import { lastDay, type Period } from './period.js'
 
@@ -21,36 +22,14 @@ const LEVEL: Record<string, [string, string]> = {
   intermediate: ['中级', 'Intermediate'],
   senior: ['高级', 'Senior'],
 }
-const said = (lang: Lang, words: [string, string] | undefined, code: string) =>
+const said = (lang: Lang, words: Words | undefined, code: string) =>
   words ? w(lang, ...words) : code
 
-/** Henan's cities by their first four digits, and the provinces this deployment meets. */
-const PLACES: Record<string, [string, string]> = {
-  '41': ['河南省', 'Henan'],
-  '4101': ['郑州市', 'Zhengzhou'],
-  '4102': ['开封市', 'Kaifeng'],
-  '4103': ['洛阳市', 'Luoyang'],
-  '4104': ['平顶山市', 'Pingdingshan'],
-  '4105': ['安阳市', 'Anyang'],
-  '4106': ['鹤壁市', 'Hebi'],
-  '4107': ['新乡市', 'Xinxiang'],
-  '4108': ['焦作市', 'Jiaozuo'],
-  '4109': ['濮阳市', 'Puyang'],
-  '4110': ['许昌市', 'Xuchang'],
-  '4111': ['漯河市', 'Luohe'],
-  '4112': ['三门峡市', 'Sanmenxia'],
-  '4113': ['南阳市', 'Nanyang'],
-  '4114': ['商丘市', 'Shangqiu'],
-  '4115': ['信阳市', 'Xinyang'],
-  '4116': ['周口市', 'Zhoukou'],
-  '4117': ['驻马店市', 'Zhumadian'],
-  '4190': ['济源市', 'Jiyuan'],
-}
 /** A city or province code in words where it is known; the code itself otherwise. */
 export function placeName(lang: Lang, code: string | null): string {
   if (!code) return w(lang, '未知', 'Unknown')
-  const key = code.endsWith('0000') ? code.slice(0, 2) : code.slice(0, 4)
-  return said(lang, PLACES[key], code)
+  const words = code.endsWith('0000') ? PROVINCES[code.slice(0, 2)] : HENAN_CITIES[code.slice(0, 4)]
+  return said(lang, words, code)
 }
 
 const measuredHeaders = (lang: Lang) => [

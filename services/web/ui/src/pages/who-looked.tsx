@@ -94,8 +94,8 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
       <h1>{t('谁查看了我的信息', 'Who looked at my information')}</h1>
       <p class="hint">
         {t(
-          '机构工作人员和平台管理员每次查看您的个人信息或学分记录都会被记录，不能更改或删除。您自己查看不会列在这里。',
-          'Every time staff of an organization or a platform administrator read your personal details or records, it is recorded and cannot be changed or deleted. Your own views are not listed.',
+          '机构工作人员和平台管理员每次查看您的个人信息或学分记录都会被记录，记录不能更改，保存三年。您自己查看不会列在这里。',
+          'Every time staff of an organization or a platform administrator read your personal details or records, it is recorded; the record cannot be changed and is kept for three years. Your own views are not listed.',
         )}
       </p>
       <Loading state={state} />

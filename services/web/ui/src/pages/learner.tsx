@@ -265,12 +265,20 @@ function Account({ learnerId }: { learnerId: string }) {
             </div>
           </section>
           <div class="grid">
-            <Section title={d.profile.name}>
+            <Section
+              title={
+                d.profile.name ??
+                t(
+                  '匿名学分记录（个人信息已删除）',
+                  'Anonymous record (personal information erased)',
+                )
+              }
+            >
               <dl>
                 <dt>{t('账号', 'Account no.')}</dt>
                 <dd class="mono">{d.account.accountNo}</dd>
                 <dt>{t('身份证号', 'National id')}</dt>
-                <dd class="mono">{d.profile.nationalIdMasked}</dd>
+                <dd class="mono">{d.profile.nationalIdMasked ?? '—'}</dd>
                 <dt>{t('类别', 'Category')}</dt>
                 <dd>{w(d.profile.category)}</dd>
                 <dt>{t('账本校验', 'Ledger check')}</dt>

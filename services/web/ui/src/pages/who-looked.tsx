@@ -4,6 +4,7 @@ import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { t, w } from '../i18n'
 import { CardTable, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
+import { EraseMe } from './erase-me'
 import { MyData } from './my-data'
 
 export interface Read {
@@ -141,6 +142,7 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
       ) : null}
       <ProblemBox error={error} />
       <MyData learnerId={learnerId} />
+      <EraseMe learnerId={learnerId} />
     </div>
   )
 }

@@ -15,7 +15,7 @@ export const journey: Journey = {
     await phone.goto('/#/learner/who-looked')
     const heading = phone.getByRole('heading', { name: 'Erase my personal information' })
     await heading.waitFor()
-    const card = phone.locator('#erase-me')
+    const card = phone.getByRole('region', { name: 'Erase my personal information' })
     for (const words of [
       'can no longer be read',
       'anonymous record of credits',

@@ -140,6 +140,10 @@ t.test(
     })
     t.equal(again.statusCode, 200, 'a second request answers the first')
     t.equal(again.json().requestedBy, 'learner')
+    // Once the relay has published everything (on Kafka, after the commit), there is one event.
+    await eventually(
+      async () => !(await a.db.selectFrom('outbox_event').select('seq').executeTakeFirst()),
+    )
     t.equal(
       a.platform.transport.events('accounts.learner.erased').filter((e) => e.subject === l.id)
         .length,
@@ -266,10 +270,11 @@ t.test(
       payload: { nationalId: newId, name: '王改正' },
     })
     t.equal(byNew.json().id, l.id, 'found by the corrected values')
-    const ev = a.platform.transport
-      .events('accounts.learner.corrected')
-      .find((e) => e.subject === l.id)
-    t.match(ev?.data, { learnerId: l.id, name: '王改正' })
+    // The relay publishes after the commit (on Kafka, a moment later).
+    const ev = await eventually(async () =>
+      a.platform.transport.events('accounts.learner.corrected').find((e) => e.subject === l.id),
+    )
+    t.match(ev.data, { learnerId: l.id, name: '王改正' })
     t.notOk(JSON.stringify(ev).includes(newId), 'the event never carries the number')
   },
 )

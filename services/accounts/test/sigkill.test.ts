@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { forSchema } from '@creditbank/db'
+import { encrypt } from '@creditbank/service-kit'
 import { testDatabase, testKeys } from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
@@ -7,7 +8,7 @@ import { uuidv7 } from 'uuidv7'
 import { migrations } from '../src/db/migrations.js'
 import { GENESIS_HASH } from '../src/domain/chain.js'
 import { freePort, jwksServer, startChild, stopChild } from './child.js'
-import { course } from './helper.js'
+import { course, PII_KEY } from './helper.js'
 
 /**
  * The service is killed with SIGKILL while a 1,000-item batch is in its transaction. After a
@@ -43,7 +44,8 @@ if (!process.env.DATABASE_URL) {
         id,
         account_no: `K${i}`,
         national_id_hash: randomUUID(),
-        national_id_sealed: 's',
+        // Sealed as the service seals it: the server seals each learner under their own key at start.
+        national_id_sealed: encrypt(Buffer.from(PII_KEY, 'hex'), `41010519990101${1000 + i}`),
         national_id_masked: 'm',
         name: 'n',
         birth_date: '1999-01-01',

@@ -1,4 +1,4 @@
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import type { PortfolioDB } from './schema.js'
 
 export interface NewTimelineItem {
@@ -35,6 +35,18 @@ export async function insertTimelineItem(db: Kysely<PortfolioDB>, item: NewTimel
  */
 export const STATUS_PRECEDENCE = ['active', 'reversed', 'revoked'] as const
 export type ItemStatus = (typeof STATUS_PRECEDENCE)[number]
+
+/**
+ * Serializes the two writers of a certificate ledger copy's status: the copy's posting (accounts'
+ * topic) and the certificate's revocation (certificates' topic). Consumed side by side, neither
+ * transaction sees the other's uncommitted row, so the copy stayed active and later read
+ * "reversed" instead of "revoked"; under this lock the second one sees the first one's commit.
+ */
+export async function lockCertificate(trx: Transaction<PortfolioDB>, certificateId: string) {
+  await sql`select pg_advisory_xact_lock(hashtext(${`portfolio.certificate:${certificateId}`}))`.execute(
+    trx,
+  )
+}
 
 /** Marks the items of a reversed entry or a revoked certificate; returns the ref ids touched. */
 export async function markItems(

@@ -1,10 +1,11 @@
 import type { CloudEvent } from '@creditbank/events'
-import type { Kysely } from 'kysely'
+import type { Transaction } from 'kysely'
 import { revokeRefs } from '../db/credential.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import {
   insertTimelineItem,
   isRevoked,
+  lockCertificate,
   markItems,
   upsertCertificateType,
   upsertLearner,
@@ -116,7 +117,7 @@ function occurredOn(d: Data, time: string) {
   return chinaDate(time)
 }
 
-async function project(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
+async function project(trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) {
   const d = event.data
   const learnerId = s(d.learnerId)
   if (!learnerId) return
@@ -137,19 +138,17 @@ async function project(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
   // The ledger's copy of a certificate may arrive after the certificate's revocation (another topic):
   // the result must not depend on which topic was read first, live or in a rebuild.
   const certificateId = s(d.certificateId)
-  if (
-    event.type === 'accounts.outcome.posted' &&
-    certificateId &&
-    (await isRevoked(trx, learnerId, certificateId))
-  ) {
-    await markItems(trx, learnerId, certificateId, 'revoked')
+  if (event.type === 'accounts.outcome.posted' && certificateId) {
+    await lockCertificate(trx, certificateId)
+    if (await isRevoked(trx, learnerId, certificateId))
+      await markItems(trx, learnerId, certificateId, 'revoked')
   }
 }
 
 /** Side effects beyond the item: reference data, and the status bits of reversed or revoked things. */
 const effects: Record<
   string,
-  (trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) => Promise<void>
+  (trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) => Promise<void>
 > = {
   'identity.organization.registered': async (trx, { data: d }) => {
     await upsertOrganization(trx, {
@@ -180,12 +179,13 @@ const effects: Record<
     await revokeRefs(trx, [...new Set([String(d.reversedEntryId), ...refs])])
   },
   'certificates.certificate.revoked': async (trx, { data: d }) => {
+    await lockCertificate(trx, String(d.certificateId))
     const refs = await markItems(trx, String(d.learnerId), String(d.certificateId), 'revoked')
     await revokeRefs(trx, [...new Set([String(d.certificateId), ...refs])])
   },
 }
 
-export async function applyEvent(trx: Kysely<PortfolioDB>, event: CloudEvent<Data>) {
+export async function applyEvent(trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) {
   await effects[event.type]?.(trx, event)
   await project(trx, event)
   await notify(trx, event)

@@ -27,17 +27,18 @@ const entry = new URL(
 )
 
 /**
- * How to start the thread. Under `node --import tsx` (a service run from source) Node 20 does not
- * carry the TypeScript hooks into a worker, which then cannot load relay-worker.ts and ended
- * (and was restarted) every second: it registers them itself first. tap's loader and the
- * bundled JavaScript need nothing.
+ * How to start a worker thread on a module that may be TypeScript. Under `node --import tsx` (a
+ * service run from source, or a test under tap) Node 20 does not carry the TypeScript hooks into a
+ * worker, which then cannot load a .ts entry (the relay's ended, and was restarted, every second):
+ * the worker registers them itself first. Bundled JavaScript needs nothing.
  */
-function workerEntry(): [URL | string, { eval?: boolean }] {
+export function threadEntry(module: URL): [URL | string, { eval?: boolean }] {
   const tsx = process.execArgv.some(
-    (a, i, all) => /^tsx(\/esm)?$/.test(a) && all[i - 1] === '--import',
+    (a, i, all) =>
+      /^--import=tsx(\/esm)?$/.test(a) || (/^tsx(\/esm)?$/.test(a) && all[i - 1] === '--import'),
   )
-  if (!entry.pathname.endsWith('.ts') || !tsx) return [entry, {}]
-  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(entry.href)}) })`
+  if (!module.pathname.endsWith('.ts') || !tsx) return [module, {}]
+  const code = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(module.href)}) })`
   return [code, { eval: true }]
 }
 
@@ -70,7 +71,7 @@ export class RelayThread implements Relay {
     this.stopping = false
     // 4 MB semi-spaces, as the images give a service (infra/docker/Dockerfile), whatever the process's
     // own flags say: the thread holds a batch of a few hundred events at a time.
-    const [script, how] = workerEntry()
+    const [script, how] = threadEntry(entry)
     const worker = new Worker(script, {
       ...how,
       workerData: this.settings,

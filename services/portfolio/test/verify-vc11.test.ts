@@ -6,6 +6,7 @@ import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
 import { Ed25519VerificationKey2020 } from '@digitalbazaar/ed25519-verification-key-2020'
 import { cryptosuite as rdfc } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import * as vcLib from '@digitalbazaar/vc'
+import { threadEntry } from '@creditbank/events'
 import t from 'tap'
 import { PLATFORM_ISSUER } from '../src/credentials/issuers.js'
 import { documentLoader, isKnownContext, UnknownDocumentError } from '../src/credentials/loader.js'
@@ -314,9 +315,8 @@ t.test(
     for (const doc of docs) ours.push(await rdfc.canonize(doc, { documentLoader }))
     // test/canonize-worker.ts: jsonld as published, in a module graph of its own (no jsonld-reuse patch).
     const pristine = await new Promise<string[]>((resolve, reject) => {
-      const worker = new Worker(new URL('./canonize-worker.ts', import.meta.url), {
-        workerData: docs,
-      })
+      const [script, how] = threadEntry(new URL('./canonize-worker.ts', import.meta.url))
+      const worker = new Worker(script, { ...how, workerData: docs })
       worker.once('message', (m) => {
         resolve(m as string[])
         void worker.terminate()

@@ -1,9 +1,9 @@
-import { Worker } from 'node:worker_threads'
 import { cryptosuite } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import t from 'tap'
 import { JSONLD_VERSION, jsonldReuse } from '../src/credentials/jsonld-reuse.js'
 import { documentLoader } from '../src/credentials/loader.js'
 import { BASE_URL, buildPortfolio, fixtures, ids } from './helper.js'
+import { pristine } from './pristine.js'
 
 const pf = await buildPortfolio()
 t.teardown(() => pf.close())
@@ -25,20 +25,6 @@ const ok = async (res: Promise<{ statusCode: number; body: string; json(): any }
   const r = await res
   if (r.statusCode >= 300) throw new Error(`answered ${r.statusCode}: ${r.body}`)
   return r.json()
-}
-
-/** The canonical N-Quads of each document from jsonld as published, in a worker thread of its own. */
-function pristine(docs: unknown[]): Promise<string[]> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./canonize-worker.ts', import.meta.url), {
-      workerData: docs,
-    })
-    worker.once('message', (m) => {
-      resolve(m as string[])
-      void worker.terminate()
-    })
-    worker.once('error', reject)
-  })
 }
 
 t.test('the pinned jsonld is patched to reuse processed contexts', async (t) => {

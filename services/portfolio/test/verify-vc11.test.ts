@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto'
-import { Worker } from 'node:worker_threads'
 import { DataIntegrityProof } from '@digitalbazaar/data-integrity'
 import * as Ed25519Multikey from '@digitalbazaar/ed25519-multikey'
 import { Ed25519Signature2020 } from '@digitalbazaar/ed25519-signature-2020'
 import { Ed25519VerificationKey2020 } from '@digitalbazaar/ed25519-verification-key-2020'
 import { cryptosuite as rdfc } from '@digitalbazaar/eddsa-rdfc-2022-cryptosuite'
 import * as vcLib from '@digitalbazaar/vc'
-import { threadEntry } from '@creditbank/events'
 import t from 'tap'
 import { PLATFORM_ISSUER } from '../src/credentials/issuers.js'
 import { documentLoader, isKnownContext, UnknownDocumentError } from '../src/credentials/loader.js'
 import { verifySuites } from '../src/credentials/sign.js'
 import { buildPortfolio, ids } from './helper.js'
+import { pristine } from './pristine.js'
 
 /**
  * VC 1.1 credentials signed by others with Ed25519Signature2020 (the VC API verifier test suite's
@@ -313,17 +312,8 @@ t.test(
     ]
     const ours: string[] = []
     for (const doc of docs) ours.push(await rdfc.canonize(doc, { documentLoader }))
-    // test/canonize-worker.ts: jsonld as published, in a module graph of its own (no jsonld-reuse patch).
-    const pristine = await new Promise<string[]>((resolve, reject) => {
-      const [script, how] = threadEntry(new URL('./canonize-worker.ts', import.meta.url))
-      const worker = new Worker(script, { ...how, workerData: docs })
-      worker.once('message', (m) => {
-        resolve(m as string[])
-        void worker.terminate()
-      })
-      worker.once('error', reject)
-    })
-    t.same(ours, pristine)
+    // jsonld as published, in a module graph of its own (no jsonld-reuse patch).
+    t.same(ours, await pristine(docs))
     t.ok(ours.every((nq) => nq.includes('<https://example.org/examples#AlumniCredential>')))
   },
 )

@@ -1,7 +1,8 @@
 import { Readable } from 'node:stream'
 import { parse } from 'csv-parse/sync'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
 import { SheetError } from './errors.js'
+import { excel } from './excel.js'
 import { type Cell, numberText } from './values.js'
 import { checkUnpackedSize } from './zip-guard.js'
 
@@ -98,7 +99,8 @@ export async function readXlsxGrid(bytes: Uint8Array, sink: RowSink) {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)
     throw new SheetError('SHEET_XLS_NOT_SUPPORTED')
   checkUnpackedSize(bytes, MAX_UNPACKED_BYTES)
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes)]), {
+  const Excel = await excel()
+  const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes)]), {
     sharedStrings: 'cache',
     hyperlinks: 'ignore',
     styles: 'cache',

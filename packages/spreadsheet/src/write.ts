@@ -1,5 +1,6 @@
 import { stringify } from 'csv-stringify/sync'
-import ExcelJS from 'exceljs'
+import type ExcelJS from 'exceljs'
+import { excel } from './excel.js'
 import { columnLetter } from './read.js'
 import type { SheetSpec } from './spec.js'
 
@@ -19,7 +20,7 @@ const HEADER_FILL: ExcelJS.Fill = {
  * example would be imported.
  */
 export async function templateXlsx(spec: SheetSpec): Promise<Buffer> {
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await excel()).Workbook()
   wb.creator = 'Credit Bank'
   const ws = wb.addWorksheet(spec.title, { views: [{ state: 'frozen', ySplit: 1 }] })
   const columns = spec.columns.filter((c) => !c.hidden)
@@ -89,7 +90,7 @@ export async function writeTable(
     })
     return Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(body, 'utf8')])
   }
-  const wb = new ExcelJS.Workbook()
+  const wb = new (await excel()).Workbook()
   const ws = wb.addWorksheet(table.sheet, { views: [{ state: 'frozen', ySplit: 1 }] })
   ws.columns = table.headers.map((header, i) => ({ header, width: table.widths?.[i] ?? 14 }))
   ws.getRow(1).font = { bold: true }

@@ -12,8 +12,6 @@ import {
 } from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { portfolioErrors } from './errors.js'
-import { cleanImage } from './evidence-image.js'
-import { checkPdf } from './evidence-pdf.js'
 
 export const EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -60,11 +58,15 @@ export async function acceptedContent(bytes: Buffer) {
   if (bytes.length === 0) throw portfolioErrors.PORTFOLIO_EVIDENCE_EMPTY()
   const mediaType = sniff(bytes)
   if (!mediaType) throw portfolioErrors.PORTFOLIO_EVIDENCE_TYPE_UNSUPPORTED()
+  // pdf-lib and sharp are loaded on the first upload, not at every start.
   if (mediaType === 'application/pdf') {
-    await checkPdf(bytes)
+    await (await import('./evidence-pdf.js')).checkPdf(bytes)
     return { mediaType, content: bytes }
   }
-  return { mediaType, content: await cleanImage(bytes, mediaType) }
+  return {
+    mediaType,
+    content: await (await import('./evidence-image.js')).cleanImage(bytes, mediaType),
+  }
 }
 
 /**

@@ -18,7 +18,6 @@ import { evidenceView } from './evidence.js'
 import { describe, readme } from './export-readme.js'
 import { EXPORT_LIMITS, type RemoteParts } from './export-sources.js'
 import { buildRecord, storeRecord } from './record.js'
-import { renderRecordPdf } from './record-pdf.js'
 import { shareView } from './shares.js'
 import { itemView } from './timeline.js'
 import type { ZipPart } from './zip-stream.js'
@@ -93,6 +92,7 @@ async function recordPdf(ctx: CredentialContext, learnerId: string) {
   const rows = await timelineRows(ctx.db, learnerId, { limit: 1_000 })
   const body = await buildRecord(ctx.db, learnerId, rows, 'account')
   const { digest } = await storeRecord(ctx.db, learnerId, null, body)
+  const { renderRecordPdf } = await import('./record-pdf.js')
   return renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
 }
 

@@ -7,7 +7,6 @@ import { timelineRows } from '../db/timeline.repository.js'
 import { assertSelf } from '../domain/access.js'
 import type { CredentialContext } from '../domain/credentials.js'
 import { buildRecord, findRecord, type RecordBody, storeRecord } from '../domain/record.js'
-import { renderRecordPdf } from '../domain/record-pdf.js'
 import { accessShare, sharedRows } from '../domain/shares.js'
 import { errorResponses, LearnerParams } from './schemas.js'
 
@@ -43,6 +42,8 @@ export async function recordRoutes(
     body: RecordBody,
   ) {
     const { digest } = await storeRecord(db, learnerId, shareId, body)
+    // pdfkit, its fonts and qrcode are loaded on the first print, not at every start.
+    const { renderRecordPdf } = await import('../domain/record-pdf.js')
     const pdf = await renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
     return reply
       .type('application/pdf')

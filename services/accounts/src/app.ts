@@ -48,8 +48,13 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
     startWorkers: o.startWorkers,
   })
   // Learners opened before per-learner keys are sealed before the first request (decision 0730).
-  const sealed = await sealLearnersAtStart(svc.db, piiKey)
+  const { sealed, setAside } = await sealLearnersAtStart(svc.db, piiKey)
   if (sealed > 0) app.log.info({ sealed }, 'learners moved to per-learner keys')
+  if (setAside.length > 0)
+    app.log.error(
+      { count: setAside.length, learnerIds: setAside.slice(0, 20) },
+      'learners set aside: their personal data did not open under ACCOUNTS_PII_KEY; they stay unreadable until a restart with the right key',
+    )
   installCsvParser(app)
   await learnerRoutes(app, svc, piiKey)
   await ledgerRoutes(app, svc, piiKey)

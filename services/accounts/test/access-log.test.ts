@@ -133,6 +133,59 @@ t.test("the learner's own reads are not recorded", async (t) => {
   t.equal((await log(a.admin, l.id, '?limit=100')).json().items.length, before)
 })
 
+t.test(
+  'an import names the learners it found: preview and import are reads, new accounts are not',
+  async (t) => {
+    const fresh = person({ name: '周新开' })
+    const csv = (ref: string) =>
+      [
+        'nationalId,name,kind,title,hours,occurredOn,externalRef',
+        `${p.nationalId},${p.name},training,安全培训,8,2026-03-01,AL-${ref}-1`,
+        `${fresh.nationalId},${fresh.name},training,安全培训,8,2026-03-01,AL-${ref}-2`,
+      ].join('\r\n')
+    const upload = (query: string, ref: string) =>
+      app.inject({
+        method: 'POST',
+        url: `/v1/outcomes/import${query}`,
+        headers: { ...registrar, 'content-type': 'text/csv' },
+        payload: csv(ref),
+      })
+    const reads = async (id: string) =>
+      (await log(a.admin, id, '?limit=100'))
+        .json()
+        .items.filter((i: { route: string }) => i.route === 'POST /v1/outcomes/import')
+
+    const preview = await upload('?dryRun=true', 'P')
+    t.equal(preview.statusCode, 200, preview.body)
+    t.match(preview.json().rows, [{ name: p.name }, { name: fresh.name, newLearner: true }])
+    t.match(await reads(l.id), [{ what: 'import', actorId: registrarId, role: 'registrar' }])
+    t.equal((await reads(l.id)).length, 1, 'the preview is one read of the learner it showed')
+    t.notOk('shown' in preview.json(), 'the list of learners read is not sent')
+
+    const done = await upload('', 'I')
+    t.equal(done.statusCode, 201, done.body)
+    t.equal((await reads(l.id)).length, 2, 'the import, a second read, in its transaction')
+    const opened = done.json().rows[1]
+    const freshId = (
+      await a.db
+        .selectFrom('learner')
+        .select('id')
+        .where('account_no', '=', opened.accountNo)
+        .execute()
+    )[0]!.id
+    t.same(await reads(freshId), [], 'an account the file opened was not read, it was written')
+
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/import?dryRun=true',
+      headers: { ...registrar, 'content-type': 'text/csv' },
+      payload: `nationalId,name,kind,title,hours,occurredOn\r\n${p.nationalId},${p.name},training,,8,2026-03-01`,
+    })
+    t.equal(bad.statusCode, 422)
+    t.equal((await reads(l.id)).length, 2, 'a refused file shows no one and records nothing')
+  },
+)
+
 t.test('the list is the learner’s and the admins’ only; paged', async (t) => {
   t.equal((await log(a.learnerAuth(other.id))).statusCode, 404, 'another learner: 404')
   t.equal((await log(registrar)).statusCode, 404, 'staff of a school that knows them: 404')

@@ -279,87 +279,90 @@ t.test(
   },
 )
 
-t.test('start-up moves learners opened before per-learner keys, once, and sets aside a row that does not open', async (t) => {
-  // Rows as the code before decision 0730 wrote them: clear name and birth date, the 身份证号
-  // under the service key. A representative fill: 120 learners, one of them with entries.
-  const legacy = Array.from({ length: 120 }, (_, i) => {
-    const id = nationalId()
-    return {
-      id: crypto.randomUUID(),
-      account_no: `CBLEGACY${String(i).padStart(6, '0')}`,
-      national_id_hash: nationalIdHash(id),
-      national_id_sealed: encrypt(piiKey, id),
-      national_id_masked: `${id.slice(0, 6)}********${id.slice(-4)}`,
-      name: `旧户${i}`,
-      birth_date: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
-      category: 'student',
-      nationalId: id,
+t.test(
+  'start-up moves learners opened before per-learner keys, once, and sets aside a row that does not open',
+  async (t) => {
+    // Rows as the code before decision 0730 wrote them: clear name and birth date, the 身份证号
+    // under the service key. A representative fill: 120 learners, one of them with entries.
+    const legacy = Array.from({ length: 120 }, (_, i) => {
+      const id = nationalId()
+      return {
+        id: crypto.randomUUID(),
+        account_no: `CBLEGACY${String(i).padStart(6, '0')}`,
+        national_id_hash: nationalIdHash(id),
+        national_id_sealed: encrypt(piiKey, id),
+        national_id_masked: `${id.slice(0, 6)}********${id.slice(-4)}`,
+        name: `旧户${i}`,
+        birth_date: `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`,
+        category: 'student',
+        nationalId: id,
+      }
+    })
+    for (const { nationalId: _, ...row } of legacy) {
+      await a.db.insertInto('learner').values(row).execute()
+      await a.db
+        .insertInto('account')
+        .values({ learner_id: row.id, head_hash: '0'.repeat(64) })
+        .execute()
     }
-  })
-  for (const { nationalId: _, ...row } of legacy) {
-    await a.db.insertInto('learner').values(row).execute()
-    await a.db
-      .insertInto('account')
-      .values({ learner_id: row.id, head_hash: '0'.repeat(64) })
-      .execute()
-  }
-  // Two rows that cannot be sealed: a 身份证号 sealed under another key, a missing birth date.
-  const bad = [
-    {
-      national_id_sealed: encrypt(Buffer.alloc(32, 7), '410102199001011234'),
-      birth_date: '1990-01-01',
-    },
-    { national_id_sealed: encrypt(piiKey, '410102199001015678'), birth_date: null },
-  ].map((fields, i) => ({
-    id: crypto.randomUUID(),
-    account_no: `CBBROKEN${i}`,
-    national_id_hash: nationalIdHash(`41010219900101${i}00X`),
-    national_id_masked: '410102********1234',
-    name: `坏行${i}`,
-    category: 'student',
-    ...fields,
-  }))
-  for (const row of bad) await a.db.insertInto('learner').values(row).execute()
-  const first = await sealLearnersAtStart(a.db, piiKey)
-  t.equal(first.sealed, 120)
-  t.same(
-    [...first.setAside].sort(),
-    bad.map((b) => b.id).sort(),
-    'the rows that do not open are set aside, by id, and the others sealed',
-  )
-  const again = await sealLearnersAtStart(a.db, piiKey)
-  t.equal(again.sealed, 0, 'a second start seals nothing')
-  t.equal(again.setAside.length, 2, 'and names the set-aside rows again')
-  const left = await a.db
-    .selectFrom('learner')
-    .select(['name', 'personal_sealed'])
-    .where(
-      'id',
-      'in',
-      bad.map((b) => b.id),
+    // Two rows that cannot be sealed: a 身份证号 sealed under another key, a missing birth date.
+    const bad = [
+      {
+        national_id_sealed: encrypt(Buffer.alloc(32, 7), '410102199001011234'),
+        birth_date: '1990-01-01',
+      },
+      { national_id_sealed: encrypt(piiKey, '410102199001015678'), birth_date: null },
+    ].map((fields, i) => ({
+      id: crypto.randomUUID(),
+      account_no: `CBBROKEN${i}`,
+      national_id_hash: nationalIdHash(`41010219900101${i}00X`),
+      national_id_masked: '410102********1234',
+      name: `坏行${i}`,
+      category: 'student',
+      ...fields,
+    }))
+    for (const row of bad) await a.db.insertInto('learner').values(row).execute()
+    const first = await sealLearnersAtStart(a.db, piiKey)
+    t.equal(first.sealed, 120)
+    t.same(
+      [...first.setAside].sort(),
+      bad.map((b) => b.id).sort(),
+      'the rows that do not open are set aside, by id, and the others sealed',
     )
-    .orderBy('account_no')
-    .execute()
-  t.same(
-    left,
-    [
-      { name: '坏行0', personal_sealed: null },
-      { name: '坏行1', personal_sealed: null },
-    ],
-    'a set-aside row is left exactly as it was',
-  )
-  t.same(await clearTextIn(a.db, ['旧户']), [], 'no clear name left')
-  const one = legacy[7]!
-  const lookup = await app.inject({
-    method: 'POST',
-    url: '/v1/learners/lookup',
-    headers: a.admin,
-    payload: { nationalId: one.nationalId, name: one.name },
-  })
-  t.equal(lookup.json().id, one.id, 'found by 身份证号 and name as before')
-  t.match((await get(`/v1/learners/${one.id}`)).json(), {
-    name: one.name,
-    nationalIdMasked: one.national_id_masked,
-    birthDate: one.birth_date,
-  })
-})
+    const again = await sealLearnersAtStart(a.db, piiKey)
+    t.equal(again.sealed, 0, 'a second start seals nothing')
+    t.equal(again.setAside.length, 2, 'and names the set-aside rows again')
+    const left = await a.db
+      .selectFrom('learner')
+      .select(['name', 'personal_sealed'])
+      .where(
+        'id',
+        'in',
+        bad.map((b) => b.id),
+      )
+      .orderBy('account_no')
+      .execute()
+    t.same(
+      left,
+      [
+        { name: '坏行0', personal_sealed: null },
+        { name: '坏行1', personal_sealed: null },
+      ],
+      'a set-aside row is left exactly as it was',
+    )
+    t.same(await clearTextIn(a.db, ['旧户']), [], 'no clear name left')
+    const one = legacy[7]!
+    const lookup = await app.inject({
+      method: 'POST',
+      url: '/v1/learners/lookup',
+      headers: a.admin,
+      payload: { nationalId: one.nationalId, name: one.name },
+    })
+    t.equal(lookup.json().id, one.id, 'found by 身份证号 and name as before')
+    t.match((await get(`/v1/learners/${one.id}`)).json(), {
+      name: one.name,
+      nationalIdMasked: one.national_id_masked,
+      birthDate: one.birth_date,
+    })
+  },
+)

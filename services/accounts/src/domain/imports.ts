@@ -74,6 +74,16 @@ export interface ImportAnswer<R> {
   rows: R[]
 }
 
+/**
+ * An import's answer, and the learners it names who were already there (found by 身份证号, 学号 or
+ * id, not opened by the file): their names come from the ledger, so showing them is a staff read
+ * (decision 0725), recorded by the route and never sent.
+ */
+export interface Answered<A> {
+  answer: A
+  shown: string[]
+}
+
 /** Collects problems by row and field, in the language asked, each cell named once. */
 class Problems {
   readonly list: ImportProblem[] = []
@@ -217,7 +227,7 @@ export async function importOutcomes(
   read: SheetRead,
   spec: SheetSpec,
   dryRun: boolean,
-): Promise<ImportAnswer<OutcomeRowAnswer>> {
+): Promise<Answered<ImportAnswer<OutcomeRowAnswer>>> {
   const problems = new Problems(read, spec, ctx.lang)
   cellProblems(read, problems)
   const fallback = learnerKey(read)
@@ -320,9 +330,10 @@ function answerOf<R extends { status: string }>(
   dryRun: boolean,
   rows: R[],
   resolved: (Resolved | undefined)[],
-): ImportAnswer<R> {
+): Answered<ImportAnswer<R>> {
   const created = rows.filter((r) => r.status === 'created').length
-  return {
+  const shown = [...new Set(resolved.filter((r) => r && !r.opened).map((r) => r!.id))]
+  const answer = {
     dryRun,
     format: read.format,
     encoding: read.encoding ?? null,
@@ -333,6 +344,7 @@ function answerOf<R extends { status: string }>(
     openedLearners: new Set(resolved.filter((r) => r?.opened).map((r) => r!.id)).size,
     rows,
   }
+  return { answer, shown }
 }
 
 const PROGRAM_CODE = /^[\x21-\x7e]{1,40}$/
@@ -348,7 +360,7 @@ export async function importEnrollments(
   read: SheetRead,
   spec: SheetSpec,
   dryRun: boolean,
-): Promise<ImportAnswer<EnrollmentRowAnswer>> {
+): Promise<Answered<ImportAnswer<EnrollmentRowAnswer>>> {
   const org = await findOrganization(trx, ctx.orgId)
   if (!org) throw accountsErrors.ACCOUNTS_ORGANIZATION_UNKNOWN()
   if (org.kind !== 'school') throw accountsErrors.ACCOUNTS_NOT_A_SCHOOL()

@@ -27,6 +27,8 @@ const whatOf: Record<string, string> = {
   'POST /v1/learners/lookup': 'lookup',
   'POST /v1/learners/lookup/batch': 'lookup',
   'POST /v1/access-log/search': 'access-log',
+  'POST /v1/outcomes/import': 'import',
+  'POST /v1/enrollments/import': 'import',
 }
 
 /** The role a read was made in: a client is a system; a user's strongest staff role. */

@@ -24,6 +24,7 @@ import { actingOrg } from '../domain/access.js'
 import { conflictOnDuplicate } from '../domain/errors.js'
 import { digests, earlierImport, recordImport, repeatedFile } from '../domain/import-files.js'
 import {
+  type Answered,
   type EnrollmentRowAnswer,
   type ImportAnswer,
   type ImportContext,
@@ -32,6 +33,7 @@ import {
   importOutcomes,
   type OutcomeRowAnswer,
 } from '../domain/imports.js'
+import { recordReads } from '../domain/reads.js'
 import { errorResponses } from './schemas.js'
 
 /** An uploaded file: 10,000 rows of .xlsx are about 0.5 MB, of CSV about 1.5 MB (413 beyond). */
@@ -308,7 +310,7 @@ export async function importRoutes(app: FastifyInstance, svc: AccountsContext, p
         ctx: ImportContext,
         read: SheetRead,
         dryRun: boolean,
-      ) => Promise<A>,
+      ) => Promise<Answered<A>>,
       roles: { roles: string[]; scopes: string[] },
       schema: Type.TSchema,
     ) =>
@@ -357,14 +359,20 @@ export async function importRoutes(app: FastifyInstance, svc: AccountsContext, p
           ;(request as { body: unknown }).body = { sha256: digest.sha256 }
           // A file sent again writes again only its rows without 外部编号: refused unless asked
           // for (`repeat=true`); a file whose every row is already there is answered as before.
+          // The learners the answer names from the ledger are recorded as read: with the import,
+          // in its transaction; for a preview, after its rollback.
+          let shown: string[] = []
           const withEarlier = async (trx: Transaction<AccountsDB>, dryRun: boolean) => {
             const earlier = await earlierImport(trx, orgId, kind, digest)
-            const body = { ...(await run(trx, ctx, read, dryRun)), earlierImport: earlier }
+            const { answer, shown: named } = await run(trx, ctx, read, dryRun)
+            const body = { ...answer, earlierImport: earlier }
+            shown = named
             if (dryRun) return body
             if (earlier && body.created > 0 && !q.repeat)
               throw repeatedFile(earlier, body.created, lang)
             if (body.created > 0)
               await recordImport(trx, orgId, kind, digest, body.rowCount, body.created, p.subject)
+            await recordReads(trx, request, named)
             return body
           }
           let answer: A
@@ -378,6 +386,7 @@ export async function importRoutes(app: FastifyInstance, svc: AccountsContext, p
               } catch (err) {
                 if (!(err instanceof DryRun)) throw err
                 answer = err.answer as A
+                await recordReads(db, request, shown)
                 reply.code(200)
               }
             } else {

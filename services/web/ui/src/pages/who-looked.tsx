@@ -23,6 +23,10 @@ export const whatWords: Record<string, [string, string]> = {
   account: ['账户余额', 'Account balances'],
   chain: ['账本校验', 'Ledger check'],
   find: ['按身份证号、学号或姓名查找到您', 'Found you by national id, student number or name'],
+  import: [
+    '导入表格（预览或导入）时按身份证号或学号找到您并显示您的姓名',
+    'Found you by national id or student number in an imported spreadsheet (preview or import), showing your name',
+  ],
   lookup: [
     '按身份证号和姓名或账号核对您的账户',
     'Looked your account up by national id and name or account number',

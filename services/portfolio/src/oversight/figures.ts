@@ -163,10 +163,15 @@ export async function trainingVolume(db: Kysely<PortfolioDB>, f: Filter) {
   }
 }
 
-/** Training in the period by the learner's category (the policy's target groups). */
-export async function trainingByGroup(db: Kysely<PortfolioDB>, f: Filter) {
-  const rows = await sql<{ category: string; person_times: string; people: string; hours: string }>`
-    select coalesce(l.category, 'other') as category,
+/** Training in the period grouped by one expression of the learner (`l`), largest first. */
+async function trainingBy(db: Kysely<PortfolioDB>, f: Filter, by: RawBuilder<unknown>) {
+  const rows = await sql<{
+    key: string | null
+    person_times: string
+    people: string
+    hours: string
+  }>`
+    select ${by} as key,
       count(*)::int8 as person_times, count(distinct t.learner_id)::int8 as people,
       coalesce(sum(t.hours), 0)::numeric(14, 1)::text as hours
     from ${training} t
@@ -175,35 +180,23 @@ export async function trainingByGroup(db: Kysely<PortfolioDB>, f: Filter) {
     where ${trainingWhere(f)}
     group by 1 order by 2 desc, 1`.execute(db)
   return rows.rows.map((r) => ({
-    category: r.category,
+    key: r.key,
     personTimes: Number(r.person_times),
     people: Number(r.people),
     hours: r.hours,
   }))
 }
 
+/** Training in the period by the learner's category (the policy's target groups). */
+export async function trainingByGroup(db: Kysely<PortfolioDB>, f: Filter) {
+  const rows = await trainingBy(db, f, sql`coalesce(l.category, 'other')`)
+  return rows.map(({ key, ...v }) => ({ category: key ?? 'other', ...v }))
+}
+
 /** Training in the period by the learner's city (from their 身份证号's region); null when unknown. */
 export async function trainingByLearnerCity(db: Kysely<PortfolioDB>, f: Filter) {
-  const rows = await sql<{
-    city: string | null
-    person_times: string
-    people: string
-    hours: string
-  }>`
-    select left(l.region_code, 4) || '00' as city,
-      count(*)::int8 as person_times, count(distinct t.learner_id)::int8 as people,
-      coalesce(sum(t.hours), 0)::numeric(14, 1)::text as hours
-    from ${training} t
-    join ${org} s on s.id = t.org_id
-    left join ${learner} l on l.learner_id = t.learner_id
-    where ${trainingWhere(f)}
-    group by 1 order by 2 desc, 1`.execute(db)
-  return rows.rows.map((r) => ({
-    cityCode: r.city,
-    personTimes: Number(r.person_times),
-    people: Number(r.people),
-    hours: r.hours,
-  }))
+  const rows = await trainingBy(db, f, sql`left(l.region_code, 4) || '00'`)
+  return rows.map(({ key, ...v }) => ({ cityCode: key, ...v }))
 }
 
 /** A passing score: 60 of 100, the 1+X assessments' common pass mark (decision 0800). */

@@ -205,3 +205,49 @@ export function autoRule(targetOrgId: string, over: Record<string, unknown> = {}
     ...over,
   }
 }
+
+/**
+ * A learner enrolled at a new school applies there with one evidence file: what the tests of
+ * reads and their retention start from.
+ */
+export async function appliedWithEvidence(r: Recognition) {
+  const school = await r.organization('school')
+  const learner = randomUUID()
+  const file = randomUUID()
+  const course = r.outcome(learner, { kind: 'course', title: '大学物理', code: 'PHY1' })
+  await r.deliver([
+    r.enrollment(learner, school, 'P-FILE'),
+    course,
+    {
+      type: 'portfolio.evidence.added',
+      subject: learner,
+      data: {
+        evidenceId: file,
+        learnerId: learner,
+        sha256: 'd'.repeat(64),
+        mediaType: 'image/png',
+        sizeBytes: 10,
+        filename: null,
+      },
+    },
+  ])
+  const applied = await r.app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: r.learner(learner),
+    payload: {
+      sourceEntryIds: [course.data.entryId],
+      targetOrgId: school,
+      programCode: 'P-FILE',
+      evidenceIds: [file],
+      award: {
+        courseCode: 'PHY101',
+        courseName: '大学物理',
+        courseType: 'foundation',
+        credits: '3',
+      },
+    },
+  })
+  if (applied.statusCode !== 201) throw new Error(applied.body)
+  return { school, learner, file, id: applied.json().id as string }
+}

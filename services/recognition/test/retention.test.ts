@@ -1,9 +1,8 @@
-import { randomUUID } from 'node:crypto'
 import { setClock } from '@creditbank/contracts'
 import { runRetention } from '@creditbank/service-kit'
 import t from 'tap'
 import { retentionRules } from '../src/domain/retention.js'
-import { buildRecognition } from './helper.js'
+import { appliedWithEvidence, buildRecognition } from './helper.js'
 
 // Retention in recognition (decision 0727): a reviewer's read of an evidence file is kept 3 years,
 // as long as the who-looked log; the job removes older reads and nothing else.
@@ -12,40 +11,7 @@ const r = await buildRecognition()
 t.teardown(() => r.close())
 const { app } = r
 const day = 86_400_000
-const school = await r.organization('school')
-const learner = randomUUID()
-const file = randomUUID()
-const course = r.outcome(learner, { kind: 'course', title: '大学物理', code: 'PHY1' })
-await r.deliver([
-  r.enrollment(learner, school, 'P-FILE'),
-  course,
-  {
-    type: 'portfolio.evidence.added',
-    subject: learner,
-    data: {
-      evidenceId: file,
-      learnerId: learner,
-      sha256: 'd'.repeat(64),
-      mediaType: 'image/png',
-      sizeBytes: 10,
-      filename: null,
-    },
-  },
-])
-const applied = await app.inject({
-  method: 'POST',
-  url: '/v1/applications',
-  headers: r.learner(learner),
-  payload: {
-    sourceEntryIds: [course.data.entryId],
-    targetOrgId: school,
-    programCode: 'P-FILE',
-    evidenceIds: [file],
-    award: { courseCode: 'PHY101', courseName: '大学物理', courseType: 'foundation', credits: '3' },
-  },
-})
-if (applied.statusCode !== 201) throw new Error(applied.body)
-const id = applied.json().id as string
+const { school, file, id } = await appliedWithEvidence(r)
 
 /** A reviewer of the school reads the file with the clock at `at`. */
 async function readAt(at: Date | null, sub: string) {

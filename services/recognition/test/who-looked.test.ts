@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { eventually } from '@creditbank/testing'
 import t from 'tap'
-import { buildRecognition } from './helper.js'
+import { appliedWithEvidence, buildRecognition } from './helper.js'
 
 // Who looked (decision 0725): a reviewer opening an application (the learner's name, the
 // evidence), listing applications, or reading an evidence file publishes
@@ -11,40 +11,7 @@ import { buildRecognition } from './helper.js'
 const r = await buildRecognition()
 t.teardown(() => r.close())
 const { app } = r
-const school = await r.organization('school')
-const learner = randomUUID()
-const file = randomUUID()
-const course = r.outcome(learner, { kind: 'course', title: '大学物理', code: 'PHY1' })
-await r.deliver([
-  r.enrollment(learner, school, 'P-FILE'),
-  course,
-  {
-    type: 'portfolio.evidence.added',
-    subject: learner,
-    data: {
-      evidenceId: file,
-      learnerId: learner,
-      sha256: 'd'.repeat(64),
-      mediaType: 'image/png',
-      sizeBytes: 10,
-      filename: null,
-    },
-  },
-])
-const applied = await app.inject({
-  method: 'POST',
-  url: '/v1/applications',
-  headers: r.learner(learner),
-  payload: {
-    sourceEntryIds: [course.data.entryId],
-    targetOrgId: school,
-    programCode: 'P-FILE',
-    evidenceIds: [file],
-    award: { courseCode: 'PHY101', courseName: '大学物理', courseType: 'foundation', credits: '3' },
-  },
-})
-if (applied.statusCode !== 201) throw new Error(applied.body)
-const id = applied.json().id as string
+const { school, learner, file, id } = await appliedWithEvidence(r)
 
 const reviewerId = randomUUID()
 const reviewer = r.reviewer(school, { sub: reviewerId })

@@ -77,7 +77,7 @@ t.test(
       namespace: `drill-${randomBytes(4).toString('hex')}.`,
       replicas: 2,
       gateway: true,
-      env: { DB_POOL_MAX: '4' },
+      env: { DB_POOL_MAX: '4', IDENTITY_PASSWORD_COST: '12' },
     })
     t.teardown(() => cluster.stop())
     const gateway = cluster.gatewayUrl!

@@ -15,6 +15,7 @@ import type { IdentityDB } from './db/schema.js'
 import { findUserByUsername } from './db/user.repository.js'
 import { tokenStanding } from './db/user-admin.repository.js'
 import { identityErrors } from './domain/errors.js'
+import { setPasswordCost } from './domain/passwords.js'
 import { retentionRules } from './domain/retention.js'
 import { jwks } from './domain/signing-keys.js'
 import type { TokenSettings } from './domain/tokens.js'
@@ -31,6 +32,8 @@ export interface IdentityOptions {
   secretKeyHex: string
   tokenTtlS?: number
   loginMaxFailures?: number
+  /** log2 of scrypt's N for new hashes (IDENTITY_PASSWORD_COST). */
+  passwordCost?: number
   loginFailureWindowS?: number
   bootstrapAdmin?: { username: string; password: string }
   startWorkers?: boolean
@@ -42,6 +45,7 @@ export interface IdentityOptions {
  */
 export default async function identityApp(app: FastifyInstance, o: IdentityOptions) {
   const sealKey = parseKey(o.secretKeyHex, 'IDENTITY_SECRET_KEY')
+  setPasswordCost(o.passwordCost ?? 15)
   const settings: TokenSettings = {
     issuer: o.platform.issuer,
     audience: o.platform.audience,

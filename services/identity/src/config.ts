@@ -6,6 +6,11 @@ export const identityConfig = configSchema({
   /** 64 hex characters: seals the token signing keys at rest. */
   IDENTITY_SECRET_KEY: Type.String({ pattern: '^[0-9a-fA-F]{64}$' }),
   ACCESS_TOKEN_TTL_S: Type.Integer({ minimum: 60, maximum: 900, default: 900 }),
+  /**
+   * log2 of scrypt's N for new password and client-secret hashes: 15 (about 0.1 s a hash on one
+   * core). Test runs set 12: each sign-in then costs a tenth, and CI signs in thousands of times.
+   */
+  IDENTITY_PASSWORD_COST: Type.Integer({ minimum: 12, maximum: 20, default: 15 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOGIN_FAILURE_WINDOW_S: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
   BOOTSTRAP_ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),

@@ -15,6 +15,7 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     secretKeyHex: c.IDENTITY_SECRET_KEY,
     tokenTtlS: c.ACCESS_TOKEN_TTL_S,
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
+    passwordCost: c.IDENTITY_PASSWORD_COST,
     loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
       ? {

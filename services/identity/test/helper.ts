@@ -13,6 +13,8 @@ export async function buildIdentity(
   const app = await testService('identity', identityApp, platform, {
     secretKeyHex: SECRET_KEY,
     bootstrapAdmin: ADMIN,
+    // A tenth of the cost of a hash (decision 0612): the tests sign in hundreds of times.
+    passwordCost: 12,
     ...options,
   })
   const login = async (username: string, password: string, orgId?: string) => {

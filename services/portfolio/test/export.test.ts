@@ -1,17 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { createServer } from 'node:http'
-import { definition as accounts } from '@creditbank/accounts/definition'
-import { definition as certificates } from '@creditbank/certificates/definition'
-import { topicOf } from '@creditbank/contracts'
-import { createEvent } from '@creditbank/events'
 import { definition as recognition } from '@creditbank/recognition/definition'
-import { eventually, testPlatform, testService } from '@creditbank/testing'
-import type { FastifyInstance } from 'fastify'
+import { eventually, testService } from '@creditbank/testing'
 import { strFromU8, unzipSync } from 'fflate'
 import t from 'tap'
-import portfolioApp, { SCHEMA } from '../src/app.js'
-import { migrations } from '../src/db/migrations.js'
+import portfolioApp from '../src/app.js'
 import { plainPng } from './evidence-files.js'
+import { call, fourServices, person } from './four-services.js'
 
 // Issue 17, a copy of all my data (decision 0721): every service's part, asked over HTTP with the
 // learner's own token, in one zip; nobody else's data in it; nobody else may ask for it; a service
@@ -20,27 +15,6 @@ import { plainPng } from './evidence-files.js'
 // Four services and the whole world of one learner, on a machine shared with other test files.
 t.setTimeout(300_000)
 
-const platform = await testPlatform({
-  [accounts.schema]: accounts.migrations,
-  [certificates.schema]: certificates.migrations,
-  [recognition.schema]: recognition.migrations,
-  [SCHEMA]: migrations,
-})
-const opened: FastifyInstance[] = []
-async function listening<O>(name: string, app: Parameters<typeof testService<O>>[1], o: O) {
-  const service = await testService(name, app, platform, o)
-  opened.push(service)
-  await service.listen({ host: '127.0.0.1', port: 0 })
-  const address = service.server.address()
-  if (!address || typeof address === 'string') throw new Error('not listening')
-  return { app: service, url: `http://127.0.0.1:${address.port}` }
-}
-const acc = await listening('accounts', accounts.app, { piiKeyHex: 'ab'.repeat(32) })
-const cer = await listening('certificates', certificates.app, {
-  secretKeyHex: 'c4'.repeat(32),
-  accountsUrl: acc.url,
-})
-const rec = await listening('recognition', recognition.app, {})
 // identity verifies only tokens it issued itself, and the other three verify this test's keys, so
 // identity is a stand-in here answering GET /v1/me as identity does (identity's own test,
 // services/identity/test/me.test.ts, reads the real answer for a learner with their token).
@@ -54,68 +28,26 @@ const idStandIn = createServer((req, res) => {
 })
 await new Promise<void>((resolve) => idStandIn.listen(0, '127.0.0.1', resolve))
 const idPort = (idStandIn.address() as { port: number }).port
-const portfolio = await testService('portfolio', portfolioApp, platform, {
-  secretKeyHex: 'c5'.repeat(32),
-  publicBaseUrl: 'https://creditbank.test',
-  identityUrl: `http://127.0.0.1:${idPort}`,
-  accountsUrl: acc.url,
-  certificatesUrl: cer.url,
-  recognitionUrl: rec.url,
-})
-opened.push(portfolio)
+const w = await fourServices({ identityUrl: `http://127.0.0.1:${idPort}` })
 t.teardown(async () => {
-  for (const app of opened.reverse()) await app.close()
+  await w.close()
   await new Promise((resolve) => idStandIn.close(resolve))
-  await platform.close()
 })
+const {
+  platform,
+  keys,
+  acc,
+  cer,
+  rec,
+  portfolio,
+  source,
+  target,
+  evaluator,
+  admin,
+  registrar,
+  issuer,
+} = w
 
-const keys = platform.keys
-const admin = keys.auth({ roles: ['admin'] })
-const call = async (
-  app: FastifyInstance,
-  method: 'GET' | 'POST',
-  url: string,
-  headers: Record<string, string>,
-  payload?: object,
-) => {
-  const res = await app.inject({ method, url, headers, ...(payload ? { payload } : {}) })
-  if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body}`)
-  return res.json()
-}
-
-// Organizations come from identity's events.
-const org = (kind: string, name: string) => ({
-  organizationId: randomUUID(),
-  code: `O-${randomUUID().slice(0, 8)}`,
-  name,
-  kind,
-  regionCode: '410100',
-  schoolLevel: kind === 'school' ? 'higher_vocational' : null,
-})
-const source = org('school', '郑州铁路职业技术学院')
-const target = org('school', '河南职业技术学院')
-const evaluator = org('evaluation_org', '工业和信息化部教育与考试中心')
-await platform.transport.publish(
-  [source, target, evaluator].map((data) => {
-    const e = createEvent('/creditbank/identity', {
-      type: 'identity.organization.registered',
-      data,
-    })
-    return { topic: topicOf(e.type), key: data.organizationId, value: JSON.stringify(e) }
-  }),
-)
-const registrar = (o: { organizationId: string }) =>
-  keys.auth({ roles: ['registrar'], org: o.organizationId })
-const issuer = keys.auth({ roles: ['issuer'], org: evaluator.organizationId })
-
-let seq = 7
-function person(name: string) {
-  seq += 1
-  const first17 = `4101051999${String(1 + (seq % 12)).padStart(2, '0')}${10 + (seq % 18)}${100 + seq}`
-  const w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
-  const sum = [...first17].reduce((s, d, i) => s + Number(d) * w[i]!, 0)
-  return { nationalId: `${first17}${'10X98765432'[sum % 11]}`, name }
-}
 const me = person('王小数')
 const someone = person('赵旁人')
 

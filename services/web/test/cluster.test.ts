@@ -113,7 +113,7 @@ t.test(
       logDir: join(dataDir, 'logs'),
       secrets,
       pagesDir,
-      env: { DB_POOL_MAX: '4' },
+      env: { DB_POOL_MAX: '4', IDENTITY_PASSWORD_COST: '12' },
     })
     t.equal(cluster.processes.length, 11, 'five services × two replicas, and the gateway')
     const api = client(cluster.gatewayUrl!)

@@ -26,7 +26,10 @@ export const journey: Journey = {
       '删除无法撤销。',
       '下载我的全部数据',
     ])
-      t.ok(await zhCard.getByText(words, { exact: false }).count(), `the card says, in Chinese: ${words}`)
+      t.ok(
+        await zhCard.getByText(words, { exact: false }).count(),
+        `the card says, in Chinese: ${words}`,
+      )
     t.equal(await zhCard.getByText('ERASE', { exact: false }).count(), 0, 'no English word inside')
     await desk.getByRole('button', { name: '删除我的个人信息…' }).click()
     const zhConfirm = desk.getByRole('button', { name: '永久删除我的个人信息' })
@@ -100,7 +103,11 @@ export const journey: Journey = {
 
     await desk.goto('/#/learner')
     await desk.getByRole('heading', { name: '匿名学分记录（个人信息已删除）' }).waitFor()
-    t.equal(await desk.getByText('李春花').count(), 0, 'her name shows nowhere on the Chinese desktop page')
+    t.equal(
+      await desk.getByText('李春花').count(),
+      0,
+      'her name shows nowhere on the Chinese desktop page',
+    )
     await e.screenshot(desk, 'learner-account-after-erasure-desk-zh')
     t.ok(await e.fitsWidth(desk), 'the account page fits a desktop after erasure')
     await accessible(t, desk, 'the account page after erasure, in Chinese on a desktop')

@@ -137,7 +137,14 @@ export async function startEmbedded(): Promise<Embedded> {
     ['services/web/src/embedded.ts'],
     {
       cwd: root,
-      env: { ...parentEnv, DATA_DIR: dataDir, PORT_OFFSET: String(offset), LOG_LEVEL: 'warn' },
+      env: {
+        ...parentEnv,
+        DATA_DIR: dataDir,
+        PORT_OFFSET: String(offset),
+        LOG_LEVEL: 'warn',
+        // The demo's people and every journey sign in: a tenth of the cost of a hash (decision 0612).
+        IDENTITY_PASSWORD_COST: '12',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     },

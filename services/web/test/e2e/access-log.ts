@@ -46,10 +46,11 @@ export const journey: Journey = {
     for (const part of [
       '郑州铁路职业技术学院',
       '教务/培训管理员',
-      '按身份证号、学号或姓名查找到您',
+      '按身份证号、学号或姓名查找学习者',
     ])
       t.ok(all.includes(part), `the admin sees ${part}`)
     t.notOk(all.includes(id), 'the 身份证号 is not shown back')
+    t.notOk(all.includes('您'), "the admin's page does not speak to the learner")
     t.notOk(/GET |POST |\/v1\//.test(all), 'no route strings')
     await e.screenshot(admin, 'admin-access-log')
     await accessible(t, admin, 'the read log, in Chinese')
@@ -61,7 +62,7 @@ export const journey: Journey = {
     await phone.getByRole('heading', { name: 'Reads of personal data' }).waitFor()
     await phone.getByRole('textbox', { name: 'National id' }).fill(id)
     await phone.getByRole('button', { name: 'Filter' }).click()
-    await e.until(phone, 'Found you by national id, student number or name')
+    await e.until(phone, 'Found the learner by national id, student number or name')
     t.ok(await e.fitsWidth(phone), 'the read log fits a phone')
     await e.screenshot(phone, 'admin-access-log-phone-en')
     await accessible(t, phone, 'the read log, in English on a phone')

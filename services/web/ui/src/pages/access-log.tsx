@@ -6,7 +6,49 @@ import { api, organizations, type Page } from '../api'
 import { t, w } from '../i18n'
 import { FilterForm, PagedList, usePager } from '../staff-ui'
 import { binder, Field, fmtDate, Section, Select, useLoad } from '../ui'
-import { roleWords, whatWords } from './who-looked'
+import { roleWords } from './who-looked'
+
+/** What was read, said of the learner (the learner's own page says "you"). */
+const whatWords: Record<string, [string, string]> = {
+  profile: ['姓名、账号与身份证号（部分隐藏）', 'Name, account number and masked national id'],
+  open: ['开户时核对到其已有账户', 'Opening an account, found the existing one'],
+  enrollments: ['在读/报名记录', 'Enrollments'],
+  entries: ['学分账单', 'Statement of entries'],
+  account: ['账户余额', 'Account balances'],
+  chain: ['账本校验', 'Ledger check'],
+  find: [
+    '按身份证号、学号或姓名查找学习者',
+    'Found the learner by national id, student number or name',
+  ],
+  import: [
+    '导入表格（预览或导入）中按身份证号或学号找到并显示其姓名',
+    'Found by national id or student number in an imported spreadsheet (preview or import), name shown',
+  ],
+  lookup: [
+    '按身份证号和姓名或账号核对账户',
+    'Looked the account up by national id and name or account number',
+  ],
+  'access-log': [
+    '管理员按身份证号或姓名查询查看记录',
+    'An administrator searched the read log by national id or name',
+  ],
+  certificate: ['一张职业技能等级证书（含姓名）', 'One skill certificate, with the name'],
+  certificates: ['证书列表（含姓名）', 'A list of certificates, with the name'],
+  'certificate-search': [
+    '按姓名或身份证号查找证书',
+    'Searched certificates by name or national id',
+  ],
+  verification: [
+    '有人用证书编号和姓名查验了证书',
+    'A certificate checked by its number and the name',
+  ],
+  application: [
+    '学分认定申请（含姓名与证明材料清单）',
+    'A recognition application, with the name and the list of evidence',
+  ],
+  applications: ['申请列表中的学分认定申请', 'A recognition application in a list'],
+  evidence: ['申请中的一份证明材料文件', 'An evidence file of an application'],
+}
 
 interface AdminRead {
   id: string

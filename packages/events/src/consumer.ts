@@ -56,7 +56,19 @@ export interface ConsumerOptions<DB extends EventTables = EventTables> {
   applied?: () => void
   /** Is the database reachable? While it is not, failures are not the event's fault. */
   ping?: () => Promise<void>
+  /**
+   * Runs around the handlers of each transaction's new events (a batch, or one event), inside it:
+   * for a projection that must look at its state before the events and after them.
+   */
+  around?: Around<DB>
 }
+
+/** See `ConsumerOptions.around`: calls `apply` once, between its own before and after. */
+export type Around<DB = EventTables> = (
+  trx: Transaction<DB>,
+  events: CloudEvent[],
+  apply: () => Promise<void>,
+) => Promise<void>
 
 export function deadLetterTopic(groupId: string) {
   return `creditbank.dlq.${groupId}`
@@ -88,13 +100,15 @@ export class EventConsumer<DB extends EventTables = EventTables> {
    */
   private readonly handlers: Readonly<Record<string, EventHandler | undefined>>
 
-  private readonly o: Omit<ConsumerOptions, 'db' | 'handlers'>
+  private readonly o: Omit<ConsumerOptions, 'db' | 'handlers' | 'around'>
+  private readonly around: Around
 
   constructor(o: ConsumerOptions<DB>) {
     this.o = o
     // Kysely's types are invariant in the database type; DB extends EventTables.
     this.db = o.db as unknown as Kysely<EventTables>
     this.handlers = o.handlers as unknown as Record<string, EventHandler | undefined>
+    this.around = (o.around as unknown as Around | undefined) ?? ((_, __, apply) => apply())
   }
 
   get groupId() {
@@ -196,7 +210,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
         this.stats.duplicates += 1
         return
       }
-      await handler(trx, event)
+      await this.around(trx, [event], () => handler(trx, event))
       this.stats.applied += 1
     })
     this.o.applied?.()
@@ -245,18 +259,24 @@ export class EventConsumer<DB extends EventTables = EventTables> {
       // An id Postgres spells differently (upper case, no hyphens) cannot be told apart here: one by one instead.
       if (news.length !== inserted.length)
         throw new Error('event ids not in canonical form; applying one by one')
-      for (let i = 0; i < news.length; ) {
-        const { handler, apply: first } = news[i]!
-        let end = i + 1
-        if (handler.batch) {
-          while (end < news.length && news[end]!.apply.type === first.type) end++
-          await handler.batch(
-            trx,
-            news.slice(i, end).map((x) => x.apply),
-          )
-        } else await handler(trx, first)
-        i = end
-      }
+      await this.around(
+        trx,
+        news.map((x) => x.apply),
+        async () => {
+          for (let i = 0; i < news.length; ) {
+            const { handler, apply: first } = news[i]!
+            let end = i + 1
+            if (handler.batch) {
+              while (end < news.length && news[end]!.apply.type === first.type) end++
+              await handler.batch(
+                trx,
+                news.slice(i, end).map((x) => x.apply),
+              )
+            } else await handler(trx, first)
+            i = end
+          }
+        },
+      )
       return { applied: news.length, duplicates: todo.length - news.length }
     })
   }

@@ -43,7 +43,12 @@ const publish = (topic: string, events: (CloudEvent | string)[]) =>
   )
 
 /** A consumer whose claimed events go through a batch handler and opened events one by one; it records the size of each run. */
-function consumer(groupId: string, topic: string, poison = new Set<string>()) {
+function consumer(
+  groupId: string,
+  topic: string,
+  poison = new Set<string>(),
+  around?: ConstructorParameters<typeof EventConsumer>[0]['around'],
+) {
   const runs: number[] = []
   const record = (trx: Kysely<any>, events: CloudEvent<any>[]) =>
     trx
@@ -58,6 +63,7 @@ function consumer(groupId: string, topic: string, poison = new Set<string>()) {
     logger,
     retryBaseMs: 1,
     maxAttempts: 3,
+    ...(around ? { around } : {}),
     handlers: {
       'accounts.learner.claimed': batchHandler(async (trx, events) => {
         runs.push(events.length)
@@ -180,6 +186,56 @@ t.test(
     )
     t.ok(runs[0]! > 1, 'the first try was the whole run at once')
     t.equal(c.stats.applied, good.length)
+    await c.stop()
+  },
+)
+
+t.test(
+  'around sees each transaction’s new events once, before and after their handlers, in it',
+  async (t) => {
+    const topic = 'evt.batch.around'
+    await transport.ensureTopics([{ name: topic, partitions: 3 }])
+    const events = [
+      ...Array.from({ length: 6 }, claimed),
+      opened(),
+      ...Array.from({ length: 4 }, claimed),
+    ]
+    await publish(topic, [...events, events[2]!])
+    const seen: { ids: string[]; before: number; after: number }[] = []
+    const count = async (trx: Kysely<any>) =>
+      Number(
+        (
+          await trx
+            .selectFrom('applied')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .where('group_id', '=', 'g-around')
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+    const { c } = consumer('g-around', topic, new Set(), async (trx, evs, apply) => {
+      const before = await count(trx)
+      await apply()
+      seen.push({ ids: evs.map((e) => e.id), before, after: await count(trx) })
+    })
+    await c.start()
+    await eventually(
+      async () =>
+        (await transport.lag('g-around', [topic])) === 0 &&
+        (await appliedIds('g-around')).length >= events.length,
+    )
+    t.same(
+      seen.flatMap((s) => s.ids),
+      events.map((e) => e.id),
+      'every new event once, in order; the redelivered one not again',
+    )
+    t.ok(
+      seen.every((s) => s.after - s.before === s.ids.length),
+      'before its handlers ran, and after them, in the same transaction',
+    )
+    t.ok(
+      seen.some((s) => s.ids.length > 1),
+      'a batch is one call',
+    )
     await c.stop()
   },
 )

@@ -13,6 +13,7 @@ import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grant
 import { httpSources, type SourceGet } from './domain/export-sources.js'
 import { retentionRules } from './domain/retention.js'
 import { consumedTopics, projectionHandlers } from './events/handlers.js'
+import { oversightConsumer } from './oversight/consumer.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
 import { exportRoutes } from './routes/export.routes.js'
@@ -76,7 +77,14 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   })
   await notificationRoutes(app, svc)
   await recordRoutes(app, svc, ctx)
-  await oversightRoutes(app, svc)
+  await oversightRoutes(app, svc, {
+    platform: o.platform,
+    consumer: oversightConsumer(app, {
+      db: svc.db,
+      platform: o.platform,
+      startWorkers: o.startWorkers,
+    }),
+  })
   await exportRoutes(
     app,
     ctx,

@@ -1,7 +1,8 @@
 /**
- * `pnpm --filter @creditbank/portfolio rebuild`: drops the timeline projection and replays it from
- * the Kafka topics, then exits. Stop the portfolio service first (Kafka rewinds only an idle
- * consumer group). The embedded run (in-process bus) rebuilds through POST /v1/admin/timeline/rebuild.
+ * `pnpm --filter @creditbank/portfolio rebuild [timeline|oversight]`: drops the timeline projection
+ * (the default) or the oversight figures' and replays it from the Kafka topics, then exits. Stop
+ * the portfolio service first (Kafka rewinds only an idle consumer group). The embedded run
+ * (in-process bus) rebuilds through POST /v1/admin/timeline/rebuild or /v1/admin/oversight/rebuild.
  */
 import { forSchema, migrate } from '@creditbank/db'
 import { EventConsumer } from '@creditbank/events'
@@ -9,9 +10,11 @@ import { createLogger, createPlatform, loadConfig } from '@creditbank/service-ki
 import { SCHEMA } from './app.js'
 import { portfolioConfig } from './config.js'
 import { migrations } from './db/migrations.js'
-import type { PortfolioDB } from './db/schema.js'
+import { oversightTables, type PortfolioDB, projectionTables } from './db/schema.js'
 import { rebuildProjection } from './domain/rebuild.js'
 import { consumedTopics, projectionHandlers } from './events/handlers.js'
+import { OVERSIGHT_GROUP } from './oversight/consumer.js'
+import { aroundOversight, oversightHandlers, oversightTopics } from './oversight/projection.js'
 
 const logger = createLogger(process.env.LOG_LEVEL ?? 'info', 'portfolio-rebuild')
 const config = loadConfig(portfolioConfig)
@@ -21,15 +24,38 @@ if (!config.KAFKA_BROKERS) {
   )
   process.exit(64)
 }
+const which = process.argv[2] ?? 'timeline'
+const projections = {
+  timeline: {
+    groupId: 'creditbank.portfolio',
+    topics: consumedTopics,
+    tables: projectionTables,
+    handlers: () => projectionHandlers(),
+    around: undefined,
+  },
+  oversight: {
+    groupId: OVERSIGHT_GROUP,
+    topics: oversightTopics,
+    tables: oversightTables,
+    handlers: () => oversightHandlers(),
+    around: aroundOversight,
+  },
+}
+if (which !== 'timeline' && which !== 'oversight') {
+  logger.fatal({ which }, 'rebuild what? timeline or oversight')
+  process.exit(64)
+}
+const { groupId, topics, tables, handlers, around } = projections[which]
 const platform = await createPlatform(config as never, logger, 'creditbank-portfolio-rebuild')
-const groupId = 'creditbank.portfolio'
 try {
   await migrate(platform.database, SCHEMA, migrations)
   const db = forSchema<PortfolioDB>(platform.database, SCHEMA)
   const consumer = new EventConsumer({
     groupId,
-    topics: consumedTopics,
-    handlers: projectionHandlers(),
+    topics,
+    handlers: handlers(),
+    ...(around ? { around } : {}),
+    maxBatch: 500,
     db,
     transport: platform.transport,
     logger,
@@ -38,13 +64,14 @@ try {
     db,
     transport: platform.transport,
     groupId,
-    topics: consumedTopics,
+    topics,
+    tables,
     logger,
   })
   await consumer.start()
   const until = Date.now() + 30 * 60_000
   // Caught up when nothing is left to read and the last commit has had time to land.
-  while ((await platform.transport.lag(groupId, consumedTopics)) > 0) {
+  while ((await platform.transport.lag(groupId, topics)) > 0) {
     if (Date.now() > until) throw new Error('replay did not catch up within 30 minutes')
     await new Promise((r) => setTimeout(r, 1_000))
   }
@@ -55,7 +82,7 @@ try {
       ignored: consumer.stats.ignored,
       deadLettered: consumer.stats.deadLettered,
     },
-    'timeline rebuilt',
+    `${which} rebuilt`,
   )
 } finally {
   await platform.transport.close()

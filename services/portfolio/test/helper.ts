@@ -8,6 +8,8 @@ import portfolioApp, { SCHEMA } from '../src/app.js'
 import { Issuers } from '../src/credentials/issuers.js'
 import { migrations } from '../src/db/migrations.js'
 import type { PortfolioDB } from '../src/db/schema.js'
+import { OVERSIGHT_GROUP } from '../src/oversight/consumer.js'
+import { oversightTypes } from '../src/oversight/projection.js'
 
 export const SECRET_KEY = 'c5'.repeat(32)
 export const BASE_URL = 'https://creditbank.test'
@@ -61,15 +63,21 @@ export async function buildPortfolio() {
     return built
   }
 
-  /** Waits until every published event of ours reached the inbox (applied or skipped as a duplicate). */
+  /**
+   * Waits until every published event of ours reached the timeline's inbox, and those the
+   * oversight figures read theirs too (applied or skipped as a duplicate).
+   */
   async function settled(eventIds: string[]) {
     await eventually(async () => {
       const rows = await db
         .selectFrom('inbox_event')
-        .select('event_id')
+        .select(['consumer', 'event_type'])
         .where('event_id', 'in', eventIds)
         .execute()
-      return rows.length === eventIds.length
+      const timeline = rows.filter((r) => r.consumer === 'creditbank.portfolio')
+      const oversight = rows.filter((r) => r.consumer === OVERSIGHT_GROUP)
+      const wanted = timeline.filter((r) => oversightTypes.includes(r.event_type as never))
+      return timeline.length === eventIds.length && oversight.length === wanted.length
     })
   }
 

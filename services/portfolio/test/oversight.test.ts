@@ -1,5 +1,7 @@
 import { eventually } from '@creditbank/testing'
+import { CompiledQuery } from 'kysely'
 import t, { type Test } from 'tap'
+import { foldEveryone } from '../src/oversight/totals.js'
 import { buildPortfolio, ids } from './helper.js'
 
 // Issue 18, decision 0800: every oversight figure is held to numbers this test computes itself
@@ -585,6 +587,99 @@ t.test('every table downloads as CSV and XLSX with the figures shown', async (t)
   }
 })
 
+t.test(
+  'a school registered after its trainings, then moved to another city, counts where it is',
+  async (t) => {
+    // A rebuild reads topic by topic: the identity topic's registration may come after the trainings.
+    const late = org('平顶山工业职业技术学院', 'school', '410402')
+    const lateTrainings: Training[] = learners.slice(0, 6).map((l, i) => ({
+      entryId: ids(),
+      learner: l,
+      org: late,
+      hours: `${4 + i}.5`,
+      occurredOn: `2025-0${1 + i}-10`,
+      kind: 'training',
+      reversed: false,
+    }))
+    const at = events.length
+    for (const tr of lateTrainings)
+      push({
+        type: 'accounts.outcome.posted',
+        data: {
+          entryId: tr.entryId,
+          learnerId: tr.learner.id,
+          orgId: late.id,
+          kind: 'training',
+          title: '数控车床操作培训',
+          code: null,
+          credits: null,
+          hours: tr.hours,
+          grade: null,
+          level: null,
+          category: null,
+          occurredOn: tr.occurredOn,
+          externalRef: null,
+          postedAt: new Date(clock).toISOString(),
+        },
+      })
+    const registered = (regionCode: string) => ({
+      type: 'identity.organization.registered',
+      data: {
+        organizationId: late.id,
+        code: 'C-LATE',
+        name: late.name,
+        kind: 'school',
+        regionCode,
+        schoolLevel: 'higher_vocational',
+      },
+    })
+    push(registered('410402'))
+    posted.push(...(await pf.apply(...events.slice(at))))
+    schools.push(late)
+    trainings.push(...lateTrainings)
+    let year = await get('/v1/oversight/training?year=2025')
+    holdTo(t, year.body, expected({ period: YEAR_2025 }), 'a school registered late')
+    t.ok(
+      (year.body.cities as Row[]).some((c) => c.regionCode === '410400'),
+      'its city appears',
+    )
+
+    // identity publishes an edit of the school's region as its registration again.
+    const edit = events.length
+    push(registered('410502'))
+    posted.push(...(await pf.apply(...events.slice(edit))))
+    late.region = '410502'
+    year = await get('/v1/oversight/training?year=2025')
+    holdTo(t, year.body, expected({ period: YEAR_2025 }), 'the school moved to Anyang')
+    t.notOk(
+      (year.body.cities as Row[]).some((c) => c.regionCode === '410400'),
+      'its old city is gone',
+    )
+  },
+)
+
+t.test(
+  'totals made from the rows alone, as the upgrade fills them, are the totals kept',
+  async (t) => {
+    const before = await snapshot()
+    await pf.db.deleteFrom('oversight_total').execute()
+    await pf.db.executeQuery(CompiledQuery.raw(foldEveryone))
+    t.same(await snapshot(), before)
+  },
+)
+
+t.test('rebuilding the timeline leaves the figures as they are', async (t) => {
+  const before = await snapshot()
+  const res = await app.inject({
+    method: 'POST',
+    url: '/v1/admin/timeline/rebuild',
+    headers: admin,
+  })
+  t.equal(res.statusCode, 202)
+  await pf.settled(posted.map((e) => e.id))
+  t.same(await snapshot(), before)
+})
+
 t.test('a replay of every event changes nothing', async (t) => {
   const before = await snapshot()
   // The same events again, same ids, as a redelivery after a crash would bring them.
@@ -603,10 +698,11 @@ t.test('rebuilt from the topics, the figures are the same', async (t) => {
   const before = await snapshot()
   const res = await app.inject({
     method: 'POST',
-    url: '/v1/admin/timeline/rebuild',
+    url: '/v1/admin/oversight/rebuild',
     headers: admin,
   })
   t.equal(res.statusCode, 202)
+  t.ok(res.json().deleted > 0, 'the projection was dropped')
   await eventually(async () => (await snapshot()).year.events === events.length, 120_000)
   await pf.settled(posted.map((e) => e.id))
   t.same(await snapshot(), before)

@@ -257,6 +257,7 @@ t.test('a rebuild after every kind of event gives back the same rows', async (t)
       const rows = await pf.db
         .selectFrom('inbox_event')
         .select('event_id')
+        .where('consumer', '=', 'creditbank.portfolio')
         .where('event_id', 'in', eventIds)
         .execute()
       return rows.length === eventIds.length

@@ -177,4 +177,14 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     as_of: ['timestamptz', false],
     events: ['bigint', false],
   },
+  oversight_total: {
+    scope: ['text', false],
+    period: ['text', false],
+    category: ['text', false],
+    learner_city: ['text', false],
+    person_times: ['bigint', false],
+    people: ['bigint', false],
+    hours: ['numeric', false],
+    enrolled: ['bigint', false],
+  },
 }

@@ -1,6 +1,7 @@
 import type { Migrations } from '@creditbank/db'
 import { eventTablesV1 } from '@creditbank/events'
 import { idempotencyTablesV1 } from '@creditbank/service-kit'
+import { foldEveryone } from '../oversight/totals.js'
 
 export const migrations: Migrations = {
   '2026-11-29T0001_portfolio': {
@@ -247,6 +248,26 @@ export const migrations: Migrations = {
       `create index record_share on record (share_id) where share_id is not null`,
       `create index notification_at on notification (at)`,
       `create index notification_read on notification (read_at) where read_at is not null`,
+    ],
+  },
+  // Oversight running totals (decision 0802), filled from the rows already projected: the new
+  // consumer group then replays the topics from their start, which changes nothing already there.
+  '2026-12-07T0201_portfolio_oversight_totals': {
+    up: [
+      `create table oversight_total (
+        scope text not null,
+        period text not null,
+        category text not null,
+        learner_city text not null,
+        person_times bigint not null,
+        people bigint not null,
+        hours numeric(14, 1) not null,
+        enrolled bigint not null,
+        primary key (scope, period, category, learner_city)
+      )`,
+      `create index oversight_training_learner on oversight_training (learner_id)
+        include (org_id, occurred_on, hours) where not reversed`,
+      foldEveryone,
     ],
   },
 }

@@ -191,6 +191,20 @@ export interface OversightCertificateTable {
   revoked: Generated<boolean>
 }
 
+/** Running totals per scope, period, learner category and learner's city (decision 0802). */
+export interface OversightTotalTable {
+  scope: string
+  period: string
+  category: string
+  /** The learner's city ('410100'), '' when unknown. */
+  learner_city: string
+  person_times: ColumnType<string, string | number, string | number>
+  people: ColumnType<string, string | number, string | number>
+  /** numeric, as text */
+  hours: string
+  enrolled: ColumnType<string, string | number, string | number>
+}
+
 export interface OversightStateTable {
   id: number
   as_of: ColumnType<Date, Date | string, Date | string>
@@ -204,6 +218,7 @@ export interface PortfolioDB extends EventTables, IdempotencyTables {
   oversight_training: OversightTrainingTable
   oversight_certificate: OversightCertificateTable
   oversight_state: OversightStateTable
+  oversight_total: OversightTotalTable
   record: RecordTable
   notification: NotificationTable
   application_watch: ApplicationWatchTable
@@ -220,16 +235,21 @@ export interface PortfolioDB extends EventTables, IdempotencyTables {
   share_access: ShareAccessTable
 }
 
-/** The projection: what a rebuild truncates and replays. Everything else is owned state. */
+/** The timeline projection: what its rebuild truncates and replays. Everything else is owned state. */
 export const projectionTables = [
   'timeline_item',
   'learner',
   'organization',
   'certificate_type',
+] as const
+
+/** The oversight projection, rebuilt by its own consumer group (decision 0802). */
+export const oversightTables = [
   'oversight_org',
   'oversight_learner',
   'oversight_enrollment',
   'oversight_training',
   'oversight_certificate',
   'oversight_state',
+  'oversight_total',
 ] as const

@@ -1,13 +1,15 @@
 import type { EventConsumer, Transport } from '@creditbank/events'
 import type { FastifyBaseLogger as Logger } from 'fastify'
 import type { Kysely } from 'kysely'
-import { type PortfolioDB, projectionTables } from '../db/schema.js'
+import type { PortfolioDB } from '../db/schema.js'
 
 export interface RebuildOptions {
   db: Kysely<PortfolioDB>
   transport: Transport
   groupId: string
   topics: string[]
+  /** The group's projection: emptied before the replay. */
+  tables: readonly (keyof PortfolioDB & string)[]
   /** A running consumer of the group: stopped first (Kafka resets only an empty group), started again after. */
   consumer?: EventConsumer
   logger: Logger
@@ -16,7 +18,7 @@ export interface RebuildOptions {
 }
 
 /**
- * Drops the timeline projection and replays it from the topics. Offsets go back to the start
+ * Drops a projection (the timeline's, or the oversight figures') and replays it from the topics. Offsets go back to the start
  * first, then the projection and the group's inbox rows are deleted in one transaction: a crash
  * between the two leaves the old projection with rewound offsets, which the inbox turns into
  * no-ops, so every point of the sequence is safe to re-run. Owned state (signing keys, status
@@ -43,7 +45,7 @@ export async function rebuildProjection(o: RebuildOptions) {
   }
   const deleted = await o.db.transaction().execute(async (trx) => {
     let rows = 0
-    for (const table of projectionTables)
+    for (const table of o.tables)
       rows += Number((await trx.deleteFrom(table).executeTakeFirst()).numDeletedRows)
     await trx.deleteFrom('inbox_event').where('consumer', '=', o.groupId).execute()
     return rows

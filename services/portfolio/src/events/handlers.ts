@@ -3,7 +3,6 @@ import type { EventHandler, EventHandlers, Publish } from '@creditbank/events'
 import type { PortfolioDB } from '../db/schema.js'
 import { eraseAndReport } from '../domain/erasure.js'
 import { applyEvent, type Data } from '../domain/projection.js'
-import { applyOversight } from '../oversight/projection.js'
 
 export const consumedTopics = [
   'creditbank.identity.v1',
@@ -20,11 +19,8 @@ export const consumedTopics = [
 export function projectionHandlers(
   publish?: Publish<PortfolioEventType>,
 ): EventHandlers<PortfolioDB> {
-  // The oversight figures (decision 0800) ride on the same group: one inbox, one rebuild.
-  const handler: EventHandler<PortfolioDB, Data> = async (trx, event) => {
-    await applyEvent(trx, event)
-    await applyOversight(trx, event)
-  }
+  // The oversight figures have a group of their own (oversight/consumer.ts, decision 0802).
+  const handler: EventHandler<PortfolioDB, Data> = applyEvent
   return {
     ...Object.fromEntries(
       Object.keys(eventPayloads)

@@ -6,7 +6,7 @@ const T = (name: string) => sql.table(`${SCHEMA}.${name}`)
 const org = T('oversight_org')
 const learner = T('oversight_learner')
 const enrollment = T('oversight_enrollment')
-const training = T('oversight_training')
+const total = T('oversight_total')
 const certificate = T('oversight_certificate')
 
 export interface Filter {
@@ -57,128 +57,125 @@ function measured(v: Volume | undefined, enrolled: number): Measured {
   }
 }
 
-function schoolWhere(f: Filter, alias = 's') {
-  const s = sql.ref(alias)
+function schoolWhere(f: Filter) {
   const parts: RawBuilder<unknown>[] = [
-    sql`${s}.kind = 'school'`,
-    sql`${s}.region_code like ${`${f.prefix}%`}`,
+    sql`s.kind = 'school'`,
+    sql`s.region_code like ${`${f.prefix}%`}`,
   ]
-  if (f.schoolId) parts.push(sql`${s}.id = ${f.schoolId}::uuid`)
+  if (f.schoolId) parts.push(sql`s.id = ${f.schoolId}::uuid`)
   return sql.join(parts, sql` and `)
 }
 
-function trainingWhere(f: Filter) {
-  const parts: RawBuilder<unknown>[] = [
-    sql`not t.reversed`,
-    sql`t.occurred_on >= ${f.period.from}::date`,
-    sql`t.occurred_on < ${f.period.until}::date`,
-    schoolWhere(f),
-  ]
-  if (f.category) parts.push(sql`coalesce(l.category, 'other') = ${f.category}`)
+/** The running totals' rows of the asked period (and target group), decision 0802. */
+function totalsWhere(f: Filter) {
+  const parts: RawBuilder<unknown>[] = [sql`o.period = ${f.period.name}`]
+  if (f.category) parts.push(sql`o.category = ${f.category}`)
   return sql.join(parts, sql` and `)
 }
 
-type Level = 'school' | 'city' | 'province'
-const levelKey = (r: { school_id: string | null; city: string | null; province: string }) =>
-  r.school_id ? `school:${r.school_id}` : r.city ? `city:${r.city}` : `province:${r.province}`
+interface Summed {
+  scope: string
+  person_times: string
+  people: string
+  hours: string
+  enrolled: string
+}
+
+/** The totals of each scope asked, summed over the learners' categories and cities. */
+async function summed(db: Kysely<PortfolioDB>, f: Filter, scopes: string[]) {
+  const rows = await sql<Summed>`
+    select o.scope, sum(o.person_times)::int8 as person_times, sum(o.people)::int8 as people,
+      sum(o.hours)::numeric(14, 1)::text as hours, sum(o.enrolled)::int8 as enrolled
+    from ${total} o
+    where o.scope = any(${scopes}::text[]) and o.period = ${f.period.name}
+    group by o.scope`.execute(db)
+  // Enrollment is every learner's (the category filters training only), as decision 0800 counts it.
+  const byCategory = f.category
+    ? await sql<Summed>`
+    select o.scope, sum(o.person_times)::int8 as person_times, sum(o.people)::int8 as people,
+      sum(o.hours)::numeric(14, 1)::text as hours, 0 as enrolled
+    from ${total} o
+    where o.scope = any(${scopes}::text[]) and ${totalsWhere(f)}
+    group by o.scope`.execute(db)
+    : null
+  const enrolled = new Map(rows.rows.map((r) => [r.scope, Number(r.enrolled)]))
+  const volume = new Map<string, Volume>()
+  for (const r of (byCategory ?? rows).rows)
+    if (Number(r.person_times) > 0)
+      volume.set(r.scope, {
+        personTimes: Number(r.person_times),
+        people: Number(r.people),
+        hours: r.hours,
+      })
+  return (scope: string) => measured(volume.get(scope), enrolled.get(scope) ?? 0)
+}
 
 /**
- * The 2× figure per school, city and province for a period (decision 0800): training entries and
- * distinct learners trained (at the school, in the period, not reversed), hours, and the distinct
- * learners who enrolled at the school in the period. A city's and a province's learners are
- * counted once however many of their schools trained them (grouping sets, not sums).
+ * The 2× figure per school, city and province for a period (decision 0800), from the running
+ * totals (0802): training entries and distinct learners trained (at the school, in the period, not
+ * reversed), hours, and the distinct learners who enrolled at the school in the period. A city's
+ * and a province's learners are counted once however many of their schools trained them. Roll-ups
+ * cover the schools asked: with one school, or a county, its figures are its city's and province's.
  */
 export async function trainingVolume(db: Kysely<PortfolioDB>, f: Filter) {
-  const trained = await sql<{
-    school_id: string | null
-    city: string | null
-    province: string
-    person_times: string
-    people: string
-    hours: string
-  }>`
-    select s.id as school_id, left(s.region_code, 4) as city, left(s.region_code, 2) as province,
-      count(*)::int8 as person_times,
-      count(distinct t.learner_id)::int8 as people,
-      coalesce(sum(t.hours), 0)::numeric(14, 1)::text as hours
-    from ${training} t
-    join ${org} s on s.id = t.org_id
-    left join ${learner} l on l.learner_id = t.learner_id
-    where ${trainingWhere(f)}
-    group by grouping sets ((s.id, left(s.region_code, 4), left(s.region_code, 2)),
-      (left(s.region_code, 4), left(s.region_code, 2)), (left(s.region_code, 2)))`.execute(db)
-  const enrolled = await sql<{
-    school_id: string | null
-    city: string | null
-    province: string
-    enrolled: string
-  }>`
-    select s.id as school_id, left(s.region_code, 4) as city, left(s.region_code, 2) as province,
-      count(distinct e.learner_id)::int8 as enrolled
-    from ${enrollment} e
-    join ${org} s on s.id = e.org_id
-    where ${schoolWhere(f)}
-      and e.started_on >= ${f.period.from}::date and e.started_on < ${f.period.until}::date
-    group by grouping sets ((s.id, left(s.region_code, 4), left(s.region_code, 2)),
-      (left(s.region_code, 4), left(s.region_code, 2)), (left(s.region_code, 2)))`.execute(db)
   const schools = await sql<{ id: string; name: string; region_code: string }>`
     select s.id, s.name, s.region_code from ${org} s where ${schoolWhere(f)}
     order by s.region_code, s.name, s.id`.execute(db)
-
-  const volume = new Map<string, Volume>()
-  for (const r of trained.rows)
-    volume.set(levelKey(r), {
-      personTimes: Number(r.person_times),
-      people: Number(r.people),
-      hours: r.hours,
-    })
-  const enrolledBy = new Map<string, number>()
-  for (const r of enrolled.rows) enrolledBy.set(levelKey(r), Number(r.enrolled))
-  const at = (level: Level, key: string) =>
-    measured(volume.get(`${level}:${key}`), enrolledBy.get(`${level}:${key}`) ?? 0)
+  // A roll-up counts the schools asked for: one school's, or a narrower region's figures.
+  const one = f.schoolId ? `school:${f.schoolId}` : null
+  const narrowest = `region:${f.prefix}`
+  const cities = [...new Set(schools.rows.map((s) => cityOf(s.region_code)))].sort()
+  const provinces = [...new Set(schools.rows.map((s) => provinceOf(s.region_code)))].sort()
+  const at = await summed(db, f, [
+    ...schools.rows.map((s) => `school:${s.id}`),
+    ...cities.map((c) => `region:${c.slice(0, 4)}`),
+    ...provinces.map((p) => `region:${p.slice(0, 2)}`),
+    ...(f.prefix ? [narrowest] : []),
+  ])
 
   const schoolRows = schools.rows.map((s) => ({
     schoolId: s.id,
     schoolName: s.name,
     regionCode: s.region_code,
     cityCode: cityOf(s.region_code),
-    ...at('school', s.id),
+    ...at(`school:${s.id}`),
   }))
-  const rollUp = (codeOf: (c: string) => string, level: Level, digits: number) => {
-    const codes = [...new Set(schools.rows.map((s) => codeOf(s.region_code)))].sort()
-    return codes.map((code) => {
+  const rollUp = (codes: string[], codeOf: (c: string) => string, digits: number) =>
+    codes.map((code) => {
       const mine = schoolRows.filter((s) => codeOf(s.regionCode) === code)
       return {
         regionCode: code,
         schools: mine.length,
         schoolsMeeting: mine.filter((s) => s.meets).length,
-        ...at(level, code.slice(0, digits)),
+        ...at(one ?? (f.prefix.length > digits ? narrowest : `region:${code.slice(0, digits)}`)),
       }
     })
-  }
   return {
     schools: schoolRows,
-    cities: rollUp(cityOf, 'city', 4),
-    provinces: rollUp(provinceOf, 'province', 2),
+    cities: rollUp(cities, cityOf, 4),
+    provinces: rollUp(provinces, provinceOf, 2),
   }
 }
 
-/** Training in the period grouped by one expression of the learner (`l`), largest first. */
-async function trainingBy(db: Kysely<PortfolioDB>, f: Filter, by: RawBuilder<unknown>) {
-  const rows = await sql<{
-    key: string | null
-    person_times: string
-    people: string
-    hours: string
-  }>`
-    select ${by} as key,
-      count(*)::int8 as person_times, count(distinct t.learner_id)::int8 as people,
-      coalesce(sum(t.hours), 0)::numeric(14, 1)::text as hours
-    from ${training} t
-    join ${org} s on s.id = t.org_id
-    left join ${learner} l on l.learner_id = t.learner_id
-    where ${trainingWhere(f)}
-    group by 1 order by 2 desc, 1`.execute(db)
+/** Training in the period grouped by one column of the totals, largest first. */
+async function trainingBy(db: Kysely<PortfolioDB>, f: Filter, by: 'category' | 'learner_city') {
+  // Every region: the provinces' totals added up (one province's credit bank has one).
+  const scopes = f.schoolId
+    ? [`school:${f.schoolId}`]
+    : f.prefix
+      ? [`region:${f.prefix}`]
+      : (
+          await sql<{ scope: string }>`
+          select distinct 'region:' || left(s.region_code, 2) as scope from ${org} s
+          where s.kind = 'school'`.execute(db)
+        ).rows.map((r) => r.scope)
+  const rows = await sql<{ key: string; person_times: string; people: string; hours: string }>`
+    select ${sql.ref(`o.${by}`)} as key, sum(o.person_times)::int8 as person_times,
+      sum(o.people)::int8 as people, sum(o.hours)::numeric(14, 1)::text as hours
+    from ${total} o
+    where o.scope = any(${scopes}::text[]) and ${totalsWhere(f)}
+    group by 1 having sum(o.person_times) > 0
+    order by 2 desc, nullif(${sql.ref(`o.${by}`)}, '')`.execute(db)
   return rows.rows.map((r) => ({
     key: r.key,
     personTimes: Number(r.person_times),
@@ -189,14 +186,14 @@ async function trainingBy(db: Kysely<PortfolioDB>, f: Filter, by: RawBuilder<unk
 
 /** Training in the period by the learner's category (the policy's target groups). */
 export async function trainingByGroup(db: Kysely<PortfolioDB>, f: Filter) {
-  const rows = await trainingBy(db, f, sql`coalesce(l.category, 'other')`)
-  return rows.map(({ key, ...v }) => ({ category: key ?? 'other', ...v }))
+  const rows = await trainingBy(db, f, 'category')
+  return rows.map(({ key, ...v }) => ({ category: key, ...v }))
 }
 
 /** Training in the period by the learner's city (from their 身份证号's region); null when unknown. */
 export async function trainingByLearnerCity(db: Kysely<PortfolioDB>, f: Filter) {
-  const rows = await trainingBy(db, f, sql`left(l.region_code, 4) || '00'`)
-  return rows.map(({ key, ...v }) => ({ cityCode: key, ...v }))
+  const rows = await trainingBy(db, f, 'learner_city')
+  return rows.map(({ key, ...v }) => ({ cityCode: key || null, ...v }))
 }
 
 /** A passing score: 60 of 100, the 1+X assessments' common pass mark (decision 0800). */

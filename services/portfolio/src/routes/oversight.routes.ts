@@ -1,10 +1,13 @@
-import { principalOf } from '@creditbank/auth'
+import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, RegionCode } from '@creditbank/contracts'
-import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import type { EventConsumer } from '@creditbank/events'
+import type { Platform, TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { CSV_TYPE, langOf, writeTable, XLSX_TYPE } from '@creditbank/spreadsheet'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
+import { oversightTables } from '../db/schema.js'
+import { rebuildProjection } from '../domain/rebuild.js'
 import { oversightErrors } from '../oversight/errors.js'
 import {
   asOf,
@@ -14,6 +17,7 @@ import {
   trainingVolume,
 } from '../oversight/figures.js'
 import { periodOf } from '../oversight/period.js'
+import { oversightTopics } from '../oversight/projection.js'
 import { askedPrefix, oversightScope } from '../oversight/scope.js'
 import {
   certificateSheet,
@@ -152,7 +156,11 @@ type Query = {
  * training volume against twice the enrollment, and the 1+X counts, from the oversight
  * projection, each table also as a CSV or XLSX file.
  */
-export async function oversightRoutes(app: FastifyInstance, svc: PortfolioContext) {
+export async function oversightRoutes(
+  app: FastifyInstance,
+  svc: PortfolioContext,
+  o: { platform: Platform; consumer: EventConsumer },
+) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = svc.db
 
@@ -257,6 +265,35 @@ export async function oversightRoutes(app: FastifyInstance, svc: PortfolioContex
           `attachment; filename="${name}.${format}"; filename*=UTF-8''${encodeURIComponent(sheet.sheet)}.${format}`,
         )
         .send(file)
+    },
+  )
+
+  r.post(
+    '/v1/admin/oversight/rebuild',
+    {
+      preHandler: requireRole(['admin']),
+      schema: {
+        tags: ['oversight'],
+        summary:
+          'Drop the oversight projection and replay it from the topics (the replay runs in the background)',
+        response: {
+          202: Type.Object({ deleted: Type.Integer(), topics: Type.Array(Type.String()) }),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const out = await rebuildProjection({
+        db,
+        transport: o.platform.transport,
+        groupId: o.consumer.groupId,
+        topics: oversightTopics,
+        tables: oversightTables,
+        consumer: o.consumer,
+        logger: request.log,
+      })
+      reply.code(202)
+      return { deleted: out.deleted, topics: oversightTopics }
     },
   )
 }

@@ -4,6 +4,7 @@ import type { Platform, TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
+import { projectionTables } from '../db/schema.js'
 import { assertSelf } from '../domain/access.js'
 import { rebuildProjection } from '../domain/rebuild.js'
 import { timelinePage } from '../domain/timeline.js'
@@ -58,6 +59,7 @@ export async function timelineRoutes(
         transport: platform.transport,
         groupId: consumer?.groupId ?? 'creditbank.portfolio',
         topics: consumedTopics,
+        tables: projectionTables,
         consumer,
         logger: request.log,
       })

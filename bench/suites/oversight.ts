@@ -335,7 +335,7 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
 const suite: BenchSuite = {
   name: 'oversight',
   description:
-    'Issue 18: the oversight figures (training against twice the enrollment per school, city and province) p99 over HTTP from portfolio’s projection loaded with 100 schools, 10^6 learners and 10^7 training entries (10^7 by default; the count a run used is in its rows’ notes), beside the bare scan of the year’s rows; and the projection’s throughput through the consumer’s handler, beside the timeline alone.',
+    'Issue 18: the oversight figures (training against twice the enrollment per school, city and province) p99 over HTTP from portfolio’s running totals, folded from 100 schools, 10^6 learners and 10^7 training entries (10^7 by default; the count a run used is in its rows’ notes), beside the bare count of the year’s rows; and the oversight consumer group’s throughput (inbox included), beside the timeline’s handler over the same events.',
   needsKafka: false,
   run,
 }

@@ -221,6 +221,10 @@ export const oversightTopics = [
  * whole batch; then the figures' "as of", the latest event time applied, and how many events.
  */
 export async function aroundOversight(trx: Trx, events: CloudEvent[], apply: () => Promise<void>) {
+  // One fold at a time, across partitions and replicas: a fold reads the rows other batches are
+  // writing (a school's registration and its trainings come on different topics), and every batch
+  // updates the same province rows. Taken first, before anything is read or locked.
+  await sql`select pg_advisory_xact_lock(hashtext('creditbank.portfolio.oversight'))`.execute(trx)
   const touches: Touch[] = []
   for (const type of oversightTypes) {
     const ds = events.filter((e) => e.type === type).map((e) => e.data)

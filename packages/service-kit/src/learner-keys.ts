@@ -62,26 +62,40 @@ export class LearnerKeys {
    * be sealed for them again). Concurrent first uses agree on one key.
    */
   async ensure(trx: AnyTrx, learnerId: string): Promise<Buffer | null> {
-    await trx
-      .insertInto('learner_key')
-      .values({ learner_id: learnerId, key_sealed: encrypt(this.serviceKey, newKeyHex()) })
-      .onConflict((oc) => oc.column('learner_id').doNothing())
-      .execute()
-    return this.get(trx, learnerId)
+    return (await this.ensureMany(trx, [learnerId])).get(learnerId.toLowerCase()) ?? null
   }
 
-  /** Keys for many learners at once (made where missing); erased learners are absent. */
+  /**
+   * Keys for many learners at once (made where missing); erased learners are absent. The map is
+   * keyed by the ids as Postgres writes a uuid (lower case).
+   *
+   * One statement when every key is new (a learner just opened): the insert answers the ids whose
+   * key it made, and those keys are already in hand, so nothing is read back or opened. Only the
+   * ids whose row was there already (a key made before, a tombstone, or a concurrent first use
+   * that committed while this insert waited on it) are read, in a second statement: under read
+   * committed that statement sees the winner's row, so both transactions use the one key.
+   */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
-    const ids = [...new Set(learnerIds)]
-    if (ids.length === 0) return new Map()
+    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
+    const out = new Map<string, Buffer>()
+    const existing: string[] = []
     for (let i = 0; i < ids.length; i += MAX_KEYS_READ) {
       const part = ids.slice(i, i + MAX_KEYS_READ)
-      const sealed = part.map(() => encrypt(this.serviceKey, newKeyHex()))
-      await sql`insert into ${this.table} (learner_id, key_sealed)
+      const made = newKeys(part.length)
+      const sealed = made.map((k) => encrypt(this.serviceKey, k.toString('hex')))
+      const r = await sql<{ learner_id: string }>`insert into ${this.table} (learner_id, key_sealed)
         select * from unnest(${part}::uuid[], ${sealed}::text[])
-        on conflict (learner_id) do nothing`.execute(trx)
+        on conflict (learner_id) do nothing
+        returning learner_id`.execute(trx)
+      const mine = new Set(r.rows.map((row) => row.learner_id))
+      part.forEach((id, k) => {
+        if (mine.has(id)) out.set(id, made[k]!)
+        else existing.push(id)
+      })
     }
-    return this.getMany(trx, ids)
+    if (existing.length > 0)
+      for (const [id, key] of await this.getMany(trx, existing)) out.set(id, key)
+    return out
   }
 
   /** The learner's key, or null when there is none or it was destroyed. */
@@ -120,8 +134,10 @@ export class LearnerKeys {
   }
 }
 
-function newKeyHex() {
-  return randomBytes(32).toString('hex')
+/** n new random 256-bit keys, drawn from the system's generator at once. */
+function newKeys(n: number) {
+  const bytes = randomBytes(32 * n)
+  return Array.from({ length: n }, (_, k) => bytes.subarray(32 * k, 32 * (k + 1)))
 }
 
 /** Seals a personal value under a learner's key. */

@@ -12,7 +12,13 @@ import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { findLearners } from '../domain/find.js'
-import { claimLearner, learnerViewOf, lookupLearner, openLearner } from '../domain/learners.js'
+import {
+  claimLearner,
+  learnerViewOf,
+  lookupLearner,
+  openedViewOf,
+  openLearner,
+} from '../domain/learners.js'
 import { recordReads } from '../domain/reads.js'
 import {
   ClaimBody,
@@ -70,14 +76,8 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
         reply,
         p.subject,
         async (trx) => {
-          const { status, learner } = await openLearner(
-            trx,
-            piiKey,
-            request.body,
-            p.org,
-            svc.events.write,
-          )
-          return { status, body: await learnerViewOf(trx, piiKey, learner) }
+          const opened = await openLearner(trx, piiKey, request.body, p.org, svc.events.write)
+          return { status: opened.status, body: await openedViewOf(trx, piiKey, opened) }
         },
         rememberLearner,
         recallLearner(piiKey),
@@ -154,14 +154,14 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
           reply,
           p.subject,
           async (trx) => {
-            const { status, learner } = await claimLearner(
+            const claimed = await claimLearner(
               trx,
               piiKey,
               request.body,
               p.subject,
               svc.events.write,
             )
-            return { status, body: await learnerViewOf(trx, piiKey, learner) }
+            return { status: claimed.status, body: await openedViewOf(trx, piiKey, claimed) }
           },
           rememberLearner,
           recallLearner(piiKey),

@@ -69,11 +69,11 @@ export class LearnerKeys {
    * Keys for many learners at once (made where missing); erased learners are absent. The map is
    * keyed by the ids as Postgres writes a uuid (lower case).
    *
-   * One statement when every key is new (a learner just opened): the insert answers the ids whose
-   * key it made, and those keys are already in hand, so nothing is read back or opened. Only the
-   * ids whose row was there already (a key made before, a tombstone, or a concurrent first use
-   * that committed while this insert waited on it) are read, in a second statement: under read
-   * committed that statement sees the winner's row, so both transactions use the one key.
+   * One statement when every key is new (learners just opened): the insert makes a row for each,
+   * and the keys are already in hand, so nothing is read back or opened. When some rows were there
+   * already (a key made before, a tombstone, or a concurrent first use that committed while this
+   * insert waited on it), the keys are read in a second statement: under read committed it sees
+   * the winner's row, so both transactions use the one key.
    */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
     const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
@@ -83,15 +83,14 @@ export class LearnerKeys {
       const part = ids.slice(i, i + MAX_KEYS_READ)
       const made = newKeys(part.length)
       const sealed = made.map((k) => encrypt(this.serviceKey, k.toString('hex')))
-      const r = await sql<{ learner_id: string }>`insert into ${this.table} (learner_id, key_sealed)
+      const r = await sql`insert into ${this.table} (learner_id, key_sealed)
         select * from unnest(${part}::uuid[], ${sealed}::text[])
-        on conflict (learner_id) do nothing
-        returning learner_id`.execute(trx)
-      const mine = new Set(r.rows.map((row) => row.learner_id))
-      part.forEach((id, k) => {
-        if (mine.has(id)) out.set(id, made[k]!)
-        else existing.push(id)
-      })
+        on conflict (learner_id) do nothing`.execute(trx)
+      // Every row inserted: every key is the one made here (the ids are distinct). Otherwise which
+      // were not is not said (a RETURNING list costs more than this rare read): read the part.
+      if (Number(r.numAffectedRows) === part.length)
+        for (const [k, id] of part.entries()) out.set(id, made[k]!)
+      else existing.push(...part)
     }
     if (existing.length > 0)
       for (const [id, key] of await this.getMany(trx, existing)) out.set(id, key)

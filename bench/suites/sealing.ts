@@ -62,10 +62,18 @@ type Arm = 'per-learner' | 'service-key'
  */
 function serviceKeyOnly(serviceKey: Buffer) {
   const proto = LearnerKeys.prototype
-  const real = { ensure: proto.ensure, ensureMany: proto.ensureMany, getMany: proto.getMany }
-  const all = async (_db: unknown, ids: string[]) => new Map(ids.map((id) => [id, serviceKey]))
+  const real = {
+    ensure: proto.ensure,
+    ensureMany: proto.ensureMany,
+    withKeys: proto.withKeys,
+    getMany: proto.getMany,
+  }
+  const keysOf = (ids: string[]) => new Map(ids.map((id) => [id, serviceKey]))
+  const all = async (_db: unknown, ids: string[]) => keysOf(ids)
   proto.ensure = async () => serviceKey
   proto.ensureMany = all
+  proto.withKeys = async <T>(_db: unknown, ids: string[], use: (k: Map<string, Buffer>) => T) =>
+    use(keysOf(ids))
   proto.getMany = all
   return () => Object.assign(proto, real)
 }

@@ -122,9 +122,13 @@ export async function openLearner(
   }
   const serial = await nextAccountSerial(trx)
   const id = uuidv7()
-  const key = await learnerKeys(piiKey).ensure(trx, id)
-  if (!key) throw new Error('a new learner id has a destroyed key')
   const personal: Personal = { name: who.name, nationalId: who.id, birthDate: who.birthDate }
+  // The learner's key is made, and the personal data sealed under it while Postgres stores it.
+  const personalSealed = await learnerKeys(piiKey).withKeys(trx, [id], (keys) => {
+    const key = keys.get(id)
+    if (!key) throw new Error('a new learner id has a destroyed key')
+    return sealPersonal(key, personal)
+  })
   const learner = await insertLearner(
     trx,
     {
@@ -135,7 +139,7 @@ export async function openLearner(
       national_id_masked: null,
       name: null,
       birth_date: null,
-      personal_sealed: sealPersonal(key, personal),
+      personal_sealed: personalSealed,
       name_hash: who.nameHash,
       category: input.category ?? 'other',
       user_id: null,

@@ -62,26 +62,54 @@ export class LearnerKeys {
    * be sealed for them again). Concurrent first uses agree on one key.
    */
   async ensure(trx: AnyTrx, learnerId: string): Promise<Buffer | null> {
-    await trx
-      .insertInto('learner_key')
-      .values({ learner_id: learnerId, key_sealed: encrypt(this.serviceKey, newKeyHex()) })
-      .onConflict((oc) => oc.column('learner_id').doNothing())
-      .execute()
-    return this.get(trx, learnerId)
+    return (await this.ensureMany(trx, [learnerId])).get(learnerId.toLowerCase()) ?? null
   }
 
-  /** Keys for many learners at once (made where missing); erased learners are absent. */
+  /**
+   * Keys for many learners at once (made where missing); erased learners are absent. The map is
+   * keyed by the ids as Postgres writes a uuid (lower case).
+   */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
-    const ids = [...new Set(learnerIds)]
-    if (ids.length === 0) return new Map()
-    for (let i = 0; i < ids.length; i += MAX_KEYS_READ) {
-      const part = ids.slice(i, i + MAX_KEYS_READ)
-      const sealed = part.map(() => encrypt(this.serviceKey, newKeyHex()))
-      await sql`insert into ${this.table} (learner_id, key_sealed)
-        select * from unnest(${part}::uuid[], ${sealed}::text[])
-        on conflict (learner_id) do nothing`.execute(trx)
-    }
-    return this.getMany(trx, ids)
+    return this.withKeys(trx, learnerIds, (keys) => keys)
+  }
+
+  /**
+   * `use(ensureMany(trx, learnerIds))`, with `use` (the caller's sealing under the keys) run while
+   * Postgres stores the new keys. `use` must only compute: it may be called twice.
+   *
+   * One statement when every key is new (learners just opened): the insert makes a row for each,
+   * and the keys are already in hand, so nothing is read back or opened; `use` runs on them as
+   * soon as the insert is sent. When some rows were there already (a key made before, a
+   * tombstone, or a concurrent first use that committed while this insert waited on it), the keys
+   * are read in a second statement — under read committed it sees the winner's row, so both
+   * transactions use the one key — and `use` runs again on them; its first answer is dropped.
+   */
+  async withKeys<T>(
+    trx: AnyTrx,
+    learnerIds: string[],
+    use: (keys: Map<string, Buffer>) => T,
+  ): Promise<T> {
+    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
+    if (ids.length === 0) return use(new Map())
+    const made = newKeys(ids.length)
+    const sealed = made.map((k) => encrypt(this.serviceKey, k.toString('hex')))
+    const inserts: Promise<{ numAffectedRows?: bigint }>[] = []
+    for (let i = 0; i < ids.length; i += MAX_KEYS_READ)
+      inserts.push(
+        sql`insert into ${this.table} (learner_id, key_sealed)
+          select * from unnest(${ids.slice(i, i + MAX_KEYS_READ)}::uuid[],
+            ${sealed.slice(i, i + MAX_KEYS_READ)}::text[])
+          on conflict (learner_id) do nothing`.execute(trx),
+      )
+    const stored = Promise.all(inserts)
+    stored.catch(() => {}) // awaited below; a throw in `use` must not leave it unhandled
+    // Let the first insert go out before `use` takes the thread.
+    await new Promise((r) => setImmediate(r))
+    const answer = use(new Map(ids.map((id, k) => [id, made[k]!])))
+    // Every row inserted: every key is one made here (the ids are distinct).
+    const rows = (await stored).reduce((n, r) => n + Number(r.numAffectedRows), 0)
+    if (rows === ids.length) return answer
+    return use(await this.getMany(trx, ids))
   }
 
   /** The learner's key, or null when there is none or it was destroyed. */
@@ -120,8 +148,10 @@ export class LearnerKeys {
   }
 }
 
-function newKeyHex() {
-  return randomBytes(32).toString('hex')
+/** n new random 256-bit keys, drawn from the system's generator at once. */
+function newKeys(n: number) {
+  const bytes = randomBytes(32 * n)
+  return Array.from({ length: n }, (_, k) => bytes.subarray(32 * k, 32 * (k + 1)))
 }
 
 /** Seals a personal value under a learner's key. */

@@ -1,10 +1,16 @@
 import { encrypt } from '@creditbank/service-kit'
 import { capturedLogger, eventually } from '@creditbank/testing'
-import { type Kysely, sql } from 'kysely'
 import t from 'tap'
-import type { AccountsDB } from '../src/db/schema.js'
 import { sealLearnersAtStart } from '../src/domain/seal-at-start.js'
-import { buildAccounts, course, nationalId, nationalIdHash, PII_KEY, person } from './helper.js'
+import {
+  buildAccounts,
+  clearTextIn,
+  course,
+  nationalId,
+  nationalIdHash,
+  PII_KEY,
+  person,
+} from './helper.js'
 
 const captured = capturedLogger()
 const a = await buildAccounts(captured.logger)
@@ -12,27 +18,6 @@ t.teardown(() => a.close())
 const { app } = a
 const school = await a.registerOrg('school')
 const piiKey = Buffer.from(PII_KEY, 'hex')
-
-/** Every text-like column of every table in the schema holding any of the needles: `table.column`. */
-async function clearTextIn(db: Kysely<AccountsDB>, needles: string[]) {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'accounts' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    db,
-  )
-  const hits: string[] = []
-  for (const { table_name, column_name } of cols.rows)
-    for (const needle of needles) {
-      const r = await sql<{
-        n: string
-      }>`select count(*)::text as n from ${sql.table(`accounts.${table_name}`)}
-        where ${sql.ref(column_name)}::text like ${`%${needle}%`}`.execute(db)
-      if (r.rows[0]!.n !== '0') hits.push(`${table_name}.${column_name}`)
-    }
-  return hits
-}
 
 const get = (url: string, headers = a.admin) => app.inject({ method: 'GET', url, headers })
 

@@ -295,6 +295,52 @@ t.test('claim opens an account when the person has none', async (t) => {
   )
 })
 
+t.test(
+  'an opening or a claim under an Idempotency-Key is remembered by the learner id alone',
+  async (t) => {
+    const p = person()
+    const user = '0190aaaa-0000-7000-8000-000000000004'
+    const asked = [
+      { url: '/v1/learners', headers: a.registrar(school), payload: p },
+      {
+        url: '/v1/learners/claim',
+        headers: a.keys.auth({ roles: ['learner'], sub: user }),
+        payload: { nationalId: p.nationalId, name: p.name },
+      },
+    ]
+    for (const { url, headers, payload } of asked) {
+      const send = () =>
+        app.inject({
+          method: 'POST',
+          url,
+          headers: { ...headers, 'idempotency-key': `remember-${url}` },
+          payload,
+        })
+      const first = await send()
+      const again = await send()
+      t.equal(again.headers['idempotency-replayed'], 'true', `${url}: replayed`)
+      t.equal(again.statusCode, first.statusCode)
+      // The replay shows the learner as they are now: claimed after the opening's answer.
+      const { claimed: _, ...rest } = first.json()
+      t.match(again.json(), rest, `${url}: the same learner, name included`)
+    }
+    const remembered = await a.db
+      .selectFrom('idempotency_key')
+      .select('body')
+      .where(
+        'key',
+        'in',
+        asked.map((x) => `remember-${x.url}`),
+      )
+      .execute()
+    t.equal(remembered.length, 2)
+    t.notOk(
+      remembered.some((r) => r.body.includes(p.name) || r.body.includes(p.nationalId.slice(-4))),
+      'neither the name nor the masked number is kept in the remembered answers',
+    )
+  },
+)
+
 t.test('enrollments: a school enrolls in its own programs; replays are no-ops', async (t) => {
   const l = await a.openLearner()
   const body = {

@@ -267,4 +267,14 @@ export const migrations: Migrations = {
         check (actor_kind in ('user', 'client', 'public'))`,
     ],
   },
+  // Answers of opened and claimed learners were remembered for replays whole, name, masked number
+  // and birth date in the clear; they are remembered by the learner's id now (decision 0730), and
+  // the ones already kept are cut down to it. Once: the table is scanned, and it only grows.
+  '2026-12-08T0101_remembered_learners_by_id': {
+    up: [
+      `update idempotency_key set body = jsonb_build_object('id', body::jsonb -> 'id')::text
+        where body like '{%"nationalIdMasked"%'
+          and body::jsonb ?& array['id', 'accountNo', 'nationalIdMasked', 'claimed']`,
+    ],
+  },
 }

@@ -90,9 +90,22 @@ export async function learnerViewOf(db: Kysely<AccountsDB>, piiKey: Buffer, l: L
 }
 
 /**
+ * The answer of an opening or a claim: the personal data in hand when the account was just opened
+ * (what was sealed), else the learner's as kept, opened under their key.
+ */
+export function openedViewOf(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  o: { learner: LearnerRow; personal?: Personal },
+) {
+  return o.personal ? learnerView(o.learner, o.personal) : learnerViewOf(db, piiKey, o.learner)
+}
+
+/**
  * Opens an account, or finds the one the person already has: the same national id and name is
  * the same learner (200). The same national id under another name is a conflict (409): one of
- * the two registrations is wrong and a person must look.
+ * the two registrations is wrong and a person must look. An account opened here (201) comes with
+ * the personal data just sealed for it, so its answer needs no key read back and opened.
  */
 export async function openLearner(
   trx: Transaction<AccountsDB>,
@@ -109,8 +122,13 @@ export async function openLearner(
   }
   const serial = await nextAccountSerial(trx)
   const id = uuidv7()
-  const key = await learnerKeys(piiKey).ensure(trx, id)
-  if (!key) throw new Error('a new learner id has a destroyed key')
+  const personal: Personal = { name: who.name, nationalId: who.id, birthDate: who.birthDate }
+  // The learner's key is made, and the personal data sealed under it while Postgres stores it.
+  const personalSealed = await learnerKeys(piiKey).withKeys(trx, [id], (keys) => {
+    const key = keys.get(id)
+    if (!key) throw new Error('a new learner id has a destroyed key')
+    return sealPersonal(key, personal)
+  })
   const learner = await insertLearner(
     trx,
     {
@@ -121,11 +139,7 @@ export async function openLearner(
       national_id_masked: null,
       name: null,
       birth_date: null,
-      personal_sealed: sealPersonal(key, {
-        name: who.name,
-        nationalId: who.id,
-        birthDate: who.birthDate,
-      }),
+      personal_sealed: personalSealed,
       name_hash: who.nameHash,
       category: input.category ?? 'other',
       user_id: null,
@@ -156,7 +170,7 @@ export async function openLearner(
       },
     },
   ])
-  return { status: 201 as const, learner }
+  return { status: 201 as const, learner, personal }
 }
 
 /** Look-up by national id and name: a wrong name is as unknown as a wrong id. */
@@ -202,5 +216,7 @@ export async function claimLearner(
       data: { learnerId: linked.id, userId },
     },
   ])
-  return { status: opened.status === 201 ? (201 as const) : (200 as const), learner: linked }
+  if (opened.status === 201 && opened.learner.id === linked.id)
+    return { status: 201 as const, learner: linked, personal: opened.personal }
+  return { status: 200 as const, learner: linked }
 }

@@ -267,25 +267,27 @@ async function openMany(
   )
   const year = new Date().getUTCFullYear()
   const ids = people.map(() => uuidv7())
-  const keys = await learnerKeys(piiKey).ensureMany(trx, ids)
-  const rows = people.map((p, k) => {
-    const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
-    const key = keys.get(ids[k]!)
-    if (!key) throw new Error('a new learner id has a destroyed key')
-    return {
-      id: ids[k]!,
-      account_no: accountNoFor(year, serials.rows[k]!.n),
-      national_id_hash: p.hash,
-      personal_sealed: sealPersonal(key, {
-        name: p.name,
-        nationalId: p.id,
-        birthDate: p.birthDate,
-      }),
-      name_hash: p.nameHash,
-      category: asked && categories.has(asked) ? asked : 'other',
-      opened_by_org_id: o.orgId,
-    }
-  })
+  // Their keys are made, and their personal data sealed under them while Postgres stores them.
+  const rows = await learnerKeys(piiKey).withKeys(trx, ids, (keys) =>
+    people.map((p, k) => {
+      const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
+      const key = keys.get(ids[k]!)
+      if (!key) throw new Error('a new learner id has a destroyed key')
+      return {
+        id: ids[k]!,
+        account_no: accountNoFor(year, serials.rows[k]!.n),
+        national_id_hash: p.hash,
+        personal_sealed: sealPersonal(key, {
+          name: p.name,
+          nationalId: p.id,
+          birthDate: p.birthDate,
+        }),
+        name_hash: p.nameHash,
+        category: asked && categories.has(asked) ? asked : 'other',
+        opened_by_org_id: o.orgId,
+      }
+    }),
+  )
   const values = jsonRows(rows, {
     id: 'uuid',
     account_no: 'text',

@@ -3,14 +3,22 @@ import { PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import { cursorKey, idempotent, toPage } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
+import type { Transaction } from 'kysely'
 import type { AccountsContext } from '../context.js'
 import { listEnrollments } from '../db/enrollment.repository.js'
 import { findLearner } from '../db/learner.repository.js'
+import type { AccountsDB } from '../db/schema.js'
 import { accessTo, actingOrg, requireKnown } from '../domain/access.js'
 import { enroll, enrollmentView } from '../domain/enrollments.js'
 import { accountsErrors, conflictOnDuplicate } from '../domain/errors.js'
 import { findLearners } from '../domain/find.js'
-import { claimLearner, learnerViewOf, lookupLearner, openLearner } from '../domain/learners.js'
+import {
+  claimLearner,
+  learnerViewOf,
+  lookupLearner,
+  openedViewOf,
+  openLearner,
+} from '../domain/learners.js'
 import { recordReads } from '../domain/reads.js'
 import {
   ClaimBody,
@@ -29,6 +37,22 @@ import {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
+/**
+ * An opened or claimed learner's answer is remembered for replays by the learner's id alone: the
+ * view holds their name, masked number and birth date, which must live only sealed under their
+ * key (decision 0730), not in idempotency_key for ever. A replay shows the learner as they are
+ * now (corrected, or erased).
+ */
+const rememberLearner = (view: { id: string }) => ({ id: view.id })
+
+function recallLearner(piiKey: Buffer) {
+  return async (remembered: unknown, trx: Transaction<AccountsDB>) => {
+    const l = await findLearner(trx, (remembered as { id: string }).id)
+    if (!l) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+    return learnerViewOf(trx, piiKey, l)
+  }
+}
+
 export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = svc.db
@@ -46,16 +70,18 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const { status, learner } = await openLearner(
-          trx,
-          piiKey,
-          request.body,
-          p.org,
-          svc.events.write,
-        )
-        return { status, body: await learnerViewOf(trx, piiKey, learner) }
-      })
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        async (trx) => {
+          const opened = await openLearner(trx, piiKey, request.body, p.org, svc.events.write)
+          return { status: opened.status, body: await openedViewOf(trx, piiKey, opened) }
+        },
+        rememberLearner,
+        recallLearner(piiKey),
+      )
       svc.events.committed()
       // The same person again answers the learner who was there: a read of someone else's account.
       if (reply.statusCode === 200) await recordReads(db, request, [out.id])
@@ -122,16 +148,24 @@ export async function learnerRoutes(app: FastifyInstance, svc: AccountsContext, 
       if (p.kind !== 'user' || !UUID.test(p.subject))
         throw accountsErrors.ACCOUNTS_CLAIM_FORBIDDEN()
       const out = await conflictOnDuplicate(() =>
-        idempotent(db, request, reply, p.subject, async (trx) => {
-          const { status, learner } = await claimLearner(
-            trx,
-            piiKey,
-            request.body,
-            p.subject,
-            svc.events.write,
-          )
-          return { status, body: await learnerViewOf(trx, piiKey, learner) }
-        }),
+        idempotent(
+          db,
+          request,
+          reply,
+          p.subject,
+          async (trx) => {
+            const claimed = await claimLearner(
+              trx,
+              piiKey,
+              request.body,
+              p.subject,
+              svc.events.write,
+            )
+            return { status: claimed.status, body: await openedViewOf(trx, piiKey, claimed) }
+          },
+          rememberLearner,
+          recallLearner(piiKey),
+        ),
       )
       svc.events.committed()
       return out

@@ -131,7 +131,17 @@ async function entryCredential(
     status: { listUrl: statusListUrl(ctx, status.status_list_id), index: status.status_index },
     credentialId: `urn:uuid:${uuidv7()}`,
   })
-  return signCredential(issuer, unsigned, suite)
+  return proofAsSet(await signCredential(issuer, unsigned, suite))
+}
+
+/**
+ * Open Badges 3.0 and CLR 2.0 serialize `proof` [0..*] as a JSON array, never a single object (OB
+ * 3.0 §Serialization, JSON; 1EdTech's VC 2.0 AchievementCredential schema refuses an object). The
+ * proof is outside what it signs, so wrapping it after signing leaves the signature valid.
+ */
+function proofAsSet<T extends Record<string, unknown>>(signed: T): T {
+  const { proof } = signed
+  return proof === undefined || Array.isArray(proof) ? signed : { ...signed, proof: [proof] }
 }
 
 async function identityOf(db: Kysely<PortfolioDB>, learnerId: string) {
@@ -214,7 +224,7 @@ export async function issueClr(ctx: CredentialContext, learnerId: string, suite:
       verifiableCredential: credentials,
     },
   }
-  return signCredential(platform, clr, suite)
+  return proofAsSet(await signCredential(platform, clr, suite))
 }
 
 /** The Bitstring Status List credential of a list, signed by its issuer; re-signed only after a flip. */

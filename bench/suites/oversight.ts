@@ -11,7 +11,6 @@
 
 import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
-import { pathToFileURL } from 'node:url'
 import { forSchema } from '@creditbank/db'
 import { type CloudEvent, createEvent, EventConsumer, MemoryTransport } from '@creditbank/events'
 import {
@@ -34,7 +33,7 @@ import {
   oversightTopics,
 } from '../../services/portfolio/src/oversight/projection.js'
 import { foldIn } from '../../services/portfolio/src/oversight/totals.js'
-import { percentile } from '../lib.js'
+import { percentile, runIfMain } from '../lib.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
 
 const SCHOOLS = 100
@@ -350,18 +349,4 @@ const suite: BenchSuite = {
 }
 export default suite
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const databaseUrl = process.env.DATABASE_URL
-  if (!databaseUrl) throw new Error('DATABASE_URL is required')
-  const out = await run({
-    root: new URL('../../', import.meta.url).pathname,
-    databaseUrl,
-    kafkaBrokers: [],
-    log: (m) => process.stdout.write(`  ${m}\n`),
-  })
-  for (const r of out)
-    process.stdout.write(
-      `${r.metric}: ${r.value.toFixed(1)} ${r.unit} ${r.target ?? ''} ${r.pass === undefined ? '' : r.pass ? 'pass' : 'FAIL'}${r.baseline ? ` (baseline ${r.baseline.value.toFixed(1)} ${r.baseline.unit})` : ''}\n`,
-    )
-  process.exit(0)
-}
+await runIfMain(import.meta.url, run)

@@ -8,6 +8,10 @@ import { buildPortfolio, fixtures, ids } from './helper.js'
 // validates against 1EdTech's JSON Schema for it, in its VC Data Model 2.0 edition (the one that
 // requires `validFrom`; schemas/1edtech/SOURCE.md says which file and where it came from). Every
 // rule of the file applies: there is no exception left.
+//
+// The CLR 2.0 export is checked twice: the ClrCredential as a whole against 1EdTech's CLR 2.0
+// ClrCredential schema (schemas/1edtech/clr_v2p0_clrcredential_schema.json, every rule; its $refs
+// all point inside the file), and each credential inside it against the OB 3.0 schema above.
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv2019) => Ajv2019
 const schema = JSON.parse(
@@ -16,13 +20,23 @@ const schema = JSON.parse(
     'utf8',
   ),
 )
-const ajv = addFormats(new Ajv2019({ allErrors: true, strict: false }))
+// Strict mode, so Ajv throws on any keyword it does not know instead of skipping it: every rule of
+// both files is applied. Only `strictTuples` is off: it lints the schema's own style (a tuple
+// `items` without a matching `minItems`/`additionalItems`) and drops no rule.
+const ajv = addFormats(new Ajv2019({ allErrors: true, strict: true, strictTuples: false }))
 const validate = ajv.compile(schema)
+const clrSchema = JSON.parse(
+  readFileSync(
+    new URL('../schemas/1edtech/clr_v2p0_clrcredential_schema.json', import.meta.url),
+    'utf8',
+  ),
+)
+const validateClr = ajv.compile(clrSchema)
 
-/** Every error the schema reports, as `path message`. */
-function problems(vc: Record<string, unknown>) {
-  validate(vc)
-  return (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)
+/** Every error a schema (the OB 3.0 one unless told) reports, as `path message`. */
+function problems(vc: Record<string, unknown>, check = validate) {
+  check(vc)
+  return (check.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message}`)
 }
 
 const pf = await buildPortfolio()
@@ -139,4 +153,96 @@ t.test('every credential inside the CLR export validates', async (t) => {
   const inner: Record<string, unknown>[] = res.json().credentialSubject.verifiableCredential
   t.equal(inner.length, 6, 'four outcomes, the certificate once, the recognized credit')
   for (const vc of inner) t.same(problems(vc), [], String(vc.id))
+})
+
+t.test(
+  'the CLR schema file is 1EdTech’s ClrCredential schema, with no $ref outside it',
+  async (t) => {
+    t.equal(
+      clrSchema.$id,
+      'https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json',
+    )
+    t.equal(clrSchema.$schema, 'https://json-schema.org/draft/2019-09/schema#')
+    t.same(clrSchema.required, [
+      '@context',
+      'type',
+      'id',
+      'name',
+      'credentialSubject',
+      'issuer',
+      'validFrom',
+    ])
+    const refs = new Set<string>()
+    JSON.stringify(clrSchema, (k, v) => {
+      if (k === '$ref') refs.add(v)
+      return v
+    })
+    t.same(
+      [...refs].filter((r) => !(r.startsWith('#/$defs/') && r.slice(8) in clrSchema.$defs)),
+      [],
+      'every $ref resolves inside the file, so nothing is stubbed or fetched',
+    )
+    t.notOk(
+      validateClr({
+        '@context': ['https://www.w3.org/ns/credentials/v2'],
+        id: 'urn:uuid:x',
+        type: ['VerifiableCredential'],
+        name: 'x',
+        issuer: 'did:example:x',
+        validFrom: '2025-01-01T00:00:00Z',
+        credentialSubject: { type: ['ClrSubject'], verifiableCredential: [] },
+      }),
+      'it refuses a credential that is not a ClrCredential',
+    )
+    const oldName = problems(
+      {
+        '@context': [
+          'https://www.w3.org/ns/credentials/v2',
+          'https://purl.imsglobal.org/spec/clr/v2p0/context-2.0.1.json',
+          'https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json',
+        ],
+        id: 'urn:uuid:x',
+        type: ['VerifiableCredential', 'ClrCredential'],
+        name: [{ '@value': '终身学习电子档案', '@language': 'zh-CN' }],
+        issuer: 'did:example:x',
+        validFrom: '2025-01-01T00:00:00Z',
+        credentialSubject: {
+          type: ['ClrSubject'],
+          verifiableCredential: [
+            {
+              '@context': ['https://www.w3.org/ns/credentials/v2'],
+              type: ['VerifiableCredential'],
+              issuer: 'did:example:y',
+              validFrom: '2025-01-01T00:00:00Z',
+              credentialSubject: {},
+            },
+          ],
+        },
+      },
+      validateClr,
+    )
+    t.same(
+      oldName,
+      [
+        '/name must be string',
+        '/name must be object',
+        '/name must match exactly one schema in oneOf',
+      ],
+      'it refuses the VC 2.0 language-value name the export carried before decision 0708',
+    )
+  },
+)
+
+t.test('the CLR export validates against the CLR 2.0 ClrCredential schema', async (t) => {
+  for (const suite of ['eddsa-rdfc-2022', 'eddsa-jcs-2022']) {
+    const res = await app.inject({
+      method: 'GET',
+      url: `/v1/learners/${f.learnerId}/exports/clr?cryptosuite=${suite}`,
+      headers: me,
+    })
+    t.equal(res.statusCode, 200, res.statusCode === 200 ? 'exported' : res.body)
+    const clr = res.json()
+    t.same(problems(clr, validateClr), [], `the ClrCredential (${suite}) validates`)
+    t.equal(clr.credentialSubject.verifiableCredential.length, 6)
+  }
 })

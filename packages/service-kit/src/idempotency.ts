@@ -3,6 +3,7 @@ import { defineErrors } from '@creditbank/contracts'
 import type { SchemaColumns } from '@creditbank/db'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely'
+import type { RetentionRule } from './retention.js'
 
 /** The table, version 1; services put these statements in one of their own migrations. */
 export const idempotencyTablesV1: readonly string[] = [
@@ -225,4 +226,57 @@ export async function idempotent<DB, T>(
   if (out.replayed) reply.header('idempotency-replayed', 'true')
   reply.code(out.status)
   return out.body
+}
+
+/**
+ * How long a remembered answer is kept: a client retries within minutes or hours, not days, and
+ * some answers name learners (an import lists whom it found), so they are not kept for good
+ * (decision 0727).
+ */
+export const REMEMBERED_ANSWER_HOURS = 24
+
+/** The retention rule that removes remembered answers older than a day, in bounded batches. */
+export function idempotencyRetention<DB extends IdempotencyTables>(): RetentionRule<DB> {
+  return {
+    name: 'idempotency_key',
+    async sweep(trx, at, limit) {
+      const t = trx as unknown as Transaction<IdempotencyTables>
+      const cutoff = new Date(at.getTime() - REMEMBERED_ANSWER_HOURS * 3_600_000)
+      const r = await t
+        .deleteFrom('idempotency_key')
+        .where(
+          sql<boolean>`(actor, key) in (${t
+            .selectFrom('idempotency_key')
+            .select(['actor', 'key'])
+            .where('created_at', '<', cutoff)
+            .orderBy('created_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()})`,
+        )
+        .executeTakeFirst()
+      return Number(r.numDeletedRows)
+    },
+  }
+}
+
+/**
+ * Erasure (decision 0730): remembered answers that name the learner are forgotten at once rather
+ * than at the end of their day: those holding their id, or another of their identifiers (an
+ * import's answer lists learners by account number and name). Answers how many.
+ */
+export async function forgetAnswersAbout<DB extends IdempotencyTables>(
+  trx: Kysely<DB> | Transaction<DB>,
+  learnerId: string,
+  alsoNamedBy: string[] = [],
+) {
+  const t = trx as unknown as Kysely<IdempotencyTables>
+  const needles = [learnerId.toLowerCase(), ...alsoNamedBy.filter((n) => n.length >= 6)]
+  const r = await t
+    .deleteFrom('idempotency_key')
+    .where(
+      sql<boolean>`exists (select 1 from unnest(${needles}::text[]) n where strpos(body, n) > 0)`,
+    )
+    .executeTakeFirst()
+  return Number(r.numDeletedRows)
 }

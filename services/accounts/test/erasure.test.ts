@@ -1,5 +1,6 @@
 import { encrypt } from '@creditbank/service-kit'
 import { capturedLogger, eventually } from '@creditbank/testing'
+import { sql } from 'kysely'
 import t from 'tap'
 import { sealLearnersAtStart } from '../src/domain/seal-at-start.js'
 import {
@@ -62,6 +63,23 @@ t.test(
     })
     t.equal(corrected.statusCode, 200, corrected.body)
     t.equal(corrected.json().name, '陈抹除')
+    // An import sent with an Idempotency-Key: its remembered answer lists the learner by name.
+    const imported = await app.inject({
+      method: 'POST',
+      url: '/v1/outcomes/import',
+      headers: {
+        ...a.registrar(school),
+        'content-type': 'text/csv',
+        'idempotency-key': `erasure-import-${l.id}`,
+      },
+      payload: `身份证号,姓名,课程名称,学分,成绩,日期\n${victim.nationalId},陈抹除,职业素养,1,90,2024-06-30\n`,
+    })
+    t.equal(imported.statusCode, 201, imported.body)
+    const remembered = await a.db.selectFrom('idempotency_key').select('body').execute()
+    t.ok(
+      remembered.some((r) => r.body.includes('陈抹除') && r.body.includes(l.accountNo)),
+      'the import’s remembered answer names the learner, by account number and name',
+    )
     const account = (await get(`/v1/learners/${l.id}/account`)).json()
     const me = a.learnerAuth(l.id)
 
@@ -168,7 +186,7 @@ t.test(
     t.match(view, { id: l.id, name: null, nationalIdMasked: null, birthDate: null, erased: true })
     t.same((await get(`/v1/learners/${l.id}/account`)).json(), account)
     t.match((await get(`/v1/learners/${l.id}/chain`)).json(), { valid: true })
-    t.equal((await get(`/v1/learners/${l.id}/entries`, me)).json().items.length, 2)
+    t.equal((await get(`/v1/learners/${l.id}/entries`, me)).json().items.length, 3)
 
     // Found by none of what identified them.
     const lookup = await app.inject({
@@ -193,6 +211,15 @@ t.test(
     })
     const needles = ['陈抹去', '陈抹除', victim.nationalId, victim.nationalId.slice(-4) + '"']
     t.same(await clearTextIn(a.db, needles), [], 'no column holds them')
+    t.same(
+      await a.db
+        .selectFrom('idempotency_key')
+        .select('key')
+        .where(sql<boolean>`strpos(body, ${l.id}) > 0 or strpos(body, ${l.accountNo}) > 0`)
+        .execute(),
+      [],
+      'no remembered answer names the learner',
+    )
     const logs = captured.lines.join('')
     t.ok(logs.includes(l.id), 'the logs were captured')
     for (const n of needles.slice(0, 3)) t.notOk(logs.includes(n), `no log line holds ${n}`)

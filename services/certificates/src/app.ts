@@ -1,5 +1,11 @@
 import type { CertificatesEventType } from '@creditbank/contracts'
-import { type Platform, parseKey, servicePlatform } from '@creditbank/service-kit'
+import {
+  idempotencyRetention,
+  type Platform,
+  parseKey,
+  scheduleRetention,
+  servicePlatform,
+} from '@creditbank/service-kit'
 import rateLimit from '@fastify/rate-limit'
 import type { FastifyInstance } from 'fastify'
 import { type CertificatesDB, SCHEMA } from './db/schema.js'
@@ -51,4 +57,8 @@ export default async function certificatesApp(app: FastifyInstance, o: Certifica
   await sheetRoutes(app, svc, keys, learners)
   await verificationRoutes(app, svc, keys, o.verifyRateLimit ?? { max: 60, windowS: 60 })
   await oversightRoutes(app, svc)
+  // Remembered answers (issuance lists name holders) go after a day (0727).
+  scheduleRetention(app, svc.db, 'certificates', [idempotencyRetention<CertificatesDB>()], {
+    start: o.startWorkers !== false,
+  })
 }

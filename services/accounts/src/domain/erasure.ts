@@ -1,5 +1,6 @@
 import type { AccountsEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
+import { forgetAnswersAbout } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
@@ -31,7 +32,7 @@ export async function eraseLearner(
 ) {
   const l = await trx
     .selectFrom('learner')
-    .select(['id', 'erased_at'])
+    .select(['id', 'account_no', 'erased_at'])
     .where('id', '=', learnerId)
     .forUpdate()
     .executeTakeFirst()
@@ -55,6 +56,9 @@ export async function eraseLearner(
     .where('id', '=', learnerId)
     .execute()
   await trx.deleteFrom('student_number').where('learner_id', '=', learnerId).execute()
+  // Remembered answers that list the learner (an opening's by id, an import's by account number
+  // and name) go now, not at the end of their day.
+  await forgetAnswersAbout(trx, learnerId, [l.account_no])
   // Events not yet relayed that carry the name go unsent: the erasure follows them in order.
   await trx
     .deleteFrom('outbox_event')

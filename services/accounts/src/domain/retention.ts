@@ -1,4 +1,4 @@
-import { type RetentionRule, yearsBefore } from '@creditbank/service-kit'
+import { idempotencyRetention, type RetentionRule, yearsBefore } from '@creditbank/service-kit'
 import { sql } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 
@@ -37,4 +37,4 @@ export const accessLogRetention: RetentionRule<AccountsDB> = {
   },
 }
 
-export const retentionRules = [accessLogRetention]
+export const retentionRules = [accessLogRetention, idempotencyRetention<AccountsDB>()]

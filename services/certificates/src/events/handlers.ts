@@ -1,5 +1,6 @@
 import type { CertificatesEventType } from '@creditbank/contracts'
 import type { EventHandlers, Publish } from '@creditbank/events'
+import { forgetAnswersAbout } from '@creditbank/service-kit'
 import { insertLearner, upsertOrganization } from '../db/projection.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
 
@@ -35,6 +36,8 @@ export const handlers = (
       .set({ holder_name_sealed: '' })
       .where('learner_id', '=', learnerId)
       .execute()
+    // An issuance's remembered answer names its holders: those naming this learner go now.
+    await forgetAnswersAbout(trx, learnerId)
     await publish(trx, [
       {
         type: 'certificates.erasure.completed',

@@ -1,4 +1,4 @@
-import { daysBefore, type RetentionRule } from '@creditbank/service-kit'
+import { daysBefore, idempotencyRetention, type RetentionRule } from '@creditbank/service-kit'
 import { sql } from 'kysely'
 import type { IdentityDB } from '../db/schema.js'
 
@@ -32,4 +32,4 @@ export const loginFailureRetention: RetentionRule<IdentityDB> = {
   },
 }
 
-export const retentionRules = [loginFailureRetention]
+export const retentionRules = [loginFailureRetention, idempotencyRetention<IdentityDB>()]

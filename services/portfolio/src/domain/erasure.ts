@@ -1,5 +1,6 @@
 import type { PortfolioEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
+import { forgetAnswersAbout } from '@creditbank/service-kit'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { PortfolioDB } from '../db/schema.js'
 
@@ -21,6 +22,7 @@ const PERSONAL_KEYS = [
  * items go. Credentials stay valid (status lists are not touched). Idempotent.
  */
 export async function eraseLearnerData(trx: Kysely<PortfolioDB>, learnerId: string) {
+  await forgetAnswersAbout(trx, learnerId)
   await trx
     .deleteFrom('share_access')
     .where(

@@ -1,4 +1,4 @@
-import { daysBefore, type RetentionRule } from '@creditbank/service-kit'
+import { daysBefore, idempotencyRetention, type RetentionRule } from '@creditbank/service-kit'
 import type { PortfolioDB } from '../db/schema.js'
 
 /** Days a share is kept after it expired or was revoked (decision 0727). */
@@ -60,4 +60,8 @@ export const notificationRetention: RetentionRule<PortfolioDB> = {
   },
 }
 
-export const retentionRules = [shareRetention, notificationRetention]
+export const retentionRules = [
+  shareRetention,
+  notificationRetention,
+  idempotencyRetention<PortfolioDB>(),
+]

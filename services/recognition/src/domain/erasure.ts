@@ -1,5 +1,6 @@
 import type { RecognitionEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
+import { forgetAnswersAbout } from '@creditbank/service-kit'
 import type { Transaction } from 'kysely'
 import type { RecognitionDB } from '../db/schema.js'
 
@@ -19,6 +20,7 @@ export async function eraseAndReport(
     .set({ name: null, national_id_masked: null })
     .where('id', '=', learnerId)
     .execute()
+  await forgetAnswersAbout(trx, learnerId)
   await trx
     .updateTable('application')
     .set({ statement: null })

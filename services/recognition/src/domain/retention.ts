@@ -1,4 +1,4 @@
-import { type RetentionRule, yearsBefore } from '@creditbank/service-kit'
+import { idempotencyRetention, type RetentionRule, yearsBefore } from '@creditbank/service-kit'
 import type { RecognitionDB } from '../db/schema.js'
 
 /** How long the evidence-read log is kept (decision 0727): as long as the who-looked log. */
@@ -25,4 +25,4 @@ export const evidenceReadRetention: RetentionRule<RecognitionDB> = {
   },
 }
 
-export const retentionRules = [evidenceReadRetention]
+export const retentionRules = [evidenceReadRetention, idempotencyRetention<RecognitionDB>()]

@@ -150,26 +150,27 @@ for (let i = 0; i < 140; i++) {
     reversed: i % 13 === 0,
   })
 }
-for (const tr of trainings)
-  push({
-    type: 'accounts.outcome.posted',
-    data: {
-      entryId: tr.entryId,
-      learnerId: tr.learner.id,
-      orgId: tr.org.id,
-      kind: tr.kind,
-      title: '电工作业安全培训',
-      code: null,
-      credits: null,
-      hours: tr.hours,
-      grade: null,
-      level: null,
-      category: null,
-      occurredOn: tr.occurredOn,
-      externalRef: null,
-      postedAt: new Date(clock).toISOString(),
-    },
-  })
+/** A training's posting, as accounts publishes it. */
+const posting = (tr: Training) => ({
+  type: 'accounts.outcome.posted',
+  data: {
+    entryId: tr.entryId,
+    learnerId: tr.learner.id,
+    orgId: tr.org.id,
+    kind: tr.kind,
+    title: '电工作业安全培训',
+    code: null,
+    credits: null,
+    hours: tr.hours,
+    grade: null,
+    level: null,
+    category: null,
+    occurredOn: tr.occurredOn,
+    externalRef: null,
+    postedAt: new Date(clock).toISOString(),
+  },
+})
+for (const tr of trainings) push(posting(tr))
 for (const tr of trainings.filter((x) => x.reversed))
   push({
     type: 'accounts.entry.reversed',
@@ -602,26 +603,7 @@ t.test(
       reversed: false,
     }))
     const at = events.length
-    for (const tr of lateTrainings)
-      push({
-        type: 'accounts.outcome.posted',
-        data: {
-          entryId: tr.entryId,
-          learnerId: tr.learner.id,
-          orgId: late.id,
-          kind: 'training',
-          title: '数控车床操作培训',
-          code: null,
-          credits: null,
-          hours: tr.hours,
-          grade: null,
-          level: null,
-          category: null,
-          occurredOn: tr.occurredOn,
-          externalRef: null,
-          postedAt: new Date(clock).toISOString(),
-        },
-      })
+    for (const tr of lateTrainings) push(posting(tr))
     const registered = (regionCode: string) => ({
       type: 'identity.organization.registered',
       data: {

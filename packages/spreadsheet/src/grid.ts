@@ -98,7 +98,7 @@ export function cellOf(v: unknown): Cell {
 export async function readXlsxGrid(bytes: Uint8Array, sink: RowSink) {
   if (bytes[0] === 0xd0 && bytes[1] === 0xcf && bytes[2] === 0x11 && bytes[3] === 0xe0)
     throw new SheetError('SHEET_XLS_NOT_SUPPORTED')
-  checkUnpackedSize(bytes, MAX_UNPACKED_BYTES)
+  const unpacked = checkUnpackedSize(bytes, MAX_UNPACKED_BYTES)
   const Excel = await excel()
   const reader = new Excel.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes)]), {
     sharedStrings: 'cache',
@@ -108,6 +108,7 @@ export async function readXlsxGrid(bytes: Uint8Array, sink: RowSink) {
     entries: 'emit',
   })
   let sheets = 0
+  let delivered = 0
   try {
     reading: for await (const sheet of reader) {
       sheets += 1
@@ -116,12 +117,37 @@ export async function readXlsxGrid(bytes: Uint8Array, sink: RowSink) {
         const values = (row.values as unknown[]).slice(1, MAX_COLUMNS + 1)
         const cells = Array.from(values, cellOf)
         if (empty(cells)) continue
+        delivered += 1
         if (!sink({ row: row.number, cells }, name)) break reading
       }
     }
   } catch (err) {
     if (err instanceof SheetError) throw err
+    // exceljs's streaming reader sometimes reaches a worksheet before the workbook entry that
+    // exceljs itself writes last (exceljs#3064), our own templates included. Before any row went
+    // out, a file of modest size is read again whole, which reads the entries by the zip's index.
+    if (delivered === 0 && unpacked <= MAX_WHOLE_BYTES) return readWhole(Excel, bytes, sink)
     throw new SheetError('SHEET_UNREADABLE', { reason: 'not a valid .xlsx' })
   }
   if (sheets === 0) throw new SheetError('SHEET_UNREADABLE', { reason: 'no worksheet' })
+}
+
+/** An .xlsx read whole rather than streamed: only when streaming failed, and only this small. */
+const MAX_WHOLE_BYTES = 30_000_000
+
+export async function readWhole(Excel: typeof ExcelJS, bytes: Uint8Array, sink: RowSink) {
+  const wb = new Excel.Workbook()
+  try {
+    await wb.xlsx.load(Buffer.from(bytes) as never)
+  } catch {
+    throw new SheetError('SHEET_UNREADABLE', { reason: 'not a valid .xlsx' })
+  }
+  if (!wb.worksheets.length) throw new SheetError('SHEET_UNREADABLE', { reason: 'no worksheet' })
+  for (const sheet of wb.worksheets)
+    for (let n = 1; n <= sheet.rowCount; n++) {
+      const values = (sheet.getRow(n).values as unknown[]).slice(1, MAX_COLUMNS + 1)
+      const cells = Array.from(values, cellOf)
+      if (empty(cells)) continue
+      if (!sink({ row: n, cells }, sheet.name)) return
+    }
 }

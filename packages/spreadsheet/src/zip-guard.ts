@@ -30,4 +30,5 @@ export function checkUnpackedSize(bytes: Uint8Array, maxBytes: number) {
   if (failure instanceof SheetError) throw failure
   if (failure !== undefined)
     throw new SheetError('SHEET_UNREADABLE', { reason: 'not a valid .xlsx' })
+  return total
 }

@@ -65,7 +65,7 @@ const learners: Learner[] = Array.from({ length: 36 }, (_, i) => ({
   openedBy: i % 6 === 5 ? enterprise : pick(schools),
 }))
 
-type Ev = { type: string; data: Record<string, unknown>; time?: Date }
+type Ev = { type: string; subject?: string; data: Record<string, unknown>; time?: Date }
 const events: Ev[] = []
 let clock = Date.parse('2026-01-05T02:00:00Z')
 const push = (e: Ev) => events.push({ ...e, time: new Date((clock += 60_000)) })
@@ -604,8 +604,10 @@ t.test(
     }))
     const at = events.length
     for (const tr of lateTrainings) push(posting(tr))
+    // Keyed by the school, as identity publishes it: its registration and edit keep their order.
     const registered = (regionCode: string) => ({
       type: 'identity.organization.registered',
+      subject: late.id,
       data: {
         organizationId: late.id,
         code: 'C-LATE',

@@ -279,7 +279,7 @@ export async function statementLatency(port: number, learners: string[], auth: s
 
 let refSeq = 0
 /** What every posting of the bench says, besides its learner and externalRef. */
-const POSTING = {
+export const POSTING = {
   kind: 'course',
   title: '网页设计',
   code: 'WEB201',

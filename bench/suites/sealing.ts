@@ -43,6 +43,7 @@ import type { AccountsDB } from '../../services/accounts/src/db/schema.js'
 import { checkCharacter } from '../../services/accounts/src/domain/national-id.js'
 import { round, runIfMain } from '../lib.js'
 import type { BenchContext, BenchResult, BenchSuite } from '../types.js'
+import { POSTING } from './accounts.js'
 
 const PII_KEY = 'e7'.repeat(32)
 const BATCH = 1_000
@@ -96,15 +97,7 @@ function newPerson() {
 }
 
 let refSeq = 0
-const outcome = () => ({
-  kind: 'course',
-  title: '网页设计',
-  code: 'WEB201',
-  credits: '4',
-  grade: { score: '85', scale: '100' },
-  occurredOn: '2024-06-30',
-  externalRef: `SEAL-${++refSeq}`,
-})
+const outcome = () => ({ ...POSTING, externalRef: `SEAL-${++refSeq}` })
 
 type App = Awaited<ReturnType<typeof testService>>
 type Answer = Awaited<ReturnType<App['inject']>>

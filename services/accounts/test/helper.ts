@@ -172,22 +172,24 @@ export function course(learnerId: string, over: Record<string, unknown> = {}) {
  * is left out: the relay empties it as it publishes; events commit with the rows counted here.
  */
 export async function counts(db: Kysely<AccountsDB>) {
-  const n = async (t: 'ledger_entry' | 'learner' | 'enrollment' | 'balance' | 'entry_use') =>
-    Number(
-      (
-        await db
-          .selectFrom(t)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const n = (t: keyof AccountsDB) => rowCount(db, t)
   return {
     entries: await n('ledger_entry'),
     learners: await n('learner'),
     enrollments: await n('enrollment'),
     balances: await n('balance'),
     uses: await n('entry_use'),
+    corrections: await n('learner_correction'),
   }
+}
+
+/** How many rows a table holds. */
+export async function rowCount(db: Kysely<AccountsDB>, table: keyof AccountsDB) {
+  const r = await db
+    .selectFrom(table)
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .executeTakeFirstOrThrow()
+  return Number(r.n)
 }
 
 /** Every text-like column of every table in the schema holding any of the needles: `table.column`. */

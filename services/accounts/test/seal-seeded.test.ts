@@ -13,7 +13,7 @@ import { maskNationalId } from '../src/domain/national-id.js'
 import { personalOf } from '../src/domain/personal.js'
 import { sealLearnersAtStart } from '../src/domain/seal-at-start.js'
 import { demoSeeded } from './demo-seeded.js'
-import { clearTextIn } from './helper.js'
+import { clearTextIn, rowCount } from './helper.js'
 
 // Decision 0730's start-up migration to per-learner keys, on a database filled by the demo seeds
 // (issue 17): the one-process run loads them as on a first `pnpm start`, the accounts rows are put
@@ -82,15 +82,7 @@ const piiKey = parseKey(run.secrets.ACCOUNTS_PII_KEY!, 'ACCOUNTS_PII_KEY')
 const needles = people.flatMap((p) => [p.name, p.nationalId])
 
 t.test('the demo seeds filled accounts as expected', async (t) => {
-  const n = async (table: 'learner' | 'ledger_entry' | 'learner_correction') =>
-    Number(
-      (
-        await db
-          .selectFrom(table)
-          .select((eb) => eb.fn.countAll<string>().as('n'))
-          .executeTakeFirstOrThrow()
-      ).n,
-    )
+  const n = (table: 'learner' | 'ledger_entry' | 'learner_correction') => rowCount(db, table)
   t.equal(await n('learner'), people.length, 'every seeded learner, and no one else')
   t.ok((await n('ledger_entry')) > people.length, 'with years of entries')
   // Put-back keys are new keys: a correction's old values, sealed under the old key, would be lost.

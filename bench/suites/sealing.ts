@@ -66,15 +66,14 @@ function serviceKeyOnly(serviceKey: Buffer) {
   const real = {
     ensure: proto.ensure,
     ensureMany: proto.ensureMany,
-    withKeys: proto.withKeys,
+    forNew: proto.forNew,
     getMany: proto.getMany,
   }
   const keysOf = (ids: string[]) => new Map(ids.map((id) => [id, serviceKey]))
   const all = async (_db: unknown, ids: string[]) => keysOf(ids)
   proto.ensure = async () => serviceKey
   proto.ensureMany = all
-  proto.withKeys = async <T>(_db: unknown, ids: string[], use: (k: Map<string, Buffer>) => T) =>
-    use(keysOf(ids))
+  proto.forNew = (ids: string[]) => ({ keys: keysOf(ids), rows: [] })
   proto.getMany = all
   return () => Object.assign(proto, real)
 }

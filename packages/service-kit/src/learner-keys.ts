@@ -68,48 +68,42 @@ export class LearnerKeys {
   /**
    * Keys for many learners at once (made where missing); erased learners are absent. The map is
    * keyed by the ids as Postgres writes a uuid (lower case).
+   *
+   * One statement when every key is new: the keys are already in hand, so nothing is read back
+   * or opened. When some rows were there already (a key made before, a tombstone, or a concurrent
+   * first use that committed while this insert waited on it), the keys are read in a second
+   * statement — under read committed it sees the winner's row, so both transactions use one key.
    */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
-    return this.withKeys(trx, learnerIds, (keys) => keys)
+    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
+    if (ids.length === 0) return new Map()
+    const { keys, rows } = this.forNew(ids)
+    let stored = 0
+    for (let i = 0; i < ids.length; i += MAX_KEYS_READ) {
+      const r = await sql`insert into ${this.table} (learner_id, key_sealed)
+        select * from unnest(${ids.slice(i, i + MAX_KEYS_READ)}::uuid[],
+          ${rows.slice(i, i + MAX_KEYS_READ).map((k) => k.key_sealed)}::text[])
+        on conflict (learner_id) do nothing`.execute(trx)
+      stored += Number(r.numAffectedRows)
+    }
+    return stored === ids.length ? keys : this.getMany(trx, ids)
   }
 
   /**
-   * `use(ensureMany(trx, learnerIds))`, with `use` (the caller's sealing under the keys) run while
-   * Postgres stores the new keys. `use` must only compute: it may be called twice.
-   *
-   * One statement when every key is new (learners just opened): the insert makes a row for each,
-   * and the keys are already in hand, so nothing is read back or opened; `use` runs on them as
-   * soon as the insert is sent. When some rows were there already (a key made before, a
-   * tombstone, or a concurrent first use that committed while this insert waited on it), the keys
-   * are read in a second statement — under read committed it sees the winner's row, so both
-   * transactions use the one key — and `use` runs again on them; its first answer is dropped.
+   * New keys for learners whose ids were just made, so no row can exist for them: the rows to
+   * store them by, for the caller to write in the statement that inserts the learners (an
+   * opening then costs no statement of its own for its key).
    */
-  async withKeys<T>(
-    trx: AnyTrx,
-    learnerIds: string[],
-    use: (keys: Map<string, Buffer>) => T,
-  ): Promise<T> {
-    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
-    if (ids.length === 0) return use(new Map())
+  forNew(learnerIds: string[]) {
+    const ids = learnerIds.map((id) => id.toLowerCase())
     const made = newKeys(ids.length)
-    const sealed = made.map((k) => encrypt(this.serviceKey, k.toString('hex')))
-    const inserts: Promise<{ numAffectedRows?: bigint }>[] = []
-    for (let i = 0; i < ids.length; i += MAX_KEYS_READ)
-      inserts.push(
-        sql`insert into ${this.table} (learner_id, key_sealed)
-          select * from unnest(${ids.slice(i, i + MAX_KEYS_READ)}::uuid[],
-            ${sealed.slice(i, i + MAX_KEYS_READ)}::text[])
-          on conflict (learner_id) do nothing`.execute(trx),
-      )
-    const stored = Promise.all(inserts)
-    stored.catch(() => {}) // awaited below; a throw in `use` must not leave it unhandled
-    // Let the first insert go out before `use` takes the thread.
-    await new Promise((r) => setImmediate(r))
-    const answer = use(new Map(ids.map((id, k) => [id, made[k]!])))
-    // Every row inserted: every key is one made here (the ids are distinct).
-    const rows = (await stored).reduce((n, r) => n + Number(r.numAffectedRows), 0)
-    if (rows === ids.length) return answer
-    return use(await this.getMany(trx, ids))
+    return {
+      keys: new Map(ids.map((id, k) => [id, made[k]!])),
+      rows: ids.map((learner_id, k) => ({
+        learner_id,
+        key_sealed: encrypt(this.serviceKey, made[k]!.toString('hex')),
+      })),
+    }
   }
 
   /** The learner's key, or null when there is none or it was destroyed. */

@@ -110,49 +110,34 @@ t.test('two first uses at once agree on one key', async (t) => {
   }
 })
 
-t.test(
-  'withKeys: the caller seals while the keys are stored, and again when some were there',
-  async (t) => {
-    const fresh = [randomUUID(), randomUUID()]
-    const calls: Map<string, Buffer>[] = []
-    const sealed = await db.transaction().execute((trx) =>
-      keys.withKeys(trx, fresh, (ks) => {
-        calls.push(ks)
-        return fresh.map((id) => sealFor(ks.get(id)!, id))
-      }),
-    )
-    t.equal(calls.length, 1, 'new keys: one call')
-    const stored = await keys.getMany(db, fresh)
-    t.same(
-      sealed.map((s) => openFor(stored.get(fresh[sealed.indexOf(s)]!), s)),
-      fresh,
-      'what was sealed opens under the stored keys',
-    )
-    const more = randomUUID()
-    const again = await db.transaction().execute((trx) =>
-      keys.withKeys(trx, [fresh[0]!, more], (ks) => {
-        calls.push(ks)
-        return ks
-      }),
-    )
-    t.equal(calls.length, 3, 'a key already there: called again on the keys read')
-    t.same(
-      again.get(fresh[0]!),
-      stored.get(fresh[0]!),
-      'the stored key, not the one made for nothing',
-    )
-    t.same(again, await keys.getMany(db, [fresh[0]!, more]), 'the second answer is what is stored')
-    t.same(await db.transaction().execute((trx) => keys.withKeys(trx, [], (ks) => ks.size)), 0)
-    const id = randomUUID()
-    await t.rejects(
-      db.transaction().execute((trx) =>
-        keys.withKeys(trx, [id], () => {
-          throw new Error('sealing failed')
-        }),
-      ),
-      /sealing failed/,
-      'a throw in the sealing rolls the key back with the transaction',
-    )
-    t.same(await keys.getMany(db, [id]), new Map())
-  },
-)
+t.test('forNew: keys for ids just made, stored by the caller, open as made', async (t) => {
+  const fresh = [randomUUID().toUpperCase(), randomUUID()]
+  const { keys: made, rows } = keys.forNew(fresh)
+  t.same(
+    rows.map((r) => r.learner_id),
+    fresh.map((id) => id.toLowerCase()),
+    'one row per id, as Postgres writes a uuid',
+  )
+  t.notOk(
+    rows.some((r) => r.key_sealed.includes(made.get(r.learner_id)!.toString('hex'))),
+    'the rows hold the keys sealed, not in the clear',
+  )
+  t.same(
+    await keys.getMany(
+      db,
+      rows.map((r) => r.learner_id),
+    ),
+    new Map(),
+    'nothing stored yet',
+  )
+  await db.insertInto('learner_key').values(rows).execute()
+  t.same(
+    await keys.getMany(
+      db,
+      rows.map((r) => r.learner_id),
+    ),
+    made,
+    'the stored rows open to the keys in hand',
+  )
+  t.same(keys.forNew([]), { keys: new Map(), rows: [] })
+})

@@ -176,6 +176,8 @@ export async function counts(db: Kysely<AccountsDB>) {
   return {
     entries: await n('ledger_entry'),
     learners: await n('learner'),
+    accounts: await n('account'),
+    keys: await n('learner_key'),
     enrollments: await n('enrollment'),
     balances: await n('balance'),
     uses: await n('entry_use'),

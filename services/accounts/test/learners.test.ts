@@ -90,6 +90,31 @@ t.test(
   },
 )
 
+t.test(
+  'one person opened by five requests at once: one learner, one account, one data key',
+  async (t) => {
+    const p = person()
+    const before = await counts(a.db)
+    const answers = await Promise.all(
+      [school, otherSchool, school, otherSchool, school].map((org) =>
+        app.inject({ method: 'POST', url: '/v1/learners', headers: a.registrar(org), payload: p }),
+      ),
+    )
+    t.same(answers.map((r) => r.statusCode).sort(), [200, 200, 200, 200, 201])
+    t.equal(new Set(answers.map((r) => r.json().id)).size, 1, 'every answer names one learner')
+    const after = await counts(a.db)
+    t.equal(after.learners - before.learners, 1)
+    t.equal(after.accounts - before.accounts, 1)
+    t.equal(after.keys - before.keys, 1, 'the requests that lost store no key of their own')
+    const read = await app.inject({
+      method: 'GET',
+      url: `/v1/learners/${answers[0]!.json().id}`,
+      headers: a.admin,
+    })
+    t.equal(read.json().name, p.name, 'the stored key opens the learner’s data')
+  },
+)
+
 t.test('bad national ids and bodies are 4xx and write nothing', async (t) => {
   const good = nationalId()
   const wrongCheck = good.slice(0, 17) + (good[17] === '0' ? '1' : '0')

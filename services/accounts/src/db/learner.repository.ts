@@ -1,3 +1,4 @@
+import { jsonRows } from '@creditbank/db'
 import { type Kysely, sql, type Transaction } from 'kysely'
 import type { AccountsDB, LearnerTable } from './schema.js'
 
@@ -46,27 +47,54 @@ export async function nextAccountSerial(db: Kysely<AccountsDB>) {
   return r.rows[0]!.n
 }
 
-/** Inserts the learner and an empty account; nothing when the national id is already there. */
-export async function insertLearner(
-  db: Kysely<AccountsDB>,
-  row: Omit<LearnerRow, 'opened_at' | 'claimed_at' | 'erased_at'> & {
-    claimed_at?: Date | null
-    erased_at?: Date | null
-  },
+/** A learner as an opening writes them: personal data only sealed, looked up by keyed hashes. */
+export interface NewLearner {
+  id: string
+  account_no: string
+  national_id_hash: string
+  personal_sealed: string
+  name_hash: string
+  category: string
+  opened_by_org_id: string | null
+}
+
+/**
+ * Inserts learners, each with an empty account and its data key's row, in one statement: a
+ * learner whose national id is already there (opened meanwhile by another transaction) is left
+ * out, and so are their account and key. Returns the learners inserted.
+ */
+export async function insertLearners(
+  trx: Transaction<AccountsDB>,
+  rows: NewLearner[],
+  keys: { learner_id: string; key_sealed: string }[],
   genesisHash: string,
 ) {
-  const inserted = (await db
-    .insertInto('learner')
-    .values(row)
-    .onConflict((oc) => oc.column('national_id_hash').doNothing())
-    .returningAll()
-    .executeTakeFirst()) as LearnerRow | undefined
-  if (inserted)
-    await db
-      .insertInto('account')
-      .values({ learner_id: inserted.id, head_hash: genesisHash })
-      .execute()
-  return inserted
+  const values = jsonRows(rows, {
+    id: 'uuid',
+    account_no: 'text',
+    national_id_hash: 'text',
+    personal_sealed: 'text',
+    name_hash: 'text',
+    category: 'text',
+    opened_by_org_id: 'uuid',
+  })
+  const r = await sql<LearnerRow>`
+    with l as (
+      insert into accounts.learner (${sql.join(values.names.map((n) => sql.ref(n)))})
+      ${values.select}
+      on conflict (national_id_hash) do nothing
+      returning *
+    ), a as (
+      insert into accounts.account (learner_id, head_hash) select id, ${genesisHash} from l
+    ), k as (
+      insert into accounts.learner_key (learner_id, key_sealed)
+      select l.id, n.key_sealed
+      from l join unnest(${keys.map((k) => k.learner_id)}::uuid[],
+        ${keys.map((k) => k.key_sealed)}::text[]) as n(learner_id, key_sealed)
+        on n.learner_id = l.id
+    )
+    select * from l`.execute(trx)
+  return r.rows
 }
 
 export async function linkUser(db: Kysely<AccountsDB>, learnerId: string, userId: string) {

@@ -7,7 +7,7 @@ import {
   findLearnerByHash,
   findLearnerByHashForUpdate,
   findLearnerByUser,
-  insertLearner,
+  insertLearners,
   type LearnerRow,
   linkUser,
   nextAccountSerial,
@@ -123,28 +123,22 @@ export async function openLearner(
   const serial = await nextAccountSerial(trx)
   const id = uuidv7()
   const personal: Personal = { name: who.name, nationalId: who.id, birthDate: who.birthDate }
-  // The learner's key is made, and the personal data sealed under it while Postgres stores it.
-  const personalSealed = await learnerKeys(piiKey).withKeys(trx, [id], (keys) => {
-    const key = keys.get(id)
-    if (!key) throw new Error('a new learner id has a destroyed key')
-    return sealPersonal(key, personal)
-  })
-  const learner = await insertLearner(
+  // The learner's key is made here and stored in the statement that inserts the learner.
+  const { keys, rows } = learnerKeys(piiKey).forNew([id])
+  const [learner] = await insertLearners(
     trx,
-    {
-      id,
-      account_no: accountNoFor(new Date().getUTCFullYear(), serial),
-      national_id_hash: who.hash,
-      national_id_sealed: null,
-      national_id_masked: null,
-      name: null,
-      birth_date: null,
-      personal_sealed: personalSealed,
-      name_hash: who.nameHash,
-      category: input.category ?? 'other',
-      user_id: null,
-      opened_by_org_id: openedByOrgId,
-    },
+    [
+      {
+        id,
+        account_no: accountNoFor(new Date().getUTCFullYear(), serial),
+        national_id_hash: who.hash,
+        personal_sealed: sealPersonal(keys.get(id)!, personal),
+        name_hash: who.nameHash,
+        category: input.category ?? 'other',
+        opened_by_org_id: openedByOrgId,
+      },
+    ],
+    rows,
     GENESIS_HASH,
   )
   if (!learner) {

@@ -1,9 +1,9 @@
 import type { AccountsEventType } from '@creditbank/contracts'
-import { jsonRows } from '@creditbank/db'
 import type { Publish } from '@creditbank/events'
 import { sql, type Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import { strangers } from '../db/enrollment.repository.js'
+import { insertLearners } from '../db/learner.repository.js'
 import { findLearnersByHashes } from '../db/lookup.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { findByStudentNos } from '../db/student-number.repository.js'
@@ -250,8 +250,8 @@ export async function resolvePeople(
 }
 
 /**
- * Opens the accounts of people not found, in three statements: the learners, their accounts and
- * the accounts.learner.opened events. A person opened meanwhile by another transaction (the
+ * Opens the accounts of people not found, in three statements: their account numbers, the
+ * learners with their accounts and data keys, and the accounts.learner.opened events. A person opened meanwhile by another transaction (the
  * unique hash kept their row) is read back instead.
  */
 async function openMany(
@@ -267,50 +267,27 @@ async function openMany(
   )
   const year = new Date().getUTCFullYear()
   const ids = people.map(() => uuidv7())
-  // Their keys are made, and their personal data sealed under them while Postgres stores them.
-  const rows = await learnerKeys(piiKey).withKeys(trx, ids, (keys) =>
-    people.map((p, k) => {
-      const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
-      const key = keys.get(ids[k]!)
-      if (!key) throw new Error('a new learner id has a destroyed key')
-      return {
-        id: ids[k]!,
-        account_no: accountNoFor(year, serials.rows[k]!.n),
-        national_id_hash: p.hash,
-        personal_sealed: sealPersonal(key, {
-          name: p.name,
-          nationalId: p.id,
-          birthDate: p.birthDate,
-        }),
-        name_hash: p.nameHash,
-        category: asked && categories.has(asked) ? asked : 'other',
-        opened_by_org_id: o.orgId,
-      }
-    }),
-  )
-  const values = jsonRows(rows, {
-    id: 'uuid',
-    account_no: 'text',
-    national_id_hash: 'text',
-    personal_sealed: 'text',
-    name_hash: 'text',
-    category: 'text',
-    opened_by_org_id: 'uuid',
+  // Their keys are made here and stored in the statement that inserts the learners.
+  const { keys, rows: keyRows } = learnerKeys(piiKey).forNew(ids)
+  const rows = people.map((p, k) => {
+    const asked = p.index.map((i) => refs[i]!.learnerCategory).find((c) => c !== undefined)
+    return {
+      id: ids[k]!,
+      account_no: accountNoFor(year, serials.rows[k]!.n),
+      national_id_hash: p.hash,
+      personal_sealed: sealPersonal(keys.get(ids[k]!)!, {
+        name: p.name,
+        nationalId: p.id,
+        birthDate: p.birthDate,
+      }),
+      name_hash: p.nameHash,
+      category: asked && categories.has(asked) ? asked : 'other',
+      opened_by_org_id: o.orgId,
+    }
   })
-  const inserted = await trx
-    .insertInto('learner')
-    .columns(values.names)
-    .expression(values.select)
-    .onConflict((oc) => oc.column('national_id_hash').doNothing())
-    .returning(['id', 'account_no', 'national_id_hash', 'category'])
-    .execute()
+  const inserted = await insertLearners(trx, rows, keyRows, GENESIS_HASH)
   const byHash = new Map(people.map((p) => [p.hash, p]))
   if (inserted.length) {
-    const accounts = jsonRows(
-      inserted.map((l) => ({ learner_id: l.id, head_hash: GENESIS_HASH })),
-      { learner_id: 'uuid', head_hash: 'text' },
-    )
-    await trx.insertInto('account').columns(accounts.names).expression(accounts.select).execute()
     await o.publish(
       trx,
       inserted.map((l) => {

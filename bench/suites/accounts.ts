@@ -253,22 +253,28 @@ export async function ledgerSize(db: Database) {
 }
 
 /** Sequential statement requests (50 entries, newest first) for random learners; client-side latency. */
-export async function statementLatency(port: number, learners: string[], auth: string) {
+/**
+ * Statement (50 entries) latency over these learners, read with `auth`: one token for all (staff:
+ * each read also records who looked), or each learner's own (`auth(learnerId)`: nothing recorded).
+ */
+export async function statementLatency(
+  port: number,
+  learners: string[],
+  auth: string | ((learnerId: string) => string),
+) {
+  const read = (learner: string, authorization: string) =>
+    call(port, 'GET', `/v1/learners/${learner}/entries?limit=50`, undefined, { authorization })
+  const authOf = (learner: string) => (typeof auth === 'string' ? auth : auth(learner))
   const times: number[] = []
-  for (let i = 0; i < 300; i++)
-    await call(
-      port,
-      'GET',
-      `/v1/learners/${learners[i % learners.length]}/entries?limit=50`,
-      undefined,
-      { authorization: auth },
-    )
+  for (let i = 0; i < 300; i++) {
+    const learner = learners[i % learners.length]!
+    await read(learner, authOf(learner))
+  }
   for (let i = 0; i < STATEMENT_SAMPLES; i++) {
     const learner = learners[Math.floor(Math.random() * learners.length)]!
+    const authorization = authOf(learner) // signed before the clock starts
     const t0 = performance.now()
-    const res = await call(port, 'GET', `/v1/learners/${learner}/entries?limit=50`, undefined, {
-      authorization: auth,
-    })
+    const res = await read(learner, authorization)
     times.push(performance.now() - t0)
     if (res.status !== 200 || JSON.parse(res.body).items.length !== 50)
       throw new Error(`statement: ${res.status} ${res.body.slice(0, 200)}`)

@@ -291,14 +291,14 @@ async function run(ctx: BenchContext): Promise<BenchResult[]> {
         c: batch,
         what: `batch of ${BATCH.toLocaleString('en')} outcomes naming ${BATCH.toLocaleString('en')} new people by 身份证号 + name (an account opened and sealed for each)`,
         unit: 'outcomes/s',
-        how: `POST /v1/outcomes/batch over inject, one at a time, ${BATCHES_PER_TRIAL} timed after one warm-up a trial; per-learner keys add one statement to a batch (1,000 keys inserted; the keys made are used as they are, none read back or opened) and a key sealed per person`,
+        how: `POST /v1/outcomes/batch over inject, one at a time, ${BATCHES_PER_TRIAL} timed after one warm-up a trial; per-learner keys add no statement: 1,000 key rows go in with the learners' own insert (a statement that also writes their accounts), and a key is sealed per person`,
         target: true,
       },
       {
         c: single,
         what: 'single postings, each to a learner opened just before (POST /v1/learners, then POST /v1/outcomes)',
         unit: 'postings/s',
-        how: `${IN_FLIGHT} in flight, closed loop for ${SINGLE_MS / 1000} s a trial; each posting is one opening and one outcome; per-learner keys add one statement to an opening (the key inserted; the key made is used as it is and the answer shows what was sealed, nothing read back or opened) and a key sealed`,
+        how: `${IN_FLIGHT} in flight, closed loop for ${SINGLE_MS / 1000} s a trial; each posting is one opening and one outcome; per-learner keys add no statement to an opening: its key row goes in with the learner's insert, and a key is sealed`,
         target: true,
       },
       {

@@ -1,6 +1,7 @@
 import type { EventPayload, EventType } from '@creditbank/contracts'
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { isDependencyUnavailable } from './dependency.js'
 import { type CloudEvent, isCloudEvent } from './envelope.js'
 import type { EventTables } from './tables.js'
 import { DEFAULT_MAX_BATCH, type Delivery, type Subscription, type Transport } from './transport.js'
@@ -181,8 +182,9 @@ export class EventConsumer<DB extends EventTables = EventTables> {
       } catch (err) {
         if (this.stopping) throw err
         if (attempt >= maxAttempts) {
-          if (await this.databaseDown()) {
-            // Not the event's fault: keep it, and wait for the database instead of parking it.
+          if (isDependencyUnavailable(err) || (await this.databaseDown())) {
+            // Not the event's fault: keep it, and wait for the database (or the service it needs)
+            // instead of parking it.
             attempt = 0
             await sleep(1_000)
             continue
@@ -221,13 +223,23 @@ export class EventConsumer<DB extends EventTables = EventTables> {
     const sorted = ds.map((d) => ({ d, s: this.sort(d) }))
     const todo = sorted.flatMap(({ s }) => ('apply' in s ? [s] : []))
     let counts = { applied: 0, duplicates: 0 }
-    try {
-      if (todo.length) counts = await this.applyBatch(todo)
-    } catch (err) {
-      if (this.stopping) throw err
-      this.log.warn({ err, events: todo.length }, 'batch failed; applying its events one by one')
-      for (const d of ds) await this.handle(d)
-      return
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (todo.length) counts = await this.applyBatch(todo)
+        break
+      } catch (err) {
+        if (this.stopping) throw err
+        if (isDependencyUnavailable(err)) {
+          // A service the batch needs is down: the same batch again later, not its events one by
+          // one (each would ask that service on its own).
+          this.log.warn({ err, events: todo.length, attempt }, 'batch waits for a dependency')
+          await sleep(Math.min((this.o.retryBaseMs ?? 100) * 2 ** (attempt - 1), 5_000))
+          continue
+        }
+        this.log.warn({ err, events: todo.length }, 'batch failed; applying its events one by one')
+        for (const d of ds) await this.handle(d)
+        return
+      }
     }
     this.stats.applied += counts.applied
     this.stats.duplicates += counts.duplicates

@@ -323,9 +323,6 @@ async function openMany(
             accountNo: l.account_no,
             category: l.category,
             openedByOrgId: o.orgId,
-            birthDate: p.birthDate,
-            name: p.name,
-            nationalIdMasked: maskNationalId(p.id),
             regionCode: regionOfNationalId(p.id),
           },
         }

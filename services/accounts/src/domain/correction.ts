@@ -7,7 +7,6 @@ import type { LearnerRow } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
 import { identify, learnerView } from './learners.js'
-import { maskNationalId } from './national-id.js'
 import { learnerKeys, openPersonal, sealPersonal } from './personal.js'
 
 export interface CorrectionInput {

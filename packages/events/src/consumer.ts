@@ -62,6 +62,13 @@ export interface ConsumerOptions<DB extends EventTables = EventTables> {
    * for a projection that must look at its state before the events and after them.
    */
   around?: Around<DB>
+  /**
+   * Runs before the transaction of each batch (or event), outside it, for work that must not hold
+   * a transaction open: asking another service over HTTP (the embedded run's one PGlite connection
+   * would wait on itself). Its answer is `around`'s `prepared`; a failure fails the attempt as a
+   * handler's does.
+   */
+  prepare?: (events: CloudEvent[]) => Promise<unknown>
 }
 
 /** See `ConsumerOptions.around`: calls `apply` once, between its own before and after. */
@@ -69,6 +76,8 @@ export type Around<DB = EventTables> = (
   trx: Transaction<DB>,
   events: CloudEvent[],
   apply: () => Promise<void>,
+  /** What `ConsumerOptions.prepare` answered for these events (undefined without one). */
+  prepared?: unknown,
 ) => Promise<void>
 
 export function deadLetterTopic(groupId: string) {
@@ -103,6 +112,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
 
   private readonly o: Omit<ConsumerOptions, 'db' | 'handlers' | 'around'>
   private readonly around: Around
+  private readonly prepare: (events: CloudEvent[]) => Promise<unknown>
 
   constructor(o: ConsumerOptions<DB>) {
     this.o = o
@@ -110,6 +120,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
     this.db = o.db as unknown as Kysely<EventTables>
     this.handlers = o.handlers as unknown as Record<string, EventHandler | undefined>
     this.around = (o.around as unknown as Around | undefined) ?? ((_, __, apply) => apply())
+    this.prepare = o.prepare ?? (async () => undefined)
   }
 
   get groupId() {
@@ -201,6 +212,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
   }
 
   private async apply(event: CloudEvent, handler: EventHandler) {
+    const prepared = await this.prepare([event])
     await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
@@ -212,7 +224,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
         this.stats.duplicates += 1
         return
       }
-      await this.around(trx, [event], () => handler(trx, event))
+      await this.around(trx, [event], () => handler(trx, event), prepared)
       this.stats.applied += 1
     })
     this.o.applied?.()
@@ -252,6 +264,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
 
   /** One transaction: the inbox rows in one statement, then each run of one type to its handler. */
   private async applyBatch(todo: { apply: CloudEvent; handler: EventHandler }[]) {
+    const prepared = await this.prepare(todo.map((x) => x.apply))
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
@@ -288,6 +301,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
             i = end
           }
         },
+        prepared,
       )
       return { applied: news.length, duplicates: todo.length - news.length }
     })

@@ -160,23 +160,29 @@ export function accountsPersonal(o: {
 const NAMED = new Set(['accounts.learner.opened', 'accounts.learner.corrected'])
 
 /**
- * A consumer's `around` for a projection that shows learners' names (decision 0730): events carry
- * learner ids only, so for a transaction's opened and corrected events it asks accounts once for
- * all their learners, applies the events, then `write`s what accounts answered (nulls for an
- * erased learner: a replay after an erasure brings no name back). A learner whose erasure is in the
- * same batch is left to that erasure. accounts unreachable fails the transaction with
- * DependencyUnavailable, and the consumer tries the batch again.
+ * A consumer's `prepare` and `around` for a projection that shows learners' names (decision
+ * 0730): events carry learner ids only, so before the transaction (never inside it: a request
+ * while a transaction is open would hold the embedded run's one database connection against
+ * accounts' own answer) it asks accounts once for the learners of the opened and corrected events;
+ * inside it, after the events, it `write`s what accounts answered (nulls for an erased learner: a
+ * replay after an erasure brings no name back). A learner whose erasure is in the same batch is
+ * left to that erasure. accounts unreachable fails the attempt with DependencyUnavailable, and
+ * the consumer tries the batch again.
  */
-export function aroundLearnerPersonal<DB extends EventTables>(
+export function learnerPersonalStep<DB extends EventTables>(
   source: LearnerPersonalSource,
   write: (trx: Transaction<DB>, people: LearnerPersonal[]) => Promise<void>,
-): Around<DB> {
-  return async (trx, events, apply) => {
-    const ids = learnersNamedIn(events)
-    if (!ids.length) return apply()
-    const people = await source(ids)
-    await apply()
-    await write(trx, people)
+): { prepare: (events: CloudEvent[]) => Promise<unknown>; around: Around<DB> } {
+  return {
+    prepare: async (events) => {
+      const ids = learnersNamedIn(events)
+      return ids.length ? source(ids) : undefined
+    },
+    around: async (trx, _events, apply, prepared) => {
+      await apply()
+      const people = prepared as LearnerPersonal[] | undefined
+      if (people?.length) await write(trx, people)
+    },
   }
 }
 

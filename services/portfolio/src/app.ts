@@ -68,7 +68,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     consumes: {
       topics: consumedTopics,
       handlers: (publish) => projectionHandlers(publish),
-      around: learnerNames(o.learnerPersonal ?? noLearnerNames),
+      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
     },
     startWorkers: o.startWorkers,
   })

@@ -46,7 +46,7 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
     consumes: {
       topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
       handlers: (write) => workerHandlers(cache, write, o.workerStats),
-      around: learnerNames(o.learnerPersonal ?? noLearnerNames),
+      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
     },
     startWorkers: o.startWorkers,
   })

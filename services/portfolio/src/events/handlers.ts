@@ -5,7 +5,7 @@ import {
   type EventHandlers,
   type Publish,
 } from '@creditbank/events'
-import { aroundLearnerPersonal, type LearnerPersonalSource } from '@creditbank/service-kit'
+import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
 import { sql } from 'kysely'
 import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 import { eraseAndReport } from '../domain/erasure.js'
@@ -54,7 +54,7 @@ export function projectionHandlers(
  * (events carry none, decision 0730), written after the batch's events; an erased learner's is null.
  */
 export function learnerNames(source: LearnerPersonalSource) {
-  return aroundLearnerPersonal<PortfolioDB>(source, async (trx, people) => {
+  return learnerPersonalStep<PortfolioDB>(source, async (trx, people) => {
     await sql`update ${sql.table(`${SCHEMA}.learner`)} l set name = v.name
       from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[]) v(id, name)
       where l.learner_id = v.id`.execute(trx)

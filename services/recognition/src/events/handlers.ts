@@ -1,7 +1,7 @@
 import type { EventPayload, RecognitionEventType } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandlers, type Publish } from '@creditbank/events'
-import { aroundLearnerPersonal, type LearnerPersonalSource } from '@creditbank/service-kit'
+import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
 import { sql, type Transaction } from 'kysely'
 import {
   activeApplications,
@@ -335,7 +335,7 @@ export function workerHandlers(
  * after its events; an erased learner's are null.
  */
 export function learnerNames(source: LearnerPersonalSource) {
-  return aroundLearnerPersonal<RecognitionDB>(source, async (trx, people) => {
+  return learnerPersonalStep<RecognitionDB>(source, async (trx, people) => {
     await sql`update ${sql.table(`${SCHEMA}.learner`)} l
       set name = v.name, national_id_masked = v.masked
       from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[],

@@ -68,7 +68,7 @@ try {
     groupId,
     topics,
     handlers: handlers(),
-    ...(around ? { around } : {}),
+    around,
     prepare,
     maxBatch: 500,
     db,

@@ -25,19 +25,25 @@ const offset = Number(process.env.PORT_OFFSET ?? 0)
 /** Secrets for this machine's cluster, made once and kept beside its state (never in git). */
 function localSecrets(): Record<string, string> {
   const file = join(dataDir, 'secrets.json')
-  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>
   const hex = () => randomBytes(32).toString('hex')
-  const secrets = {
+  const fresh = {
     IDENTITY_SECRET_KEY: hex(),
     ACCOUNTS_PII_KEY: hex(),
     CERTIFICATES_SECRET_KEY: hex(),
     RECOGNITION_SECRET_KEY: hex(),
     PORTFOLIO_SECRET_KEY: hex(),
+    SERVICE_CLIENT_SECRET: hex(),
     BOOTSTRAP_ADMIN_USERNAME: 'admin',
     BOOTSTRAP_ADMIN_PASSWORD: `admin-${randomBytes(4).toString('hex')}`,
     DEMO_PASSWORD: `demo-${randomBytes(4).toString('hex')}`,
   }
-  writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
+  const kept = existsSync(file)
+    ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, string>)
+    : {}
+  // Secrets added in later versions (SERVICE_CLIENT_SECRET) are made once too; kept ones never change.
+  const secrets = { ...fresh, ...kept }
+  if (Object.keys(kept).length !== Object.keys(secrets).length)
+    writeFileSync(file, `${JSON.stringify(secrets, null, 2)}\n`, { mode: 0o600 })
   return secrets
 }
 

@@ -1,4 +1,8 @@
-export const roles = ['admin', 'registrar', 'issuer', 'reviewer', 'learner'] as const
+/**
+ * `service`: the platform's own services (identity's built-in service clients, decision 0730),
+ * never a person's or an institution's token.
+ */
+export const roles = ['admin', 'registrar', 'issuer', 'reviewer', 'learner', 'service'] as const
 export type Role = (typeof roles)[number]
 
 /** Who is calling, as the token says: a person (user) or an institution's system (client). */

@@ -24,6 +24,16 @@ export const eventPayloads = {
 } as const satisfies Record<string, TSchema>
 
 export type EventType = keyof typeof eventPayloads
+
+/**
+ * Fields a contract still accepts, so a topic written before they were retired replays, but that
+ * no producer may write again: personal data taken out of events (decision 0730). The outbox
+ * refuses an event that carries one.
+ */
+export const retiredEventFields: Partial<Record<EventType, readonly string[]>> = {
+  'accounts.learner.opened': ['name', 'nationalIdMasked', 'birthDate'],
+  'accounts.learner.corrected': ['name', 'nationalIdMasked', 'birthDate'],
+}
 export type EventPayload<T extends EventType> = Static<(typeof eventPayloads)[T]>
 
 /** The types each service publishes (a service writes only its own). */

@@ -1,6 +1,7 @@
 import type { EventPayload, EventType } from '@creditbank/contracts'
 import type { Kysely, Transaction } from 'kysely'
 import type { Logger } from 'pino'
+import { isDependencyUnavailable } from './dependency.js'
 import { type CloudEvent, isCloudEvent } from './envelope.js'
 import type { EventTables } from './tables.js'
 import { DEFAULT_MAX_BATCH, type Delivery, type Subscription, type Transport } from './transport.js'
@@ -61,6 +62,13 @@ export interface ConsumerOptions<DB extends EventTables = EventTables> {
    * for a projection that must look at its state before the events and after them.
    */
   around?: Around<DB>
+  /**
+   * Runs before the transaction of each batch (or event), outside it, for work that must not hold
+   * a transaction open: asking another service over HTTP (the embedded run's one PGlite connection
+   * would wait on itself). Its answer is `around`'s `prepared`; a failure fails the attempt as a
+   * handler's does.
+   */
+  prepare?: (events: CloudEvent[]) => Promise<unknown>
 }
 
 /** See `ConsumerOptions.around`: calls `apply` once, between its own before and after. */
@@ -68,6 +76,8 @@ export type Around<DB = EventTables> = (
   trx: Transaction<DB>,
   events: CloudEvent[],
   apply: () => Promise<void>,
+  /** What `ConsumerOptions.prepare` answered for these events (undefined without one). */
+  prepared?: unknown,
 ) => Promise<void>
 
 export function deadLetterTopic(groupId: string) {
@@ -102,6 +112,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
 
   private readonly o: Omit<ConsumerOptions, 'db' | 'handlers' | 'around'>
   private readonly around: Around
+  private readonly prepare: (events: CloudEvent[]) => Promise<unknown>
 
   constructor(o: ConsumerOptions<DB>) {
     this.o = o
@@ -109,6 +120,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
     this.db = o.db as unknown as Kysely<EventTables>
     this.handlers = o.handlers as unknown as Record<string, EventHandler | undefined>
     this.around = (o.around as unknown as Around | undefined) ?? ((_, __, apply) => apply())
+    this.prepare = o.prepare ?? (async () => undefined)
   }
 
   get groupId() {
@@ -181,8 +193,9 @@ export class EventConsumer<DB extends EventTables = EventTables> {
       } catch (err) {
         if (this.stopping) throw err
         if (attempt >= maxAttempts) {
-          if (await this.databaseDown()) {
-            // Not the event's fault: keep it, and wait for the database instead of parking it.
+          if (isDependencyUnavailable(err) || (await this.databaseDown())) {
+            // Not the event's fault: keep it, and wait for the database (or the service it needs)
+            // instead of parking it.
             attempt = 0
             await sleep(1_000)
             continue
@@ -199,6 +212,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
   }
 
   private async apply(event: CloudEvent, handler: EventHandler) {
+    const prepared = await this.prepare([event])
     await this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
@@ -210,7 +224,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
         this.stats.duplicates += 1
         return
       }
-      await this.around(trx, [event], () => handler(trx, event))
+      await this.around(trx, [event], () => handler(trx, event), prepared)
       this.stats.applied += 1
     })
     this.o.applied?.()
@@ -221,13 +235,23 @@ export class EventConsumer<DB extends EventTables = EventTables> {
     const sorted = ds.map((d) => ({ d, s: this.sort(d) }))
     const todo = sorted.flatMap(({ s }) => ('apply' in s ? [s] : []))
     let counts = { applied: 0, duplicates: 0 }
-    try {
-      if (todo.length) counts = await this.applyBatch(todo)
-    } catch (err) {
-      if (this.stopping) throw err
-      this.log.warn({ err, events: todo.length }, 'batch failed; applying its events one by one')
-      for (const d of ds) await this.handle(d)
-      return
+    for (let attempt = 1; ; attempt++) {
+      try {
+        if (todo.length) counts = await this.applyBatch(todo)
+        break
+      } catch (err) {
+        if (this.stopping) throw err
+        if (isDependencyUnavailable(err)) {
+          // A service the batch needs is down: the same batch again later, not its events one by
+          // one (each would ask that service on its own).
+          this.log.warn({ err, events: todo.length, attempt }, 'batch waits for a dependency')
+          await sleep(Math.min((this.o.retryBaseMs ?? 100) * 2 ** (attempt - 1), 5_000))
+          continue
+        }
+        this.log.warn({ err, events: todo.length }, 'batch failed; applying its events one by one')
+        for (const d of ds) await this.handle(d)
+        return
+      }
     }
     this.stats.applied += counts.applied
     this.stats.duplicates += counts.duplicates
@@ -240,6 +264,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
 
   /** One transaction: the inbox rows in one statement, then each run of one type to its handler. */
   private async applyBatch(todo: { apply: CloudEvent; handler: EventHandler }[]) {
+    const prepared = await this.prepare(todo.map((x) => x.apply))
     return this.db.transaction().execute(async (trx) => {
       const inserted = await trx
         .insertInto('inbox_event')
@@ -276,6 +301,7 @@ export class EventConsumer<DB extends EventTables = EventTables> {
             i = end
           }
         },
+        prepared,
       )
       return { applied: news.length, duplicates: todo.length - news.length }
     })

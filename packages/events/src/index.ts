@@ -1,4 +1,5 @@
 export * from './consumer.js'
+export * from './dependency.js'
 export * from './envelope.js'
 export * from './kafka-transport.js'
 export * from './memory-transport.js'

@@ -3,7 +3,7 @@ import { jsonRows } from '@creditbank/db'
 import type { Kysely, Transaction } from 'kysely'
 import { type CloudEvent, createEvent, type NewEvent, type NewEventOf } from './envelope.js'
 import type { EventTables } from './tables.js'
-import { validatePayload } from './validate.js'
+import { validateNewPayload } from './validate.js'
 
 /**
  * The outbox insert for events, built (payloads validated, envelopes made) but not run, for a
@@ -20,7 +20,7 @@ export function outboxInsert<DB extends EventTables>(
   const outbox = trx as unknown as Kysely<EventTables>
   const now = new Date()
   const built = events.map((e) => {
-    validatePayload(e.type, e.data)
+    validateNewPayload(e.type, e.data)
     return createEvent(source, e, now)
   })
   if (built.length === 0) return { built, query: undefined }

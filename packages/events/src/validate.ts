@@ -1,4 +1,4 @@
-import { eventPayloads } from '@creditbank/contracts'
+import { eventPayloads, retiredEventFields } from '@creditbank/contracts'
 import { Compile } from 'typebox/compile'
 
 type Validator = ReturnType<typeof Compile>
@@ -33,4 +33,16 @@ export function validatePayload(type: string, data: unknown): void {
     .slice(0, 10)
     .map((e) => `${e.instancePath || '/'} ${e.message}`)
   throw new InvalidEventError(type, problems)
+}
+
+/** Checks a payload a producer is about to write: its contract, and none of its retired fields. */
+export function validateNewPayload(type: string, data: unknown): void {
+  validatePayload(type, data)
+  const retired = (retiredEventFields as Record<string, readonly string[] | undefined>)[type]
+  const present = retired?.filter((f) => Object.hasOwn(data as object, f)) ?? []
+  if (present.length)
+    throw new InvalidEventError(
+      type,
+      present.map((f) => `/${f} is retired: read only in old events, never written`),
+    )
 }

@@ -36,6 +36,13 @@ export const commonConfig = {
   BODY_LIMIT_BYTES: Type.Integer({ minimum: 1_024, maximum: 50_000_000, default: 2_000_000 }),
 }
 
+/**
+ * SERVICE_CLIENT_SECRET: identity's built-in service clients sign in with it, and portfolio and
+ * recognition use it to ask accounts for the names they show (decision 0730). One secret for the
+ * deployment, at least 32 characters.
+ */
+export const serviceClientSecret = Type.String({ minLength: 32, maxLength: 200 })
+
 export class ConfigError extends Error {
   override name = 'ConfigError'
 }

@@ -2,6 +2,8 @@ import { authPlugin, type KeyResolver, RevokedKeys } from '@creditbank/auth'
 import { topics as contractTopics, type EventType } from '@creditbank/contracts'
 import { type Database, forSchema } from '@creditbank/db'
 import {
+  type Around,
+  type CloudEvent,
   EventConsumer,
   type EventHandlers,
   type EventTables,
@@ -82,6 +84,10 @@ export interface ServicePlatformOptions<DB, P extends EventType = never> {
   consumes?: {
     topics: string[]
     handlers: EventHandlers<DB> | ((write: Publish<P>) => EventHandlers<DB>)
+    /** Runs around each transaction's events (see ConsumerOptions.around). */
+    around?: Around<DB>
+    /** Runs before each transaction, outside it (see ConsumerOptions.prepare). */
+    prepare?: (events: CloudEvent[]) => Promise<unknown>
   }
   /** Tests run the relay and consumer by hand. */
   startWorkers?: boolean
@@ -142,6 +148,8 @@ export async function servicePlatform<DB extends EventTables, P extends EventTyp
         groupId: `creditbank.${o.service}`,
         topics: o.consumes.topics,
         handlers: handlers ?? {},
+        ...(o.consumes.around ? { around: o.consumes.around } : {}),
+        ...(o.consumes.prepare ? { prepare: o.consumes.prepare } : {}),
         db,
         transport: platform.transport,
         logger,

@@ -84,6 +84,7 @@ function freshSecrets(): Record<string, string> {
     CERTIFICATES_SECRET_KEY: hex(),
     RECOGNITION_SECRET_KEY: hex(),
     PORTFOLIO_SECRET_KEY: hex(),
+    SERVICE_CLIENT_SECRET: hex(),
     BOOTSTRAP_ADMIN_USERNAME: 'drill-admin',
     BOOTSTRAP_ADMIN_PASSWORD: `drill-${randomBytes(9).toString('hex')}`,
   }
@@ -191,7 +192,8 @@ export async function startCluster(o: ClusterOptions): Promise<Cluster> {
   const names = serviceNames
   const replicas = o.replicas ?? 1
   const port = o.port ?? (() => freePort())
-  const secrets = o.secrets ?? freshSecrets()
+  // Secrets a caller does not give (SERVICE_CLIENT_SECRET, added later) are fresh ones.
+  const secrets = { ...freshSecrets(), ...o.secrets }
   if (o.logDir) mkdirSync(o.logDir, { recursive: true })
   const processes: ClusterProcess[] = []
   const supervised: Supervised[] = []

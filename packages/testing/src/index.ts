@@ -1,3 +1,4 @@
+export * from './accounts-stand-in.js'
 export * from './cluster.js'
 export * from './database.js'
 export * from './private-postgres.js'

@@ -16,6 +16,7 @@ import { importRoutes } from './routes/imports.routes.js'
 import { learnerRoutes } from './routes/learners.routes.js'
 import { ledgerRoutes } from './routes/ledger.routes.js'
 import { lookupRoutes } from './routes/lookup.routes.js'
+import { personalRoutes } from './routes/personal.routes.js'
 import { readRoutes } from './routes/reads.routes.js'
 
 export const SCHEMA = 'accounts'
@@ -59,6 +60,7 @@ export default async function accountsApp(app: FastifyInstance, o: AccountsOptio
   await learnerRoutes(app, svc, piiKey)
   await ledgerRoutes(app, svc, piiKey)
   await lookupRoutes(app, svc, piiKey)
+  await personalRoutes(app, svc, piiKey)
   await readRoutes(app, svc, piiKey)
   await erasureRoutes(app, svc, piiKey)
   await importRoutes(app, svc, piiKey)

@@ -36,6 +36,8 @@ export interface IdentityOptions {
   passwordCost?: number
   loginFailureWindowS?: number
   bootstrapAdmin?: { username: string; password: string }
+  /** SERVICE_CLIENT_SECRET: the platform's own services sign in with it (decision 0730). */
+  serviceClientSecret?: string
   startWorkers?: boolean
 }
 
@@ -53,6 +55,7 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
     sealKey,
     maxFailures: o.loginMaxFailures ?? 5,
     failureWindowMs: (o.loginFailureWindowS ?? 900) * 1000,
+    ...(o.serviceClientSecret ? { serviceClientSecret: o.serviceClientSecret } : {}),
   }
   const ownDb = forSchema<IdentityDB>(o.platform.database, SCHEMA)
   const platform: Platform = {

@@ -1,4 +1,4 @@
-import { configSchema } from '@creditbank/service-kit'
+import { configSchema, serviceClientSecret } from '@creditbank/service-kit'
 import Type from 'typebox'
 
 export const identityConfig = configSchema({
@@ -13,6 +13,11 @@ export const identityConfig = configSchema({
   IDENTITY_PASSWORD_COST: Type.Integer({ minimum: 12, maximum: 20, default: 15 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
   LOGIN_FAILURE_WINDOW_S: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
+  /**
+   * The secret the platform's own services (portfolio, recognition) sign in with as
+   * `service:<name>`, for the names accounts shows them (decision 0730). Unset: no service token.
+   */
+  SERVICE_CLIENT_SECRET: Type.Optional(serviceClientSecret),
   BOOTSTRAP_ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),
   BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
 })

@@ -17,6 +17,7 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
     passwordCost: c.IDENTITY_PASSWORD_COST,
     loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
+    ...(c.SERVICE_CLIENT_SECRET ? { serviceClientSecret: c.SERVICE_CLIENT_SECRET } : {}),
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
       ? {
           bootstrapAdmin: {

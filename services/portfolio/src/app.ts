@@ -1,5 +1,7 @@
 import type { PortfolioEventType } from '@creditbank/contracts'
 import {
+  type LearnerPersonalSource,
+  noLearnerNames,
   type Platform,
   parseKey,
   scheduleRetention,
@@ -12,7 +14,7 @@ import type { CredentialContext } from './domain/credentials.js'
 import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grants.js'
 import { httpSources, type SourceGet } from './domain/export-sources.js'
 import { retentionRules } from './domain/retention.js'
-import { consumedTopics, projectionHandlers } from './events/handlers.js'
+import { consumedTopics, learnerNames, projectionHandlers } from './events/handlers.js'
 import { oversightConsumer } from './oversight/consumer.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
@@ -44,6 +46,11 @@ export interface PortfolioOptions {
   certificatesUrl?: string
   /** Instead of the four URLs: how the copy asks the services (tests pass the real apps' inject). */
   exportSources?: SourceGet
+  /**
+   * Where the learners' names printed on shares and records come from: accounts, asked once per
+   * batch of events (decision 0730). The definition passes accounts over HTTP; absent, no names.
+   */
+  learnerPersonal?: LearnerPersonalSource
 }
 
 /**
@@ -58,7 +65,11 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     schema: SCHEMA,
     platform: o.platform,
     publishes: true,
-    consumes: { topics: consumedTopics, handlers: (publish) => projectionHandlers(publish) },
+    consumes: {
+      topics: consumedTopics,
+      handlers: (publish) => projectionHandlers(publish),
+      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
+    },
     startWorkers: o.startWorkers,
   })
   const ctx: CredentialContext = {

@@ -1,4 +1,4 @@
-import { configSchema } from '@creditbank/service-kit'
+import { configSchema, serviceClientSecret } from '@creditbank/service-kit'
 import Type from 'typebox'
 
 export const portfolioConfig = configSchema({
@@ -20,4 +20,6 @@ export const portfolioConfig = configSchema({
   /** accounts and certificates, asked (with the learner's token) for their part of a learner's copy of their data. */
   ACCOUNTS_URL: Type.String({ default: 'http://127.0.0.1:3002', pattern: '^https?://' }),
   CERTIFICATES_URL: Type.String({ default: 'http://127.0.0.1:3003', pattern: '^https?://' }),
+  /** Signs in at identity as `service:portfolio`, to ask accounts for the names it shows (decision 0730). */
+  SERVICE_CLIENT_SECRET: serviceClientSecret,
 })

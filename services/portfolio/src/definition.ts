@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@creditbank/service-kit'
+import { httpLearnerPersonal, type ServiceDefinition } from '@creditbank/service-kit'
 import portfolioApp, { type PortfolioOptions, SCHEMA } from './app.js'
 import { portfolioConfig } from './config.js'
 import { migrations } from './db/migrations.js'
@@ -18,5 +18,11 @@ export const definition: ServiceDefinition<Omit<PortfolioOptions, 'platform'>> =
     identityUrl: c.IDENTITY_URL,
     accountsUrl: c.ACCOUNTS_URL,
     certificatesUrl: c.CERTIFICATES_URL,
+    learnerPersonal: httpLearnerPersonal({
+      accountsUrl: c.ACCOUNTS_URL,
+      identityUrl: c.IDENTITY_URL,
+      service: 'portfolio',
+      secret: c.SERVICE_CLIENT_SECRET,
+    }),
   }),
 }

@@ -6,13 +6,18 @@
  */
 import { forSchema, migrate } from '@creditbank/db'
 import { EventConsumer } from '@creditbank/events'
-import { createLogger, createPlatform, loadConfig } from '@creditbank/service-kit'
+import {
+  createLogger,
+  createPlatform,
+  httpLearnerPersonal,
+  loadConfig,
+} from '@creditbank/service-kit'
 import { SCHEMA } from './app.js'
 import { portfolioConfig } from './config.js'
 import { migrations } from './db/migrations.js'
 import { oversightTables, type PortfolioDB, projectionTables } from './db/schema.js'
 import { rebuildProjection } from './domain/rebuild.js'
-import { consumedTopics, projectionHandlers } from './events/handlers.js'
+import { consumedTopics, learnerNames, projectionHandlers } from './events/handlers.js'
 import { OVERSIGHT_GROUP } from './oversight/consumer.js'
 import { aroundOversight, oversightHandlers, oversightTopics } from './oversight/projection.js'
 
@@ -31,7 +36,15 @@ const projections = {
     topics: consumedTopics,
     tables: projectionTables,
     handlers: () => projectionHandlers(),
-    around: undefined,
+    // The names come from accounts, once per batch (decision 0730); erased learners get none.
+    ...learnerNames(
+      httpLearnerPersonal({
+        accountsUrl: config.ACCOUNTS_URL,
+        identityUrl: config.IDENTITY_URL,
+        service: 'portfolio',
+        secret: config.SERVICE_CLIENT_SECRET,
+      }),
+    ),
   },
   oversight: {
     groupId: OVERSIGHT_GROUP,
@@ -39,13 +52,14 @@ const projections = {
     tables: oversightTables,
     handlers: () => oversightHandlers(),
     around: aroundOversight,
+    prepare: async () => undefined,
   },
 }
 if (which !== 'timeline' && which !== 'oversight') {
   logger.fatal({ which }, 'rebuild what? timeline or oversight')
   process.exit(64)
 }
-const { groupId, topics, tables, handlers, around } = projections[which]
+const { groupId, topics, tables, handlers, around, prepare } = projections[which]
 const platform = await createPlatform(config as never, logger, 'creditbank-portfolio-rebuild')
 try {
   await migrate(platform.database, SCHEMA, migrations)
@@ -54,7 +68,8 @@ try {
     groupId,
     topics,
     handlers: handlers(),
-    ...(around ? { around } : {}),
+    around,
+    prepare,
     maxBatch: 500,
     db,
     transport: platform.transport,

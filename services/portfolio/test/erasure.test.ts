@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto'
+import { topics as contractTopics } from '@creditbank/contracts'
+import { deadLetterTopic } from '@creditbank/events'
 import { definition as recognition } from '@creditbank/recognition/definition'
 import { capturedLogger, eventually } from '@creditbank/testing'
 import { sql } from 'kysely'
@@ -7,7 +9,8 @@ import { plainPng } from './evidence-files.js'
 import { call, fourServices, person } from './four-services.js'
 
 // Issue 17, erasure (decision 0730): a learner with every kind of data in four services is erased;
-// afterwards no table of any schema, no pending event and no log line holds their name or 身份证号,
+// afterwards no table of any schema, no pending event, no event the topics retain and no log line
+// holds their name (the first or the corrected one) or 身份证号 (nor its masked form),
 // the chain verifies and the balances are the same, another learner is untouched, and a replayed
 // erasure event changes nothing. (The learner's world is built as the export test builds it.)
 
@@ -33,6 +36,7 @@ const {
 } = w
 
 const me = person('钱可删')
+const corrected = '钱更正'
 const someone = person('赵旁人')
 
 // The source school opens both learners and posts a course for each.
@@ -207,6 +211,42 @@ async function clearTextIn(needle: string) {
   return hits
 }
 
+/**
+ * Every event the test's topics retain (contracts' topics and the consumer groups' dead letters),
+ * read from the beginning by a group of its own: on Kafka what the broker keeps, on the
+ * in-process bus what it keeps in memory.
+ */
+async function retainedEvents() {
+  const topics = [
+    ...contractTopics,
+    ...['accounts', 'certificates', 'recognition', 'portfolio', 'portfolio.oversight'].map((g) =>
+      deadLetterTopic(`creditbank.${g}`),
+    ),
+  ]
+  const seen: string[] = []
+  const groupId = `retained-${randomUUID()}`
+  const sub = await platform.transport.subscribe({
+    groupId,
+    topics,
+    fromBeginning: true,
+    handle: async (d) => {
+      seen.push(d.value)
+    },
+  })
+  await eventually(async () => (await platform.transport.lag(groupId, topics)) === 0, 60_000)
+  await sub.stop()
+  return seen
+}
+
+/** The name, the 身份证号 and its masked form (first 6 and last 4) wherever they appear in `text`. */
+function personalIn(text: string, who: { name: string; nationalId: string }[]) {
+  return who.flatMap((p) =>
+    [p.name, p.nationalId, `${p.nationalId.slice(0, 6)}********${p.nationalId.slice(-4)}`].filter(
+      (needle) => text.includes(needle),
+    ),
+  )
+}
+
 t.test(
   'erased everywhere: nothing readable left, the ledger the same, another learner untouched',
   async (t) => {
@@ -214,6 +254,33 @@ t.test(
       (await clearTextIn(me.name)).length > 0,
       'before: the name is there in the clear somewhere',
     )
+    // The opening's event names no one (decision 0730); portfolio and recognition asked accounts.
+    const opened = (await retainedEvents())
+      .map((v) => JSON.parse(v))
+      .find((e) => e.type === 'accounts.learner.opened' && e.subject === mine.id)
+    t.ok(opened, 'the retained opening of the learner')
+    t.same(Object.keys(opened.data).sort(), [
+      'accountNo',
+      'category',
+      'learnerId',
+      'openedByOrgId',
+      'regionCode',
+    ])
+    t.same(personalIn(JSON.stringify(opened), [me]), [], 'the retained opening has no name')
+    const sharedName = async () =>
+      (await call(portfolio, 'GET', `/v1/shared/${share.token}`, {})).learner.name
+    const reviewedName = async () =>
+      (await call(rec.app, 'GET', `/v1/applications/${application.id}`, learner)).learner?.name
+    t.equal(await sharedName(), me.name, 'portfolio shows the name on the share')
+    t.equal(await reviewedName(), me.name, 'recognition shows the name')
+
+    // The opening school corrects the name: both services ask accounts again.
+    await call(acc.app, 'POST', `/v1/learners/${mine.id}/corrections`, registrar(source), {
+      name: corrected,
+    })
+    await eventually(async () => (await sharedName()) === corrected, 30_000)
+    await eventually(async () => (await reviewedName()) === corrected, 30_000)
+    t.pass('portfolio and recognition show the corrected name')
     const account = await call(acc.app, 'GET', `/v1/learners/${mine.id}/account`, learner)
     const res = await acc.app.inject({
       method: 'POST',
@@ -244,15 +311,42 @@ t.test(
       }
       return true
     })
-    for (const needle of [me.name, me.nationalId])
+    for (const needle of [me.name, corrected, me.nationalId])
       t.same(
         await clearTextIn(needle),
         [],
-        `no column holds ${needle === me.name ? 'the name' : 'the 身份证号'}`,
+        `no column holds ${needle === me.nationalId ? 'the 身份证号' : 'the name'}`,
       )
+    // Every event the topics retain, read from the beginning: no name, no number, no masked number.
+    const retained = await retainedEvents()
+    t.ok(
+      retained.some((v) => v.includes(mine.id)),
+      `the learner's events were read (${retained.length} retained)`,
+    )
+    const holding = retained.flatMap((v) => {
+      const e = JSON.parse(v) as { type: string; data: Record<string, unknown> }
+      const hits = personalIn(v, [me, { ...me, name: corrected }])
+      if (!hits.length) return []
+      // The one known exception (decision 0730, "Not covered"): the name the learner gave an
+      // evidence file, which recognition shows its reviewers. Nothing else of the event may hold it.
+      const { filename: _f, ...rest } = e.data
+      return e.type === 'portfolio.evidence.added' &&
+        !personalIn(JSON.stringify(rest), [me, { ...me, name: corrected }]).length
+        ? ['portfolio.evidence.added: the file name the learner gave']
+        : [e.type]
+    })
+    t.same(
+      holding,
+      ['portfolio.evidence.added: the file name the learner gave'],
+      'no retained event holds the name (first or corrected), the 身份证号 or its masked form, but for the evidence file name',
+    )
+    t.equal(await sharedName().catch(() => null), null, 'the share is gone')
+    t.equal(await reviewedName(), null, 'recognition shows no name')
+
     const logs = captured.lines.join('')
     t.ok(logs.includes(mine.id), 'the logs were captured')
     t.notOk(logs.includes(me.name), 'no log line holds the name')
+    t.notOk(logs.includes(corrected), 'nor the corrected one')
     t.notOk(logs.includes(me.nationalId), 'no log line holds the 身份证号')
 
     // What the erasure's own events carry: ids and times only.
@@ -311,6 +405,18 @@ t.test(
       'a replay is a no-op',
     )
     t.same(await call(acc.app, 'GET', `/v1/learners/${mine.id}/account`, learner), account)
+
+    // The opening replayed after the erasure (a new delivery, as a rebuild makes): no name back.
+    await platform.transport.publish([
+      {
+        topic: 'creditbank.accounts.v1',
+        key: mine.id,
+        value: JSON.stringify({ ...opened, id: randomUUID() }),
+      },
+    ])
+    await new Promise((r) => setTimeout(r, 1_000))
+    t.same(await clearTextIn(corrected), [], 'a replayed opening brings no name back')
+    t.equal(await reviewedName(), null)
     void myTimeline
     void application
     void enrollment

@@ -4,6 +4,7 @@ import { definition as certificates } from '@creditbank/certificates/definition'
 import { topicOf } from '@creditbank/contracts'
 import { createEvent } from '@creditbank/events'
 import { definition as recognition } from '@creditbank/recognition/definition'
+import { accountsPersonal, httpPostJson, type LearnerPersonalSource } from '@creditbank/service-kit'
 import { testPlatform, testService } from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -56,11 +57,24 @@ export async function fourServices(o: { logger?: Logger; identityUrl?: string } 
     return { app: service, url: `http://127.0.0.1:${address.port}` }
   }
   const acc = await listening('accounts', accounts.app, { piiKeyHex: 'ab'.repeat(32) })
+  // recognition and portfolio ask the real accounts for names over HTTP (decision 0730), with a
+  // token as identity gives its built-in service clients.
+  const names = (service: string): LearnerPersonalSource =>
+    accountsPersonal({
+      post: httpPostJson(acc.url),
+      token: {
+        get: async () =>
+          platform.keys.token({ typ: 'client', sub: `service:${service}`, roles: ['service'] }),
+        forget() {},
+      },
+    })
   const cer = await listening('certificates', certificates.app, {
     secretKeyHex: 'c4'.repeat(32),
     accountsUrl: acc.url,
   })
-  const rec = await listening('recognition', recognition.app, {})
+  const rec = await listening('recognition', recognition.app, {
+    learnerPersonal: names('recognition'),
+  })
   const portfolio = await testService(
     'portfolio',
     portfolioApp,
@@ -72,6 +86,7 @@ export async function fourServices(o: { logger?: Logger; identityUrl?: string } 
       accountsUrl: acc.url,
       certificatesUrl: cer.url,
       recognitionUrl: rec.url,
+      learnerPersonal: names('portfolio'),
     },
     o.logger,
   )

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { topicOf } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
-import { eventually, testPlatform, testService } from '@creditbank/testing'
+import { accountsStandIn, eventually, testPlatform, testService } from '@creditbank/testing'
 import { uuidv7 } from 'uuidv7'
 import portfolioApp, { SCHEMA } from '../src/app.js'
 import { Issuers } from '../src/credentials/issuers.js'
@@ -17,9 +17,12 @@ export const BASE_URL = 'https://creditbank.test'
 /** portfolio on its own database and topics, as server.ts builds it. */
 export async function buildPortfolio() {
   const platform = await testPlatform({ [SCHEMA]: migrations })
+  // Who the learners are, as accounts would answer (decision 0730: events carry no names).
+  const accounts = accountsStandIn()
   const app = await testService('portfolio', portfolioApp, platform, {
     secretKeyHex: SECRET_KEY,
     publicBaseUrl: BASE_URL,
+    learnerPersonal: accounts.source,
   })
   const db = forSchema<PortfolioDB>(platform.database, SCHEMA)
   const sources: Record<string, string> = {
@@ -83,6 +86,7 @@ export async function buildPortfolio() {
 
   return {
     app,
+    accounts,
     platform,
     db,
     publish,

@@ -14,13 +14,12 @@ const web = f.outcome({ title: '网页设计', occurredOn: '2024-06-30' })
 const wrong = f.outcome({ title: '录错的课程', code: 'X1', occurredOn: '2024-07-01' })
 const cert = f.certificateIssued()
 const certId = String(cert.data.certificateId)
+// The name printed on the record is accounts' (decision 0730), asked when the account opens.
+pf.accounts.name(f.learnerId, '张晓梅')
 await pf.apply(
   f.orgRegistered(f.school, '郑州职业技术学院'),
   f.orgRegistered(f.evalOrg, '工业和信息化部教育与考试中心', 'evaluation_org'),
-  {
-    ...f.learnerOpened(),
-    data: { ...f.learnerOpened().data, name: '张晓梅' },
-  },
+  f.learnerOpened(),
   f.typePublished(),
   web,
   wrong,

@@ -1,20 +1,22 @@
 import type { RecognitionEventType } from '@creditbank/contracts'
 import {
+  type LearnerPersonalSource,
+  noLearnerNames,
   type Platform,
   type ServiceEvents,
   scheduleRetention,
   servicePlatform,
 } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
-import type { RecognitionDB } from './db/schema.js'
+import { type RecognitionDB, SCHEMA } from './db/schema.js'
 import { retentionRules } from './domain/retention.js'
 import { RuleCache } from './domain/rule-cache.js'
-import { type WorkerStats, workerHandlers } from './events/handlers.js'
+import { learnerNames, type WorkerStats, workerHandlers } from './events/handlers.js'
 import { applicationRoutes } from './routes/applications.routes.js'
 import { programRoutes } from './routes/programs.routes.js'
 import { ruleRoutes } from './routes/rules.routes.js'
 
-export const SCHEMA = 'recognition'
+export { SCHEMA }
 
 export interface RecognitionOptions {
   platform: Platform
@@ -23,6 +25,11 @@ export interface RecognitionOptions {
   workerStats?: WorkerStats
   /** Hands the service's outbox relay and consumer to tests and the bench (replays, stop and start). */
   exposeEvents?: (events: ServiceEvents) => void
+  /**
+   * Where the learners' names and masked numbers reviewers see come from: accounts, asked once per
+   * batch of events (decision 0730). The definition passes accounts over HTTP; absent, no names.
+   */
+  learnerPersonal?: LearnerPersonalSource
 }
 
 /**
@@ -39,6 +46,7 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
     consumes: {
       topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
       handlers: (write) => workerHandlers(cache, write, o.workerStats),
+      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
     },
     startWorkers: o.startWorkers,
   })

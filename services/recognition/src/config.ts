@@ -1,6 +1,10 @@
-import { configSchema } from '@creditbank/service-kit'
+import { configSchema, serviceClientSecret } from '@creditbank/service-kit'
 import Type from 'typebox'
 
 export const recognitionConfig = configSchema({
   PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3004 }),
+  /** Signs in at identity as `service:recognition`, to ask accounts for the names it shows (decision 0730). */
+  SERVICE_CLIENT_SECRET: serviceClientSecret,
+  /** accounts, asked for the learners' names and masked numbers reviewers see (decision 0730). */
+  ACCOUNTS_URL: Type.String({ default: 'http://127.0.0.1:3002', pattern: '^https?://' }),
 })

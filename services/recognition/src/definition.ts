@@ -1,4 +1,4 @@
-import type { ServiceDefinition } from '@creditbank/service-kit'
+import { httpLearnerPersonal, type ServiceDefinition } from '@creditbank/service-kit'
 import recognitionApp, { type RecognitionOptions, SCHEMA } from './app.js'
 import { recognitionConfig } from './config.js'
 import { migrations } from './db/migrations.js'
@@ -11,5 +11,12 @@ export const definition: ServiceDefinition<Omit<RecognitionOptions, 'platform'>>
   port: 3004,
   app: recognitionApp,
   config: recognitionConfig,
-  options: () => ({}),
+  options: (c) => ({
+    learnerPersonal: httpLearnerPersonal({
+      accountsUrl: c.ACCOUNTS_URL,
+      identityUrl: c.IDENTITY_URL,
+      service: 'recognition',
+      secret: c.SERVICE_CLIENT_SECRET,
+    }),
+  }),
 }

@@ -4,7 +4,13 @@ import { topicOf } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
 import type { ServiceEvents } from '@creditbank/service-kit'
-import { eventually, type TestPlatform, testPlatform, testService } from '@creditbank/testing'
+import {
+  accountsStandIn,
+  eventually,
+  type TestPlatform,
+  testPlatform,
+  testService,
+} from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
 import recognitionApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
@@ -23,7 +29,10 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   const platform = platformIn ?? (await testPlatform({ [SCHEMA]: migrations }))
   const stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 }
   let events: ServiceEvents | undefined
+  // Who the learners are, as accounts would answer (decision 0730: events carry no names).
+  const accounts = accountsStandIn()
   const app: FastifyInstance = await testService('recognition', recognitionApp, platform, {
+    learnerPersonal: accounts.source,
     workerStats: stats,
     exposeEvents: (e: ServiceEvents) => (events = e),
   })
@@ -158,6 +167,7 @@ export async function buildRecognition(platformIn?: TestPlatform) {
 
   return {
     app,
+    accounts,
     get events() {
       return events!
     },

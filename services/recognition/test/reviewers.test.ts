@@ -25,6 +25,8 @@ async function learnerWithCourse(target: string, program: string, name = '王小
     grade: { score: '88', scale: '100' },
     occurredOn: monthsAgo(3),
   })
+  // The event names no one; recognition asks accounts (here its stand-in) who the learner is.
+  r.accounts.name(learner, name, '410105********123X')
   await r.deliver([
     {
       type: 'accounts.learner.opened',
@@ -34,9 +36,7 @@ async function learnerWithCourse(target: string, program: string, name = '王小
         accountNo: `CB${String(Math.floor(Math.random() * 1e10)).padStart(10, '0')}`,
         category: 'student',
         openedByOrgId: null,
-        birthDate: '2003-03-01',
-        name,
-        nationalIdMasked: '410105********123X',
+        regionCode: '410105',
       },
     },
     r.enrollment(learner, target, program),
@@ -488,3 +488,122 @@ t.test(
     t.equal((await reads()).length, 2, 'reading the log is not a read')
   },
 )
+
+// Decision 0730: events carry no names; recognition asks accounts, once per batch of events.
+t.test(
+  'names from accounts: after opening, after a correction, none once erased, none from a replay or an old event',
+  async (t) => {
+    const school = await r.organization('school')
+    const code = await rule(school, [{ regionCode: '410200' }])
+    const center = r.reviewer(otherCity, { sub: 'rev-names' })
+    const { learner } = await learnerWithCourse(school, 'P-NAMES', '郑原名')
+    const [application] = await r.applicationsOf(learner)
+    const shown = async () => (await get(application!.id, center)).json().learner
+    const found = async (part: string) =>
+      (await list(`rule=${code}&learner=${encodeURIComponent(part)}`, center))
+        .json()
+        .items.map((i: { id: string }) => i.id)
+    t.match(await shown(), { name: '郑原名', nationalIdMasked: '4101**********123X' })
+    t.same(await found('原名'), [application!.id], 'found by part of the name')
+
+    // A correction names no value: recognition asks again and shows the new name.
+    r.accounts.name(learner, '郑更正', '410105********456X')
+    await r.deliver([
+      {
+        type: 'accounts.learner.corrected',
+        subject: learner,
+        data: { learnerId: learner, fields: ['name', 'nationalId'] },
+      },
+    ])
+    t.match(await shown(), { name: '郑更正', nationalIdMasked: '4101**********456X' })
+    t.same(await found('原名'), [], 'the old name finds nothing')
+    t.same(await found('更正'), [application!.id])
+
+    // Erased: no name; a replay of the opening (a new delivery, as a rebuild makes) brings none back.
+    r.accounts.erase(learner)
+    await r.deliver([
+      {
+        type: 'accounts.learner.erased',
+        subject: learner,
+        data: { learnerId: learner, erasedAt: new Date().toISOString() },
+      },
+    ])
+    t.match(await shown(), { name: null, nationalIdMasked: null })
+    const reopened = {
+      type: 'accounts.learner.opened',
+      subject: learner,
+      data: {
+        learnerId: learner,
+        accountNo: 'CB0000000001',
+        category: 'student',
+        openedByOrgId: null,
+        regionCode: '410105',
+      },
+    }
+    await r.deliver([reopened])
+    t.match(await shown(), { name: null, nationalIdMasked: null }, 'a replay brings no name')
+
+    // An event written before the change still carries the old fields: it is read, and they are ignored.
+    const old = randomUUID()
+    const [oldEvent] = await r.deliver([
+      {
+        type: 'accounts.learner.opened',
+        subject: old,
+        data: {
+          learnerId: old,
+          accountNo: 'CB0000000002',
+          category: 'student',
+          openedByOrgId: null,
+          birthDate: '2001-01-01',
+          name: '旧事件名',
+          nationalIdMasked: '410105********789X',
+        },
+      },
+    ])
+    t.ok(oldEvent, 'an old event is applied, not dead-lettered')
+    const row = await r.db
+      .selectFrom('learner')
+      .select(['name', 'national_id_masked'])
+      .where('id', '=', old)
+      .executeTakeFirstOrThrow()
+    t.same(row, { name: null, national_id_masked: null }, "the old event's name is not kept")
+  },
+)
+
+t.test('accounts down: the batch waits and is applied when accounts answers again', async (t) => {
+  const learner = randomUUID()
+  r.accounts.name(learner, '冯等待')
+  r.accounts.down = true
+  const calls = r.accounts.calls.length
+  const delivered = r.deliver([
+    {
+      type: 'accounts.learner.opened',
+      subject: learner,
+      data: {
+        learnerId: learner,
+        accountNo: 'CB0000000003',
+        category: 'student',
+        openedByOrgId: null,
+        regionCode: '410105',
+      },
+    },
+  ])
+  await new Promise((res) => setTimeout(res, 2_500))
+  t.notOk(
+    await r.db.selectFrom('learner').select('id').where('id', '=', learner).executeTakeFirst(),
+    'not applied while accounts is down',
+  )
+  r.accounts.down = false
+  await delivered
+  const row = await r.db
+    .selectFrom('learner')
+    .select('name')
+    .where('id', '=', learner)
+    .executeTakeFirstOrThrow()
+  t.equal(row.name, '冯等待', 'applied, with the name, once accounts answers')
+  t.equal(r.accounts.calls.length, calls + 1, 'one request for the batch')
+  t.notOk(
+    r.platform.transport.published.some((m) => m.topic.startsWith('creditbank.dlq.')),
+    'nothing dead-lettered',
+  )
+})

@@ -38,6 +38,7 @@ const env = Object.fromEntries(
     'CERTIFICATES_SECRET_KEY',
     'RECOGNITION_SECRET_KEY',
     'PORTFOLIO_SECRET_KEY',
+    'SERVICE_CLIENT_SECRET',
   ].map((k) => [k, '0'.repeat(64)]),
 )
 for (const def of services as ServiceDefinition<unknown>[]) {

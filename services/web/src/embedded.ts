@@ -47,6 +47,7 @@ function localSecrets(): Record<string, string> {
     CERTIFICATES_SECRET_KEY: hex(),
     RECOGNITION_SECRET_KEY: hex(),
     PORTFOLIO_SECRET_KEY: hex(),
+    SERVICE_CLIENT_SECRET: hex(),
     BOOTSTRAP_ADMIN_USERNAME: 'admin',
     BOOTSTRAP_ADMIN_PASSWORD: `admin-${randomBytes(4).toString('hex')}`,
     DEMO_PASSWORD: `demo-${randomBytes(4).toString('hex')}`,

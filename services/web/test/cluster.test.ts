@@ -92,6 +92,7 @@ t.test(
       CERTIFICATES_SECRET_KEY: randomBytes(32).toString('hex'),
       RECOGNITION_SECRET_KEY: randomBytes(32).toString('hex'),
       PORTFOLIO_SECRET_KEY: randomBytes(32).toString('hex'),
+      SERVICE_CLIENT_SECRET: randomBytes(32).toString('hex'),
       BOOTSTRAP_ADMIN_USERNAME: 'admin',
       BOOTSTRAP_ADMIN_PASSWORD: `admin-${randomBytes(6).toString('hex')}`,
     }

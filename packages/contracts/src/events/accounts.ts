@@ -15,25 +15,32 @@ export const EntryKind = Type.Enum([
 ])
 
 export const accountsEvents = {
+  /**
+   * A learner's account was opened. It names the learner by id only (decision 0730): services that
+   * show the name ask accounts for it (`POST /v1/learners/personal/batch`), so an erasure leaves no
+   * name in the topic.
+   */
   'accounts.learner.opened': Type.Object(
     {
       learnerId: Id,
       accountNo: Type.String(),
       category: Type.String(),
       openedByOrgId: Nullable(Id),
-      birthDate: Nullable(DateOnly),
-      /** The learner's name as the account holds it: portfolio prints it on shared views and records. */
-      name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
-      /**
-       * The 身份证号 masked as accounts keeps it (first 6 and last 4): recognition shows reviewers
-       * who the learner is without the number itself (decision 0540).
-       */
-      nationalIdMasked: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
       /**
        * The region of the 身份证号 (its first six digits, GB/T 2260): the learner's city in the
-       * oversight figures (decision 0800). No more than the masked number already tells.
+       * oversight figures (decision 0800). A county shared by hundreds of thousands of people: it
+       * identifies no one without the other twelve digits or a name (decision 0730).
        */
       regionCode: Type.Optional(RegionCode),
+      /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
+      birthDate: Type.Optional(Nullable(DateOnly)),
+      /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      /**
+       * Retired: events before decision 0730's change carried it; never written. Only the oversight
+       * projection reads its first six digits, as the region of an event older than `regionCode`.
+       */
+      nationalIdMasked: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
     },
     { additionalProperties: false },
   ),
@@ -52,14 +59,21 @@ export const accountsEvents = {
   ),
   /**
    * The opening organization corrected a learner's name or 身份证号 (decision 0730): services that
-   * keep the name replace it. Like accounts.learner.opened it carries the name, never the number.
+   * keep the name ask accounts for it again. Says which fields changed, never their values.
    */
   'accounts.learner.corrected': Type.Object(
     {
       learnerId: Id,
-      name: Type.String({ minLength: 1, maxLength: 100 }),
-      nationalIdMasked: Type.String({ minLength: 1, maxLength: 40 }),
-      birthDate: DateOnly,
+      /** Always written now; absent only in events written before decision 0730's change. */
+      fields: Type.Optional(
+        Type.Array(Type.Enum(['name', 'nationalId']), { minItems: 1, maxItems: 2 }),
+      ),
+      /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
+      name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+      /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
+      nationalIdMasked: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })),
+      /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
+      birthDate: Type.Optional(DateOnly),
     },
     { additionalProperties: false },
   ),

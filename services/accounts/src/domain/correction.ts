@@ -7,7 +7,6 @@ import type { LearnerRow } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
 import { identify, learnerView } from './learners.js'
-import { maskNationalId } from './national-id.js'
 import { learnerKeys, openPersonal, sealPersonal } from './personal.js'
 
 export interface CorrectionInput {
@@ -21,7 +20,7 @@ export interface CorrectionInput {
  * The opening organization corrects a learner's name or 身份证号 (PIPL Art. 46, decision 0730):
  * the new values are sealed in place of the old, the old ones are kept only sealed under the
  * learner's key in learner_correction (who, when, which fields in the clear), and
- * accounts.learner.corrected tells the services that show the name.
+ * accounts.learner.corrected tells the services that show the name to ask for it again.
  */
 export async function correctLearner(
   trx: Transaction<AccountsDB>,
@@ -48,9 +47,9 @@ export async function correctLearner(
     nationalId: input.nationalId ?? before.nationalId,
     name: input.name ?? before.name,
   })
-  const fields = [
-    ...(who.name !== before.name ? ['name'] : []),
-    ...(who.id !== before.nationalId ? ['nationalId'] : []),
+  const fields: ('name' | 'nationalId')[] = [
+    ...(who.name !== before.name ? (['name'] as const) : []),
+    ...(who.id !== before.nationalId ? (['nationalId'] as const) : []),
   ]
   if (fields.length === 0) throw accountsErrors.ACCOUNTS_CORRECTION_EMPTY()
   if (who.id !== before.nationalId) {
@@ -89,12 +88,7 @@ export async function correctLearner(
     {
       type: 'accounts.learner.corrected',
       subject: learnerId,
-      data: {
-        learnerId,
-        name: after.name,
-        nationalIdMasked: maskNationalId(after.nationalId),
-        birthDate: after.birthDate,
-      },
+      data: { learnerId, fields },
     },
   ])
   return learnerView(updated, after)

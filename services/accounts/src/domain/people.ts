@@ -10,7 +10,7 @@ import { findByStudentNos } from '../db/student-number.repository.js'
 import { accountNoFor } from './account-no.js'
 import { GENESIS_HASH } from './chain.js'
 import { identify } from './learners.js'
-import { maskNationalId, regionOfNationalId } from './national-id.js'
+import { regionOfNationalId } from './national-id.js'
 import { learnerKeys, personalOf, sealPersonal } from './personal.js'
 import { giveStudentNos, normalizeStudentNo } from './student-numbers.js'
 
@@ -300,9 +300,6 @@ async function openMany(
             accountNo: l.account_no,
             category: l.category,
             openedByOrgId: o.orgId,
-            birthDate: p.birthDate,
-            name: p.name,
-            nationalIdMasked: maskNationalId(p.id),
             regionCode: regionOfNationalId(p.id),
           },
         }

@@ -1,6 +1,7 @@
 import { keyedHash, LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
+import { maskNationalId } from './national-id.js'
 
 /** What accounts holds about a person, sealed as one value under their key (decision 0730). */
 export interface Personal {
@@ -49,4 +50,44 @@ export async function personalOf(
     if (p) out.set(r.id, p)
   }
   return out
+}
+
+/** What another service may show of a learner: the name and masked number, or nulls once erased. */
+export interface PersonalView {
+  learnerId: string
+  name: string | null
+  nationalIdMasked: string | null
+  erased: boolean
+}
+
+/**
+ * The name and masked 身份证号 of these learners, for the platform's own services that show them
+ * (portfolio, recognition; decision 0730). An erased learner and an unknown id answer nulls, so a
+ * replay after an erasure cannot bring a name back. A machine read for a projection: not written
+ * to the learner's "who looked" log.
+ */
+export async function personalViews(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  ids: readonly string[],
+): Promise<PersonalView[]> {
+  const unique = [...new Set(ids)]
+  const rows = unique.length
+    ? await db
+        .selectFrom('learner')
+        .select(['id', 'personal_sealed', 'erased_at'])
+        .where('id', 'in', unique)
+        .execute()
+    : []
+  const opened = await personalOf(db, piiKey, rows)
+  const erased = new Set(rows.filter((r) => r.erased_at !== null).map((r) => r.id))
+  return unique.map((id) => {
+    const p = erased.has(id) ? undefined : opened.get(id)
+    return {
+      learnerId: id,
+      name: p?.name ?? null,
+      nationalIdMasked: p ? maskNationalId(p.nationalId) : null,
+      erased: erased.has(id),
+    }
+  })
 }

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { AccessClaims, Role } from '@creditbank/auth'
 import { createSigner } from 'fast-jwt'
 import type { Kysely } from 'kysely'
@@ -24,7 +24,23 @@ export interface TokenSettings {
   /** Failed sign-ins allowed per username in the window before it is locked for the window. */
   maxFailures: number
   failureWindowMs: number
+  /** The built-in service clients' one secret (SERVICE_CLIENT_SECRET); absent, there are none. */
+  serviceClientSecret?: string
 }
+
+/**
+ * The platform's own services, as built-in clients `service:<name>` (decision 0730): no row, no
+ * organization, one secret from the deployment's environment, and the `service` role that only
+ * they get. No admin can create them or grant the role.
+ */
+export const SERVICE_CLIENTS = [
+  'service:accounts',
+  'service:certificates',
+  'service:recognition',
+  'service:portfolio',
+] as const
+
+const digest = (s: string) => createHash('sha256').update(s).digest()
 
 export interface IssuedToken {
   accessToken: string
@@ -165,6 +181,14 @@ export async function clientCredentialsGrant(
   clientId: string,
   clientSecret: string,
 ) {
+  if (clientId.startsWith('service:')) {
+    const known = (SERVICE_CLIENTS as readonly string[]).includes(clientId)
+    const expected = s.serviceClientSecret
+    // Compared as digests: equal lengths, constant time, whatever was sent.
+    const ok = !!expected && timingSafeEqual(digest(clientSecret), digest(expected))
+    if (!known || !ok) throw identityErrors.IDENTITY_CREDENTIALS_INVALID()
+    return sign(db, s, { sub: clientId, typ: 'client', roles: ['service'] })
+  }
   const client = await findClient(db, clientId)
   const ok = await verifySecret(clientSecret, client?.secret_hash ?? (await decoyHash()))
   // A revoked client fails as an unknown one does.

@@ -1,3 +1,4 @@
+import { retiredEventFields } from '@creditbank/contracts'
 import type { CloudEvent } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import { revokeRefs } from '../db/credential.repository.js'
@@ -109,6 +110,12 @@ function provenanceOf(event: CloudEvent<Data>, org: string | null) {
   }
 }
 
+/** An old event's retired personal fields (decision 0730) are not kept on the timeline. */
+function withoutRetired(type: string, d: Data): Data {
+  const retired = (retiredEventFields as Record<string, readonly string[] | undefined>)[type]
+  return retired ? Object.fromEntries(Object.entries(d).filter(([k]) => !retired.includes(k))) : d
+}
+
 const DAY = /^\d{4}-\d{2}-\d{2}$/
 
 /** When the learning happened: an outcome's date, a certificate's issue date, else the event's China-time day. */
@@ -131,7 +138,7 @@ async function project(trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) {
     title: shape.title.slice(0, 500),
     at: event.time,
     org_id: shape.org,
-    data: d,
+    data: withoutRetired(event.type, d),
     provenance: provenanceOf(event, shape.org),
     occurred_on: occurredOn(d, event.time),
   })
@@ -171,7 +178,9 @@ const effects: Record<
       learner_id: String(event.data.learnerId),
       account_no: String(event.data.accountNo),
       opened_at: event.time,
-      name: s(event.data.name),
+      // The name comes from accounts after the batch (events/handlers.ts learnerNames), never from
+      // the event: an old event's retired name must not come back after an erasure.
+      name: null,
     })
   },
   'accounts.entry.reversed': async (trx, { data: d }) => {

@@ -1,6 +1,13 @@
 import { eventPayloads, type PortfolioEventType, topicOf } from '@creditbank/contracts'
-import type { EventHandler, EventHandlers, Publish } from '@creditbank/events'
-import type { PortfolioDB } from '../db/schema.js'
+import {
+  batchHandler,
+  type EventHandler,
+  type EventHandlers,
+  type Publish,
+} from '@creditbank/events'
+import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
+import { sql } from 'kysely'
+import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 import { eraseAndReport } from '../domain/erasure.js'
 import { applyEvent, type Data } from '../domain/projection.js'
 
@@ -32,13 +39,24 @@ export function projectionHandlers(
     'accounts.learner.erased': async (trx, e) => {
       await eraseAndReport(trx, String((e.data as Data).learnerId), publish)
     },
-    'accounts.learner.corrected': async (trx, e) => {
-      const d = e.data as Data
-      await trx
-        .updateTable('learner')
-        .set({ name: String(d.name) })
-        .where('learner_id', '=', String(d.learnerId))
-        .execute()
-    },
+    // The event names no value: `learnerNames` asks accounts for the corrected name.
+    'accounts.learner.corrected': async () => {},
+    // A batch handler, so the consumer hands over batches and `learnerNames` asks accounts once per
+    // batch, not once per opened account (a rebuild replays every one).
+    'accounts.learner.opened': batchHandler<PortfolioDB, Data>(async (trx, events) => {
+      for (const e of events) await applyEvent(trx, e)
+    }),
   }
+}
+
+/**
+ * The consumer's `around`: the names of the learners a batch opens or corrects, from accounts
+ * (events carry none, decision 0730), written after the batch's events; an erased learner's is null.
+ */
+export function learnerNames(source: LearnerPersonalSource) {
+  return learnerPersonalStep<PortfolioDB>(source, async (trx, people) => {
+    await sql`update ${sql.table(`${SCHEMA}.learner`)} l set name = v.name
+      from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[]) v(id, name)
+      where l.learner_id = v.id`.execute(trx)
+  })
 }

@@ -359,20 +359,12 @@ export async function listApplications(db: Db, f: ListFilter) {
 }
 
 /** Who each learner is, for the pages (from accounts.learner.opened). */
-export async function upsertLearner(
-  db: Db,
-  l: { id: string; account_no: string; name: string | null; national_id_masked: string | null },
-) {
+export async function upsertLearner(db: Db, l: { id: string; account_no: string }) {
+  // The name and masked number are written from accounts' answer after the batch (learnerNames).
   await db
     .insertInto('learner')
-    .values(l)
-    .onConflict((oc) =>
-      oc.column('id').doUpdateSet({
-        account_no: l.account_no,
-        name: l.name,
-        national_id_masked: l.national_id_masked,
-      }),
-    )
+    .values({ ...l, name: null, national_id_masked: null })
+    .onConflict((oc) => oc.column('id').doUpdateSet({ account_no: l.account_no }))
     .execute()
 }
 

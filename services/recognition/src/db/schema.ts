@@ -213,3 +213,6 @@ export interface RecognitionDB extends EventTables, IdempotencyTables {
   tuition_schedule: TuitionScheduleTable
   tuition_schedule_version: TuitionScheduleVersionTable
 }
+
+/** The service's Postgres schema. */
+export const SCHEMA = 'recognition'

@@ -1,7 +1,8 @@
 import type { EventPayload, RecognitionEventType } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandlers, type Publish } from '@creditbank/events'
-import type { Transaction } from 'kysely'
+import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
+import { sql, type Transaction } from 'kysely'
 import {
   activeApplications,
   activeApplicationsAt,
@@ -21,7 +22,7 @@ import {
   usableEntries,
 } from '../db/projection.repository.js'
 import { currentGeneration } from '../db/rule.repository.js'
-import type { RecognitionDB } from '../db/schema.js'
+import { type RecognitionDB, SCHEMA } from '../db/schema.js'
 import {
   countedOf,
   lockLearner,
@@ -295,24 +296,14 @@ export function workerHandlers(
       })
     },
 
-    // Who the learner is, for the reviewers of their applications (decision 0540).
+    // Who the learner is, for the reviewers of their applications (decision 0540): the events name
+    // no one (decision 0730); `learnerNames` asks accounts for the name and masked number.
     // Erasure and correction of a learner's personal data (decision 0730).
     'accounts.learner.erased': (trx, event) => eraseAndReport(trx, event.data.learnerId, publish),
-    'accounts.learner.corrected': async (trx, event) => {
-      await trx
-        .updateTable('learner')
-        .set({ name: event.data.name, national_id_masked: event.data.nationalIdMasked })
-        .where('id', '=', event.data.learnerId)
-        .execute()
-    },
+    'accounts.learner.corrected': async () => {},
     'accounts.learner.opened': async (trx, event) => {
       const d = event.data
-      await upsertLearner(trx, {
-        id: d.learnerId,
-        account_no: d.accountNo,
-        name: d.name ?? null,
-        national_id_masked: d.nationalIdMasked ?? null,
-      })
+      await upsertLearner(trx, { id: d.learnerId, account_no: d.accountNo })
     },
 
     'accounts.credit.recognized': async (trx, event) => {
@@ -336,4 +327,19 @@ export function workerHandlers(
       ])
     },
   }
+}
+
+/**
+ * The consumer's `around`: the names and masked numbers of the learners a batch opens or
+ * corrects, asked of accounts once for the batch (events carry none, decision 0730) and written
+ * after its events; an erased learner's are null.
+ */
+export function learnerNames(source: LearnerPersonalSource) {
+  return learnerPersonalStep<RecognitionDB>(source, async (trx, people) => {
+    await sql`update ${sql.table(`${SCHEMA}.learner`)} l
+      set name = v.name, national_id_masked = v.masked
+      from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[],
+        ${people.map((p) => p.nationalIdMasked)}::text[]) v(id, name, masked)
+      where l.id = v.id`.execute(trx)
+  })
 }

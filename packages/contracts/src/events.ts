@@ -33,6 +33,7 @@ export type EventType = keyof typeof eventPayloads
 export const retiredEventFields: Partial<Record<EventType, readonly string[]>> = {
   'accounts.learner.opened': ['name', 'nationalIdMasked', 'birthDate'],
   'accounts.learner.corrected': ['name', 'nationalIdMasked', 'birthDate'],
+  'portfolio.evidence.added': ['filename'],
 }
 export type EventPayload<T extends EventType> = Static<(typeof eventPayloads)[T]>
 

@@ -1,6 +1,7 @@
 export type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 export * from './body-limits.js'
 export * from './config.js'
+export * from './evidence-names.js'
 export * from './idempotency.js'
 export * from './learner-keys.js'
 export * from './learner-personal.js'

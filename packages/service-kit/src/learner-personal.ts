@@ -123,8 +123,43 @@ export function serviceToken(o: {
   }
 }
 
-/** accounts answers at most this many ids a request. */
+/** accounts (and portfolio, for file names) answer at most this many ids a request. */
 const CHUNK = 1_000
+
+/**
+ * A platform service's batch route (`{ ids }` in, `{ items }` out) asked with the service's token,
+ * at most 1,000 ids a request, renewing the token once on a 401. Anything but a whole 200 answer
+ * is DependencyUnavailable (`what` names the service): the consumer's batch waits and is tried
+ * again.
+ */
+export function serviceBatch<T>(o: {
+  post: PostJson
+  token: ServiceToken
+  path: string
+  what: string
+}): (ids: readonly string[]) => Promise<T[]> {
+  async function ask(ids: readonly string[], again: boolean): Promise<T[]> {
+    const token = await o.token.get()
+    const res = await o
+      .post(o.path, { ids }, { authorization: `Bearer ${token}` })
+      .catch((err: unknown) => {
+        throw new DependencyUnavailable(`${o.what} unreachable: ${(err as Error).message}`)
+      })
+    if (res.status === 401 && again) {
+      o.token.forget()
+      return ask(ids, false)
+    }
+    if (res.status !== 200)
+      throw new DependencyUnavailable(`${o.what} did not answer ${o.path} (${res.status})`)
+    return ((await res.json()) as { items: T[] }).items
+  }
+  return async (ids) => {
+    const out: T[] = []
+    for (let i = 0; i < ids.length; i += CHUNK)
+      out.push(...(await ask(ids.slice(i, i + CHUNK), true)))
+    return out
+  }
+}
 
 /**
  * accounts' `POST /v1/learners/personal/batch` with the service's token. Anything but a whole 200
@@ -134,30 +169,36 @@ export function accountsPersonal(o: {
   post: PostJson
   token: ServiceToken
 }): LearnerPersonalSource {
-  async function ask(ids: readonly string[], again: boolean): Promise<LearnerPersonal[]> {
-    const token = await o.token.get()
-    const res = await o
-      .post('/v1/learners/personal/batch', { ids }, { authorization: `Bearer ${token}` })
-      .catch((err: unknown) => {
-        throw new DependencyUnavailable(`accounts unreachable: ${(err as Error).message}`)
-      })
-    if (res.status === 401 && again) {
-      o.token.forget()
-      return ask(ids, false)
-    }
-    if (res.status !== 200)
-      throw new DependencyUnavailable(`accounts did not answer the names (${res.status})`)
-    return ((await res.json()) as { items: LearnerPersonal[] }).items
-  }
-  return async (ids) => {
-    const out: LearnerPersonal[] = []
-    for (let i = 0; i < ids.length; i += CHUNK)
-      out.push(...(await ask(ids.slice(i, i + CHUNK), true)))
-    return out
-  }
+  return serviceBatch<LearnerPersonal>({
+    ...o,
+    path: '/v1/learners/personal/batch',
+    what: 'accounts',
+  })
 }
 
 const NAMED = new Set(['accounts.learner.opened', 'accounts.learner.corrected'])
+
+/** A consumer's `prepare` (before the transaction) and `around` (inside it), given together. */
+export interface ConsumerStep<DB> {
+  prepare: (events: CloudEvent[]) => Promise<unknown>
+  around: Around<DB>
+}
+
+/**
+ * Several steps as one: every `prepare` at once (one failing fails the attempt, and the batch is
+ * tried again whole), each `around` inside the one before it, each given its own answer.
+ */
+export function consumerSteps<DB>(...steps: ConsumerStep<DB>[]): ConsumerStep<DB> {
+  return {
+    prepare: (events) => Promise.all(steps.map((s) => s.prepare(events))),
+    around: (trx, events, apply, prepared) => {
+      const answers = (prepared as unknown[] | undefined) ?? []
+      const nest = (i: number): Promise<void> =>
+        i === steps.length ? apply() : steps[i]!.around(trx, events, () => nest(i + 1), answers[i])
+      return nest(0)
+    },
+  }
+}
 
 /**
  * A consumer's `prepare` and `around` for a projection that shows learners' names (decision
@@ -172,7 +213,7 @@ const NAMED = new Set(['accounts.learner.opened', 'accounts.learner.corrected'])
 export function learnerPersonalStep<DB extends EventTables>(
   source: LearnerPersonalSource,
   write: (trx: Transaction<DB>, people: LearnerPersonal[]) => Promise<void>,
-): { prepare: (events: CloudEvent[]) => Promise<unknown>; around: Around<DB> } {
+): ConsumerStep<DB> {
   return {
     prepare: async (events) => {
       const ids = learnersNamedIn(events)

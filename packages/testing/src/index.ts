@@ -1,6 +1,7 @@
 export * from './accounts-stand-in.js'
 export * from './cluster.js'
 export * from './database.js'
+export * from './portfolio-stand-in.js'
 export * from './private-postgres.js'
 export * from './processes.js'
 export * from './service.js'

@@ -18,6 +18,7 @@ import { consumedTopics, learnerNames, projectionHandlers } from './events/handl
 import { oversightConsumer } from './oversight/consumer.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
 import { evidenceRoutes } from './routes/evidence.routes.js'
+import { evidenceNameRoutes } from './routes/evidence-names.routes.js'
 import { exportRoutes } from './routes/export.routes.js'
 import { notificationRoutes } from './routes/notifications.routes.js'
 import { oversightRoutes } from './routes/oversight.routes.js'
@@ -86,6 +87,8 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     svc,
     grants: o.evidenceGrants ?? httpEvidenceGrants(o.recognitionUrl ?? 'http://127.0.0.1:3004'),
   })
+  // Outside the evidence plugin: that one takes raw bodies, this one JSON.
+  await evidenceNameRoutes(app, svc)
   await notificationRoutes(app, svc)
   await recordRoutes(app, svc, ctx)
   await oversightRoutes(app, svc, {

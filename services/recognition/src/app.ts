@@ -1,6 +1,9 @@
 import type { RecognitionEventType } from '@creditbank/contracts'
 import {
+  consumerSteps,
+  type EvidenceNameSource,
   type LearnerPersonalSource,
+  noEvidenceNames,
   noLearnerNames,
   type Platform,
   type ServiceEvents,
@@ -11,7 +14,12 @@ import type { FastifyInstance } from 'fastify'
 import { type RecognitionDB, SCHEMA } from './db/schema.js'
 import { retentionRules } from './domain/retention.js'
 import { RuleCache } from './domain/rule-cache.js'
-import { learnerNames, type WorkerStats, workerHandlers } from './events/handlers.js'
+import {
+  evidenceFileNames,
+  learnerNames,
+  type WorkerStats,
+  workerHandlers,
+} from './events/handlers.js'
 import { applicationRoutes } from './routes/applications.routes.js'
 import { programRoutes } from './routes/programs.routes.js'
 import { ruleRoutes } from './routes/rules.routes.js'
@@ -30,6 +38,11 @@ export interface RecognitionOptions {
    * batch of events (decision 0730). The definition passes accounts over HTTP; absent, no names.
    */
   learnerPersonal?: LearnerPersonalSource
+  /**
+   * Where the names of the evidence files reviewers see come from: portfolio, asked once per batch
+   * of events (decision 0730). The definition passes portfolio over HTTP; absent, no file names.
+   */
+  evidenceNames?: EvidenceNameSource
 }
 
 /**
@@ -46,7 +59,10 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
     consumes: {
       topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
       handlers: (write) => workerHandlers(cache, write, o.workerStats),
-      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
+      ...consumerSteps(
+        learnerNames(o.learnerPersonal ?? noLearnerNames),
+        evidenceFileNames(o.evidenceNames ?? noEvidenceNames),
+      ),
     },
     startWorkers: o.startWorkers,
   })

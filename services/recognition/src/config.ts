@@ -3,8 +3,10 @@ import Type from 'typebox'
 
 export const recognitionConfig = configSchema({
   PORT: Type.Integer({ minimum: 1, maximum: 65_535, default: 3004 }),
-  /** Signs in at identity as `service:recognition`, to ask accounts for the names it shows (decision 0730). */
+  /** Signs in at identity as `service:recognition`, to ask accounts and portfolio for the names it shows (decision 0730). */
   SERVICE_CLIENT_SECRET: serviceClientSecret,
   /** accounts, asked for the learners' names and masked numbers reviewers see (decision 0730). */
   ACCOUNTS_URL: Type.String({ default: 'http://127.0.0.1:3002', pattern: '^https?://' }),
+  /** portfolio, asked for the names of the evidence files reviewers see (decision 0730). */
+  PORTFOLIO_URL: Type.String({ default: 'http://127.0.0.1:3005', pattern: '^https?://' }),
 })

@@ -1,4 +1,10 @@
-import { httpLearnerPersonal, type ServiceDefinition } from '@creditbank/service-kit'
+import {
+  accountsPersonal,
+  httpPostJson,
+  portfolioEvidenceNames,
+  type ServiceDefinition,
+  serviceToken,
+} from '@creditbank/service-kit'
 import recognitionApp, { type RecognitionOptions, SCHEMA } from './app.js'
 import { recognitionConfig } from './config.js'
 import { migrations } from './db/migrations.js'
@@ -11,12 +17,16 @@ export const definition: ServiceDefinition<Omit<RecognitionOptions, 'platform'>>
   port: 3004,
   app: recognitionApp,
   config: recognitionConfig,
-  options: (c) => ({
-    learnerPersonal: httpLearnerPersonal({
-      accountsUrl: c.ACCOUNTS_URL,
-      identityUrl: c.IDENTITY_URL,
+  options: (c) => {
+    // One token of `service:recognition` for both: accounts' names and portfolio's file names.
+    const token = serviceToken({
+      post: httpPostJson(c.IDENTITY_URL),
       service: 'recognition',
       secret: c.SERVICE_CLIENT_SECRET,
-    }),
-  }),
+    })
+    return {
+      learnerPersonal: accountsPersonal({ post: httpPostJson(c.ACCOUNTS_URL), token }),
+      evidenceNames: portfolioEvidenceNames({ post: httpPostJson(c.PORTFOLIO_URL), token }),
+    }
+  },
 }

@@ -7,6 +7,7 @@ import type { ServiceEvents } from '@creditbank/service-kit'
 import {
   accountsStandIn,
   eventually,
+  portfolioStandIn,
   type TestPlatform,
   testPlatform,
   testService,
@@ -31,8 +32,11 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   let events: ServiceEvents | undefined
   // Who the learners are, as accounts would answer (decision 0730: events carry no names).
   const accounts = accountsStandIn()
+  // What the learners named their evidence files, as portfolio would answer (events carry no names).
+  const portfolio = portfolioStandIn()
   const app: FastifyInstance = await testService('recognition', recognitionApp, platform, {
     learnerPersonal: accounts.source,
+    evidenceNames: portfolio.source,
     workerStats: stats,
     exposeEvents: (e: ServiceEvents) => (events = e),
   })
@@ -168,6 +172,7 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   return {
     app,
     accounts,
+    portfolio,
     get events() {
       return events!
     },
@@ -237,7 +242,6 @@ export async function appliedWithEvidence(r: Recognition) {
         sha256: 'd'.repeat(64),
         mediaType: 'image/png',
         sizeBytes: 10,
-        filename: null,
       },
     },
   ])

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { chinaDate } from '@creditbank/contracts'
+import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { buildRecognition, monthsAgo } from './helper.js'
 
@@ -93,17 +94,18 @@ t.test(
     const school = await r.organization('school')
     await rule(school, [{ orgId: school }])
     const { learner, entryId } = await learnerWithCourse(school, 'P-MATH', '李华')
+    const transcript = randomUUID()
+    r.portfolio.name(transcript, '成绩单.pdf')
     await r.deliver([
       {
         type: 'portfolio.evidence.added',
         subject: learner,
         data: {
-          evidenceId: randomUUID(),
+          evidenceId: transcript,
           learnerId: learner,
           sha256: 'b'.repeat(64),
           mediaType: 'application/pdf',
           sizeBytes: 2048,
-          filename: '成绩单.pdf',
         },
       },
     ])
@@ -136,8 +138,10 @@ t.test(
     const registrar = (await get(a!.id, r.registrar(school))).json()
     t.match(registrar.decision, { allowed: false, code: 'RECOGNITION_NOT_REVIEWER' })
 
-    // A learner's application with a file: the reviewer sees the file by name.
+    // A learner's application with a file: the reviewer sees the file by the name portfolio
+    // answers (the event carries none, decision 0730).
     const file = randomUUID()
+    r.portfolio.name(file, '获奖证书.pdf')
     await r.deliver([
       {
         type: 'portfolio.evidence.added',
@@ -148,7 +152,6 @@ t.test(
           sha256: 'c'.repeat(64),
           mediaType: 'application/pdf',
           sizeBytes: 4096,
-          filename: '获奖证书.pdf',
         },
       },
     ])
@@ -381,7 +384,6 @@ t.test(
           sha256: 'd'.repeat(64),
           mediaType: 'image/png',
           sizeBytes: 10,
-          filename: null,
         },
       })),
     ])
@@ -602,6 +604,149 @@ t.test('accounts down: the batch waits and is applied when accounts answers agai
     .executeTakeFirstOrThrow()
   t.equal(row.name, '冯等待', 'applied, with the name, once accounts answers')
   t.equal(r.accounts.calls.length, calls + 1, 'one request for the batch')
+  t.notOk(
+    r.platform.transport.published.some((m) => m.topic.startsWith('creditbank.dlq.')),
+    'nothing dead-lettered',
+  )
+})
+
+/** `portfolio.evidence.added` as portfolio writes it now: no file name (decision 0730). */
+const fileAdded = (learnerId: string, evidenceId: string, extra: Record<string, unknown> = {}) => ({
+  id: randomUUID(),
+  type: 'portfolio.evidence.added',
+  subject: learnerId,
+  data: {
+    evidenceId,
+    learnerId,
+    sha256: randomUUID().replaceAll('-', '').repeat(2),
+    mediaType: 'application/pdf',
+    sizeBytes: 100,
+    ...extra,
+  },
+})
+const fileNameOf = async (id: string) =>
+  (
+    await r.db
+      .selectFrom('evidence')
+      .select('filename')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+  ).filename
+
+t.test(
+  'file names from portfolio: one request per batch, none once erased, none from a replay or an old event',
+  async (t) => {
+    const school = await r.organization('school')
+    const { learner } = await learnerWithCourse(school, 'P-FILES', '孙文件')
+    const [named, alsoNamed, unnamed] = [randomUUID(), randomUUID(), randomUUID()]
+    r.portfolio.name(named, '孙文件-毕业证.pdf')
+    r.portfolio.name(alsoNamed, '成绩单.pdf')
+
+    // Three files reach the consumer together (it is stopped while they are published): one
+    // request to portfolio names all three.
+    const consumer = r.events.consumer!
+    await consumer.stop()
+    const calls = r.portfolio.calls.length
+    const events = [named, alsoNamed, unnamed].map((id) => fileAdded(learner, id))
+    const delivered = r.deliver(events)
+    await eventually(
+      async () =>
+        r.platform.transport.published.filter((m) => events.some((e) => m.value.includes(e.id)))
+          .length === 3,
+    )
+    await consumer.start()
+    await delivered
+    t.same(r.portfolio.calls.slice(calls), [[named, alsoNamed, unnamed]], 'one request, three ids')
+    t.same(
+      [await fileNameOf(named), await fileNameOf(alsoNamed), await fileNameOf(unnamed)],
+      ['孙文件-毕业证.pdf', '成绩单.pdf', null],
+    )
+
+    // The reviewer sees the learner's application's file by that name.
+    const other = r.outcome(learner, { kind: 'course', title: '大学英语', code: 'ENG1' })
+    await r.deliver([other])
+    const applied = await app.inject({
+      method: 'POST',
+      url: '/v1/applications',
+      headers: r.learner(learner),
+      payload: {
+        sourceEntryIds: [other.data.entryId],
+        targetOrgId: school,
+        programCode: 'P-FILES',
+        evidenceIds: [named],
+        award: {
+          courseCode: 'ENG101',
+          courseName: '大学英语',
+          courseType: 'foundation',
+          credits: '2',
+        },
+      },
+    })
+    t.equal(applied.statusCode, 201, 'the learner applies with the file')
+    const view = await get(applied.json().id, r.reviewer(school, { sub: 'rev-files' }))
+    t.match(view.json().evidence, [{ id: named, filename: '孙文件-毕业证.pdf' }])
+
+    // An event written before the change still carries a name: it is read, and its name ignored.
+    const old = randomUUID()
+    const oldUnnamed = randomUUID()
+    r.portfolio.name(old, '成绩单-新.pdf')
+    await r.deliver([
+      fileAdded(learner, old, { filename: '孙文件-旧事件.pdf' }),
+      fileAdded(learner, oldUnnamed, { filename: '孙文件-旧事件2.pdf' }),
+    ])
+    t.same(
+      [await fileNameOf(old), await fileNameOf(oldUnnamed)],
+      ['成绩单-新.pdf', null],
+      "the old event's name is not kept; portfolio's answer is",
+    )
+
+    // Erased: portfolio deletes the files, recognition clears the names; a replay of an evidence
+    // event (a new delivery, as a rebuild makes) brings none back.
+    for (const id of [named, alsoNamed, old]) r.portfolio.remove(id)
+    r.accounts.erase(learner)
+    await r.deliver([
+      {
+        type: 'accounts.learner.erased',
+        subject: learner,
+        data: { learnerId: learner, erasedAt: new Date().toISOString() },
+      },
+    ])
+    t.same(await fileNameOf(named), null, 'erased')
+    await r.deliver([
+      { ...events[0]!, id: randomUUID() },
+      fileAdded(learner, old, { filename: 'x' }),
+    ])
+    t.same(
+      [await fileNameOf(named), await fileNameOf(old)],
+      [null, null],
+      'a replay brings no name back',
+    )
+    t.match((await get(applied.json().id, r.reviewer(school))).json().evidence, [
+      { id: named, filename: null },
+    ])
+  },
+)
+
+t.test('portfolio down: the batch waits and is applied when portfolio answers again', async (t) => {
+  const learner = randomUUID()
+  const file = randomUUID()
+  r.portfolio.name(file, '等待的证明.png')
+  r.portfolio.down = true
+  const calls = r.portfolio.calls.length
+  const delivered = r.deliver([fileAdded(learner, file)])
+  await new Promise((res) => setTimeout(res, 2_500))
+  t.notOk(
+    await r.db.selectFrom('evidence').select('id').where('id', '=', file).executeTakeFirst(),
+    'not applied while portfolio is down',
+  )
+  r.portfolio.down = false
+  await delivered
+  t.equal(
+    await fileNameOf(file),
+    '等待的证明.png',
+    'applied, with the name, once portfolio answers',
+  )
+  t.equal(r.portfolio.calls.length, calls + 1, 'one request for the batch')
   t.notOk(
     r.platform.transport.published.some((m) => m.topic.startsWith('creditbank.dlq.')),
     'nothing dead-lettered',

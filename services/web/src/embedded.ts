@@ -70,6 +70,7 @@ const merged: Record<string, string | undefined> = {
   ACCOUNTS_URL: `http://127.0.0.1:${3002 + portOffset}`,
   CERTIFICATES_URL: `http://127.0.0.1:${3003 + portOffset}`,
   RECOGNITION_URL: `http://127.0.0.1:${3004 + portOffset}`,
+  PORTFOLIO_URL: `http://127.0.0.1:${3005 + portOffset}`,
   ...process.env,
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',

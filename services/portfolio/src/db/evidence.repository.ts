@@ -71,3 +71,11 @@ export function listEvidence(
   if (after) q = q.where('id', '>', after)
   return q.execute()
 }
+
+/** The name each of these files was given (absent: deleted or unknown; null: given none). */
+export async function evidenceNames(db: Kysely<PortfolioDB>, ids: readonly string[]) {
+  const rows = ids.length
+    ? await db.selectFrom('evidence').select(['id', 'filename']).where('id', 'in', ids).execute()
+    : []
+  return new Map(rows.map((r) => [r.id.toLowerCase(), r.filename]))
+}

@@ -102,18 +102,13 @@ export async function addEvidence(
     })
     if (inserted) {
       // Recognition learns whose file it is, so an application may name only the learner's own.
+      // Not its name: free text, often the learner's own name, that the topic would keep past an
+      // erasure; recognition asks POST /v1/evidence/names/batch for it (decision 0730).
       await publish(trx, [
         {
           type: 'portfolio.evidence.added',
           subject: learnerId,
-          data: {
-            evidenceId: inserted.id,
-            learnerId,
-            sha256,
-            mediaType,
-            sizeBytes: bytes.length,
-            filename,
-          },
+          data: { evidenceId: inserted.id, learnerId, sha256, mediaType, sizeBytes: bytes.length },
         },
       ])
       return { status: 201, evidence: inserted }

@@ -1,7 +1,12 @@
 import type { EventPayload, RecognitionEventType } from '@creditbank/contracts'
 import { chinaDate } from '@creditbank/contracts'
 import { batchHandler, type CloudEvent, type EventHandlers, type Publish } from '@creditbank/events'
-import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
+import {
+  type EvidenceNameSource,
+  evidenceNameStep,
+  type LearnerPersonalSource,
+  learnerPersonalStep,
+} from '@creditbank/service-kit'
 import { sql, type Transaction } from 'kysely'
 import {
   activeApplications,
@@ -285,14 +290,15 @@ export function workerHandlers(
       await onEntryReversed(db, d.reversedEntryId, publish)
     },
 
-    // Whose each evidence file is: an application may name only the learner's own.
+    // Whose each evidence file is: an application may name only the learner's own. The name is
+    // portfolio's answer (`evidenceFileNames`), never the event's: an old event's is ignored.
     'portfolio.evidence.added': async (trx, event) => {
       await insertEvidence(trx, {
         id: event.data.evidenceId,
         learner_id: event.data.learnerId,
         media_type: event.data.mediaType,
         size_bytes: event.data.sizeBytes,
-        filename: event.data.filename ?? null,
+        filename: null,
       })
     },
 
@@ -341,5 +347,18 @@ export function learnerNames(source: LearnerPersonalSource) {
       from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[],
         ${people.map((p) => p.nationalIdMasked)}::text[]) v(id, name, masked)
       where l.id = v.id`.execute(trx)
+  })
+}
+
+/**
+ * The consumer's step for evidence files' names, which reviewers see (decision 0540): asked of
+ * portfolio once for the batch's `portfolio.evidence.added` events (they carry none, decision
+ * 0730) and written after its events; a deleted or erased file's is null.
+ */
+export function evidenceFileNames(source: EvidenceNameSource) {
+  return evidenceNameStep<RecognitionDB>(source, async (trx, names) => {
+    await sql`update ${sql.table(`${SCHEMA}.evidence`)} e set filename = v.filename
+      from unnest(${names.map((n) => n.evidenceId)}::uuid[], ${names.map((n) => n.filename)}::text[]) v(id, filename)
+      where e.id = v.id`.execute(trx)
   })
 }

@@ -1,0 +1,56 @@
+import { requireRole } from '@creditbank/auth'
+import { Id } from '@creditbank/contracts'
+import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import type { FastifyInstance } from 'fastify'
+import Type from 'typebox'
+import type { PortfolioContext } from '../context.js'
+import { evidenceNames } from '../db/evidence.repository.js'
+import { errorResponses } from './schemas.js'
+
+/** The most files one request names: a consumer's batch of events is at most 1,000. */
+export const MAX_EVIDENCE_NAME_IDS = 1_000
+
+const EvidenceNamesBody = Type.Object(
+  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_EVIDENCE_NAME_IDS }) },
+  { additionalProperties: false },
+)
+
+const EvidenceNamesResult = Type.Object({
+  items: Type.Array(
+    Type.Object({ evidenceId: Id, filename: Type.Union([Type.String(), Type.Null()]) }),
+    { maxItems: MAX_EVIDENCE_NAME_IDS },
+  ),
+})
+
+/**
+ * The names learners gave their evidence files, for the platform's own services (decision 0730):
+ * `portfolio.evidence.added` carries no name (it is free text, often the learner's own name, and
+ * the topic keeps it past an erasure), so recognition asks here, once per batch of events, for the
+ * names its reviewers see. Only a `service` token (identity's built-in service clients) may ask;
+ * anyone else gets 403. A file deleted (an erasure deletes them all) or unknown answers null, so a
+ * replay after an erasure brings no name back. A machine read for a projection: not a read of the
+ * learner's data by a person, and not written to any "who looked" log.
+ */
+export async function evidenceNameRoutes(app: FastifyInstance, svc: PortfolioContext) {
+  const r = app.withTypeProvider<TypeBoxTypeProvider>()
+  r.post(
+    '/v1/evidence/names/batch',
+    {
+      preHandler: requireRole(['service']),
+      schema: {
+        tags: ['evidence'],
+        summary:
+          'The names of up to 1,000 evidence files, for the platform’s own services (null once deleted or erased)',
+        body: EvidenceNamesBody,
+        response: { 200: EvidenceNamesResult, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const ids = [...new Set(request.body.ids.map((id) => id.toLowerCase()))]
+      const names = await evidenceNames(svc.db, ids)
+      return {
+        items: ids.map((evidenceId) => ({ evidenceId, filename: names.get(evidenceId) ?? null })),
+      }
+    },
+  )
+}

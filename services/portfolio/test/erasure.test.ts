@@ -10,9 +10,10 @@ import { call, fourServices, person } from './four-services.js'
 
 // Issue 17, erasure (decision 0730): a learner with every kind of data in four services is erased;
 // afterwards no table of any schema, no pending event, no event the topics retain and no log line
-// holds their name (the first or the corrected one) or 身份证号 (nor its masked form),
-// the chain verifies and the balances are the same, another learner is untouched, and a replayed
-// erasure event changes nothing. (The learner's world is built as the export test builds it.)
+// holds their name (the first or the corrected one, nor inside an evidence file's name) or 身份证号
+// (nor its masked form), the chain verifies and the balances are the same, another learner is
+// untouched, and a replayed erasure event changes nothing. (The learner's world is built as the
+// export test builds it.)
 
 // Four services and the whole world of one learner, on a machine shared with other test files.
 t.setTimeout(300_000)
@@ -167,6 +168,24 @@ const evidence = await call(
   { ...learner, 'content-type': 'image/png' },
   png as unknown as object,
 )
+// The learner applies at the target school with that file: its reviewers see it by the name the
+// learner gave it, which recognition asks portfolio for (the event carries none, decision 0730).
+const fileName = `${me.name}的证明.png`
+const withFile = await eventually(async () => {
+  const res = await rec.app.inject({
+    method: 'POST',
+    url: '/v1/applications',
+    headers: learner,
+    payload: {
+      sourceEntryIds: [myCourse.id],
+      targetOrgId: target.organizationId,
+      programCode: 'P-WEB',
+      evidenceIds: [evidence.id],
+      award: { courseCode: 'RAIL201', courseName: '机车构造', courseType: 'core', credits: '3' },
+    },
+  })
+  return res.statusCode === 201 ? (res.json() as { id: string }) : undefined
+}, 30_000)
 const share = await call(portfolio, 'POST', '/v1/shares', learner, {
   scope: 'all',
   expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -273,6 +292,28 @@ t.test(
       (await call(rec.app, 'GET', `/v1/applications/${application.id}`, learner)).learner?.name
     t.equal(await sharedName(), me.name, 'portfolio shows the name on the share')
     t.equal(await reviewedName(), me.name, 'recognition shows the name')
+    const reviewedFile = async () =>
+      (await call(rec.app, 'GET', `/v1/applications/${withFile.id}`, learner)).evidence
+    t.same(
+      await reviewedFile(),
+      [
+        {
+          id: evidence.id,
+          filename: fileName,
+          mediaType: 'image/png',
+          sizeBytes: evidence.sizeBytes,
+        },
+      ],
+      'recognition shows the evidence file by its name, asked of portfolio',
+    )
+    const added = (await retainedEvents())
+      .map((v) => JSON.parse(v))
+      .find((e) => e.type === 'portfolio.evidence.added' && e.data.evidenceId === evidence.id)
+    t.same(
+      Object.keys(added.data).sort(),
+      ['evidenceId', 'learnerId', 'mediaType', 'sha256', 'sizeBytes'],
+      'the retained evidence event has no file name',
+    )
 
     // The opening school corrects the name: both services ask accounts again.
     await call(acc.app, 'POST', `/v1/learners/${mine.id}/corrections`, registrar(source), {
@@ -324,24 +365,17 @@ t.test(
       `the learner's events were read (${retained.length} retained)`,
     )
     const holding = retained.flatMap((v) => {
-      const e = JSON.parse(v) as { type: string; data: Record<string, unknown> }
-      const hits = personalIn(v, [me, { ...me, name: corrected }])
-      if (!hits.length) return []
-      // The one known exception (decision 0730, "Not covered"): the name the learner gave an
-      // evidence file, which recognition shows its reviewers. Nothing else of the event may hold it.
-      const { filename: _f, ...rest } = e.data
-      return e.type === 'portfolio.evidence.added' &&
-        !personalIn(JSON.stringify(rest), [me, { ...me, name: corrected }]).length
-        ? ['portfolio.evidence.added: the file name the learner gave']
-        : [e.type]
+      const e = JSON.parse(v) as { type: string }
+      return personalIn(v, [me, { ...me, name: corrected }]).length ? [e.type] : []
     })
     t.same(
       holding,
-      ['portfolio.evidence.added: the file name the learner gave'],
-      'no retained event holds the name (first or corrected), the 身份证号 or its masked form, but for the evidence file name',
+      [],
+      'no retained event holds the name (first or corrected), the 身份证号 or its masked form: not even an evidence file name',
     )
     t.equal(await sharedName().catch(() => null), null, 'the share is gone')
     t.equal(await reviewedName(), null, 'recognition shows no name')
+    t.match(await reviewedFile(), [{ id: evidence.id, filename: null }], 'nor the file name')
 
     const logs = captured.lines.join('')
     t.ok(logs.includes(mine.id), 'the logs were captured')
@@ -417,6 +451,17 @@ t.test(
     await new Promise((r) => setTimeout(r, 1_000))
     t.same(await clearTextIn(corrected), [], 'a replayed opening brings no name back')
     t.equal(await reviewedName(), null)
+    // The evidence event replayed after the erasure: recognition asks portfolio, which has no file.
+    await platform.transport.publish([
+      {
+        topic: 'creditbank.portfolio.v1',
+        key: mine.id,
+        value: JSON.stringify({ ...added, id: randomUUID() }),
+      },
+    ])
+    await new Promise((r) => setTimeout(r, 1_000))
+    t.same(await clearTextIn(me.name), [], 'a replayed evidence event brings no file name back')
+    t.match(await reviewedFile(), [{ id: evidence.id, filename: null }])
     void myTimeline
     void application
     void enrollment

@@ -4,7 +4,13 @@ import { definition as certificates } from '@creditbank/certificates/definition'
 import { topicOf } from '@creditbank/contracts'
 import { createEvent } from '@creditbank/events'
 import { definition as recognition } from '@creditbank/recognition/definition'
-import { accountsPersonal, httpPostJson, type LearnerPersonalSource } from '@creditbank/service-kit'
+import {
+  accountsPersonal,
+  httpPostJson,
+  type LearnerPersonalSource,
+  portfolioEvidenceNames,
+  type ServiceToken,
+} from '@creditbank/service-kit'
 import { testPlatform, testService } from '@creditbank/testing'
 import type { FastifyInstance } from 'fastify'
 import type { Logger } from 'pino'
@@ -36,7 +42,7 @@ export function person(name: string) {
 
 /**
  * Accounts, certificates and recognition listening on ports of their own, and portfolio asking
- * them over HTTP, on one test platform (the export and erasure tests, and the erasure
+ * them over HTTP (and recognition asking portfolio for evidence files' names), on one test platform (the export and erasure tests, and the erasure
  * measurement); a source and a target school and an evaluation organization registered through
  * identity's event. `identityUrl`: where portfolio asks for the sign-in account (a stand-in).
  */
@@ -59,21 +65,31 @@ export async function fourServices(o: { logger?: Logger; identityUrl?: string } 
   const acc = await listening('accounts', accounts.app, { piiKeyHex: 'ab'.repeat(32) })
   // recognition and portfolio ask the real accounts for names over HTTP (decision 0730), with a
   // token as identity gives its built-in service clients.
+  const token = (service: string): ServiceToken => ({
+    get: async () =>
+      platform.keys.token({ typ: 'client', sub: `service:${service}`, roles: ['service'] }),
+    forget() {},
+  })
   const names = (service: string): LearnerPersonalSource =>
-    accountsPersonal({
-      post: httpPostJson(acc.url),
-      token: {
-        get: async () =>
-          platform.keys.token({ typ: 'client', sub: `service:${service}`, roles: ['service'] }),
-        forget() {},
-      },
-    })
+    accountsPersonal({ post: httpPostJson(acc.url), token: token(service) })
+  // recognition asks the real portfolio for evidence files' names over HTTP; portfolio starts
+  // after it (it asks recognition for grants), and until it listens the ask fails as a network
+  // error would (the consumer's batch waits).
+  let portfolioUrl: string | undefined
+  const fileNames = portfolioEvidenceNames({
+    post: async (path, body, headers) => {
+      if (!portfolioUrl) throw new Error('portfolio is not listening yet')
+      return httpPostJson(portfolioUrl)(path, body, headers)
+    },
+    token: token('recognition'),
+  })
   const cer = await listening('certificates', certificates.app, {
     secretKeyHex: 'c4'.repeat(32),
     accountsUrl: acc.url,
   })
   const rec = await listening('recognition', recognition.app, {
     learnerPersonal: names('recognition'),
+    evidenceNames: fileNames,
   })
   const portfolio = await testService(
     'portfolio',
@@ -91,6 +107,10 @@ export async function fourServices(o: { logger?: Logger; identityUrl?: string } 
     o.logger,
   )
   opened.push(portfolio)
+  await portfolio.listen({ host: '127.0.0.1', port: 0 })
+  const address = portfolio.server.address()
+  if (!address || typeof address === 'string') throw new Error('not listening')
+  portfolioUrl = `http://127.0.0.1:${address.port}`
 
   // Organizations come from identity's events.
   const org = (kind: string, name: string) => ({

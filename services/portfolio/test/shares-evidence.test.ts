@@ -81,7 +81,6 @@ t.test('evidence: PDF, PNG and JPEG judged by their bytes, stored once per sha25
     sha256: theirs.json().sha256,
     mediaType: 'image/png',
     sizeBytes: png.length,
-    filename: null,
   })
 
   const got = await app.inject({

@@ -724,6 +724,13 @@ t.test(
     t.match((await get(applied.json().id, r.reviewer(school))).json().evidence, [
       { id: named, filename: null },
     ])
+
+    // A file added before the erasure, reaching recognition after its part of the erasure while
+    // portfolio has not yet done its own (it still answers the name): no name is written.
+    const late = randomUUID()
+    r.portfolio.name(late, '孙文件-迟到.pdf')
+    await r.deliver([fileAdded(learner, late)])
+    t.same(await fileNameOf(late), null, 'nothing personal written for an erased learner')
   },
 )
 

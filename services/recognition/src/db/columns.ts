@@ -114,6 +114,7 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     account_no: ['text', false],
     name: ['text', true],
     national_id_masked: ['text', true],
+    erased_at: ['timestamptz', true],
   },
   organization: {
     id: ['uuid', false],

@@ -238,4 +238,9 @@ export const migrations: Migrations = {
   '2026-12-07T0101_evidence_read_retention': {
     up: [`create index evidence_read_at on evidence_read (at)`],
   },
+  // Erasure (decision 0730): a file's name asked of portfolio while portfolio has not yet done its
+  // part of the learner's erasure is not written once recognition has done its own.
+  '2026-12-08T0201_recognition_learner_erased': {
+    up: [`alter table learner add column erased_at timestamptz`],
+  },
 }

@@ -132,6 +132,8 @@ export interface LearnerTable {
   account_no: string
   name: string | null
   national_id_masked: string | null
+  /** Set by the learner's erasure: nothing personal is written for them again. */
+  erased_at: Timestamp | null
 }
 
 export interface EvidenceReadTable {

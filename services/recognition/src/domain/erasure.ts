@@ -17,7 +17,7 @@ export async function eraseAndReport(
 ) {
   await trx
     .updateTable('learner')
-    .set({ name: null, national_id_masked: null })
+    .set({ name: null, national_id_masked: null, erased_at: new Date() })
     .where('id', '=', learnerId)
     .execute()
   await forgetAnswersAbout(trx, learnerId)

@@ -29,7 +29,11 @@ export async function reviewContexts(
   ]
   const [learners, entries, evidence, orgs] = await Promise.all([
     learnerIds.length
-      ? db.selectFrom('learner').selectAll().where('id', 'in', learnerIds).execute()
+      ? db
+          .selectFrom('learner')
+          .select(['id', 'account_no', 'name', 'national_id_masked'])
+          .where('id', 'in', learnerIds)
+          .execute()
       : [],
     findEntries(db, entryIds),
     evidenceIds.length

@@ -4,12 +4,15 @@ import type { EntryRow } from '../db/projection.repository.js'
 import type { EvidenceTable, LearnerTable } from '../db/schema.js'
 import { DECISIONS, type DecisionBar } from './scope.js'
 
+/** What reviewers are shown of a learner (from accounts, decision 0540). */
+type LearnerShown = Pick<LearnerTable, 'id' | 'account_no' | 'name' | 'national_id_masked'>
+
 /**
  * What a reviewer needs beside the application itself (decision 0540): who the learner is, the
  * source entries in words, the evidence files by name, and whether the caller may decide now.
  */
 export interface ReviewContext {
-  learner: LearnerTable | undefined
+  learner: LearnerShown | undefined
   entries: EntryRow[]
   evidence: EvidenceTable[]
   decision: { allowed: boolean; code: DecisionBar | null; escalated: boolean }
@@ -21,7 +24,7 @@ export function maskForReviewers(masked: string | null) {
   return `${masked.slice(0, 4)}${'*'.repeat(masked.length - 8)}${masked.slice(-4)}`
 }
 
-export function learnerOf(l: LearnerTable | undefined) {
+export function learnerOf(l: LearnerShown | undefined) {
   return l
     ? {
         name: l.name,

@@ -353,12 +353,15 @@ export function learnerNames(source: LearnerPersonalSource) {
 /**
  * The consumer's step for evidence files' names, which reviewers see (decision 0540): asked of
  * portfolio once for the batch's `portfolio.evidence.added` events (they carry none, decision
- * 0730) and written after its events; a deleted or erased file's is null.
+ * 0730) and written after its events; a deleted or erased file's is null, and nothing is
+ * written for a learner recognition has erased (portfolio may not have done its part yet).
  */
 export function evidenceFileNames(source: EvidenceNameSource) {
   return evidenceNameStep<RecognitionDB>(source, async (trx, names) => {
     await sql`update ${sql.table(`${SCHEMA}.evidence`)} e set filename = v.filename
       from unnest(${names.map((n) => n.evidenceId)}::uuid[], ${names.map((n) => n.filename)}::text[]) v(id, filename)
-      where e.id = v.id`.execute(trx)
+      where e.id = v.id and not exists (
+        select 1 from ${sql.table(`${SCHEMA}.learner`)} l
+        where l.id = e.learner_id and l.erased_at is not null)`.execute(trx)
   })
 }

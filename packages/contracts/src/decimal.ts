@@ -51,9 +51,14 @@ export function fixedScale(value: string | null | undefined, scale: number): str
   if (value === null || value === undefined) return null
   const m = SIGNED.exec(value)
   if (!m) throw new RangeError(`not a decimal: ${value}`)
-  if ((m[3] ?? '').length > scale) throw new RangeError(`${value} has more than ${scale} places`)
-  const units = toUnits(m[3] === undefined ? m[2]! : `${m[2]}.${m[3]}`, scale)
-  return fromUnits(m[1] ? -units : units, scale)
+  const frac = m[3] ?? ''
+  if (frac.length > scale) throw new RangeError(`${value} has more than ${scale} places`)
+  // Text, not units: every posting's credits and hours pass here (twice), and the round trip
+  // through BigInt cost 2–3× as much (decision 0700, "Bench parity, measured"). Equal to
+  // fromUnits(toUnits(…)) for every input (test/decimal.test.ts checks it).
+  const whole = m[2]!.replace(/^0+(?=\d)/, '')
+  const text = scale > 0 ? `${whole}.${frac.padEnd(scale, '0')}` : whole
+  return m[1] && /[1-9]/.test(text) ? `-${text}` : text
 }
 
 /** The decimal with the other sign; zero stays as written. */

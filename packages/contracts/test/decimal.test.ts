@@ -53,6 +53,15 @@ t.test('the canonical text at a column scale', async (t) => {
   t.equal(fixedScale(undefined, CREDITS_SCALE), null)
   t.throws(() => fixedScale('1.500', CREDITS_SCALE), RangeError, 'no more places than the column')
   t.throws(() => fixedScale('x', CREDITS_SCALE), RangeError)
+  // fixedScale works on the text; it must say what the units say.
+  for (const scale of [0, HOURS_SCALE, CREDITS_SCALE])
+    for (const whole of ['0', '00', '1', '007', '10', '123456789012345678901'])
+      for (const frac of ['', '0', '5', '05', '50', '99'].filter((f) => f.length <= scale))
+        for (const sign of ['', '-']) {
+          const v = frac ? `${sign}${whole}.${frac}` : `${sign}${whole}`
+          const units = toUnits(frac ? `${whole}.${frac}` : whole, scale)
+          t.equal(fixedScale(v, scale), fromUnits(sign ? -units : units, scale), `${v} at ${scale}`)
+        }
   t.equal(negate('1.50'), '-1.50')
   t.equal(negate('-1.50'), '1.50')
   t.equal(negate('0.00'), '0.00', 'zero keeps its sign')

@@ -5,6 +5,7 @@ import { existsSync, mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync 
 import { Agent, request } from 'node:http'
 import { dirname } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type ClusterOptions, serviceNames } from '@creditbank/testing'
 import type { BenchResult } from './types.js'
 
 /** The p-th percentile of sorted values (nearest rank); NaN when there are none. */
@@ -96,8 +97,8 @@ export function bundledService(root: string, service: string): string {
     ).dependencies ?? {},
   )
   for (const name of deps) {
-    const from = ['service-kit', 'db']
-      .map((p) => `${root}packages/${p}/node_modules/${name}`)
+    const from = [`services/${service}`, 'packages/service-kit', 'packages/db']
+      .map((p) => `${root}${p}/node_modules/${name}`)
       .find((p) => existsSync(p))
     if (!from) throw new Error(`${name} is not installed in the workspace`)
     const to = `${dir}node_modules/${name}`
@@ -156,4 +157,19 @@ export function describeImage(root: string, service: string): string {
     'node',
     ...image.nodeFlags,
   ].join(' ')
+}
+
+/** How an image runs each service: the bundled build, its NODE_OPTIONS, MALLOC_* and node flags. */
+export function bundledCluster(root: string): ClusterOptions['node'] {
+  const images = Object.fromEntries(
+    serviceNames.map((s) => {
+      bundledService(root, s)
+      return [s, serviceImage(root, s)] as const
+    }),
+  )
+  return (service) => {
+    const image = images[service]
+    if (!image) throw new Error(`no bundled build for ${service}`)
+    return { args: [...image.nodeFlags, `services/${service}/bundle/server.js`], env: image.env }
+  }
 }

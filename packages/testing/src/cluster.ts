@@ -34,6 +34,15 @@ export interface ClusterOptions {
   /** The built pages for the gateway; unset, the gateway builds them when missing. */
   pagesDir?: string
   logLevel?: string
+  /**
+   * How node runs a process's entry (`services/<name>/src/server.ts`): its arguments and more
+   * environment. Default `node --import tsx <entry>`; the idle-CPU bench gives the bundled build
+   * (`services/<name>/bundle/server.js` with the image's flags), as an image runs it.
+   */
+  node?: (
+    service: ServiceName | 'web',
+    entry: string,
+  ) => { args: string[]; env?: Record<string, string> }
   /** More settings for every service (e.g. DB_POOL_MAX). */
   env?: Record<string, string>
   /** How long each service (its replicas together), then the gateway, may take to be ready (default 180 s). */
@@ -118,9 +127,10 @@ function supervise(
   }
   const start = () => {
     exit = undefined
-    const c = spawn(process.execPath, ['--import', 'tsx', entry], {
+    const how = o.node?.(p.service, entry) ?? { args: ['--import', 'tsx', entry] }
+    const c = spawn(process.execPath, how.args, {
       cwd: repositoryRoot,
-      env: { PATH: process.env.PATH ?? '', ...env },
+      env: { PATH: process.env.PATH ?? '', ...how.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     child = c

@@ -1,6 +1,7 @@
 import type { CloudEvent, EventTables } from '@creditbank/events'
 import type { Transaction } from 'kysely'
 import {
+  askedOncePerBatch,
   type ConsumerStep,
   type PostJson,
   type ServiceToken,
@@ -43,17 +44,7 @@ export function evidenceNameStep<DB extends EventTables>(
   source: EvidenceNameSource,
   write: (trx: Transaction<DB>, names: EvidenceName[]) => Promise<void>,
 ): ConsumerStep<DB> {
-  return {
-    prepare: async (events) => {
-      const ids = filesAddedIn(events)
-      return ids.length ? source(ids) : undefined
-    },
-    around: async (trx, _events, apply, prepared) => {
-      await apply()
-      const names = prepared as EvidenceName[] | undefined
-      if (names?.length) await write(trx, names)
-    },
-  }
+  return askedOncePerBatch(filesAddedIn, source, write)
 }
 
 /** The files of the batch's evidence events, without those of learners erased later in it. */

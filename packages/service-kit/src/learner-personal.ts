@@ -1,3 +1,4 @@
+import { Id } from '@creditbank/contracts'
 import {
   type Around,
   type CloudEvent,
@@ -5,6 +6,7 @@ import {
   type EventTables,
 } from '@creditbank/events'
 import type { Transaction } from 'kysely'
+import Type from 'typebox'
 
 /** What accounts lets the platform's services show of a learner (decision 0730). */
 export interface LearnerPersonal {
@@ -123,8 +125,17 @@ export function serviceToken(o: {
   }
 }
 
-/** accounts (and portfolio, for file names) answer at most this many ids a request. */
-const CHUNK = 1_000
+/**
+ * The most ids one of these service-to-service requests names (a consumer's batch of events is at
+ * most 1,000): the routes refuse more, the clients send at most this many a request.
+ */
+export const SERVICE_BATCH_MAX = 1_000
+
+/** The body of such a request: the ids asked about. */
+export const ServiceBatchBody = Type.Object(
+  { ids: Type.Array(Id, { minItems: 1, maxItems: SERVICE_BATCH_MAX }) },
+  { additionalProperties: false },
+)
 
 /**
  * A platform service's batch route (`{ ids }` in, `{ items }` out) asked with the service's token,
@@ -155,8 +166,8 @@ export function serviceBatch<T>(o: {
   }
   return async (ids) => {
     const out: T[] = []
-    for (let i = 0; i < ids.length; i += CHUNK)
-      out.push(...(await ask(ids.slice(i, i + CHUNK), true)))
+    for (let i = 0; i < ids.length; i += SERVICE_BATCH_MAX)
+      out.push(...(await ask(ids.slice(i, i + SERVICE_BATCH_MAX), true)))
     return out
   }
 }
@@ -214,15 +225,28 @@ export function learnerPersonalStep<DB extends EventTables>(
   source: LearnerPersonalSource,
   write: (trx: Transaction<DB>, people: LearnerPersonal[]) => Promise<void>,
 ): ConsumerStep<DB> {
+  return askedOncePerBatch(learnersNamedIn, source, write)
+}
+
+/**
+ * The shape of every such step: before the transaction, `source` is asked once for the ids the
+ * batch's events name (`idsIn`), nothing when there are none; inside it, after the events, its
+ * answer is `write`ten.
+ */
+export function askedOncePerBatch<DB, T>(
+  idsIn: (events: readonly CloudEvent[]) => string[],
+  source: (ids: readonly string[]) => Promise<T[]>,
+  write: (trx: Transaction<DB>, answer: T[]) => Promise<void>,
+): ConsumerStep<DB> {
   return {
     prepare: async (events) => {
-      const ids = learnersNamedIn(events)
+      const ids = idsIn(events)
       return ids.length ? source(ids) : undefined
     },
     around: async (trx, _events, apply, prepared) => {
       await apply()
-      const people = prepared as LearnerPersonal[] | undefined
-      if (people?.length) await write(trx, people)
+      const answer = prepared as T[] | undefined
+      if (answer?.length) await write(trx, answer)
     },
   }
 }

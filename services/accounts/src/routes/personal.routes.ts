@@ -1,19 +1,15 @@
 import { requireRole } from '@creditbank/auth'
 import { Id } from '@creditbank/contracts'
-import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import {
+  SERVICE_BATCH_MAX,
+  ServiceBatchBody,
+  type TypeBoxTypeProvider,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
 import { personalViews } from '../domain/personal.js'
 import { errorResponses } from './schemas.js'
-
-/** The most learners one request names: a consumer's batch of events is at most 1,000. */
-export const MAX_PERSONAL_IDS = 1_000
-
-const PersonalBatchBody = Type.Object(
-  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_PERSONAL_IDS }) },
-  { additionalProperties: false },
-)
 
 const Nullable = <T extends Type.TSchema>(s: T) => Type.Union([s, Type.Null()])
 
@@ -25,7 +21,7 @@ const PersonalBatchResult = Type.Object({
       nationalIdMasked: Nullable(Type.String()),
       erased: Type.Boolean(),
     }),
-    { maxItems: MAX_PERSONAL_IDS },
+    { maxItems: SERVICE_BATCH_MAX },
   ),
 })
 
@@ -45,7 +41,7 @@ export async function personalRoutes(app: FastifyInstance, svc: AccountsContext,
         tags: ['learners'],
         summary:
           'The name and masked national id of up to 1,000 learners, for the platform’s own services (nulls once erased)',
-        body: PersonalBatchBody,
+        body: ServiceBatchBody,
         response: { 200: PersonalBatchResult, ...errorResponses },
       },
     },

@@ -1,3 +1,4 @@
+import { httpPostJson, type PostJson } from '@creditbank/service-kit'
 import { certificatesErrors } from './errors.js'
 
 /** A person as issuers name them: 身份证号 and name, or an account number. */
@@ -16,13 +17,6 @@ export type Resolved =
 export interface LearnerDirectory {
   resolve(people: PersonRef[], authorization: string): Promise<Resolved[]>
 }
-
-/** An HTTP POST of JSON: `fetch` in a deployment, `inject` into a real accounts app in tests. */
-export type PostJson = (
-  path: string,
-  body: unknown,
-  headers: Record<string, string>,
-) => Promise<{ status: number; json: () => Promise<unknown> }>
 
 /** Accounts answers at most this many look-ups per request. */
 const CHUNK = 1_000
@@ -50,13 +44,5 @@ export function learnerDirectory(post: PostJson): LearnerDirectory {
 
 /** The deployment's directory: accounts at `baseUrl`, each request bounded by `timeoutMs`. */
 export function httpLearnerDirectory(baseUrl: string, timeoutMs = 10_000): LearnerDirectory {
-  return learnerDirectory(async (path, body, headers) => {
-    const res = await fetch(`${baseUrl}${path}`, {
-      method: 'POST',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify(body),
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-    return { status: res.status, json: () => res.json() }
-  })
+  return learnerDirectory(httpPostJson(baseUrl, timeoutMs))
 }

@@ -1,24 +1,20 @@
 import { requireRole } from '@creditbank/auth'
 import { Id } from '@creditbank/contracts'
-import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
+import {
+  SERVICE_BATCH_MAX,
+  ServiceBatchBody,
+  type TypeBoxTypeProvider,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
 import { evidenceNames } from '../db/evidence.repository.js'
 import { errorResponses } from './schemas.js'
 
-/** The most files one request names: a consumer's batch of events is at most 1,000. */
-export const MAX_EVIDENCE_NAME_IDS = 1_000
-
-const EvidenceNamesBody = Type.Object(
-  { ids: Type.Array(Id, { minItems: 1, maxItems: MAX_EVIDENCE_NAME_IDS }) },
-  { additionalProperties: false },
-)
-
 const EvidenceNamesResult = Type.Object({
   items: Type.Array(
     Type.Object({ evidenceId: Id, filename: Type.Union([Type.String(), Type.Null()]) }),
-    { maxItems: MAX_EVIDENCE_NAME_IDS },
+    { maxItems: SERVICE_BATCH_MAX },
   ),
 })
 
@@ -41,7 +37,7 @@ export async function evidenceNameRoutes(app: FastifyInstance, svc: PortfolioCon
         tags: ['evidence'],
         summary:
           'The names of up to 1,000 evidence files, for the platform’s own services (null once deleted or erased)',
-        body: EvidenceNamesBody,
+        body: ServiceBatchBody,
         response: { 200: EvidenceNamesResult, ...errorResponses },
       },
     },

@@ -1,38 +1,28 @@
-import { decrypt } from '@creditbank/service-kit'
+import { decrypt, sealAtStart } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { learnerKeys, nameHashOf, sealPersonal } from './personal.js'
 
-/** Rows sealed per transaction: a replica starting beside another takes the rows it does not lock. */
-const BATCH = 500
-
-/** Rows set aside before the sealing stops for this start: that many failing means a wrong key, not bad rows. */
-const MAX_SET_ASIDE = 1_000
-
 /**
- * The migration to per-learner keys that runs at start (decision 0730): each learner opened
- * before it gets a key, their name, 身份证号 (opened from its service-key copy) and birth date are
- * sealed under it, the name's keyed hash is written, and the four clear columns are cleared.
- * Idempotent: a sealed row is not taken again.
- *
- * A row that cannot be sealed (its 身份证号 does not open under this key, a clear field is missing)
- * is set aside and named, and the others go on: one bad row must not keep the service from
- * starting. It stays as it was, unreadable through the API, and is tried again at the next start.
+ * accounts' part of the migration to per-learner keys (decision 0730): each learner opened before
+ * it gets a key, their name, 身份证号 (opened from its service-key copy) and birth date are sealed
+ * under it, the name's keyed hash is written, and the four clear columns are cleared. A row whose
+ * 身份证号 does not open under this key, or with a clear field missing, is set aside.
  */
 export async function sealLearnersAtStart(db: Kysely<AccountsDB>, piiKey: Buffer) {
   const keys = learnerKeys(piiKey)
-  const setAside: string[] = []
-  let sealed = 0
-  while (setAside.length < MAX_SET_ASIDE) {
-    const n = await db.transaction().execute(async (trx) => {
+  return sealAtStart(db, {
+    take: (trx, setAside, limit) => {
       let q = trx
         .selectFrom('learner')
         .select(['id', 'name', 'national_id_sealed', 'birth_date'])
         .where('personal_sealed', 'is', null)
         .where('erased_at', 'is', null)
       if (setAside.length > 0) q = q.where('id', 'not in', setAside)
-      const rows = await q.orderBy('id').limit(BATCH).forUpdate().skipLocked().execute()
-      if (rows.length === 0) return 0
+      return q.orderBy('id').limit(limit).forUpdate().skipLocked().execute()
+    },
+    seal: async (trx, rows) => {
+      const failed: string[] = []
       const byId = await keys.ensureMany(
         trx,
         rows.map((r) => r.id),
@@ -41,7 +31,7 @@ export async function sealLearnersAtStart(db: Kysely<AccountsDB>, piiKey: Buffer
         const key = byId.get(r.id)
         const personal = openLegacy(piiKey, r)
         if (!key || !personal) {
-          setAside.push(r.id)
+          failed.push(r.id)
           continue
         }
         await trx
@@ -56,13 +46,10 @@ export async function sealLearnersAtStart(db: Kysely<AccountsDB>, piiKey: Buffer
           })
           .where('id', '=', r.id)
           .execute()
-        sealed += 1
       }
-      return rows.length
-    })
-    if (n < BATCH) break
-  }
-  return { sealed, setAside }
+      return failed
+    },
+  })
 }
 
 /** A row's clear fields as the code before per-learner keys kept them, or undefined if they do not open. */

@@ -252,10 +252,10 @@ export async function ledgerSize(db: Database) {
   )
 }
 
-/** Sequential statement requests (50 entries, newest first) for random learners; client-side latency. */
 /**
- * Statement (50 entries) latency over these learners, read with `auth`: one token for all (staff:
- * each read also records who looked), or each learner's own (`auth(learnerId)`: nothing recorded).
+ * Statement latency, client-side: sequential requests (50 entries, newest first) for random
+ * learners among these, read with `auth`: one token for all (staff: each read also records who
+ * looked), or each learner's own (`auth(learnerId)`: nothing recorded).
  */
 export async function statementLatency(
   port: number,

@@ -36,7 +36,7 @@ async function clearTextIn(needles: string[]) {
       and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
     h.db,
   )
-  t.ok(cols.rows.length > 20, 'the walk sees the tables')
+  if (cols.rows.length < 20) throw new Error('the walk does not see the tables')
   const hits: string[] = []
   for (const { table_name, column_name } of cols.rows)
     for (const needle of needles) {
@@ -55,9 +55,8 @@ const issueOne = (learnerId: string, holderName: string, level: string, key: str
     { ...issuer, 'idempotency-key': key },
   )
 
-// Normal use: one issued alone, two in a batch (both with Idempotency-Keys), one revoked.
-const single = await issueOne(me!, MY_NAME, 'junior', 'one-1')
-t.equal(single.statusCode, 201, single.body)
+// Normal use: one issued alone, two in a batch (both with Idempotency-Keys), one revoked. Run
+// inside the tests: tap ends a file's root that asserts at the top level and then waits.
 const batchBody = {
   items: [
     {
@@ -76,26 +75,32 @@ const batchBody = {
     },
   ],
 }
-const batch = await post('/v1/certificates/batch', batchBody, {
-  ...issuer,
-  'idempotency-key': 'batch-1',
-})
-t.equal(batch.statusCode, 201, batch.body)
-const [mine2, theirs] = batch.json().items as { id: string; holderName: string }[]
-const revoked = await post(`/v1/certificates/${mine2!.id}/revocation`, { reason: REASON })
-t.equal(revoked.statusCode, 200, revoked.body)
-await eventually(async () => (await h.count('outbox_event')) === 0)
+const used = (async () => {
+  const single = await issueOne(me!, MY_NAME, 'junior', 'one-1')
+  const batch = await post('/v1/certificates/batch', batchBody, {
+    ...issuer,
+    'idempotency-key': 'batch-1',
+  })
+  const [mine2, theirs] = (batch.json().items ?? []) as { id: string; holderName: string }[]
+  const revoked = await post(`/v1/certificates/${mine2?.id}/revocation`, { reason: REASON })
+  await eventually(async () => (await h.count('outbox_event')) === 0)
+  return { single, batch, mine2: mine2!, theirs: theirs!, revoked }
+})()
 
 t.test(
   'after normal use every view shows the names, and no table holds them in the clear',
   async (t) => {
+    const { single, batch, mine2, revoked } = await used
+    t.equal(single.statusCode, 201, single.body)
+    t.equal(batch.statusCode, 201, batch.body)
+    t.equal(revoked.statusCode, 200, revoked.body)
     t.equal(single.json().holderName, MY_NAME)
     t.same(
       batch.json().items.map((i: { holderName: string }) => i.holderName),
       [MY_NAME, THEIR_NAME],
     )
     t.equal(revoked.json().revocationReason, REASON)
-    const one = (await get(`/v1/certificates/${mine2!.id}`)).json()
+    const one = (await get(`/v1/certificates/${mine2.id}`)).json()
     t.match(one, { holderName: MY_NAME, revocationReason: REASON, status: 'revoked' })
     const mineOnly = (await get(`/v1/certificates?learnerId=${me}`, h.learnerToken(me!))).json()
     t.same(
@@ -139,6 +144,7 @@ t.test(
 t.test(
   'erasure destroys the key: copies taken before (a backup) no longer open; hashes still verify',
   async (t) => {
+    const { single, mine2, theirs } = await used
     const backup = await h.db
       .selectFrom('certificate')
       .select(['id', 'holder_name_sealed', 'revocation_reason'])
@@ -155,7 +161,7 @@ t.test(
       REASON,
       'before: the copy opens with the key the database holds',
     )
-    const theirsBefore = (await get(`/v1/certificates/${theirs!.id}`)).json()
+    const theirsBefore = (await get(`/v1/certificates/${theirs.id}`)).json()
 
     const erased = createEvent('/creditbank/accounts', {
       type: 'accounts.learner.erased',
@@ -212,7 +218,7 @@ t.test(
       now.every((c) => c.holder_name_sealed === null && c.revocation_reason === null),
       'the sealed copies are cleared as well',
     )
-    const one = (await get(`/v1/certificates/${mine2!.id}`)).json()
+    const one = (await get(`/v1/certificates/${mine2.id}`)).json()
     t.match(one, { holderName: '', revocationReason: null, status: 'revoked' })
     const verified = await post('/v1/certificates/verify', {
       number: single.json().number,
@@ -220,7 +226,7 @@ t.test(
     })
     t.equal(verified.json().status, 'valid', 'a certificate already issued still verifies by name')
     t.same(
-      (await get(`/v1/certificates/${theirs!.id}`)).json(),
+      (await get(`/v1/certificates/${theirs.id}`)).json(),
       theirsBefore,
       "another holder's certificate reads the same",
     )

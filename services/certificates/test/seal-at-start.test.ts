@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { forSchema, migrate } from '@creditbank/db'
 import { encrypt } from '@creditbank/service-kit'
 import { capturedLogger, testPlatform, testService } from '@creditbank/testing'
@@ -18,7 +18,6 @@ import { SECRET_KEY } from './helper.js'
 t.setTimeout(240_000)
 const NEW = '2026-12-09T0301_certificates_learner_keys'
 const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name !== NEW))
-t.ok(migrations[NEW], 'the migration is there')
 const platform = await testPlatform({ [SCHEMA]: before })
 const db = forSchema<CertificatesDB>(platform.database, SCHEMA)
 const keys = holderNameKeys(Buffer.from(SECRET_KEY, 'hex'))
@@ -55,6 +54,43 @@ async function setup() {
     )
   }
 
+  // A batch's answer remembered whole, as the code before kept it (the name in the clear).
+  const one = holders[7]!
+  const rememberedBody = {
+    items: [
+      {
+        typeCode: 'OLD-T',
+        level: 'junior',
+        learnerId: one.id,
+        holderName: one.name,
+        issuedOn: '2025-01-01',
+      },
+    ],
+  }
+  const issuer = platform.keys.auth({ roles: ['issuer'], org, sub: 'issuer-of-old' })
+  await sql`insert into ${table('idempotency_key')} (actor, key, request_hash, status, body)
+    values ('issuer-of-old', 'old-batch', ${createHash('sha256')
+      .update('POST /v1/certificates/batch')
+      .update(JSON.stringify(rememberedBody))
+      .digest('hex')}, 201, ${JSON.stringify({
+      items: [
+        {
+          index: 0,
+          created: true,
+          id: one.cert,
+          number: 'OLD-T-2025-0000008',
+          learnerId: one.id,
+          holderName: one.name,
+          typeCode: 'OLD-T',
+          level: 'junior',
+          issuedOn: '2025-01-01',
+          accountNo: null,
+        },
+      ],
+      created: 1,
+      existing: 0,
+      dryRun: false,
+    })})`.execute(db)
   const ran = await migrate(platform.database, SCHEMA, migrations)
   if (ran.join() !== NEW) throw new Error(`migrations run: ${ran.join()}`)
   const captured = capturedLogger()
@@ -66,7 +102,7 @@ async function setup() {
     captured.logger,
   )
   t.teardown(() => app.close())
-  return { app, captured, org, holders, erasedOne, badOne }
+  return { app, captured, org, holders, erasedOne, badOne, issuer, rememberedBody }
 }
 const ready = setup()
 t.teardown(async () => {
@@ -77,6 +113,7 @@ t.teardown(async () => {
 t.test(
   'the start sealed every row under its holder key, set one aside, and logged it',
   async (t) => {
+    t.ok(migrations[NEW], 'the migration is there')
     const { captured, badOne, erasedOne } = await ready
     const setAsideLog = captured.lines.find((l) => l.includes('certificates set aside'))
     t.ok(setAsideLog?.includes(badOne.cert), 'the set-aside row is named in the log')
@@ -151,6 +188,21 @@ t.test('views, lists and verification answer as before', async (t) => {
     payload: { number: 'OLD-T-2025-0000008', holderName: holders[7]!.name },
   })
   t.equal(verified.json().status, 'valid')
+})
+
+t.test('a remembered answer keeps no name, and its replay answers as before', async (t) => {
+  const { app, issuer, rememberedBody, holders } = await ready
+  const kept = await db.selectFrom('idempotency_key').select('body').executeTakeFirstOrThrow()
+  t.notOk(kept.body.includes('旧名'), 'the remembered answer was cut to the rows without the name')
+  const replay = await app.inject({
+    method: 'POST',
+    url: '/v1/certificates/batch',
+    headers: { ...issuer, 'idempotency-key': 'old-batch' },
+    payload: rememberedBody,
+  })
+  t.equal(replay.statusCode, 201, replay.body)
+  t.equal(replay.headers['idempotency-replayed'], 'true')
+  t.match(replay.json().items, [{ id: holders[7]!.cert, holderName: holders[7]!.name, index: 0 }])
 })
 
 t.test('a second start seals nothing and names the set-aside row again', async (t) => {

@@ -109,6 +109,15 @@ export const migrations: Migrations = {
         revocation_reason_legacy = revocation_reason,
         revocation_reason = null
         where holder_name_sealed is not null or revocation_reason is not null`,
+      // Remembered answers held the holders' names in the clear; they are cut to what is
+      // remembered now (a certificate by its id, a batch's rows without the name): a replay reads
+      // the names again, sealed.
+      `update idempotency_key set body = case
+        when body::jsonb ? 'items' then jsonb_set(body::jsonb, '{items}', coalesce((
+          select jsonb_agg(i.item - 'holderName' order by i.n)
+          from jsonb_array_elements(body::jsonb -> 'items') with ordinality as i(item, n)), '[]'::jsonb))::text
+        else jsonb_build_object('id', body::jsonb -> 'id')::text end
+        where body like '%"holderName"%'`,
     ],
   },
 }

@@ -31,7 +31,7 @@ export async function sealCertificatesAtStart(db: Kysely<CertificatesDB>, keys: 
     seal: async (trx, rows) => {
       const byLearner = await keys.learners.ensureMany(
         trx,
-        rows.map((r) => r.learner_id),
+        rows.map((r) => r.learner_id).sort(),
       )
       const failed: string[] = []
       const done: { id: string; name: string | null; reason: string | null }[] = []

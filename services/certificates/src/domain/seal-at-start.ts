@@ -29,10 +29,7 @@ export async function sealCertificatesAtStart(db: Kysely<CertificatesDB>, keys: 
       return q.orderBy('id').limit(limit).forUpdate().skipLocked().execute()
     },
     seal: async (trx, rows) => {
-      const byLearner = await keys.learners.ensureMany(
-        trx,
-        rows.map((r) => r.learner_id).sort(),
-      )
+      const byLearner = await keys.learners.ensureMany(trx, rows.map((r) => r.learner_id).sort())
       const failed: string[] = []
       const done: { id: string; name: string | null; reason: string | null }[] = []
       for (const r of rows) {

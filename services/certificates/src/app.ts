@@ -11,6 +11,7 @@ import type { FastifyInstance } from 'fastify'
 import { type CertificatesDB, SCHEMA } from './db/schema.js'
 import { holderNameKeys } from './domain/holder-name.js'
 import { httpLearnerDirectory, type LearnerDirectory } from './domain/learner-directory.js'
+import { sealCertificatesAtStart } from './domain/seal-at-start.js'
 import { consumedTopics, handlers } from './events/handlers.js'
 import { catalogRoutes } from './routes/catalog.routes.js'
 import { certificateRoutes } from './routes/certificates.routes.js'
@@ -46,9 +47,17 @@ export default async function certificatesApp(app: FastifyInstance, o: Certifica
     schema: SCHEMA,
     platform: o.platform,
     publishes: true,
-    consumes: { topics: consumedTopics, handlers },
+    consumes: { topics: consumedTopics, handlers: (write) => handlers(write, keys.learners) },
     startWorkers: o.startWorkers,
   })
+  // Certificates written before per-learner keys are sealed before the first request (0730).
+  const { sealed, setAside } = await sealCertificatesAtStart(svc.db, keys)
+  if (sealed > 0) app.log.info({ sealed }, 'certificates moved to per-learner keys')
+  if (setAside.length > 0)
+    app.log.error(
+      { count: setAside.length, certificateIds: setAside.slice(0, 20) },
+      'certificates set aside: their holder name did not open under CERTIFICATES_SECRET_KEY; shown without it until a restart with the right key',
+    )
   await app.register(rateLimit, { global: false })
   await catalogRoutes(app, svc)
   const learners = o.learners ?? httpLearnerDirectory(o.accountsUrl ?? 'http://127.0.0.1:3002')

@@ -7,7 +7,12 @@ const certificateTable = sql.table(`${SCHEMA}.certificate`)
 
 export type NewCertificateRow = Omit<
   CertificateTable,
-  'created_at' | 'revoked_at' | 'revocation_reason' | 'revoked_by'
+  | 'created_at'
+  | 'revoked_at'
+  | 'revocation_reason'
+  | 'revoked_by'
+  | 'holder_name_legacy'
+  | 'revocation_reason_legacy'
 >
 
 export interface CertificateRow extends Omit<CertificateTable, 'created_at'> {
@@ -122,6 +127,16 @@ export function findCertificate(db: Kysely<CertificatesDB>, id: string) {
   >
 }
 
+/** The holders and sealed names of these certificates (a remembered batch's rows, up to 10,000). */
+export function holderNamesOf(db: Kysely<CertificatesDB>, ids: string[]) {
+  if (ids.length === 0) return Promise.resolve([])
+  return db
+    .selectFrom('certificate')
+    .select(['id', 'learner_id', 'holder_name_sealed'])
+    .where('id', 'in', ids)
+    .execute()
+}
+
 export function findCertificateForUpdate(trx: Transaction<CertificatesDB>, id: string) {
   return trx
     .selectFrom('certificate')
@@ -134,7 +149,8 @@ export function findCertificateForUpdate(trx: Transaction<CertificatesDB>, id: s
 export async function markRevoked(
   db: Kysely<CertificatesDB>,
   id: string,
-  reason: string,
+  /** Sealed under the holder's key; null when they were erased. */
+  reason: string | null,
   actor: string,
   at: Date,
 ) {

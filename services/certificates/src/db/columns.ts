@@ -1,6 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
 import { eventTableColumns } from '@creditbank/events'
-import { idempotencyTableColumns } from '@creditbank/service-kit'
+import { idempotencyTableColumns, learnerKeyTableColumns } from '@creditbank/service-kit'
 import type { CertificatesDB } from './schema.js'
 
 /**
@@ -12,6 +12,7 @@ import type { CertificatesDB } from './schema.js'
 export const certificatesColumns: SchemaColumns<CertificatesDB> = {
   ...eventTableColumns,
   ...idempotencyTableColumns,
+  ...learnerKeyTableColumns,
   certificate: {
     id: ['uuid', false],
     number: ['text', false],
@@ -19,7 +20,8 @@ export const certificatesColumns: SchemaColumns<CertificatesDB> = {
     level: ['text', false],
     learner_id: ['uuid', false],
     holder_name_hash: ['text', false],
-    holder_name_sealed: ['text', false],
+    holder_name_sealed: ['text', true],
+    holder_name_legacy: ['text', true],
     score: ['numeric', true],
     issued_on: ['date', false],
     expires_on: ['date', false],
@@ -31,6 +33,7 @@ export const certificatesColumns: SchemaColumns<CertificatesDB> = {
     revoked_at: ['timestamptz', true],
     revocation_reason: ['text', true],
     revoked_by: ['text', true],
+    revocation_reason_legacy: ['text', true],
   },
   certificate_number_counter: {
     type_code: ['text', false],

@@ -1,6 +1,6 @@
 import type { Migrations } from '@creditbank/db'
 import { eventTablesV1 } from '@creditbank/events'
-import { idempotencyTablesV1 } from '@creditbank/service-kit'
+import { idempotencyTablesV1, learnerKeyTablesV1 } from '@creditbank/service-kit'
 
 export const migrations: Migrations = {
   '2026-11-29T0001_certificates': {
@@ -80,6 +80,44 @@ export const migrations: Migrations = {
     up: [
       `create index certificate_org_issued on certificate (evaluation_org_id, issued_on, id)`,
       `create index certificate_learner on certificate (learner_id, issued_on, id)`,
+    ],
+  },
+  // Per-learner keys (decision 0730): the holder's name and a revocation's reason are sealed under
+  // the learner's own key. What was written before moves to the two legacy columns here, in one
+  // statement, and is sealed under the learners' keys at start (domain/seal-at-start.ts), which
+  // leaves them null. Learners erased before (their name cleared to '') get a tombstone, so that
+  // nothing is sealed for them again.
+  '2026-12-09T0301_certificates_learner_keys': {
+    up: [
+      ...learnerKeyTablesV1,
+      `alter table certificate alter column holder_name_sealed drop not null`,
+      `alter table certificate add column holder_name_legacy text`,
+      `alter table certificate add column revocation_reason_legacy text`,
+      // An erased holder's reason may be gone: a revocation is told by who revoked it.
+      `alter table certificate drop constraint certificate_check`,
+      `alter table certificate add constraint certificate_revoked_check
+        check ((revoked_at is null) = (revoked_by is null))`,
+      // The rows left to seal, so each batch at start walks only those, not the whole registry;
+      // a row written since has no legacy value and no entry.
+      `create index certificate_legacy on certificate (id)
+        where holder_name_legacy is not null or revocation_reason_legacy is not null`,
+      `insert into learner_key (learner_id, key_sealed, destroyed_at)
+        select distinct learner_id, null::text, now() from certificate where holder_name_sealed = ''`,
+      `update certificate set
+        holder_name_legacy = nullif(holder_name_sealed, ''),
+        holder_name_sealed = null,
+        revocation_reason_legacy = revocation_reason,
+        revocation_reason = null
+        where holder_name_sealed is not null or revocation_reason is not null`,
+      // Remembered answers held the holders' names in the clear; they are cut to what is
+      // remembered now (a certificate by its id, a batch's rows without the name): a replay reads
+      // the names again, sealed.
+      `update idempotency_key set body = case
+        when body::jsonb ? 'items' then jsonb_set(body::jsonb, '{items}', coalesce((
+          select jsonb_agg(i.item - 'holderName' order by i.n)
+          from jsonb_array_elements(body::jsonb -> 'items') with ordinality as i(item, n)), '[]'::jsonb))::text
+        else jsonb_build_object('id', body::jsonb -> 'id')::text end
+        where body like '%"holderName"%'`,
     ],
   },
 }

@@ -1,6 +1,6 @@
 import type { CertificateLevel } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
-import type { IdempotencyTables } from '@creditbank/service-kit'
+import type { IdempotencyTables, LearnerKeyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The service's own Postgres schema. */
@@ -55,7 +55,10 @@ export interface CertificateTable {
   level: CertificateLevel
   learner_id: string
   holder_name_hash: string
-  holder_name_sealed: string
+  /** Sealed under the learner's key (decision 0730); null once the holder was erased. */
+  holder_name_sealed: string | null
+  /** Written before per-learner keys (under the service key); null once sealed at start. */
+  holder_name_legacy: string | null
   score: string | null
   /** date: 'YYYY-MM-DD'. */
   issued_on: string
@@ -66,11 +69,14 @@ export interface CertificateTable {
   issued_by: string
   created_at: Timestamp
   revoked_at: Date | null
+  /** Sealed under the learner's key; null when not revoked or once the holder was erased. */
   revocation_reason: string | null
   revoked_by: string | null
+  /** A reason written in the clear before per-learner keys; null once sealed at start. */
+  revocation_reason_legacy: string | null
 }
 
-export interface CertificatesDB extends EventTables, IdempotencyTables {
+export interface CertificatesDB extends EventTables, IdempotencyTables, LearnerKeyTables {
   organization: OrganizationTable
   learner: LearnerTable
   certificate_type: CertificateTypeTable

@@ -1,6 +1,7 @@
 import type { Principal } from '@creditbank/auth'
 import { type CertificatesEventType, chinaDate } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
+import { openFor, sealFor } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import {
   type CertificateRef,
@@ -16,7 +17,15 @@ import { certificatesErrors } from './errors.js'
 import { type HolderNameKeys, hashHolderName, sameHash, unsealHolderName } from './holder-name.js'
 import { certificateStatus } from './status.js'
 
-export function certificateView(c: CertificateRow, keys: HolderNameKeys, today = chinaDate()) {
+/**
+ * A certificate as shown, its holder's name and revocation reason opened under `learnerKey` (the
+ * holder's key; none once they were erased: an empty name and no reason).
+ */
+export function certificateView(
+  c: CertificateRow,
+  learnerKey: Buffer | undefined,
+  today = chinaDate(),
+) {
   return {
     id: c.id,
     number: c.number,
@@ -24,7 +33,7 @@ export function certificateView(c: CertificateRow, keys: HolderNameKeys, today =
     typeName: c.type_name,
     level: c.level,
     learnerId: c.learner_id,
-    holderName: unsealHolderName(keys, c.holder_name_sealed),
+    holderName: unsealHolderName(learnerKey, c.holder_name_sealed),
     score: c.score,
     issuedOn: c.issued_on,
     expiresOn: c.expires_on,
@@ -33,9 +42,28 @@ export function certificateView(c: CertificateRow, keys: HolderNameKeys, today =
     issuer: c.org_name,
     feeCharged: c.fee_charged,
     revokedAt: c.revoked_at ? c.revoked_at.toISOString() : null,
-    revocationReason: c.revocation_reason,
+    revocationReason: openFor(learnerKey, c.revocation_reason),
     createdAt: c.created_at.toISOString(),
   }
+}
+
+/** Certificates as shown, their holders' keys read in one statement (a page, never one per row). */
+export async function certificateViews(
+  db: Kysely<CertificatesDB>,
+  keys: HolderNameKeys,
+  rows: CertificateRow[],
+  today = chinaDate(),
+) {
+  const byLearner = await keys.learners.getMany(
+    db,
+    rows.map((c) => c.learner_id),
+  )
+  return rows.map((c) => certificateView(c, byLearner.get(c.learner_id), today))
+}
+
+/** One certificate as shown. */
+export async function viewOf(db: Kysely<CertificatesDB>, keys: HolderNameKeys, c: CertificateRow) {
+  return (await certificateViews(db, keys, [c]))[0]!
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
@@ -75,6 +103,7 @@ export async function revokeCertificate(
   reason: string,
   p: Principal,
   publish: Publish<CertificatesEventType>,
+  keys: HolderNameKeys,
 ) {
   const id = 'id' in ref ? ref.id : (await findCertificateByRef(trx, ref))?.id
   const c = id ? await findCertificateForUpdate(trx, id) : undefined
@@ -85,7 +114,10 @@ export async function revokeCertificate(
       `revoked at ${c.revoked_at.toISOString()}`,
     )
   const at = new Date()
-  if (!(await markRevoked(trx, c.id, reason, p.subject, at)))
+  // The reason is written about the holder: sealed under their key (none once they were erased).
+  const key = await keys.learners.ensure(trx, c.learner_id)
+  const sealed = key ? sealFor(key, reason) : null
+  if (!(await markRevoked(trx, c.id, sealed, p.subject, at)))
     throw certificatesErrors.CERTIFICATES_ALREADY_REVOKED()
   await publish(trx, [
     {

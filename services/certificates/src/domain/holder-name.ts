@@ -1,22 +1,28 @@
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
-import { decrypt, encrypt } from '@creditbank/service-kit'
+import { LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
+import { SCHEMA } from '../db/schema.js'
 
 /**
  * The holder's name is personal data: the registry keeps a keyed hash of its normalized form for
- * verification and an AES-256-GCM sealed copy for the holder's and issuer's own views. Two
- * sub-keys are derived from the one configured secret so that hashing and sealing never share a key.
+ * verification and an AES-256-GCM sealed copy for the holder's and issuer's own views, sealed
+ * under the holder's own key (decision 0730). Two sub-keys are derived from the one configured
+ * secret so that hashing and sealing never share a key; the sealing one seals the learners' keys
+ * (and sealed the names themselves before per-learner keys).
  */
 export interface HolderNameKeys {
   hashKey: Buffer
   sealKey: Buffer
+  learners: LearnerKeys
 }
 
 export function holderNameKeys(secret: Buffer): HolderNameKeys {
   const derive = (info: string) =>
     Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), info, 32))
+  const sealKey = derive('creditbank.certificates.holder-name.seal.v1')
   return {
     hashKey: derive('creditbank.certificates.holder-name.hash.v1'),
-    sealKey: derive('creditbank.certificates.holder-name.seal.v1'),
+    sealKey,
+    learners: new LearnerKeys(sealKey, SCHEMA),
   }
 }
 
@@ -42,14 +48,14 @@ export function hashNormalizedHolderName(keys: HolderNameKeys, normalized: strin
   return createHmac('sha256', keys.hashKey).update(normalized, 'utf8').digest('hex')
 }
 
-export function sealHolderName(keys: HolderNameKeys, name: string): string {
-  return encrypt(keys.sealKey, name.trim())
+/** The holder's name sealed under their key (from `LearnerKeys`). */
+export function sealHolderName(learnerKey: Buffer, name: string): string {
+  return sealFor(learnerKey, name.trim())
 }
 
-/** The holder's name; '' once the holder was erased (decision 0730). */
-export function unsealHolderName(keys: HolderNameKeys, sealed: string): string {
-  if (sealed === '') return ''
-  return decrypt(keys.sealKey, sealed)
+/** The holder's name; '' once the holder was erased (their key or the sealed copy gone). */
+export function unsealHolderName(learnerKey: Buffer | undefined, sealed: string | null): string {
+  return openFor(learnerKey, sealed) ?? ''
 }
 
 /** Constant-time comparison of two hex hashes of equal length. */

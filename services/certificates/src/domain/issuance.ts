@@ -291,6 +291,7 @@ export async function issueCertificates(
   let revokedDetail: string | undefined
   const out: Issued[] = []
   const fresh: NewCertificateRow[] = []
+  const names: string[] = []
   const events: NewEventOf<CertificatesEventType>[] = []
   for (const r of prepared) {
     const { item, type } = r
@@ -335,7 +336,8 @@ export async function issueCertificates(
       level: asMember(CertificateLevel, item.level),
       learner_id: item.learnerId,
       holder_name_hash: r.nameHash,
-      holder_name_sealed: sealHolderName(ctx.keys, item.holderName),
+      // Sealed below, under the holders' keys made or read for the whole batch at once.
+      holder_name_sealed: null,
       score: r.score,
       issued_on: item.issuedOn,
       expires_on: addYears(item.issuedOn, type.validity_years),
@@ -345,6 +347,7 @@ export async function issueCertificates(
       issued_by: p.subject,
     }
     fresh.push(row)
+    names.push(item.holderName)
     out.push({ ...described(r), created: true, id: row.id, number: row.number })
     events.push({
       type: 'certificates.certificate.issued',
@@ -379,7 +382,29 @@ export async function issueCertificates(
     const [typeCode, y] = key.split('\u0000') as [string, string]
     await setCounter(trx, typeCode, Number(y), last)
   }
-  await insertCertificates(trx, fresh)
+  await insertCertificates(trx, await sealedForHolders(trx, ctx.keys, fresh, names))
   await ctx.publish(trx, events)
   return out
+}
+
+/**
+ * The new rows with each holder's name sealed under their own key: one statement makes or reads
+ * the keys of every holder in the batch. A holder erased before has no key, and their name is
+ * not kept (the keyed hash is, so the certificate verifies like those issued before the erasure).
+ */
+async function sealedForHolders(
+  trx: Transaction<CertificatesDB>,
+  keys: HolderNameKeys,
+  rows: NewCertificateRow[],
+  names: string[],
+): Promise<NewCertificateRow[]> {
+  // In one order: two batches making keys for the same new holders cannot deadlock on them.
+  const byLearner = await keys.learners.ensureMany(
+    trx,
+    rows.map((r) => r.learner_id.toLowerCase()).sort(),
+  )
+  return rows.map((r, i) => {
+    const key = byLearner.get(r.learner_id.toLowerCase())
+    return { ...r, holder_name_sealed: key ? sealHolderName(key, names[i]!) : null }
+  })
 }

@@ -76,11 +76,16 @@ export async function listPage(
     limit,
   }
   const rows = await listCertificates(db, filter, today)
+  // The holders' keys of the page in one statement, not one per certificate.
+  const byLearner = await keys.learners.getMany(
+    db,
+    rows.slice(0, limit).map((c) => c.learner_id),
+  )
   return toPage(
     rows,
     limit,
     (c) => [c.issued_on, c.id],
-    (c) => certificateView(c, keys, today),
+    (c) => certificateView(c, byLearner.get(c.learner_id), today),
   )
 }
 

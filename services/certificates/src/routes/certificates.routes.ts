@@ -7,12 +7,12 @@ import type { Transaction } from 'kysely'
 import type { CertificatesContext } from '../context.js'
 import { findCertificate } from '../db/certificate.repository.js'
 import type { CertificatesDB } from '../db/schema.js'
-import { batchAnswer, dryRun, previewOf } from '../domain/batch.js'
+import { batchAnswer, dryRun, previewOf, recallRows, rememberRows } from '../domain/batch.js'
 import {
   certificateRef,
-  certificateView,
   readCertificate,
   revokeCertificate,
+  viewOf,
 } from '../domain/certificates.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { issueCertificates } from '../domain/issuance.js'
@@ -40,6 +40,12 @@ export async function certificateRoutes(
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = svc.db
   const ctx = { keys, publish: svc.events.write }
+  // Remembered answers (Idempotency-Key) keep no holder name and no reason: a certificate by its
+  // id, a batch's rows without the name. A replay reads them again, opened under the holders' keys
+  // as any read is (a replay after the holder's erasure shows no name).
+  const rememberCertificate = (body: { id: string }) => ({ id: body.id })
+  const recallCertificate = async (remembered: unknown, trx: Transaction<CertificatesDB>) =>
+    viewOf(trx, keys, (await findCertificate(trx, (remembered as { id: string }).id))!)
   const resolve = (request: FastifyRequest, items: IssueRequest[], path: (i: number) => string) =>
     resolveRequests(
       items,
@@ -69,11 +75,26 @@ export async function certificateRoutes(
     async (request, reply) => {
       const p = principalOf(request)
       const { inputs, earlier } = await resolve(request, [request.body], () => '')
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const [issued] = await issueCertificates(trx, inputs, p, ctxOf(request), () => '', earlier)
-        const row = (await findCertificate(trx, issued!.id))!
-        return { status: issued!.created ? 201 : 200, body: certificateView(row, keys) }
-      })
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        async (trx) => {
+          const [issued] = await issueCertificates(
+            trx,
+            inputs,
+            p,
+            ctxOf(request),
+            () => '',
+            earlier,
+          )
+          const row = (await findCertificate(trx, issued!.id))!
+          return { status: issued!.created ? 201 : 200, body: await viewOf(trx, keys, row) }
+        },
+        rememberCertificate,
+        recallCertificate,
+      )
       svc.events.committed()
       return out
     },
@@ -101,7 +122,15 @@ export async function certificateRoutes(
         return batchAnswer(issued, accountNos)
       }
       if (request.query.dryRun) return previewOf(await dryRun(db, issue))
-      const out = await idempotent(db, request, reply, p.subject, issue)
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        issue,
+        rememberRows,
+        recallRows(keys),
+      )
       svc.events.committed()
       return out
     },
@@ -120,9 +149,10 @@ export async function certificateRoutes(
       },
     },
     async (request) => {
-      const view = certificateView(
-        await readCertificate(db, certificateRef(request.params.id), principalOf(request)),
+      const view = await viewOf(
+        db,
         keys,
+        await readCertificate(db, certificateRef(request.params.id), principalOf(request)),
       )
       await recordLearnerReads(
         svc,
@@ -150,19 +180,29 @@ export async function certificateRoutes(
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => ({
-        status: 200,
-        body: certificateView(
-          await revokeCertificate(
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        async (trx) => ({
+          status: 200,
+          body: await viewOf(
             trx,
-            certificateRef(request.params.id),
-            request.body.reason,
-            p,
-            svc.events.write,
+            keys,
+            await revokeCertificate(
+              trx,
+              certificateRef(request.params.id),
+              request.body.reason,
+              p,
+              svc.events.write,
+              keys,
+            ),
           ),
-          keys,
-        ),
-      }))
+        }),
+        rememberCertificate,
+        recallCertificate,
+      )
       svc.events.committed()
       return out
     },

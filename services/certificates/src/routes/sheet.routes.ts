@@ -18,7 +18,7 @@ import type { Transaction } from 'kysely'
 import Type from 'typebox'
 import type { CertificatesContext } from '../context.js'
 import type { CertificatesDB } from '../db/schema.js'
-import { batchAnswer, dryRun, previewOf } from '../domain/batch.js'
+import { batchAnswer, dryRun, previewOf, recallRows, rememberRows } from '../domain/batch.js'
 import { certificatesErrors } from '../domain/errors.js'
 import type { HolderNameKeys } from '../domain/holder-name.js'
 import { issueCertificates } from '../domain/issuance.js'
@@ -260,7 +260,15 @@ export async function sheetRoutes(
           )
         // The idempotency hash is taken over the body: the file's digest stands for its bytes.
         request.body = { sha256: createHash('sha256').update(bytes).digest('hex') }
-        const out = await idempotent(db, request, reply, p.subject, issue)
+        const out = await idempotent(
+          db,
+          request,
+          reply,
+          p.subject,
+          issue,
+          rememberRows,
+          recallRows(keys),
+        )
         svc.events.committed()
         return out
       },

@@ -452,6 +452,7 @@ async function environment(ctx: BenchContext, options: { asyncCommit?: boolean }
       for (let i = 0; i < REPLICAS; i++) {
         const replica: Replica = { app: undefined as never }
         replica.app = await testService('recognition', recognitionApp, platform, {
+          secretKeyHex: 'c6'.repeat(32),
           workerStats: stats,
           exposeEvents: (e: ServiceEvents) => (replica.events = e),
         })

@@ -88,6 +88,7 @@ export async function fourServices(o: { logger?: Logger; identityUrl?: string } 
     accountsUrl: acc.url,
   })
   const rec = await listening('recognition', recognition.app, {
+    secretKeyHex: 'c6'.repeat(32),
     learnerPersonal: names('recognition'),
     evidenceNames: fileNames,
   })

@@ -6,14 +6,17 @@ import {
   noEvidenceNames,
   noLearnerNames,
   type Platform,
+  parseKey,
   type ServiceEvents,
   scheduleRetention,
   servicePlatform,
 } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { type RecognitionDB, SCHEMA } from './db/schema.js'
+import { RecognitionPersonal } from './domain/personal.js'
 import { retentionRules } from './domain/retention.js'
 import { RuleCache } from './domain/rule-cache.js'
+import { sealRecognitionAtStart } from './domain/seal-at-start.js'
 import {
   evidenceFileNames,
   learnerNames,
@@ -28,6 +31,11 @@ export { SCHEMA }
 
 export interface RecognitionOptions {
   platform: Platform
+  /**
+   * 64 hex characters (RECOGNITION_SECRET_KEY): seals each learner's data key, and keys the tokens
+   * reviewers find a learner's name by (decision 0730).
+   */
+  secretKeyHex: string
   startWorkers?: boolean
   /** Counters of the rule worker (tests and the bench read them). */
   workerStats?: WorkerStats
@@ -51,6 +59,7 @@ export interface RecognitionOptions {
  */
 export default async function recognitionApp(app: FastifyInstance, o: RecognitionOptions) {
   const cache = new RuleCache()
+  const personal = new RecognitionPersonal(parseKey(o.secretKeyHex, 'RECOGNITION_SECRET_KEY'))
   const svc = await servicePlatform<RecognitionDB, RecognitionEventType>(app, {
     service: 'recognition',
     schema: SCHEMA,
@@ -58,17 +67,25 @@ export default async function recognitionApp(app: FastifyInstance, o: Recognitio
     publishes: true,
     consumes: {
       topics: ['creditbank.accounts.v1', 'creditbank.identity.v1', 'creditbank.portfolio.v1'],
-      handlers: (write) => workerHandlers(cache, write, o.workerStats),
+      handlers: (write) => workerHandlers(cache, write, personal, o.workerStats),
       ...consumerSteps(
-        learnerNames(o.learnerPersonal ?? noLearnerNames),
-        evidenceFileNames(o.evidenceNames ?? noEvidenceNames),
+        learnerNames(o.learnerPersonal ?? noLearnerNames, personal),
+        evidenceFileNames(o.evidenceNames ?? noEvidenceNames, personal),
       ),
     },
     startWorkers: o.startWorkers,
   })
   o.exposeEvents?.(svc.events)
+  // What the code before per-learner keys wrote in the clear is sealed before the first request.
+  const { sealed, setAside } = await sealRecognitionAtStart(svc.db, personal)
+  if (sealed > 0) app.log.info({ sealed }, 'personal values moved to per-learner keys')
+  if (setAside.length > 0)
+    app.log.error(
+      { count: setAside.length, rowIds: setAside.slice(0, 20) },
+      'rows set aside: their learner key did not open under RECOGNITION_SECRET_KEY; they stay as they are until a restart with the right key',
+    )
   await ruleRoutes(app, svc)
-  await applicationRoutes(app, svc, cache)
+  await applicationRoutes(app, svc, cache, personal)
   await programRoutes(app, svc, cache)
   // Old evidence reads are removed hourly by whichever replica takes the lock (decision 0727).
   scheduleRetention(app, svc.db, 'recognition', retentionRules, { start: o.startWorkers !== false })

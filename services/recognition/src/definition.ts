@@ -25,6 +25,7 @@ export const definition: ServiceDefinition<Omit<RecognitionOptions, 'platform'>>
       secret: c.SERVICE_CLIENT_SECRET,
     })
     return {
+      secretKeyHex: c.RECOGNITION_SECRET_KEY,
       learnerPersonal: accountsPersonal({ post: httpPostJson(c.ACCOUNTS_URL), token }),
       evidenceNames: portfolioEvidenceNames({ post: httpPostJson(c.PORTFOLIO_URL), token }),
     }

@@ -4,6 +4,7 @@ import { topicOf } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
 import type { ServiceEvents } from '@creditbank/service-kit'
+import { openFor, parseKey } from '@creditbank/service-kit'
 import {
   accountsStandIn,
   eventually,
@@ -16,7 +17,11 @@ import type { FastifyInstance } from 'fastify'
 import recognitionApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
 import type { RecognitionDB } from '../src/db/schema.js'
+import { openLearner, RecognitionPersonal } from '../src/domain/personal.js'
 import type { WorkerStats } from '../src/events/handlers.js'
+
+/** recognition's RECOGNITION_SECRET_KEY in the tests. */
+export const SECRET_KEY_HEX = 'c6'.repeat(32)
 
 export const today = () => new Date().toISOString().slice(0, 10)
 export const monthsAgo = (n: number) => {
@@ -35,6 +40,7 @@ export async function buildRecognition(platformIn?: TestPlatform) {
   // What the learners named their evidence files, as portfolio would answer (events carry no names).
   const portfolio = portfolioStandIn()
   const app: FastifyInstance = await testService('recognition', recognitionApp, platform, {
+    secretKeyHex: SECRET_KEY_HEX,
     learnerPersonal: accounts.source,
     evidenceNames: portfolio.source,
     workerStats: stats,
@@ -169,8 +175,34 @@ export async function buildRecognition(platformIn?: TestPlatform) {
       .orderBy('id')
       .execute()
 
+  // The tests read what the database holds, opened as the service opens it.
+  const personal = new RecognitionPersonal(parseKey(SECRET_KEY_HEX, 'RECOGNITION_SECRET_KEY'))
+  const keyOf = async (learnerId: string) =>
+    (await personal.keys.getMany(db, [learnerId.toLowerCase()])).get(learnerId.toLowerCase())
+  /** The learner's name and masked number as recognition holds them (sealed under their key). */
+  async function personalOf(learnerId: string) {
+    const row = await db
+      .selectFrom('learner')
+      .select('personal_sealed')
+      .where('id', '=', learnerId)
+      .executeTakeFirstOrThrow()
+    return openLearner(await keyOf(learnerId), row.personal_sealed)
+  }
+  /** An evidence file's name as recognition holds it (sealed under its learner's key). */
+  async function fileNameOf(evidenceId: string) {
+    const row = await db
+      .selectFrom('evidence')
+      .select(['learner_id', 'filename_sealed'])
+      .where('id', '=', evidenceId)
+      .executeTakeFirstOrThrow()
+    return row.filename_sealed ? openFor(await keyOf(row.learner_id), row.filename_sealed) : null
+  }
+
   return {
     app,
+    personal,
+    personalOf,
+    fileNameOf,
     accounts,
     portfolio,
     get events() {

@@ -597,12 +597,11 @@ t.test('accounts down: the batch waits and is applied when accounts answers agai
   )
   r.accounts.down = false
   await delivered
-  const row = await r.db
-    .selectFrom('learner')
-    .select('name')
-    .where('id', '=', learner)
-    .executeTakeFirstOrThrow()
-  t.equal(row.name, '冯等待', 'applied, with the name, once accounts answers')
+  t.equal(
+    (await r.personalOf(learner)).name,
+    '冯等待',
+    'applied, with the name, once accounts answers',
+  )
   t.equal(r.accounts.calls.length, calls + 1, 'one request for the batch')
   t.notOk(
     r.platform.transport.published.some((m) => m.topic.startsWith('creditbank.dlq.')),
@@ -624,14 +623,7 @@ const fileAdded = (learnerId: string, evidenceId: string, extra: Record<string, 
     ...extra,
   },
 })
-const fileNameOf = async (id: string) =>
-  (
-    await r.db
-      .selectFrom('evidence')
-      .select('filename')
-      .where('id', '=', id)
-      .executeTakeFirstOrThrow()
-  ).filename
+const fileNameOf = (id: string) => r.fileNameOf(id)
 
 t.test(
   'file names from portfolio: one request per batch, none once erased, none from a replay or an old event',

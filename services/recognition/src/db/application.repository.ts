@@ -156,7 +156,9 @@ export interface TrailRow {
   actor_org_id?: string | null
   action: string
   step: number | null
+  /** The system's own words; what a person wrote goes sealed in `reason_sealed`. */
   reason: string | null
+  reason_sealed?: string | null
   at?: string
 }
 
@@ -254,8 +256,11 @@ export interface ListFilter {
     allianceIds: string[]
     subject: string
   }
-  /** Part of the learner's name, or their account number. */
-  learner?: string
+  /**
+   * Part of the learner's name (its search tokens, all of which the name's must hold: candidates,
+   * checked against the opened name by the caller), or their account number.
+   */
+  learner?: { text: string; tokens: string[] }
   ruleCode?: string
   /** Opened on or after / on or before (dates). */
   from?: string
@@ -299,14 +304,16 @@ export async function listApplications(db: Db, f: ListFilter) {
   if (f.to) q = q.where('opened_on', '<=', f.to)
   if (f.decidedBy) q = q.where(decidedBy(db, f.decidedBy))
   if (f.learner) {
-    const text = f.learner
+    const { text, tokens } = f.learner
     q = q.where(
       'learner_id',
       'in',
       db
         .selectFrom('learner')
         .select('id')
-        .where(sql<boolean>`(position(${text} in name) > 0 or account_no = ${text})`),
+        .where((eb) =>
+          eb.or([sql<boolean>`name_tokens @> ${tokens}::text[]`, eb('account_no', '=', text)]),
+        ),
     )
   }
   if (f.inScope) {
@@ -363,7 +370,7 @@ export async function upsertLearner(db: Db, l: { id: string; account_no: string 
   // The name and masked number are written from accounts' answer after the batch (learnerNames).
   await db
     .insertInto('learner')
-    .values({ ...l, name: null, national_id_masked: null })
+    .values({ ...l, name: null, national_id_masked: null, personal_sealed: null })
     .onConflict((oc) => oc.column('id').doUpdateSet({ account_no: l.account_no }))
     .execute()
 }
@@ -375,12 +382,11 @@ export function insertEvidence(
     learner_id: string
     media_type: string | null
     size_bytes: number | null
-    filename: string | null
   },
 ) {
   return db
     .insertInto('evidence')
-    .values(row)
+    .values({ ...row, filename: null, filename_sealed: null })
     .onConflict((oc) => oc.column('id').doNothing())
     .execute()
 }

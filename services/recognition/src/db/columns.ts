@@ -1,6 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
 import { eventTableColumns } from '@creditbank/events'
-import { idempotencyTableColumns } from '@creditbank/service-kit'
+import { idempotencyTableColumns, learnerKeyTableColumns } from '@creditbank/service-kit'
 import type { RecognitionDB } from './schema.js'
 
 /**
@@ -12,6 +12,7 @@ import type { RecognitionDB } from './schema.js'
 export const recognitionColumns: SchemaColumns<RecognitionDB> = {
   ...eventTableColumns,
   ...idempotencyTableColumns,
+  ...learnerKeyTableColumns,
   alliance: {
     id: ['uuid', false],
     code: ['text', false],
@@ -58,6 +59,7 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     created_at: ['timestamptz', false],
     updated_at: ['timestamptz', false],
     evidence_ids: ['uuid[]', false],
+    statement_sealed: ['text', true],
   },
   application_trail: {
     seq: ['bigint', false],
@@ -68,6 +70,7 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     step: ['integer', true],
     reason: ['text', true],
     actor_org_id: ['uuid', true],
+    reason_sealed: ['text', true],
   },
   enrollment: {
     id: ['uuid', false],
@@ -100,6 +103,7 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     media_type: ['text', true],
     size_bytes: ['integer', true],
     filename: ['text', true],
+    filename_sealed: ['text', true],
   },
   evidence_read: {
     seq: ['bigint', false],
@@ -115,6 +119,8 @@ export const recognitionColumns: SchemaColumns<RecognitionDB> = {
     name: ['text', true],
     national_id_masked: ['text', true],
     erased_at: ['timestamptz', true],
+    personal_sealed: ['text', true],
+    name_tokens: ['text[]', false],
   },
   organization: {
     id: ['uuid', false],

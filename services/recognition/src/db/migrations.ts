@@ -1,6 +1,6 @@
 import type { Migrations } from '@creditbank/db'
 import { eventTablesV1 } from '@creditbank/events'
-import { idempotencyTablesV1 } from '@creditbank/service-kit'
+import { idempotencyTablesV1, learnerKeyTablesV1 } from '@creditbank/service-kit'
 
 export const migrations: Migrations = {
   '2026-11-29T0001_recognition': {
@@ -242,5 +242,21 @@ export const migrations: Migrations = {
   // part of the learner's erasure is not written once recognition has done its own.
   '2026-12-08T0201_recognition_learner_erased': {
     up: [`alter table learner add column erased_at timestamptz`],
+  },
+  // Per-learner keys (decision 0730, issue 17): what recognition holds about a person is sealed
+  // under that learner's own key (learner_key, sealed by RECOGNITION_SECRET_KEY). The old clear
+  // columns stay, emptied at start by sealRecognitionAtStart. Reviewers find learners by part of
+  // their name through keyed tokens of its characters and pairs (name_tokens), not the name.
+  '2026-12-09T0301_recognition_learner_keys': {
+    up: [
+      ...learnerKeyTablesV1,
+      `alter table learner add column personal_sealed text`,
+      `alter table learner add column name_tokens text[] not null default '{}'`,
+      `create index learner_name_tokens on learner using gin (name_tokens)`,
+      `drop index learner_name`,
+      `alter table application add column statement_sealed text`,
+      `alter table evidence add column filename_sealed text`,
+      `alter table application_trail add column reason_sealed text`,
+    ],
   },
 }

@@ -1,6 +1,6 @@
 import type { ApplicationOrigin, ApplicationStatus } from '@creditbank/contracts'
 import type { EventTables } from '@creditbank/events'
-import type { IdempotencyTables } from '@creditbank/service-kit'
+import type { IdempotencyTables, LearnerKeyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
@@ -107,7 +107,10 @@ export interface ApplicationTable {
   step_org_id: string | null
   step_region: string | null
   step_alliance_id: string | null
+  /** Cleared at start since per-learner keys (decision 0730): the statement is `statement_sealed`. */
   statement: string | null
+  /** The learner's statement, sealed under their key. */
+  statement_sealed: string | null
   opened_by: string
   opened_on: string
   counted_on: string
@@ -124,14 +127,22 @@ export interface EvidenceTable {
   learner_id: string
   media_type: string | null
   size_bytes: number | null
+  /** Cleared at start since per-learner keys (decision 0730): the name is `filename_sealed`. */
   filename: string | null
+  /** The file's name (portfolio's answer), sealed under the learner's key. */
+  filename_sealed: string | null
 }
 
 export interface LearnerTable {
   id: string
   account_no: string
+  /** Cleared at start since per-learner keys (decision 0730): see `personal_sealed`. */
   name: string | null
   national_id_masked: string | null
+  /** `{name, nationalIdMasked}` as JSON, sealed under the learner's key. */
+  personal_sealed: string | null
+  /** The name's search tokens (domain/personal.ts `nameTokens`); empty once erased. */
+  name_tokens: Generated<string[]>
   /** Set by the learner's erasure: nothing personal is written for them again. */
   erased_at: Timestamp | null
 }
@@ -153,7 +164,10 @@ export interface ApplicationTrailTable {
   actor_org_id: string | null
   action: string
   step: number | null
+  /** The system's own words (fixed text with codes and ids); a person's words are `reason_sealed`. */
   reason: string | null
+  /** What a reviewer or the learner wrote, sealed under the learner's key (decision 0730). */
+  reason_sealed: string | null
 }
 
 export interface SourceUseTable {
@@ -193,7 +207,7 @@ export interface TuitionScheduleVersionTable {
   created_by: string
 }
 
-export interface RecognitionDB extends EventTables, IdempotencyTables {
+export interface RecognitionDB extends EventTables, IdempotencyTables, LearnerKeyTables {
   organization: OrganizationTable
   alliance: AllianceTable
   alliance_member: AllianceMemberTable

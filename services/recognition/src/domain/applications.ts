@@ -28,6 +28,7 @@ import type { EntryRow } from '../db/projection.repository.js'
 import type { RecognitionDB, SourceUseTable } from '../db/schema.js'
 import { recognitionErrors } from './errors.js'
 import { baseCredits, type CountedApplication, evaluateLimits, type Refusal } from './limits.js'
+import { type RecognitionPersonal, sealForLearner } from './personal.js'
 import type { ActiveRule, OutcomeFacts } from './rule-index.js'
 import type { ReviewStep } from './rule-spec.js'
 import {
@@ -93,7 +94,8 @@ export interface OpenArgs {
   programCode: string
   origin: 'rule' | 'learner'
   openedBy: string
-  statement: string | null
+  /** The learner's statement, sealed under their key by the caller (null from the rule worker). */
+  statementSealed: string | null
   sourceEntryIds: string[]
   /** The learner's evidence files named by the application (checked by the caller). */
   evidenceIds?: string[]
@@ -160,7 +162,8 @@ export function planUnderRule(
       steps: JSON.stringify(steps),
       due_days: dueDays,
       ...stepColumns(steps[0], dueDays, a.now),
-      statement: a.statement,
+      statement: null,
+      statement_sealed: a.statementSealed,
       opened_by: a.openedBy,
       opened_on: day,
       counted_on: a.outcome.occurredOn,
@@ -267,7 +270,7 @@ async function approve(
   trx: Transaction<RecognitionDB>,
   app: ApplicationRow,
   actor: string,
-  reason: string,
+  reasonSealed: string | null,
   step: number | null,
   publish: Publish<RecognitionEventType>,
   actorOrgId: string | null = null,
@@ -283,7 +286,15 @@ async function approve(
       step_alliance_id: null,
     })
   await addTrail(trx, [
-    { application_id: app.id, actor, actor_org_id: actorOrgId, action: 'approved', step, reason },
+    {
+      application_id: app.id,
+      actor,
+      actor_org_id: actorOrgId,
+      action: 'approved',
+      step,
+      reason: null,
+      reason_sealed: reasonSealed,
+    },
   ])
   await publish(trx, [approvedEvent(app)])
 }
@@ -324,6 +335,7 @@ export async function decide(
   scope: ReviewerScope | null,
   body: { decision: 'approve' | 'reject'; reason: string },
   publish: Publish<RecognitionEventType>,
+  personal: RecognitionPersonal,
   now = new Date(),
 ) {
   const app = await findApplicationForUpdate(trx, id)
@@ -343,6 +355,8 @@ export async function decide(
     )
   if (may.code) throw recognitionErrors[may.code]()
   await lockLearner(trx, app.learner_id)
+  // The reviewer's words are about the learner's application: sealed under the learner's key.
+  const reasonSealed = await sealForLearner(trx, personal, app.learner_id, body.reason)
   const k = app.step ?? 1
   const steps = stepsOf(app)
   const decided = (
@@ -378,7 +392,8 @@ export async function decide(
         actor_org_id: p.org ?? null,
         action: 'rejected',
         step: k,
-        reason: body.reason,
+        reason: null,
+        reason_sealed: reasonSealed,
       },
     ])
     await publish(trx, [
@@ -416,14 +431,15 @@ export async function decide(
         actor_org_id: p.org ?? null,
         action: 'step_approved',
         step: k,
-        reason: body.reason,
+        reason: null,
+        reason_sealed: reasonSealed,
       },
     ])
     await publish(trx, [decided('in_review', k + 1, updated?.due_at ?? null)])
     return updated
   }
   await publish(trx, [decided('approved', null)])
-  await approve(trx, app, p.subject, body.reason, k, publish, p.org ?? null)
+  await approve(trx, app, p.subject, reasonSealed, k, publish, p.org ?? null)
   return (await findApplication(trx, app.id))!
 }
 
@@ -440,6 +456,7 @@ export async function appeal(
   p: Principal,
   reason: string,
   publish: Publish<RecognitionEventType>,
+  personal: RecognitionPersonal,
   now = new Date(),
 ) {
   const app = assertLearner(p, await findApplicationForUpdate(trx, id))
@@ -459,7 +476,14 @@ export async function appeal(
     ...stepColumns(stepsOf(app)[k - 1], app.due_days, now),
   })
   await addTrail(trx, [
-    { application_id: app.id, actor: p.subject, action: 'appealed', step: k, reason },
+    {
+      application_id: app.id,
+      actor: p.subject,
+      action: 'appealed',
+      step: k,
+      reason: null,
+      reason_sealed: await sealForLearner(trx, personal, app.learner_id, reason),
+    },
   ])
   await publish(trx, [
     {
@@ -484,6 +508,8 @@ async function close(
   actor: string,
   reason: string,
   publish: Publish<RecognitionEventType>,
+  /** The learner's words are sealed under their key; the system's fixed text stays clear. */
+  personal?: RecognitionPersonal,
 ) {
   const updated = await updateApplication(trx, app.id, {
     status: 'withdrawn',
@@ -493,7 +519,18 @@ async function close(
     step_alliance_id: null,
   })
   await addTrail(trx, [
-    { application_id: app.id, actor, action: 'withdrawn', step: app.step, reason },
+    {
+      application_id: app.id,
+      actor,
+      action: 'withdrawn',
+      step: app.step,
+      ...(personal
+        ? {
+            reason: null,
+            reason_sealed: await sealForLearner(trx, personal, app.learner_id, reason),
+          }
+        : { reason }),
+    },
   ])
   await publish(trx, [
     {
@@ -517,13 +554,14 @@ export async function withdraw(
   p: Principal,
   reason: string,
   publish: Publish<RecognitionEventType>,
+  personal: RecognitionPersonal,
 ) {
   const app = assertLearner(p, await findApplicationForUpdate(trx, id))
   if (!decidable.includes(app.status))
     throw recognitionErrors.RECOGNITION_TRANSITION_INVALID(
       `A ${app.status} application cannot be withdrawn`,
     )
-  return close(trx, app, 'learner', p.subject, reason, publish)
+  return close(trx, app, 'learner', p.subject, reason, publish, personal)
 }
 
 /**

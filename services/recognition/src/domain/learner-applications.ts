@@ -17,6 +17,7 @@ import type { RecognitionDB } from '../db/schema.js'
 import { lockLearner, openedEvent, openUnderRule, outcomeOf } from './applications.js'
 import { recognitionErrors } from './errors.js'
 import type { CountedApplication, Refusal } from './limits.js'
+import { type RecognitionPersonal, sealForLearner } from './personal.js'
 import type { RuleCache } from './rule-cache.js'
 
 type Db = Kysely<RecognitionDB>
@@ -84,6 +85,7 @@ export async function applyAsLearner(
   body: LearnerApplicationBody,
   cache: RuleCache,
   publish: Publish<RecognitionEventType>,
+  personal: RecognitionPersonal,
 ): Promise<ApplicationRow> {
   if (!p.learner)
     throw recognitionErrors.RECOGNITION_NOT_LEARNER('Your account is not linked to a learner yet')
@@ -100,6 +102,8 @@ export async function applyAsLearner(
       },
     ])
   }
+  // The learner's own words, sealed under their key (null once erased: nothing is stored again).
+  const statementSealed = await sealForLearner(trx, personal, learnerId, body.statement)
   const now = new Date()
   const primary = outcomeOf(entries[0]!)
   const counted = (await activeApplications(
@@ -119,7 +123,7 @@ export async function applyAsLearner(
       programCode: body.programCode,
       origin: 'learner',
       openedBy: p.subject,
-      statement: body.statement ?? null,
+      statementSealed,
       sourceEntryIds: body.sourceEntryIds,
       evidenceIds,
       counted,
@@ -175,7 +179,8 @@ export async function applyAsLearner(
     step_org_id: body.targetOrgId,
     step_region: null,
     step_alliance_id: null,
-    statement: body.statement ?? null,
+    statement: null,
+    statement_sealed: statementSealed,
     evidence_ids: evidenceIds,
     opened_by: p.subject,
     opened_on: chinaDate(now),

@@ -1,17 +1,20 @@
 import type { Principal } from '@creditbank/auth'
+import { openFor } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import type { ApplicationRow } from '../db/application.repository.js'
 import { type EntryRow, findEntries } from '../db/projection.repository.js'
 import type { RecognitionDB } from '../db/schema.js'
+import { openLearner } from './personal.js'
 import { currentStep, decisionFor, type ReviewerScope } from './scope.js'
-import type { ReviewContext, TrailRow } from './views.js'
+import type { EvidenceShown, LearnerShown, ReviewContext, TrailRow } from './views.js'
 
 type Db = Kysely<RecognitionDB>
 
 /**
  * The reviewer's context of a page of applications in four round trips whatever its size: the
  * learners, the source entries, the evidence files and the organizations the current steps name
- * (for escalation), then the caller's decision for each.
+ * (for escalation), then the caller's decision for each. The names and masked numbers and the
+ * files' names open under the learners' `keys` (read once for the page by the caller).
  */
 export async function reviewContexts(
   db: Db,
@@ -19,6 +22,7 @@ export async function reviewContexts(
   scope: ReviewerScope | null,
   apps: readonly ApplicationRow[],
   trails: readonly TrailRow[],
+  keys: Map<string, Buffer>,
   now = Date.now(),
 ): Promise<Map<string, ReviewContext>> {
   const learnerIds = [...new Set(apps.map((a) => a.learner_id))]
@@ -27,23 +31,35 @@ export async function reviewContexts(
   const stepOrgs = [
     ...new Set(apps.flatMap((a) => (currentStep(a)?.orgId ? [currentStep(a)!.orgId!] : []))),
   ]
-  const [learners, entries, evidence, orgs] = await Promise.all([
+  const [learnerRows, entries, evidenceRows, orgs] = await Promise.all([
     learnerIds.length
       ? db
           .selectFrom('learner')
-          .select(['id', 'account_no', 'name', 'national_id_masked'])
+          .select(['id', 'account_no', 'name', 'national_id_masked', 'personal_sealed'])
           .where('id', 'in', learnerIds)
           .execute()
       : [],
     findEntries(db, entryIds),
     evidenceIds.length
-      ? db.selectFrom('evidence').selectAll().where('id', 'in', evidenceIds).execute()
+      ? db
+          .selectFrom('evidence')
+          .select(['id', 'learner_id', 'media_type', 'size_bytes', 'filename', 'filename_sealed'])
+          .where('id', 'in', evidenceIds)
+          .execute()
       : [],
     stepOrgs.length
       ? db.selectFrom('organization').selectAll().where('id', 'in', stepOrgs).execute()
       : [],
   ])
   const lower = (s: string) => s.toLowerCase()
+  const learners: LearnerShown[] = learnerRows.map(({ personal_sealed, ...l }) => {
+    if (!personal_sealed) return l
+    const p = openLearner(keys.get(lower(l.id)), personal_sealed)
+    return { ...l, name: p.name, national_id_masked: p.nationalIdMasked }
+  })
+  const evidence: EvidenceShown[] = evidenceRows.map(({ learner_id, filename_sealed, ...e }) =>
+    filename_sealed ? { ...e, filename: openFor(keys.get(lower(learner_id)), filename_sealed) } : e,
+  )
   const out = new Map<string, ReviewContext>()
   for (const a of apps) {
     const step = currentStep(a)

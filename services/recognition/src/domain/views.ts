@@ -1,11 +1,15 @@
 import { creditUnits, showCredits } from '@creditbank/contracts'
+import { openFor } from '@creditbank/service-kit'
 import type { ApplicationRow } from '../db/application.repository.js'
 import type { EntryRow } from '../db/projection.repository.js'
 import type { EvidenceTable, LearnerTable } from '../db/schema.js'
 import { DECISIONS, type DecisionBar } from './scope.js'
 
-/** What reviewers are shown of a learner (from accounts, decision 0540). */
-type LearnerShown = Pick<LearnerTable, 'id' | 'account_no' | 'name' | 'national_id_masked'>
+/** What reviewers are shown of a learner (from accounts, decision 0540), opened under their key. */
+export type LearnerShown = Pick<LearnerTable, 'id' | 'account_no' | 'name' | 'national_id_masked'>
+
+/** An evidence file as reviewers see it, its name opened under the learner's key. */
+export type EvidenceShown = Pick<EvidenceTable, 'id' | 'media_type' | 'size_bytes' | 'filename'>
 
 /**
  * What a reviewer needs beside the application itself (decision 0540): who the learner is, the
@@ -14,7 +18,7 @@ type LearnerShown = Pick<LearnerTable, 'id' | 'account_no' | 'name' | 'national_
 export interface ReviewContext {
   learner: LearnerShown | undefined
   entries: EntryRow[]
-  evidence: EvidenceTable[]
+  evidence: EvidenceShown[]
   decision: { allowed: boolean; code: DecisionBar | null; escalated: boolean }
 }
 
@@ -82,7 +86,15 @@ export interface TrailRow {
   action: string
   step: number | null
   reason: string | null
+  reason_sealed?: string | null
 }
+
+/** A value sealed under the learner's key, opened; a row written before the keys shows its clear value. */
+const opened = (
+  key: Buffer | undefined,
+  sealed: string | null | undefined,
+  clear: string | null,
+) => (sealed ? openFor(key, sealed) : clear)
 
 const REVIEWER_ACTIONS = DECISIONS
 
@@ -101,7 +113,13 @@ function byOf(a: ApplicationRow, t: TrailRow) {
   return { role: 'learner' as const, orgId: null }
 }
 
-export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], now = Date.now()) {
+/** `key` is the learner's (absent once erased): the statement and the people's reasons open under it. */
+export function applicationView(
+  a: ApplicationRow,
+  trail: readonly TrailRow[],
+  key: Buffer | undefined,
+  now = Date.now(),
+) {
   const dueAt = a.due_at ? new Date(a.due_at) : null
   return {
     id: a.id,
@@ -129,7 +147,7 @@ export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], n
     steps: a.steps as { role: string; orgId?: string; regionCode?: string; allianceId?: string }[],
     dueAt: dueAt ? dueAt.toISOString() : null,
     overdue: dueAt !== null && dueAt.getTime() < now,
-    statement: a.statement,
+    statement: opened(key, a.statement_sealed, a.statement),
     flags: a.flags,
     recognizedEntryId: a.recognized_entry_id,
     createdAt: new Date(a.created_at).toISOString(),
@@ -140,7 +158,7 @@ export function applicationView(a: ApplicationRow, trail: readonly TrailRow[], n
       by: byOf(a, t),
       action: t.action,
       step: t.step,
-      reason: t.reason,
+      reason: opened(key, t.reason_sealed, t.reason),
     })),
   }
 }

@@ -41,6 +41,7 @@ import {
 } from '../domain/applications.js'
 import { eraseAndReport } from '../domain/erasure.js'
 import type { CountedApplication } from '../domain/limits.js'
+import { type RecognitionPersonal, sealLearner, sealOrNull } from '../domain/personal.js'
 import type { RuleCache } from '../domain/rule-cache.js'
 import type { Match, OutcomeFacts } from '../domain/rule-index.js'
 
@@ -75,7 +76,7 @@ async function openEach(
       programCode: m.programCode,
       origin: 'rule',
       openedBy: 'system',
-      statement: null,
+      statementSealed: null,
       sourceEntryIds: [outcome.entryId],
       counted: list,
       now,
@@ -131,7 +132,7 @@ async function openSetwise(
         programCode: m.programCode,
         origin: 'rule',
         openedBy: 'system',
-        statement: null,
+        statementSealed: null,
         sourceEntryIds: [outcome.entryId],
         counted: list,
         now,
@@ -231,6 +232,7 @@ async function outcomesPosted(
 export function workerHandlers(
   cache: RuleCache,
   publish: Publish<RecognitionEventType>,
+  personal: RecognitionPersonal,
   stats: WorkerStats = { opened: 0, refused: 0, duplicates: 0 },
 ): EventHandlers<RecognitionDB> {
   return {
@@ -298,14 +300,14 @@ export function workerHandlers(
         learner_id: event.data.learnerId,
         media_type: event.data.mediaType,
         size_bytes: event.data.sizeBytes,
-        filename: null,
       })
     },
 
     // Who the learner is, for the reviewers of their applications (decision 0540): the events name
     // no one (decision 0730); `learnerNames` asks accounts for the name and masked number.
     // Erasure and correction of a learner's personal data (decision 0730).
-    'accounts.learner.erased': (trx, event) => eraseAndReport(trx, event.data.learnerId, publish),
+    'accounts.learner.erased': (trx, event) =>
+      eraseAndReport(trx, event.data.learnerId, publish, personal),
     'accounts.learner.corrected': async () => {},
     'accounts.learner.opened': async (trx, event) => {
       const d = event.data
@@ -338,14 +340,31 @@ export function workerHandlers(
 /**
  * The consumer's `around`: the names and masked numbers of the learners a batch opens or
  * corrects, asked of accounts once for the batch (events carry none, decision 0730) and written
- * after its events; an erased learner's are null.
+ * after its events, sealed under each learner's key with the name's search tokens: the keys in one
+ * statement, the rows in one. An erased learner's are null (accounts answers nulls, and a learner
+ * recognition erased has no key), with no tokens.
  */
-export function learnerNames(source: LearnerPersonalSource) {
+export function learnerNames(source: LearnerPersonalSource, personal: RecognitionPersonal) {
   return learnerPersonalStep<RecognitionDB>(source, async (trx, people) => {
+    const named = people.filter((p) => p.name !== null || p.nationalIdMasked !== null)
+    const keys = await personal.keys.ensureMany(
+      trx,
+      named.map((p) => p.learnerId),
+    )
+    const rows = people.map((p) => {
+      const key = keys.get(p.learnerId.toLowerCase())
+      const shown = key && (p.name !== null || p.nationalIdMasked !== null)
+      return {
+        id: p.learnerId,
+        sealed: shown ? sealLearner(key, p) : null,
+        tokens: shown && p.name ? `{${personal.nameTokens(p.name).join(',')}}` : '{}',
+      }
+    })
     await sql`update ${sql.table(`${SCHEMA}.learner`)} l
-      set name = v.name, national_id_masked = v.masked
-      from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[],
-        ${people.map((p) => p.nationalIdMasked)}::text[]) v(id, name, masked)
+      set personal_sealed = v.sealed, name_tokens = v.tokens::text[],
+        name = null, national_id_masked = null
+      from unnest(${rows.map((r) => r.id)}::uuid[], ${rows.map((r) => r.sealed)}::text[],
+        ${rows.map((r) => r.tokens)}::text[]) v(id, sealed, tokens)
       where l.id = v.id`.execute(trx)
   })
 }
@@ -353,13 +372,32 @@ export function learnerNames(source: LearnerPersonalSource) {
 /**
  * The consumer's step for evidence files' names, which reviewers see (decision 0540): asked of
  * portfolio once for the batch's `portfolio.evidence.added` events (they carry none, decision
- * 0730) and written after its events; a deleted or erased file's is null, and nothing is
- * written for a learner recognition has erased (portfolio may not have done its part yet).
+ * 0730) and written after its events, sealed under the file's learner's key (the files' learners
+ * read in one statement, their keys made in one, the rows written in one); a deleted or erased
+ * file's is null, and nothing is written for a learner recognition has erased (portfolio may not
+ * have done its part yet; such a learner has no key either).
  */
-export function evidenceFileNames(source: EvidenceNameSource) {
+export function evidenceFileNames(source: EvidenceNameSource, personal: RecognitionPersonal) {
   return evidenceNameStep<RecognitionDB>(source, async (trx, names) => {
-    await sql`update ${sql.table(`${SCHEMA}.evidence`)} e set filename = v.filename
-      from unnest(${names.map((n) => n.evidenceId)}::uuid[], ${names.map((n) => n.filename)}::text[]) v(id, filename)
+    const named = names.filter((n) => n.filename !== null).map((n) => n.evidenceId)
+    const owners = named.length
+      ? await trx
+          .selectFrom('evidence as e')
+          .leftJoin('learner as l', 'l.id', 'e.learner_id')
+          .select(['e.id', 'e.learner_id'])
+          .where('e.id', 'in', named)
+          .where('l.erased_at', 'is', null)
+          .execute()
+      : []
+    const ownerOf = new Map(owners.map((o) => [o.id.toLowerCase(), o.learner_id]))
+    const keys = await personal.keys.ensureMany(trx, [...ownerOf.values()])
+    const sealed = names.map((n) => {
+      const owner = ownerOf.get(n.evidenceId.toLowerCase())
+      return sealOrNull(owner ? keys.get(owner.toLowerCase()) : null, n.filename)
+    })
+    await sql`update ${sql.table(`${SCHEMA}.evidence`)} e
+      set filename_sealed = v.sealed, filename = null
+      from unnest(${names.map((n) => n.evidenceId)}::uuid[], ${sealed}::text[]) v(id, sealed)
       where e.id = v.id and not exists (
         select 1 from ${sql.table(`${SCHEMA}.learner`)} l
         where l.id = e.learner_id and l.erased_at is not null)`.execute(trx)

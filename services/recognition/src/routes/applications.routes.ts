@@ -1,7 +1,13 @@
 import { type Principal, principalOf, requireAuth, requireRole } from '@creditbank/auth'
 import { Id, now, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
-import { decodeCursor, encodeCursor, idempotent, recordLearnerReads } from '@creditbank/service-kit'
+import {
+  decodeCursor,
+  encodeCursor,
+  idempotent,
+  openFor,
+  recordLearnerReads,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import { type Kysely, sql } from 'kysely'
 import Type from 'typebox'
@@ -17,6 +23,7 @@ import type { RecognitionDB } from '../db/schema.js'
 import { appeal, decide, withdraw } from '../domain/applications.js'
 import { recognitionErrors } from '../domain/errors.js'
 import { applyAsLearner } from '../domain/learner-applications.js'
+import { keysOf, moreKeys, openLearner, type RecognitionPersonal } from '../domain/personal.js'
 import { reviewContexts } from '../domain/review-context.js'
 import type { RuleCache } from '../domain/rule-cache.js'
 import type { RuleSpec } from '../domain/rule-spec.js'
@@ -39,6 +46,7 @@ export async function applicationRoutes(
   app: FastifyInstance,
   svc: RecognitionContext,
   cache: RuleCache,
+  personal: RecognitionPersonal,
 ) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const db = svc.db
@@ -52,8 +60,64 @@ export async function applicationRoutes(
   ) => {
     const trail = await trailsOf(trx, [row.id])
     const s = scope === undefined ? await reviewerScope(trx, p) : scope
-    const c = (await reviewContexts(trx, p, s, [row], trail)).get(row.id)!
-    return { ...applicationView(row, trail), ...contextView(row, c) }
+    const keys = await keysOf(trx, personal, [row.learner_id])
+    const c = (await reviewContexts(trx, p, s, [row], trail, keys)).get(row.id)!
+    return {
+      ...applicationView(row, trail, keys.get(row.learner_id.toLowerCase())),
+      ...contextView(row, c),
+    }
+  }
+
+  /**
+   * A search by part of the learner's name (decision 0542) in the order and pages of the list:
+   * the query's tokens find the candidates (`listApplications`), whose names are then opened and
+   * kept only when they hold the query as it was typed (as `position` did before the names were
+   * sealed), or their account number is the query. A page whose candidates were dropped reads on,
+   * at most SEARCH_ROUNDS pages of candidates per request; past that the page is shorter and its
+   * cursor goes on from the last candidate read.
+   */
+  const SEARCH_ROUNDS = 5
+  const searchByLearner = async (f: ListFilter & { learner: { text: string } }) => {
+    const { text } = f.learner
+    const page: ApplicationRow[] = []
+    let keys = new Map<string, Buffer>()
+    let after = f.after
+    for (let round = 0; ; round++) {
+      const rows = await listApplications(db, { ...f, ...(after ? { after } : {}) })
+      const ids = [...new Set(rows.map((r) => r.learner_id.toLowerCase()))]
+      keys = await moreKeys(db, personal, keys, ids)
+      const learners = ids.length
+        ? await db
+            .selectFrom('learner')
+            .select(['id', 'account_no', 'personal_sealed'])
+            .where('id', 'in', ids)
+            .execute()
+        : []
+      const found = new Set(
+        learners
+          .filter(
+            (l) =>
+              l.account_no === text ||
+              (openLearner(keys.get(l.id.toLowerCase()), l.personal_sealed).name ?? '').includes(
+                text,
+              ),
+          )
+          .map((l) => l.id.toLowerCase()),
+      )
+      for (const r of rows) {
+        if (!found.has(r.learner_id.toLowerCase())) continue
+        page.push(r)
+        if (page.length > f.limit)
+          return { page: page.slice(0, f.limit), last: page[f.limit - 1], keys }
+      }
+      const read = rows[rows.length - 1]
+      if (rows.length <= f.limit || !read) return { page, last: undefined, keys }
+      if (round + 1 === SEARCH_ROUNDS) return { page, last: read, keys }
+      after = {
+        dueAt: f.queue && read.due_at ? new Date(read.due_at).toISOString() : null,
+        id: read.id,
+      }
+    }
   }
 
   r.post(
@@ -70,7 +134,7 @@ export async function applicationRoutes(
     async (request, reply) => {
       const p = principalOf(request)
       const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const row = await applyAsLearner(trx, p, request.body, cache, svc.events.write)
+        const row = await applyAsLearner(trx, p, request.body, cache, svc.events.write, personal)
         return { status: 201, body: await view(row, p, trx, null) }
       })
       svc.events.committed()
@@ -120,7 +184,9 @@ export async function applicationRoutes(
       const f: ListFilter = {
         limit,
         ...(q.status ? { status: q.status } : {}),
-        ...(q.learner?.trim() ? { learner: q.learner.trim() } : {}),
+        ...(q.learner?.trim()
+          ? { learner: { text: q.learner.trim(), tokens: personal.nameTokens(q.learner.trim()) } }
+          : {}),
         ...(q.rule ? { ruleCode: q.rule } : {}),
         ...(q.from ? { from: q.from } : {}),
         ...(q.to ? { to: q.to } : {}),
@@ -162,18 +228,32 @@ export async function applicationRoutes(
           return { items: [], nextCursor: null }
         }
       }
-      const rows = await listApplications(db, f)
-      const more = rows.length > limit
-      const page = more ? rows.slice(0, limit) : rows
+      let page: ApplicationRow[]
+      let last: ApplicationRow | undefined
+      let keys = new Map<string, Buffer>()
+      if (f.learner) ({ page, last, keys } = await searchByLearner({ ...f, learner: f.learner }))
+      else {
+        const rows = await listApplications(db, f)
+        page = rows.length > limit ? rows.slice(0, limit) : rows
+        last = rows.length > limit ? page[page.length - 1] : undefined
+      }
       const trails = await trailsOf(
         db,
         page.map((a) => a.id),
       )
-      const contexts = await reviewContexts(db, p, scope, page, trails)
+      // The page's learners' keys in one read: names, statements, reasons and file names open under them.
+      keys = await moreKeys(
+        db,
+        personal,
+        keys,
+        page.map((a) => a.learner_id),
+      )
+      const contexts = await reviewContexts(db, p, scope, page, trails, keys)
       const items = page.map((a) => ({
         ...applicationView(
           a,
           trails.filter((t) => t.application_id === a.id),
+          keys.get(a.learner_id.toLowerCase()),
         ),
         ...contextView(a, contexts.get(a.id)!),
       }))
@@ -185,7 +265,6 @@ export async function applicationRoutes(
         page.map((a) => a.learner_id),
         'applications',
       )
-      const last = more ? page[page.length - 1] : undefined
       const nextCursor = last
         ? encodeCursor(
             q.queue === 'mine'
@@ -245,7 +324,15 @@ export async function applicationRoutes(
         .transaction()
         .execute(async (trx) =>
           view(
-            await decide(trx, request.params.id, p, scope, request.body, svc.events.write),
+            await decide(
+              trx,
+              request.params.id,
+              p,
+              scope,
+              request.body,
+              svc.events.write,
+              personal,
+            ),
             p,
             trx,
             scope,
@@ -357,15 +444,25 @@ export async function applicationRoutes(
         .selectFrom('evidence_read as r')
         .leftJoin('evidence as e', 'e.id', 'r.evidence_id')
         .leftJoin('staff_user as u', (j) => j.on(sql<boolean>`u.id::text = r.actor`))
-        .select(['r.evidence_id', 'r.actor', 'r.org_id', 'r.at', 'e.filename', 'u.username'])
+        .select([
+          'r.evidence_id',
+          'r.actor',
+          'r.org_id',
+          'r.at',
+          'e.filename',
+          'e.filename_sealed',
+          'u.username',
+        ])
         .where('r.application_id', '=', row.id)
         .orderBy('r.seq', 'desc')
         .limit(500)
         .execute()
+      // The files are the application's learner's: their names open under that one key.
+      const key = (await keysOf(db, personal, [row.learner_id])).get(row.learner_id.toLowerCase())
       return {
         items: reads.map((x) => ({
           evidenceId: x.evidence_id,
-          filename: x.filename ?? null,
+          filename: x.filename_sealed ? openFor(key, x.filename_sealed) : (x.filename ?? null),
           readAt: new Date(x.at).toISOString(),
           reader: {
             userId: x.actor,
@@ -396,7 +493,14 @@ export async function applicationRoutes(
         .transaction()
         .execute(async (trx) =>
           view(
-            await appeal(trx, request.params.id, p, request.body.reason, svc.events.write),
+            await appeal(
+              trx,
+              request.params.id,
+              p,
+              request.body.reason,
+              svc.events.write,
+              personal,
+            ),
             p,
             trx,
             null,
@@ -425,7 +529,14 @@ export async function applicationRoutes(
         .transaction()
         .execute(async (trx) =>
           view(
-            await withdraw(trx, request.params.id, p, request.body.reason, svc.events.write),
+            await withdraw(
+              trx,
+              request.params.id,
+              p,
+              request.body.reason,
+              svc.events.write,
+              personal,
+            ),
             p,
             trx,
             null,

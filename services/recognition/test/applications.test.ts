@@ -332,7 +332,17 @@ t.test(
       payload: withAward,
     })
     t.equal(replay.headers['idempotency-replayed'], 'true')
-    t.equal(replay.json().id, opened.json().id)
+    t.same(replay.json(), opened.json(), 'the replay answers as the request did')
+    const remembered = await r.db
+      .selectFrom('idempotency_key')
+      .select('body')
+      .where('key', '=', key['idempotency-key'])
+      .executeTakeFirstOrThrow()
+    t.same(
+      JSON.parse(String(remembered.body)),
+      { id: opened.json().id },
+      'only the id is remembered: no statement waits in the clear',
+    )
     const dup = await app.inject({
       method: 'POST',
       url: '/v1/applications',

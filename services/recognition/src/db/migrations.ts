@@ -259,4 +259,13 @@ export const migrations: Migrations = {
       `alter table application_trail add column reason_sealed text`,
     ],
   },
+  // Answers remembered before an application's replay was rebuilt from its id held the learner's
+  // name, statement and file names in the clear: cut to the id (decision 0730).
+  '2026-12-09T0302_recognition_remembered_applications_by_id': {
+    up: [
+      `update idempotency_key set body = jsonb_build_object('id', body::jsonb -> 'id')::text
+        where body like '{%"statement"%'
+          and body::jsonb ?& array['id', 'learnerId', 'origin', 'statement']`,
+    ],
+  },
 }

@@ -133,10 +133,24 @@ export async function applicationRoutes(
     },
     async (request, reply) => {
       const p = principalOf(request)
-      const out = await idempotent(db, request, reply, p.subject, async (trx) => {
-        const row = await applyAsLearner(trx, p, request.body, cache, svc.events.write, personal)
-        return { status: 201, body: await view(row, p, trx, null) }
-      })
+      // A replay shows the application as it is now: the remembered answer is its id alone, so no
+      // name, statement or file name waits in the clear for the key's expiry (decision 0730).
+      const out = await idempotent(
+        db,
+        request,
+        reply,
+        p.subject,
+        async (trx) => {
+          const row = await applyAsLearner(trx, p, request.body, cache, svc.events.write, personal)
+          return { status: 201, body: await view(row, p, trx, null) }
+        },
+        (body) => ({ id: body.id }),
+        async (remembered, trx) => {
+          const row = await findApplication(trx, (remembered as { id: string }).id)
+          if (!row) throw recognitionErrors.RECOGNITION_APPLICATION_NOT_FOUND()
+          return view(row, p, trx, null)
+        },
+      )
       svc.events.committed()
       return out
     },

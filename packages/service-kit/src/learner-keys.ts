@@ -73,9 +73,10 @@ export class LearnerKeys {
    * or opened. When some rows were there already (a key made before, a tombstone, or a concurrent
    * first use that committed while this insert waited on it), the keys are read in a second
    * statement — under read committed it sees the winner's row, so both transactions use one key.
+   * The rows go in sorted, so two transactions making keys for the same learners cannot deadlock.
    */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
-    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))]
+    const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))].sort()
     if (ids.length === 0) return new Map()
     const { keys, rows } = this.forNew(ids)
     let stored = 0

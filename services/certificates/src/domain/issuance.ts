@@ -398,10 +398,9 @@ async function sealedForHolders(
   rows: NewCertificateRow[],
   names: string[],
 ): Promise<NewCertificateRow[]> {
-  // In one order: two batches making keys for the same new holders cannot deadlock on them.
   const byLearner = await keys.learners.ensureMany(
     trx,
-    rows.map((r) => r.learner_id.toLowerCase()).sort(),
+    rows.map((r) => r.learner_id),
   )
   return rows.map((r, i) => {
     const key = byLearner.get(r.learner_id.toLowerCase())

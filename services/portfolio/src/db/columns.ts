@@ -1,6 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
 import { eventTableColumns } from '@creditbank/events'
-import { idempotencyTableColumns } from '@creditbank/service-kit'
+import { idempotencyTableColumns, learnerKeyTableColumns } from '@creditbank/service-kit'
 import type { PortfolioDB } from './schema.js'
 
 /**
@@ -12,6 +12,7 @@ import type { PortfolioDB } from './schema.js'
 export const portfolioColumns: SchemaColumns<PortfolioDB> = {
   ...eventTableColumns,
   ...idempotencyTableColumns,
+  ...learnerKeyTableColumns,
   application_watch: {
     application_id: ['uuid', false],
     learner_id: ['uuid', false],
@@ -43,6 +44,8 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     size_bytes: ['integer', false],
     created_by: ['text', false],
     created_at: ['timestamptz', false],
+    filename_sealed: ['text', true],
+    content_sealed: ['bytea', true],
   },
   evidence_blob: {
     sha256: ['char', false],
@@ -63,6 +66,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     account_no: ['text', false],
     opened_at: ['timestamptz', false],
     name: ['text', true],
+    name_sealed: ['text', true],
   },
   notification: {
     id: ['uuid', false],

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { EVIDENCE_COLUMNS } from './evidence.repository.js'
 import type { PortfolioDB } from './schema.js'
 
 // What portfolio itself holds about one learner, for the copy of all their data (decision 0721).
@@ -30,7 +31,7 @@ export function shareAccessRows(db: Kysely<PortfolioDB>, learnerId: string, limi
 export function evidenceRows(db: Kysely<PortfolioDB>, learnerId: string, limit: number) {
   return db
     .selectFrom('evidence')
-    .selectAll()
+    .select(EVIDENCE_COLUMNS)
     .where('learner_id', '=', learnerId)
     .orderBy('id')
     .limit(limit + 1)

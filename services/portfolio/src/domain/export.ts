@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AppError } from '@creditbank/contracts'
+import type { LearnerKeys } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
-import { readBlob } from '../db/evidence.repository.js'
 import {
   allNotificationRows,
   evidenceRows,
@@ -14,7 +14,7 @@ import type { PortfolioDB } from '../db/schema.js'
 import { findLearner, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueClr } from './credentials.js'
 import { portfolioErrors } from './errors.js'
-import { evidenceView } from './evidence.js'
+import { evidenceView, openEvidenceContent, withNames } from './evidence.js'
 import { describe, readme } from './export-readme.js'
 import { EXPORT_LIMITS, type RemoteParts } from './export-sources.js'
 import { buildRecord, storeRecord } from './record.js'
@@ -42,10 +42,14 @@ const EXTENSIONS: Record<string, string> = {
 }
 
 /** What portfolio holds itself: timeline, evidence, shares and their accesses, notifications, credentials, records. */
-async function localParts(db: Kysely<PortfolioDB>, learnerId: string) {
+async function localParts(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId: string) {
   const max = EXPORT_LIMITS.listMaxItems
   const timeline = bounded(await timelineRows(db, learnerId, { limit: max }), 'timeline items')
-  const evidence = bounded(await evidenceRows(db, learnerId, max), 'evidence files')
+  const evidence = await withNames(
+    db,
+    keys,
+    bounded(await evidenceRows(db, learnerId, max), 'evidence files'),
+  )
   const shares = bounded(await shareRows(db, learnerId, max), 'shares')
   const accesses = bounded(await shareAccessRows(db, learnerId, max), 'share accesses')
   const notifications = bounded(await allNotificationRows(db, learnerId, max), 'notifications')
@@ -90,7 +94,7 @@ async function localParts(db: Kysely<PortfolioDB>, learnerId: string) {
 /** The 学习成果证明 as the learner's page prints it (and kept, like every print, under its digest). */
 async function recordPdf(ctx: CredentialContext, learnerId: string) {
   const rows = await timelineRows(ctx.db, learnerId, { limit: 1_000 })
-  const body = await buildRecord(ctx.db, learnerId, rows, 'account')
+  const body = await buildRecord(ctx.db, ctx.keys, learnerId, rows, 'account')
   const { digest } = await storeRecord(ctx.db, learnerId, null, body)
   const { renderRecordPdf } = await import('./record-pdf.js')
   return renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
@@ -131,7 +135,7 @@ export async function exportParts(
   // credentials among those issued.
   const pdf = await recordPdf(ctx, learnerId)
   const clr = await clrOrNull(ctx, learnerId)
-  const local = await localParts(ctx.db, learnerId)
+  const local = await localParts(ctx.db, ctx.keys, learnerId)
   const records = bounded(await recordRows(ctx.db, learnerId, 1_000), 'printed records')
   const learner = await findLearner(ctx.db, learnerId)
 
@@ -173,7 +177,11 @@ export async function exportParts(
       bytes: null,
       size: e.size_bytes,
       compress: false,
-      load: () => readBlob(ctx.db, e.sha256),
+      load: async () => {
+        const bytes = await openEvidenceContent(ctx.db, ctx.keys, e)
+        if (!bytes) throw new Error(`evidence file ${e.id} did not open`)
+        return bytes
+      },
     })
 
   const total = entries.reduce((n, e) => n + e.size, 0)

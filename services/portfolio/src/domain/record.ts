@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
+import type { LearnerKeys } from '@creditbank/service-kit'
 import canonicalizeModule from 'canonicalize'
 import type { Kysely } from 'kysely'
 import type { PortfolioDB } from '../db/schema.js'
-import { findLearner, type TimelineRow } from '../db/timeline.repository.js'
+import type { TimelineRow } from '../db/timeline.repository.js'
 import { portfolioErrors } from './errors.js'
+import { learnerShown } from './personal.js'
 
 // RFC 8785 (JSON Canonicalization Scheme); the package is CommonJS with an ESM-style declaration.
 const canonicalize = ((canonicalizeModule as { default?: unknown }).default ??
@@ -100,16 +102,17 @@ export interface RecordBody {
 /** The record of an account (every active entry) or of a share (what it names), as printed today. */
 export async function buildRecord(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   rows: TimelineRow[],
   scope: RecordBody['scope'],
 ): Promise<RecordBody> {
-  const learner = await findLearner(db, learnerId)
+  const learner = await learnerShown(db, keys, learnerId)
   const today = chinaDate()
   return {
     v: 1,
     title: '学习成果证明',
-    learner: { name: learner?.name ?? null, accountNo: learner?.account_no ?? null },
+    learner: { name: learner?.name ?? null, accountNo: learner?.accountNo ?? null },
     scope,
     asOf: today,
     items: recordItems(rows, today)

@@ -14,9 +14,10 @@ import {
   logAccess,
   revokeShare,
 } from '../db/share.repository.js'
-import { existingRefIds, findLearner, timelineRows } from '../db/timeline.repository.js'
+import { existingRefIds, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueCredentialsFor } from './credentials.js'
 import { portfolioErrors } from './errors.js'
+import { learnerShown } from './personal.js'
 import { recordItems } from './record.js'
 import { itemView } from './timeline.js'
 
@@ -213,7 +214,7 @@ export async function openShared(
   const share = await accessShare(ctx.db, token, meta)
   const items = await sharedRows(ctx.db, share)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
-  const learner = await findLearner(ctx.db, share.learner_id)
+  const learner = await learnerShown(ctx.db, ctx.keys, share.learner_id)
   const verified = new Map(recordItems(items).map((i) => [i.ref, i]))
   return {
     share: {
@@ -222,7 +223,7 @@ export async function openShared(
       label: share.label,
       expiresAt: share.expires_at.toISOString(),
     },
-    learner: { accountNo: learner?.account_no ?? null, name: learner?.name ?? null },
+    learner: { accountNo: learner?.accountNo ?? null, name: learner?.name ?? null },
     items: items.map((r) => {
       const v = verified.get(r.ref_id ?? r.event_id)
       return {

@@ -68,7 +68,7 @@ export async function recordRoutes(
     async (request, reply) => {
       assertSelf(principalOf(request), request.params.id, false)
       const rows = await timelineRows(db, request.params.id, { limit: 1_000 })
-      const body = await buildRecord(db, request.params.id, rows, 'account')
+      const body = await buildRecord(db, ctx.keys, request.params.id, rows, 'account')
       return sendPdf(reply, request.params.id, null, body)
     },
   )
@@ -93,7 +93,8 @@ export async function recordRoutes(
         userAgent: request.headers['user-agent'],
         ip: request.ip,
       })
-      const body = await buildRecord(db, share.learner_id, await sharedRows(db, share), 'share')
+      const rows = await sharedRows(db, share)
+      const body = await buildRecord(db, ctx.keys, share.learner_id, rows, 'share')
       return sendPdf(reply, share.learner_id, share.id, body)
     },
   )

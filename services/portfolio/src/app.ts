@@ -77,7 +77,7 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     startWorkers: o.startWorkers,
   })
   // Personal data written before per-learner keys is sealed under them before the first request.
-  await sealAtStartAll(svc.db, keys, app.log)
+  await sealAtStartAll(svc.db, keys, sealKey, app.log)
   const ctx: CredentialContext = {
     db: svc.db,
     issuers: new Issuers(sealKey),

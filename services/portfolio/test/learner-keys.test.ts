@@ -1,5 +1,5 @@
-import { createHash, randomUUID } from 'node:crypto'
-import { openBytesFor, openFor } from '@creditbank/service-kit'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
+import { encrypt, openBytesFor, openFor } from '@creditbank/service-kit'
 import { sql } from 'kysely'
 import t from 'tap'
 import { portfolioKeys } from '../src/domain/personal.js'
@@ -92,14 +92,28 @@ t.test('sealed at rest, shown as before', async (t) => {
   const evidence = res.json()
   t.equal(evidence.filename, fileName, 'the upload answers the name')
   t.equal((await upload(f.learnerId, png, 'image/png', 'again.png')).json().filename, fileName)
+  const label = `${NAME}给用人单位`
+  const sharePayload = {
+    scope: 'all',
+    label,
+    expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+  }
   const shared = (
     await app.inject({
       method: 'POST',
       url: '/v1/shares',
-      headers: me,
-      payload: { scope: 'all', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+      headers: { ...me, 'idempotency-key': 'keys-share-1' },
+      payload: sharePayload,
     })
   ).json()
+  t.equal(shared.label, label)
+  const printed = await app.inject({
+    method: 'GET',
+    url: `/v1/learners/${f.learnerId}/record.pdf`,
+    headers: me,
+  })
+  t.equal(printed.statusCode, 200)
+  const digest = String(printed.headers['x-record-digest'])
 
   t.same(await clearTextIn(NAME), [], 'no text column holds the name (nor the file’s name)')
   t.same(await clearBytesIn(png.subarray(8, 200)), [], 'no bytea column holds the file')
@@ -116,6 +130,30 @@ t.test('sealed at rest, shown as before', async (t) => {
   t.same(await names([evidence.id]), [{ evidenceId: evidence.id, filename: fileName }])
   const view = await app.inject({ method: 'GET', url: `/v1/shared/${shared.token}` })
   t.equal(view.json().learner.name, NAME, 'the shared view shows the name')
+  t.equal(view.json().share.label, label, 'and the label')
+  const mine = await app.inject({ method: 'GET', url: '/v1/shares', headers: me })
+  t.match(mine.json().items, [{ id: shared.id, label }], 'the learner’s shares show the label')
+  const link = await app.inject({
+    method: 'GET',
+    url: `/v1/shares/${shared.id}/link`,
+    headers: me,
+  })
+  t.equal(link.json().token, shared.token, 'the same link again')
+  const record = (await app.inject({ method: 'GET', url: `/v1/records/${digest}` })).json()
+  t.equal(record.record.learner.name, NAME, 'the printed record shows the name as printed')
+  t.equal(createHash('sha256').update(record.canonical, 'utf8').digest('hex'), digest)
+  const replay = await app.inject({
+    method: 'POST',
+    url: '/v1/shares',
+    headers: { ...me, 'idempotency-key': 'keys-share-1' },
+    payload: sharePayload,
+  })
+  t.match(
+    replay.json(),
+    { id: shared.id, label: null },
+    'a replay answers the share without the label',
+  )
+  t.same(await clearTextIn(NAME), [], 'still: no column holds the name, the label or the record')
 })
 
 t.test('backups included: copies taken before the erasure do not open after it', async (t) => {
@@ -138,10 +176,22 @@ t.test('backups included: copies taken before the erasure do not open after it',
       .executeTakeFirstOrThrow())!.name_sealed,
     content: evidence!.content_sealed,
     filename: evidence!.filename_sealed,
+    share: (await db
+      .selectFrom('share')
+      .select('personal_sealed')
+      .where('learner_id', '=', f.learnerId)
+      .executeTakeFirstOrThrow())!.personal_sealed,
+    record: (await db
+      .selectFrom('record')
+      .select('canonical_sealed')
+      .where('learner_id', '=', f.learnerId)
+      .executeTakeFirstOrThrow())!.canonical_sealed,
   }
   const before = await keys.get(db, f.learnerId)
   t.equal(openFor(before, backup.name), NAME, 'before: the backup’s copy opens')
   t.same(openBytesFor(before, backup.content), png)
+  t.match(openFor(before, backup.share), NAME)
+  t.match(openFor(before, backup.record), NAME)
 
   pf.accounts.erase(f.learnerId)
   await pf.apply({
@@ -163,15 +213,20 @@ t.test('backups included: copies taken before the erasure do not open after it',
     everyKey.map((k) => k.learner_id),
   )
   t.ok(held.size > 0, 'other learners’ keys are still there')
-  const opens = [...held.values()].filter((k) => {
+  const opens = (f: () => unknown) => {
     try {
-      return openFor(k, backup.name) !== null || openBytesFor(k, backup.content) !== null
+      return f() !== null
     } catch {
       return false
     }
-  })
-  t.equal(opens.length, 0, 'no key left opens the backup’s name or file')
-  t.equal(openFor(null, backup.filename), null)
+  }
+  const opened = [...held.values()].filter(
+    (k) =>
+      [backup.name, backup.filename, backup.share, backup.record].some((v) =>
+        opens(() => openFor(k, v)),
+      ) || opens(() => openBytesFor(k, backup.content)),
+  )
+  t.equal(opened.length, 0, 'no key left opens the backup’s name, file, file name, label or record')
 
   // accounts still answering a name (a race with its own erasure): nothing is sealed again.
   pf.accounts.name(f.learnerId, NAME)
@@ -249,16 +304,59 @@ t.test(
         })
         .execute()
 
+    // A share and a printed record as they were kept: the label clear, the token under the
+    // service key, the record's canonical form clear; and a share whose token does not open.
+    const first = people[0]!
+    const serviceKey = Buffer.from(SECRET_KEY, 'hex')
+    const token = randomBytes(32).toString('base64url')
+    const oldShares = [
+      { label: `${first.name}的旧分享`, token_sealed: encrypt(serviceKey, token), token },
+      {
+        label: null,
+        token_sealed: encrypt(randomBytes(32), 'x'.repeat(43)),
+        token: 'x'.repeat(43),
+      },
+    ].map((o) => ({ ...o, id: randomUUID() }))
+    for (const o of oldShares)
+      await db
+        .insertInto('share')
+        .values({
+          id: o.id,
+          learner_id: first.id,
+          token_hash: createHash('sha256').update(o.token, 'utf8').digest('hex'),
+          scope: 'all',
+          entry_ids: [],
+          label: o.label,
+          token_sealed: o.token_sealed,
+          expires_at: new Date(Date.now() + 86_400_000).toISOString(),
+          created_by: 'legacy',
+        })
+        .execute()
+    const canonical = JSON.stringify({
+      asOf: '2026-11-30',
+      items: [],
+      learner: { accountNo: `OLD${first.id.slice(0, 8)}`, name: first.name },
+      scope: 'account',
+      title: '学习成果证明',
+      v: 1,
+    })
+    const oldDigest = sha(Buffer.from(canonical))
+    await db
+      .insertInto('record')
+      .values({ digest: oldDigest, code: oldDigest.slice(0, 16), learner_id: first.id, canonical })
+      .execute()
+
     const logged: unknown[] = []
     const log = { info: () => {}, error: (...a: unknown[]) => logged.push(a) }
-    await sealAtStartAll(db, keys, log as never)
+    await sealAtStartAll(db, keys, Buffer.from(SECRET_KEY, 'hex'), log as never)
     t.same(
       (await clearTextIn('旧名')).sort(),
       ['evidence.filename'],
       'only the set-aside row keeps its clear name',
     )
-    t.equal(logged.length, 1, 'the set-aside row is logged')
+    t.equal(logged.length, 2, 'the set-aside rows are logged, the file and the share')
     t.match(JSON.stringify(logged), old.at(-1)!.id)
+    t.match(JSON.stringify(logged), oldShares[1]!.id)
     t.notOk(JSON.stringify(logged).includes('旧名'), 'by id, without its name')
     const blobs = await db.selectFrom('evidence_blob').select('sha256').execute()
     t.same(
@@ -268,8 +366,19 @@ t.test(
     )
     t.same(await clearBytesIn(pdf.subarray(0, 200)), [], 'no clear copy of the PDF is left')
 
-    // Shown as before: names, files, the names to recognition.
-    const first = people[0]!
+    // Shown as before: names, files, the names to recognition, the share, the record.
+    const link = await app.inject({
+      method: 'GET',
+      url: `/v1/shares/${oldShares[0]!.id}/link`,
+      headers: pf.learner(first.id),
+    })
+    t.equal(link.json().token, token, 'the old share’s link is the same')
+    const view = (await app.inject({ method: 'GET', url: `/v1/shared/${token}` })).json()
+    t.equal(view.share.label, oldShares[0]!.label, 'with its label')
+    t.equal(view.learner.name, first.name)
+    const rec = (await app.inject({ method: 'GET', url: `/v1/records/${oldDigest}` })).json()
+    t.equal(rec.canonical, canonical, 'the old record reads as printed')
+    t.equal(rec.record.learner.name, first.name)
     const list = (
       await app.inject({
         method: 'GET',
@@ -309,12 +418,12 @@ t.test(
 
     logged.length = 0
     const before = await db.selectFrom('evidence').select(['id', 'content_sealed']).execute()
-    await sealAtStartAll(db, keys, log as never)
+    await sealAtStartAll(db, keys, Buffer.from(SECRET_KEY, 'hex'), log as never)
     t.same(
       await db.selectFrom('evidence').select(['id', 'content_sealed']).execute(),
       before,
       'a second start seals nothing again',
     )
-    t.equal(logged.length, 1, 'and names the set-aside row again')
+    t.equal(logged.length, 2, 'and names the set-aside rows again')
   },
 )

@@ -89,8 +89,9 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     code: ['text', false],
     learner_id: ['uuid', false],
     share_id: ['uuid', true],
-    canonical: ['text', false],
+    canonical: ['text', true],
     created_at: ['timestamptz', false],
+    canonical_sealed: ['text', true],
   },
   share: {
     id: ['uuid', false],
@@ -104,6 +105,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     created_by: ['text', false],
     created_at: ['timestamptz', false],
     token_sealed: ['text', true],
+    personal_sealed: ['text', true],
   },
   share_access: {
     id: ['uuid', false],

@@ -56,7 +56,7 @@ export function allNotificationRows(db: Kysely<PortfolioDB>, learnerId: string, 
 export function recordRows(db: Kysely<PortfolioDB>, learnerId: string, limit: number) {
   return db
     .selectFrom('record')
-    .select(['digest', 'code', 'share_id', 'canonical', 'created_at'])
+    .select(['digest', 'code', 'learner_id', 'share_id', 'canonical_sealed', 'created_at'])
     .where('learner_id', '=', learnerId)
     .orderBy('created_at')
     .orderBy('digest')

@@ -283,6 +283,12 @@ export const migrations: Migrations = {
       `alter table evidence add column content_sealed bytea`,
       `alter table evidence drop constraint evidence_sha256_fkey`,
       `create index evidence_unsealed on evidence (id) where content_sealed is null`,
+      // A share's label and token together, sealed as one value (the token was under the service key).
+      `alter table share add column personal_sealed text`,
+      `create index share_unsealed on share (id) where personal_sealed is null`,
+      `alter table record add column canonical_sealed text`,
+      `alter table record alter column canonical drop not null`,
+      `create index record_unsealed on record (digest) where canonical is not null`,
     ],
   },
 }

@@ -108,8 +108,12 @@ export interface ShareTable {
   token_hash: string
   scope: string
   entry_ids: string[]
-  label: string | null
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  label: ColumnType<string | null, string | null | undefined, string | null>
+  /** Under the service key, as written before per-learner keys; emptied by the sealing at start. */
   token_sealed: ColumnType<string | null, string | null | undefined, string | null>
+  /** `{label, token}` sealed under the learner's key (decision 0730). */
+  personal_sealed: string | null
   expires_at: ColumnType<Date, Date | string, Date | string>
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_by: string
@@ -149,7 +153,10 @@ export interface RecordTable {
   code: string
   learner_id: string
   share_id: string | null
-  canonical: string
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  canonical: ColumnType<string | null, string | null | undefined, string | null>
+  /** The record as printed (it holds the learner's name), sealed under the learner's key. */
+  canonical_sealed: string | null
   created_at: Timestamp
 }
 

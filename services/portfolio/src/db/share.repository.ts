@@ -9,8 +9,7 @@ export function insertShare(
     token_hash: string
     scope: string
     entry_ids: string[]
-    label: string | null
-    token_sealed: string
+    personal_sealed: string
     expires_at: string
     created_by: string
   },

@@ -17,8 +17,9 @@ import { portfolioErrors } from './errors.js'
 import { evidenceView, openEvidenceContent, withNames } from './evidence.js'
 import { describe, readme } from './export-readme.js'
 import { EXPORT_LIMITS, type RemoteParts } from './export-sources.js'
+import { openEach } from './personal.js'
 import { buildRecord, storeRecord } from './record.js'
-import { shareView } from './shares.js'
+import { shareView, withLabels } from './shares.js'
 import { itemView } from './timeline.js'
 import type { ZipPart } from './zip-stream.js'
 
@@ -50,7 +51,7 @@ async function localParts(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId:
     keys,
     bounded(await evidenceRows(db, learnerId, max), 'evidence files'),
   )
-  const shares = bounded(await shareRows(db, learnerId, max), 'shares')
+  const shares = await withLabels(db, keys, bounded(await shareRows(db, learnerId, max), 'shares'))
   const accesses = bounded(await shareAccessRows(db, learnerId, max), 'share accesses')
   const notifications = bounded(await allNotificationRows(db, learnerId, max), 'notifications')
   const credentials = bounded(await issuedCredentialRows(db, learnerId, max), 'credentials')
@@ -95,7 +96,7 @@ async function localParts(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId:
 async function recordPdf(ctx: CredentialContext, learnerId: string) {
   const rows = await timelineRows(ctx.db, learnerId, { limit: 1_000 })
   const body = await buildRecord(ctx.db, ctx.keys, learnerId, rows, 'account')
-  const { digest } = await storeRecord(ctx.db, learnerId, null, body)
+  const { digest } = await storeRecord(ctx.db, ctx.keys, learnerId, null, body)
   const { renderRecordPdf } = await import('./record-pdf.js')
   return renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
 }
@@ -137,6 +138,7 @@ export async function exportParts(
   const clr = await clrOrNull(ctx, learnerId)
   const local = await localParts(ctx.db, ctx.keys, learnerId)
   const records = bounded(await recordRows(ctx.db, learnerId, 1_000), 'printed records')
+  const printed = await openEach(ctx.db, ctx.keys, records, (r) => r.canonical_sealed)
   const learner = await findLearner(ctx.db, learnerId)
 
   const entries: Entry[] = []
@@ -160,12 +162,12 @@ export async function exportParts(
   add('portfolio/notifications.json', local.notifications, local.notifications.length)
   add(
     'portfolio/printed-records.json',
-    records.map((r) => ({
+    records.map((r, i) => ({
       digest: r.digest,
       code: r.code,
       shareId: r.share_id,
       printedAt: r.created_at.toISOString(),
-      record: JSON.parse(r.canonical) as unknown,
+      record: JSON.parse(printed[i] ?? 'null') as unknown,
     })),
     records.length,
   )

@@ -12,12 +12,15 @@ export function portfolioKeys(sealKey: Buffer) {
   return new LearnerKeys(sealKey, SCHEMA)
 }
 
-/** The learner's account number and name (opened; null once erased or before accounts answered). */
+/**
+ * The learner's account number and name (opened; null once erased or before accounts answered),
+ * and their key, for the caller's other sealed values of the same learner (undefined when none).
+ */
 export async function learnerShown(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId: string) {
   const row = await findLearner(db, learnerId)
-  if (!row) return undefined
-  const name = row.name_sealed ? openFor(await keys.get(db, learnerId), row.name_sealed) : null
-  return { accountNo: row.account_no, name }
+  const key = (await keys.get(db, learnerId)) ?? undefined
+  if (!row) return { accountNo: null, name: null, key }
+  return { accountNo: row.account_no, name: openFor(key, row.name_sealed), key }
 }
 
 /**

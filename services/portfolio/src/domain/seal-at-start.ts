@@ -1,6 +1,12 @@
-import { type LearnerKeys, sealAtStart, sealBytesFor, sealFor } from '@creditbank/service-kit'
+import {
+  decrypt,
+  type LearnerKeys,
+  sealAtStart,
+  sealBytesFor,
+  sealFor,
+} from '@creditbank/service-kit'
 import type { FastifyBaseLogger } from 'fastify'
-import { type Kysely, sql } from 'kysely'
+import { type Kysely, sql, type Transaction } from 'kysely'
 import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 
 /**
@@ -12,11 +18,17 @@ import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 export async function sealAtStartAll(
   db: Kysely<PortfolioDB>,
   keys: LearnerKeys,
+  serviceKey: Buffer,
   log: FastifyBaseLogger,
 ) {
-  const steps = { learners: sealLearnerNames, 'evidence files': sealEvidence }
+  const steps = {
+    learners: () => sealLearnerNames(db, keys),
+    'evidence files': () => sealEvidence(db, keys),
+    shares: () => sealShares(db, keys, serviceKey),
+    'printed records': () => sealRecords(db, keys),
+  }
   for (const [what, step] of Object.entries(steps)) {
-    const { sealed, setAside } = await step(db, keys)
+    const { sealed, setAside } = await step()
     if (sealed > 0) log.info({ sealed }, `${what} moved to per-learner keys`)
     if (setAside.length > 0)
       log.error(
@@ -36,25 +48,22 @@ export function sealLearnerNames(db: Kysely<PortfolioDB>, keys: LearnerKeys) {
     take: (trx, setAside, limit) => {
       let q = trx
         .selectFrom('learner')
-        .select(['learner_id as id', 'name'])
+        .select(['learner_id as id', 'learner_id', 'name'])
         .where('name', 'is not', null)
       if (setAside.length > 0) q = q.where('learner_id', 'not in', setAside)
       return q.orderBy('learner_id').limit(limit).forUpdate().skipLocked().execute()
     },
-    seal: async (trx, rows) => {
-      const byId = await keys.ensureMany(
+    seal: (trx, rows) =>
+      sealRows(
         trx,
-        rows.map((r) => r.id),
-      )
-      const done = rows.flatMap((r) => {
-        const key = byId.get(r.id)
-        return key && r.name !== null ? [{ id: r.id, sealed: sealFor(key, r.name) }] : []
-      })
-      await sql`update ${sql.table(`${SCHEMA}.learner`)} l set name_sealed = v.sealed, name = null
-        from unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
-        where l.learner_id = v.id`.execute(trx)
-      return rows.filter((r) => !byId.has(r.id)).map((r) => r.id)
-    },
+        keys,
+        rows,
+        (r) => r.name ?? undefined,
+        (done) =>
+          sql`update ${sql.table(`${SCHEMA}.learner`)} l set name_sealed = v.sealed, name = null
+            from unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
+            where l.learner_id = v.id`.execute(trx),
+      ),
   })
 }
 
@@ -102,5 +111,91 @@ export function sealEvidence(db: Kysely<PortfolioDB>, keys: LearnerKeys) {
       }
       return failed
     },
+  })
+}
+
+/** Rows of one learner each whose values are sealed as one text per row. */
+async function sealRows<R extends { id: string; learner_id: string }>(
+  trx: Transaction<PortfolioDB>,
+  keys: LearnerKeys,
+  rows: R[],
+  value: (r: R) => string | undefined,
+  write: (done: { id: string; sealed: string }[]) => Promise<unknown>,
+) {
+  const byId = await keys.ensureMany(
+    trx,
+    rows.map((r) => r.learner_id),
+  )
+  const done: { id: string; sealed: string }[] = []
+  const failed: string[] = []
+  for (const r of rows) {
+    const key = byId.get(r.learner_id)
+    const v = key ? value(r) : undefined
+    if (key && v !== undefined) done.push({ id: r.id, sealed: sealFor(key, v) })
+    else failed.push(r.id)
+  }
+  if (done.length) await write(done)
+  return failed
+}
+
+/**
+ * The shares: the label (clear before) and the token (under the service key before) sealed
+ * together under the learner's key. A token that does not open under the service key is set aside.
+ */
+export function sealShares(db: Kysely<PortfolioDB>, keys: LearnerKeys, serviceKey: Buffer) {
+  return sealAtStart(db, {
+    take: (trx, setAside, limit) => {
+      let q = trx
+        .selectFrom('share')
+        .select(['id', 'learner_id', 'label', 'token_sealed'])
+        .where('personal_sealed', 'is', null)
+      if (setAside.length > 0) q = q.where('id', 'not in', setAside)
+      return q.orderBy('id').limit(limit).forUpdate().skipLocked().execute()
+    },
+    seal: (trx, rows) =>
+      sealRows(
+        trx,
+        keys,
+        rows,
+        (r) => {
+          try {
+            const token = r.token_sealed === null ? null : decrypt(serviceKey, r.token_sealed)
+            return JSON.stringify({ label: r.label, token })
+          } catch {
+            return undefined
+          }
+        },
+        (done) =>
+          sql`update ${sql.table(`${SCHEMA}.share`)} s
+            set personal_sealed = v.sealed, label = null, token_sealed = null
+            from unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
+            where s.id = v.id`.execute(trx),
+      ),
+  })
+}
+
+/** The printed records (each holds the learner's name as printed), clear before. */
+export function sealRecords(db: Kysely<PortfolioDB>, keys: LearnerKeys) {
+  return sealAtStart(db, {
+    take: (trx, setAside, limit) => {
+      let q = trx
+        .selectFrom('record')
+        .select(['digest as id', 'learner_id', 'canonical'])
+        .where('canonical', 'is not', null)
+      if (setAside.length > 0) q = q.where('digest', 'not in', setAside)
+      return q.orderBy('digest').limit(limit).forUpdate().skipLocked().execute()
+    },
+    seal: (trx, rows) =>
+      sealRows(
+        trx,
+        keys,
+        rows,
+        (r) => r.canonical ?? undefined,
+        (done) =>
+          sql`update ${sql.table(`${SCHEMA}.record`)} r
+            set canonical_sealed = v.sealed, canonical = null
+            from unnest(${done.map((d) => d.id)}::text[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
+            where r.digest = v.id`.execute(trx),
+      ),
   })
 }

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FieldError } from '@creditbank/contracts'
-import { decrypt, encrypt } from '@creditbank/service-kit'
+import { type LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
 import * as vc from '@digitalbazaar/vc'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { PortfolioDB } from '../db/schema.js'
 import {
@@ -17,7 +17,7 @@ import {
 import { existingRefIds, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueCredentialsFor } from './credentials.js'
 import { portfolioErrors } from './errors.js'
-import { learnerShown } from './personal.js'
+import { learnerShown, openEach } from './personal.js'
 import { recordItems } from './record.js'
 import { itemView } from './timeline.js'
 
@@ -30,8 +30,32 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 
 type ShareRow = Awaited<ReturnType<typeof findShare>> & {}
 
+/** What a share keeps sealed under its learner's key: the label they gave it and its token. */
+interface SharePersonal {
+  label: string | null
+  token: string | null
+}
+
+function openPersonal(key: Buffer | null | undefined, sealed: string | null): SharePersonal {
+  const text = openFor(key, sealed)
+  return text === null ? { label: null, token: null } : (JSON.parse(text) as SharePersonal)
+}
+
+/** Shares with their labels opened, one read of the learners' keys for them all. */
+export async function withLabels<R extends ShareRow>(
+  db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
+  rows: R[],
+) {
+  const opened = await openEach(db, keys, rows, (r) => r.personal_sealed)
+  return rows.map((r, i) => {
+    const text = opened[i]
+    return { ...r, label: text ? (JSON.parse(text) as SharePersonal).label : null }
+  })
+}
+
 export function shareView(
-  s: ShareRow,
+  s: ShareRow & { label: string | null },
   accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [],
   accessCount = 0,
 ) {
@@ -63,8 +87,8 @@ export interface NewShare {
 
 /** A share: a random 256-bit token, looked up by its sha256 and kept sealed for its owner (shareLink). */
 export async function createShare(
-  trx: Kysely<PortfolioDB>,
-  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
+  trx: Transaction<PortfolioDB>,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'keys'>,
   learnerId: string,
   actor: string,
   input: NewShare,
@@ -92,19 +116,23 @@ export async function createShare(
     )
     if (errors.length) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, errors)
   }
+  // The label is the learner's own text (often their name) and the token opens their record:
+  // both sealed under the learner's key, so an erasure leaves no copy of either readable.
+  const key = await ctx.keys.ensure(trx, learnerId)
+  if (!key) throw portfolioErrors.PORTFOLIO_LEARNER_ERASED()
   const token = randomBytes(32).toString('base64url')
+  const personal: SharePersonal = { label: input.label ?? null, token }
   const row = await insertShare(trx, {
     id: uuidv7(),
     learner_id: learnerId,
     token_hash: hashToken(token),
     scope: input.scope,
     entry_ids: ids,
-    label: input.label ?? null,
-    token_sealed: encrypt(ctx.sealKey, token),
+    personal_sealed: sealFor(key, JSON.stringify(personal)),
     expires_at: new Date(expires).toISOString(),
     created_by: actor,
   })
-  return { ...shareView(row), ...linksOf(ctx.publicBaseUrl, token) }
+  return { ...shareView({ ...row, label: personal.label }), ...linksOf(ctx.publicBaseUrl, token) }
 }
 
 /** The API URL of the shared view and the page a person opens (the QR code's). */
@@ -122,25 +150,28 @@ function linksOf(publicBaseUrl: string, token: string) {
  */
 export async function shareLink(
   db: Kysely<PortfolioDB>,
-  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'keys'>,
   learnerId: string,
   id: string,
 ) {
   const s = await findShare(db, id)
   if (!s || s.learner_id !== learnerId) throw portfolioErrors.PORTFOLIO_SHARE_NOT_FOUND()
-  if (s.revoked_at || s.expires_at.getTime() <= Date.now() || !s.token_sealed)
+  if (s.revoked_at || s.expires_at.getTime() <= Date.now())
     throw portfolioErrors.PORTFOLIO_SHARE_LINK_GONE()
-  return linksOf(ctx.publicBaseUrl, decrypt(ctx.sealKey, s.token_sealed))
+  const { token } = openPersonal(await ctx.keys.get(db, learnerId), s.personal_sealed)
+  if (!token) throw portfolioErrors.PORTFOLIO_SHARE_LINK_GONE()
+  return linksOf(ctx.publicBaseUrl, token)
 }
 
 export async function sharesPage(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   after: string | undefined,
   limit: number,
 ) {
   const rows = await listShares(db, learnerId, after, limit)
-  const page = rows.slice(0, limit)
+  const page = await withLabels(db, keys, rows.slice(0, limit))
   const { recent, counts } = await accessesOf(
     db,
     page.map((s) => s.id),
@@ -215,12 +246,13 @@ export async function openShared(
   const items = await sharedRows(ctx.db, share)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
   const learner = await learnerShown(ctx.db, ctx.keys, share.learner_id)
+  const { label } = openPersonal(learner?.key, share.personal_sealed)
   const verified = new Map(recordItems(items).map((i) => [i.ref, i]))
   return {
     share: {
       id: share.id,
       scope: share.scope,
-      label: share.label,
+      label,
       expiresAt: share.expires_at.toISOString(),
     },
     learner: { accountNo: learner?.accountNo ?? null, name: learner?.name ?? null },

@@ -41,7 +41,7 @@ export async function recordRoutes(
     shareId: string | null,
     body: RecordBody,
   ) {
-    const { digest } = await storeRecord(db, learnerId, shareId, body)
+    const { digest } = await storeRecord(db, ctx.keys, learnerId, shareId, body)
     // pdfkit, its fonts and qrcode are loaded on the first print, not at every start.
     const { renderRecordPdf } = await import('../domain/record-pdf.js')
     const pdf = await renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
@@ -138,7 +138,7 @@ export async function recordRoutes(
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return findRecord(db, request.params.code)
+      return findRecord(db, ctx.keys, request.params.code)
     },
   )
 }

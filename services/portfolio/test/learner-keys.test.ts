@@ -128,11 +128,20 @@ t.test('sealed at rest, shown as before', async (t) => {
   t.same(file.rawPayload, png, 'the file opens as uploaded')
   t.equal(file.headers.etag, `"${createHash('sha256').update(png).digest('hex')}"`)
   t.same(await names([evidence.id]), [{ evidenceId: evidence.id, filename: fileName }])
-  const view = await app.inject({ method: 'GET', url: `/v1/shared/${shared.token}` })
+  const view = await app.inject({
+    method: 'GET',
+    url: `/v1/shared/${shared.token}`,
+    headers: { 'user-agent': 'Recruiter-Browser/9.9' },
+  })
   t.equal(view.json().learner.name, NAME, 'the shared view shows the name')
   t.equal(view.json().share.label, label, 'and the label')
   const mine = await app.inject({ method: 'GET', url: '/v1/shares', headers: me })
-  t.match(mine.json().items, [{ id: shared.id, label }], 'the learner’s shares show the label')
+  t.match(
+    mine.json().items,
+    [{ id: shared.id, label, accessCount: 1, accesses: [{ userAgent: 'Recruiter-Browser/9.9' }] }],
+    'the learner’s shares show the label and who opened them',
+  )
+  t.same(await clearTextIn('Recruiter-Browser'), [], 'who opened a share is sealed too')
   const link = await app.inject({
     method: 'GET',
     url: `/v1/shares/${shared.id}/link`,
@@ -186,12 +195,19 @@ t.test('backups included: copies taken before the erasure do not open after it',
       .select('canonical_sealed')
       .where('learner_id', '=', f.learnerId)
       .executeTakeFirstOrThrow())!.canonical_sealed,
+    visitor: (await db
+      .selectFrom('share_access as a')
+      .innerJoin('share as s', 's.id', 'a.share_id')
+      .select('a.visitor_sealed')
+      .where('s.learner_id', '=', f.learnerId)
+      .executeTakeFirstOrThrow())!.visitor_sealed,
   }
   const before = await keys.get(db, f.learnerId)
   t.equal(openFor(before, backup.name), NAME, 'before: the backup’s copy opens')
   t.same(openBytesFor(before, backup.content), png)
   t.match(openFor(before, backup.share), NAME)
   t.match(openFor(before, backup.record), NAME)
+  t.match(openFor(before, backup.visitor), 'Recruiter-Browser')
 
   pf.accounts.erase(f.learnerId)
   await pf.apply({
@@ -222,11 +238,15 @@ t.test('backups included: copies taken before the erasure do not open after it',
   }
   const opened = [...held.values()].filter(
     (k) =>
-      [backup.name, backup.filename, backup.share, backup.record].some((v) =>
+      [backup.name, backup.filename, backup.share, backup.record, backup.visitor].some((v) =>
         opens(() => openFor(k, v)),
       ) || opens(() => openBytesFor(k, backup.content)),
   )
-  t.equal(opened.length, 0, 'no key left opens the backup’s name, file, file name, label or record')
+  t.equal(
+    opened.length,
+    0,
+    'no key left opens the backup’s name, file, file name, label, record or visitor',
+  )
 
   // accounts still answering a name (a race with its own erasure): nothing is sealed again.
   pf.accounts.name(f.learnerId, NAME)
@@ -332,6 +352,15 @@ t.test(
           created_by: 'legacy',
         })
         .execute()
+    await db
+      .insertInto('share_access')
+      .values({
+        id: randomUUID(),
+        share_id: oldShares[0]!.id,
+        user_agent: 'Old-Visitor/1.0',
+        client_ip: '10.1.2.0/24',
+      })
+      .execute()
     const canonical = JSON.stringify({
       asOf: '2026-11-30',
       items: [],
@@ -373,6 +402,17 @@ t.test(
       headers: pf.learner(first.id),
     })
     t.equal(link.json().token, token, 'the old share’s link is the same')
+    t.same(await clearTextIn('Old-Visitor'), [], 'the old access is sealed')
+    const list0 = await app.inject({
+      method: 'GET',
+      url: '/v1/shares',
+      headers: pf.learner(first.id),
+    })
+    t.match(
+      list0.json().items.find((x: { id: string }) => x.id === oldShares[0]!.id).accesses,
+      [{ userAgent: 'Old-Visitor/1.0', clientIp: '10.1.2.0/24' }],
+      'and shown as before',
+    )
     const view = (await app.inject({ method: 'GET', url: `/v1/shared/${token}` })).json()
     t.equal(view.share.label, oldShares[0]!.label, 'with its label')
     t.equal(view.learner.name, first.name)

@@ -113,6 +113,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     at: ['timestamptz', false],
     user_agent: ['text', true],
     client_ip: ['text', true],
+    visitor_sealed: ['text', true],
   },
   status_list: {
     id: ['uuid', false],

@@ -20,7 +20,7 @@ export function shareAccessRows(db: Kysely<PortfolioDB>, learnerId: string, limi
   return db
     .selectFrom('share_access as a')
     .innerJoin('share as s', 's.id', 'a.share_id')
-    .select(['a.id', 'a.share_id', 'a.at', 'a.user_agent', 'a.client_ip'])
+    .select(['a.id', 'a.share_id', 's.learner_id', 'a.at', 'a.visitor_sealed'])
     .where('s.learner_id', '=', learnerId)
     .orderBy('a.at')
     .orderBy('a.id')

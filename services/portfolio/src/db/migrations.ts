@@ -289,6 +289,10 @@ export const migrations: Migrations = {
       `alter table record add column canonical_sealed text`,
       `alter table record alter column canonical drop not null`,
       `create index record_unsealed on record (digest) where canonical is not null`,
+      // Who opened a share (browser, coarse network): sealed under the share's learner's key.
+      `alter table share_access add column visitor_sealed text`,
+      `create index share_access_unsealed on share_access (id)
+        where visitor_sealed is null and (user_agent is not null or client_ip is not null)`,
     ],
   },
 }

@@ -124,8 +124,11 @@ export interface ShareAccessTable {
   id: string
   share_id: string
   at: Timestamp
-  user_agent: string | null
-  client_ip: string | null
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>
+  client_ip: ColumnType<string | null, string | null | undefined, string | null>
+  /** `{userAgent, clientIp}` sealed under the share's learner's key (decision 0730). */
+  visitor_sealed: string | null
 }
 
 export interface NotificationTable {

@@ -19,7 +19,7 @@ import { describe, readme } from './export-readme.js'
 import { EXPORT_LIMITS, type RemoteParts } from './export-sources.js'
 import { openEach } from './personal.js'
 import { buildRecord, storeRecord } from './record.js'
-import { shareView, withLabels } from './shares.js'
+import { openVisitor, shareView, withLabels } from './shares.js'
 import { itemView } from './timeline.js'
 import type { ZipPart } from './zip-stream.js'
 
@@ -53,20 +53,24 @@ async function localParts(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId:
   )
   const shares = await withLabels(db, keys, bounded(await shareRows(db, learnerId, max), 'shares'))
   const accesses = bounded(await shareAccessRows(db, learnerId, max), 'share accesses')
+  // Every access here is to one of the learner's shares: their key opens who opened them.
+  const key = accesses.length ? await keys.get(db, learnerId) : null
   const notifications = bounded(await allNotificationRows(db, learnerId, max), 'notifications')
   const credentials = bounded(await issuedCredentialRows(db, learnerId, max), 'credentials')
   return {
     timeline: timeline.map(itemView),
     evidence,
     shares: shares.map((s) => {
-      const mine = accesses.filter((a) => a.share_id === s.id)
+      const mine = accesses
+        .filter((a) => a.share_id === s.id)
+        .map((a) => ({ at: a.at, ...openVisitor(key, a.visitor_sealed) }))
       const { accesses: _latest, ...view } = shareView(s, [], mine.length)
       return {
         ...view,
         accesses: mine.map((a) => ({
           at: a.at.toISOString(),
-          userAgent: a.user_agent,
-          clientIp: a.client_ip,
+          userAgent: a.userAgent,
+          clientIp: a.clientIp,
         })),
       }
     }),

@@ -26,6 +26,7 @@ export async function sealAtStartAll(
     'evidence files': () => sealEvidence(db, keys),
     shares: () => sealShares(db, keys, serviceKey),
     'printed records': () => sealRecords(db, keys),
+    'share accesses': () => sealShareAccesses(db, keys),
   }
   for (const [what, step] of Object.entries(steps)) {
     const { sealed, setAside } = await step()
@@ -196,6 +197,36 @@ export function sealRecords(db: Kysely<PortfolioDB>, keys: LearnerKeys) {
             set canonical_sealed = v.sealed, canonical = null
             from unnest(${done.map((d) => d.id)}::text[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
             where r.digest = v.id`.execute(trx),
+      ),
+  })
+}
+
+/** Who opened each share (browser, network), clear before, under the share's learner's key. */
+export function sealShareAccesses(db: Kysely<PortfolioDB>, keys: LearnerKeys) {
+  return sealAtStart(db, {
+    take: (trx, setAside, limit) => {
+      let q = trx
+        .selectFrom('share_access as a')
+        .innerJoin('share as s', 's.id', 'a.share_id')
+        .select(['a.id', 's.learner_id', 'a.user_agent', 'a.client_ip'])
+        .where('a.visitor_sealed', 'is', null)
+        .where((eb) =>
+          eb.or([eb('a.user_agent', 'is not', null), eb('a.client_ip', 'is not', null)]),
+        )
+      if (setAside.length > 0) q = q.where('a.id', 'not in', setAside)
+      return q.orderBy('a.id').limit(limit).forUpdate(['a']).skipLocked().execute()
+    },
+    seal: (trx, rows) =>
+      sealRows(
+        trx,
+        keys,
+        rows,
+        (r) => JSON.stringify({ userAgent: r.user_agent, clientIp: r.client_ip }),
+        (done) =>
+          sql`update ${sql.table(`${SCHEMA}.share_access`)} a
+            set visitor_sealed = v.sealed, user_agent = null, client_ip = null
+            from unnest(${done.map((d) => d.id)}::uuid[], ${done.map((d) => d.sealed)}::text[]) v(id, sealed)
+            where a.id = v.id`.execute(trx),
       ),
   })
 }

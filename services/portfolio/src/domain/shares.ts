@@ -177,12 +177,14 @@ export async function sharesPage(
     page.map((s) => s.id),
     20,
   )
+  // Every share here is the learner's: one key opens who opened them.
+  const key = recent.length ? await keys.get(db, learnerId) : null
   const items = page.map((s) =>
     shareView(
       s,
       recent
         .filter((a) => a.share_id === s.id)
-        .map((a) => ({ at: a.at, userAgent: a.user_agent, clientIp: a.client_ip })),
+        .map((a) => ({ at: a.at, ...openVisitor(key, a.visitor_sealed) })),
       Number(counts.find((c) => c.share_id === s.id)?.n ?? 0),
     ),
   )
@@ -203,22 +205,43 @@ function network(ip: string | undefined) {
   return `${ip.split(':').slice(0, 3).join(':')}::/48`
 }
 
-/** An active share by its token, the access logged for the learner; else the link is gone (404). */
+/** Who opened a share, as the learner's access log shows it. */
+interface Visitor {
+  userAgent: string | null
+  clientIp: string | null
+}
+
+/** Opens a visitor sealed under the learner's key; nulls when the key is gone. */
+export function openVisitor(key: Buffer | null | undefined, sealed: string | null): Visitor {
+  const text = openFor(key, sealed)
+  return text === null ? { userAgent: null, clientIp: null } : (JSON.parse(text) as Visitor)
+}
+
+/**
+ * An active share by its token, the access logged for the learner (who opened it sealed under the
+ * learner's key: the visitor's browser and network are about a person too); else the link is gone
+ * (404).
+ */
 export async function accessShare(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   token: string,
   meta: { userAgent?: string; ip?: string },
 ) {
   const share = await findShareByTokenHash(db, hashToken(token))
   if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now())
     throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
+  const key = await keys.get(db, share.learner_id)
+  const visitor: Visitor = {
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    clientIp: network(meta.ip),
+  }
   await logAccess(db, {
     id: uuidv7(),
     share_id: share.id,
-    user_agent: meta.userAgent?.slice(0, 300) ?? null,
-    client_ip: network(meta.ip),
+    visitor_sealed: key ? sealFor(key, JSON.stringify(visitor)) : null,
   })
-  return share
+  return { share, key }
 }
 
 /** What a share shows: the entries it names (or all), never account or application details. */
@@ -242,11 +265,11 @@ export async function openShared(
   token: string,
   meta: { userAgent?: string; ip?: string },
 ) {
-  const share = await accessShare(ctx.db, token, meta)
+  const { share, key } = await accessShare(ctx.db, ctx.keys, token, meta)
   const items = await sharedRows(ctx.db, share)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
   const learner = await learnerShown(ctx.db, ctx.keys, share.learner_id)
-  const { label } = openPersonal(learner?.key, share.personal_sealed)
+  const { label } = openPersonal(key, share.personal_sealed)
   const verified = new Map(recordItems(items).map((i) => [i.ref, i]))
   return {
     share: {

@@ -89,7 +89,7 @@ export async function recordRoutes(
     },
     async (request, reply) => {
       reply.header('referrer-policy', 'no-referrer')
-      const share = await accessShare(db, request.params.token, {
+      const { share } = await accessShare(db, ctx.keys, request.params.token, {
         userAgent: request.headers['user-agent'],
         ip: request.ip,
       })

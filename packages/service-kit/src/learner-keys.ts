@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { SchemaColumns } from '@creditbank/db'
 import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely'
 import { decrypt, encrypt } from './secrets.js'
@@ -158,4 +158,27 @@ export function sealFor(key: Buffer, value: string): string {
 export function openFor(key: Buffer | null | undefined, sealed: string | null): string | null {
   if (!key || sealed === null) return null
   return decrypt(key, sealed)
+}
+
+/** The first byte of sealed bytes: the format, so a later one can be told apart. */
+const BYTES_V1 = 1
+
+/**
+ * Seals bytes (a file) under a learner's key, as bytes: the format byte, the 12-byte IV, the
+ * 16-byte tag, then the body (AES-256-GCM). Files are stored as they are, not as base64 text.
+ */
+export function sealBytesFor(key: Buffer, bytes: Buffer): Buffer {
+  const iv = randomBytes(12)
+  const cipher = createCipheriv('aes-256-gcm', key, iv)
+  const body = Buffer.concat([cipher.update(bytes), cipher.final()])
+  return Buffer.concat([Buffer.from([BYTES_V1]), iv, cipher.getAuthTag(), body])
+}
+
+/** Opens bytes sealed by `sealBytesFor`; null when the key is gone (erased) or no value. */
+export function openBytesFor(key: Buffer | null | undefined, sealed: Buffer | null): Buffer | null {
+  if (!key || sealed === null) return null
+  if (sealed.length < 29 || sealed[0] !== BYTES_V1) throw new Error('unknown sealed format')
+  const decipher = createDecipheriv('aes-256-gcm', key, sealed.subarray(1, 13))
+  decipher.setAuthTag(sealed.subarray(13, 29))
+  return Buffer.concat([decipher.update(sealed.subarray(29)), decipher.final()])
 }

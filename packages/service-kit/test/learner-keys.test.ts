@@ -4,7 +4,9 @@ import {
   LearnerKeys,
   type LearnerKeyTables,
   learnerKeyTablesV1,
+  openBytesFor,
   openFor,
+  sealBytesFor,
   sealFor,
 } from '@creditbank/service-kit'
 import { testDatabase } from '@creditbank/testing'
@@ -141,3 +143,23 @@ t.test('forNew: keys for ids just made, stored by the caller, open as made', asy
   )
   t.same(keys.forNew([]), { keys: new Map(), rows: [] })
 })
+
+t.test(
+  'bytes sealed as bytes: open under the key only, and not once it is destroyed',
+  async (t) => {
+    const id = randomUUID()
+    const key = (await db.transaction().execute((trx) => keys.ensure(trx, id)))!
+    const file = Buffer.concat([Buffer.from('%PDF-1.7 张三的证明'), randomBytes(4096)])
+    const sealed = sealBytesFor(key, file)
+    t.equal(sealed.length, file.length + 29, 'format byte, IV and tag: no base64')
+    t.notOk(sealed.includes(Buffer.from('张三')), 'the bytes are not there in the clear')
+    t.same(openBytesFor(await keys.get(db, id), sealed), file)
+    t.throws(() => openBytesFor(randomBytes(32), sealed), 'another key does not open them')
+    const tampered = Buffer.from(sealed)
+    tampered[tampered.length - 1]! ^= 1
+    t.throws(() => openBytesFor(key, tampered), 'a changed byte is refused')
+    await db.transaction().execute((trx) => keys.destroy(trx, id))
+    t.equal(openBytesFor(await keys.get(db, id), sealed), null, 'no key after the erasure')
+    t.equal(openBytesFor(key, null), null)
+  },
+)

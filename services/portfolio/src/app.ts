@@ -13,7 +13,9 @@ import { type PortfolioDB, SCHEMA } from './db/schema.js'
 import type { CredentialContext } from './domain/credentials.js'
 import { type EvidenceGrants, httpEvidenceGrants } from './domain/evidence-grants.js'
 import { httpSources, type SourceGet } from './domain/export-sources.js'
+import { portfolioKeys } from './domain/personal.js'
 import { retentionRules } from './domain/retention.js'
+import { sealAtStartAll } from './domain/seal-at-start.js'
 import { consumedTopics, learnerNames, projectionHandlers } from './events/handlers.js'
 import { oversightConsumer } from './oversight/consumer.js'
 import { credentialRoutes } from './routes/credentials.routes.js'
@@ -61,6 +63,7 @@ export interface PortfolioOptions {
  */
 export default async function portfolioApp(app: FastifyInstance, o: PortfolioOptions) {
   const sealKey = parseKey(o.secretKeyHex, 'PORTFOLIO_SECRET_KEY')
+  const keys = portfolioKeys(sealKey)
   const svc = await servicePlatform<PortfolioDB, PortfolioEventType>(app, {
     service: 'portfolio',
     schema: SCHEMA,
@@ -68,16 +71,19 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
     publishes: true,
     consumes: {
       topics: consumedTopics,
-      handlers: (publish) => projectionHandlers(publish),
-      ...learnerNames(o.learnerPersonal ?? noLearnerNames),
+      handlers: (publish) => projectionHandlers(keys, publish),
+      ...learnerNames(o.learnerPersonal ?? noLearnerNames, keys),
     },
     startWorkers: o.startWorkers,
   })
+  // Personal data written before per-learner keys is sealed under them before the first request.
+  await sealAtStartAll(svc.db, keys, sealKey, app.log)
   const ctx: CredentialContext = {
     db: svc.db,
     issuers: new Issuers(sealKey),
     publicBaseUrl: (o.publicBaseUrl ?? 'http://127.0.0.1:3000').replace(/\/+$/, ''),
     sealKey,
+    keys,
   }
   await timelineRoutes(app, svc, o.platform)
   await credentialRoutes(app, ctx)
@@ -86,9 +92,10 @@ export default async function portfolioApp(app: FastifyInstance, o: PortfolioOpt
   await app.register(evidenceRoutes, {
     svc,
     grants: o.evidenceGrants ?? httpEvidenceGrants(o.recognitionUrl ?? 'http://127.0.0.1:3004'),
+    keys,
   })
   // Outside the evidence plugin: that one takes raw bodies, this one JSON.
-  await evidenceNameRoutes(app, svc)
+  await evidenceNameRoutes(app, svc, keys)
   await notificationRoutes(app, svc)
   await recordRoutes(app, svc, ctx)
   await oversightRoutes(app, svc, {

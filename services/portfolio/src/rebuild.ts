@@ -11,11 +11,13 @@ import {
   createPlatform,
   httpLearnerPersonal,
   loadConfig,
+  parseKey,
 } from '@creditbank/service-kit'
 import { SCHEMA } from './app.js'
 import { portfolioConfig } from './config.js'
 import { migrations } from './db/migrations.js'
 import { oversightTables, type PortfolioDB, projectionTables } from './db/schema.js'
+import { portfolioKeys } from './domain/personal.js'
 import { rebuildProjection } from './domain/rebuild.js'
 import { consumedTopics, learnerNames, projectionHandlers } from './events/handlers.js'
 import { OVERSIGHT_GROUP } from './oversight/consumer.js'
@@ -30,12 +32,14 @@ if (!config.KAFKA_BROKERS) {
   process.exit(64)
 }
 const which = process.argv[2] ?? 'timeline'
+// The names are sealed under the learners' keys (kept: the key table is not part of the projection).
+const keys = portfolioKeys(parseKey(config.PORTFOLIO_SECRET_KEY, 'PORTFOLIO_SECRET_KEY'))
 const projections = {
   timeline: {
     groupId: 'creditbank.portfolio',
     topics: consumedTopics,
     tables: projectionTables,
-    handlers: () => projectionHandlers(),
+    handlers: () => projectionHandlers(keys),
     // The names come from accounts, once per batch (decision 0730); erased learners get none.
     ...learnerNames(
       httpLearnerPersonal({
@@ -44,6 +48,7 @@ const projections = {
         service: 'portfolio',
         secret: config.SERVICE_CLIENT_SECRET,
       }),
+      keys,
     ),
   },
   oversight: {

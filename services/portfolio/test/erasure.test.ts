@@ -415,7 +415,19 @@ t.test(
 
     // Another learner is untouched.
     t.match(await call(acc.app, 'GET', `/v1/learners/${theirs.id}`, admin), { name: someone.name })
-    t.ok((await clearTextIn(someone.name)).includes('portfolio.learner.name'))
+    // portfolio keeps their name sealed under their own key (decision 0730): a share shows it.
+    const theirShare = await call(
+      portfolio,
+      'POST',
+      '/v1/shares',
+      keys.auth({ roles: ['learner'], learner: theirs.id }),
+      { scope: 'all', expiresAt: new Date(Date.now() + 86_400_000).toISOString() },
+    )
+    t.equal(
+      (await call(portfolio, 'GET', `/v1/shared/${theirShare.token}`, {})).learner.name,
+      someone.name,
+      'the other learner’s name still shows',
+    )
 
     // A replayed erasure event changes nothing: no second report from any service.
     const first = platform.transport

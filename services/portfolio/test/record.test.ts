@@ -196,12 +196,12 @@ t.test(
       (
         await pf.db
           .selectFrom('share')
-          .select('token_sealed')
+          .select('personal_sealed')
           .where('id', '=', share.id)
           .executeTakeFirstOrThrow()
-      ).token_sealed?.includes(share.token),
+      ).personal_sealed?.includes(share.token),
       false,
-      'the token is kept sealed',
+      'the token is kept sealed (under the learner’s key, decision 0730)',
     )
 
     const view = (await app.inject({ method: 'GET', url: `/v1/shared/${share.token}` })).json()

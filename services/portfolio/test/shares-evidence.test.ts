@@ -39,81 +39,108 @@ const upload = (
     payload: body,
   })
 
-t.test('evidence: PDF, PNG and JPEG judged by their bytes, stored once per sha256', async (t) => {
-  const p = await upload(pdf, 'application/pdf', '成绩单.pdf')
-  t.equal(p.statusCode, 201, `answers 201${p.statusCode === 201 ? '' : `: ${p.body}`}`)
-  t.match(p.json(), {
-    mediaType: 'application/pdf',
-    sizeBytes: pdf.length,
-    filename: '成绩单.pdf',
-    sha256: /^[0-9a-f]{64}$/,
-  })
-  const disguised = await upload(png, 'application/pdf', 'photo.pdf')
-  t.equal(disguised.statusCode, 201)
-  t.equal(disguised.json().mediaType, 'image/png', 'a PNG named .pdf is a PNG')
-  t.equal((await upload(jpeg, 'application/octet-stream')).json().mediaType, 'image/jpeg')
+t.test(
+  'evidence: PDF, PNG and JPEG judged by their bytes, stored once per learner and sha256',
+  async (t) => {
+    const p = await upload(pdf, 'application/pdf', '成绩单.pdf')
+    t.equal(p.statusCode, 201, `answers 201${p.statusCode === 201 ? '' : `: ${p.body}`}`)
+    t.match(p.json(), {
+      mediaType: 'application/pdf',
+      sizeBytes: pdf.length,
+      filename: '成绩单.pdf',
+      sha256: /^[0-9a-f]{64}$/,
+    })
+    const disguised = await upload(png, 'application/pdf', 'photo.pdf')
+    t.equal(disguised.statusCode, 201)
+    t.equal(disguised.json().mediaType, 'image/png', 'a PNG named .pdf is a PNG')
+    t.equal((await upload(jpeg, 'application/octet-stream')).json().mediaType, 'image/jpeg')
 
-  const blobs = await count('evidence_blob')
-  const again = await upload(png, 'image/png', 'same.png')
-  t.equal(again.statusCode, 200, 'the same file again answers the stored one')
-  t.equal(again.json().id, disguised.json().id)
-  const other = fixtures()
-  const theirs = await upload(
-    png,
-    'image/png',
-    undefined,
-    pf.learner(other.learnerId),
-    other.learnerId,
-  )
-  t.equal(theirs.statusCode, 201)
-  t.equal(await count('evidence_blob'), blobs, 'the bytes are stored once, whoever uploads them')
-  // Recognition learns whose each file is from one event per evidence row (none for a repeat).
-  const added = await eventually(async () => {
-    const evs = pf.platform.transport
-      .events('portfolio.evidence.added')
-      .filter((e) => e.data.sha256 === disguised.json().sha256)
-    return evs.length === 2 ? evs : undefined
-  })
-  t.same(added.map((e) => e.data.evidenceId).sort(), [disguised.json().id, theirs.json().id].sort())
-  t.same(added.find((e) => e.data.evidenceId === theirs.json().id)?.data, {
-    evidenceId: theirs.json().id,
-    learnerId: other.learnerId,
-    sha256: theirs.json().sha256,
-    mediaType: 'image/png',
-    sizeBytes: png.length,
-  })
+    const rows = await count('evidence')
+    const again = await upload(png, 'image/png', 'same.png')
+    t.equal(again.statusCode, 200, 'the same file again answers the stored one')
+    t.equal(again.json().id, disguised.json().id)
+    const other = fixtures()
+    const theirs = await upload(
+      png,
+      'image/png',
+      undefined,
+      pf.learner(other.learnerId),
+      other.learnerId,
+    )
+    t.equal(theirs.statusCode, 201)
+    t.equal(
+      await count('evidence'),
+      rows + 1,
+      'the same file again is not kept twice for a learner',
+    )
+    // Per-learner keys (decision 0730): each learner's copy is their own, sealed under their key.
+    const copies = await pf.db
+      .selectFrom('evidence')
+      .select(['content_sealed', 'filename', 'filename_sealed'])
+      .where('id', 'in', [disguised.json().id, theirs.json().id])
+      .execute()
+    t.equal(copies.length, 2, 'another learner with the same file keeps a copy of their own')
+    t.ok(
+      copies.every((c) => c.content_sealed && !c.content_sealed.includes(png.subarray(16, 64))),
+      'neither copy holds the bytes in the clear',
+    )
+    t.notSame(copies[0]!.content_sealed, copies[1]!.content_sealed, 'each sealed under its own key')
+    t.ok(
+      copies.every((c) => c.filename === null && !c.filename_sealed?.includes('photo')),
+      'nor the file name',
+    )
+    t.equal(await count('evidence_blob'), 0, 'nothing goes to the shared store of the code before')
+    // Recognition learns whose each file is from one event per evidence row (none for a repeat).
+    const added = await eventually(async () => {
+      const evs = pf.platform.transport
+        .events('portfolio.evidence.added')
+        .filter((e) => e.data.sha256 === disguised.json().sha256)
+      return evs.length === 2 ? evs : undefined
+    })
+    t.same(
+      added.map((e) => e.data.evidenceId).sort(),
+      [disguised.json().id, theirs.json().id].sort(),
+    )
+    t.same(added.find((e) => e.data.evidenceId === theirs.json().id)?.data, {
+      evidenceId: theirs.json().id,
+      learnerId: other.learnerId,
+      sha256: theirs.json().sha256,
+      mediaType: 'image/png',
+      sizeBytes: png.length,
+    })
 
-  const got = await app.inject({
-    method: 'GET',
-    url: `/v1/evidence/${disguised.json().id}`,
-    headers: me,
-  })
-  t.equal(got.statusCode, 200)
-  t.equal(got.headers['content-type'], 'image/png')
-  t.equal(got.headers.etag, `"${disguised.json().sha256}"`)
-  t.same(got.rawPayload, png)
-  t.equal(
-    (
-      await app.inject({
-        method: 'GET',
-        url: `/v1/evidence/${disguised.json().id}`,
-        headers: pf.learner(other.learnerId),
-      })
-    ).statusCode,
-    404,
-    'someone else’s file is not there',
-  )
-  t.equal(
-    (await app.inject({ method: 'GET', url: `/v1/evidence/${ids()}`, headers: me })).statusCode,
-    404,
-  )
-  const list = await app.inject({
-    method: 'GET',
-    url: `/v1/learners/${f.learnerId}/evidence`,
-    headers: me,
-  })
-  t.equal(list.json().items.length, 3)
-})
+    const got = await app.inject({
+      method: 'GET',
+      url: `/v1/evidence/${disguised.json().id}`,
+      headers: me,
+    })
+    t.equal(got.statusCode, 200)
+    t.equal(got.headers['content-type'], 'image/png')
+    t.equal(got.headers.etag, `"${disguised.json().sha256}"`)
+    t.same(got.rawPayload, png)
+    t.equal(
+      (
+        await app.inject({
+          method: 'GET',
+          url: `/v1/evidence/${disguised.json().id}`,
+          headers: pf.learner(other.learnerId),
+        })
+      ).statusCode,
+      404,
+      'someone else’s file is not there',
+    )
+    t.equal(
+      (await app.inject({ method: 'GET', url: `/v1/evidence/${ids()}`, headers: me })).statusCode,
+      404,
+    )
+    const list = await app.inject({
+      method: 'GET',
+      url: `/v1/learners/${f.learnerId}/evidence`,
+      headers: me,
+    })
+    t.equal(list.json().items.length, 3)
+  },
+)
 
 t.test('evidence: bad files and bad callers write nothing', async (t) => {
   const before = [await count('evidence'), await count('evidence_blob')]

@@ -1,6 +1,6 @@
 import type { SchemaColumns } from '@creditbank/db'
 import { eventTableColumns } from '@creditbank/events'
-import { idempotencyTableColumns } from '@creditbank/service-kit'
+import { idempotencyTableColumns, learnerKeyTableColumns } from '@creditbank/service-kit'
 import type { PortfolioDB } from './schema.js'
 
 /**
@@ -12,6 +12,7 @@ import type { PortfolioDB } from './schema.js'
 export const portfolioColumns: SchemaColumns<PortfolioDB> = {
   ...eventTableColumns,
   ...idempotencyTableColumns,
+  ...learnerKeyTableColumns,
   application_watch: {
     application_id: ['uuid', false],
     learner_id: ['uuid', false],
@@ -43,6 +44,8 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     size_bytes: ['integer', false],
     created_by: ['text', false],
     created_at: ['timestamptz', false],
+    filename_sealed: ['text', true],
+    content_sealed: ['bytea', true],
   },
   evidence_blob: {
     sha256: ['char', false],
@@ -63,6 +66,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     account_no: ['text', false],
     opened_at: ['timestamptz', false],
     name: ['text', true],
+    name_sealed: ['text', true],
   },
   notification: {
     id: ['uuid', false],
@@ -85,8 +89,9 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     code: ['text', false],
     learner_id: ['uuid', false],
     share_id: ['uuid', true],
-    canonical: ['text', false],
+    canonical: ['text', true],
     created_at: ['timestamptz', false],
+    canonical_sealed: ['text', true],
   },
   share: {
     id: ['uuid', false],
@@ -100,6 +105,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     created_by: ['text', false],
     created_at: ['timestamptz', false],
     token_sealed: ['text', true],
+    personal_sealed: ['text', true],
   },
   share_access: {
     id: ['uuid', false],
@@ -107,6 +113,7 @@ export const portfolioColumns: SchemaColumns<PortfolioDB> = {
     at: ['timestamptz', false],
     user_agent: ['text', true],
     client_ip: ['text', true],
+    visitor_sealed: ['text', true],
   },
   status_list: {
     id: ['uuid', false],

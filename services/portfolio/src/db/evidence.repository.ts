@@ -1,25 +1,27 @@
 import type { Kysely } from 'kysely'
 import type { PortfolioDB } from './schema.js'
 
-/** Stores the bytes once per sha256, whoever uploads them and however often. */
-export async function insertBlob(
-  db: Kysely<PortfolioDB>,
-  row: { sha256: string; media_type: string; size_bytes: number; content: Buffer },
-) {
-  await db
-    .insertInto('evidence_blob')
-    .values(row)
-    .onConflict((oc) => oc.column('sha256').doNothing())
-    .execute()
-}
+/** An evidence row without its bytes (lists and checks never carry the files). */
+export const EVIDENCE_COLUMNS = [
+  'id',
+  'learner_id',
+  'sha256',
+  'filename_sealed',
+  'media_type',
+  'size_bytes',
+  'created_by',
+  'created_at',
+] as const
 
+/** One row per learner and file: the same file again inserts nothing (its bytes are not kept twice). */
 export async function insertEvidence(
   db: Kysely<PortfolioDB>,
   row: {
     id: string
     learner_id: string
     sha256: string
-    filename: string | null
+    filename_sealed: string | null
+    content_sealed: Buffer
     media_type: string
     size_bytes: number
     created_by: string
@@ -29,31 +31,32 @@ export async function insertEvidence(
     .insertInto('evidence')
     .values(row)
     .onConflict((oc) => oc.columns(['learner_id', 'sha256']).doNothing())
-    .returningAll()
+    .returning(EVIDENCE_COLUMNS)
     .executeTakeFirst()
 }
 
 export function findEvidenceByHash(db: Kysely<PortfolioDB>, learnerId: string, sha256: string) {
   return db
     .selectFrom('evidence')
-    .selectAll()
+    .select(EVIDENCE_COLUMNS)
     .where('learner_id', '=', learnerId)
     .where('sha256', '=', sha256)
     .executeTakeFirst()
 }
 
 export function findEvidence(db: Kysely<PortfolioDB>, id: string) {
-  return db.selectFrom('evidence').selectAll().where('id', '=', id).executeTakeFirst()
+  return db.selectFrom('evidence').select(EVIDENCE_COLUMNS).where('id', '=', id).executeTakeFirst()
 }
 
-export async function readBlob(db: Kysely<PortfolioDB>, sha256: string) {
+/** The file's sealed bytes (null for a row the sealing at start set aside). */
+export async function readSealedContent(db: Kysely<PortfolioDB>, id: string) {
   return (
-    await db
-      .selectFrom('evidence_blob')
-      .select('content')
-      .where('sha256', '=', sha256)
-      .executeTakeFirstOrThrow()
-  ).content
+    (await db
+      .selectFrom('evidence')
+      .select('content_sealed')
+      .where('id', '=', id)
+      .executeTakeFirst()) ?? { content_sealed: null }
+  ).content_sealed
 }
 
 export function listEvidence(
@@ -64,7 +67,7 @@ export function listEvidence(
 ) {
   let q = db
     .selectFrom('evidence')
-    .selectAll()
+    .select(EVIDENCE_COLUMNS)
     .where('learner_id', '=', learnerId)
     .orderBy('id')
     .limit(limit + 1)
@@ -72,10 +75,13 @@ export function listEvidence(
   return q.execute()
 }
 
-/** The name each of these files was given (absent: deleted or unknown; null: given none). */
-export async function evidenceNames(db: Kysely<PortfolioDB>, ids: readonly string[]) {
-  const rows = ids.length
-    ? await db.selectFrom('evidence').select(['id', 'filename']).where('id', 'in', ids).execute()
-    : []
-  return new Map(rows.map((r) => [r.id.toLowerCase(), r.filename]))
+/** These files' rows, for their names (sealed under each learner's key). */
+export function evidenceNameRows(db: Kysely<PortfolioDB>, ids: readonly string[]) {
+  return ids.length
+    ? db
+        .selectFrom('evidence')
+        .select(['id', 'learner_id', 'filename_sealed'])
+        .where('id', 'in', ids)
+        .execute()
+    : Promise.resolve([])
 }

@@ -1,4 +1,5 @@
 import { type Kysely, sql } from 'kysely'
+import { EVIDENCE_COLUMNS } from './evidence.repository.js'
 import type { PortfolioDB } from './schema.js'
 
 // What portfolio itself holds about one learner, for the copy of all their data (decision 0721).
@@ -19,7 +20,7 @@ export function shareAccessRows(db: Kysely<PortfolioDB>, learnerId: string, limi
   return db
     .selectFrom('share_access as a')
     .innerJoin('share as s', 's.id', 'a.share_id')
-    .select(['a.id', 'a.share_id', 'a.at', 'a.user_agent', 'a.client_ip'])
+    .select(['a.id', 'a.share_id', 's.learner_id', 'a.at', 'a.visitor_sealed'])
     .where('s.learner_id', '=', learnerId)
     .orderBy('a.at')
     .orderBy('a.id')
@@ -30,7 +31,7 @@ export function shareAccessRows(db: Kysely<PortfolioDB>, learnerId: string, limi
 export function evidenceRows(db: Kysely<PortfolioDB>, learnerId: string, limit: number) {
   return db
     .selectFrom('evidence')
-    .selectAll()
+    .select(EVIDENCE_COLUMNS)
     .where('learner_id', '=', learnerId)
     .orderBy('id')
     .limit(limit + 1)
@@ -55,7 +56,7 @@ export function allNotificationRows(db: Kysely<PortfolioDB>, learnerId: string, 
 export function recordRows(db: Kysely<PortfolioDB>, learnerId: string, limit: number) {
   return db
     .selectFrom('record')
-    .select(['digest', 'code', 'share_id', 'canonical', 'created_at'])
+    .select(['digest', 'code', 'learner_id', 'share_id', 'canonical_sealed', 'created_at'])
     .where('learner_id', '=', learnerId)
     .orderBy('created_at')
     .orderBy('digest')

@@ -1,6 +1,6 @@
 import type { Migrations } from '@creditbank/db'
 import { eventTablesV1 } from '@creditbank/events'
-import { idempotencyTablesV1 } from '@creditbank/service-kit'
+import { idempotencyTablesV1, learnerKeyTablesV1 } from '@creditbank/service-kit'
 import { foldEveryone } from '../oversight/totals.js'
 
 export const migrations: Migrations = {
@@ -268,6 +268,31 @@ export const migrations: Migrations = {
       `create index oversight_training_learner on oversight_training (learner_id)
         include (org_id, occurred_on, hours) where not reversed`,
       foldEveryone,
+    ],
+  },
+  // Per-learner keys (decision 0730): each learner's personal data is sealed under their own key,
+  // so destroying it at erasure leaves backups unreadable too. The sealed columns are filled at
+  // start (domain/seal-at-start.ts), which then clears the clear ones. A file's bytes move from
+  // evidence_blob (shared by sha256 between learners) into each learner's own evidence row.
+  '2026-12-09T0401_portfolio_learner_keys': {
+    up: [
+      ...learnerKeyTablesV1,
+      `alter table learner add column name_sealed text`,
+      `create index learner_unsealed on learner (learner_id) where name is not null`,
+      `alter table evidence add column filename_sealed text`,
+      `alter table evidence add column content_sealed bytea`,
+      `alter table evidence drop constraint evidence_sha256_fkey`,
+      `create index evidence_unsealed on evidence (id) where content_sealed is null`,
+      // A share's label and token together, sealed as one value (the token was under the service key).
+      `alter table share add column personal_sealed text`,
+      `create index share_unsealed on share (id) where personal_sealed is null`,
+      `alter table record add column canonical_sealed text`,
+      `alter table record alter column canonical drop not null`,
+      `create index record_unsealed on record (digest) where canonical is not null`,
+      // Who opened a share (browser, coarse network): sealed under the share's learner's key.
+      `alter table share_access add column visitor_sealed text`,
+      `create index share_access_unsealed on share_access (id)
+        where visitor_sealed is null and (user_agent is not null or client_ip is not null)`,
     ],
   },
 }

@@ -1,5 +1,5 @@
 import type { EventTables } from '@creditbank/events'
-import type { IdempotencyTables } from '@creditbank/service-kit'
+import type { IdempotencyTables, LearnerKeyTables } from '@creditbank/service-kit'
 import type { ColumnType, Generated } from 'kysely'
 
 /** The service's Postgres schema; raw SQL names its tables with it (the query builder adds it itself). */
@@ -27,7 +27,10 @@ export interface LearnerTable {
   learner_id: string
   account_no: string
   opened_at: ColumnType<Date, Date | string, Date | string>
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
   name: ColumnType<string | null, string | null | undefined, string | null>
+  /** The name sealed under the learner's key (decision 0730). */
+  name_sealed: ColumnType<string | null, string | null | undefined, string | null>
 }
 
 export interface OrganizationTable {
@@ -74,6 +77,7 @@ export interface CredentialStatusTable {
   created_at: Timestamp
 }
 
+/** The bytes of files stored before per-learner keys, shared by sha256; emptied by the sealing at start. */
 export interface EvidenceBlobTable {
   sha256: string
   media_type: string
@@ -86,7 +90,12 @@ export interface EvidenceTable {
   id: string
   learner_id: string
   sha256: string
-  filename: string | null
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  filename: ColumnType<string | null, string | null | undefined, string | null>
+  /** The name the learner gave the file, sealed under their key. */
+  filename_sealed: string | null
+  /** The file's bytes sealed under the learner's key (sealBytesFor); null only before the sealing at start. */
+  content_sealed: Buffer | null
   media_type: string
   size_bytes: number
   created_by: string
@@ -99,8 +108,12 @@ export interface ShareTable {
   token_hash: string
   scope: string
   entry_ids: string[]
-  label: string | null
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  label: ColumnType<string | null, string | null | undefined, string | null>
+  /** Under the service key, as written before per-learner keys; emptied by the sealing at start. */
   token_sealed: ColumnType<string | null, string | null | undefined, string | null>
+  /** `{label, token}` sealed under the learner's key (decision 0730). */
+  personal_sealed: string | null
   expires_at: ColumnType<Date, Date | string, Date | string>
   revoked_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>
   created_by: string
@@ -111,8 +124,11 @@ export interface ShareAccessTable {
   id: string
   share_id: string
   at: Timestamp
-  user_agent: string | null
-  client_ip: string | null
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  user_agent: ColumnType<string | null, string | null | undefined, string | null>
+  client_ip: ColumnType<string | null, string | null | undefined, string | null>
+  /** `{userAgent, clientIp}` sealed under the share's learner's key (decision 0730). */
+  visitor_sealed: string | null
 }
 
 export interface NotificationTable {
@@ -140,7 +156,10 @@ export interface RecordTable {
   code: string
   learner_id: string
   share_id: string | null
-  canonical: string
+  /** Clear, as written before per-learner keys; emptied by the sealing at start. */
+  canonical: ColumnType<string | null, string | null | undefined, string | null>
+  /** The record as printed (it holds the learner's name), sealed under the learner's key. */
+  canonical_sealed: string | null
   created_at: Timestamp
 }
 
@@ -211,7 +230,7 @@ export interface OversightStateTable {
   events: ColumnType<string, string | number, string | number>
 }
 
-export interface PortfolioDB extends EventTables, IdempotencyTables {
+export interface PortfolioDB extends EventTables, IdempotencyTables, LearnerKeyTables {
   oversight_org: OversightOrgTable
   oversight_learner: OversightLearnerTable
   oversight_enrollment: OversightEnrollmentTable

@@ -9,8 +9,7 @@ export function insertShare(
     token_hash: string
     scope: string
     entry_ids: string[]
-    label: string | null
-    token_sealed: string
+    personal_sealed: string
     expires_at: string
     created_by: string
   },
@@ -53,7 +52,7 @@ export async function revokeShare(db: Kysely<PortfolioDB>, id: string) {
 
 export async function logAccess(
   db: Kysely<PortfolioDB>,
-  row: { id: string; share_id: string; user_agent: string | null; client_ip: string | null },
+  row: { id: string; share_id: string; visitor_sealed: string | null },
 ) {
   await db.insertInto('share_access').values(row).execute()
 }
@@ -63,7 +62,7 @@ export async function accessesOf(db: Kysely<PortfolioDB>, shareIds: string[], pe
   if (shareIds.length === 0) return { recent: [], counts: [] }
   const recent = await db
     .selectFrom('share_access as a')
-    .select(['a.share_id', 'a.at', 'a.user_agent', 'a.client_ip'])
+    .select(['a.share_id', 'a.at', 'a.visitor_sealed'])
     .where('a.share_id', 'in', shareIds)
     .where((eb) =>
       eb(

@@ -1,3 +1,4 @@
+import type { LearnerKeys } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import {
@@ -44,6 +45,8 @@ export interface CredentialContext {
   publicBaseUrl: string
   /** Seals what must be shown again but not kept in the clear (share tokens). */
   sealKey: Buffer
+  /** The learners' own keys: their name, files, shares' labels, records (decision 0730). */
+  keys: LearnerKeys
 }
 
 export const PLATFORM_NAME = '学分银行 Credit Bank'

@@ -1,7 +1,7 @@
 import type { PortfolioEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
-import { forgetAnswersAbout } from '@creditbank/service-kit'
-import { type Kysely, sql, type Transaction } from 'kysely'
+import { forgetAnswersAbout, type LearnerKeys } from '@creditbank/service-kit'
+import { sql, type Transaction } from 'kysely'
 import type { PortfolioDB } from '../db/schema.js'
 
 /** Keys of an event's data that name or identify the person (timeline items keep their data). */
@@ -15,13 +15,20 @@ const PERSONAL_KEYS = [
 ]
 
 /**
- * portfolio's part of an erasure (decision 0730): the learner's evidence files (a file's bytes
- * too, unless another learner kept the same file), shares with their access logs, printed records,
- * notifications and due-date watches are deleted outright; the name is cleared; timeline items
- * keep their ids, titles and amounts but lose every personal key of their data, and corrections'
- * items go. Credentials stay valid (status lists are not touched). Idempotent.
+ * portfolio's part of an erasure (decision 0730): the learner's key is destroyed, so every copy
+ * of what was sealed under it (backups included) stays unreadable; the learner's evidence files
+ * (and the bytes of a file stored before per-learner keys, unless another learner kept the same
+ * file), shares with their access logs, printed records, notifications and due-date watches are
+ * deleted outright; the name is cleared; timeline items keep their ids, titles and amounts but
+ * lose every personal key of their data, and corrections' items go. Credentials stay valid
+ * (status lists are not touched). Idempotent.
  */
-export async function eraseLearnerData(trx: Kysely<PortfolioDB>, learnerId: string) {
+export async function eraseLearnerData(
+  trx: Transaction<PortfolioDB>,
+  keys: LearnerKeys,
+  learnerId: string,
+) {
+  await keys.destroy(trx, learnerId)
   await forgetAnswersAbout(trx, learnerId)
   await trx
     .deleteFrom('share_access')
@@ -58,7 +65,11 @@ export async function eraseLearnerData(trx: Kysely<PortfolioDB>, learnerId: stri
         ),
       )
       .execute()
-  await trx.updateTable('learner').set({ name: null }).where('learner_id', '=', learnerId).execute()
+  await trx
+    .updateTable('learner')
+    .set({ name: null, name_sealed: null })
+    .where('learner_id', '=', learnerId)
+    .execute()
   await trx
     .deleteFrom('timeline_item')
     .where('learner_id', '=', learnerId)
@@ -73,10 +84,11 @@ export async function eraseLearnerData(trx: Kysely<PortfolioDB>, learnerId: stri
 /** Erases and reports back to accounts (the report is published in the same transaction). */
 export async function eraseAndReport(
   trx: Transaction<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   publish: Publish<PortfolioEventType> | undefined,
 ) {
-  await eraseLearnerData(trx, learnerId)
+  await eraseLearnerData(trx, keys, learnerId)
   await publish?.(trx, [
     {
       type: 'portfolio.erasure.completed',

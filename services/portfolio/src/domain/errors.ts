@@ -94,6 +94,11 @@ export const portfolioErrors = defineErrors({
     '图片像素过多',
   ],
   PORTFOLIO_EVIDENCE_NOT_FOUND: ['not_found', 'No such evidence file', '没有这个佐证材料'],
+  PORTFOLIO_LEARNER_ERASED: [
+    'conflict',
+    'This learner’s personal data was erased; nothing personal is kept for them again',
+    '该学习者的个人信息已删除，不再保存其个人信息',
+  ],
   PORTFOLIO_SHARE_NOT_FOUND: ['not_found', 'No such share', '没有这个分享'],
   PORTFOLIO_SHARE_EXPIRY_INVALID: [
     'invalid',

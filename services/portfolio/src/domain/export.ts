@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { AppError } from '@creditbank/contracts'
+import type { LearnerKeys } from '@creditbank/service-kit'
 import type { Kysely } from 'kysely'
-import { readBlob } from '../db/evidence.repository.js'
 import {
   allNotificationRows,
   evidenceRows,
@@ -14,11 +14,12 @@ import type { PortfolioDB } from '../db/schema.js'
 import { findLearner, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueClr } from './credentials.js'
 import { portfolioErrors } from './errors.js'
-import { evidenceView } from './evidence.js'
+import { evidenceView, openEvidenceContent, withNames } from './evidence.js'
 import { describe, readme } from './export-readme.js'
 import { EXPORT_LIMITS, type RemoteParts } from './export-sources.js'
+import { openEach } from './personal.js'
 import { buildRecord, storeRecord } from './record.js'
-import { shareView } from './shares.js'
+import { openVisitor, shareView, withLabels } from './shares.js'
 import { itemView } from './timeline.js'
 import type { ZipPart } from './zip-stream.js'
 
@@ -42,26 +43,34 @@ const EXTENSIONS: Record<string, string> = {
 }
 
 /** What portfolio holds itself: timeline, evidence, shares and their accesses, notifications, credentials, records. */
-async function localParts(db: Kysely<PortfolioDB>, learnerId: string) {
+async function localParts(db: Kysely<PortfolioDB>, keys: LearnerKeys, learnerId: string) {
   const max = EXPORT_LIMITS.listMaxItems
   const timeline = bounded(await timelineRows(db, learnerId, { limit: max }), 'timeline items')
-  const evidence = bounded(await evidenceRows(db, learnerId, max), 'evidence files')
-  const shares = bounded(await shareRows(db, learnerId, max), 'shares')
+  const evidence = await withNames(
+    db,
+    keys,
+    bounded(await evidenceRows(db, learnerId, max), 'evidence files'),
+  )
+  const shares = await withLabels(db, keys, bounded(await shareRows(db, learnerId, max), 'shares'))
   const accesses = bounded(await shareAccessRows(db, learnerId, max), 'share accesses')
+  // Every access here is to one of the learner's shares: their key opens who opened them.
+  const key = accesses.length ? await keys.get(db, learnerId) : null
   const notifications = bounded(await allNotificationRows(db, learnerId, max), 'notifications')
   const credentials = bounded(await issuedCredentialRows(db, learnerId, max), 'credentials')
   return {
     timeline: timeline.map(itemView),
     evidence,
     shares: shares.map((s) => {
-      const mine = accesses.filter((a) => a.share_id === s.id)
+      const mine = accesses
+        .filter((a) => a.share_id === s.id)
+        .map((a) => ({ at: a.at, ...openVisitor(key, a.visitor_sealed) }))
       const { accesses: _latest, ...view } = shareView(s, [], mine.length)
       return {
         ...view,
         accesses: mine.map((a) => ({
           at: a.at.toISOString(),
-          userAgent: a.user_agent,
-          clientIp: a.client_ip,
+          userAgent: a.userAgent,
+          clientIp: a.clientIp,
         })),
       }
     }),
@@ -90,8 +99,8 @@ async function localParts(db: Kysely<PortfolioDB>, learnerId: string) {
 /** The 学习成果证明 as the learner's page prints it (and kept, like every print, under its digest). */
 async function recordPdf(ctx: CredentialContext, learnerId: string) {
   const rows = await timelineRows(ctx.db, learnerId, { limit: 1_000 })
-  const body = await buildRecord(ctx.db, learnerId, rows, 'account')
-  const { digest } = await storeRecord(ctx.db, learnerId, null, body)
+  const body = await buildRecord(ctx.db, ctx.keys, learnerId, rows, 'account')
+  const { digest } = await storeRecord(ctx.db, ctx.keys, learnerId, null, body)
   const { renderRecordPdf } = await import('./record-pdf.js')
   return renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
 }
@@ -131,8 +140,9 @@ export async function exportParts(
   // credentials among those issued.
   const pdf = await recordPdf(ctx, learnerId)
   const clr = await clrOrNull(ctx, learnerId)
-  const local = await localParts(ctx.db, learnerId)
+  const local = await localParts(ctx.db, ctx.keys, learnerId)
   const records = bounded(await recordRows(ctx.db, learnerId, 1_000), 'printed records')
+  const printed = await openEach(ctx.db, ctx.keys, records, (r) => r.canonical_sealed)
   const learner = await findLearner(ctx.db, learnerId)
 
   const entries: Entry[] = []
@@ -156,12 +166,12 @@ export async function exportParts(
   add('portfolio/notifications.json', local.notifications, local.notifications.length)
   add(
     'portfolio/printed-records.json',
-    records.map((r) => ({
+    records.map((r, i) => ({
       digest: r.digest,
       code: r.code,
       shareId: r.share_id,
       printedAt: r.created_at.toISOString(),
-      record: JSON.parse(r.canonical) as unknown,
+      record: JSON.parse(printed[i] ?? 'null') as unknown,
     })),
     records.length,
   )
@@ -173,7 +183,11 @@ export async function exportParts(
       bytes: null,
       size: e.size_bytes,
       compress: false,
-      load: () => readBlob(ctx.db, e.sha256),
+      load: async () => {
+        const bytes = await openEvidenceContent(ctx.db, ctx.keys, e)
+        if (!bytes) throw new Error(`evidence file ${e.id} did not open`)
+        return bytes
+      },
     })
 
   const total = entries.reduce((n, e) => n + e.size, 0)

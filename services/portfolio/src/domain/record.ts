@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
+import { type LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
 import canonicalizeModule from 'canonicalize'
 import type { Kysely } from 'kysely'
 import type { PortfolioDB } from '../db/schema.js'
-import { findLearner, type TimelineRow } from '../db/timeline.repository.js'
+import type { TimelineRow } from '../db/timeline.repository.js'
 import { portfolioErrors } from './errors.js'
+import { learnerShown } from './personal.js'
 
 // RFC 8785 (JSON Canonicalization Scheme); the package is CommonJS with an ESM-style declaration.
 const canonicalize = ((canonicalizeModule as { default?: unknown }).default ??
@@ -100,16 +102,17 @@ export interface RecordBody {
 /** The record of an account (every active entry) or of a share (what it names), as printed today. */
 export async function buildRecord(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   rows: TimelineRow[],
   scope: RecordBody['scope'],
 ): Promise<RecordBody> {
-  const learner = await findLearner(db, learnerId)
+  const learner = await learnerShown(db, keys, learnerId)
   const today = chinaDate()
   return {
     v: 1,
     title: '学习成果证明',
-    learner: { name: learner?.name ?? null, accountNo: learner?.account_no ?? null },
+    learner: { name: learner?.name ?? null, accountNo: learner?.accountNo ?? null },
     scope,
     asOf: today,
     items: recordItems(rows, today)
@@ -125,23 +128,30 @@ export async function buildRecord(
  */
 export async function storeRecord(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   shareId: string | null,
   body: RecordBody,
 ) {
   const canonical = canonicalize(body) as string
   const digest = createHash('sha256').update(canonical, 'utf8').digest('hex')
-  await db
-    .insertInto('record')
-    .values({
-      digest,
-      code: digest.slice(0, 16),
-      learner_id: learnerId,
-      share_id: shareId,
-      canonical,
-    })
-    .onConflict((oc) => oc.column('digest').doNothing())
-    .execute()
+  // Sealed under the learner's key: the record prints their name. An erased learner has no key,
+  // and nothing of theirs is kept again: their record is printed but not stored.
+  await db.transaction().execute(async (trx) => {
+    const key = await keys.ensure(trx, learnerId)
+    if (!key) return
+    await trx
+      .insertInto('record')
+      .values({
+        digest,
+        code: digest.slice(0, 16),
+        learner_id: learnerId,
+        share_id: shareId,
+        canonical_sealed: sealFor(key, canonical),
+      })
+      .onConflict((oc) => oc.column('digest').doNothing())
+      .execute()
+  })
   return { digest, canonical }
 }
 
@@ -149,16 +159,18 @@ export async function storeRecord(
  * A printed record by its digest or its first 16 characters (the code a person types), with what
  * is true of its lines today: an entry reversed or a certificate revoked since shows here.
  */
-export async function findRecord(db: Kysely<PortfolioDB>, codeOrDigest: string) {
-  const key = codeOrDigest.toLowerCase()
+export async function findRecord(db: Kysely<PortfolioDB>, keys: LearnerKeys, codeOrDigest: string) {
+  const wanted = codeOrDigest.toLowerCase()
   const row = await db
     .selectFrom('record')
     .selectAll()
-    .where('code', '=', key.slice(0, 16))
+    .where('code', '=', wanted.slice(0, 16))
     .executeTakeFirst()
-  if (!row || (key.length > 16 && row.digest !== key))
+  if (!row || (wanted.length > 16 && row.digest !== wanted))
     throw portfolioErrors.PORTFOLIO_RECORD_NOT_FOUND()
-  const body = JSON.parse(row.canonical) as RecordBody
+  const canonical = openFor(await keys.get(db, row.learner_id), row.canonical_sealed)
+  if (canonical === null) throw portfolioErrors.PORTFOLIO_RECORD_NOT_FOUND()
+  const body = JSON.parse(canonical) as RecordBody
   const refs = body.items.map((i) => i.ref)
   const now = refs.length
     ? await db
@@ -178,7 +190,7 @@ export async function findRecord(db: Kysely<PortfolioDB>, codeOrDigest: string) 
   return {
     digest: row.digest,
     code: row.code,
-    canonical: row.canonical,
+    canonical,
     printedAt: row.created_at.toISOString(),
     record: { ...body, items },
     valid: items.every((i) => i.status === 'valid'),

@@ -1,8 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto'
 import type { FieldError } from '@creditbank/contracts'
-import { decrypt, encrypt } from '@creditbank/service-kit'
+import { type LearnerKeys, openFor, sealFor } from '@creditbank/service-kit'
 import * as vc from '@digitalbazaar/vc'
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { PortfolioDB } from '../db/schema.js'
 import {
@@ -14,9 +14,10 @@ import {
   logAccess,
   revokeShare,
 } from '../db/share.repository.js'
-import { existingRefIds, findLearner, timelineRows } from '../db/timeline.repository.js'
+import { existingRefIds, timelineRows } from '../db/timeline.repository.js'
 import { type CredentialContext, issueCredentialsFor } from './credentials.js'
 import { portfolioErrors } from './errors.js'
+import { learnerShown, openEach } from './personal.js'
 import { recordItems } from './record.js'
 import { itemView } from './timeline.js'
 
@@ -29,8 +30,32 @@ const hashToken = (token: string) => createHash('sha256').update(token, 'utf8').
 
 type ShareRow = Awaited<ReturnType<typeof findShare>> & {}
 
+/** What a share keeps sealed under its learner's key: the label they gave it and its token. */
+interface SharePersonal {
+  label: string | null
+  token: string | null
+}
+
+function openPersonal(key: Buffer | null | undefined, sealed: string | null): SharePersonal {
+  const text = openFor(key, sealed)
+  return text === null ? { label: null, token: null } : (JSON.parse(text) as SharePersonal)
+}
+
+/** Shares with their labels opened, one read of the learners' keys for them all. */
+export async function withLabels<R extends ShareRow>(
+  db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
+  rows: R[],
+) {
+  const opened = await openEach(db, keys, rows, (r) => r.personal_sealed)
+  return rows.map((r, i) => {
+    const text = opened[i]
+    return { ...r, label: text ? (JSON.parse(text) as SharePersonal).label : null }
+  })
+}
+
 export function shareView(
-  s: ShareRow,
+  s: ShareRow & { label: string | null },
   accesses: { at: Date; userAgent: string | null; clientIp: string | null }[] = [],
   accessCount = 0,
 ) {
@@ -62,8 +87,8 @@ export interface NewShare {
 
 /** A share: a random 256-bit token, looked up by its sha256 and kept sealed for its owner (shareLink). */
 export async function createShare(
-  trx: Kysely<PortfolioDB>,
-  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
+  trx: Transaction<PortfolioDB>,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'keys'>,
   learnerId: string,
   actor: string,
   input: NewShare,
@@ -91,19 +116,23 @@ export async function createShare(
     )
     if (errors.length) throw portfolioErrors.PORTFOLIO_SHARE_ENTRIES_INVALID(undefined, errors)
   }
+  // The label is the learner's own text (often their name) and the token opens their record:
+  // both sealed under the learner's key, so an erasure leaves no copy of either readable.
+  const key = await ctx.keys.ensure(trx, learnerId)
+  if (!key) throw portfolioErrors.PORTFOLIO_LEARNER_ERASED()
   const token = randomBytes(32).toString('base64url')
+  const personal: SharePersonal = { label: input.label ?? null, token }
   const row = await insertShare(trx, {
     id: uuidv7(),
     learner_id: learnerId,
     token_hash: hashToken(token),
     scope: input.scope,
     entry_ids: ids,
-    label: input.label ?? null,
-    token_sealed: encrypt(ctx.sealKey, token),
+    personal_sealed: sealFor(key, JSON.stringify(personal)),
     expires_at: new Date(expires).toISOString(),
     created_by: actor,
   })
-  return { ...shareView(row), ...linksOf(ctx.publicBaseUrl, token) }
+  return { ...shareView({ ...row, label: personal.label }), ...linksOf(ctx.publicBaseUrl, token) }
 }
 
 /** The API URL of the shared view and the page a person opens (the QR code's). */
@@ -121,36 +150,41 @@ function linksOf(publicBaseUrl: string, token: string) {
  */
 export async function shareLink(
   db: Kysely<PortfolioDB>,
-  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'sealKey'>,
+  ctx: Pick<CredentialContext, 'publicBaseUrl' | 'keys'>,
   learnerId: string,
   id: string,
 ) {
   const s = await findShare(db, id)
   if (!s || s.learner_id !== learnerId) throw portfolioErrors.PORTFOLIO_SHARE_NOT_FOUND()
-  if (s.revoked_at || s.expires_at.getTime() <= Date.now() || !s.token_sealed)
+  if (s.revoked_at || s.expires_at.getTime() <= Date.now())
     throw portfolioErrors.PORTFOLIO_SHARE_LINK_GONE()
-  return linksOf(ctx.publicBaseUrl, decrypt(ctx.sealKey, s.token_sealed))
+  const { token } = openPersonal(await ctx.keys.get(db, learnerId), s.personal_sealed)
+  if (!token) throw portfolioErrors.PORTFOLIO_SHARE_LINK_GONE()
+  return linksOf(ctx.publicBaseUrl, token)
 }
 
 export async function sharesPage(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   learnerId: string,
   after: string | undefined,
   limit: number,
 ) {
   const rows = await listShares(db, learnerId, after, limit)
-  const page = rows.slice(0, limit)
+  const page = await withLabels(db, keys, rows.slice(0, limit))
   const { recent, counts } = await accessesOf(
     db,
     page.map((s) => s.id),
     20,
   )
+  // Every share here is the learner's: one key opens who opened them.
+  const key = recent.length ? await keys.get(db, learnerId) : null
   const items = page.map((s) =>
     shareView(
       s,
       recent
         .filter((a) => a.share_id === s.id)
-        .map((a) => ({ at: a.at, userAgent: a.user_agent, clientIp: a.client_ip })),
+        .map((a) => ({ at: a.at, ...openVisitor(key, a.visitor_sealed) })),
       Number(counts.find((c) => c.share_id === s.id)?.n ?? 0),
     ),
   )
@@ -171,22 +205,43 @@ function network(ip: string | undefined) {
   return `${ip.split(':').slice(0, 3).join(':')}::/48`
 }
 
-/** An active share by its token, the access logged for the learner; else the link is gone (404). */
+/** Who opened a share, as the learner's access log shows it. */
+interface Visitor {
+  userAgent: string | null
+  clientIp: string | null
+}
+
+/** Opens a visitor sealed under the learner's key; nulls when the key is gone. */
+export function openVisitor(key: Buffer | null | undefined, sealed: string | null): Visitor {
+  const text = openFor(key, sealed)
+  return text === null ? { userAgent: null, clientIp: null } : (JSON.parse(text) as Visitor)
+}
+
+/**
+ * An active share by its token, the access logged for the learner (who opened it sealed under the
+ * learner's key: the visitor's browser and network are about a person too); else the link is gone
+ * (404).
+ */
 export async function accessShare(
   db: Kysely<PortfolioDB>,
+  keys: LearnerKeys,
   token: string,
   meta: { userAgent?: string; ip?: string },
 ) {
   const share = await findShareByTokenHash(db, hashToken(token))
   if (!share || share.revoked_at || share.expires_at.getTime() <= Date.now())
     throw portfolioErrors.PORTFOLIO_SHARED_VIEW_GONE()
+  const key = await keys.get(db, share.learner_id)
+  const visitor: Visitor = {
+    userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    clientIp: network(meta.ip),
+  }
   await logAccess(db, {
     id: uuidv7(),
     share_id: share.id,
-    user_agent: meta.userAgent?.slice(0, 300) ?? null,
-    client_ip: network(meta.ip),
+    visitor_sealed: key ? sealFor(key, JSON.stringify(visitor)) : null,
   })
-  return share
+  return { share, key }
 }
 
 /** What a share shows: the entries it names (or all), never account or application details. */
@@ -210,19 +265,20 @@ export async function openShared(
   token: string,
   meta: { userAgent?: string; ip?: string },
 ) {
-  const share = await accessShare(ctx.db, token, meta)
+  const { share, key } = await accessShare(ctx.db, ctx.keys, token, meta)
   const items = await sharedRows(ctx.db, share)
   const credentials = await issueCredentialsFor(ctx, share.learner_id, items)
-  const learner = await findLearner(ctx.db, share.learner_id)
+  const learner = await learnerShown(ctx.db, ctx.keys, share.learner_id)
+  const { label } = openPersonal(key, share.personal_sealed)
   const verified = new Map(recordItems(items).map((i) => [i.ref, i]))
   return {
     share: {
       id: share.id,
       scope: share.scope,
-      label: share.label,
+      label,
       expiresAt: share.expires_at.toISOString(),
     },
-    learner: { accountNo: learner?.account_no ?? null, name: learner?.name ?? null },
+    learner: { accountNo: learner?.accountNo ?? null, name: learner?.name ?? null },
     items: items.map((r) => {
       const v = verified.get(r.ref_id ?? r.event_id)
       return {

@@ -1,12 +1,14 @@
+import type { LearnerKeys } from '@creditbank/service-kit'
 import * as vc from '@digitalbazaar/vc'
 import type { Kysely } from 'kysely'
 import { documentLoader, isVerifiableContext, VC_V1, VC_V2 } from '../credentials/loader.js'
 import { digestsOf, mismatches, relatedResourceErrors } from '../credentials/related-resource.js'
 import { verifySuites } from '../credentials/sign.js'
 import { statusBit } from '../db/credential.repository.js'
-import { findEvidence, readBlob } from '../db/evidence.repository.js'
+import { findEvidence } from '../db/evidence.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
 import { asArray, DATE_TIME, isObject } from './credential-input.js'
+import { openEvidenceContent } from './evidence.js'
 
 export type Check = 'schema' | 'signature' | 'expiry' | 'status' | 'integrity'
 
@@ -204,12 +206,8 @@ function evidenceIdOf(publicBaseUrl: string, url: string) {
  * file, whose bytes never change) is computed and compared; another site's resource is not
  * fetched, and the verifier says so.
  */
-async function integrityCheck(
-  db: Kysely<PortfolioDB>,
-  publicBaseUrl: string,
-  c: Record<string, unknown>,
-  report: Report,
-) {
+async function integrityCheck(ctx: VerifyContext, c: Record<string, unknown>, report: Report) {
+  const { db, publicBaseUrl } = ctx
   if (relatedResourceErrors(c.relatedResource).length > 0) return
   for (const r of asArray(c.relatedResource)) {
     if (!isObject(r) || typeof r.id !== 'string') continue
@@ -226,7 +224,13 @@ async function integrityCheck(
       report.fail('integrity', `${r.id}: no such resource`)
       continue
     }
-    const wrong = mismatches(digestsOf(r), await readBlob(db, evidence.sha256))
+    // The bytes are sealed under the learner's key: an erased learner's file is gone.
+    const bytes = await openEvidenceContent(db, ctx.keys, evidence)
+    if (!bytes) {
+      report.fail('integrity', `${r.id}: no such resource`)
+      continue
+    }
+    const wrong = mismatches(digestsOf(r), bytes)
     if (wrong.length > 0)
       report.fail(
         'integrity',
@@ -238,6 +242,7 @@ async function integrityCheck(
 export interface VerifyContext {
   db: Kysely<PortfolioDB>
   publicBaseUrl: string
+  keys: LearnerKeys
 }
 
 /** Verifies one credential: schema, signature, expiry and status, each reported on its own. */
@@ -263,7 +268,7 @@ export async function verifyOne(
     )
   expiryCheck(credential, report, now)
   await statusCheck(ctx.db, ctx.publicBaseUrl, credential, report)
-  await integrityCheck(ctx.db, ctx.publicBaseUrl, credential, report)
+  await integrityCheck(ctx, credential, report)
   return report.result()
 }
 

@@ -5,7 +5,12 @@ import {
   type EventHandlers,
   type Publish,
 } from '@creditbank/events'
-import { type LearnerPersonalSource, learnerPersonalStep } from '@creditbank/service-kit'
+import {
+  type LearnerKeys,
+  type LearnerPersonalSource,
+  learnerPersonalStep,
+  sealFor,
+} from '@creditbank/service-kit'
 import { sql } from 'kysely'
 import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 import { eraseAndReport } from '../domain/erasure.js'
@@ -24,6 +29,7 @@ export const consumedTopics = [
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
  */
 export function projectionHandlers(
+  keys: LearnerKeys,
   publish?: Publish<PortfolioEventType>,
 ): EventHandlers<PortfolioDB> {
   // The oversight figures have a group of their own (oversight/consumer.ts, decision 0802).
@@ -37,7 +43,7 @@ export function projectionHandlers(
     // Erasure and correction (decision 0730) are not timeline items: they change what is kept.
     // A rebuild (no publish) erases again without reporting a second time.
     'accounts.learner.erased': async (trx, e) => {
-      await eraseAndReport(trx, String((e.data as Data).learnerId), publish)
+      await eraseAndReport(trx, keys, String((e.data as Data).learnerId), publish)
     },
     // The event names no value: `learnerNames` asks accounts for the corrected name.
     'accounts.learner.corrected': async () => {},
@@ -51,12 +57,20 @@ export function projectionHandlers(
 
 /**
  * The consumer's `around`: the names of the learners a batch opens or corrects, from accounts
- * (events carry none, decision 0730), written after the batch's events; an erased learner's is null.
+ * (events carry none, decision 0730), sealed under each learner's key (made here on first use,
+ * once for the batch) and written after the batch's events. An erased learner's name is null, and
+ * so is that of a learner whose key was destroyed: nothing is sealed for them again.
  */
-export function learnerNames(source: LearnerPersonalSource) {
+export function learnerNames(source: LearnerPersonalSource, keys: LearnerKeys) {
   return learnerPersonalStep<PortfolioDB>(source, async (trx, people) => {
-    await sql`update ${sql.table(`${SCHEMA}.learner`)} l set name = v.name
-      from unnest(${people.map((p) => p.learnerId)}::uuid[], ${people.map((p) => p.name)}::text[]) v(id, name)
+    const named = people.filter((p) => p.name !== null).map((p) => p.learnerId)
+    const byId = await keys.ensureMany(trx, named)
+    const sealed = people.map((p) => {
+      const key = byId.get(p.learnerId.toLowerCase())
+      return key && p.name !== null ? sealFor(key, p.name) : null
+    })
+    await sql`update ${sql.table(`${SCHEMA}.learner`)} l set name_sealed = v.sealed, name = null
+      from unnest(${people.map((p) => p.learnerId)}::uuid[], ${sealed}::text[]) v(id, sealed)
       where l.learner_id = v.id`.execute(trx)
   })
 }

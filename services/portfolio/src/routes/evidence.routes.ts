@@ -1,12 +1,23 @@
 import { principalOf, requireRole } from '@creditbank/auth'
 import { Id, Page, PageQuery } from '@creditbank/contracts'
-import { cursorKey, type TypeBoxTypeProvider, toPage } from '@creditbank/service-kit'
+import {
+  cursorKey,
+  type LearnerKeys,
+  type TypeBoxTypeProvider,
+  toPage,
+} from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { PortfolioContext } from '../context.js'
 import { listEvidence } from '../db/evidence.repository.js'
 import { assertSelf } from '../domain/access.js'
-import { addEvidence, EVIDENCE_MAX_BYTES, evidenceView, readEvidence } from '../domain/evidence.js'
+import {
+  addEvidence,
+  EVIDENCE_MAX_BYTES,
+  evidenceView,
+  readEvidence,
+  withNames,
+} from '../domain/evidence.js'
 import type { EvidenceGrants } from '../domain/evidence-grants.js'
 import { errorResponses, LearnerParams } from './schemas.js'
 
@@ -27,7 +38,7 @@ const Evidence = Type.Object({
  */
 export async function evidenceRoutes(
   app: FastifyInstance,
-  o: { svc: PortfolioContext; grants: EvidenceGrants },
+  o: { svc: PortfolioContext; grants: EvidenceGrants; keys: LearnerKeys },
 ) {
   const r = app.withTypeProvider<TypeBoxTypeProvider>()
   const { db, events } = o.svc
@@ -65,6 +76,7 @@ export async function evidenceRoutes(
       const body = Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0)
       const out = await addEvidence(
         db,
+        o.keys,
         request.params.id,
         p.subject,
         body,
@@ -73,7 +85,7 @@ export async function evidenceRoutes(
       )
       events.committed()
       reply.code(out.status)
-      return evidenceView(out.evidence)
+      return out.evidence
     },
   )
 
@@ -99,7 +111,7 @@ export async function evidenceRoutes(
         after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined,
         limit,
       )
-      return toPage(rows, limit, (e) => [e.id], evidenceView)
+      return toPage(await withNames(db, o.keys, rows), limit, (e) => [e.id], evidenceView)
     },
   )
 
@@ -132,7 +144,12 @@ export async function evidenceRoutes(
               request.headers.authorization ?? '',
             )
           : null
-      const { evidence, content } = await readEvidence(db, request.params.id, granted ?? own)
+      const { evidence, content } = await readEvidence(
+        db,
+        o.keys,
+        request.params.id,
+        granted ?? own,
+      )
       reply
         .type(evidence.media_type)
         .header('etag', `"${evidence.sha256}"`)

@@ -41,7 +41,7 @@ export async function recordRoutes(
     shareId: string | null,
     body: RecordBody,
   ) {
-    const { digest } = await storeRecord(db, learnerId, shareId, body)
+    const { digest } = await storeRecord(db, ctx.keys, learnerId, shareId, body)
     // pdfkit, its fonts and qrcode are loaded on the first print, not at every start.
     const { renderRecordPdf } = await import('../domain/record-pdf.js')
     const pdf = await renderRecordPdf(body, `${ctx.publicBaseUrl}/#/record/${digest}`, digest)
@@ -68,7 +68,7 @@ export async function recordRoutes(
     async (request, reply) => {
       assertSelf(principalOf(request), request.params.id, false)
       const rows = await timelineRows(db, request.params.id, { limit: 1_000 })
-      const body = await buildRecord(db, request.params.id, rows, 'account')
+      const body = await buildRecord(db, ctx.keys, request.params.id, rows, 'account')
       return sendPdf(reply, request.params.id, null, body)
     },
   )
@@ -89,11 +89,12 @@ export async function recordRoutes(
     },
     async (request, reply) => {
       reply.header('referrer-policy', 'no-referrer')
-      const share = await accessShare(db, request.params.token, {
+      const { share } = await accessShare(db, ctx.keys, request.params.token, {
         userAgent: request.headers['user-agent'],
         ip: request.ip,
       })
-      const body = await buildRecord(db, share.learner_id, await sharedRows(db, share), 'share')
+      const rows = await sharedRows(db, share)
+      const body = await buildRecord(db, ctx.keys, share.learner_id, rows, 'share')
       return sendPdf(reply, share.learner_id, share.id, body)
     },
   )
@@ -137,7 +138,7 @@ export async function recordRoutes(
     },
     async (request, reply) => {
       reply.header('cache-control', 'no-store')
-      return findRecord(db, request.params.code)
+      return findRecord(db, ctx.keys, request.params.code)
     },
   )
 }

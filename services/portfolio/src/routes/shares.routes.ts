@@ -95,7 +95,8 @@ export async function shareRoutes(
           body: await createShare(trx, ctx, learnerId, p.subject, request.body),
         }),
         // A replay must not show the token again: it is kept nowhere but in the first answer.
-        ({ token: _token, url: _url, pageUrl: _pageUrl, ...rest }) => rest,
+        // Nor the label: the learner's own text, kept only sealed under their key (decision 0730).
+        ({ token: _token, url: _url, pageUrl: _pageUrl, ...rest }) => ({ ...rest, label: null }),
       )
     },
   )
@@ -123,6 +124,7 @@ export async function shareRoutes(
       const after = cursorKey(request.query.cursor)
       const page = await sharesPage(
         db,
+        ctx.keys,
         learnerId,
         after && /^[0-9a-f-]{36}$/.test(after) ? after : undefined,
         limit,

@@ -187,6 +187,16 @@ t.test('withdrawal by the learner; nobody decides on their own application', asy
     payload: { reason: '不需要了' },
   })
   t.equal(w.json().status, 'withdrawn')
+  const closed = await eventually(async () =>
+    r.platform.transport
+      .events('recognition.application.withdrawn')
+      .find((e) => e.data.applicationId === b!.id),
+  )
+  t.same(
+    closed.data,
+    { applicationId: b!.id, learnerId: learner, targetOrgId: b!.target_org_id, by: 'learner' },
+    'the event leaves the learner’s own words out',
+  )
   const w2 = await app.inject({
     method: 'POST',
     url: `/v1/applications/${b!.id}/withdrawal`,

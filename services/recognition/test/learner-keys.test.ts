@@ -193,8 +193,8 @@ t.test('sealed at rest, shown as before, found by part of the name; erased for g
   t.same((await search('国建', reviewer)).items, [], 'the characters out of order find nothing')
   t.same((await search('张建国国', reviewer)).items, [], 'more than the name finds nothing')
 
-  // Nothing personal in the clear in any table (the outbox relayed: the decided, rejected and
-  // withdrawn events carry the reason by contract, in the topics, not here).
+  // Nothing personal in the clear in any table (the outbox relayed: the decided and rejected
+  // events carry the reviewer's reason by contract, in the topics, not here).
   await outboxRelayed()
   t.same(await columnsHolding(NAME), [], 'no column holds the name or a text that names them')
   t.same(await columnsHolding(MASKED), [], 'no column holds the masked number')

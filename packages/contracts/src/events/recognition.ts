@@ -117,7 +117,11 @@ export const recognitionEvents = {
       learnerId: Id,
       targetOrgId: Id,
       by: Type.Enum(['learner', 'system']),
-      reason: Type.String(),
+      /**
+       * The system's reason (`by: system`). A learner's own words are theirs: recognition keeps
+       * them sealed under the learner's key and the event leaves them out (decision 0730).
+       */
+      reason: Type.Optional(Type.String()),
     },
     { additionalProperties: false },
   ),

@@ -541,7 +541,7 @@ async function close(
         learnerId: app.learner_id,
         targetOrgId: app.target_org_id,
         by,
-        reason,
+        ...(by === 'system' ? { reason } : {}),
       },
     },
   ])

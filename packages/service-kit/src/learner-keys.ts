@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
 import type { SchemaColumns } from '@creditbank/db'
 import { type ColumnType, type Kysely, sql, type Transaction } from 'kysely'
-import { decrypt, encrypt } from './secrets.js'
+import { decrypt, encrypt, nextIv } from './secrets.js'
 
 /**
  * Per-learner data keys (envelope encryption, decision 0730): each learner's personal data is
@@ -69,25 +69,32 @@ export class LearnerKeys {
    * Keys for many learners at once (made where missing); erased learners are absent. The map is
    * keyed by the ids as Postgres writes a uuid (lower case).
    *
-   * One statement when every key is new: the keys are already in hand, so nothing is read back
-   * or opened. When some rows were there already (a key made before, a tombstone, or a concurrent
-   * first use that committed while this insert waited on it), the keys are read in a second
-   * statement — under read committed it sees the winner's row, so both transactions use one key.
-   * The rows go in sorted, so two transactions making keys for the same learners cannot deadlock.
+   * Most learners a service seals for have a key already, so the keys are read first and only the
+   * missing ones are made: an insert `ON CONFLICT DO NOTHING`, in sorted order so two transactions
+   * making keys for the same learners cannot deadlock. When a row appeared meanwhile (a concurrent
+   * first use, or an erasure's tombstone, committed while the insert waited on it), those keys are
+   * read again — under read committed the new statement sees the winner's row, so both
+   * transactions use one key, and an erased learner stays without one.
    */
   async ensureMany(trx: AnyTrx, learnerIds: string[]): Promise<Map<string, Buffer>> {
     const ids = [...new Set(learnerIds.map((id) => id.toLowerCase()))].sort()
-    if (ids.length === 0) return new Map()
-    const { keys, rows } = this.forNew(ids)
-    let stored = 0
-    for (let i = 0; i < ids.length; i += MAX_KEYS_READ) {
+    const stored = await this.storedRows(trx, ids)
+    const out = this.opened(stored)
+    const missing = ids.filter((id) => !stored.has(id))
+    if (missing.length === 0) return out
+    const { keys, rows } = this.forNew(missing)
+    let inserted = 0
+    for (let i = 0; i < missing.length; i += MAX_KEYS_READ) {
       const r = await sql`insert into ${this.table} (learner_id, key_sealed)
-        select * from unnest(${ids.slice(i, i + MAX_KEYS_READ)}::uuid[],
+        select * from unnest(${missing.slice(i, i + MAX_KEYS_READ)}::uuid[],
           ${rows.slice(i, i + MAX_KEYS_READ).map((k) => k.key_sealed)}::text[])
         on conflict (learner_id) do nothing`.execute(trx)
-      stored += Number(r.numAffectedRows)
+      inserted += Number(r.numAffectedRows)
     }
-    return stored === ids.length ? keys : this.getMany(trx, ids)
+    const made =
+      inserted === missing.length ? keys : this.opened(await this.storedRows(trx, missing))
+    for (const [id, key] of made) out.set(id, key)
+    return out
   }
 
   /**
@@ -113,18 +120,28 @@ export class LearnerKeys {
   }
 
   async getMany(db: AnyDb, learnerIds: string[]): Promise<Map<string, Buffer>> {
-    const out = new Map<string, Buffer>()
-    const ids = [...new Set(learnerIds)]
+    return this.opened(await this.storedRows(db, [...new Set(learnerIds)]))
+  }
+
+  /** The stored rows of these learners: their sealed key, or null for a tombstone. */
+  private async storedRows(db: AnyDb, ids: string[]) {
+    const out = new Map<string, string | null>()
     for (let i = 0; i < ids.length; i += MAX_KEYS_READ) {
       const rows = await db
         .selectFrom('learner_key')
         .select(['learner_id', 'key_sealed'])
         .where('learner_id', 'in', ids.slice(i, i + MAX_KEYS_READ))
-        .where('key_sealed', 'is not', null)
         .execute()
-      for (const r of rows)
-        out.set(r.learner_id, Buffer.from(decrypt(this.serviceKey, r.key_sealed), 'hex'))
+      for (const r of rows) out.set(r.learner_id, r.key_sealed)
     }
+    return out
+  }
+
+  /** The keys among stored rows, opened with the service key; tombstones have none. */
+  private opened(stored: Map<string, string | null>) {
+    const out = new Map<string, Buffer>()
+    for (const [id, sealed] of stored)
+      if (sealed !== null) out.set(id, Buffer.from(decrypt(this.serviceKey, sealed), 'hex'))
     return out
   }
 
@@ -168,7 +185,7 @@ const BYTES_V1 = 1
  * 16-byte tag, then the body (AES-256-GCM). Files are stored as they are, not as base64 text.
  */
 export function sealBytesFor(key: Buffer, bytes: Buffer): Buffer {
-  const iv = randomBytes(12)
+  const iv = nextIv()
   const cipher = createCipheriv('aes-256-gcm', key, iv)
   const body = Buffer.concat([cipher.update(bytes), cipher.final()])
   return Buffer.concat([Buffer.from([BYTES_V1]), iv, cipher.getAuthTag(), body])

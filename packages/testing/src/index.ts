@@ -1,4 +1,5 @@
 export * from './accounts-stand-in.js'
+export * from './clear-text.js'
 export * from './cluster.js'
 export * from './database.js'
 export * from './portfolio-stand-in.js'

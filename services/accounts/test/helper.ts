@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto'
 import { forSchema } from '@creditbank/db'
 import { createEvent } from '@creditbank/events'
 import { keyedHash } from '@creditbank/service-kit'
-import { eventually, testPlatform, testService } from '@creditbank/testing'
-import { type Kysely, sql } from 'kysely'
+import { eventually, testPlatform, testService, clearTextIn as textIn } from '@creditbank/testing'
+import type { Kysely } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import accountsApp, { SCHEMA } from '../src/app.js'
 import { migrations } from '../src/db/migrations.js'
@@ -194,23 +194,6 @@ export async function rowCount(db: Kysely<AccountsDB>, table: keyof AccountsDB) 
   return Number(r.n)
 }
 
-/** Every text-like column of every table in the schema holding any of the needles: `table.column`. */
-export async function clearTextIn(db: Kysely<AccountsDB>, needles: string[]) {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'accounts' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    db,
-  )
-  const hits: string[] = []
-  for (const { table_name, column_name } of cols.rows)
-    for (const needle of needles) {
-      const r = await sql<{
-        n: string
-      }>`select count(*)::text as n from ${sql.table(`accounts.${table_name}`)}
-        where ${sql.ref(column_name)}::text like ${`%${needle}%`}`.execute(db)
-      if (r.rows[0]!.n !== '0') hits.push(`${table_name}.${column_name}`)
-    }
-  return hits
-}
+/** Every text-like column of accounts' tables holding any of the needles: `accounts.table.column`. */
+export const clearTextIn = (db: Kysely<AccountsDB>, needles: string[]) =>
+  textIn(db, ['accounts'], needles)

@@ -1,7 +1,6 @@
 import { createEvent } from '@creditbank/events'
 import { decrypt } from '@creditbank/service-kit'
-import { eventually } from '@creditbank/testing'
-import { sql } from 'kysely'
+import { eventually, clearTextIn as textIn } from '@creditbank/testing'
 import t from 'tap'
 import { holderNameKeys } from '../src/domain/holder-name.js'
 import { buildCertificates, SECRET_KEY } from './helper.js'
@@ -27,26 +26,7 @@ const post = (url: string, payload: object, headers: Record<string, string> = is
 const get = (url: string, headers: Record<string, string> = h.admin) =>
   app.inject({ method: 'GET', url, headers })
 
-/** Every text, JSON or array column of every certificates table holding one of the needles. */
-async function clearTextIn(needles: string[]) {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'certificates' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    h.db,
-  )
-  if (cols.rows.length < 20) throw new Error('the walk does not see the tables')
-  const hits: string[] = []
-  for (const { table_name, column_name } of cols.rows)
-    for (const needle of needles) {
-      const r = await sql<{ n: string }>`select count(*)::text as n
-        from ${sql.table(`certificates.${table_name}`)}
-        where ${sql.ref(column_name)}::text like ${`%${needle}%`}`.execute(h.db)
-      if (r.rows[0]!.n !== '0') hits.push(`${table_name}.${column_name} (${needle})`)
-    }
-  return hits
-}
+const clearTextIn = (needles: string[]) => textIn(h.db, ['certificates'], needles)
 
 const issueOne = (learnerId: string, holderName: string, level: string, key: string) =>
   post(

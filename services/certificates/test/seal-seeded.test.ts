@@ -1,7 +1,13 @@
 import { forSchema } from '@creditbank/db'
 import { MemoryTransport } from '@creditbank/events'
 import { assembleService, encrypt } from '@creditbank/service-kit'
-import { capturedLogger, TEST_AUDIENCE, TEST_ISSUER, testKeys } from '@creditbank/testing'
+import {
+  capturedLogger,
+  TEST_AUDIENCE,
+  TEST_ISSUER,
+  testKeys,
+  clearTextIn as textIn,
+} from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
 // The one-process run filled by the demo seeds, as accounts' start-up test uses it.
@@ -47,25 +53,8 @@ const needles = [
   ),
 ]
 
-/** Where the needles are in the clear in certificates' tables: `table.column`. */
-async function clearTextIn() {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'certificates' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    db,
-  )
-  const hits = new Set<string>()
-  for (const { table_name, column_name } of cols.rows)
-    for (const needle of needles) {
-      const r = await sql<{ n: string }>`select count(*)::text as n
-        from ${sql.table(`certificates.${table_name}`)}
-        where ${sql.ref(column_name)}::text like ${`%${needle}%`}`.execute(db)
-      if (r.rows[0]!.n !== '0') hits.add(`${table_name}.${column_name}`)
-    }
-  return [...hits].sort()
-}
+/** Where the needles are in the clear in certificates' tables. */
+const clearTextIn = () => textIn(db, ['certificates'], needles)
 
 t.test('the demo seeds filled certificates as expected', async (t) => {
   t.ok(before.length >= 5, `${before.length} certificates`)
@@ -104,7 +93,7 @@ t.test('the rows put back as the code before per-learner keys kept them', async 
   })
   t.same(
     await clearTextIn(),
-    ['certificate.revocation_reason'],
+    ['certificates.certificate.revocation_reason'],
     'the reason in the clear (the names sealed under the service key)',
   )
 })

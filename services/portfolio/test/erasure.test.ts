@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { topics as contractTopics } from '@creditbank/contracts'
 import { deadLetterTopic } from '@creditbank/events'
 import { definition as recognition } from '@creditbank/recognition/definition'
-import { capturedLogger, eventually } from '@creditbank/testing'
+import { capturedLogger, eventually, clearTextIn as textIn } from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
 import { plainPng } from './evidence-files.js'
@@ -209,26 +209,12 @@ await eventually(async () => {
   return page.items.length > 0
 })
 
-/** Every text-like column of every table in the four schemas holding the needle: `schema.table.column`. */
-async function clearTextIn(needle: string) {
-  const db = platform.database.kysely
-  const cols = await sql<{ table_schema: string; table_name: string; column_name: string }>`
-    select c.table_schema, c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema in ('accounts', 'certificates', 'recognition', 'portfolio')
-      and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    db,
+const clearTextIn = (needle: string) =>
+  textIn(
+    platform.database.kysely,
+    ['accounts', 'certificates', 'recognition', 'portfolio'],
+    [needle],
   )
-  const hits: string[] = []
-  for (const c of cols.rows) {
-    const r = await sql<{ n: string }>`select count(*)::text as n
-      from ${sql.table(`${c.table_schema}.${c.table_name}`)}
-      where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(db)
-    if (r.rows[0]!.n !== '0') hits.push(`${c.table_schema}.${c.table_name}.${c.column_name}`)
-  }
-  return hits
-}
 
 /**
  * Every event the test's topics retain (contracts' topics and the consumer groups' dead letters),

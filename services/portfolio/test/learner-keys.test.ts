@@ -1,5 +1,6 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { encrypt, openBytesFor, openFor } from '@creditbank/service-kit'
+import { clearTextIn as textIn } from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
 import { portfolioKeys } from '../src/domain/personal.js'
@@ -52,24 +53,7 @@ const names = async (ids: string[]) =>
     })
   ).json().items
 
-/** Every text-like column of portfolio's tables holding the needle: `table.column`. */
-async function clearTextIn(needle: string) {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'portfolio' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    db,
-  )
-  const hits: string[] = []
-  for (const c of cols.rows) {
-    const r = await sql<{ n: string }>`select count(*)::text as n
-      from ${sql.table(`portfolio.${c.table_name}`)}
-      where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(db)
-    if (r.rows[0]!.n !== '0') hits.push(`${c.table_name}.${c.column_name}`)
-  }
-  return hits
-}
+const clearTextIn = (needle: string) => textIn(db, ['portfolio'], [needle])
 
 /** Every bytea column of portfolio's tables holding these bytes: `table.column`. */
 async function clearBytesIn(needle: Buffer) {
@@ -379,8 +363,8 @@ t.test(
     const log = { info: () => {}, error: (...a: unknown[]) => logged.push(a) }
     await sealAtStartAll(db, keys, Buffer.from(SECRET_KEY, 'hex'), log as never)
     t.same(
-      (await clearTextIn('旧名')).sort(),
-      ['evidence.filename'],
+      await clearTextIn('旧名'),
+      ['portfolio.evidence.filename'],
       'only the set-aside row keeps its clear name',
     )
     t.equal(logged.length, 2, 'the set-aside rows are logged, the file and the share')

@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import { encrypt, openFor } from '@creditbank/service-kit'
-import { eventually, testService } from '@creditbank/testing'
+import { eventually, testService, clearTextIn as textIn } from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
 import recognitionApp from '../src/app.js'
@@ -88,26 +88,8 @@ async function apply(
   return res.json().id as string
 }
 
-/** Every text, JSON and array column of recognition's tables that holds `needle`. */
-async function columnsHolding(needle: string) {
-  const cols = await sql<{ table_name: string; column_name: string }>`
-    select c.table_name, c.column_name from information_schema.columns c
-    join information_schema.tables t on t.table_schema = c.table_schema and t.table_name = c.table_name
-    where c.table_schema = 'recognition' and t.table_type = 'BASE TABLE'
-      and c.data_type in ('text', 'character varying', 'character', 'jsonb', 'json', 'ARRAY')`.execute(
-    r.platform.database.kysely,
-  )
-  const hits: string[] = []
-  for (const c of cols.rows) {
-    const found = await sql<{ n: string }>`select count(*)::text as n
-      from ${sql.table(`recognition.${c.table_name}`)}
-      where ${sql.ref(c.column_name)}::text like ${`%${needle}%`}`.execute(
-      r.platform.database.kysely,
-    )
-    if (found.rows[0]!.n !== '0') hits.push(`${c.table_name}.${c.column_name}`)
-  }
-  return hits
-}
+const columnsHolding = (needle: string) =>
+  textIn(r.platform.database.kysely, ['recognition'], [needle])
 
 const outboxRelayed = () => eventually(async () => (await r.count('outbox_event')) === 0, 20_000)
 
@@ -484,12 +466,12 @@ t.test(
       t.same(await columnsHolding(needle), [], `${needle}: nowhere in the clear`)
     t.same(
       await columnsHolding('错钥的陈述'),
-      ['application.statement'],
+      ['recognition.application.statement'],
       'the set-aside row is left as it was',
     )
     t.same(
       await columnsHolding('no rule matches'),
-      ['application_trail.reason'],
+      ['recognition.application_trail.reason'],
       "the system's words stay clear",
     )
     const tomb = await r.db

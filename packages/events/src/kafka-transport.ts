@@ -31,6 +31,12 @@ export interface KafkaTransportOptions {
    * transaction, so this is what lets a consumer use more than one database connection.
    */
   partitionsConsumedConcurrently?: number
+  /**
+   * How long the broker holds a fetch open when a consumer has nothing to read (1 s). A consumer
+   * stops only after its fetch in flight returns, so this bounds how long a service takes to shut
+   * down; new messages answer the fetch at once, so it does not delay delivery.
+   */
+  maxWaitTimeMs?: number
 }
 
 /**
@@ -127,6 +133,7 @@ export class KafkaTransport implements Transport {
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
       rebalanceTimeout: 30_000,
+      maxWaitTimeInMs: this.options.maxWaitTimeMs ?? 1_000,
       allowAutoTopicCreation: false,
       maxBytesPerPartition: 1_048_576,
       retry: { initialRetryTime: 100, maxRetryTime: 5_000, retries: 8 },
@@ -226,7 +233,7 @@ export class KafkaTransport implements Transport {
   }
 
   async close() {
-    for (const c of this.consumers) await c.disconnect().catch(() => {})
+    await Promise.all([...this.consumers].map((c) => c.disconnect().catch(() => {})))
     this.consumers.clear()
     await this.producer.disconnect().catch(() => {})
     await this.admin.disconnect().catch(() => {})

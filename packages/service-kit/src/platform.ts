@@ -227,8 +227,8 @@ const platformHooks = fp<PlatformHooksOptions>(
       })
     })
     app.addHook('onClose', async () => {
-      await revocations?.stop()
-      await consumer?.stop()
+      // Side by side: each consumer waits for its fetch in flight to return.
+      await Promise.all([revocations?.stop(), consumer?.stop()])
       await relay?.stop()
     })
   },

@@ -48,7 +48,7 @@ if (!enabled) {
   t.pass('e2e skipped')
 } else {
   // One parent test holds the child process and the browser; tap waits for it.
-  t.test('e2e in headless Chromium', { timeout: 900_000 }, async (t) => {
+  t.test('e2e in headless Chromium', { timeout: 1_150_000 }, async (t) => {
     const e = await start(t)
     for (const j of journeys) {
       if (only && !only.includes(j.name)) continue

@@ -379,3 +379,66 @@ t.test(
     })
   },
 )
+
+t.test(
+  'admins list erasures newest first, with the account number and each part; nobody else does',
+  async (t) => {
+    const first = await a.openLearner(person({ name: '周先删' }), a.registrar(school))
+    const second = await a.openLearner(person({ name: '吴后删' }), a.registrar(school))
+    for (const [l, ref] of [
+      [first, 'PIPL-2026-0101'],
+      [second, 'PIPL-2026-0102'],
+    ] as const) {
+      const res = await app.inject({
+        method: 'POST',
+        url: `/v1/learners/${l.id}/erasure`,
+        headers: a.admin,
+        payload: { requestRef: ref },
+      })
+      t.equal(res.statusCode, 201, res.body)
+    }
+    const page1 = await get('/v1/erasures?limit=1')
+    t.equal(page1.statusCode, 200, page1.body)
+    t.match(page1.json().items, [
+      {
+        learnerId: second.id,
+        accountNo: second.accountNo,
+        requestedBy: 'admin',
+        requestRef: 'PIPL-2026-0102',
+        complete: false,
+        services: [{ service: 'accounts', completedAt: String }, {}, {}, {}],
+      },
+    ])
+    const page2 = await get(`/v1/erasures?limit=1&cursor=${page1.json().nextCursor}`)
+    t.match(page2.json().items, [{ learnerId: first.id, requestRef: 'PIPL-2026-0101' }])
+    t.notOk(JSON.stringify([page1.json(), page2.json()]).includes('删'), 'no name in the list')
+
+    // The first finishes everywhere: the pending list no longer has it, the whole list still does.
+    for (const service of ['certificates', 'recognition', 'portfolio']) {
+      const ev = await a.deliver(
+        `creditbank.${service}.v1`,
+        `${service}.erasure.completed`,
+        first.id,
+        { learnerId: first.id, completedAt: new Date().toISOString() },
+      )
+      await a.applied(ev.id)
+    }
+    const ids = async (url: string) =>
+      (await get(url)).json().items.map((e: { learnerId: string }) => e.learnerId)
+    const pending = await ids('/v1/erasures?pending=true&limit=100')
+    t.ok(pending.includes(second.id) && !pending.includes(first.id), 'pending: the unfinished')
+    const all = await ids('/v1/erasures?limit=100')
+    t.same(all.slice(0, 2), [second.id, first.id], 'all: both, newest first')
+
+    for (const [who, headers] of [
+      ['a registrar', a.registrar(school)],
+      ['the learner', a.learnerAuth(first.id)],
+    ] as const)
+      t.equal((await get('/v1/erasures', headers)).statusCode, 403, `${who} is refused`)
+    const bad = await get('/v1/erasures?cursor=bm90LWEtY3Vyc29y')
+    t.equal(bad.statusCode, 400)
+    t.equal(bad.json().code, 'CURSOR_MALFORMED')
+    const badFlag = await get('/v1/erasures?pending=maybe')
+    t.equal(badFlag.statusCode, 400, 'pending is true or false')
+  },
+)

@@ -277,4 +277,8 @@ export const migrations: Migrations = {
           and body::jsonb ?& array['id', 'accountNo', 'nationalIdMasked', 'claimed']`,
     ],
   },
+  // Admins list erasures newest first (decision 0730, "Erasures in the admins' pages").
+  '2026-12-10T0101_erasure_newest': {
+    up: [`create index erasure_newest on erasure (requested_at desc, learner_id desc)`],
+  },
 }

@@ -1,6 +1,6 @@
 import type { AccountsEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
-import { forgetAnswersAbout } from '@creditbank/service-kit'
+import { decodeCursor, forgetAnswersAbout, toPage } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
@@ -114,22 +114,93 @@ export async function erasureView(db: Kysely<AccountsDB>, learnerId: string) {
     .where('learner_id', '=', learnerId)
     .executeTakeFirst()
   if (!e) return null
+  return (await withReports(db, [e]))[0]!
+}
+
+/**
+ * Erasures for the admins, newest first, each with the account number (the one thing left that
+ * names the account) and every service's part; `pending` keeps those a service has not finished.
+ */
+export async function listErasures(
+  db: Kysely<AccountsDB>,
+  q: { limit?: number; cursor?: string; pending?: boolean },
+) {
+  const limit = q.limit ?? 20
+  const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
+  let query = db
+    .selectFrom('erasure as e')
+    .innerJoin('learner as l', 'l.id', 'e.learner_id')
+    .selectAll('e')
+    .select('l.account_no')
+  if (after) {
+    const [at, id] = after
+    query = query.where((eb) =>
+      eb.or([
+        eb('e.requested_at', '<', new Date(at)),
+        eb.and([eb('e.requested_at', '=', new Date(at)), eb('e.learner_id', '<', id)]),
+      ]),
+    )
+  }
+  if (q.pending)
+    query = query.where(
+      (eb) =>
+        eb
+          .selectFrom('erasure_report as r')
+          .select(eb.fn.countAll<number>().as('n'))
+          .whereRef('r.learner_id', '=', 'e.learner_id'),
+      '<',
+      ERASING_SERVICES.length,
+    )
+  const rows = await query
+    .orderBy('e.requested_at', 'desc')
+    .orderBy('e.learner_id', 'desc')
+    .limit(limit + 1)
+    .execute()
+  const views = await withReports(db, rows)
+  const accountNo = new Map(rows.map((r) => [r.learner_id, r.account_no]))
+  return toPage(
+    views,
+    limit,
+    (v) => [v.requestedAt, v.learnerId],
+    (v) => ({ ...v, accountNo: accountNo.get(v.learnerId)! }),
+  )
+}
+
+/** Erasures with each service's report, read in one query. */
+async function withReports(
+  db: Kysely<AccountsDB>,
+  erasures: {
+    learner_id: string
+    actor_kind: 'learner' | 'admin'
+    request_ref: string | null
+    requested_at: Date
+  }[],
+) {
+  if (!erasures.length) return []
   const reports = await db
     .selectFrom('erasure_report')
-    .select(['service', 'completed_at'])
-    .where('learner_id', '=', learnerId)
+    .select(['learner_id', 'service', 'completed_at'])
+    .where(
+      'learner_id',
+      'in',
+      erasures.map((e) => e.learner_id),
+    )
     .execute()
-  const done = new Map(reports.map((r) => [r.service, r.completed_at.toISOString()]))
-  const services = ERASING_SERVICES.map((service) => ({
-    service,
-    completedAt: done.get(service) ?? null,
-  }))
-  return {
-    learnerId,
-    requestedBy: e.actor_kind,
-    requestRef: e.request_ref,
-    requestedAt: e.requested_at.toISOString(),
-    services,
-    complete: services.every((s) => s.completedAt !== null),
-  }
+  const done = new Map(
+    reports.map((r) => [`${r.learner_id} ${r.service}`, r.completed_at.toISOString()]),
+  )
+  return erasures.map((e) => {
+    const services = ERASING_SERVICES.map((service) => ({
+      service,
+      completedAt: done.get(`${e.learner_id} ${service}`) ?? null,
+    }))
+    return {
+      learnerId: e.learner_id,
+      requestedBy: e.actor_kind,
+      requestRef: e.request_ref,
+      requestedAt: e.requested_at.toISOString(),
+      services,
+      complete: services.every((s) => s.completedAt !== null),
+    }
+  })
 }

@@ -1,10 +1,11 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
+import { Page, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
 import { correctLearner } from '../domain/correction.js'
-import { eraseLearner, erasureView } from '../domain/erasure.js'
+import { eraseLearner, erasureView, listErasures } from '../domain/erasure.js'
 import { accountsErrors } from '../domain/errors.js'
 import { errorResponses, Learner, LearnerParams, NationalId, PersonName } from './schemas.js'
 
@@ -32,6 +33,20 @@ const Erasure = Type.Object({
   ),
   complete: Type.Boolean(),
 })
+
+const ErasureListItem = Type.Object({
+  ...Erasure.properties,
+  accountNo: Type.String({ description: 'The account, which stays as an anonymous record' }),
+})
+
+const ErasureQuery = Type.Object(
+  {
+    ...PageQuery.properties,
+    /** Only erasures a service has not reported done. */
+    pending: Type.Optional(Type.Boolean()),
+  },
+  { additionalProperties: false },
+)
 
 const CorrectionBody = Type.Object(
   {
@@ -109,6 +124,21 @@ export async function erasureRoutes(app: FastifyInstance, svc: AccountsContext, 
       if (!view) throw accountsErrors.ACCOUNTS_ERASURE_NOT_FOUND()
       return view
     },
+  )
+
+  r.get(
+    '/v1/erasures',
+    {
+      preHandler: requireRole(['admin']),
+      schema: {
+        tags: ['learners'],
+        summary:
+          "Erasures, newest first, with each service's part (admins); pending=true keeps the unfinished",
+        querystring: ErasureQuery,
+        response: { 200: Page(ErasureListItem), ...errorResponses },
+      },
+    },
+    async (request) => listErasures(db, request.query),
   )
 
   r.post(

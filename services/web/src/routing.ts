@@ -24,7 +24,7 @@ const table: [RegExp, UpstreamName][] = [
   [/^\/v1\/organizations\/[^/]+\/tuition-schedule$/, 'recognition'],
   [/^\/v1\/(auth|me|organizations|users|clients|keys|audit)(\/|$)/, 'identity'],
   [/^\/\.well-known\//, 'identity'],
-  [/^\/v1\/(learners|enrollments|outcomes|entries|access-log)(\/|$)/, 'accounts'],
+  [/^\/v1\/(learners|enrollments|outcomes|entries|access-log|erasures)(\/|$)/, 'accounts'],
   [/^\/v1\/imports\/templates\/(outcomes|enrollments)$/, 'accounts'],
   // The policy's training and 1+X figures are portfolio's projection (decision 0800); the
   // certificate registry's own counts stay with certificates.

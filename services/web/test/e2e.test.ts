@@ -9,6 +9,7 @@ import t from 'tap'
 import { journey as a11y } from './e2e/a11y.js'
 import { journey as accessLog } from './e2e/access-log.js'
 import { journey as eraseMe } from './e2e/erase-me.js'
+import { journey as erasures } from './e2e/erasures.js'
 import { CHROMIUM, type Journey, start } from './e2e/harness.js'
 import { journey as learner } from './e2e/learner.js'
 import { journey as myData } from './e2e/my-data.js'
@@ -34,6 +35,8 @@ const journeys: Journey[] = [
   oversight,
   // Last: it erases a demo learner (李春花) in the one system the journeys share.
   eraseMe,
+  // An admin erases a learner of its own making.
+  erasures,
 ]
 
 const enabled =

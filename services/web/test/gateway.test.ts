@@ -32,6 +32,7 @@ t.test('each API prefix is owned by exactly the service API.md names', async (t)
     ['/v1/entries/x/reversal', 'accounts'],
     ['/v1/learners/0190/access-log?limit=20', 'accounts'],
     ['/v1/access-log?orgId=x', 'accounts'],
+    ['/v1/erasures?pending=true', 'accounts'],
     ['/v1/certificate-types', 'certificates'],
     ['/v1/certificates/verify', 'certificates'],
     ['/v1/certificates/search', 'certificates'],

@@ -1,73 +1,26 @@
 // Erase my personal information (decision 0730, PIPL Art. 47): what it does and does not do, a
 // confirmation one accidental click cannot give (type the word), then each service's part in words.
-import { useEffect, useState } from 'preact/hooks'
-import { ApiError, api } from '../api'
+import { useState } from 'preact/hooks'
+import { api } from '../api'
 import { t } from '../i18n'
-import { fmtDate, ProblemBox, Section } from '../ui'
-
-interface Erasure {
-  requestedAt: string
-  services: { service: string; completedAt: string | null }[]
-  complete: boolean
-}
-
-const serviceWords: Record<string, [string, string]> = {
-  accounts: [
-    '学分账户（姓名、身份证号、出生日期、学号）',
-    'Account (name, national id, birth date, student number)',
-  ],
-  certificates: ['证书上的持有人姓名', 'The holder name on certificates'],
-  recognition: [
-    '学分认定申请中的姓名、陈述与材料文件名',
-    'Name, statements and file names in applications',
-  ],
-  portfolio: [
-    '时间轴、佐证材料、分享、证明与消息',
-    'Timeline, evidence files, shares, records and messages',
-  ],
-}
-
-/** How long the page keeps asking for each service's part: every 2 s, at most 30 times. */
-const POLL_MS = 2_000
-const POLL_MAX = 30
+import { ProblemBox, Section } from '../ui'
+import { type Erasure, ErasureServices, useErasure } from './erasure-progress'
 
 export function EraseMe({ learnerId }: { learnerId: string }) {
   const word = t('删除', 'ERASE')
   const [open, setOpen] = useState(false)
   const [typed, setTyped] = useState('')
   const [busy, setBusy] = useState(false)
-  const [error, setError] = useState<unknown>(null)
-  const [erasure, setErasure] = useState<Erasure | null>(null)
-  const [polls, setPolls] = useState(0)
-
+  const [failed, setError] = useState<unknown>(null)
   // An erasure already made (another tab, an earlier visit) is shown as it stands.
-  useEffect(() => {
-    api
-      .get<Erasure>(`/v1/learners/${learnerId}/erasure`)
-      .then(setErasure)
-      .catch((err) => {
-        if (!(err instanceof ApiError && err.problem.status === 404)) setError(err)
-      })
-  }, [learnerId])
-
-  useEffect(() => {
-    if (!erasure || erasure.complete || polls >= POLL_MAX) return
-    const timer = setTimeout(() => {
-      api
-        .get<Erasure>(`/v1/learners/${learnerId}/erasure`)
-        .then(setErasure)
-        .catch(setError)
-        .finally(() => setPolls((n) => n + 1))
-    }, POLL_MS)
-    return () => clearTimeout(timer)
-  }, [erasure, polls, learnerId])
+  const { erasure, error: pollError, gaveUp, started } = useErasure(learnerId)
+  const error = failed ?? pollError
 
   const erase = async () => {
     setError(null)
     setBusy(true)
     try {
-      setErasure(await api.post<Erasure>(`/v1/learners/${learnerId}/erasure`, {}))
-      setPolls(0)
+      started(await api.post<Erasure>(`/v1/learners/${learnerId}/erasure`, {}))
     } catch (err) {
       setError(err)
     } finally {
@@ -87,20 +40,8 @@ export function EraseMe({ learnerId }: { learnerId: string }) {
                 )
               : t('正在删除您的个人信息…', 'Erasing your personal information…')}
           </p>
-          <ul class="erasure-services" data-testid="erasure-services">
-            {erasure.services.map((s) => (
-              <li key={s.service}>
-                {t(...(serviceWords[s.service] ?? [s.service, s.service]))}
-                {t('：', ': ')}
-                <strong>
-                  {s.completedAt
-                    ? `${t('已完成', 'done')} ${fmtDate(s.completedAt)}`
-                    : t('进行中', 'in progress')}
-                </strong>
-              </li>
-            ))}
-          </ul>
-          {!erasure.complete && polls >= POLL_MAX ? (
+          <ErasureServices erasure={erasure} />
+          {gaveUp ? (
             <p class="hint">
               {t(
                 '部分服务尚未完成，它们会继续处理；请稍后刷新本页查看。',

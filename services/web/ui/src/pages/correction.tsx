@@ -157,17 +157,21 @@ export function CorrectIdentity(props: { learner: Found; onCorrected: (l: Found)
         </button>
         {done ? (
           <p class="notice" role="status" data-testid="corrected">
-            {done.from !== done.to
-              ? t(
-                  `姓名已由“${done.from}”更正为“${done.to}”。`,
-                  `Name corrected from “${done.from}” to “${done.to}”.`,
-                )
-              : ''}
-            {done.id ? t('身份证号已更正。', 'National id corrected.') : ''}
-            {t(
-              '原来的姓名和身份证号已加密封存，仅供核查，不再显示或用于查找；已通知学习者的其他服务更新。',
-              ' The old values are kept sealed, for audit only, and no longer shown or used to find the learner; the learner’s other services were told.',
-            )}
+            {[
+              done.from !== done.to
+                ? t(
+                    `姓名已由“${done.from}”更正为“${done.to}”。`,
+                    `Name corrected from “${done.from}” to “${done.to}”.`,
+                  )
+                : '',
+              done.id ? t('身份证号已更正。', 'National id corrected.') : '',
+              t(
+                '原来的姓名和身份证号已加密封存，仅供核查，不再显示或用于查找；已通知学习者的其他服务更新。',
+                'The old values are kept sealed, for audit only, and no longer shown or used to find the learner; the learner’s other services were told.',
+              ),
+            ]
+              .filter(Boolean)
+              .join(t('', ' '))}
           </p>
         ) : null}
       </div>

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs'
 import t from 'tap'
 import { journey as a11y } from './e2e/a11y.js'
 import { journey as accessLog } from './e2e/access-log.js'
+import { journey as correction } from './e2e/correction.js'
 import { journey as eraseMe } from './e2e/erase-me.js'
 import { journey as erasures } from './e2e/erasures.js'
 import { CHROMIUM, type Journey, start } from './e2e/harness.js'
@@ -33,6 +34,7 @@ const journeys: Journey[] = [
   myData,
   programs,
   oversight,
+  correction,
   // Last: it erases a demo learner (李春花) in the one system the journeys share.
   eraseMe,
   // An admin erases a learner of its own making.

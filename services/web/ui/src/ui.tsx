@@ -99,8 +99,12 @@ export function TextArea(props: {
   required?: boolean
   hint?: string
   mono?: boolean
+  error?: string | undefined
 }) {
   const id = useId()
+  const described =
+    [props.hint ? `${id}-hint` : '', props.error ? `${id}-err` : ''].filter(Boolean).join(' ') ||
+    undefined
   return (
     <div class="field">
       <label for={id}>{props.label}</label>
@@ -111,12 +115,18 @@ export function TextArea(props: {
         required={props.required}
         class={props.mono ? 'mono' : undefined}
         value={props.value}
-        aria-describedby={props.hint ? `${id}-hint` : undefined}
+        aria-invalid={props.error ? 'true' : undefined}
+        aria-describedby={described}
         onInput={(e) => props.onInput((e.target as HTMLTextAreaElement).value)}
       />
       {props.hint ? (
         <small id={`${id}-hint`} class="hint">
           {props.hint}
+        </small>
+      ) : null}
+      {props.error ? (
+        <small id={`${id}-err`} class="error-text">
+          {props.error}
         </small>
       ) : null}
     </div>

@@ -19,6 +19,7 @@ import {
   today,
   useLoad,
 } from '../ui'
+import { CorrectIdentity } from './correction'
 import type { Entry } from './learner'
 import { PlanEditor, ScheduleEditor } from './programs'
 import { ProgressAndTuition } from './progress'
@@ -395,11 +396,14 @@ function LearnerCard({
   learner,
   version,
   reverse,
+  onCorrected,
 }: {
   learner: Found
   version: number
   /** The confirmation that reverses an entry, when this card offers reversal. */
   reverse?: (e: RegEntry, close: () => void) => ComponentChildren
+  /** The learner as corrected (name or 身份证号), when this card offers correction. */
+  onCorrected?: (l: Found) => void
 }) {
   const state = useLoad(
     async () =>
@@ -423,6 +427,7 @@ function LearnerCard({
           </>
         ) : null}
       </dl>
+      {onCorrected ? <CorrectIdentity learner={learner} onCorrected={onCorrected} /> : null}
       <h4>{t('本机构录入的记录', 'Entries your organization posted')}</h4>
       <Loading state={state} />
       {state.data && state.data.length === 0 ? (
@@ -508,7 +513,9 @@ function PostOutcome() {
           setPosted(null)
         }}
       />
-      {learner ? <LearnerCard learner={learner} version={version} /> : null}
+      {learner ? (
+        <LearnerCard learner={learner} version={version} onCorrected={setLearner} />
+      ) : null}
       {learner ? (
         <Form
           label={t('录入学习成果', 'Post an outcome')}
@@ -1032,6 +1039,7 @@ function Reverse() {
         <LearnerCard
           learner={learner}
           version={version}
+          onCorrected={setLearner}
           reverse={(entry, close) => (
             <ReverseDialog
               learner={learner}

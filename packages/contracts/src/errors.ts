@@ -48,6 +48,16 @@ export const fieldErrorText: Record<string, readonly [en: string, zh: string]> =
   FIELD_UNKNOWN: ['is not a known field', '不是可接受的字段'],
   FIELD_INVALID: ['is not valid', '不正确'],
   FIELD_UNSTORABLE: ['contains characters that cannot be stored', '包含无法保存的字符'],
+  NATIONAL_ID_FORMAT: [
+    'must be 17 digits and a check digit (0-9 or X)',
+    '须为 17 位数字加 1 位校验码（0–9 或 X）',
+  ],
+  NATIONAL_ID_CHECK_DIGIT: ['the check digit does not match', '末位校验码不符，请核对号码'],
+  NATIONAL_ID_BIRTH_DATE: ['the birth date in it is not a date', '其中的出生日期不是有效日期'],
+  NATIONAL_ID_BIRTH_IMPLAUSIBLE: [
+    'the birth date in it is not plausible',
+    '其中的出生日期不合理（早于 1900 年或晚于今天）',
+  ],
   FIELD_LEARNER_NOT_KNOWN: [
     'names a learner your organization does not know yet: give their national id and name',
     '是本机构尚未登记的学习者：请改填其身份证号和姓名',

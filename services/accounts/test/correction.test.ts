@@ -39,7 +39,20 @@ t.test('refused corrections change nothing', async (t) => {
   const invalid = await correct(l.id, { nationalId: badDigit, reason: '录入错误' })
   t.equal(invalid.statusCode, 422, 'refused as invalid')
   t.equal(invalid.json().code, 'ACCOUNTS_NATIONAL_ID_INVALID')
-  t.match(invalid.json().errors, [{ path: '/nationalId', message: /check digit/ }])
+  t.match(invalid.json().errors, [
+    { path: '/nationalId', code: 'NATIONAL_ID_CHECK_DIGIT', message: /check digit/ },
+  ])
+  // A Chinese page reads the same problem in Chinese, named by its code.
+  const zh = await app.inject({
+    method: 'POST',
+    url: `/v1/learners/${l.id}/corrections`,
+    headers: { ...a.registrar(school), 'accept-language': 'zh-CN,zh;q=0.9' },
+    payload: { nationalId: `${id.slice(0, 6)}20991231${id.slice(14, 17)}X`, reason: '录入错误' },
+  })
+  t.equal(zh.statusCode, 422)
+  t.match(zh.json().errors, [
+    { path: '/nationalId', code: /^NATIONAL_ID_/, message: /[\u4e00-\u9fff]/ },
+  ])
 
   // The same name with other spaces, the same number in lower case: nothing to correct.
   const same = await correct(l.id, {

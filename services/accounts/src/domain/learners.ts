@@ -1,4 +1,4 @@
-import { type AccountsEventType, chinaDate } from '@creditbank/contracts'
+import { type AccountsEventType, chinaDate, fieldMessage } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import { keyedHash } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
@@ -51,7 +51,11 @@ export function identify(piiKey: Buffer, input: PersonInput) {
   const problem = nationalIdProblem(id, chinaDate())
   if (problem)
     throw accountsErrors.ACCOUNTS_NATIONAL_ID_INVALID(undefined, [
-      { path: '/nationalId', message: problem },
+      {
+        path: '/nationalId',
+        code: problem,
+        message: fieldMessage({ code: problem, message: '' }, 'en'),
+      },
     ])
   const birthDate = birthDateOf(id)
   const name = normalizeName(input.name)

@@ -15,15 +15,24 @@ export function normalizeNationalId(raw: string): string {
   return raw.trim().toUpperCase()
 }
 
-/** Why the id is not valid, or null when it is. `today` is 'YYYY-MM-DD'. */
-export function nationalIdProblem(id: string, today: string): string | null {
-  if (!/^\d{17}[\dX]$/.test(id)) return 'must be 17 digits and a check digit (0-9 or X)'
-  if (checkCharacter(id.slice(0, 17)) !== id[17]) return 'the check digit does not match'
+export type NationalIdProblem =
+  | 'NATIONAL_ID_FORMAT'
+  | 'NATIONAL_ID_CHECK_DIGIT'
+  | 'NATIONAL_ID_BIRTH_DATE'
+  | 'NATIONAL_ID_BIRTH_IMPLAUSIBLE'
+
+/**
+ * Why the id is not valid, as the field error code a page words in its language (contracts'
+ * fieldErrorText), or null when it is. `today` is 'YYYY-MM-DD'.
+ */
+export function nationalIdProblem(id: string, today: string): NationalIdProblem | null {
+  if (!/^\d{17}[\dX]$/.test(id)) return 'NATIONAL_ID_FORMAT'
+  if (checkCharacter(id.slice(0, 17)) !== id[17]) return 'NATIONAL_ID_CHECK_DIGIT'
   const birth = birthDateOf(id)
   const d = new Date(`${birth}T00:00:00Z`)
   if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== birth)
-    return 'the birth date in it is not a date'
-  if (birth < '1900-01-01' || birth > today) return 'the birth date in it is not plausible'
+    return 'NATIONAL_ID_BIRTH_DATE'
+  if (birth < '1900-01-01' || birth > today) return 'NATIONAL_ID_BIRTH_IMPLAUSIBLE'
   return null
 }
 

@@ -183,8 +183,11 @@ export function fieldLabel(path: string, labels: Record<string, string> = {}): s
 
 const HAN = /[\u4e00-\u9fff]/
 
-/** A field error's message as the service gave it in the page's language, or a plain word. */
-function fieldText(message: string) {
+/**
+ * A field error's message as the service gave it in the page's language (the services word each
+ * field code in Chinese for a Chinese page), or a plain word when it has no Chinese words.
+ */
+export function fieldText(message: string) {
   return currentLang() === 'en' || HAN.test(message) ? message : '不正确'
 }
 

@@ -2,7 +2,7 @@ import { useState } from 'preact/hooks'
 import { ApiError, api } from '../api'
 import { t } from '../i18n'
 import { Confirm } from '../staff-ui'
-import { Field, ProblemBox, TextArea } from '../ui'
+import { Field, fieldText, ProblemBox, TextArea } from '../ui'
 import type { Found } from './registrar'
 
 /** What the service answers for a correction: the learner as they now are. */
@@ -42,22 +42,6 @@ const refusals: Record<string, () => string> = {
     t('没有找到这位学习者，请重新查找。', 'This learner was not found; find them again.'),
   ACCOUNTS_NATIONAL_ID_INVALID: () =>
     t('新的身份证号无效，请核对。', 'The new national id number is not valid; check it.'),
-}
-
-/** The services' field messages (accounts' national-id checks, the schema's) in Chinese. */
-const fieldWords: [RegExp, string][] = [
-  [/check digit does not match/, '校验位不符，请核对号码'],
-  [/17 digits and a check digit/, '须为 17 位数字加 1 位校验码（0–9 或 X）'],
-  [/birth date in it is not a date/, '其中的出生日期不是有效日期'],
-  [/birth date in it is not plausible/, '其中的出生日期不合理'],
-]
-
-function fieldMessage(e: { message: string; code?: string; limit?: number }) {
-  if (e.code === 'FIELD_TOO_LONG')
-    return t(`最多 ${e.limit} 个字符`, `at most ${e.limit} characters`)
-  if (e.code === 'FIELD_TOO_SHORT' || e.code === 'FIELD_REQUIRED') return t('请填写', 'is required')
-  const zh = fieldWords.find(([re]) => re.test(e.message))?.[1]
-  return t(zh ?? '不正确', e.message)
 }
 
 const norm = (s: string) => s.normalize('NFC').trim().replace(/\s+/g, ' ')
@@ -129,7 +113,7 @@ export function CorrectIdentity(props: { learner: Found; onCorrected: (l: Found)
       if (err instanceof ApiError) {
         for (const e of err.problem.errors ?? []) {
           const k = e.path.replace(/^\//, '') as keyof Fields
-          if (k in f) named[k] = fieldMessage(e)
+          if (k in f) named[k] = fieldText(e.message)
         }
         if (err.problem.code === 'ACCOUNTS_IDENTITY_CONFLICT')
           named.nationalId = t('已属于另一位学习者', 'already another learner’s')

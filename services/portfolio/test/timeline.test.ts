@@ -144,6 +144,42 @@ t.test('types without a contract yet are skipped gracefully; replays change noth
   )
 })
 
+t.test(
+  'reports to accounts (a staff read, a part of an erasure) are not timeline items',
+  async (t) => {
+    const before = (await timeline()).json().items.length
+    const now = new Date().toISOString()
+    const read = {
+      learnerId: f.learnerId,
+      actorKind: 'user',
+      actorId: ids(),
+      role: 'reviewer',
+      orgId: null,
+      route: 'GET /v1/applications/:id',
+      what: 'application',
+      ip: '127.0.0.1',
+      at: now,
+    }
+    await pf.apply(
+      { type: 'recognition.learner.read', data: read },
+      { type: 'certificates.learner.read', data: { ...read, what: 'certificate' } },
+      { type: 'certificates.erasure.completed', data: { learnerId: ids(), completedAt: now } },
+      { type: 'recognition.erasure.completed', data: { learnerId: f.learnerId, completedAt: now } },
+    )
+    const items = (await timeline()).json().items
+    t.equal(items.length, before, 'none added')
+    t.notOk(
+      items.some((i: { title: string }) => /read|erasure/.test(i.title)),
+      'no English report title on the timeline',
+    )
+    t.equal(
+      pf.platform.transport.published.filter((m) => m.topic.startsWith('creditbank.dlq.')).length,
+      0,
+      'and none dead-lettered',
+    )
+  },
+)
+
 t.test('pagination: newest first, the cursor continues where the page ended', async (t) => {
   const other = fixtures()
   const many = Array.from({ length: 25 }, (_, i) => ({

@@ -295,4 +295,12 @@ export const migrations: Migrations = {
         where visitor_sealed is null and (user_agent is not null or client_ip is not null)`,
     ],
   },
+  // Reports to accounts (a staff read, a service's part of an erasure) were projected as timeline
+  // items titled in English ("learner read"); they are not the learner's learning (decision 0400).
+  '2026-12-10T0401_timeline_without_reports': {
+    up: [
+      `delete from timeline_item where event_type in ('certificates.learner.read',
+        'recognition.learner.read', 'certificates.erasure.completed', 'recognition.erasure.completed')`,
+    ],
+  },
 }

@@ -24,6 +24,17 @@ export const consumedTopics = [
 ]
 
 /**
+ * Reports to accounts on the consumed topics, not the learner's learning: a staff read of their
+ * data (shown on their "who looked" page, from accounts) and a service's part of an erasure.
+ */
+export const NOT_ON_TIMELINE = [
+  'certificates.learner.read',
+  'recognition.learner.read',
+  'certificates.erasure.completed',
+  'recognition.erasure.completed',
+] as const
+
+/**
  * A handler for every contract type on the consumed topics, so each new type (recognition's
  * application events, say) reaches the timeline as soon as its contract exists. Types without a
  * contract are skipped by the consumer (counted as ignored), never dead-lettered.
@@ -40,6 +51,7 @@ export function projectionHandlers(
         .filter((type) => consumedTopics.includes(topicOf(type)))
         .map((type) => [type, handler]),
     ),
+    ...Object.fromEntries(NOT_ON_TIMELINE.map((type) => [type, async () => {}])),
     // Erasure and correction (decision 0730) are not timeline items: they change what is kept.
     // A rebuild (no publish) erases again without reporting a second time.
     'accounts.learner.erased': async (trx, e) => {

@@ -1,4 +1,4 @@
-import { type AccountsEventType, chinaDate, fieldMessage } from '@creditbank/contracts'
+import { type AccountsEventType, chinaDate, fieldErrorText } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
 import { keyedHash } from '@creditbank/service-kit'
 import type { Kysely, Transaction } from 'kysely'
@@ -54,7 +54,7 @@ export function identify(piiKey: Buffer, input: PersonInput) {
       {
         path: '/nationalId',
         code: problem,
-        message: fieldMessage({ code: problem, message: '' }, 'en'),
+        message: fieldErrorText[problem]![0],
       },
     ])
   const birthDate = birthDateOf(id)

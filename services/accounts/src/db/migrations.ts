@@ -277,8 +277,11 @@ export const migrations: Migrations = {
           and body::jsonb ?& array['id', 'accountNo', 'nationalIdMasked', 'claimed']`,
     ],
   },
-  // Admins list erasures newest first (decision 0730, "Erasures in the admins' pages").
+  // Admins list erasures newest first (decision 0730, "Erasures in the admins' pages"). Runs again
+  // harmlessly (seal-seeded.test.ts replays the migrations after 2026-12-08T0101).
   '2026-12-10T0101_erasure_newest': {
-    up: [`create index erasure_newest on erasure (requested_at desc, learner_id desc)`],
+    up: [
+      `create index if not exists erasure_newest on erasure (requested_at desc, learner_id desc)`,
+    ],
   },
 }

@@ -26,7 +26,7 @@ import { sealCertificatesAtStart } from '../src/domain/seal-at-start.js'
 t.setTimeout(480_000)
 
 const NEW = '2026-12-09T0301_certificates_learner_keys'
-const run = await demoSeeded()
+const run = await demoSeeded({ serve: false })
 t.teardown(() => run.destroy())
 const secret = run.secrets.CERTIFICATES_SECRET_KEY!
 const keys = holderNameKeys(Buffer.from(secret, 'hex'))

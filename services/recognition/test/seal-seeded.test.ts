@@ -18,7 +18,7 @@ import { PEOPLE_REASON_ACTIONS } from '../src/domain/seal-at-start.js'
 // kept them (clear, no keys); recognition started again seals them and answers the same.
 t.setTimeout(420_000)
 
-const run = await demoSeeded()
+const run = await demoSeeded({ serve: false })
 t.teardown(() => run.destroy())
 const database = await run.stopAndOpen()
 const db = forSchema<RecognitionDB>(database, SCHEMA)

@@ -188,6 +188,16 @@ async function checkPage(
   t.match(h1[0] ?? '', heading, `${name}: the heading in the page's language`)
   t.ok((await page.title()).startsWith(h1[0] ?? '-'), `${name}: the window's title names the page`)
   t.ok(await e.fitsWidth(page), `${name}: nothing to scroll sideways`)
+  if (name.includes('-zh-')) {
+    // Words a service wrote for machines ("learner read") leaking into a Chinese page: two or more
+    // lowercase English words in a row, outside code, numbers and what is marked as English.
+    const english = await page.evaluate<string[]>(`(() => {
+      const main = document.querySelector('main').cloneNode(true)
+      main.querySelectorAll('pre, code, .mono, [lang="en"]').forEach((n) => n.remove())
+      return main.textContent.match(/\\b[a-z]{2,}(?: [a-z]{2,})+\\b/g) ?? []
+    })()`)
+    t.same(english, [], `${name}: no English words inside the Chinese page`)
+  }
   await accessible(t, page, name)
   await e.screenshot(page, name)
 }

@@ -127,6 +127,9 @@ export async function listErasures(
 ) {
   const limit = q.limit ?? 20
   const after = decodeCursor(q.cursor, 2) as [string, string] | undefined
+  // A cursor made by hand (not ours) is refused, not sent to the database as a bad uuid.
+  if (after && (Number.isNaN(Date.parse(after[0])) || !/^[0-9a-f-]{36}$/.test(String(after[1]))))
+    decodeCursor('!', 2)
   let query = db
     .selectFrom('erasure as e')
     .innerJoin('learner as l', 'l.id', 'e.learner_id')

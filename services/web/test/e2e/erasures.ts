@@ -15,16 +15,11 @@ export const journey: Journey = {
     const name = '窗口申请'
     const id = e.nationalId()
     const learner = await e.newPage()
-    await learner.goto('/#/signup')
-    await learner.getByLabel('用户名').fill(`e2e.erase.${Date.now().toString(36)}`)
-    await learner.getByLabel('姓名（显示名）').fill(name)
-    await learner.getByLabel('密码').fill('e2e-password-123')
-    await learner.getByRole('button', { name: '注册' }).click()
-    await learner.waitForURL(/#\/learner\/claim/)
-    await learner.getByLabel('身份证号').fill(id)
-    await learner.getByLabel('姓名').fill(name)
-    await learner.getByRole('button', { name: '认领' }).click()
-    await learner.waitForURL(/#\/learner$/)
+    await e.signUpAndClaim(learner, {
+      username: `e2e.erase.${Date.now().toString(36)}`,
+      name,
+      nationalId: id,
+    })
     await learner.context().close()
 
     const desk = await e.newPage({ lang: 'zh' })

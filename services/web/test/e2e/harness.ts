@@ -47,6 +47,14 @@ export interface E2E {
   fitsWidth(page: Page): Promise<boolean>
   /** A fresh, valid 18-digit 身份证号 (check digit per GB 11643). */
   nationalId(): string
+  /**
+   * A new learner through the Chinese pages: sign up, then claim the account for the 身份证号 and
+   * name (opened by the claim when none exists); the page is left on the account.
+   */
+  signUpAndClaim(
+    page: Page,
+    who: { username: string; name: string; nationalId: string; password?: string },
+  ): Promise<void>
 }
 
 // axe-core, run in the page through the DevTools protocol (the pages' CSP allows no inline script).
@@ -292,6 +300,18 @@ export async function start(t: Tap): Promise<E2E> {
         path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
         fullPage: true,
       })
+    },
+    async signUpAndClaim(page, who) {
+      await page.goto('/#/signup')
+      await page.getByLabel('用户名').fill(who.username)
+      await page.getByLabel('姓名（显示名）').fill(who.name)
+      await page.getByLabel('密码').fill(who.password ?? 'e2e-password-123')
+      await page.getByRole('button', { name: '注册' }).click()
+      await page.waitForURL(/#\/learner\/claim/)
+      await page.getByLabel('身份证号').fill(who.nationalId)
+      await page.getByLabel('姓名').fill(who.name)
+      await page.getByRole('button', { name: '认领' }).click()
+      await page.waitForURL(/#\/learner$/)
     },
     async fitsWidth(page) {
       return page.evaluate<boolean>(

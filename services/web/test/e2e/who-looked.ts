@@ -16,16 +16,7 @@ export const journey: Journey = {
     const id = e.nationalId()
 
     const learner = await e.newPage()
-    await learner.goto('/#/signup')
-    await learner.getByLabel('用户名').fill(username)
-    await learner.getByLabel('姓名（显示名）').fill(name)
-    await learner.getByLabel('密码').fill(password)
-    await learner.getByRole('button', { name: '注册' }).click()
-    await learner.waitForURL(/#\/learner\/claim/)
-    await learner.getByLabel('身份证号').fill(id)
-    await learner.getByLabel('姓名').fill(name)
-    await learner.getByRole('button', { name: '认领' }).click()
-    await learner.waitForURL(/#\/learner$/)
+    await e.signUpAndClaim(learner, { username, name, nationalId: id, password })
     await learner.getByRole('heading', { name: '我的学习账户' }).waitFor()
 
     // The learner's own reads are not listed.

@@ -226,6 +226,11 @@ export const journey: Journey = {
     await admin.goto('/#/admin')
     await admin.getByLabel('名称或代码').fill('HN-HOU')
     await admin.getByRole('button', { name: '查找', exact: true }).click()
+    // The found one alone: a dialog opened on the list before the search answered went with its row.
+    await waitUntil(
+      admin,
+      "(() => { const rows = document.querySelectorAll('main table tbody tr'); return rows.length === 1 && rows[0].textContent.includes('HN-HOU') })()",
+    )
     await admin
       .getByRole('button', { name: /^修改 / })
       .first()

@@ -8,14 +8,6 @@ import { PII_KEY } from './helper.js'
 const serverEntry = fileURLToPath(new URL('../src/server.ts', import.meta.url))
 const serviceDir = fileURLToPath(new URL('..', import.meta.url))
 
-export async function freePort(): Promise<number> {
-  const s = createServer()
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r))
-  const { port } = s.address() as AddressInfo
-  await new Promise((r) => s.close(r))
-  return port
-}
-
 /** identity's JWKS, served from the test's own key, so a child process trusts the test's tokens. */
 export async function jwksServer(keys: TestKeys): Promise<{ url: string; server: Server }> {
   const server = createServer((req, res) => {

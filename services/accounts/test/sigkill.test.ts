@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto'
 import { forSchema } from '@creditbank/db'
 import { encrypt } from '@creditbank/service-kit'
-import { testDatabase, testKeys } from '@creditbank/testing'
+import { freePort, testDatabase, testKeys } from '@creditbank/testing'
 import { sql } from 'kysely'
 import t from 'tap'
 import { uuidv7 } from 'uuidv7'
 import { migrations } from '../src/db/migrations.js'
 import { GENESIS_HASH } from '../src/domain/chain.js'
-import { freePort, jwksServer, startChild, stopChild } from './child.js'
+import { jwksServer, startChild, stopChild } from './child.js'
 import { course, PII_KEY } from './helper.js'
 
 /**

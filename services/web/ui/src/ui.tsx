@@ -107,7 +107,10 @@ export function TextArea(props: {
     undefined
   return (
     <div class="field">
-      <label for={id}>{props.label}</label>
+      <label for={id}>
+        {props.label}
+        {props.required ? <span aria-hidden="true"> *</span> : null}
+      </label>
       <textarea
         id={id}
         name={props.name}

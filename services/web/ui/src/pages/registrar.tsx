@@ -187,7 +187,17 @@ type Way = 'nationalId' | 'studentNo' | 'accountNo' | 'birth'
  * Finds a learner as the school names them: 身份证号 and name, 学号, account number, or name and
  * birth date. Not found by 身份证号: the account can be opened here (as the enroll tab does).
  */
-function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
+/**
+ * Finds a learner by what the registrar has in hand. `current` is the learner as the page now
+ * knows them: a list of several found shows a correction made since (the name, the masked number).
+ */
+function LearnerFinder({
+  onFound,
+  current,
+}: {
+  onFound: (l: Found | null) => void
+  current?: Found | null
+}) {
   const [way, setWay] = useState<Way>('nationalId')
   const [f, setF] = useState({
     nationalId: '',
@@ -351,19 +361,20 @@ function LearnerFinder({ onFound }: { onFound: (l: Found | null) => void }) {
       {results && results.length > 1 ? (
         <fieldset>
           <legend>{t('找到多位学习者，请选择', 'Several learners found: choose one')}</legend>
-          {results.map((l) => (
-            <label class="radio" key={l.id}>
-              <input type="radio" name="pick" onChange={() => onFound(l)} />
-              {l.name} · {l.nationalIdMasked} · <span class="mono">{l.accountNo}</span>
-            </label>
-          ))}
+          {results
+            .map((l) => (current && l.id === current.id ? { ...l, ...current } : l))
+            .map((l) => (
+              <label class="radio" key={l.id}>
+                <input type="radio" name="pick" onChange={() => onFound(l)} />
+                {l.name} · {l.nationalIdMasked} · <span class="mono">{l.accountNo}</span>
+              </label>
+            ))}
         </fieldset>
       ) : null}
     </div>
   )
 }
 
-/** Who the learner is, and what this organization has posted for them (with a reversal action). */
 /** A learner's progress and tuition at this school, found by 身份证号 and name or by 学号. */
 function LearnerProgress() {
   const [learner, setLearner] = useState<Found | null>(null)
@@ -392,6 +403,7 @@ function LearnerProgress() {
   )
 }
 
+/** Who the learner is, and what this organization has posted for them (with a reversal action). */
 function LearnerCard({
   learner,
   version,
@@ -508,6 +520,7 @@ function PostOutcome() {
   return (
     <Section title={t('录入学习成果', 'Post an outcome')}>
       <LearnerFinder
+        current={learner}
         onFound={(l) => {
           setLearner(l)
           setPosted(null)
@@ -1030,6 +1043,7 @@ function Reverse() {
         )}
       </p>
       <LearnerFinder
+        current={learner}
         onFound={(l) => {
           setLearner(l)
           setDone(null)

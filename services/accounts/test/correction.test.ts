@@ -1,3 +1,4 @@
+import { eventually } from '@creditbank/testing'
 import t from 'tap'
 import { buildAccounts, counts, nationalId, person } from './helper.js'
 
@@ -70,4 +71,76 @@ t.test('refused corrections change nothing', async (t) => {
   )
   t.equal((await lookup(l.proof)).json().id, l.id, 'the learner is found as before')
   t.equal((await lookup(other.proof)).json().id, other.id, 'and so is the other learner')
+})
+
+t.test('the learner sees each correction: when, who, what it was and why', async (t) => {
+  const l = await a.openLearner(person({ name: '韩错字' }), a.registrar(school))
+  const other = await a.openLearner(person({ name: '韩旁人' }), a.registrar(school))
+  const list = (id: string, headers: Record<string, string>, query = '') =>
+    app.inject({ method: 'GET', url: `/v1/learners/${id}/corrections${query}`, headers })
+  const me = a.learnerAuth(l.id)
+  t.same((await list(l.id, me)).json(), { items: [], nextCursor: null }, 'none yet')
+
+  t.equal((await correct(l.id, { name: '韩正字', reason: '出示身份证' })).statusCode, 200)
+  const newId = nationalId()
+  t.equal((await correct(l.id, { nationalId: newId })).statusCode, 200)
+  const mineOut = () =>
+    a.platform.transport.events('accounts.learner.corrected').filter((e) => e.subject === l.id)
+  await eventually(async () => mineOut().length === 2)
+  t.same(
+    mineOut().map((e) => e.data),
+    [
+      { learnerId: l.id, fields: ['name'], orgId: school },
+      { learnerId: l.id, fields: ['nationalId'], orgId: school },
+    ],
+    'which fields, and who corrected: never a value',
+  )
+
+  const mine = await list(l.id, me)
+  t.equal(mine.statusCode, 200, mine.body)
+  const [second, first] = mine.json().items
+  t.match(second, {
+    fields: ['nationalId'],
+    previous: { name: null, nationalIdMasked: /^\d{6}\*{8}\d{3}[\dX]$/ },
+    reason: null,
+    role: 'registrar',
+    organization: { id: school },
+  })
+  t.equal(
+    second.previous.nationalIdMasked,
+    `${l.proof.nationalId.slice(0, 6)}********${l.proof.nationalId.slice(-4)}`,
+    'the number before, masked',
+  )
+  t.match(first, {
+    fields: ['name'],
+    previous: { name: '韩错字', nationalIdMasked: null },
+    reason: '出示身份证',
+  })
+  t.ok(Date.parse(second.at) >= Date.parse(first.at), 'newest first')
+
+  const paged = (await list(l.id, me, '?limit=1')).json()
+  t.equal(paged.items.length, 1)
+  const rest = (await list(l.id, me, `?limit=1&cursor=${paged.nextCursor}`)).json()
+  t.same(
+    rest.items.map((c: { id: string }) => c.id),
+    [first.id],
+    'the second page holds the older one',
+  )
+  t.equal((await list(l.id, me, '?cursor=WyJ4Il0')).json().code, 'CURSOR_MALFORMED')
+
+  // Others see nothing: another learner, a registrar (even the opening school's), a stranger's id.
+  t.equal((await list(l.id, a.learnerAuth(other.id))).statusCode, 404)
+  t.equal((await list(l.id, a.registrar(school))).statusCode, 404)
+  t.equal((await list(other.id, me)).statusCode, 404)
+
+  // An admin sees them too, and that read of the values before is in the learner's log.
+  const reads = () =>
+    app.inject({ method: 'GET', url: `/v1/learners/${l.id}/access-log`, headers: me })
+  const readsBefore = (await reads()).json().items.length
+  t.equal((await list(l.id, a.admin)).json().items.length, 2)
+  const after = (await reads()).json().items
+  t.equal(after.length, readsBefore + 1, 'one read recorded')
+  t.match(after[0], { role: 'admin', what: 'corrections' })
+  await list(l.id, me)
+  t.equal((await reads()).json().items.length, readsBefore + 1, 'the learner’s own reads are not')
 })

@@ -31,7 +31,8 @@ const learnerId = randomUUID()
 const headers = platform.keys.auth({ roles: ['learner'], learner: learnerId })
 const copy = () => app.inject({ method: 'GET', url: `/v1/learners/${learnerId}/export`, headers })
 const page = (items: unknown[], nextCursor: string | null) => JSON.stringify({ items, nextCursor })
-const isList = (path: string) => /\/(entries|enrollments|access-log)|\?learnerId=/.test(path)
+const isList = (path: string) =>
+  /\/(entries|enrollments|access-log|corrections)|\?learnerId=/.test(path)
 
 t.test('each service is asked with the learner’s own token', async (t) => {
   calls.length = 0

@@ -250,6 +250,15 @@ await call(portfolio, 'GET', `/v1/shared/${share.token}`, { 'user-agent': 'HR-br
 await call(portfolio, 'GET', `/v1/learners/${mine.id}/credentials/${myCourse.id}`, learner)
 // A registrar reads the learner: the "who looked" log has it.
 await call(acc.app, 'GET', `/v1/learners/${mine.id}`, registrar(source))
+// The school corrects a misspelt name, then puts it back: two corrections, the name as before.
+await call(acc.app, 'POST', `/v1/learners/${mine.id}/corrections`, registrar(source), {
+  name: '王晓数',
+  reason: '录入错字',
+})
+await call(acc.app, 'POST', `/v1/learners/${mine.id}/corrections`, registrar(source), {
+  name: me.name,
+  reason: '核对户口簿后改回',
+})
 await eventually(async () => {
   const page = await call(portfolio, 'GET', `/v1/learners/${theirs.id}/timeline`, {
     ...keys.auth({ roles: ['learner'], learner: theirs.id }),
@@ -329,6 +338,14 @@ t.test('the copy holds every item of every service, and each file parses', async
   t.ok(
     looked.some((r) => r.role === 'registrar' && r.what === 'profile'),
     'who looked',
+  )
+  t.match(
+    json('accounts/corrections.json'),
+    [
+      { fields: ['name'], previous: { name: '王晓数' }, reason: '核对户口簿后改回' },
+      { fields: ['name'], previous: { name: me.name }, reason: '录入错字' },
+    ],
+    'each correction, newest first, with the name before and the reason',
   )
   t.match(json('certificates/certificates.json'), [
     { id: certificate.id, number: certificate.number, holderName: me.name },

@@ -203,6 +203,51 @@ t.test('an application past its due date without a decision notifies once', asyn
   }
 })
 
+t.test(
+  'a correction of the name or 身份证号 tells the learner which, and who: never a value',
+  async (t) => {
+    const f = fixtures()
+    await p.apply(f.orgRegistered(f.school, '郑州铁路职业技术学院'), f.learnerOpened())
+    const [corrected] = await p.apply(
+      {
+        type: 'accounts.learner.corrected',
+        data: { learnerId: f.learnerId, fields: ['name'], orgId: f.school },
+      },
+      // By a platform admin, and one written before the organization was named: no organization.
+      {
+        type: 'accounts.learner.corrected',
+        data: { learnerId: f.learnerId, fields: ['nationalId'], orgId: null },
+      },
+    )
+    await p.apply({
+      type: 'accounts.learner.corrected',
+      data: { learnerId: f.learnerId, fields: ['name'] },
+    })
+    // A redelivery makes no second notice.
+    await p.apply({
+      type: 'accounts.learner.corrected',
+      id: corrected!.id,
+      data: { learnerId: f.learnerId, fields: ['name'], orgId: f.school },
+    })
+    const items = (await list(f.learnerId))
+      .json()
+      .items.filter((n: { kind: string }) => n.kind === 'learner_corrected')
+    t.equal(items.length, 3)
+    t.same(
+      items
+        .map((n: { orgName: string | null; data: unknown }) => JSON.stringify([n.orgName, n.data]))
+        .sort(),
+      [
+        ['郑州铁路职业技术学院', { fields: ['name'] }],
+        [null, { fields: ['nationalId'] }],
+        [null, { fields: ['name'] }],
+      ]
+        .map((x) => JSON.stringify(x))
+        .sort(),
+    )
+  },
+)
+
 t.test('only the learner reads their notifications; bad input is refused', async (t) => {
   const f = fixtures()
   const other = ids()

@@ -68,6 +68,8 @@ export const accountsEvents = {
       fields: Type.Optional(
         Type.Array(Type.Enum(['name', 'nationalId']), { minItems: 1, maxItems: 2 }),
       ),
+      /** The organization that corrected (the one that opened the account); null: a platform admin. Absent in events before it was added. */
+      orgId: Type.Optional(Type.Union([Id, Type.Null()])),
       /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */
       name: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
       /** Retired: events before decision 0730's change carried it; never written, ignored by consumers. */

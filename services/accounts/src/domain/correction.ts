@@ -1,12 +1,13 @@
 import type { AccountsEventType } from '@creditbank/contracts'
 import type { Publish } from '@creditbank/events'
-import { sealFor } from '@creditbank/service-kit'
-import type { Transaction } from 'kysely'
+import { cursorKey, decodeCursor, openFor, sealFor, toPage } from '@creditbank/service-kit'
+import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
 import type { LearnerRow } from '../db/learner.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { accountsErrors } from './errors.js'
 import { identify, learnerView } from './learners.js'
+import { maskNationalId } from './national-id.js'
 import { learnerKeys, openPersonal, sealPersonal } from './personal.js'
 
 export interface CorrectionInput {
@@ -88,8 +89,64 @@ export async function correctLearner(
     {
       type: 'accounts.learner.corrected',
       subject: learnerId,
-      data: { learnerId, fields },
+      data: { learnerId, fields, orgId: by.orgId },
     },
   ])
   return learnerView(updated, after)
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
+
+/**
+ * The corrections of a learner's name or 身份证号, newest first, for the learner and admins: when,
+ * by whom (the organization, or the platform), which fields, the values before (the number masked)
+ * and the reason, opened under the learner's key; after an erasure only when, who and which fields.
+ */
+export async function listCorrections(
+  db: Kysely<AccountsDB>,
+  piiKey: Buffer,
+  learnerId: string,
+  q: { limit?: number; cursor?: string },
+) {
+  const limit = q.limit ?? 20
+  const after = cursorKey(q.cursor)
+  // A cursor made by hand (not ours) is refused, not sent to the database as a bad uuid.
+  if (after !== undefined && !UUID.test(after)) decodeCursor('!', 1)
+  let query = db
+    .selectFrom('learner_correction as c')
+    .leftJoin('organization as o', 'o.id', 'c.org_id')
+    .selectAll('c')
+    .select('o.name as org_name')
+    .where('c.learner_id', '=', learnerId)
+  if (after) query = query.where('c.id', '<', after)
+  const rows = await query
+    .orderBy('c.id', 'desc')
+    .limit(limit + 1)
+    .execute()
+  const key = rows.length ? await learnerKeys(piiKey).get(db, learnerId) : null
+  return toPage(
+    rows,
+    limit,
+    (r) => [r.id],
+    (r) => {
+      const fields = r.fields as ('name' | 'nationalId')[]
+      const before = openPersonal(key, r.previous_sealed)
+      return {
+        id: r.id,
+        at: r.corrected_at.toISOString(),
+        fields,
+        previous: before
+          ? {
+              name: fields.includes('name') ? before.name : null,
+              nationalIdMasked: fields.includes('nationalId')
+                ? maskNationalId(before.nationalId)
+                : null,
+            }
+          : null,
+        reason: openFor(key, r.reason_sealed),
+        role: r.org_id ? 'registrar' : 'admin',
+        organization: r.org_id ? { id: r.org_id, name: r.org_name ?? null } : null,
+      }
+    },
+  )
 }

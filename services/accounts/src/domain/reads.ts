@@ -27,6 +27,7 @@ const whatOf: Record<string, string> = {
   'POST /v1/learners/lookup': 'lookup',
   'POST /v1/learners/lookup/batch': 'lookup',
   'POST /v1/access-log/search': 'access-log',
+  'GET /v1/learners/:id/corrections': 'corrections',
   'POST /v1/outcomes/import': 'import',
   'POST /v1/enrollments/import': 'import',
 }

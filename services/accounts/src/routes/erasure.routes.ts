@@ -1,12 +1,14 @@
 import { principalOf, requireAuth, requireRole } from '@creditbank/auth'
-import { Page, PageQuery } from '@creditbank/contracts'
+import { Id, Page, PageQuery } from '@creditbank/contracts'
 import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
-import { correctLearner } from '../domain/correction.js'
+import { findLearner } from '../db/learner.repository.js'
+import { correctLearner, listCorrections } from '../domain/correction.js'
 import { eraseLearner, erasureView, listErasures } from '../domain/erasure.js'
 import { accountsErrors } from '../domain/errors.js'
+import { recordReads } from '../domain/reads.js'
 import { errorResponses, Learner, LearnerParams, NationalId, PersonName } from './schemas.js'
 
 const ErasureBody = Type.Object(
@@ -56,6 +58,32 @@ const CorrectionBody = Type.Object(
   },
   { additionalProperties: false },
 )
+
+const Correction = Type.Object({
+  id: Id,
+  at: Type.String({ format: 'date-time' }),
+  fields: Type.Array(Type.Enum(['name', 'nationalId']), { maxItems: 2 }),
+  previous: Type.Union(
+    [
+      Type.Object({
+        name: Type.Union([Type.String(), Type.Null()], {
+          description: 'The name before, when the name was corrected',
+        }),
+        nationalIdMasked: Type.Union([Type.String(), Type.Null()], {
+          description: 'The 身份证号 before, masked, when it was corrected',
+        }),
+      }),
+      Type.Null(),
+    ],
+    { description: 'null once the learner is erased (their key is destroyed)' },
+  ),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  role: Type.Enum(['registrar', 'admin']),
+  organization: Type.Union([
+    Type.Object({ id: Id, name: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Null(),
+  ]),
+})
 
 /** Erasure (PIPL Art. 47) and correction (Art. 46) of a learner's personal data (decision 0730). */
 export async function erasureRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
@@ -139,6 +167,33 @@ export async function erasureRoutes(app: FastifyInstance, svc: AccountsContext, 
       },
     },
     async (request) => listErasures(db, request.query),
+  )
+
+  r.get(
+    '/v1/learners/:id/corrections',
+    {
+      preHandler: requireAuth,
+      schema: {
+        tags: ['learners'],
+        summary:
+          "Corrections of a learner's name or 身份证号, newest first, with the values before (the learner, or an admin)",
+        params: LearnerParams,
+        querystring: PageQuery,
+        response: { 200: Page(Correction), ...errorResponses },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request)
+      const id = request.params.id
+      const admin = p.roles.includes('admin')
+      const self = p.roles.includes('learner') && p.learner === id
+      if (!(admin || self) || !(await findLearner(db, id)))
+        throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+      const page = await listCorrections(db, piiKey, id, request.query)
+      // An admin reading the values before reads personal data: it goes in the learner's log.
+      if (admin && !self) await recordReads(db, request, [id])
+      return page
+    },
   )
 
   r.post(

@@ -20,7 +20,7 @@ const Read = Type.Object({
   ]),
   what: Type.String({
     description:
-      'accounts: profile, open, enrollments, entries, account, chain, find, lookup, access-log, import; certificates: certificate, certificates, certificate-search, verification; recognition: application, applications, evidence',
+      'accounts: profile, open, enrollments, entries, account, chain, find, lookup, access-log, import, corrections; certificates: certificate, certificates, certificate-search, verification; recognition: application, applications, evidence',
   }),
   service: Type.String({
     description: 'the service that answered: accounts, certificates, recognition',

@@ -36,6 +36,11 @@ const DESCRIPTIONS: [RegExp, string, string][] = [
     'Who looked: every read of your personal data by staff (when, organization, role, what)',
   ],
   [
+    /^accounts\/corrections\.json$/,
+    '您的姓名或身份证号的更正记录：时间、更正的机构、更正了什么、更正前的值（身份证号部分隐藏）和原因',
+    'Corrections of your name or national id: when, by which organization, what, the value before (the number masked) and why',
+  ],
+  [
     /^certificates\/certificates\.json$/,
     '颁发给您的 1+X 职业技能等级证书（含状态、撤销原因）',
     'The 1+X vocational skill certificates issued to you (with status and any revocation)',

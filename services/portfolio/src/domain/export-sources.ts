@@ -112,6 +112,7 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
     entries,
     enrollments,
     accessLog,
+    corrections,
     certificates,
     applications,
   ] = await Promise.all([
@@ -123,6 +124,7 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
     list('accounts', `${base}/entries`),
     list('accounts', `${base}/enrollments`),
     list('accounts', `${base}/access-log`),
+    list('accounts', `${base}/corrections`),
     list('certificates', `/v1/certificates?learnerId=${encodeURIComponent(learnerId)}`),
     list('recognition', `/v1/applications?learnerId=${encodeURIComponent(learnerId)}`),
   ])
@@ -134,6 +136,7 @@ export async function remoteParts(get: SourceGet, learnerId: string, authorizati
     entries,
     enrollments,
     accessLog,
+    corrections,
     certificates,
     applications,
   }

@@ -157,6 +157,7 @@ export async function exportParts(
   add('accounts/entries.json', remote.entries, remote.entries.length)
   add('accounts/enrollments.json', remote.enrollments, remote.enrollments.length)
   add('accounts/access-log.json', remote.accessLog, remote.accessLog.length)
+  add('accounts/corrections.json', remote.corrections, remote.corrections.length)
   add('certificates/certificates.json', remote.certificates, remote.certificates.length)
   add('recognition/applications.json', remote.applications, remote.applications.length)
   add('portfolio/timeline.json', local.timeline, local.timeline.length)

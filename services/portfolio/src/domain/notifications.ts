@@ -67,6 +67,13 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
       reason: d.reason,
     },
   }),
+  // Which fields, and who: the values themselves are on the learner's "who looked" page (accounts).
+  'accounts.learner.corrected': async (_trx, d) => ({
+    kind: 'learner_corrected',
+    ref: null,
+    org: s(d.orgId),
+    data: { fields: Array.isArray(d.fields) ? d.fields : [] },
+  }),
   'certificates.certificate.issued': async (_trx, d) => ({
     kind: 'certificate_issued',
     ref: s(d.certificateId),

@@ -1,6 +1,7 @@
 import { eventPayloads, type PortfolioEventType, topicOf } from '@creditbank/contracts'
 import {
   batchHandler,
+  type CloudEvent,
   type EventHandler,
   type EventHandlers,
   type Publish,
@@ -14,6 +15,7 @@ import {
 import { sql } from 'kysely'
 import { type PortfolioDB, SCHEMA } from '../db/schema.js'
 import { eraseAndReport } from '../domain/erasure.js'
+import { notify } from '../domain/notifications.js'
 import { applyEvent, type Data } from '../domain/projection.js'
 
 export const consumedTopics = [
@@ -57,8 +59,11 @@ export function projectionHandlers(
     'accounts.learner.erased': async (trx, e) => {
       await eraseAndReport(trx, keys, String((e.data as Data).learnerId), publish)
     },
-    // The event names no value: `learnerNames` asks accounts for the corrected name.
-    'accounts.learner.corrected': async () => {},
+    // The event names no value: `learnerNames` asks accounts for the corrected name. The learner
+    // is told which fields changed, and by whom.
+    'accounts.learner.corrected': async (trx, e) => {
+      await notify(trx, e as CloudEvent<Data>)
+    },
     // A batch handler, so the consumer hands over batches and `learnerNames` asks accounts once per
     // batch, not once per opened account (a rebuild replays every one).
     'accounts.learner.opened': batchHandler<PortfolioDB, Data>(async (trx, events) => {

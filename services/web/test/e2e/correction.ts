@@ -178,5 +178,44 @@ export const journey: Journey = {
       'found again: still the name the opening school gave',
     )
     await other.context().close()
+
+    // The learner claims the account (under the corrected name) and finds the correction beside
+    // "who looked" — the school, what, the name before and the reason — and among the messages;
+    // on a phone in Chinese, then in English.
+    const username = `e2e.cor.${Date.now().toString(36)}`
+    const learner = await e.newPage({ phone: true })
+    await e.signUpAndClaim(learner, { username, name: '贺小明', nationalId: mine })
+    await learner.goto('/#/learner/who-looked')
+    const row = learner.getByTestId('correction-row')
+    await row.waitFor()
+    const seen = (await row.textContent()) ?? ''
+    for (const part of [
+      '郑州铁路职业技术学院',
+      '姓名',
+      '姓名：贺晓明',
+      '学习者出示身份证，原录入错字',
+    ])
+      t.ok(seen.includes(part), `the learner's correction shows ${part}`)
+    t.notOk(seen.includes(mine), 'no whole 身份证号')
+    await e.screenshot(learner, 'learner-corrections-phone-zh')
+    t.ok(await e.fitsWidth(learner), 'the corrections fit a phone')
+    await accessible(t, learner, 'the learner’s corrections, in Chinese on a phone')
+    await learner.goto('/#/learner/notifications')
+    await learner.getByText('郑州铁路职业技术学院 更正了您的姓名').waitFor()
+    t.pass('a message says the school corrected the name')
+    await learner.context().close()
+
+    const en = await e.newPage({ lang: 'en' })
+    await e.signIn(en, username, 'e2e-password-123')
+    await en.goto('/#/learner/notifications')
+    await en.getByText('郑州铁路职业技术学院 corrected your name').waitFor()
+    await en.goto('/#/learner/who-looked')
+    const enRow = en.getByTestId('correction-row')
+    await enRow.waitFor()
+    t.ok(
+      ((await enRow.textContent()) ?? '').includes('Name: 贺晓明'),
+      'in English: the name before',
+    )
+    await en.context().close()
   },
 }

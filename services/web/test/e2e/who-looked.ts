@@ -24,6 +24,8 @@ export const journey: Journey = {
     await learner.getByRole('heading', { name: '谁查看了我的信息' }).waitFor()
     await learner.getByText('还没有人查看过您的信息。').waitFor()
     t.pass('nobody has looked yet: the learner’s own views are not listed')
+    await learner.getByText('您的姓名和身份证号没有被更正过。').waitFor()
+    t.pass('and nothing was corrected')
 
     const registrar = await e.newPage()
     await e.signIn(registrar, 'registrar.zzrvc')

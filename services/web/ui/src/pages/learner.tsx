@@ -20,6 +20,7 @@ import {
   today,
   useLoad,
 } from '../ui'
+import { fieldWords } from './my-corrections'
 import { MyData } from './my-data'
 import { ProgressAndTuition } from './progress'
 import { WhoLooked } from './who-looked'
@@ -2341,6 +2342,12 @@ export function notificationText(n: Notification) {
       return t(`${org} 为您记入了学习成果“${title}”`, `${org} posted “${title}” to your account`)
     case 'entry_reversed':
       return t(`${org} 冲正了记录“${title}”`, `${org} reversed “${title}”`)
+    case 'learner_corrected': {
+      const what = fieldWords((d.fields as unknown as string[] | undefined) ?? [])
+      return org
+        ? t(`${org} 更正了您的${what}`, `${org} corrected your ${what}`)
+        : t(`平台管理员更正了您的${what}`, `A platform administrator corrected your ${what}`)
+    }
     case 'certificate_issued':
       return t(
         `${org} 为您颁发了证书“${title}${d.level ? `（${w(String(d.level))}）` : ''}”`,
@@ -2386,6 +2393,7 @@ export function notificationText(n: Notification) {
 function notificationLink(n: Notification) {
   if (n.kind.startsWith('application_') && n.refId) return `#/learner/applications/${n.refId}`
   if (n.kind === 'outcome_posted' || n.kind === 'entry_reversed') return '#/learner'
+  if (n.kind === 'learner_corrected') return '#/learner/who-looked'
   return '#/learner/timeline'
 }
 

@@ -5,6 +5,7 @@ import { api, type Page } from '../api'
 import { t, w } from '../i18n'
 import { CardTable, fmtDate, Loading, ProblemBox, useLoad } from '../ui'
 import { EraseMe } from './erase-me'
+import { MyCorrections } from './my-corrections'
 import { MyData } from './my-data'
 
 export interface Read {
@@ -30,6 +31,10 @@ export const whatWords: Record<string, [string, string]> = {
   lookup: [
     '按身份证号和姓名或账号核对您的账户',
     'Looked your account up by national id and name or account number',
+  ],
+  corrections: [
+    '您的姓名和身份证号的更正记录（含更正前的值）',
+    'The corrections of your name and national id, with the values before',
   ],
   'access-log': [
     '管理员按您的身份证号或姓名查询查看记录',
@@ -145,6 +150,7 @@ export function WhoLooked({ learnerId }: { learnerId: string }) {
         </p>
       ) : null}
       <ProblemBox error={error} />
+      <MyCorrections learnerId={learnerId} />
       <MyData learnerId={learnerId} />
       <EraseMe learnerId={learnerId} />
     </div>

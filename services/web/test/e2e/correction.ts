@@ -217,5 +217,61 @@ export const journey: Journey = {
       'in English: the name before',
     )
     await en.context().close()
+
+    // The learner says the school got it wrong: a platform admin finds them by 身份证号 and the
+    // current name, sees the correction with the name before, and corrects it again; the list
+    // shows both. On a phone in English the admin finds them by account number.
+    const admin = await e.newPage()
+    await e.signIn(admin, 'admin', e.secrets.BOOTSTRAP_ADMIN_PASSWORD!)
+    await admin.goto('/#/admin/corrections')
+    await admin.getByRole('textbox', { name: '身份证号' }).fill(mine)
+    await admin.getByRole('textbox', { name: '姓名' }).fill('贺小明')
+    await admin.getByRole('button', { name: '查找' }).click()
+    const desk2 = admin.getByTestId('correction-learner')
+    await desk2.getByTestId('correction-row').waitFor()
+    t.ok(
+      ((await desk2.getByTestId('correction-row').textContent()) ?? '').includes('姓名：贺晓明'),
+      'the admin sees the correction with the name before',
+    )
+    const accountNo = (await desk2.locator('dd.mono').first().textContent()) ?? ''
+    await desk2.getByRole('button', { name: '更正姓名或身份证号' }).click()
+    const aform = admin.getByRole('form', { name: '更正姓名或身份证号' })
+    await aform.getByLabel('姓名').fill('贺晓明')
+    await aform.getByLabel('更正原因和依据').fill('学习者申诉，核对户口簿，恢复原姓名')
+    await aform.getByRole('button', { name: '核对更正…' }).click()
+    await admin.getByRole('button', { name: '确认更正' }).click()
+    await desk2.getByTestId('correction-row').nth(1).waitFor()
+    t.equal(await desk2.getByTestId('correction-row').count(), 2, 'both corrections listed')
+    t.equal(
+      await admin.getByTestId('correction-learner-name').textContent(),
+      '贺晓明',
+      'the card shows the name as corrected by the admin',
+    )
+    t.ok(
+      ((await desk2.getByTestId('correction-row').first().textContent()) ?? '').includes(
+        '平台管理员',
+      ),
+      'the newest is the platform administrator’s',
+    )
+    await e.screenshot(admin, 'admin-corrections-desk-zh')
+    await accessible(t, admin, 'the admin’s corrections, in Chinese')
+    await admin.context().close()
+
+    const aphone = await e.newPage({ phone: true, lang: 'en' })
+    await e.signIn(aphone, 'admin', e.secrets.BOOTSTRAP_ADMIN_PASSWORD!)
+    await aphone.goto('/#/admin/corrections')
+    await aphone.getByLabel('Account no.', { exact: true }).check()
+    await aphone.getByRole('textbox', { name: 'Account number' }).fill(accountNo)
+    await aphone.getByRole('button', { name: 'Find' }).click()
+    await aphone.getByTestId('correction-row').nth(1).waitFor()
+    t.ok(
+      ((await aphone.getByTestId('correction-row').first().textContent()) ?? '').includes(
+        'Name: 贺小明',
+      ),
+      'found by account number; in English, the name before the admin’s correction',
+    )
+    t.ok(await e.fitsWidth(aphone), 'the admin’s corrections fit a phone')
+    await e.screenshot(aphone, 'admin-corrections-phone-en')
+    await aphone.context().close()
   },
 }

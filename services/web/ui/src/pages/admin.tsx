@@ -17,6 +17,7 @@ import {
   useLoad,
 } from '../ui'
 import { AccessLog } from './access-log'
+import { AdminCorrections } from './admin-corrections'
 import { Erasures } from './erasures'
 import { Oversight } from './oversight'
 
@@ -26,6 +27,7 @@ const platformTabs: Tab[] = [
   ['clients', '系统客户端', 'Clients', () => <Clients />],
   ['audit', '操作日志', 'Audit', () => <Audit />],
   ['access-log', '个人信息查看记录', 'Reads of personal data', () => <AccessLog />],
+  ['corrections', '姓名身份证号更正', 'Corrections', () => <AdminCorrections />],
   ['erasures', '个人信息删除', 'Erasures', () => <Erasures />],
   ['oversight', '监管统计', 'Oversight', () => <Oversight />],
   ['events', '事件流健康', 'Event flow', () => <EventFlow />],

@@ -1,5 +1,6 @@
-// Corrections of my name or 身份证号 (PIPL Art. 46, decision 0730): what the opening organization
-// corrected, when, what it was before and why, beside "who looked".
+// Corrections of a learner's name or 身份证号 (PIPL Art. 46, decision 0730): what the opening
+// organization corrected, when, what it was before and why — for the learner beside "who looked",
+// and for admins on their corrections tab.
 import { api, type Page } from '../api'
 import { t } from '../i18n'
 import { CardTable, fmtDate, Loading, Section, useLoad } from '../ui'
@@ -32,11 +33,6 @@ function before(c: Correction) {
 }
 
 export function MyCorrections({ learnerId }: { learnerId: string }) {
-  // Corrections are rare: the newest hundred are the whole story for anyone.
-  const state = useLoad(
-    () => api.get<Page<Correction>>(`/v1/learners/${learnerId}/corrections?limit=100`),
-    [learnerId],
-  )
   return (
     <Section
       title={t('我的姓名和身份证号的更正', 'Corrections of my name and national id')}
@@ -48,6 +44,26 @@ export function MyCorrections({ learnerId }: { learnerId: string }) {
           'Only the organization that opened your account (or a platform administrator) can correct your name or national id number; each correction is listed here, and the value before is kept sealed and shown to you here.',
         )}
       </p>
+      <CorrectionList
+        learnerId={learnerId}
+        none={t(
+          '您的姓名和身份证号没有被更正过。',
+          'Your name and national id number have never been corrected.',
+        )}
+      />
+    </Section>
+  )
+}
+
+/** The corrections of one learner; `version` reloads them (a correction just made). */
+export function CorrectionList(props: { learnerId: string; none: string; version?: number }) {
+  // Corrections are rare: the newest hundred are the whole story for anyone.
+  const state = useLoad(
+    () => api.get<Page<Correction>>(`/v1/learners/${props.learnerId}/corrections?limit=100`),
+    [props.learnerId, props.version],
+  )
+  return (
+    <>
       <Loading state={state} />
       {state.data ? (
         state.data.items.length ? (
@@ -69,20 +85,21 @@ export function MyCorrections({ learnerId }: { learnerId: string }) {
                     ? t('机构', 'An organization')
                     : t('平台管理员', 'A platform administrator')),
               },
-              { label: t('更正内容', 'What'), cell: (c) => fieldWords(c.fields) },
+              {
+                label: t('更正内容', 'What'),
+                cell: (c) => {
+                  const words = fieldWords(c.fields)
+                  return words.charAt(0).toUpperCase() + words.slice(1)
+                },
+              },
               { label: t('更正前', 'Before'), cell: before },
               { label: t('原因', 'Reason'), cell: (c) => c.reason ?? '—' },
             ]}
           />
         ) : (
-          <p>
-            {t(
-              '您的姓名和身份证号没有被更正过。',
-              'Your name and national id number have never been corrected.',
-            )}
-          </p>
+          <p>{props.none}</p>
         )
       ) : null}
-    </Section>
+    </>
   )
 }

@@ -39,6 +39,18 @@ export async function accessTo(
   throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
 }
 
+/**
+ * The learner themself or an admin, for the learner's own records (who looked, corrections); anyone
+ * else, and a learner who does not exist, is 404.
+ */
+export async function selfOrAdmin(db: Kysely<AccountsDB>, p: Principal, learnerId: string) {
+  const admin = p.roles.includes('admin')
+  const self = p.roles.includes('learner') && p.learner === learnerId
+  if (!(admin || self) || !(await findLearner(db, learnerId)))
+    throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  return { admin, self }
+}
+
 /** The organization a writer acts for: its token's `org` claim, never a field of the body. */
 export function actingOrg(p: Principal): string {
   if (!p.org) throw accountsErrors.ACCOUNTS_NO_ORGANIZATION()

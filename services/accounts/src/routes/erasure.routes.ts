@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
-import { findLearner } from '../db/learner.repository.js'
+import { selfOrAdmin } from '../domain/access.js'
 import { correctLearner, listCorrections } from '../domain/correction.js'
 import { eraseLearner, erasureView, listErasures } from '../domain/erasure.js'
 import { accountsErrors } from '../domain/errors.js'
@@ -183,12 +183,8 @@ export async function erasureRoutes(app: FastifyInstance, svc: AccountsContext, 
       },
     },
     async (request) => {
-      const p = principalOf(request)
       const id = request.params.id
-      const admin = p.roles.includes('admin')
-      const self = p.roles.includes('learner') && p.learner === id
-      if (!(admin || self) || !(await findLearner(db, id)))
-        throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+      const { admin, self } = await selfOrAdmin(db, principalOf(request), id)
       const page = await listCorrections(db, piiKey, id, request.query)
       // An admin reading the values before reads personal data: it goes in the learner's log.
       if (admin && !self) await recordReads(db, request, [id])

@@ -4,7 +4,7 @@ import type { TypeBoxTypeProvider } from '@creditbank/service-kit'
 import type { FastifyInstance } from 'fastify'
 import Type from 'typebox'
 import type { AccountsContext } from '../context.js'
-import { findLearner } from '../db/learner.repository.js'
+import { selfOrAdmin } from '../domain/access.js'
 import { accountsErrors } from '../domain/errors.js'
 import { learnersNamed, listReads, recordReads } from '../domain/reads.js'
 import { errorResponses, LearnerParams } from './schemas.js'
@@ -77,12 +77,8 @@ export async function readRoutes(app: FastifyInstance, svc: AccountsContext, pii
       },
     },
     async (request) => {
-      const p = principalOf(request)
       const id = request.params.id
-      const admin = p.roles.includes('admin')
-      const self = p.roles.includes('learner') && p.learner === id
-      if (!(admin || self) || !(await findLearner(db, id)))
-        throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+      const { admin } = await selfOrAdmin(db, principalOf(request), id)
       return listReads(db, { ...request.query, learnerId: id }, admin)
     },
   )

@@ -286,7 +286,11 @@ t.test(
     const ev = await eventually(async () =>
       a.platform.transport.events('accounts.learner.corrected').find((e) => e.subject === l.id),
     )
-    t.same(ev.data, { learnerId: l.id, fields: ['name', 'nationalId'] }, 'which fields, no values')
+    t.same(
+      ev.data,
+      { learnerId: l.id, fields: ['name', 'nationalId'], orgId: school },
+      'which fields, no values',
+    )
     t.notOk(JSON.stringify(ev).includes(newId), 'the event never carries the number')
     t.notOk(JSON.stringify(ev).includes('王改正'), 'nor the name')
   },

@@ -150,12 +150,19 @@ export const journey: Journey = {
     await phone.goto('/#/issuer')
     await phone.getByRole('heading', { name: 'Certificates we issued' }).waitFor()
     await phone.locator('tbody tr').first().waitFor()
+    t.ok(
+      ((await phone.locator('tbody tr').first().textContent()) ?? '').includes(
+        'Web Front-End Development',
+      ),
+      'in English, the certificate by its English name',
+    )
     t.ok(await e.fitsWidth(phone), 'the list fits a phone')
     await e.screenshot(phone, 'issuer-list-phone-en')
     await phone.goto('/#/issuer/revoke')
     await phone.getByLabel('Certificate number').fill(number.toLowerCase())
     await phone.getByRole('button', { name: 'Find', exact: true }).click()
     await phone.getByText('This certificate is already revoked.').waitFor()
+    await phone.getByText('Web Front-End Development').first().waitFor()
     t.equal(
       await phone.getByRole('button', { name: 'Revoke this certificate' }).count(),
       0,

@@ -26,6 +26,11 @@ export function t(zh: string, en: string) {
   return lang === 'zh' ? zh : en
 }
 
+/** A name kept in both languages (a 1+X certificate type's): the English one where there is one. */
+export function nameIn(x: { name: string; nameEn?: string | null }) {
+  return lang === 'zh' ? x.name : (x.nameEn ?? x.name)
+}
+
 const words: Record<string, [string, string]> = {
   // outcome and entry kinds
   course: ['课程', 'Course'],

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { ApiError, api, auth, newKey, type Page } from '../api'
-import { t, w } from '../i18n'
+import { nameIn, t, w } from '../i18n'
 import {
   BusyButton,
   Confirm,
@@ -81,6 +81,8 @@ function StatusTag({ c }: { c: Certificate }) {
 
 /** What a person reads to know which certificate it is: holder, type, level, dates. */
 function CertificateFacts({ c }: { c: Certificate }) {
+  const types = useMyTypes()
+  const type = types.data?.find((x) => x.code === c.typeCode)
   return (
     <dl class="facts">
       <dt>{t('证书编号', 'Number')}</dt>
@@ -88,7 +90,7 @@ function CertificateFacts({ c }: { c: Certificate }) {
       <dt>{t('持证人', 'Holder')}</dt>
       <dd>{c.holderName}</dd>
       <dt>{t('证书', 'Certificate')}</dt>
-      <dd>{c.typeName}</dd>
+      <dd>{type ? nameIn(type) : c.typeName}</dd>
       <dt>{t('等级', 'Level')}</dt>
       <dd>{w(c.level)}</dd>
       <dt>{t('发证日期', 'Issued on')}</dt>
@@ -202,7 +204,10 @@ function CertificateList() {
     }
     return api.get<Page<Certificate>>(`/v1/certificates?${new URLSearchParams(filters)}`)
   }, [query, pager.cursor, tick])
-  const typeName = (code: string) => types.data?.find((c) => c.code === code)?.name ?? code
+  const typeName = (code: string) => {
+    const type = types.data?.find((c) => c.code === code)
+    return type ? nameIn(type) : code
+  }
   return (
     <Section title={t('本机构颁发的证书', 'Certificates we issued')} id="cert-list">
       <FilterForm
@@ -229,7 +234,7 @@ function CertificateList() {
                 {...bind('typeCode')}
                 options={[
                   ['', t('全部', 'All')],
-                  ...(types.data ?? []).map((c): [string, string] => [c.code, c.name]),
+                  ...(types.data ?? []).map((c): [string, string] => [c.code, nameIn(c)]),
                 ]}
               />
               <Select
@@ -462,7 +467,7 @@ function Issue() {
           name="typeCode"
           value={typeCode}
           onInput={set('typeCode')}
-          options={(types.data ?? []).map((c) => [c.code, `${c.name} (${c.code})`])}
+          options={(types.data ?? []).map((c) => [c.code, `${nameIn(c)} (${c.code})`])}
           required
         />
         <Select

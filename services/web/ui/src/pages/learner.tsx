@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'preact/hooks'
 import QRCode from 'qrcode'
 import { ApiError, api, auth, download, newKey, organizations, type Page, request } from '../api'
-import { t, w } from '../i18n'
+import { nameIn, t, w } from '../i18n'
 import { regionCenters } from '../regions'
 import {
   CardTable,
@@ -1132,10 +1132,7 @@ export function HypotheticalFields({
           onInput={set('typeCode')}
           options={[
             ['', t('请选择', 'choose one')],
-            ...(types.data?.items ?? []).map((c): [string, string] => [
-              c.code,
-              t(c.name, c.nameEn ?? c.name),
-            ]),
+            ...(types.data?.items ?? []).map((c): [string, string] => [c.code, nameIn(c)]),
           ]}
         />
       ) : null}

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, auth, organizations, type Page } from '../api'
-import { currentLang, t, w } from '../i18n'
+import { nameIn, t, w } from '../i18n'
 import { regionName } from '../regions'
 import { ChartPanel, FilterForm } from '../staff-ui'
 import { binder, Field, Loading, Section, Select, useLoad } from '../ui'
@@ -93,7 +93,7 @@ function RegistryOversight() {
   }, [query])
   const typeName = (code = '') => {
     const ty = types.data?.items.find((x) => x.code === code)
-    return ty ? (currentLang() === 'zh' ? ty.name : (ty.nameEn ?? ty.name)) : code
+    return ty ? nameIn(ty) : code
   }
   const orgName = (id = '') => orgs.data?.get(id)?.name ?? id
   const r = report.data

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
-import { t, w } from '../i18n'
+import { nameIn, t, w } from '../i18n'
 import { CardTable, Loading, Notice, Section, Select, today, useLoad } from '../ui'
 
 /** A learner's progress in a program, as GET /v1/learners/{id}/progress answers (decision 0810). */
@@ -132,7 +132,17 @@ function towards(l: Progress['counted'][number]) {
 }
 
 /** A learner's progress in words and tables: used by the learner's page and the registrar's. */
-export function ProgressView({ p, certNames }: { p: Progress; certNames: Map<string, string> }) {
+export function ProgressView({
+  p,
+  certNames,
+}: {
+  p: Progress
+  certNames: Map<string, { name: string; nameEn: string | null }>
+}) {
+  const certName = (code: string) => {
+    const type = certNames.get(code)
+    return type ? nameIn(type) : code
+  }
   return (
     <div class="progress">
       <p class="hint">
@@ -260,7 +270,7 @@ export function ProgressView({ p, certNames }: { p: Progress; certNames: Map<str
               .filter((c) => !c.refused)
               .map((c) => (
                 <li key={`${c.typeCode}-${c.level}-${c.courseCode}`}>
-                  {certNames.get(c.typeCode) ?? c.typeCode} {w(c.level)} →{' '}
+                  {certName(c.typeCode)} {w(c.level)} →{' '}
                   {t(`${c.courseName} ${c.credits} 学分`, `${c.courseName}, ${c.credits} credits`)}
                   {c.limitsApplied.map((l) => (
                     <small class="hint" key={l.limit}>
@@ -283,7 +293,7 @@ export function ProgressView({ p, certNames }: { p: Progress; certNames: Map<str
               .filter((c) => c.refused)
               .map(
                 (c) =>
-                  `${certNames.get(c.typeCode) ?? c.typeCode} ${w(c.level)} → ${c.courseName}（${limitWord(c.refused!.limit)}）`,
+                  `${certName(c.typeCode)} ${w(c.level)} → ${c.courseName}（${limitWord(c.refused!.limit)}）`,
               )
               .join(t('；', '; '))}
           </p>
@@ -355,10 +365,10 @@ export function TuitionView({ b }: { b: Tuition }) {
 
 /** The 1+X catalog's names by type code, for showing certificates in words. */
 export async function certificateNames() {
-  const page = await api.get<Page<{ code: string; name: string }>>(
+  const page = await api.get<Page<{ code: string; name: string; nameEn: string | null }>>(
     '/v1/certificate-types?limit=100',
   )
-  return new Map(page.items.map((c) => [c.code, c.name]))
+  return new Map(page.items.map((c) => [c.code, c]))
 }
 
 /** A learner's progress and tuition for one enrollment: the learner's tab and the registrar's look-up. */

@@ -4,7 +4,7 @@
 // stands, not for the published version.
 import { useEffect, useId, useState } from 'preact/hooks'
 import { ApiError, api, newKey, organizations, type Page } from '../api'
-import { currentLang, t, w } from '../i18n'
+import { nameIn, t, w } from '../i18n'
 import { regionName } from '../regions'
 import { Field, Form, Notice, ProblemBox, Select, today, useLoad } from '../ui'
 import {
@@ -248,7 +248,7 @@ export function RuleEditor(props: {
                 ['', t('请选择', 'Choose one')],
                 ...(types.data?.items ?? []).map((c): [string, string] => [
                   c.code,
-                  `${currentLang() === 'zh' ? c.name : (c.nameEn ?? c.name)} (${c.code})`,
+                  `${nameIn(c)} (${c.code})`,
                 ]),
               ]}
               required

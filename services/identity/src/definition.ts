@@ -18,6 +18,7 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     passwordCost: c.IDENTITY_PASSWORD_COST,
     loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
     ...(c.SERVICE_CLIENT_SECRET ? { serviceClientSecret: c.SERVICE_CLIENT_SECRET } : {}),
+    ...(c.IDENTITY_SEEDER_KEY ? { seederKey: c.IDENTITY_SEEDER_KEY } : {}),
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
       ? {
           bootstrapAdmin: {

@@ -7,7 +7,12 @@ export const ADMIN = { username: 'root', password: 'correct horse battery' }
 
 /** identity on its own database and topics, with a bootstrap admin, as server.ts builds it. */
 export async function buildIdentity(
-  options: { loginMaxFailures?: number; tokenTtlS?: number; serviceClientSecret?: string } = {},
+  options: {
+    loginMaxFailures?: number
+    tokenTtlS?: number
+    serviceClientSecret?: string
+    seederKey?: string
+  } = {},
 ) {
   const platform = await testPlatform({ [SCHEMA]: migrations })
   const app = await testService('identity', identityApp, platform, {

@@ -41,6 +41,9 @@ export interface IdentityOptions {
   serviceClientSecret?: string
   /** IDENTITY_SEEDER_KEY: the demo-data loader's requests pass the limits per address. */
   seederKey?: string
+  /** SIGN_IN_LIMIT_PER_MINUTE and SIGN_UP_LIMIT_PER_MINUTE: requests a minute from one address. */
+  signInPerMinute?: number
+  signUpPerMinute?: number
   startWorkers?: boolean
 }
 
@@ -59,6 +62,7 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
     maxFailures: o.loginMaxFailures ?? 5,
     failureWindowMs: (o.loginFailureWindowS ?? 900) * 1000,
     ...(o.serviceClientSecret ? { serviceClientSecret: o.serviceClientSecret } : {}),
+    perAddress: { signIn: o.signInPerMinute ?? 300, signUp: o.signUpPerMinute ?? 60 },
   }
   const ownDb = forSchema<IdentityDB>(o.platform.database, SCHEMA)
   const platform: Platform = {

@@ -12,6 +12,13 @@ export const identityConfig = configSchema({
    */
   IDENTITY_PASSWORD_COST: Type.Integer({ minimum: 12, maximum: 20, default: 15 }),
   LOGIN_MAX_FAILURES: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  /**
+   * Sign-ins (and password changes) and sign-ups a minute from one address, per replica. Schools
+   * reach the platform through one address (a lab of fifty signing in at the start of a lesson);
+   * guessing is bounded per username by LOGIN_MAX_FAILURES, and these bound one address's spraying.
+   */
+  SIGN_IN_LIMIT_PER_MINUTE: Type.Integer({ minimum: 5, maximum: 100_000, default: 300 }),
+  SIGN_UP_LIMIT_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100_000, default: 60 }),
   LOGIN_FAILURE_WINDOW_S: Type.Integer({ minimum: 10, maximum: 86_400, default: 900 }),
   /**
    * The secret the platform's own services (portfolio, recognition) sign in with as

@@ -17,6 +17,8 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     loginMaxFailures: c.LOGIN_MAX_FAILURES,
     passwordCost: c.IDENTITY_PASSWORD_COST,
     loginFailureWindowS: c.LOGIN_FAILURE_WINDOW_S,
+    signInPerMinute: c.SIGN_IN_LIMIT_PER_MINUTE,
+    signUpPerMinute: c.SIGN_UP_LIMIT_PER_MINUTE,
     ...(c.SERVICE_CLIENT_SECRET ? { serviceClientSecret: c.SERVICE_CLIENT_SECRET } : {}),
     ...(c.IDENTITY_SEEDER_KEY ? { seederKey: c.IDENTITY_SEEDER_KEY } : {}),
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD

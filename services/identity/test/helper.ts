@@ -12,6 +12,8 @@ export async function buildIdentity(
     tokenTtlS?: number
     serviceClientSecret?: string
     seederKey?: string
+    signInPerMinute?: number
+    signUpPerMinute?: number
   } = {},
 ) {
   const platform = await testPlatform({ [SCHEMA]: migrations })

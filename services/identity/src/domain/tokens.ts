@@ -26,6 +26,8 @@ export interface TokenSettings {
   failureWindowMs: number
   /** The built-in service clients' one secret (SERVICE_CLIENT_SECRET); absent, there are none. */
   serviceClientSecret?: string
+  /** Requests a minute from one address: sign-ins (and password changes), and sign-ups. */
+  perAddress: { signIn: number; signUp: number }
 }
 
 /**

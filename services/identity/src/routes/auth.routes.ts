@@ -56,7 +56,7 @@ export async function authRoutes(
   r.post(
     '/v1/auth/token',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: settings.perAddress.signIn, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Exchange credentials for an access token',
@@ -81,7 +81,7 @@ export async function authRoutes(
   r.post(
     '/v1/auth/password',
     {
-      config: { rateLimit: { max: 30, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: settings.perAddress.signIn, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary:
@@ -105,7 +105,7 @@ export async function authRoutes(
   r.post(
     '/v1/auth/register',
     {
-      config: { rateLimit: { max: 10, timeWindow: '1 minute' } },
+      config: { rateLimit: { max: settings.perAddress.signUp, timeWindow: '1 minute' } },
       schema: {
         tags: ['auth'],
         summary: 'Learner self-sign-up',

@@ -52,11 +52,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
 export class Http {
   requests = 0
-  /** `seederKey`: identity's IDENTITY_SEEDER_KEY, sent so its limits per address pass the loader by. */
-  constructor(
-    readonly baseUrl: string,
-    private readonly seederKey?: string,
-  ) {}
+  constructor(readonly baseUrl: string) {}
 
   async call<T = any>(
     method: string,
@@ -68,7 +64,6 @@ export class Http {
       this.requests++
       const headers: Record<string, string> = { accept: 'application/json' }
       if (o.token) headers.authorization = `Bearer ${o.token}`
-      if (this.seederKey) headers['x-creditbank-seeder'] = this.seederKey
       let payload: string | undefined
       if (o.body !== undefined) {
         headers['content-type'] = o.contentType ?? 'application/json'

@@ -37,8 +37,6 @@ export interface LoadOptions {
   baseUrl: string
   admin: { username: string; password: string }
   demoPassword: string
-  /** identity's IDENTITY_SEEDER_KEY, when the loader has it: its sign-ins leave people's alone. */
-  seederKey?: string
   log?: Log
   say?: (line: string) => void
 }
@@ -54,7 +52,7 @@ class Ctx {
   tokens = new Map<string, string>()
   counts: Record<string, number> = {}
   constructor(readonly o: LoadOptions) {
-    this.http = new Http(o.baseUrl, o.seederKey)
+    this.http = new Http(o.baseUrl)
   }
   count(what: string, n = 1) {
     this.counts[what] = (this.counts[what] ?? 0) + n
@@ -728,7 +726,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     baseUrl: arg('base') ?? 'http://localhost:3000',
     admin: { username, password },
     demoPassword,
-    ...(process.env.IDENTITY_SEEDER_KEY ? { seederKey: process.env.IDENTITY_SEEDER_KEY } : {}),
     say: (l) => process.stdout.write(`${l}\n`),
   })
   process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`)

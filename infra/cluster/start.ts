@@ -50,8 +50,6 @@ function localSecrets(): Record<string, string> {
 const secrets = localSecrets()
 // The gateway on 3000 + PORT_OFFSET; replica r of the k-th service on 3000 + offset + 100·(r+1) + k+1.
 const gatewayUrl = `http://127.0.0.1:${3000 + offset}`
-// Per start, never shown: the demo loader's sign-ins pass identity's limits per address by.
-const seederKey = randomBytes(32).toString('hex')
 const cluster = await startCluster({
   databaseUrl,
   kafkaBrokers,
@@ -59,7 +57,7 @@ const cluster = await startCluster({
   gateway: true,
   restart: true,
   logDir: join(dataDir, 'logs'),
-  secrets: { ...secrets, IDENTITY_SEEDER_KEY: seederKey },
+  secrets,
   port: (service, replica) =>
     service === 'web'
       ? 3000 + offset
@@ -103,7 +101,6 @@ if (process.env.SEED !== '0' && !existsSync(marker)) {
       password: secrets.BOOTSTRAP_ADMIN_PASSWORD!,
     },
     demoPassword: secrets.DEMO_PASSWORD!,
-    seederKey,
     say: (line) => say(`    ${line}`),
   })
   if (summary.complete) writeFileSync(marker, `${JSON.stringify(summary, null, 2)}\n`)

@@ -1,4 +1,3 @@
-import { timingSafeEqual } from 'node:crypto'
 import { staticKeyResolver } from '@creditbank/auth'
 import type { IdentityEventType } from '@creditbank/contracts'
 import { forSchema } from '@creditbank/db'
@@ -39,8 +38,6 @@ export interface IdentityOptions {
   bootstrapAdmin?: { username: string; password: string }
   /** SERVICE_CLIENT_SECRET: the platform's own services sign in with it (decision 0730). */
   serviceClientSecret?: string
-  /** IDENTITY_SEEDER_KEY: the demo-data loader's requests pass the limits per address. */
-  seederKey?: string
   /** SIGN_IN_LIMIT_PER_MINUTE and SIGN_UP_LIMIT_PER_MINUTE: requests a minute from one address. */
   signInPerMinute?: number
   signUpPerMinute?: number
@@ -78,18 +75,7 @@ export default async function identityApp(app: FastifyInstance, o: IdentityOptio
     startWorkers: o.startWorkers,
   })
   // Per-address limits on the sign-in routes (per replica); per-username lockout lives in Postgres.
-  // The demo loader signs in as some thirty people from the address a person then signs in from
-  // (127.0.0.1 on a laptop): counted, it left that person four sign-ins for the rest of the minute.
-  const seeder = o.seederKey ? Buffer.from(o.seederKey) : null
-  await app.register(rateLimit, {
-    global: false,
-    allowList: (request) => {
-      const sent = request.headers['x-creditbank-seeder']
-      if (!seeder || typeof sent !== 'string') return false
-      const given = Buffer.from(sent)
-      return given.length === seeder.length && timingSafeEqual(given, seeder)
-    },
-  })
+  await app.register(rateLimit, { global: false })
   refuseEndedSessions(app, svc.db)
   await authRoutes(app, svc, settings)
   await adminRoutes(app, svc)

@@ -25,12 +25,6 @@ export const identityConfig = configSchema({
    * `service:<name>`, for the names accounts shows them (decision 0730). Unset: no service token.
    */
   SERVICE_CLIENT_SECRET: Type.Optional(serviceClientSecret),
-  /**
-   * A secret the demo-data loader sends (header `x-creditbank-seeder`) so that identity's sign-in
-   * and sign-up limits per address pass it by: the embedded run makes one per start and never
-   * shows it. Unset (a deployment): nothing passes the limits.
-   */
-  IDENTITY_SEEDER_KEY: Type.Optional(Type.String({ minLength: 32, maxLength: 200 })),
   BOOTSTRAP_ADMIN_USERNAME: Type.Optional(Type.String({ minLength: 3, maxLength: 64 })),
   BOOTSTRAP_ADMIN_PASSWORD: Type.Optional(Type.String({ minLength: 10, maxLength: 200 })),
 })

@@ -20,7 +20,6 @@ export const definition: ServiceDefinition<Omit<IdentityOptions, 'platform'>> = 
     signInPerMinute: c.SIGN_IN_LIMIT_PER_MINUTE,
     signUpPerMinute: c.SIGN_UP_LIMIT_PER_MINUTE,
     ...(c.SERVICE_CLIENT_SECRET ? { serviceClientSecret: c.SERVICE_CLIENT_SECRET } : {}),
-    ...(c.IDENTITY_SEEDER_KEY ? { seederKey: c.IDENTITY_SEEDER_KEY } : {}),
     ...(c.BOOTSTRAP_ADMIN_USERNAME && c.BOOTSTRAP_ADMIN_PASSWORD
       ? {
           bootstrapAdmin: {

@@ -11,7 +11,6 @@ export async function buildIdentity(
     loginMaxFailures?: number
     tokenTtlS?: number
     serviceClientSecret?: string
-    seederKey?: string
     signInPerMinute?: number
     signUpPerMinute?: number
   } = {},

@@ -72,9 +72,6 @@ const merged: Record<string, string | undefined> = {
   RECOGNITION_URL: `http://127.0.0.1:${3004 + portOffset}`,
   PORTFOLIO_URL: `http://127.0.0.1:${3005 + portOffset}`,
   ...process.env,
-  // Made per start and never shown: the demo loader's sign-ins do not count against the address
-  // a person then signs in from (identity's limits per address).
-  IDENTITY_SEEDER_KEY: randomBytes(32).toString('hex'),
   DATA_DIR: dataDir,
   LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
 }
@@ -187,7 +184,6 @@ if (!summary && process.env.SEED !== '0') {
         password: secrets.BOOTSTRAP_ADMIN_PASSWORD!,
       },
       demoPassword: secrets.DEMO_PASSWORD!,
-      seederKey: env.IDENTITY_SEEDER_KEY!,
       log: logger.child({ component: 'seeds' }),
       say: (line) => say(`    ${line}`),
     })

@@ -38,6 +38,15 @@ export function cursorKey(cursor: string | undefined): string | undefined {
   return position[0]
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The id of a one-key cursor over uuid ids: one made by hand is refused, never sent to Postgres. */
+export function idCursorKey(cursor: string | undefined): string | undefined {
+  const id = cursorKey(cursor)
+  if (id !== undefined && !UUID.test(id)) throw errors.CURSOR_MALFORMED()
+  return id
+}
+
 /** Takes `limit + 1` rows and turns them into a page with the next cursor. */
 export function toPage<R, T>(
   rows: R[],

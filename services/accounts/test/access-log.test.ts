@@ -199,6 +199,10 @@ t.test('the list is the learner’s and the admins’ only; paged', async (t) =>
   const second = (await log(me, l.id, `?limit=2&cursor=${first.nextCursor}`)).json()
   t.equal(second.items.length, 2)
   t.ok(second.items[0].id < first.items[1].id, 'the next page goes on from the last')
+  // A cursor made by hand (base64url of ["x"]) is refused, not sent to Postgres as a bad uuid.
+  const forged = await log(me, l.id, '?cursor=WyJ4Il0')
+  t.equal(forged.statusCode, 400)
+  t.equal(forged.json().code, 'CURSOR_MALFORMED')
 })
 
 t.test('a raw UPDATE, DELETE or TRUNCATE of the log is refused by the database', async (t) => {

@@ -1,6 +1,6 @@
 import { type Principal, principalOf } from '@creditbank/auth'
 import { chinaDate, type EventPayload, now } from '@creditbank/contracts'
-import { cursorKey, keyedHash, toPage } from '@creditbank/service-kit'
+import { idCursorKey, keyedHash, toPage } from '@creditbank/service-kit'
 import type { FastifyRequest } from 'fastify'
 import type { Kysely, Transaction } from 'kysely'
 import { uuidv7 } from 'uuidv7'
@@ -119,7 +119,7 @@ export interface ReadFilter {
  */
 export async function listReads(db: Kysely<AccountsDB>, f: ReadFilter, full: boolean) {
   const limit = f.limit ?? 20
-  const after = cursorKey(f.cursor)
+  const after = idCursorKey(f.cursor)
   let q = db
     .selectFrom('learner_read as r')
     .leftJoin('organization as o', 'o.id', 'r.org_id')

@@ -6,12 +6,35 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks'
 import { ApiError, auth, type Page, type Problem } from './api'
 import { currentLang, t } from './i18n'
 import './staff.css'
-import { CardTable, Loading, ProblemBox, Section } from './ui'
+import { CardTable, Field, Loading, ProblemBox, Section } from './ui'
 
 /**
  * A modal confirmation (the native <dialog>: focus stays inside, Esc cancels). The action runs
  * with the confirm button busy; its error shows in the dialog, which stays open to try again.
  */
+/** A field as `binder` binds it. */
+type Bound = {
+  name: string
+  value: string
+  onInput: (v: string) => void
+  error?: string | undefined
+}
+
+/** The 身份证号 and name an admin finds a person by: both required, never filled in by the browser. */
+export function NationalIdAndName({ bind }: { bind: (name: 'nationalId' | 'name') => Bound }) {
+  return (
+    <>
+      <Field
+        label={t('身份证号', 'National id')}
+        {...bind('nationalId')}
+        required
+        autoComplete="off"
+      />
+      <Field label={t('姓名', 'Name')} {...bind('name')} required autoComplete="off" />
+    </>
+  )
+}
+
 export function Confirm(props: {
   title: string
   children: ComponentChildren

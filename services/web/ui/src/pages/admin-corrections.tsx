@@ -6,6 +6,7 @@
 import { useState } from 'preact/hooks'
 import { api } from '../api'
 import { t } from '../i18n'
+import { NationalIdAndName } from '../staff-ui'
 import { binder, Field, Form, Section } from '../ui'
 import { CorrectIdentity } from './correction'
 import { CorrectionList } from './my-corrections'
@@ -75,15 +76,7 @@ export function AdminCorrections() {
         </fieldset>
         <div class="filter-grid">
           {way === 'nationalId' ? (
-            <>
-              <Field
-                label={t('身份证号', 'National id')}
-                {...bind('nationalId')}
-                required
-                autoComplete="off"
-              />
-              <Field label={t('姓名', 'Name')} {...bind('name')} required autoComplete="off" />
-            </>
+            <NationalIdAndName bind={bind} />
           ) : (
             <Field
               label={t('学习账号', 'Account number')}

@@ -5,7 +5,7 @@
 import { useState } from 'preact/hooks'
 import { api, type Page } from '../api'
 import { t } from '../i18n'
-import { FilterForm, PagedList, usePager } from '../staff-ui'
+import { FilterForm, NationalIdAndName, PagedList, usePager } from '../staff-ui'
 import { binder, Field, Form, fmtDate, ProblemBox, Section, Select, useLoad } from '../ui'
 import { type Erasure, ErasureServices, servicePart, useErasure } from './erasure-progress'
 
@@ -56,13 +56,7 @@ function EraseOnRequest({ onErased }: { onErased: () => void }) {
         label={t('按身份证号和姓名查找学习者', 'Find the learner by national id and name')}
       >
         <div class="filter-grid">
-          <Field
-            label={t('身份证号', 'National id')}
-            {...bind('nationalId')}
-            required
-            autoComplete="off"
-          />
-          <Field label={t('姓名', 'Name')} {...bind('name')} required autoComplete="off" />
+          <NationalIdAndName bind={bind} />
         </div>
       </Form>
       {found ? <EraseLearner key={found.id} learner={found} onErased={onErased} /> : null}

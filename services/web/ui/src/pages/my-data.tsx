@@ -26,8 +26,8 @@ export function MyData({ learnerId }: { learnerId: string }) {
     <Section title={t('我的全部数据', 'All my data')} id="my-data">
       <p>
         {t(
-          '一个压缩包（ZIP），包含学分银行各服务保存的关于您的全部数据：登录账号、账户与账单、在读记录、证书、认定申请及审核轨迹、时间轴、佐证材料文件、分享及访问记录、已签发的凭证、消息、谁查看了我的信息，以及 CLR 凭证和学习成果证明（PDF），附中英文说明。',
-          'One ZIP file with everything the credit bank holds about you: your sign-in account, account and statement, enrollments, certificates, applications with their review trails, timeline, evidence files, shares and who opened them, credentials issued, messages, who looked at your information, plus the CLR credential and the printable record (PDF), with a README in Chinese and English.',
+          '一个压缩包（ZIP），包含学分银行各服务保存的关于您的全部数据：登录账号、账户与账单、在读记录、证书、认定申请及审核轨迹、时间轴、佐证材料文件、分享及访问记录、已签发的凭证、消息、谁查看了我的信息、姓名和身份证号的更正记录，以及 CLR 凭证和学习成果证明（PDF），附中英文说明。',
+          'One ZIP file with everything the credit bank holds about you: your sign-in account, account and statement, enrollments, certificates, applications with their review trails, timeline, evidence files, shares and who opened them, credentials issued, messages, who looked at your information, corrections of your name and national id, plus the CLR credential and the printable record (PDF), with a README in Chinese and English.',
         )}
       </p>
       <p class="actions">

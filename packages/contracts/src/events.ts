@@ -34,6 +34,11 @@ export const retiredEventFields: Partial<Record<EventType, readonly string[]>> =
   'accounts.learner.opened': ['name', 'nationalIdMasked', 'birthDate'],
   'accounts.learner.corrected': ['name', 'nationalIdMasked', 'birthDate'],
   'portfolio.evidence.added': ['filename'],
+  // Free text about an outcome or a decision, often naming the person (decision 0730).
+  'accounts.entry.reversed': ['reason'],
+  'certificates.certificate.revoked': ['reason'],
+  'recognition.application.decided': ['reason'],
+  'recognition.application.rejected': ['reason'],
 }
 export type EventPayload<T extends EventType> = Static<(typeof eventPayloads)[T]>
 

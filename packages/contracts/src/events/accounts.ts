@@ -124,7 +124,11 @@ export const accountsEvents = {
       reversedEntryId: Id,
       learnerId: Id,
       orgId: Id,
-      reason: Type.String(),
+      /**
+       * Retired (decision 0730): never written, ignored by consumers; kept so topics written before
+       * replay. The reason is read where it was written (the statement), under the learner's key.
+       */
+      reason: Type.Optional(Type.String()),
       postedAt: Timestamp,
     },
     { additionalProperties: false },

@@ -55,7 +55,11 @@ export const certificatesEvents = {
       number: Type.String(),
       learnerId: Id,
       evaluationOrgId: Id,
-      reason: Type.String(),
+      /**
+       * Retired (decision 0730): never written, ignored by consumers; kept so topics written before
+       * replay. The reason is read where it was written (the certificate), under the learner's key.
+       */
+      reason: Type.Optional(Type.String()),
       revokedAt: Timestamp,
     },
     { additionalProperties: false },

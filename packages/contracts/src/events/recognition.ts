@@ -34,9 +34,9 @@ export const AwardPayload = Type.Object(
 )
 
 /**
- * Recognition events. Subject (Kafka key) = learnerId. Payloads carry ids only: no names,
- * no national ids, no free text from the learner (a decision's `reason` is the reviewer's
- * institutional statement about the application, not personal data).
+ * Recognition events. Subject (Kafka key) = learnerId. Payloads carry ids only: no names, no
+ * national ids, and no free text (a reviewer's reason is about the learner and the topic keeps it
+ * past an erasure; it is read in the application's trail, sealed under the learner's key).
  */
 export const recognitionEvents = {
   /** Approval: accounts posts a `recognized` entry at the target, idempotent on the application id. */
@@ -88,7 +88,11 @@ export const recognitionEvents = {
       learnerId: Id,
       step: Type.Integer({ minimum: 1 }),
       decision: Type.Enum(['approve', 'reject']),
-      reason: Type.String(),
+      /**
+       * Retired (decision 0730): never written, ignored by consumers; kept so topics written before
+       * replay. The reason is read where it was written (the application's trail), under the learner's key.
+       */
+      reason: Type.Optional(Type.String()),
       status: ApplicationStatus,
       /** The next step when the chain moves on. */
       nextStep: Type.Optional(Nullable(Type.Integer({ minimum: 1 }))),
@@ -106,7 +110,11 @@ export const recognitionEvents = {
       rule: Nullable(RuleRef),
       sourceEntryIds: Type.Array(Id),
       step: Nullable(Type.Integer({ minimum: 1 })),
-      reason: Type.String(),
+      /**
+       * Retired (decision 0730): never written, ignored by consumers; kept so topics written before
+       * replay. The reason is read where it was written (the application's trail), under the learner's key.
+       */
+      reason: Type.Optional(Type.String()),
     },
     { additionalProperties: false },
   ),

@@ -48,7 +48,10 @@ export async function recordCertificate(
   await publish(trx, [outcomePostedEvent(row!)])
 }
 
-/** certificates.certificate.revoked → the certificate entry is reversed, once. */
+/**
+ * certificates.certificate.revoked → the certificate entry is reversed, once. The event carries no
+ * reason (decision 0730): the issuer's reason stays with the certificate, and the reversal has none.
+ */
 export async function revokeCertificate(
   trx: Transaction<AccountsDB>,
   c: EventPayload<'certificates.certificate.revoked'>,
@@ -57,7 +60,7 @@ export async function revokeCertificate(
   const original = await findByCertificate(trx, c.certificateId)
   if (!original) throw new UnappliableEvent(`certificate ${c.certificateId} was never recorded`)
   if (await findReversalOf(trx, original.id)) return
-  await appendReversal(trx, original, c.reason, original.org_id, 'certificates', publish)
+  await appendReversal(trx, original, null, original.org_id, 'certificates', publish)
 }
 
 /**

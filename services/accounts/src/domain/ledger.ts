@@ -165,7 +165,6 @@ export function reversedEvent(e: LedgerEntryRow): NewEventOf<'accounts.entry.rev
       reversedEntryId: e.reverses_entry_id!,
       learnerId: e.learner_id,
       orgId: e.org_id,
-      reason: e.reason ?? '',
       postedAt: new Date(e.posted_at).toISOString(),
     },
   }

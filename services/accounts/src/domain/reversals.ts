@@ -14,7 +14,7 @@ import { appendEntries, draft, reversedEvent } from './ledger.js'
 export async function appendReversal(
   trx: Transaction<AccountsDB>,
   original: LedgerEntryRow,
-  reason: string,
+  reason: string | null,
   orgId: string,
   actor: string,
   publish: Publish<AccountsEventType>,

@@ -128,7 +128,6 @@ export async function revokeCertificate(
         number: c.number,
         learnerId: c.learner_id,
         evaluationOrgId: c.evaluation_org_id,
-        reason,
         revokedAt: at.toISOString(),
       },
     },

@@ -371,7 +371,6 @@ export async function decide(
       learnerId: app.learner_id,
       step: k,
       decision: body.decision,
-      reason: body.reason,
       status,
       nextStep,
       ...(dueAt ? { dueAt: new Date(dueAt).toISOString() } : {}),
@@ -412,7 +411,6 @@ export async function decide(
               : null,
           sourceEntryIds: app.source_entry_ids,
           step: k,
-          reason: body.reason,
         },
       },
     ])

@@ -186,6 +186,41 @@ const withFile = await eventually(async () => {
   })
   return res.statusCode === 201 ? (res.json() as { id: string }) : undefined
 }, 30_000)
+// Reasons people wrote about the learner, each naming them: a registrar's reversal, an issuer's
+// revocation, a reviewer's rejection. No event carries them (decision 0730): each is sealed where
+// it was written, under the learner's key.
+const reasons = {
+  reversal: `${me.name}的成绩重复录入`,
+  revocation: `${me.name}的考试成绩作废`,
+  rejection: `${me.name}的证明材料不全`,
+}
+const twice = await call(
+  acc.app,
+  'POST',
+  '/v1/outcomes',
+  registrar(source),
+  course(mine.id, '重复的课程'),
+)
+await call(acc.app, 'POST', `/v1/entries/${twice.id}/reversal`, registrar(source), {
+  reason: reasons.reversal,
+})
+const voided = await call(cer.app, 'POST', '/v1/certificates', issuer, {
+  typeCode,
+  level: 'junior',
+  issuedOn: '2025-07-02',
+  nationalId: me.nationalId,
+  holderName: me.name,
+})
+await call(cer.app, 'POST', `/v1/certificates/${voided.id}/revocation`, issuer, {
+  reason: reasons.revocation,
+})
+await call(
+  rec.app,
+  'POST',
+  `/v1/applications/${withFile.id}/decisions`,
+  keys.auth({ roles: ['reviewer'], org: target.organizationId }),
+  { decision: 'reject', reason: reasons.rejection },
+)
 const share = await call(portfolio, 'POST', '/v1/shares', learner, {
   scope: 'all',
   expiresAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
@@ -194,7 +229,9 @@ const share = await call(portfolio, 'POST', '/v1/shares', learner, {
 const myTimeline = await eventually(async () => {
   const page = await call(portfolio, 'GET', `/v1/learners/${mine.id}/timeline?limit=100`, learner)
   const cats = new Set(page.items.map((i: { category: string }) => i.category))
-  return ['outcome', 'certificate', 'recognized', 'enrollment'].every((c) => cats.has(c))
+  return ['outcome', 'certificate', 'recognized', 'enrollment', 'reversal', 'revocation'].every(
+    (c) => cats.has(c),
+  )
     ? (page.items as { entryId: string | null; category: string }[])
     : undefined
 }, 30_000)
@@ -291,6 +328,43 @@ t.test(
         },
       ],
       'recognition shows the evidence file by its name, asked of portfolio',
+    )
+    // Each reason reads where it was written, and travels in no event (decision 0730).
+    const entries = await call(acc.app, 'GET', `/v1/learners/${mine.id}/entries?limit=100`, learner)
+    t.equal(
+      entries.items.find((e: { id: string }) => e.id === twice.id)?.reversedBy?.reason,
+      reasons.reversal,
+      'the statement gives the reversal’s reason',
+    )
+    t.equal(
+      (await call(cer.app, 'GET', `/v1/certificates/${voided.id}`, issuer)).revocationReason,
+      reasons.revocation,
+      'the certificate gives its revocation’s reason',
+    )
+    t.ok(
+      JSON.stringify(
+        (await call(rec.app, 'GET', `/v1/applications/${withFile.id}`, learner)).trail,
+      ).includes(reasons.rejection),
+      'the application’s trail gives the reviewer’s reason',
+    )
+    const reasoned = [
+      'accounts.entry.reversed',
+      'certificates.certificate.revoked',
+      'recognition.application.decided',
+      'recognition.application.rejected',
+    ]
+    const withReasons = (await retainedEvents())
+      .map((v) => JSON.parse(v))
+      .filter((e) => e.subject === mine.id && reasoned.includes(e.type))
+    t.same(
+      [...new Set(withReasons.map((e) => e.type))].sort(),
+      reasoned,
+      'the reversal, the revocation and the rejection were published',
+    )
+    t.same(
+      withReasons.filter((e) => 'reason' in e.data).map((e) => e.type),
+      [],
+      'none carries a reason',
     )
     const added = (await retainedEvents())
       .map((v) => JSON.parse(v))

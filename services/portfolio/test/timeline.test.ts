@@ -109,6 +109,11 @@ t.test(
       items.find((i: { category: string }) => i.category === 'certificate').title,
       'Web前端开发（中级）',
     )
+    // A reversal is titled after the entry it reversed; an old event's reason (decision 0730:
+    // events carry none since) is kept nowhere on the item.
+    const reversal = items.find((i: { category: string }) => i.category === 'reversal')
+    t.equal(reversal.title, '网页设计', 'titled after the course reversed')
+    t.notOk(JSON.stringify(reversal).includes('重复录入'), 'no reason on the item')
   },
 )
 

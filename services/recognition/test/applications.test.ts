@@ -141,7 +141,18 @@ t.test('rejection with a reason, one appeal, and no second appeal', async (t) =>
       .events('recognition.application.rejected')
       .find((e) => e.data.applicationId === app202.id),
   )
-  t.equal(rejected.data.reason, '课程内容不对应')
+  // The reviewer's words are about the learner: in the trail under their key, in no event (0730).
+  t.notOk('reason' in rejected.data, 'the rejection event carries no reason')
+  const decided = r.platform.transport
+    .events('recognition.application.decided')
+    .filter((e) => e.data.applicationId === app202.id)
+  t.ok(decided.length > 0 && decided.every((e) => !('reason' in e.data)), 'nor the decision')
+  const seen = await app.inject({
+    method: 'GET',
+    url: `/v1/applications/${app202.id}`,
+    headers: r.learner(learner),
+  })
+  t.ok(seen.body.includes('课程内容不对应'), 'the trail gives the reason to the learner')
   const noReason = await decide(app202.id, orgs.DEPARTMENT, 'approve', '')
   t.equal(noReason.statusCode, 400, 'a decision needs a reason')
   t.equal(noReason.json().errors[0].path, '/reason')

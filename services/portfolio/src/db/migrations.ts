@@ -303,4 +303,24 @@ export const migrations: Migrations = {
         'recognition.learner.read', 'certificates.erasure.completed', 'recognition.erasure.completed')`,
     ],
   },
+  // Reasons written about a person left the events (decision 0730, "Reasons by where they were
+  // written"): the copies kept from older events go, and a reversal or a revocation is titled
+  // after what it reversed or revoked instead of by its reason.
+  '2026-12-11T0401_portfolio_without_reasons': {
+    up: [
+      `update timeline_item set data = data - 'reason', provenance = provenance || '{"reason": null}'
+        where event_type in ('accounts.entry.reversed', 'certificates.certificate.revoked',
+          'recognition.application.decided', 'recognition.application.rejected')`,
+      `update timeline_item r set title = coalesce((
+          select o.title from timeline_item o
+          where o.learner_id = r.learner_id
+            and o.category in ('outcome', 'certificate', 'recognized')
+            and o.ref_id = (case r.event_type when 'accounts.entry.reversed'
+              then r.data ->> 'reversedEntryId' else r.data ->> 'certificateId' end)::uuid
+          order by o.at limit 1), '')
+        where r.event_type in ('accounts.entry.reversed', 'certificates.certificate.revoked')`,
+      `update notification set data = data - 'reason'
+        where kind in ('entry_reversed', 'certificate_revoked', 'application_rejected')`,
+    ],
+  },
 }

@@ -249,3 +249,16 @@ export async function isRevoked(db: Kysely<PortfolioDB>, learnerId: string, cert
     .executeTakeFirst()
   return !!row
 }
+
+/** The title of the item a later event is about (a reversed entry, a revoked certificate). */
+export async function titleOf(db: Kysely<PortfolioDB>, learnerId: string, refId: string) {
+  const row = await db
+    .selectFrom('timeline_item')
+    .select('title')
+    .where('learner_id', '=', learnerId)
+    .where('ref_id', '=', refId)
+    .where('category', 'in', ['outcome', 'certificate', 'recognized'])
+    .orderBy('at')
+    .executeTakeFirst()
+  return row?.title ?? null
+}

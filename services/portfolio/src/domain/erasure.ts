@@ -12,6 +12,8 @@ const PERSONAL_KEYS = [
   'regionCode',
   'filename',
   'statement',
+  // Only in items of events from before reasons left them (decision 0730); never written since.
+  'reason',
 ]
 
 /**

@@ -11,6 +11,7 @@ import {
   watchApplication,
 } from '../db/notification.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
+import { titleOf } from '../db/timeline.repository.js'
 
 type Data = Record<string, unknown>
 type Db = Kysely<PortfolioDB>
@@ -21,19 +22,6 @@ interface Note {
   ref: string | null
   org: string | null
   data: Data
-}
-
-/** The title of the item a later event is about (a reversed entry, a revoked certificate). */
-async function titleOf(trx: Db, learnerId: string, refId: string) {
-  const row = await trx
-    .selectFrom('timeline_item')
-    .select('title')
-    .where('learner_id', '=', learnerId)
-    .where('ref_id', '=', refId)
-    .where('category', 'in', ['outcome', 'certificate', 'recognized'])
-    .orderBy('at')
-    .executeTakeFirst()
-  return row?.title ?? null
 }
 
 /**
@@ -64,7 +52,6 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
     org: s(d.orgId),
     data: {
       title: await titleOf(trx, String(d.learnerId), String(d.reversedEntryId)),
-      reason: d.reason,
     },
   }),
   // Which fields, and who: the values themselves are on the learner's "who looked" page (accounts).
@@ -87,7 +74,6 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
     data: {
       title: await titleOf(trx, String(d.learnerId), String(d.certificateId)),
       number: d.number,
-      reason: d.reason,
     },
   }),
   'recognition.application.opened': async (trx, d) => {
@@ -138,7 +124,7 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
       kind: 'application_rejected',
       ref: s(d.applicationId),
       org: s(d.targetOrgId),
-      data: { courseName: w?.course_name ?? null, reason: d.reason },
+      data: { courseName: w?.course_name ?? null },
     }
   },
   'recognition.application.withdrawn': async (trx, d) => {

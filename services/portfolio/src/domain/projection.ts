@@ -8,6 +8,7 @@ import {
   isRevoked,
   lockCertificate,
   markItems,
+  titleOf,
   upsertCertificateType,
   upsertLearner,
   upsertOrganization,
@@ -49,10 +50,11 @@ const shapes: Record<
     title: String(d.title),
     org: s(d.orgId),
   }),
+  // Titled after the entry reversed (below, `titledAfter`): the event carries no reason (0730).
   'accounts.entry.reversed': (d) => ({
     category: 'reversal',
     ref: s(d.entryId),
-    title: `冲正 Reversal: ${String(d.reason)}`,
+    title: '',
     org: s(d.orgId),
   }),
   'accounts.credit.recognized': (d) => ({
@@ -70,9 +72,15 @@ const shapes: Record<
   'certificates.certificate.revoked': (d) => ({
     category: 'revocation',
     ref: s(d.certificateId),
-    title: `证书撤销 Certificate revoked: ${String(d.reason)}`,
+    title: '',
     org: s(d.evaluationOrgId),
   }),
+}
+
+/** The item whose title a reversal or a revocation takes: what was reversed or revoked. */
+const titledAfter: Record<string, (d: Data) => unknown> = {
+  'accounts.entry.reversed': (d) => d.reversedEntryId,
+  'certificates.certificate.revoked': (d) => d.certificateId,
 }
 
 /** Recognition events (opened, decided, appealed, approved, ...) and any later type, shown generically. */
@@ -95,8 +103,7 @@ function genericShape(type: string, d: Data) {
 }
 
 /** Who posted it, when, and under which rule: carried with every timeline item. */
-function provenanceOf(event: CloudEvent<Data>, org: string | null) {
-  const d = event.data
+function provenanceOf(event: CloudEvent<Data>, d: Data, org: string | null) {
   const rule = d.rule && typeof d.rule === 'object' ? d.rule : null
   return {
     source: event.source,
@@ -106,6 +113,7 @@ function provenanceOf(event: CloudEvent<Data>, org: string | null) {
     orgId: org,
     actor: s(d.actor) ?? s(d.decidedBy) ?? s(d.postedBy) ?? null,
     rule,
+    // Only the system's own words (a withdrawal by the system): no event carries a person's reason.
     reason: s(d.reason),
   }
 }
@@ -129,6 +137,9 @@ async function project(trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) {
   const learnerId = s(d.learnerId)
   if (!learnerId) return
   const shape = shapes[event.type]?.(d) ?? genericShape(event.type, d)
+  const kept = withoutRetired(event.type, d)
+  const original = s(titledAfter[event.type]?.(d))
+  if (original) shape.title = (await titleOf(trx, learnerId, original)) ?? ''
   await insertTimelineItem(trx, {
     event_id: event.id,
     learner_id: learnerId,
@@ -138,8 +149,8 @@ async function project(trx: Transaction<PortfolioDB>, event: CloudEvent<Data>) {
     title: shape.title.slice(0, 500),
     at: event.time,
     org_id: shape.org,
-    data: withoutRetired(event.type, d),
-    provenance: provenanceOf(event, shape.org),
+    data: kept,
+    provenance: provenanceOf(event, kept, shape.org),
     occurred_on: occurredOn(d, event.time),
   })
   // The ledger's copy of a certificate may arrive after the certificate's revocation (another topic):

@@ -558,8 +558,6 @@ function Timeline({ learnerId }: { learnerId: string }) {
             const d = (i.data ?? {}) as Record<string, any>
             const appId = typeof d.applicationId === 'string' ? d.applicationId : null
             const cat = categoryWords[i.category]
-            const reviewerReason =
-              i.category === 'decision' && typeof d.reason === 'string' ? d.reason : null
             return (
               <li key={i.id} class={i.status !== 'active' ? 'muted' : undefined}>
                 <time dateTime={i.occurredOn ?? i.at}>{i.occurredOn ?? fmtDate(i.at)}</time>{' '}
@@ -577,7 +575,6 @@ function Timeline({ learnerId }: { learnerId: string }) {
                 ) : i.status === 'revoked' ? (
                   <span class="stamp">{t('已撤销', 'revoked')}</span>
                 ) : null}
-                {reviewerReason ? <p class="reason">{reviewerReason}</p> : null}
                 <small class="hint posted">
                   {t('记账', 'posted')} {fmtDate(i.at)}
                   {i.provenance.rule?.code
@@ -2369,12 +2366,11 @@ export function notificationText(n: Notification) {
         `The application “${title}” was approved: ${d.credits ?? ''} credits`,
       )
     case 'application_rejected':
-      return d.reason
-        ? t(
-            `认定申请“${title}”未予认定，理由：${d.reason}`,
-            `The application “${title}” was rejected: ${d.reason}`,
-          )
-        : t(`认定申请“${title}”未予认定`, `The application “${title}” was rejected`)
+      // The reason is in the application's trail (the message links there), not in the message.
+      return t(
+        `认定申请“${title}”未予认定，理由见申请详情`,
+        `The application “${title}” was rejected; the reason is in the application`,
+      )
     case 'application_closed':
       return t(`认定申请“${title}”已关闭`, `The application “${title}” was closed`)
     case 'application_due':

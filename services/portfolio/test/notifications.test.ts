@@ -113,8 +113,10 @@ t.test('events become notifications, unread first; a replayed event makes none',
   })
   t.match(byKind.certificate_revoked, {
     orgName: '工信部教育与考试中心',
-    data: { title: 'Web前端开发（中级）' },
+    // The type and level too: the page names the certificate in the reader's language.
+    data: { title: 'Web前端开发（中级）', typeCode: 'WEB-FE', level: 'intermediate' },
   })
+  t.match(byKind.certificate_issued.data, { typeCode: 'WEB-FE', level: 'intermediate' })
   // An event written before reasons left them (decision 0730) still has one: it is not kept.
   t.notOk('reason' in byKind.certificate_revoked.data, 'no reason in the message')
   t.match(byKind.application_approved, {

@@ -262,3 +262,22 @@ export async function titleOf(db: Kysely<PortfolioDB>, learnerId: string, refId:
     .executeTakeFirst()
   return row?.title ?? null
 }
+
+/** The type and level of a certificate the learner was issued, as its timeline item has them. */
+export async function certificateTypeOf(
+  db: Kysely<PortfolioDB>,
+  learnerId: string,
+  certificateId: string,
+) {
+  const row = await db
+    .selectFrom('timeline_item')
+    .select([
+      sql<string | null>`data ->> 'typeCode'`.as('typeCode'),
+      sql<string | null>`data ->> 'level'`.as('level'),
+    ])
+    .where('learner_id', '=', learnerId)
+    .where('ref_id', '=', certificateId)
+    .where('event_type', '=', 'certificates.certificate.issued')
+    .executeTakeFirst()
+  return row?.typeCode ? { typeCode: row.typeCode, level: row.level } : {}
+}

@@ -11,7 +11,7 @@ import {
   watchApplication,
 } from '../db/notification.repository.js'
 import type { PortfolioDB } from '../db/schema.js'
-import { titleOf } from '../db/timeline.repository.js'
+import { certificateTypeOf, titleOf } from '../db/timeline.repository.js'
 
 type Data = Record<string, unknown>
 type Db = Kysely<PortfolioDB>
@@ -65,7 +65,14 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
     kind: 'certificate_issued',
     ref: s(d.certificateId),
     org: s(d.evaluationOrgId),
-    data: { typeName: d.typeName, level: d.level, number: d.number, issuedOn: d.issuedOn },
+    // The type's code too, so the page names it in the reader's language from the catalog.
+    data: {
+      typeName: d.typeName,
+      typeCode: d.typeCode,
+      level: d.level,
+      number: d.number,
+      issuedOn: d.issuedOn,
+    },
   }),
   'certificates.certificate.revoked': async (trx, d) => ({
     kind: 'certificate_revoked',
@@ -73,6 +80,7 @@ const notes: Record<string, (trx: Db, d: Data) => Promise<Note | null>> = {
     org: s(d.evaluationOrgId),
     data: {
       title: await titleOf(trx, String(d.learnerId), String(d.certificateId)),
+      ...(await certificateTypeOf(trx, String(d.learnerId), String(d.certificateId))),
       number: d.number,
     },
   }),

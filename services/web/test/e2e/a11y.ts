@@ -146,6 +146,29 @@ export const journey: Journey = {
         // A learner with certificates and shares: a credential, a share's QR code, a choice to apply with.
         const wang = await open()
         await e.signIn(wang, 'learner.wang')
+        // The 1+X certificate on the timeline by its name in the page's language (the catalog's).
+        await wang.goto('/#/learner/timeline')
+        await wang
+          .getByText(
+            L([
+              '获得证书：Web前端开发（中级）',
+              'Certificate issued: Web Front-End Development (Intermediate)',
+            ]),
+          )
+          .first()
+          .waitFor()
+        await check(wang, 'timeline-certificate', ['终身学习时间轴', 'Lifelong learning timeline'])
+        await wang.goto('/#/learner/notifications')
+        await wang
+          .getByText(
+            L([
+              '为您颁发了证书“Web前端开发（中级）”',
+              'issued you the certificate “Web Front-End Development (Intermediate)”',
+            ]),
+          )
+          .first()
+          .waitFor()
+        t.pass(`${lang}: the certificate named in the page's language on the timeline and messages`)
         await wang.goto('/#/learner')
         await wang
           .getByRole('link', { name: L(['凭证', 'Credential']), exact: true })

@@ -478,11 +478,19 @@ const categoryWords: Record<string, [string, string]> = {
   other: ['其他', 'Other'],
 }
 
+/** What the timeline's items refer to by id: applications' courses, certificates by name. */
+interface Named {
+  courses: Map<string, string>
+  certificates: Map<string, string>
+}
+
 /** One timeline item in words, from its event type and data (the service's title is a mix of both languages). */
-function timelineText(i: TimelineItem, courses: Map<string, string>) {
+function timelineText(i: TimelineItem, { courses, certificates }: Named) {
   const d = (i.data ?? {}) as Record<string, any>
   // Decisions, rejections, appeals and withdrawals carry no course: it is the one their opening named.
   const name = String(d.award?.courseName ?? d.courseName ?? courses.get(d.applicationId) ?? '')
+  // A certificate in the reader's language (the service titles it in Chinese), its ledger copy too.
+  const certificate = certificates.get(d.certificateId) ?? i.title
   const course = name ? t(`：${name}`, `: ${name}`) : ''
   const type = i.type ?? i.provenance.eventType
   switch (type) {
@@ -493,7 +501,7 @@ function timelineText(i: TimelineItem, courses: Map<string, string>) {
     case 'accounts.enrollment.created':
       return t(`入学：${d.programName ?? i.title}`, `Enrolled: ${d.programName ?? i.title}`)
     case 'accounts.outcome.posted':
-      return `${w(String(d.kind ?? 'outcome'))}${t('：', ': ')}${d.title ?? i.title}`
+      return `${w(String(d.kind ?? 'outcome'))}${t('：', ': ')}${certificates.get(d.certificateId) ?? d.title ?? i.title}`
     case 'accounts.credit.recognized':
       return t(
         `认定学分：${d.title ?? d.courseName ?? ''} ${d.credits ?? ''} 学分`,
@@ -502,9 +510,9 @@ function timelineText(i: TimelineItem, courses: Map<string, string>) {
     case 'accounts.entry.reversed':
       return t(`记录被冲正：${i.title}`, `Entry reversed: ${i.title}`)
     case 'certificates.certificate.issued':
-      return t(`获得证书：${i.title}`, `Certificate issued: ${i.title}`)
+      return t(`获得证书：${certificate}`, `Certificate issued: ${certificate}`)
     case 'certificates.certificate.revoked':
-      return t(`证书被撤销：${i.title}`, `Certificate revoked: ${i.title}`)
+      return t(`证书被撤销：${certificate}`, `Certificate revoked: ${certificate}`)
     case 'recognition.application.opened':
       return t(`认定申请开立${course}`, `Application opened${course}`)
     case 'recognition.application.decided':
@@ -536,12 +544,46 @@ function coursesOf(items: TimelineItem[]) {
   return courses
 }
 
+type CertificateType = { code: string; name: string; nameEn: string | null }
+
+/** The 1+X catalog by code; without it (it failed to load) the service's own Chinese titles show. */
+async function certificateTypes() {
+  const page = await api
+    .get<Page<CertificateType>>('/v1/certificate-types?limit=100')
+    .catch(() => ({ items: [] as CertificateType[] }))
+  return new Map(page.items.map((c) => [c.code, c]))
+}
+
+/** Each certificate issued on the timeline by its type's name in the reader's language and level. */
+function certificatesOf(items: TimelineItem[], byCode: Map<string, CertificateType>) {
+  const names = new Map<string, string>()
+  for (const i of items) {
+    const d = (i.data ?? {}) as Record<string, any>
+    if (i.provenance.eventType !== 'certificates.certificate.issued') continue
+    const type = byCode.get(String(d.typeCode))
+    const name = type ? nameIn(type) : String(d.typeName ?? i.title)
+    const level = d.level ? w(String(d.level)) : ''
+    names.set(
+      String(d.certificateId),
+      level ? t(`${name}（${level}）`, `${name} (${level})`) : name,
+    )
+  }
+  return names
+}
+
 function Timeline({ learnerId }: { learnerId: string }) {
-  const state = useLoad(
-    () => api.get<Page<TimelineItem>>(`/v1/learners/${learnerId}/timeline?limit=100`),
-    [learnerId],
-  )
-  const courses = coursesOf(state.data?.items ?? [])
+  const state = useLoad(async () => {
+    const [page, types] = await Promise.all([
+      api.get<Page<TimelineItem>>(`/v1/learners/${learnerId}/timeline?limit=100`),
+      certificateTypes(),
+    ])
+    return { ...page, types }
+  }, [learnerId])
+  const items = state.data?.items ?? []
+  const named = {
+    courses: coursesOf(items),
+    certificates: certificatesOf(items, state.data?.types ?? new Map()),
+  }
   return (
     <div>
       <h1>{t('终身学习时间轴', 'Lifelong learning timeline')}</h1>
@@ -564,9 +606,9 @@ function Timeline({ learnerId }: { learnerId: string }) {
                 <span class="tag">{cat ? t(cat[0], cat[1]) : i.category}</span>{' '}
                 <strong>
                   {appId ? (
-                    <a href={`#/learner/applications/${appId}`}>{timelineText(i, courses)}</a>
+                    <a href={`#/learner/applications/${appId}`}>{timelineText(i, named)}</a>
                   ) : (
-                    timelineText(i, courses)
+                    timelineText(i, named)
                   )}
                 </strong>
                 {i.orgName ? <span> · {i.orgName}</span> : null}
@@ -2326,11 +2368,12 @@ interface Notification {
   data: Record<string, unknown>
 }
 
-/** What a notification says, in the reader's language. */
-export function notificationText(n: Notification) {
+/** What a notification says, in the reader's language (a certificate by the catalog's name). */
+export function notificationText(n: Notification, types = new Map<string, CertificateType>()) {
   const org = n.orgName ?? ''
   const d = n.data as Record<string, string | number | undefined>
-  const title = String(d.title ?? d.courseName ?? d.typeName ?? '')
+  const type = types.get(String(d.typeCode))
+  const title = type ? nameIn(type) : String(d.title ?? d.courseName ?? d.typeName ?? '')
   switch (n.kind) {
     case 'outcome_posted':
       return t(`${org} 为您记入了学习成果“${title}”`, `${org} posted “${title}” to your account`)
@@ -2347,8 +2390,14 @@ export function notificationText(n: Notification) {
         `${org} 为您颁发了证书“${title}${d.level ? `（${w(String(d.level))}）` : ''}”`,
         `${org} issued you the certificate “${title}${d.level ? ` (${w(String(d.level))})` : ''}”`,
       )
-    case 'certificate_revoked':
-      return t(`${org} 撤销了证书“${title}”`, `${org} revoked the certificate “${title}”`)
+    case 'certificate_revoked': {
+      // The service's title already holds the level in Chinese; the catalog's name does not.
+      const named =
+        type && d.level
+          ? `${title}${t(`（${w(String(d.level))}）`, ` (${w(String(d.level))})`)}`
+          : title
+      return t(`${org} 撤销了证书“${named}”`, `${org} revoked the certificate “${named}”`)
+    }
     case 'application_opened':
       return t(
         // The organization is where the credits are recognized; the reviewers may be a region's center.
@@ -2407,11 +2456,14 @@ export async function unreadCount(learnerId: string) {
 
 function Notifications({ learnerId }: { learnerId: string }) {
   const state = useLoad(async () => {
-    const page = await api.get<Page<Notification> & { unread: number }>(
-      `/v1/learners/${learnerId}/notifications?limit=100`,
-    )
+    const [page, types] = await Promise.all([
+      api.get<Page<Notification> & { unread: number }>(
+        `/v1/learners/${learnerId}/notifications?limit=100`,
+      ),
+      certificateTypes(),
+    ])
     tellUnread(page.unread)
-    return page
+    return { ...page, types }
   }, [learnerId])
   const [error, setError] = useState<unknown>(null)
   const mark = async (body: { ids: string[] } | { all: true }) => {
@@ -2459,7 +2511,7 @@ function Notifications({ learnerId }: { learnerId: string }) {
                         if (!n.read) void mark({ ids: [n.id] })
                       }}
                     >
-                      {notificationText(n)}
+                      {notificationText(n, state.data?.types)}
                     </a>
                     <br />
                     <small class="hint">

@@ -61,6 +61,8 @@ const entryColumns = {
   posted_at: 'timestamptz',
   prev_hash: 'text',
   hash: 'text',
+  reason_sealed: 'text',
+  reason_digest: 'text',
 } satisfies Record<keyof NewEntryRow, string>
 
 /** An insert built elsewhere (outbox events, remembered answers) to send in the same statement. */

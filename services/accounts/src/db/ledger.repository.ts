@@ -280,7 +280,7 @@ export function reversalsOf(db: Kysely<AccountsDB>, learnerId: string, entryIds:
   if (entryIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('ledger_entry')
-    .select(['id', 'reverses_entry_id', 'reason', 'posted_at'])
+    .select(['id', 'learner_id', 'reverses_entry_id', 'reason', 'reason_sealed', 'posted_at'])
     .where('learner_id', '=', learnerId)
     .where('reverses_entry_id', 'in', entryIds)
     .execute()

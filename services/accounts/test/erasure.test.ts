@@ -42,6 +42,7 @@ t.test(
       },
     })
     t.equal(enrolled.statusCode, 201, enrolled.body)
+    const posted: string[] = []
     for (const title of ['网页设计', '数据库']) {
       const res = await app.inject({
         method: 'POST',
@@ -53,7 +54,19 @@ t.test(
         }),
       })
       t.equal(res.statusCode, 201, res.body)
+      posted.push(res.json().id)
     }
+    // A reversal whose reason names the person (sealed under their key, chained by digest), sent
+    // with an Idempotency-Key as a school's system would.
+    const reason = '陈抹去成绩录入有误'
+    const reversed = await app.inject({
+      method: 'POST',
+      url: `/v1/entries/${posted[1]}/reversal`,
+      headers: { ...a.registrar(school), 'idempotency-key': `erasure-reversal-${l.id}` },
+      payload: { reason },
+    })
+    t.equal(reversed.statusCode, 201, reversed.body)
+    t.equal(reversed.json().reason, reason)
     // A correction first: the old name is kept sealed, and must be gone with the rest.
     const corrected = await app.inject({
       method: 'POST',
@@ -186,7 +199,14 @@ t.test(
     t.match(view, { id: l.id, name: null, nationalIdMasked: null, birthDate: null, erased: true })
     t.same((await get(`/v1/learners/${l.id}/account`)).json(), account)
     t.match((await get(`/v1/learners/${l.id}/chain`)).json(), { valid: true })
-    t.equal((await get(`/v1/learners/${l.id}/entries`, me)).json().items.length, 3)
+    const items = (await get(`/v1/learners/${l.id}/entries`, me)).json().items as {
+      id: string
+      reason: string | null
+      reversedBy: { reason: string | null } | null
+    }[]
+    t.equal(items.length, 4)
+    t.equal(items.find((e) => e.id === reversed.json().id)?.reason, null, 'the reason is gone')
+    t.same(items.find((e) => e.id === posted[1])?.reversedBy?.reason, null)
 
     // Found by none of what identified them.
     const lookup = await app.inject({
@@ -209,7 +229,13 @@ t.test(
       const r = await a.db.selectFrom('outbox_event').select('seq').executeTakeFirst()
       return !r
     })
-    const needles = ['陈抹去', '陈抹除', victim.nationalId, victim.nationalId.slice(-4) + '"']
+    const needles = [
+      '陈抹去',
+      '陈抹除',
+      victim.nationalId,
+      victim.nationalId.slice(-4) + '"',
+      reason,
+    ]
     t.same(await clearTextIn(a.db, needles), [], 'no column holds them')
     t.same(
       await a.db

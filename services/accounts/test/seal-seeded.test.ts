@@ -67,6 +67,7 @@ const before: (Person & {
   view: { birthDate: string }
   account: unknown
   chain: { valid: boolean }
+  entries: unknown
 })[] = []
 for (const p of people) {
   const { id } = await seen<{ id: string }>('POST', '/v1/learners/lookup', p)
@@ -76,6 +77,7 @@ for (const p of people) {
     view: await seen<{ birthDate: string }>('GET', `/v1/learners/${id}`),
     account: await seen('GET', `/v1/learners/${id}/account`),
     chain: await seen<{ valid: boolean }>('GET', `/v1/learners/${id}/chain`),
+    entries: await seen('GET', `/v1/learners/${id}/entries?limit=100`),
   })
 }
 
@@ -94,6 +96,13 @@ t.test('the demo seeds filled accounts as expected', async (t) => {
     0,
     'no corrections (their sealed values need the old keys)',
   )
+  // The seeds reverse one posting; its reason is sealed under the learner's key (0730, 2026-12-09).
+  const sealedReasons = await db
+    .selectFrom('ledger_entry')
+    .select('learner_id')
+    .where('reason_sealed', 'is not', null)
+    .execute()
+  t.ok(sealedReasons.length > 0, 'a reversal with its reason sealed')
   t.ok(
     before.every((b) => b.chain.valid),
     'every chain verifies before',
@@ -125,7 +134,15 @@ t.test('the rows put back as the code before per-learner keys kept them', async 
         .where('body', '=', JSON.stringify({ id: r.id }))
         .execute()
     }
-    await trx.deleteFrom('learner_key').execute()
+    // Every key goes but those a reversal's reason is sealed under: entries cannot be put back as
+    // the code before wrote them (their hashes cover the digest), and a new key would leave the
+    // reason unreadable. Their learners are sealed at start all the same, under the kept key.
+    await trx
+      .deleteFrom('learner_key')
+      .where('learner_id', 'not in', (eb) =>
+        eb.selectFrom('ledger_entry').select('learner_id').where('reason_sealed', 'is not', null),
+      )
+      .execute()
     await sql`delete from accounts.kysely_migration where name >= ${REMEMBERED_BY_ID}`.execute(trx)
   })
   const hits = await clearTextIn(db, needles)
@@ -203,6 +220,11 @@ t.test('accounts started on it seals every learner, and the API answers as befor
     const chain = await call('GET', `/v1/learners/${b.id}/chain`)
     t.same(chain, b.chain, 'the same chain')
     t.ok(chain.valid, 'which verifies')
+    t.same(
+      await call('GET', `/v1/learners/${b.id}/entries?limit=100`),
+      b.entries,
+      'the same entries, reasons included',
+    )
   }
   t.ok(
     searchedByName > 0,

@@ -138,6 +138,8 @@ export const accountsColumns: SchemaColumns<AccountsDB> = {
     posted_at: ['timestamptz', false],
     prev_hash: ['text', false],
     hash: ['text', false],
+    reason_sealed: ['text', true],
+    reason_digest: ['text', true],
   },
   organization: {
     id: ['uuid', false],

@@ -61,6 +61,8 @@ const entryColumns = {
   posted_at: 'timestamptz',
   prev_hash: 'text',
   hash: 'text',
+  reason_sealed: 'text',
+  reason_digest: 'text',
 } satisfies Record<keyof NewEntryRow, string>
 
 /** An insert built elsewhere (outbox events, remembered answers) to send in the same statement. */
@@ -278,7 +280,7 @@ export function reversalsOf(db: Kysely<AccountsDB>, learnerId: string, entryIds:
   if (entryIds.length === 0) return Promise.resolve([])
   return db
     .selectFrom('ledger_entry')
-    .select(['id', 'reverses_entry_id', 'reason', 'posted_at'])
+    .select(['id', 'learner_id', 'reverses_entry_id', 'reason', 'reason_sealed', 'posted_at'])
     .where('learner_id', '=', learnerId)
     .where('reverses_entry_id', 'in', entryIds)
     .execute()

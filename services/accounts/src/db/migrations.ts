@@ -284,4 +284,18 @@ export const migrations: Migrations = {
       `create index if not exists erasure_newest on erasure (requested_at desc, learner_id desc)`,
     ],
   },
+  // A reversal's reason is free text about a person (issue 17, decision 0730, 2026-12-09): new
+  // entries keep it sealed under the learner's key, and the chain covers its keyed digest instead
+  // of the text, so an erasure leaves the chain verifiable. Nullable columns and a check `not
+  // valid` touch no row and scan none: entries written before keep their clear reason, which their
+  // hashes cover. Runs again harmlessly (seal-seeded.test.ts replays the later migrations).
+  '2026-12-11T0101_ledger_reason_sealed': {
+    up: [
+      `alter table ledger_entry add column if not exists reason_sealed text`,
+      `alter table ledger_entry add column if not exists reason_digest text`,
+      `alter table ledger_entry drop constraint if exists ledger_entry_reason_sealed_or_clear`,
+      `alter table ledger_entry add constraint ledger_entry_reason_sealed_or_clear
+        check (reason is null or (reason_sealed is null and reason_digest is null)) not valid`,
+    ],
+  },
 }

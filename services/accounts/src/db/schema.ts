@@ -89,11 +89,16 @@ export interface LedgerEntryTable {
   type_code: string | null
   application_id: string | null
   reverses_entry_id: string | null
+  /** A reversal's reason in the clear: entries written before 2026-12-09 only (decision 0730). */
   reason: string | null
   posted_by: string
   posted_at: Timestamp
   prev_hash: string
   hash: string
+  /** The reason sealed under the learner's key; unreadable once they are erased. */
+  reason_sealed: string | null
+  /** The reason's keyed digest (key derived from the learner's), what the chain covers of it. */
+  reason_digest: string | null
 }
 
 export interface EntryUseTable {

@@ -18,8 +18,12 @@ export type ChainFields = Omit<LedgerEntryRow, 'prev_hash' | 'hash' | 'posted_at
   posted_at: Date | string
 }
 
-/** Each chained field's name in the canonical JSON and how it is read from a row. */
-const chained: Record<string, (e: ChainFields) => string | null> = {
+/**
+ * Each chained field's name in the canonical JSON and how it is read from a row. A reader that
+ * answers undefined leaves its key out of the text: so a field added later changes nothing for
+ * the entries written before it (their hashes stay what they were).
+ */
+const chained: Record<string, (e: ChainFields) => string | null | undefined> = {
   id: (e) => e.id,
   learnerId: (e) => e.learner_id,
   seq: (e) => String(e.seq),
@@ -42,12 +46,17 @@ const chained: Record<string, (e: ChainFields) => string | null> = {
   typeCode: (e) => e.type_code,
   applicationId: (e) => e.application_id,
   reversesEntryId: (e) => e.reverses_entry_id,
+  // The clear reason of entries written before 2026-12-09; null in later ones, which seal it.
   reason: (e) => e.reason,
+  // A sealed reason is covered by its keyed digest, never its text (decision 0730): an erasure
+  // destroys the text, not what the hash covers. Absent (not null) where there is none, so every
+  // entry without one hashes as it always did.
+  reasonDigest: (e) => e.reason_digest ?? undefined,
   postedBy: (e) => e.posted_by,
   postedAt: (e) => new Date(e.posted_at).toISOString(),
 }
 
-export function chainedFields(e: ChainFields): Record<string, string | null> {
+export function chainedFields(e: ChainFields): Record<string, string | null | undefined> {
   return Object.fromEntries(Object.entries(chained).map(([k, read]) => [k, read(e)]))
 }
 

@@ -12,7 +12,7 @@ import {
 } from '../db/ledger.repository.js'
 import type { AccountsDB } from '../db/schema.js'
 import { appendEntries, draft, outcomePostedEvent } from './ledger.js'
-import { appendReversal } from './reversals.js'
+import { appendReversal, noReason } from './reversals.js'
 
 /** Raised for an event this service cannot apply; the consumer retries, then parks it. */
 export class UnappliableEvent extends Error {}
@@ -60,7 +60,7 @@ export async function revokeCertificate(
   const original = await findByCertificate(trx, c.certificateId)
   if (!original) throw new UnappliableEvent(`certificate ${c.certificateId} was never recorded`)
   if (await findReversalOf(trx, original.id)) return
-  await appendReversal(trx, original, null, original.org_id, 'certificates', publish)
+  await appendReversal(trx, original, noReason, original.org_id, 'certificates', publish)
 }
 
 /**

@@ -56,6 +56,8 @@ export function draft(
     application_id: d.application_id ?? null,
     reverses_entry_id: d.reverses_entry_id ?? null,
     reason: d.reason ?? null,
+    reason_sealed: d.reason_sealed ?? null,
+    reason_digest: d.reason_digest ?? null,
     posted_by: d.posted_by,
   }
 }

@@ -16,6 +16,7 @@ import type { Access } from './access.js'
 import { entryHash, GENESIS_HASH } from './chain.js'
 import { accountsErrors } from './errors.js'
 import { entryView } from './ledger.js'
+import { sealedReasonCheck, withReasons } from './reasons.js'
 
 export interface StatementQuery {
   kind?: string
@@ -25,9 +26,13 @@ export interface StatementQuery {
   cursor?: string
 }
 
-/** The statement, newest first, with where each outcome was used; an organization sees what it posted. */
+/**
+ * The statement, newest first, with where each outcome was used; an organization sees what it
+ * posted. Reasons are opened under the learner's key, one key read for the page (decision 0730).
+ */
 export async function statement(
   db: Kysely<AccountsDB>,
+  piiKey: Buffer,
   learnerId: string,
   access: Access,
   q: StatementQuery,
@@ -43,9 +48,16 @@ export async function statement(
     ...(access.scope === 'org' ? { orgId: access.orgId } : {}),
     ...(after ? { after: { occurredOn: String(after[0]), seq: String(after[1]) } } : {}),
   }
-  const rows = (await statementQuery(db, filter).execute()) as LedgerEntryRow[]
-  const ids = rows.slice(0, limit).map((r) => r.id)
-  const [uses, reversals] = await Promise.all([entryUses(db, ids), reversalsOf(db, learnerId, ids)])
+  const stored = (await statementQuery(db, filter).execute()) as LedgerEntryRow[]
+  const ids = stored.slice(0, limit).map((r) => r.id)
+  const [uses, reversalRows] = await Promise.all([
+    entryUses(db, ids),
+    reversalsOf(db, learnerId, ids),
+  ])
+  // One key read for the page's reasons and its reversals' (the same learner).
+  const opened = await withReasons(db, piiKey, [...stored, ...reversalRows])
+  const rows = opened.slice(0, stored.length) as LedgerEntryRow[]
+  const reversals = opened.slice(stored.length) as typeof reversalRows
   const byEntry = new Map<string, typeof uses>()
   for (const u of uses) byEntry.set(u.entry_id, [...(byEntry.get(u.entry_id) ?? []), u])
   const reversedBy = new Map(reversals.map((r) => [r.reverses_entry_id as string, r]))
@@ -101,11 +113,13 @@ const CHAIN_PAGE = 1_000
 /**
  * Recomputes the account's chain from the entries as stored: each entry must link to the hash
  * before it and hash to what it says, seq must run without gaps, and the account's head must be
- * the last hash. Reads in bounded pages.
+ * the last hash. Reads in bounded pages. A sealed reason must open to the text its chained digest
+ * commits to while the learner has a key (after an erasure there is no text left to check).
  */
-export async function verifyChain(db: Kysely<AccountsDB>, learnerId: string) {
+export async function verifyChain(db: Kysely<AccountsDB>, piiKey: Buffer, learnerId: string) {
   const account = await findAccount(db, learnerId)
   if (!account) throw accountsErrors.ACCOUNTS_LEARNER_NOT_FOUND()
+  const reasonBroken = sealedReasonCheck(db, piiKey, learnerId)
   let prev = GENESIS_HASH
   let expectedSeq = 1n
   let count = 0
@@ -118,7 +132,8 @@ export async function verifyChain(db: Kysely<AccountsDB>, learnerId: string) {
         !firstBad &&
         (BigInt(r.seq) !== expectedSeq ||
           r.prev_hash !== prev ||
-          entryHash(r.prev_hash, r) !== r.hash)
+          entryHash(r.prev_hash, r) !== r.hash ||
+          (await reasonBroken(r)))
       )
         firstBad = r.id
       // Follow the recomputed hash, so an entry edited behind our back breaks the link after it too.

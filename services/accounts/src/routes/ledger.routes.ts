@@ -15,6 +15,7 @@ import { type EntryView, entryView } from '../domain/ledger.js'
 import { OutcomeItem, postOutcomes } from '../domain/outcomes.js'
 import { itemsByPerson } from '../domain/people.js'
 import { recordReads } from '../domain/reads.js'
+import { withReasons } from '../domain/reasons.js'
 import { reverseEntry } from '../domain/reversals.js'
 import { accountSummary, statement, verifyChain } from '../domain/statement.js'
 import {
@@ -59,6 +60,19 @@ async function recallBatch(
     created: r.created,
     existing: r.existing,
   }
+}
+
+/**
+ * A reversal's answer is remembered by the entry's id, not whole: whole, it kept the reason in the
+ * clear in idempotency_key (decision 0730). The learner's id stays in it so that an erasure
+ * forgets it (`forgetAnswersAbout`). Answers remembered whole before this have an id too.
+ */
+const rememberReversal = (e: EntryView) => ({ id: e.id, learnerId: e.learnerId })
+
+/** A replay shows the reversal as it reads now: its reason opened, or null once erased. */
+async function recallReversal(remembered: unknown, trx: Transaction<AccountsDB>, piiKey: Buffer) {
+  const [row] = await findEntries(trx, [(remembered as { id: string }).id])
+  return entryView((await withReasons(trx, piiKey, [row!]))[0]!)
 }
 
 export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, piiKey: Buffer) {
@@ -176,19 +190,28 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
       const p = principalOf(request)
       const orgId = actingOrg(p)
       const out = await conflictOnDuplicate(() =>
-        idempotent(db, request, reply, p.subject, async (trx) => ({
-          status: 201,
-          body: entryView(
-            await reverseEntry(
-              trx,
-              request.params.id,
-              request.body.reason,
-              orgId,
-              p.subject,
-              svc.events.write,
+        idempotent(
+          db,
+          request,
+          reply,
+          p.subject,
+          async (trx) => ({
+            status: 201,
+            body: entryView(
+              await reverseEntry(
+                trx,
+                piiKey,
+                request.params.id,
+                request.body.reason,
+                orgId,
+                p.subject,
+                svc.events.write,
+              ),
             ),
-          ),
-        })),
+          }),
+          rememberReversal,
+          (remembered, trx) => recallReversal(remembered, trx, piiKey),
+        ),
       )
       svc.events.committed()
       return out
@@ -228,7 +251,7 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
     },
     async (request) => {
       const access = await accessTo(db, principalOf(request), request.params.id)
-      const page = await statement(db, request.params.id, access, request.query)
+      const page = await statement(db, piiKey, request.params.id, access, request.query)
       await recordReads(db, request, [request.params.id])
       return page
     },
@@ -247,7 +270,7 @@ export async function ledgerRoutes(app: FastifyInstance, svc: AccountsContext, p
     },
     async (request) => {
       await accessTo(db, principalOf(request), request.params.id, false)
-      const chain = await verifyChain(db, request.params.id)
+      const chain = await verifyChain(db, piiKey, request.params.id)
       await recordReads(db, request, [request.params.id])
       return chain
     },

@@ -6,7 +6,7 @@ import { appendEntries, draft } from '../src/domain/ledger.js'
 import { statement } from '../src/domain/statement.js'
 import { buildAccounts, clearTextIn, course, PII_KEY, person, rowCount } from './helper.js'
 
-// Decision 0730, "2026-12-09 — Reversal reasons sealed, chained by digest": a reversal's reason is
+// Decision 0730, "2026-12-11 — Reversal reasons sealed, chained by digest": a reversal's reason is
 // free text about a person; it is sealed under the learner's key and the chain covers its keyed
 // digest, so an erasure leaves the chain verifiable and the reason unreadable.
 
@@ -34,7 +34,7 @@ const entriesOf = async (learnerId: string, headers = a.admin) =>
   (await get(`/v1/learners/${learnerId}/entries?limit=100`, headers)).json().items as Item[]
 
 /**
- * A reversal as the code before 2026-12-09 wrote it: the reason in the clear in `reason`, covered
+ * A reversal as the code before 2026-12-11 wrote it: the reason in the clear in `reason`, covered
  * by the hash as text. Made with the ledger's own append, as reverseEntry then did.
  */
 async function reverseTheOldWay(entryId: string, reason: string) {

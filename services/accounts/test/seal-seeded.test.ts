@@ -96,7 +96,7 @@ t.test('the demo seeds filled accounts as expected', async (t) => {
     0,
     'no corrections (their sealed values need the old keys)',
   )
-  // The seeds reverse one posting; its reason is sealed under the learner's key (0730, 2026-12-09).
+  // The seeds reverse one posting; its reason is sealed under the learner's key (0730, 2026-12-11).
   const sealedReasons = await db
     .selectFrom('ledger_entry')
     .select('learner_id')

@@ -284,7 +284,7 @@ export const migrations: Migrations = {
       `create index if not exists erasure_newest on erasure (requested_at desc, learner_id desc)`,
     ],
   },
-  // A reversal's reason is free text about a person (issue 17, decision 0730, 2026-12-09): new
+  // A reversal's reason is free text about a person (issue 17, decision 0730, 2026-12-11): new
   // entries keep it sealed under the learner's key, and the chain covers its keyed digest instead
   // of the text, so an erasure leaves the chain verifiable. Nullable columns and a check `not
   // valid` touch no row and scan none: entries written before keep their clear reason, which their

@@ -89,7 +89,7 @@ export interface LedgerEntryTable {
   type_code: string | null
   application_id: string | null
   reverses_entry_id: string | null
-  /** A reversal's reason in the clear: entries written before 2026-12-09 only (decision 0730). */
+  /** A reversal's reason in the clear: entries written before 2026-12-11 only (decision 0730). */
   reason: string | null
   posted_by: string
   posted_at: Timestamp

@@ -46,7 +46,7 @@ const chained: Record<string, (e: ChainFields) => string | null | undefined> = {
   typeCode: (e) => e.type_code,
   applicationId: (e) => e.application_id,
   reversesEntryId: (e) => e.reverses_entry_id,
-  // The clear reason of entries written before 2026-12-09; null in later ones, which seal it.
+  // The clear reason of entries written before 2026-12-11; null in later ones, which seal it.
   reason: (e) => e.reason,
   // A sealed reason is covered by its keyed digest, never its text (decision 0730): an erasure
   // destroys the text, not what the hash covers. Absent (not null) where there is none, so every

@@ -6,7 +6,7 @@ import { learnerKeys } from './personal.js'
 
 /**
  * A reversal's reason is free text a registrar writes, often naming the person (decision 0730,
- * 2026-12-09). It is kept sealed under the learner's own key, and the chain covers a keyed digest
+ * 2026-12-11). It is kept sealed under the learner's own key, and the chain covers a keyed digest
  * of it instead of the text: an erasure destroys the key, the text becomes unreadable, and the
  * digest the hash covers stays as it was, so the chain still verifies.
  */

@@ -76,6 +76,10 @@ export async function accessible(t: Tap, page: Page, what: string) {
  * Waits until an expression is true in the page. Asked through the DevTools protocol, as axe is:
  * Playwright's waitForFunction polls with eval, which the pages' CSP refuses.
  */
+/** True once nothing on the page says it is still loading (the pages' <Loading> line). */
+export const NOT_LOADING =
+  "![...document.querySelectorAll('main [aria-live=polite]')].some((x) => /加载中|Loading/.test(x.textContent))"
+
 export async function waitUntil(page: Page, expression: string, timeoutMs = 10_000) {
   const end = Date.now() + timeoutMs
   while (!(await page.evaluate<boolean>(expression))) {
@@ -104,10 +108,7 @@ export async function axeSweep(
       await page.goto(path)
       await page.locator('main h1, main h2').first().waitFor()
       // Loaded: nothing says it is still loading.
-      await waitUntil(
-        page,
-        "![...document.querySelectorAll('main [aria-live=polite]')].some((x) => /加载中|Loading/.test(x.textContent))",
-      )
+      await waitUntil(page, NOT_LOADING)
       await accessible(t, page, `${path} in ${lang === 'zh' ? 'Chinese' : 'English'}`)
     }
     await page.context().close()
@@ -296,6 +297,8 @@ export async function start(t: Tap): Promise<E2E> {
     },
     async screenshot(page, name) {
       shot += 1
+      // What a person sees once the page has loaded (a hash route loads after goto resolves).
+      await waitUntil(page, NOT_LOADING)
       await page.screenshot({
         path: join(artifacts, `${String(shot).padStart(2, '0')}-${name}.png`),
         fullPage: true,

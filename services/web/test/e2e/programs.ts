@@ -1,13 +1,10 @@
 import { learners, nationalIdOf } from '../../../../seeds/data.js'
-import { accessible, type Journey, waitUntil } from './harness.js'
+import { accessible, type Journey, NOT_LOADING, waitUntil } from './harness.js'
 
 const wang = (() => {
   const i = learners.findIndex((l) => l.key === 'wang')
   return { nationalId: nationalIdOf(learners[i]!, i), name: learners[i]!.name }
 })()
-
-const NOT_LOADING =
-  "![...document.querySelectorAll('main [aria-live=polite]')].some((x) => /加载中|Loading/.test(x.textContent))"
 
 /** The three figures of a progress view, as the person reads them. */
 const figures = (text: string) => text.replace(/\s+/g, ' ').trim()

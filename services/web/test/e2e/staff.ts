@@ -103,6 +103,19 @@ export const journey: Journey = {
     await desk.getByText(`证书 ${number} 已撤销。`).waitFor()
     await desk.locator('tr', { hasText: number }).getByText('已撤销').waitFor()
     t.pass('revoked from the list, and shown as revoked')
+    // The holder reads why on their statement: the reason is kept with the certificate (0730).
+    const holder = await e.newPage({ phone: true })
+    await e.signUpAndClaim(holder, { ...yang, username: `yang${Date.now() % 1_000_000}` })
+    // The ledger's copy is reversed when accounts reads the revocation: a moment later.
+    await e.until(holder, '发证信息录入错误')
+    const statementRow = holder.locator('main tr', { hasText: '证书已撤销' }).first()
+    t.match(
+      (await statementRow.textContent()) ?? '',
+      /Web前端开发[\s\S]*证书已撤销[\s\S]*发证信息录入错误/,
+      'the holder sees the certificate revoked, and why',
+    )
+    await e.screenshot(holder, 'learner-certificate-revoked-phone')
+    await holder.context().close()
 
     // Batch from a spreadsheet: the template, a bad file named by line, then a good one.
     await desk.goto('/#/issuer/batch')

@@ -41,6 +41,8 @@ export interface Entry {
   postedAt?: string
   reversesEntryId: string | null
   reason: string | null
+  /** For a 1+X certificate's entry: the certificate behind it. */
+  certificateId?: string | null
   usedAt: { targetOrgId: string; courseCode: string; applicationId: string }[]
   /** Set when the entry was reversed (a certificate's when it was revoked): it no longer counts. */
   reversedBy?: { entryId: string; reason: string | null; at: string } | null
@@ -218,6 +220,7 @@ function Account({ learnerId }: { learnerId: string }) {
       api.get<{ valid: boolean; entryCount: number }>(`/v1/learners/${learnerId}/chain`),
       organizations(),
     ])
+    await withRevocationReasons(entries.items)
     return { profile, account, entries, chain, orgs }
   }, [learnerId, kind])
   const d = state.data
@@ -361,6 +364,23 @@ function Account({ learnerId }: { learnerId: string }) {
 }
 
 /** A reversed entry (a revoked certificate's) no longer counts; the mark says which. */
+/**
+ * A revoked certificate's entry says why: the issuer's reason is kept with the certificate, under
+ * the holder's key, and the ledger's copy has none (decision 0730). One read per revoked
+ * certificate on the page (there are few); without an answer the entry just says it was revoked.
+ */
+async function withRevocationReasons(entries: Entry[]) {
+  const revoked = entries.filter((e) => e.reversedBy && !e.reversedBy.reason && e.certificateId)
+  await Promise.all(
+    revoked.map(async (e) => {
+      const c = await api
+        .get<{ revocationReason: string | null }>(`/v1/certificates/${e.certificateId}`)
+        .catch(() => null)
+      if (c?.revocationReason) e.reversedBy = { ...e.reversedBy!, reason: c.revocationReason }
+    }),
+  )
+}
+
 function ReversedMark({ e }: { e: Entry }) {
   if (!e.reversedBy) return null
   return (

@@ -272,6 +272,18 @@ t.test('search and history in scope, paged', async (t) => {
     '周敏',
     '周杰',
   ])
+  // Two characters search by their pair's token (decision 0542): the full name, the given name,
+  // and neither the reversed pair nor characters apart.
+  const named = async (q: string) =>
+    (await list(`rule=${code}&learner=${encodeURIComponent(q)}`, center))
+      .json()
+      .items.map((i: { learner: { name: string } }) => i.learner.name)
+      .sort()
+  t.same(await named('周杰'), ['周杰'], 'a full name')
+  t.same(await named('吴刚'), ['吴刚'])
+  t.same(await named('敏'), ['周敏'], 'a given name')
+  t.same(await named('杰周'), [], 'not the pair reversed')
+  t.same(await named('周刚'), [], 'nor two characters of different names')
   const mine = (await list(`decidedByMe=true&status=rejected`, center)).json()
   t.same(
     mine.items.map((i: { id: string }) => i.id),

@@ -199,7 +199,7 @@ export async function applicationRoutes(
         limit,
         ...(q.status ? { status: q.status } : {}),
         ...(q.learner?.trim()
-          ? { learner: { text: q.learner.trim(), tokens: personal.nameTokens(q.learner.trim()) } }
+          ? { learner: { text: q.learner.trim(), tokens: personal.searchTokens(q.learner.trim()) } }
           : {}),
         ...(q.rule ? { ruleCode: q.rule } : {}),
         ...(q.from ? { from: q.from } : {}),

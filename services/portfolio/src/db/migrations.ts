@@ -303,7 +303,7 @@ export const migrations: Migrations = {
         'recognition.learner.read', 'certificates.erasure.completed', 'recognition.erasure.completed')`,
     ],
   },
-  // Reasons written about a person left the events (decision 0730, "Reasons by where they were
+  // Reasons written about a person left the events (decision 0730, "Reasons stay where they were
   // written"): the copies kept from older events go, and a reversal or a revocation is titled
   // after what it reversed or revoked instead of by its reason.
   '2026-12-11T0401_portfolio_without_reasons': {

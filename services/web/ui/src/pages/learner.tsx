@@ -22,7 +22,7 @@ import {
 } from '../ui'
 import { fieldWords } from './my-corrections'
 import { MyData } from './my-data'
-import { ProgressAndTuition } from './progress'
+import { certificateNames, ProgressAndTuition } from './progress'
 import { WhoLooked } from './who-looked'
 
 export interface Entry {
@@ -564,28 +564,28 @@ function coursesOf(items: TimelineItem[]) {
   return courses
 }
 
-type CertificateType = { code: string; name: string; nameEn: string | null }
+type CertificateTypes = Awaited<ReturnType<typeof certificateNames>>
 
 /** The 1+X catalog by code; without it (it failed to load) the service's own Chinese titles show. */
-async function certificateTypes() {
-  const page = await api
-    .get<Page<CertificateType>>('/v1/certificate-types?limit=100')
-    .catch(() => ({ items: [] as CertificateType[] }))
-  return new Map(page.items.map((c) => [c.code, c]))
+const certificateTypes = (): Promise<CertificateTypes> => certificateNames().catch(() => new Map())
+
+/** A certificate's name with its level in words: Web前端开发（中级）, Web Front-End Development (Intermediate). */
+function withLevel(name: string, level: unknown) {
+  if (!level) return name
+  const word = w(String(level))
+  return t(`${name}（${word}）`, `${name} (${word})`)
 }
 
 /** Each certificate issued on the timeline by its type's name in the reader's language and level. */
-function certificatesOf(items: TimelineItem[], byCode: Map<string, CertificateType>) {
+function certificatesOf(items: TimelineItem[], byCode: CertificateTypes) {
   const names = new Map<string, string>()
   for (const i of items) {
     const d = (i.data ?? {}) as Record<string, any>
     if (i.provenance.eventType !== 'certificates.certificate.issued') continue
     const type = byCode.get(String(d.typeCode))
-    const name = type ? nameIn(type) : String(d.typeName ?? i.title)
-    const level = d.level ? w(String(d.level)) : ''
     names.set(
       String(d.certificateId),
-      level ? t(`${name}（${level}）`, `${name} (${level})`) : name,
+      withLevel(type ? nameIn(type) : String(d.typeName ?? i.title), d.level),
     )
   }
   return names
@@ -2389,7 +2389,7 @@ interface Notification {
 }
 
 /** What a notification says, in the reader's language (a certificate by the catalog's name). */
-export function notificationText(n: Notification, types = new Map<string, CertificateType>()) {
+export function notificationText(n: Notification, types: CertificateTypes = new Map()) {
   const org = n.orgName ?? ''
   const d = n.data as Record<string, string | number | undefined>
   const type = types.get(String(d.typeCode))
@@ -2405,17 +2405,13 @@ export function notificationText(n: Notification, types = new Map<string, Certif
         ? t(`${org} 更正了您的${what}`, `${org} corrected your ${what}`)
         : t(`平台管理员更正了您的${what}`, `A platform administrator corrected your ${what}`)
     }
-    case 'certificate_issued':
-      return t(
-        `${org} 为您颁发了证书“${title}${d.level ? `（${w(String(d.level))}）` : ''}”`,
-        `${org} issued you the certificate “${title}${d.level ? ` (${w(String(d.level))})` : ''}”`,
-      )
+    case 'certificate_issued': {
+      const named = withLevel(title, d.level)
+      return t(`${org} 为您颁发了证书“${named}”`, `${org} issued you the certificate “${named}”`)
+    }
     case 'certificate_revoked': {
       // The service's title already holds the level in Chinese; the catalog's name does not.
-      const named =
-        type && d.level
-          ? `${title}${t(`（${w(String(d.level))}）`, ` (${w(String(d.level))})`)}`
-          : title
+      const named = type ? withLevel(title, d.level) : title
       return t(`${org} 撤销了证书“${named}”`, `${org} revoked the certificate “${named}”`)
     }
     case 'application_opened':
